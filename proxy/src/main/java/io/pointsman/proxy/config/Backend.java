@@ -1,0 +1,27 @@
+package io.pointsman.proxy.config;
+
+import java.util.List;
+
+/**
+ * A pool of servers and how traffic is spread over them.
+ *
+ * @param check     active health check settings for servers with {@code check: true}
+ * @param sendProxy PROXY protocol header sent to servers
+ * @param retries   connect attempts per request/connection
+ * @param redispatch later connect attempts may go to another server
+ */
+public record Backend(
+        String name,
+        Mode mode,
+        Balance balance,
+        Check check,
+        SendProxy sendProxy,
+        Timeouts timeout,
+        Integer retries,
+        Boolean redispatch,
+        List<Server> servers) {
+
+    public Backend {
+        servers = Lists.of(servers);
+    }
+}

@@ -1,0 +1,74 @@
+package io.pointsman.proxy.config;
+
+/**
+ * An address as written in proxy.yaml: {@code host:port}, {@code *:port} (every IPv4
+ * and IPv6 address), or {@code [v6]:port}. {@code host} is kept as written (an IP
+ * literal or a name to resolve off the event loop); {@code *} is {@link #isWildcard()}.
+ */
+public record HostPort(String host, int port) {
+
+    public HostPort {
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("empty host");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port " + port + " out of range 0-65535");
+        }
+    }
+
+    public static HostPort parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty address");
+        }
+        String s = text.trim();
+        String host;
+        String port;
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0 || close + 1 >= s.length() || s.charAt(close + 1) != ':') {
+                throw new IllegalArgumentException("bad address '" + text + "' (expected [v6]:port)");
+            }
+            host = s.substring(1, close);
+            port = s.substring(close + 2);
+            if (!Cidr.isIpv6Literal(host)) {
+                throw new IllegalArgumentException("bad IPv6 address '" + host + "' in '" + text + "'");
+            }
+        } else {
+            int colon = s.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException("bad address '" + text + "' (expected host:port, *:port or [v6]:port)");
+            }
+            host = s.substring(0, colon);
+            port = s.substring(colon + 1);
+            if (host.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("bad address '" + text + "' (write IPv6 addresses as [v6]:port)");
+            }
+            if (!host.equals("*") && !host.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+                throw new IllegalArgumentException("bad host '" + host + "' in '" + text + "'");
+            }
+        }
+        int p;
+        try {
+            p = Integer.parseInt(port);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("bad port '" + port + "' in '" + text + "'");
+        }
+        if (p < 0 || p > 65535) {
+            throw new IllegalArgumentException("port " + p + " out of range 0-65535 in '" + text + "'");
+        }
+        return new HostPort(host, p);
+    }
+
+    public boolean isWildcard() {
+        return host.equals("*");
+    }
+
+    public boolean isIpv6() {
+        return host.indexOf(':') >= 0;
+    }
+
+    @Override
+    public String toString() {
+        return isIpv6() ? "[" + host + "]:" + port : host + ":" + port;
+    }
+}

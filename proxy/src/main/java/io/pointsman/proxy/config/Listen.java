@@ -1,0 +1,40 @@
+package io.pointsman.proxy.config;
+
+import java.util.List;
+
+/**
+ * A frontend and its backend in one (HAProxy {@code listen}): a port map. It is also
+ * a backend of its own name, so a frontend's {@code use_backend} may send traffic to it.
+ */
+public record Listen(
+        String name,
+        Mode mode,
+        List<HostPort> bind,
+        Tls tls,
+        Integer maxconn,
+        Boolean forwardfor,
+        Boolean acceptProxy,
+        Timeouts timeout,
+        Balance balance,
+        Check check,
+        SendProxy sendProxy,
+        Integer retries,
+        Boolean redispatch,
+        List<Server> servers) {
+
+    public Listen {
+        bind = Lists.of(bind);
+        servers = Lists.of(servers);
+    }
+
+    /** The frontend half: binds here, always to the backend half. */
+    public Frontend asFrontend() {
+        return new Frontend(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout,
+                List.of(), List.of(), name);
+    }
+
+    /** The backend half. */
+    public Backend asBackend() {
+        return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers);
+    }
+}

@@ -1,0 +1,83 @@
+package io.pointsman.proxy.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fills a parsed config with inherited values: {@code defaults} first, then the
+ * built-in defaults. After {@link #normalize(ProxyConfig)} every field the runtime
+ * reads is non-null except the ones documented as optional ({@code tls},
+ * {@code maxconn} of a frontend, {@code default_backend}, {@code hard_stop_after},
+ * {@code stats}, {@code keepalived}, {@code sync}). Listens are kept as listens.
+ */
+public final class Normalizer {
+    public static final int DEFAULT_MAXCONN = 8192;
+    public static final int DEFAULT_MAX_OLD_GENERATIONS = 8;
+
+    private Normalizer() {}
+
+    public static ProxyConfig normalize(ProxyConfig c) {
+        Global g = c.global() == null ? new Global(null, null, null, null, null) : c.global();
+        Global global = new Global(
+                or(g.maxconn(), DEFAULT_MAXCONN),
+                or(g.threads(), 0),
+                or(g.nolinger(), false),
+                g.hardStopAfter(),
+                or(g.maxOldGenerations(), DEFAULT_MAX_OLD_GENERATIONS));
+        Defaults d = c.defaults() == null ? new Defaults(null, null, null, null, null) : c.defaults();
+        Defaults defaults = new Defaults(
+                or(d.mode(), Mode.HTTP),
+                (d.timeout() == null ? Timeouts.NONE : d.timeout()).orElse(Timeouts.BUILT_IN),
+                or(d.retries(), 3),
+                or(d.redispatch(), true),
+                or(d.balance(), Balance.ROUNDROBIN));
+
+        List<Frontend> frontends = new ArrayList<>();
+        for (Frontend f : c.frontends()) {
+            frontends.add(new Frontend(f.name(), or(f.mode(), defaults.mode()), f.bind(), f.tls(), f.maxconn(),
+                    or(f.forwardfor(), false), or(f.acceptProxy(), false), timeouts(f.timeout(), defaults),
+                    f.acl(), f.useBackend(), f.defaultBackend()));
+        }
+        List<Backend> backends = new ArrayList<>();
+        for (Backend b : c.backends()) {
+            backends.add(new Backend(b.name(), or(b.mode(), defaults.mode()), or(b.balance(), defaults.balance()),
+                    check(b.check()), or(b.sendProxy(), SendProxy.NONE), timeouts(b.timeout(), defaults),
+                    or(b.retries(), defaults.retries()), or(b.redispatch(), defaults.redispatch()),
+                    servers(b.servers())));
+        }
+        List<Listen> listens = new ArrayList<>();
+        for (Listen l : c.listens()) {
+            listens.add(new Listen(l.name(), or(l.mode(), defaults.mode()), l.bind(), l.tls(), l.maxconn(),
+                    or(l.forwardfor(), false), or(l.acceptProxy(), false), timeouts(l.timeout(), defaults),
+                    or(l.balance(), defaults.balance()), check(l.check()), or(l.sendProxy(), SendProxy.NONE),
+                    or(l.retries(), defaults.retries()), or(l.redispatch(), defaults.redispatch()),
+                    servers(l.servers())));
+        }
+        Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),
+                or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth());
+        return new ProxyConfig(or(c.version(), 1), global, defaults, stats, frontends, backends, listens,
+                c.keepalived(), c.sync());
+    }
+
+    private static Timeouts timeouts(Timeouts own, Defaults defaults) {
+        return (own == null ? Timeouts.NONE : own).orElse(defaults.timeout());
+    }
+
+    private static Check check(Check own) {
+        return (own == null ? Check.BUILT_IN : own.orElse(Check.BUILT_IN));
+    }
+
+    private static List<Server> servers(List<Server> servers) {
+        List<Server> out = new ArrayList<>();
+        for (Server s : servers) {
+            out.add(new Server(s.name(), s.address(), or(s.weight(), 1), or(s.check(), false),
+                    or(s.backup(), false), or(s.maxconn(), 0), or(s.disabled(), false)));
+        }
+        return out;
+    }
+
+    private static <T> T or(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}

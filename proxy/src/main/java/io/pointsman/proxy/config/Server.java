@@ -1,0 +1,20 @@
+package io.pointsman.proxy.config;
+
+/**
+ * One server of a backend.
+ *
+ * @param weight   share of traffic relative to the others (0 = none, 1–256)
+ * @param check    run the backend's active health check on it
+ * @param backup   used only when every non-backup server is down
+ * @param maxconn  connections at once to this server; past it requests wait in the queue; 0 = no limit
+ * @param disabled administratively down (stats: MAINT)
+ */
+public record Server(
+        String name,
+        HostPort address,
+        Integer weight,
+        Boolean check,
+        Boolean backup,
+        Integer maxconn,
+        Boolean disabled) {
+}
