@@ -1,6 +1,10 @@
 package io.pointsman.proxy.health;
 
-/** Told when a server goes UP or DOWN. Called on a checker's event loop: return quickly. */
+/**
+ * Told when a server goes UP or DOWN: on a checker's event loop after a check, or on the
+ * thread calling {@link HealthRegistry#reconcile} when a config change does it (a server
+ * put in or out of maintenance). Return quickly; never block.
+ */
 @FunctionalInterface
 public interface HealthListener {
     /**

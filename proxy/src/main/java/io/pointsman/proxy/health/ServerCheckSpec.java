@@ -3,6 +3,7 @@ package io.pointsman.proxy.health;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +48,15 @@ public record ServerCheckSpec(
 
     public ServerKey key() {
         return new ServerKey(backend, address.toString());
+    }
+
+    /** The specs of every server of a normalized config, listens included: what a swap reconciles. */
+    public static List<ServerCheckSpec> of(ProxyConfig config) {
+        List<ServerCheckSpec> specs = new ArrayList<>();
+        for (Backend b : config.allBackends()) {
+            specs.addAll(of(b));
+        }
+        return specs;
     }
 
     /** The specs of a normalized backend's servers (a listen: {@code listen.asBackend()}). */
