@@ -3,6 +3,7 @@ package io.pointsman.proxy.health;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.health.HealthSnapshot.Monitoring;
 import java.util.Collection;
 import java.util.HashMap;
@@ -118,6 +119,18 @@ public final class HealthRegistry implements AutoCloseable {
     /** The server's state, or null when it is not (or no longer) watched. */
     public HealthState state(String backend, String address) {
         return states.get(new ServerKey(backend, address));
+    }
+
+    /**
+     * Whether health lets the server take new connections: up, or not checked; false in
+     * MAINT. A server not (yet) reconciled counts as usable — up until proven down — so
+     * a generation compiled before its reconcile serves at once. Fits the runtime's
+     * {@code HealthView} as {@code registry::isUsable}; for the hot path, keep the
+     * {@link #state} object instead of looking it up per pick.
+     */
+    public boolean isUsable(String backend, HostPort address) {
+        HealthState s = states.get(new ServerKey(backend, address.toString()));
+        return s == null || s.isUsable();
     }
 
     public HealthState state(ServerKey key) {

@@ -201,6 +201,9 @@ class HealthRegistryTest {
             assertEquals("no check", registry.state("web-farm", backend.address()).status());
             assertTrue(registry.state("web-farm", backend.address()).isUsable());
             assertEquals("MAINT", registry.state("web-farm", "127.0.0.1:1").status());
+            assertFalse(registry.isUsable("web-farm", HostPort.parse("127.0.0.1:1")));
+            assertTrue(registry.isUsable("web-farm", HostPort.parse(backend.address())));
+            assertTrue(registry.isUsable("other", HostPort.parse("127.0.0.1:2")), "unknown: up until proven down");
             assertFalse(registry.state("web-farm", "127.0.0.1:1").isUsable());
             assertFalse(registry.isChecking(new ServerKey("web-farm", backend.address())));
             assertFalse(registry.isChecking(new ServerKey("web-farm", "127.0.0.1:1")));
