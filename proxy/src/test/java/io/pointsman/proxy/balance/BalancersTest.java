@@ -410,6 +410,31 @@ class BalancersTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(Balance.class)
+    void picksAllocateNothing(Balance algorithm) {
+        List<TestServer> servers = farm(5);
+        servers.get(0).up = false;
+        servers.add(new TestServer("backup", 1, true));
+        Balancer<TestServer> bal = Balancers.create(algorithm, servers);
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported());
+        Predicate<TestServer> exclude = s -> s == servers.get(1);
+        for (int i = 0; i < 20_000; i++) { // warm up
+            bal.pick(CLIENT, exclude);
+        }
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        int picked = 0;
+        for (int i = 0; i < 10_000; i++) {
+            picked += bal.pick(CLIENT, exclude) != null ? 1 : 0;
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertEquals(10_000, picked);
+        assertTrue(allocated < 4096, algorithm + ": 10,000 picks allocated " + allocated + " bytes");
+    }
+
     @Test
     void leastconnUnderConcurrencyEvensOutHeldConnections() throws Exception {
         List<TestServer> servers = farm(4);

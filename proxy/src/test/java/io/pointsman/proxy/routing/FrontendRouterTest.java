@@ -369,6 +369,31 @@ class FrontendRouterTest {
         assertEquals("other", r.route(facts().source("2001:db8:3e8::1").build()));
     }
 
+    @Test
+    void routeAllocatesNothingForStringAndPortMatchers() {
+        List<Acl> acls = List.of(pathBeg("api", "/api/", "/v2/"), host("admin", "admin.example.com", "*.internal"),
+                method("write", "POST"), dstPort("tls", 443), pathEnd("css", ".css"), sni("s", "x.example"));
+        FrontendRouter r = router(acls, List.of(ifRule("a", "api !admin"), ifRule("b", "write tls || css"),
+                ifRule("c", "s"), unlessRule("d", "admin")), "default");
+        RequestFacts f = facts().path("/static/site.js").host("www.internal").method("GET").build();
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported());
+        String result = null;
+        for (int i = 0; i < 20_000; i++) { // warm up
+            result = r.route(f);
+        }
+        assertEquals("default", result);
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 10_000; i++) {
+            result = r.route(f);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertEquals("default", result);
+        assertTrue(allocated < 4096, "10,000 routes allocated " + allocated + " bytes");
+    }
+
     // --- compile errors ------------------------------------------------------------
 
     @Test
