@@ -24,14 +24,15 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "render", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Print the merged config one node would run: proxy.yaml with hosts/NODE.yaml merged in",
-            "(maps key by key, named lists by name, null deletes, {name: X, delete: true} removes X).",
-            "Secrets are resolved from this environment to check them, and printed as <redacted>."
+            "Print the merged config one node would run: proxy.yaml with",
+            "hosts/NODE.yaml merged in (maps key by key, named lists by name,",
+            "null deletes a key, {name: X, delete: true} removes X).",
+            "Secrets are resolved from this environment and printed as <redacted>."
         },
         footer = {
             "",
             "Examples:",
-            "  pointsman render --node lb1                     # ./proxy.yaml + ./hosts/lb1.yaml",
+            "  pointsman render --node lb1         # ./proxy.yaml + ./hosts/lb1.yaml",
             "  pointsman render config-repo-template --node lb2 > /tmp/lb2.yaml",
             "",
             "Exit status: 0 printed, 1 the merged config is invalid (errors on stderr),",

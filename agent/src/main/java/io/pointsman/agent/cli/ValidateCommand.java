@@ -26,11 +26,13 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "validate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Check a config directory the way the agent checks a commit: parse proxy.yaml and hosts/*.yaml,",
-            "merge each node's overrides, resolve secrets from this environment, validate.",
+            "Check a config directory the way the agent checks a commit: parse",
+            "proxy.yaml and hosts/*.yaml, merge each node's overrides, resolve",
+            "secrets from this environment, validate.",
             "",
-            "Without --node, checks proxy.yaml alone and merged with every hosts/*.yaml.",
-            "Errors go to stderr, one per line: FILE:LINE: YAML.PATH: message."
+            "Without --node, checks proxy.yaml alone and merged with each hosts/*.yaml.",
+            "Errors go to stderr, one per line: FILE:LINE: YAML.PATH: message.",
+            "For example: proxy.yaml:14: frontends[1].default_backend: no backend named 'api'"
         },
         footer = {
             "",
@@ -50,7 +52,7 @@ public final class ValidateCommand implements Callable<Integer> {
     Path dir;
 
     @Option(names = "--node", paramLabel = "NAME",
-            description = "Validate only this node's merge (proxy.yaml + hosts/NAME.yaml).")
+            description = "Check only this node: proxy.yaml + hosts/NAME.yaml.")
     String node;
 
     @Spec
