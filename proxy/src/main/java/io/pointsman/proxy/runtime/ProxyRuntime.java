@@ -191,7 +191,7 @@ public final class ProxyRuntime implements AutoCloseable {
 
     /** Older generations that still have connections, oldest first. */
     public List<Generation> oldGenerations() {
-        return List.copyOf(retired);
+        return retired.stream().filter(g -> g.connectionCount() > 0).toList();
     }
 
     public ProxyStats stats() {

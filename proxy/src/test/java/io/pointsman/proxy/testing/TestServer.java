@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.pointsman.proxy.config.HostPort;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -33,6 +34,7 @@ public final class TestServer implements AutoCloseable {
     private final Channel channel;
     private final String tag;
     private final boolean echo;
+    private final boolean lines;
     private final List<Recorded> connections = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
 
@@ -56,14 +58,22 @@ public final class TestServer implements AutoCloseable {
     }
 
     private TestServer(String host, String tag, boolean echo) {
+        this(host, tag, echo, false);
+    }
+
+    private TestServer(String host, String tag, boolean echo, boolean lines) {
         this.tag = tag;
         this.echo = echo;
+        this.lines = lines;
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (lines) {
+                            ch.pipeline().addLast(new LineBasedFrameDecoder(1 << 16));
+                        }
                         ch.pipeline().addLast(new Handler());
                     }
                 });
@@ -72,6 +82,11 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer echo(String tag) {
         return new TestServer("127.0.0.1", tag, true);
+    }
+
+    /** Answers each line {@code L} with {@code tag L}: every reply names the server. */
+    public static TestServer lines(String tag) {
+        return new TestServer("127.0.0.1", tag, true, true);
     }
 
     public static TestServer recording() {
@@ -108,7 +123,7 @@ public final class TestServer implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             accepted.incrementAndGet();
             connections.add(recorded);
-            if (tag != null) {
+            if (tag != null && !lines) {
                 ctx.writeAndFlush(Unpooled.copiedBuffer(tag + "\n", StandardCharsets.US_ASCII));
             }
             ctx.read();
@@ -123,7 +138,12 @@ public final class TestServer implements AutoCloseable {
                 ctx.read();
                 return;
             }
-            ctx.writeAndFlush(b).addListener(f -> {
+            Object reply = b;
+            if (lines) {
+                reply = Unpooled.wrappedBuffer(Unpooled.copiedBuffer(tag + " ", StandardCharsets.US_ASCII), b,
+                        Unpooled.copiedBuffer("\n", StandardCharsets.US_ASCII));
+            }
+            ctx.writeAndFlush(reply).addListener(f -> {
                 if (f.isSuccess()) {
                     ctx.read();
                 } else {
