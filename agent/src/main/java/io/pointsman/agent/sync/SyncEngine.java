@@ -281,7 +281,11 @@ public final class SyncEngine implements AutoCloseable {
             try {
                 local = timedFetch();
             } catch (GitSyncException e) {
-                if (e.kind() != GitSyncException.Kind.CORRUPT_CLONE) {
+                // The remote answered ls-remote, so a failing fetch may be our clone's fault:
+                // check what we have (fsck on error) before blaming the remote.
+                boolean damaged = e.kind() == GitSyncException.Kind.CORRUPT_CLONE
+                        || (e.kind() == GitSyncException.Kind.FETCH_FAILED && local != null && !mirror.has(local));
+                if (!damaged) {
                     throw e;
                 }
                 local = repair(e);
@@ -335,11 +339,13 @@ public final class SyncEngine implements AutoCloseable {
                 appliedRevision = rev;
                 generation = applied.generation();
                 ready = true;
+                setStatus(SyncReason.Applied, prefix + "applied " + rev + " as generation " + generation);
             } else {
                 ready = false;
                 if (!outcome.retryable()) {
                     state = state.withRejected(rev.toString(), outcome.reason().name(), outcome.message());
                 }
+                setStatus(outcome.reason(), prefix + refusal(rev, outcome.message()));
             }
         }
         save();
@@ -350,10 +356,8 @@ public final class SyncEngine implements AutoCloseable {
             } catch (GitSyncException e) {
                 log.warn("cannot pin last good {}: {}", rev, e.getMessage());
             }
-            setStatus(SyncReason.Applied, prefix + "applied " + rev + " as generation " + generation());
             log.info("node {}: applied {} as generation {} in {} ms", options.node(), rev, generation(), ms);
         } else {
-            setStatus(outcome.reason(), prefix + refusal(rev, outcome.message()));
             log.warn("node {}: {} {}: {}", options.node(), rev, outcome.reason(), outcome.message());
         }
         return outcome;
