@@ -247,7 +247,9 @@ public final class GitMirror implements AutoCloseable {
             if (id == null && w.matches("[0-9a-fA-F]{4,40}")) {
                 id = repository().resolve(w + "^{commit}");
             }
-            return id;
+            return id != null && repository().getObjectDatabase().has(id) ? id : null;
+        } catch (MissingObjectException e) {
+            return null;
         } catch (IOException | RuntimeException e) {
             throw new GitSyncException(GitSyncException.Kind.LOCAL_IO, "cannot resolve '" + what + "' in " + gitDir + ": " + e, e);
         }

@@ -7,6 +7,9 @@ public final class RemoteUrls {
     // scheme://userinfo@rest — userinfo may hold "user:token"; keep the scheme and everything after '@'.
     private static final Pattern USERINFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@");
 
+    private static final Pattern ANY_USERINFO = Pattern.compile("\\b([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\\s]*@");
+    private static final Pattern USERINFO_PARTS = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@]*)@");
+
     private RemoteUrls() {}
 
     /**
@@ -21,19 +24,23 @@ public final class RemoteUrls {
         return USERINFO.matcher(url).replaceFirst("$1");
     }
 
-    /** Removes every occurrence of a URL's credentials from a free text, e.g. an exception message. */
+    /**
+     * Removes credentials from a free text, e.g. an exception message: the userinfo of every URL
+     * in it, and the password of {@code url} wherever it appears.
+     */
     public static String scrub(String text, String url) {
-        if (text == null || url == null) {
-            return text;
+        if (text == null) {
+            return null;
         }
-        String out = text.replace(url, strip(url));
-        var m = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*://([^/@]*)@").matcher(url);
-        if (m.find() && !m.group(1).isEmpty()) {
-            String userinfo = m.group(1);
-            out = out.replace(userinfo + "@", "");
-            int colon = userinfo.indexOf(':');
-            if (colon >= 0 && colon + 1 < userinfo.length()) {
-                out = out.replace(userinfo.substring(colon + 1), "<redacted>");
+        String out = ANY_USERINFO.matcher(text).replaceAll("$1");
+        if (url != null) {
+            var m = USERINFO_PARTS.matcher(url);
+            if (m.find()) {
+                String userinfo = m.group(1);
+                int colon = userinfo.indexOf(':');
+                if (colon >= 0 && colon + 1 < userinfo.length()) {
+                    out = out.replace(userinfo.substring(colon + 1), "<redacted>");
+                }
             }
         }
         return out;

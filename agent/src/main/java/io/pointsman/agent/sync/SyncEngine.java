@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * {@link #requestSync} may be called from anywhere (status API, webhooks) and coalesces: at most
  * one sync runs and at most one more is pending.
  */
-public final class SyncEngine implements AutoCloseable {
+public final class SyncEngine implements SyncControl, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
 
     private final SyncOptions options;
@@ -95,6 +95,7 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /** Asks for a sync now (poll, {@code POST /sync}, webhook). Never blocks; coalesces. */
+    @Override
     public void requestSync(String cause) {
         if (closed || !started) {
             return;
@@ -112,6 +113,7 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /** Pauses syncing (persisted); the proxy keeps serving what it serves. Blocking file I/O. */
+    @Override
     public void suspend(String why) throws IOException {
         String r = why == null || why.isBlank() ? "suspended by operator" : why.strip();
         SyncState s = update(st -> st.withSuspended(true, r));
@@ -121,6 +123,7 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /** Resumes syncing (persisted) and syncs at once. Blocking file I/O. */
+    @Override
     public void resume() throws IOException {
         SyncState s = update(st -> st.withSuspended(false, null));
         store.save(s);
@@ -134,6 +137,7 @@ public final class SyncEngine implements AutoCloseable {
      *
      * @throws IllegalArgumentException when the revision is not in the local clone
      */
+    @Override
     public String diff(String revision) throws GitSyncException {
         ObjectId id = mirror.resolve(revision);
         if (id == null) {
@@ -143,6 +147,7 @@ public final class SyncEngine implements AutoCloseable {
         return applier.diff(mirror.read(id, options.node()));
     }
 
+    @Override
     public synchronized SyncStatus status() {
         return new SyncStatus(options.node(), mirror.displayUrl(), options.branch(),
                 ready && applier.serving(), reason, message,
@@ -151,6 +156,7 @@ public final class SyncEngine implements AutoCloseable {
                 generation, state.suspended(), state.history());
     }
 
+    @Override
     public ConfigApplier applier() {
         return applier;
     }
@@ -160,6 +166,7 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /** Prometheus text: the agent's sync metrics followed by the proxy's. */
+    @Override
     public String metricsText() {
         String proxy = applier.proxyMetrics();
         String own = metrics.render(status());
@@ -200,6 +207,9 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     private void syncSafely(String cause) {
+        if (closed) {
+            return;
+        }
         try {
             sync(cause);
         } catch (RuntimeException e) {
@@ -213,11 +223,6 @@ public final class SyncEngine implements AutoCloseable {
     private void sync(String cause) {
         metrics.syncRun();
         holdUntil = null;
-        SyncState st = snapshot();
-        if (st.suspended()) {
-            setStatus(SyncReason.Suspended, "suspended: " + st.suspendReason());
-            return;
-        }
         ObjectId head;
         try {
             head = fetchHead();
@@ -231,6 +236,12 @@ public final class SyncEngine implements AutoCloseable {
             return;
         }
         Revision rev = Revision.of(options.branch(), head);
+        SyncState st = snapshot();
+        if (st.suspended()) {
+            // Still fetched, so GET /diff can show what resuming would apply.
+            setStatus(SyncReason.Suspended, "suspended: " + st.suspendReason() + "; branch head " + rev);
+            return;
+        }
         if (rev.equals(appliedRevision()) && applier.serving()) {
             synchronized (this) {
                 ready = true;
@@ -334,21 +345,25 @@ public final class SyncEngine implements AutoCloseable {
         metrics.attempt(result, outcome.reason());
         synchronized (this) {
             state = state.withAttempt(entry);
-            if (outcome instanceof ApplyOutcome.Applied applied) {
+            if (outcome.succeeded()) {
                 state = state.withLastGood(rev.toString(), clock.instant()).withRejected(null, null, null);
+            } else if (!outcome.retryable()) {
+                state = state.withRejected(rev.toString(), outcome.reason().name(), outcome.message());
+            }
+        }
+        // Durable first, visible second: whoever sees the new status can rely on state.json.
+        save();
+        synchronized (this) {
+            if (outcome instanceof ApplyOutcome.Applied applied) {
                 appliedRevision = rev;
                 generation = applied.generation();
                 ready = true;
                 setStatus(SyncReason.Applied, prefix + "applied " + rev + " as generation " + generation);
             } else {
                 ready = false;
-                if (!outcome.retryable()) {
-                    state = state.withRejected(rev.toString(), outcome.reason().name(), outcome.message());
-                }
                 setStatus(outcome.reason(), prefix + refusal(rev, outcome.message()));
             }
         }
-        save();
         if (outcome.succeeded()) {
             metrics.success(clock.instant());
             try {
@@ -477,10 +492,13 @@ public final class SyncEngine implements AutoCloseable {
         if (scheduler != null) {
             scheduler.close();
         }
-        syncThread.shutdownNow();
+        // Let a running sync finish (its git steps are bounded by the fetch timeout) so
+        // state.json is never left behind the proxy; interrupt only if it hangs.
+        syncThread.shutdown();
         try {
             if (!syncThread.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.warn("sync thread of node {} did not stop within 10s", options.node());
+                log.warn("sync thread of node {} did not stop within 10s; interrupting it", options.node());
+                syncThread.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
