@@ -73,7 +73,7 @@ public final class ConfigDiff {
         return lines.isEmpty() ? "no changes\n" : String.join("\n", lines) + "\n";
     }
 
-    /** A one-line summary for logs: {@code 1 frontend added, 2 backends changed}. */
+    /** A one-line summary for logs: {@code +1 frontend, ~2 backends, ~stats}. */
     public String summary() {
         if (lines.isEmpty()) {
             return "no changes";
@@ -81,15 +81,15 @@ public final class ConfigDiff {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String l : lines) {
             String[] parts = l.split(" ", 3);
-            String what = switch (parts[0]) {
-                case "+" -> parts[1] + " added";
-                case "-" -> parts[1] + " removed";
-                default -> parts[1].replace(":", "") + " changed";
-            };
-            counts.merge(what, 1, Integer::sum);
+            String kind = parts[1].replace(":", "");
+            counts.merge(parts[0] + kind, 1, Integer::sum);
         }
         List<String> s = new ArrayList<>();
-        counts.forEach((k, v) -> s.add(v + " " + k));
+        counts.forEach((k, v) -> {
+            String kind = k.substring(1);
+            boolean named = kind.equals("frontend") || kind.equals("backend") || kind.equals("server");
+            s.add(named ? k.charAt(0) + String.valueOf(v) + " " + kind + (v == 1 ? "" : "s") : k);
+        });
         return String.join(", ", s);
     }
 

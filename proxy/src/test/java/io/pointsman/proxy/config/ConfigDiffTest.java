@@ -29,7 +29,7 @@ class ConfigDiffTest {
         assertEquals(List.of(
                 "~ frontend web: bind + *:81",
                 "~ backend farm: - server web1, ~ server web0: weight, + server web2"), d.lines());
-        assertEquals("1 frontend changed, 1 backend changed", d.summary());
+        assertEquals("~1 frontend, ~1 backend", d.summary());
     }
 
     @Test
@@ -45,6 +45,7 @@ class ConfigDiffTest {
     void fromNothingEverythingIsAdded() {
         ConfigDiff d = ConfigDiff.between(null, config(List.of("*:80"), List.of(server("web0", "127.0.0.1:9001", 1)), "pw"));
         assertTrue(d.lines().containsAll(List.of("+ frontend web", "+ backend farm", "+ global", "+ defaults", "+ stats")), d.lines().toString());
+        assertEquals("+1 frontend, +1 backend, +global, +defaults, +stats", d.summary());
     }
 
     @Test
