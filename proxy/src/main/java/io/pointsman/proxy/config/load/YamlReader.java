@@ -76,9 +76,14 @@ final class YamlReader {
     private YamlNode convert(Node node, String path) {
         if (node instanceof MappingNode m) {
             Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
+            List<YamlNode.MapNode> merged = new ArrayList<>();
             for (NodeTuple t : m.getValue()) {
                 Node k = t.getKeyNode();
                 YamlNode.Location keyAt = at(k);
+                if (Tag.MERGE.equals(k.getTag())) {
+                    merged.addAll(mergeSources(t.getValueNode(), Paths.child(path, "<<")));
+                    continue;
+                }
                 if (!(k instanceof ScalarNode ks)) {
                     problems.add(keyAt, path, "a map key must be a plain value, not a map or list");
                     continue;
@@ -90,6 +95,12 @@ final class YamlReader {
                     continue;
                 }
                 entries.put(key, new YamlNode.Entry(key, keyAt, convert(t.getValueNode(), Paths.child(path, key))));
+            }
+            // YAML merge keys (<<: *anchor): keys written here win over merged ones.
+            for (YamlNode.MapNode source : merged) {
+                for (YamlNode.Entry e : source.entries().values()) {
+                    entries.putIfAbsent(e.key(), e);
+                }
             }
             return new YamlNode.MapNode(at(m), entries);
         }
@@ -107,6 +118,20 @@ final class YamlReader {
             return new YamlNode.NullNode(at(s));
         }
         return YamlNode.ScalarNode.plain(at(s), typed(tag, text), text);
+    }
+
+    /** The maps of a merge key's value: one map, or a list of maps (earlier ones win). */
+    private List<YamlNode.MapNode> mergeSources(Node value, String path) {
+        List<YamlNode.MapNode> out = new ArrayList<>();
+        List<Node> nodes = value instanceof SequenceNode seq ? seq.getValue() : List.of(value);
+        for (Node n : nodes) {
+            if (convert(n, path) instanceof YamlNode.MapNode map) {
+                out.add(map);
+            } else {
+                problems.add(at(n), path, "a merge key (<<) needs a map or a list of maps");
+            }
+        }
+        return out;
     }
 
     private static Object typed(Tag tag, String text) {
