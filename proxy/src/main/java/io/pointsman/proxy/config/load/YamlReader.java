@@ -3,6 +3,9 @@ package io.pointsman.proxy.config.load;
 import java.io.StringReader;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class YamlReader {
     private final String file;
     private final Problems problems;
+    /** Nodes being converted, to stop at a recursive alias instead of overflowing the stack. */
+    private final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private YamlReader(String file, Problems problems) {
         this.file = file;
@@ -74,6 +79,18 @@ final class YamlReader {
     }
 
     private YamlNode convert(Node node, String path) {
+        if (!open.add(node)) {
+            problems.add(at(node), path, "an alias refers to a node that contains it (recursive alias)");
+            return new YamlNode.NullNode(at(node));
+        }
+        try {
+            return convertOnce(node, path);
+        } finally {
+            open.remove(node);
+        }
+    }
+
+    private YamlNode convertOnce(Node node, String path) {
         if (node instanceof MappingNode m) {
             Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
             List<YamlNode.MapNode> merged = new ArrayList<>();
