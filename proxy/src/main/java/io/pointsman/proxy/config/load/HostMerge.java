@@ -60,12 +60,12 @@ final class HostMerge {
             String p = path + "[" + i + "]";
             String name = nameOf(item);
             if (name == null) {
-                problems.add(item.location(), p, "an entry of a named list in a host file needs a 'name' to merge by");
+                problems.addUncovering(item.location(), p, "an entry of a named list in a host file needs a 'name' to merge by");
                 continue;
             }
             YamlNode.Location first = seen.putIfAbsent(name, item.location());
             if (first != null) {
-                problems.add(item.location(), p + ".name", "duplicate name '" + name + "' (first at line " + first.line() + ")");
+                problems.addUncovering(item.location(), p + ".name", "duplicate name '" + name + "' (first at line " + first.line() + ")");
                 continue;
             }
             YamlNode.MapNode map = (YamlNode.MapNode) item;
@@ -79,13 +79,13 @@ final class HostMerge {
                     rest.remove("delete");
                     map = new YamlNode.MapNode(map.location(), rest);
                 } else {
-                    problems.add(delete.keyLocation(), p + ".delete", "expected true or false, got " + delete.value().kind());
+                    problems.addUncovering(delete.keyLocation(), p + ".delete", "expected true or false, got " + delete.value().kind());
                     continue;
                 }
             }
             if (deleting) {
                 if (at < 0) {
-                    problems.add(item.location(), p, "cannot delete '" + name + "': there is no entry of that name to delete");
+                    problems.addUncovering(item.location(), p, "cannot delete '" + name + "': there is no entry of that name to delete");
                 } else {
                     items.remove(at);
                 }

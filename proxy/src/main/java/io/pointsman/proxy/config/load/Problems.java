@@ -10,8 +10,16 @@ import java.util.List;
  */
 final class Problems {
     private final List<ConfigError> errors = new ArrayList<>();
+    /** Paths (in the merged tree) that later phases should not report on again. */
+    private final List<String> covering = new ArrayList<>();
 
     void add(YamlNode.Location at, String path, String message) {
+        errors.add(new ConfigError(at.file(), at.line(), path, message));
+        covering.add(path);
+    }
+
+    /** An error whose path is not one of the merged tree (e.g. a host file's own list index): covers nothing. */
+    void addUncovering(YamlNode.Location at, String path, String message) {
         errors.add(new ConfigError(at.file(), at.line(), path, message));
     }
 
@@ -23,8 +31,7 @@ final class Problems {
     }
 
     boolean covered(String path) {
-        for (ConfigError e : errors) {
-            String p = e.path();
+        for (String p : covering) {
             if (p == null || p.isEmpty()) {
                 continue;
             }

@@ -127,24 +127,30 @@ final class RecordBinder {
     private List<Object> bindList(YamlNode node, Type element, String path) {
         if (node instanceof YamlNode.ListNode l) {
             List<Object> out = new ArrayList<>();
+            boolean failed = false;
             for (int i = 0; i < l.items().size(); i++) {
                 YamlNode item = l.items().get(i);
                 String p = Paths.index(path, i);
                 locations.put(p, item.location());
+                Object v = null;
                 if (item instanceof YamlNode.NullNode) {
                     error(item, p, "expected " + expected(element) + ", got null");
-                    continue;
+                } else {
+                    v = bind(item, element, p);
                 }
-                Object v = bind(item, element, p);
                 if (v == null && element instanceof Class<?> c && isRecord(c)) {
                     // Keep list positions aligned with the YAML, so later paths stay right.
                     v = blank(c);
                 }
-                if (v != null) {
+                if (v == null) {
+                    failed = true;
+                } else {
                     out.add(v);
                 }
             }
-            return out;
+            // A value list with a bad element is left out whole: a shorter list would shift
+            // the positions the validator reports.
+            return failed ? null : out;
         }
         if (node instanceof YamlNode.ScalarNode && element instanceof Class<?> c && !isRecord(c)) {
             // HAProxy users write `bind: "*:80"`: a single value is a one-element list.
@@ -324,7 +330,13 @@ final class RecordBinder {
         if (c == String.class) {
             return "a string";
         }
-        return "a value";
+        return switch (c.getSimpleName()) {
+            case "HostPort" -> "an address (host:port)";
+            case "Cidr" -> "an address or network (CIDR)";
+            case "Condition" -> "a condition";
+            case "StatusRange" -> "a status range";
+            default -> "a value";
+        };
     }
 
     private static String enumValues(Class<?> c) {

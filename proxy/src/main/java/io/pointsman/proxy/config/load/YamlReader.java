@@ -3,6 +3,9 @@ package io.pointsman.proxy.config.load;
 import java.io.StringReader;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,8 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class YamlReader {
     private final String file;
     private final Problems problems;
+    /** Nodes being converted, to stop at a recursive alias instead of overflowing the stack. */
+    private final Set<Node> open = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private YamlReader(String file, Problems problems) {
         this.file = file;
@@ -74,11 +79,28 @@ final class YamlReader {
     }
 
     private YamlNode convert(Node node, String path) {
+        if (!open.add(node)) {
+            problems.add(at(node), path, "an alias refers to a node that contains it (recursive alias)");
+            return new YamlNode.NullNode(at(node));
+        }
+        try {
+            return convertOnce(node, path);
+        } finally {
+            open.remove(node);
+        }
+    }
+
+    private YamlNode convertOnce(Node node, String path) {
         if (node instanceof MappingNode m) {
             Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
+            List<YamlNode.MapNode> merged = new ArrayList<>();
             for (NodeTuple t : m.getValue()) {
                 Node k = t.getKeyNode();
                 YamlNode.Location keyAt = at(k);
+                if (Tag.MERGE.equals(k.getTag())) {
+                    merged.addAll(mergeSources(t.getValueNode(), Paths.child(path, "<<")));
+                    continue;
+                }
                 if (!(k instanceof ScalarNode ks)) {
                     problems.add(keyAt, path, "a map key must be a plain value, not a map or list");
                     continue;
@@ -90,6 +112,12 @@ final class YamlReader {
                     continue;
                 }
                 entries.put(key, new YamlNode.Entry(key, keyAt, convert(t.getValueNode(), Paths.child(path, key))));
+            }
+            // YAML merge keys (<<: *anchor): keys written here win over merged ones.
+            for (YamlNode.MapNode source : merged) {
+                for (YamlNode.Entry e : source.entries().values()) {
+                    entries.putIfAbsent(e.key(), e);
+                }
             }
             return new YamlNode.MapNode(at(m), entries);
         }
@@ -107,6 +135,20 @@ final class YamlReader {
             return new YamlNode.NullNode(at(s));
         }
         return YamlNode.ScalarNode.plain(at(s), typed(tag, text), text);
+    }
+
+    /** The maps of a merge key's value: one map, or a list of maps (earlier ones win). */
+    private List<YamlNode.MapNode> mergeSources(Node value, String path) {
+        List<YamlNode.MapNode> out = new ArrayList<>();
+        List<Node> nodes = value instanceof SequenceNode seq ? seq.getValue() : List.of(value);
+        for (Node n : nodes) {
+            if (convert(n, path) instanceof YamlNode.MapNode map) {
+                out.add(map);
+            } else {
+                problems.add(at(n), path, "a merge key (<<) needs a map or a list of maps");
+            }
+        }
+        return out;
     }
 
     private static Object typed(Tag tag, String text) {

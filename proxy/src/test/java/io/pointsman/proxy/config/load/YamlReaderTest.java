@@ -60,4 +60,20 @@ class YamlReaderTest {
         assertEquals("proxy.yaml:1: the top level must be a map (version: 1, frontends: ..., ...), got a list",
                 p.errors().get(0).toString());
     }
+
+    @Test
+    void mergeKeysCopyAnAnchoredMapAndLocalKeysWin() {
+        Problems p = new Problems();
+        YamlNode.MapNode m = YamlReader.read("proxy.yaml", """
+                base: &srv { weight: 2, check: true }
+                server:
+                  <<: *srv
+                  weight: 5
+                """, p);
+        assertTrue(p.isEmpty(), p.errors().toString());
+        YamlNode.MapNode server = (YamlNode.MapNode) m.get("server");
+        assertEquals(5L, ((YamlNode.ScalarNode) server.get("weight")).value());
+        assertEquals(true, ((YamlNode.ScalarNode) server.get("check")).value());
+        assertEquals(1, server.get("check").location().line());
+    }
 }
