@@ -106,7 +106,6 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "pointsman-shutdown"));
         if (configDir != null) {
             return runDirectory(nodeName, status, stop, out);
         }
@@ -122,6 +121,12 @@ public final class RunCommand implements Callable<Integer> {
             out.println("Pointsman node " + nodeName + " running; status: " + n.status().baseUrl() + "/status");
             out.flush();
             Signal.handle(new Signal("HUP"), s -> n.engine().requestSync("SIGHUP"));
+            // The JVM halts once its shutdown hooks return: the graceful close (release the
+            // VIP, stop syncing, close listeners) must run inside the hook, not after it.
+            onShutdown(() -> {
+                n.close();
+                stop.countDown();
+            });
             stop.await();
         }
         return 0;
@@ -138,6 +143,11 @@ public final class RunCommand implements Callable<Integer> {
             statusAddress.set(server.address());
             sync.start();
             Signal.handle(new Signal("HUP"), s -> sync.requestSync("SIGHUP"));
+            onShutdown(() -> {
+                sync.close();
+                runtime.close();
+                stop.countDown();
+            });
             out.println("Pointsman node " + nodeName + " serving " + configDir.toAbsolutePath()
                     + " (re-read on SIGHUP or POST /sync); status: " + server.baseUrl() + "/status");
             out.flush();
@@ -146,6 +156,10 @@ public final class RunCommand implements Callable<Integer> {
             runtime.close();
         }
         return 0;
+    }
+
+    private static void onShutdown(Runnable close) {
+        Runtime.getRuntime().addShutdownHook(new Thread(close, "pointsman-shutdown"));
     }
 
     static String hostName() {

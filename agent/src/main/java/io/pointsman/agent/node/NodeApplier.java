@@ -44,6 +44,7 @@ public final class NodeApplier implements ConfigApplier {
     private final Supplier<InetSocketAddress> healthAddress;
     private final Supplier<String> metrics;
     private volatile Good good;
+    private volatile Path trackFile;
 
     /**
      * @param healthAddress the agent's status listener, which Keepalived's check script calls
@@ -104,11 +105,36 @@ public final class NodeApplier implements ConfigApplier {
         }
         Path conf = Path.of(k.configPath());
         Path script = conf.resolveSibling("pointsman-check-" + node + ".sh");
-        String text = KeepalivedRenderer.render(k, node, script.toString());
+        Path state = stateFile(conf);
+        String text = KeepalivedRenderer.render(k, node, script.toString(), state.toString());
         KeepalivedManager.Outcome o = keepalived.apply(conf, text, script,
                 KeepalivedRenderer.checkScript(healthAddress.get().getHostString(), healthAddress.get().getPort()),
                 k.pidFile() == null ? null : Path.of(k.pidFile()), k.reloadCommand());
+        if (Boolean.TRUE.equals(k.trackAgent())) {
+            keepalived.writeTrackFile(state, true);
+            trackFile = state;
+        }
         return o.changed() ? o.message() : "";
+    }
+
+    private Path stateFile(Path conf) {
+        return conf.resolveSibling("pointsman-" + node + ".state");
+    }
+
+    /**
+     * Tells Keepalived, through its track_file, that this node stops serving: it gives up
+     * the VIP at once (a graceful stop), instead of after {@code fall} failed health checks.
+     */
+    public void releaseVip() {
+        Path f = trackFile;
+        if (f != null) {
+            try {
+                keepalived.writeTrackFile(f, false);
+                log.info("told Keepalived to release the VIP ({} = 1)", f);
+            } catch (KeepalivedException e) {
+                log.warn("cannot tell Keepalived to release the VIP: {}", e.getMessage());
+            }
+        }
     }
 
     private void swapBack(Good previous, Revision failed) {

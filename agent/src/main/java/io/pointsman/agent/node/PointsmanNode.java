@@ -52,6 +52,7 @@ public final class PointsmanNode implements AutoCloseable {
     private final SyncEngine engine;
     private final StatusServer status;
     private final NodeApplier applier;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PointsmanNode(ProxyRuntime runtime, SyncEngine engine, StatusServer status, NodeApplier applier) {
         this.runtime = runtime;
@@ -111,11 +112,20 @@ public final class PointsmanNode implements AutoCloseable {
         return applier;
     }
 
-    /** Stops syncing first (nothing new gets applied while closing), then the listener, then the proxy. */
+    /**
+     * A graceful stop: Keepalived is told to release the VIP first (traffic moves to the
+     * peer now, not after failed health checks), then syncing stops (nothing new gets
+     * applied while closing), then the status listener, then the proxy. Idempotent.
+     */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        applier.releaseVip();
         engine.close();
         status.close();
         runtime.close();
+        log.info("node stopped");
     }
 }
