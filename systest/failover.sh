@@ -28,7 +28,9 @@ declare -a PIDS=()
 declare -a NETNS=()
 
 log() { printf '[failover %s] %s\n' "$(date +%H:%M:%S.%3N)" "$*"; }
-fail() { log "FAIL: $*"; exit 1; }
+passed=0
+pass() { passed=$((passed + 1)); log "ok $passed: $*"; }
+fail() { log "FAIL: $*"; echo "failover: $passed passed, 1 failed"; exit 1; }
 
 cleanup() {
   local rc=$?
@@ -66,6 +68,7 @@ trap cleanup EXIT INT TERM
 # ---------------------------------------------------------------- preconditions
 if [ "$(id -u)" != 0 ] || ! ip netns add "${tag}probe" 2>/dev/null; then
   echo "failover: SKIPPED: cannot create network namespaces here (needs root and ip netns)"
+  echo "failover: 0 passed, 0 failed, 1 skipped"
   exit 0
 fi
 ip netns del "${tag}probe"
@@ -188,7 +191,7 @@ done
 diff <(sed -e "s#$work/lb[12]#WORK#g; s/lb[12]/NODE/g" "$work/lb1/keepalived.conf" | grep -vE '^\s*(state|priority) ') \
      <(sed -e "s#$work/lb[12]#WORK#g; s/lb[12]/NODE/g" "$work/lb2/keepalived.conf" | grep -vE '^\s*(state|priority) ') \
   || fail "rendered keepalived.conf of lb1 and lb2 differ beyond state/priority"
-log "rendered keepalived.conf differ only in state/priority:"
+pass "rendered keepalived.conf of lb1 and lb2 differ only in state/priority:"
 diff "$work/lb1/keepalived.conf" "$work/lb2/keepalived.conf" | sed 's/^/    /' || true
 
 for n in lb1 lb2; do
@@ -203,7 +206,7 @@ vip_on lb2 && fail "VIP on both nodes"
 in_ns client ping -c1 -W1 "$VIP" >/dev/null 2>&1 || true   # client learns the VIP's MAC (arp_accept=0)
 ok=0; for i in $(seq 20); do client_ok && ok=$((ok + 1)); done
 [ $ok -eq 20 ] || fail "client loop through the VIP: $ok/20 succeeded"
-log "1. VIP $VIP on lb1; 20/20 client requests through it succeeded"
+pass "1. VIP $VIP on lb1; 20/20 client requests through it succeeded"
 
 # ---------------------------------------------------------------- 2./3. stop lb1's Pointsman, then bring it back
 # measure_failover SIGNAL LABEL: stop lb1's Pointsman with SIGNAL, time the VIP's move to
@@ -234,11 +237,13 @@ measure_failover() {
 measure_failover TERM "2. stop (SIGTERM)"
 graceful_ms=$vip_ms
 [ $graceful_ms -le 3000 ] || fail "failover after a stop took ${graceful_ms} ms (target: 3000 ms)"
+pass "2. stop: VIP moved in ${graceful_ms} ms (target 3000), preempted back"
 # A crash (SIGKILL): nothing is written; the /healthz vrrp_script notices after fall=2
 # checks 1 s apart.
 measure_failover KILL "3. crash (SIGKILL)"
 crash_ms=$vip_ms
 [ $crash_ms -le 5000 ] || fail "failover after a crash took ${crash_ms} ms (expected about 2-3 s)"
+pass "3. crash: VIP moved in ${crash_ms} ms, preempted back"
 echo "FAILOVER_TIME_MS=$graceful_ms (SIGTERM) FAILOVER_CRASH_TIME_MS=$crash_ms (SIGKILL)"
 
 # ---------------------------------------------------------------- 4. a commit reaches both nodes: nopreempt
@@ -250,7 +255,7 @@ for n in lb1 lb2; do
   in_ns "$n" curl -fsS -m 2 -X POST -o /dev/null http://127.0.0.1:9900/sync || true
   wait_for 30 "$n applied the nopreempt commit" grep -q '^    nopreempt$' "$work/$n/keepalived.conf"
 done
-log "4. nopreempt commit rendered on lb1 and lb2 and Keepalived reloaded"
+pass "4. nopreempt commit rendered on lb1 and lb2 and Keepalived reloaded"
 wait_for 20 "VIP settled after reload" vip_on lb1
 kill "${PM_PID[lb1]}"
 wait_for 15 "VIP on lb2 (nopreempt run)" vip_on lb2
@@ -260,6 +265,6 @@ sleep 5   # give lb1 time it would need to preempt (failback took about 3-5 s ab
 vip_on lb2 || fail "nopreempt: lb1 took the VIP back"
 vip_on lb1 && fail "nopreempt: VIP on both nodes"
 client_ok || fail "client through the VIP with nopreempt"
-log "4. nopreempt: restarted lb1 left the VIP on lb2"
+pass "5. nopreempt: restarted lb1 left the VIP on lb2"
 
-log "PASS"
+echo "failover: $passed passed, 0 failed"
