@@ -35,6 +35,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -167,8 +168,15 @@ public final class ProxyRuntime implements AutoCloseable {
         if (onEventLoop()) {
             throw new IllegalStateException("apply must not run on an event loop (it waits for binds)");
         }
-        Generation next = compiler.compile(normalized, revision, nextNumber);
-        List<ServerCheckSpec> checks = ServerCheckSpec.of(normalized);
+        Generation next;
+        List<ServerCheckSpec> checks;
+        try {
+            next = compiler.compile(normalized, revision, nextNumber);
+            checks = ServerCheckSpec.of(normalized);
+        } catch (RuntimeException e) {
+            forgetCountersNotIn(current);
+            throw e;
+        }
         Set<HostPort> wanted = next.binds();
         List<HostPort> added = sorted(wanted.stream().filter(a -> !listeners.containsKey(a)).toList());
         List<HostPort> kept = sorted(wanted.stream().filter(listeners::containsKey).toList());
@@ -182,6 +190,7 @@ public final class ProxyRuntime implements AutoCloseable {
                 for (Listener l : bound.values()) {
                     l.channel().close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 }
+                forgetCountersNotIn(current);
                 log.warn("generation {} ({}) not applied: cannot bind {}: {}; {} keeps serving", next.number(),
                         revision, address, e.getMessage(), current == null ? "nothing" : current);
                 return new ApplyResult.BindFailed(address, e.getMessage());
@@ -192,7 +201,7 @@ public final class ProxyRuntime implements AutoCloseable {
             publish(next, bound, removed);
             return null;
         });
-        stats.retainOnly(next.frontends().keySet(), next.backends().keySet(), serverKeys(next));
+        forgetCountersNotIn(next);
         if (healthRegistry != null) {
             // Unchanged servers (backend + address) keep their state and checker.
             healthRegistry.reconcile(checks);
@@ -349,8 +358,10 @@ public final class ProxyRuntime implements AutoCloseable {
     void connectionClosed(LiveFrontend frontend) {
         connections.decrementAndGet();
         frontend.counters().close();
-        if (!acceptLoop.isShuttingDown()) {
+        try {
             acceptLoop.execute(this::reevaluateGate);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: no listener to resume.
         }
     }
 
@@ -456,6 +467,15 @@ public final class ProxyRuntime implements AutoCloseable {
         List<HostPort> out = new ArrayList<>(list);
         out.sort(Comparator.comparing(HostPort::toString));
         return out;
+    }
+
+    /** Counters of entities that {@code g} does not have (removed, or compiled for a refused swap) leave the stats. */
+    private void forgetCountersNotIn(Generation g) {
+        if (g == null) {
+            stats.retainOnly(Set.of(), Set.of(), Set.of());
+        } else {
+            stats.retainOnly(g.frontends().keySet(), g.backends().keySet(), serverKeys(g));
+        }
     }
 
     private static Set<String> serverKeys(Generation g) {

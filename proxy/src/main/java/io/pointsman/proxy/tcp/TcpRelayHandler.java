@@ -200,6 +200,16 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             }
 
             @Override
+            public boolean slotFree() {
+                for (LiveServer s : backend.servers()) {
+                    if (s.isUp() && s.weight() > 0 && s.hasFreeSlot()) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            @Override
             public void timedOut() {
                 waiter = null;
                 refuse("queue timeout: every server of backend '" + backend.name() + "' stayed at maxconn");
