@@ -173,7 +173,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void connectOrWait() {
-        if (tryConnect()) {
+        // Connections already waiting go first (as HAProxy's pending queue): no jumping it.
+        if (backend.queue().size() == 0 && tryConnect()) {
             return;
         }
         if (!backend.hasUsableServer()) {
