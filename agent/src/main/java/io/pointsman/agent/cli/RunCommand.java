@@ -107,6 +107,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         CountDownLatch stop = new CountDownLatch(1);
         if (configDir != null) {
+            if (!java.nio.file.Files.isRegularFile(configDir.resolve(io.pointsman.proxy.config.load.ConfigFiles.PROXY_YAML))) {
+                spec.commandLine().getErr().println("pointsman run: no proxy.yaml in " + configDir);
+                return 2;
+            }
             return runDirectory(nodeName, status, stop, out);
         }
         String url = repo;

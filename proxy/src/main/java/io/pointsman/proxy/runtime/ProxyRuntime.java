@@ -16,6 +16,8 @@ import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.health.HealthRegistry;
+import io.pointsman.proxy.health.ServerCheckSpec;
 import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.tcp.TcpPipeline;
 import java.net.InetAddress;
@@ -33,6 +35,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -55,7 +58,8 @@ public final class ProxyRuntime implements AutoCloseable {
 
     private final Transport transport;
     private final int threads;
-    private final HealthView health;
+    private final HealthView customHealth;
+    private volatile HealthRegistry healthRegistry;
     private final Map<Mode, FrontendPipeline> pipelines;
     private final ProxyStats stats = new ProxyStats();
     private final Map<String, ServerQueue> queues = new ConcurrentHashMap<>();
@@ -75,7 +79,7 @@ public final class ProxyRuntime implements AutoCloseable {
     private ProxyRuntime(Builder b) {
         this.transport = b.transport != null ? b.transport : Transport.choose();
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
-        this.health = b.health;
+        this.customHealth = b.health;
         Map<Mode, FrontendPipeline> p = new EnumMap<>(Mode.class);
         p.put(Mode.TCP, new TcpPipeline());
         // TODO(http): HTTP mode is not built yet; an http frontend is served as a TCP
@@ -83,6 +87,11 @@ public final class ProxyRuntime implements AutoCloseable {
         p.put(Mode.HTTP, p.get(Mode.TCP));
         p.putAll(b.pipelines);
         this.pipelines = Map.copyOf(p);
+        // Health is read through this indirection: the registry exists only once started.
+        HealthView health = customHealth != null ? customHealth : (backend, address) -> {
+            HealthRegistry r = healthRegistry;
+            return r == null || r.isUsable(backend, address);
+        };
         this.compiler = new GenerationCompiler(stats, name -> queues.computeIfAbsent(name, n -> new ServerQueue()),
                 health);
     }
@@ -95,7 +104,7 @@ public final class ProxyRuntime implements AutoCloseable {
     public static final class Builder {
         private int threads;
         private Transport transport;
-        private HealthView health = HealthView.ALWAYS_UP;
+        private HealthView health;
         private final Map<Mode, FrontendPipeline> pipelines = new EnumMap<>(Mode.class);
 
         /** Event-loop threads ({@code global.threads}); 0 = one per core. */
@@ -112,6 +121,7 @@ public final class ProxyRuntime implements AutoCloseable {
             return this;
         }
 
+        /** Replaces active health checks by this view (tests; {@link HealthView#ALWAYS_UP}). */
         public Builder health(HealthView health) {
             this.health = health;
             return this;
@@ -136,6 +146,10 @@ public final class ProxyRuntime implements AutoCloseable {
         acceptGroup = transport.newGroup(1, new DefaultThreadFactory("pointsman-accept", true));
         acceptLoop = (EventLoop) acceptGroup.next();
         workers = transport.newGroup(threads, new DefaultThreadFactory("pointsman-io", true));
+        if (customHealth == null) {
+            healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(),
+                    HealthRegistry::logTransition);
+        }
         log.info("proxy started: transport {}, {} event-loop threads, IPv6 {}", transport.name(), threads,
                 transport.ipv6() ? "available (*:port is dual-stack)" : "unavailable (*:port is IPv4 only)");
         return this;
@@ -154,7 +168,15 @@ public final class ProxyRuntime implements AutoCloseable {
         if (onEventLoop()) {
             throw new IllegalStateException("apply must not run on an event loop (it waits for binds)");
         }
-        Generation next = compiler.compile(normalized, revision, nextNumber);
+        Generation next;
+        List<ServerCheckSpec> checks;
+        try {
+            next = compiler.compile(normalized, revision, nextNumber);
+            checks = ServerCheckSpec.of(normalized);
+        } catch (RuntimeException e) {
+            forgetCountersNotIn(current);
+            throw e;
+        }
         Set<HostPort> wanted = next.binds();
         List<HostPort> added = sorted(wanted.stream().filter(a -> !listeners.containsKey(a)).toList());
         List<HostPort> kept = sorted(wanted.stream().filter(listeners::containsKey).toList());
@@ -168,6 +190,7 @@ public final class ProxyRuntime implements AutoCloseable {
                 for (Listener l : bound.values()) {
                     l.channel().close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 }
+                forgetCountersNotIn(current);
                 log.warn("generation {} ({}) not applied: cannot bind {}: {}; {} keeps serving", next.number(),
                         revision, address, e.getMessage(), current == null ? "nothing" : current);
                 return new ApplyResult.BindFailed(address, e.getMessage());
@@ -178,7 +201,11 @@ public final class ProxyRuntime implements AutoCloseable {
             publish(next, bound, removed);
             return null;
         });
-        stats.retainOnly(next.frontends().keySet(), next.backends().keySet(), serverKeys(next));
+        forgetCountersNotIn(next);
+        if (healthRegistry != null) {
+            // Unchanged servers (backend + address) keep their state and checker.
+            healthRegistry.reconcile(checks);
+        }
         log.info("generation {} ({}) applied: binds added {}, kept {}, removed {}", next.number(), revision,
                 added, kept, removed);
         return new ApplyResult.Applied(next.number(), revision, added, kept, removed);
@@ -196,6 +223,11 @@ public final class ProxyRuntime implements AutoCloseable {
 
     public ProxyStats stats() {
         return stats;
+    }
+
+    /** Active health checks, or null when a custom {@link HealthView} replaced them. */
+    public HealthRegistry health() {
+        return healthRegistry;
     }
 
     public Transport transport() {
@@ -242,6 +274,9 @@ public final class ProxyRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        if (healthRegistry != null) {
+            healthRegistry.close();
+        }
         onAcceptLoop(() -> {
             for (Listener l : listeners.values()) {
                 l.channel().close();
@@ -323,8 +358,10 @@ public final class ProxyRuntime implements AutoCloseable {
     void connectionClosed(LiveFrontend frontend) {
         connections.decrementAndGet();
         frontend.counters().close();
-        if (!acceptLoop.isShuttingDown()) {
+        try {
             acceptLoop.execute(this::reevaluateGate);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: no listener to resume.
         }
     }
 
@@ -430,6 +467,15 @@ public final class ProxyRuntime implements AutoCloseable {
         List<HostPort> out = new ArrayList<>(list);
         out.sort(Comparator.comparing(HostPort::toString));
         return out;
+    }
+
+    /** Counters of entities that {@code g} does not have (removed, or compiled for a refused swap) leave the stats. */
+    private void forgetCountersNotIn(Generation g) {
+        if (g == null) {
+            stats.retainOnly(Set.of(), Set.of(), Set.of());
+        } else {
+            stats.retainOnly(g.frontends().keySet(), g.backends().keySet(), serverKeys(g));
+        }
     }
 
     private static Set<String> serverKeys(Generation g) {

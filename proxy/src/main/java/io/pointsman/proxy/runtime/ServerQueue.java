@@ -23,6 +23,9 @@ public final class ServerQueue {
 
         /** Runs on the waiter's event loop when the queue timeout passed. */
         void timedOut();
+
+        /** Whether some usable server has a free slot right now (a retry would likely succeed). */
+        boolean slotFree();
     }
 
     /** One waiting connection. */
@@ -70,6 +73,10 @@ public final class ServerQueue {
                 } else if (state.compareAndSet(RUNNING, WAITING)) {
                     // Another connection took the slot first: keep our place at the head.
                     waiters.addFirst(this);
+                    // A slot freed while we were running found nobody in the queue: look again.
+                    if (attempt.slotFree()) {
+                        slotFreed();
+                    }
                 }
             });
             return true;
@@ -96,6 +103,10 @@ public final class ServerQueue {
     public Waiter enqueue(EventLoop loop, Attempt attempt, long timeoutMillis, Counters counters) {
         Waiter w = new Waiter(loop, attempt, timeoutMillis, counters);
         waiters.addLast(w);
+        // A slot may have freed between the caller's failed attempt and now.
+        if (attempt.slotFree()) {
+            slotFreed();
+        }
         return w;
     }
 

@@ -12,9 +12,11 @@ import io.netty.util.concurrent.Future;
  * timeout is closed.
  */
 final class SniPeekHandler extends AbstractSniHandler<String> {
+    /** Bounds what one client can make us buffer before routing (real hellos are a few KiB). */
+    static final int MAX_CLIENT_HELLO = 64 * 1024;
 
     SniPeekHandler(long timeoutMillis) {
-        super(timeoutMillis);
+        super(MAX_CLIENT_HELLO, timeoutMillis);
     }
 
     @Override

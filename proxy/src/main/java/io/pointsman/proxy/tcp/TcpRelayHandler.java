@@ -173,7 +173,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void connectOrWait() {
-        if (tryConnect()) {
+        // Connections already waiting go first (as HAProxy's pending queue): no jumping it.
+        if (backend.queue().size() == 0 && tryConnect()) {
             return;
         }
         if (!backend.hasUsableServer()) {
@@ -195,6 +196,16 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
                     waiter = null;
                     refuse("no server of backend '" + backend.name() + "' is up");
                     return true;
+                }
+                return false;
+            }
+
+            @Override
+            public boolean slotFree() {
+                for (LiveServer s : backend.servers()) {
+                    if (s.isUp() && s.weight() > 0 && s.hasFreeSlot()) {
+                        return true;
+                    }
                 }
                 return false;
             }

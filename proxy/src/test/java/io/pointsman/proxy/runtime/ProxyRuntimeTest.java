@@ -181,6 +181,24 @@ class ProxyRuntimeTest {
     }
 
     @Test
+    void countersSurviveASwapForUnchangedNames() throws Exception {
+        int port = Clients.freePort();
+        runtime.apply(twoBackends().frontend("fe").bind("127.0.0.1:" + port).defaultBackend("a").end()
+                .frontend("gone").bind("127.0.0.2:" + port).defaultBackend("a").end().build(), "r1");
+        for (int i = 0; i < 3; i++) {
+            try (Socket s = Clients.connect(local(port))) {
+                Clients.roundTrip(s, "x");
+            }
+        }
+        runtime.apply(twoBackends().frontend("fe").bind("127.0.0.1:" + port).defaultBackend("a").end().build(), "r2");
+        var snap = runtime.stats().snapshot();
+        assertEquals(3, snap.frontends().get("fe").total());
+        assertEquals(3, snap.backends().get("a").total());
+        assertEquals(3, snap.servers().get("a/" + a.address()).total());
+        assertEquals(java.util.Set.of("fe"), snap.frontends().keySet(), "a removed frontend leaves the stats");
+    }
+
+    @Test
     void applyBeforeStartIsRefused() throws Exception {
         ProxyRuntime notStarted = ProxyRuntime.builder().build();
         assertThrows(IllegalStateException.class,

@@ -110,6 +110,10 @@ class SwapUnderLoadTest {
                 try (Socket s = Clients.connect(main)) {
                     assertEquals(TAGS[gen % 3] + " probe", Clients.roundTrip(s, "probe"), "swap " + gen);
                 }
+                try (Socket s = Clients.connect("127.0.0.2", main)) {
+                    String expected = gen % 2 == 1 ? TAGS[(gen + 1) % 3] : TAGS[gen % 3];
+                    assertEquals(expected + " src", Clients.roundTrip(s, "src"), "src rule, swap " + gen);
+                }
                 for (int p = 0; p < extraPorts.length; p++) {
                     InetSocketAddress a = new InetSocketAddress("127.0.0.1", extraPorts[p]);
                     if (extraPresent(gen, p)) {
@@ -146,7 +150,11 @@ class SwapUnderLoadTest {
         for (int i = 0; i < TAGS.length; i++) {
             c.backend(TAGS[i]).server("s", servers.get(i).address());
         }
-        c.frontend("main").bind("127.0.0.1:" + mainPort).defaultBackend(TAGS[gen % 3]);
+        var main = c.frontend("main").bind("127.0.0.1:" + mainPort).defaultBackend(TAGS[gen % 3]);
+        if (gen % 2 == 1) {
+            // A source rule that comes and goes and changes its target.
+            main.srcAcl("from-two", "127.0.0.2/32").use(TAGS[(gen + 1) % 3], "from-two");
+        }
         for (int p = 0; p < extraPorts.length; p++) {
             if (extraPresent(gen, p)) {
                 c.frontend("extra" + p).bind("127.0.0.1:" + extraPorts[p]).defaultBackend(TAGS[(gen + p) % 3]);

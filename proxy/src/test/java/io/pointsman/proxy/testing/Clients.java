@@ -33,7 +33,8 @@ public final class Clients {
         if (fromHost != null) {
             s.bind(new InetSocketAddress(fromHost, 0));
         }
-        s.connect(new InetSocketAddress("127.0.0.1", to.getPort()), 5000);
+        boolean wildcard = to.getAddress() == null || to.getAddress().isAnyLocalAddress();
+        s.connect(wildcard ? new InetSocketAddress("127.0.0.1", to.getPort()) : to, 5000);
         return s;
     }
 

@@ -3,6 +3,7 @@ package io.pointsman.proxy.testing;
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Balance;
+import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.Cidr;
 import io.pointsman.proxy.config.Condition;
 import io.pointsman.proxy.config.Defaults;
@@ -166,6 +167,7 @@ public final class TestConfig {
         private Integer retries;
         private Boolean redispatch;
         private Balance balance;
+        private Check check;
 
         BackendBuilder(String name) {
             this.name = name;
@@ -178,6 +180,17 @@ public final class TestConfig {
 
         public BackendBuilder server(String server, HostPort address, int maxconn) {
             servers.add(new Server(server, address, null, null, null, maxconn, null));
+            return this;
+        }
+
+        /** A server with {@code check: true}. */
+        public BackendBuilder checkedServer(String server, HostPort address) {
+            servers.add(new Server(server, address, null, true, null, null, null));
+            return this;
+        }
+
+        public BackendBuilder check(Check check) {
+            this.check = check;
             return this;
         }
 
@@ -202,7 +215,7 @@ public final class TestConfig {
         }
 
         Backend build() {
-            return new Backend(name, null, balance, null, sendProxy, null, retries, redispatch, servers);
+            return new Backend(name, null, balance, check, sendProxy, null, retries, redispatch, servers);
         }
     }
 }
