@@ -242,6 +242,10 @@ public final class GitMirror implements AutoCloseable {
         if (at >= 0) {
             w = w.substring(at + 6);
         }
+        // User input from /diff: a plain branch name or hex id, no revision expressions or paths.
+        if (!w.matches("[A-Za-z0-9._/-]{1,200}") || w.contains("..") || w.startsWith("/")) {
+            return null;
+        }
         try {
             ObjectId id = repository().resolve("refs/remotes/origin/" + w + "^{commit}");
             if (id == null && w.matches("[0-9a-fA-F]{4,40}")) {
