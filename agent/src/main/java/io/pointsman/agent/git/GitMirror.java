@@ -242,6 +242,10 @@ public final class GitMirror implements AutoCloseable {
         if (at >= 0) {
             w = w.substring(at + 6);
         }
+        // User input from /diff: a plain branch name or hex id, no revision expressions or paths.
+        if (!w.matches("[A-Za-z0-9._/-]{1,200}") || w.contains("..") || w.startsWith("/")) {
+            return null;
+        }
         try {
             ObjectId id = repository().resolve("refs/remotes/origin/" + w + "^{commit}");
             if (id == null && w.matches("[0-9a-fA-F]{4,40}")) {
@@ -280,7 +284,7 @@ public final class GitMirror implements AutoCloseable {
     public synchronized ObjectId repair() throws GitSyncException {
         log.warn("re-cloning damaged local clone {} from {}", gitDir, displayUrl());
         closeRepository();
-        deleteTree(gitDir);
+        moveAsideAndDelete(gitDir);
         return fetch();
     }
 
@@ -291,7 +295,16 @@ public final class GitMirror implements AutoCloseable {
                     Files.createDirectories(gitDir);
                     Git.init().setBare(true).setInitialBranch(branch).setDirectory(gitDir.toFile()).call().close();
                 }
-                repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
+                try {
+                    repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
+                } catch (org.eclipse.jgit.errors.RepositoryNotFoundException e) {
+                    // Half a clone (a crash while cloning, a partial delete): start again from empty.
+                    log.warn("local clone {} is unusable ({}); starting a new one", gitDir, e.getMessage());
+                    moveAsideAndDelete(gitDir);
+                    Files.createDirectories(gitDir);
+                    Git.init().setBare(true).setInitialBranch(branch).setDirectory(gitDir.toFile()).call().close();
+                    repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setMustExist(true).build();
+                }
             } catch (IOException | GitAPIException e) {
                 throw new GitSyncException(GitSyncException.Kind.LOCAL_IO, "cannot open local clone " + gitDir + ": " + e, e);
             }
@@ -334,20 +347,35 @@ public final class GitMirror implements AutoCloseable {
         return secret == null || secret.isEmpty() ? out : out.replace(secret, "<redacted>");
     }
 
-    private static void deleteTree(Path dir) throws GitSyncException {
+    /**
+     * Renames the clone away first (atomic: the next open sees no clone, never half of one),
+     * then deletes the renamed copy best-effort; JGit's background gc may still be writing into it.
+     */
+    private static void moveAsideAndDelete(Path dir) throws GitSyncException {
         if (!Files.exists(dir)) {
             return;
         }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            throw new GitSyncException(GitSyncException.Kind.LOCAL_IO, "cannot delete damaged clone " + dir + ": " + e, e);
+        Path aside = dir.resolveSibling(dir.getFileName() + ".damaged-" + System.currentTimeMillis());
+        try {
+            Files.move(dir, aside, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new GitSyncException(GitSyncException.Kind.LOCAL_IO, "cannot move damaged clone " + dir + " aside: " + e, e);
+        }
+        for (int attempt = 0; attempt < 3 && Files.exists(aside); attempt++) {
+            try (Stream<Path> s = Files.walk(aside)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } catch (IOException | UncheckedIOException e) {
+                log.debug("deleting {} (attempt {}): {}", aside, attempt + 1, e.toString());
+            }
+        }
+        if (Files.exists(aside)) {
+            log.warn("could not delete damaged clone {}; remove it by hand", aside);
         }
     }
 

@@ -17,6 +17,8 @@ public interface ConfigApplier {
     /**
      * Validates and applies the files of one revision, atomically: on any failure the previous
      * generation keeps serving. Never throws for bad config: every problem is an outcome.
+     * When the engine's apply timeout passes it interrupts the applying thread and reports
+     * {@code ApplyFailed}; an implementation should then give up without swapping.
      */
     ApplyOutcome apply(ConfigFiles files, Revision revision);
 

@@ -27,6 +27,14 @@ import org.quartz.impl.StdSchedulerFactory;
  */
 final class PollScheduler implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    static {
+        // Quartz announces every scheduler at INFO in a dozen lines; one per node start is noise.
+        // Only a default: an operator's own setting wins.
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.quartz") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.quartz", "warn");
+        }
+    }
     private static final String CALLBACK = "pointsman.poll";
 
     private final Scheduler scheduler;

@@ -2,6 +2,7 @@ package io.pointsman.agent.sync;
 
 import io.pointsman.agent.git.GitMirror;
 import io.pointsman.agent.git.GitSyncException;
+import io.pointsman.agent.git.RemoteAuth;
 import io.pointsman.agent.git.Revision;
 import io.pointsman.agent.state.HistoryEntry;
 import io.pointsman.agent.state.StateStore;
@@ -9,6 +10,7 @@ import io.pointsman.agent.state.SyncState;
 import io.pointsman.proxy.config.Durations;
 import io.pointsman.proxy.config.load.ConfigFiles;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +52,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     private final SyncMetrics metrics = new SyncMetrics();
     private final ExecutorService syncThread;
     private final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService applyThread;
     private PollScheduler scheduler;
     private volatile boolean started;
@@ -79,6 +82,15 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         this.applyThread = newApplyThread();
     }
 
+    /**
+     * The usual wiring: the clone in {@code stateDir/repo.git}, state in {@code stateDir/state.json},
+     * the system clock. Call {@link #start()} next.
+     */
+    public static SyncEngine open(String repoUrl, RemoteAuth auth, Path stateDir, SyncOptions options, ConfigApplier applier) {
+        GitMirror mirror = new GitMirror(repoUrl, options.branch(), stateDir.resolve("repo.git"), auth, options.fetchTimeout());
+        return new SyncEngine(options, mirror, applier, new StateStore(stateDir, Clock.systemUTC()), Clock.systemUTC());
+    }
+
     /** Loads state, re-applies the last good commit, then syncs now and every poll. Returns at once. */
     public synchronized void start() throws IOException, SchedulerException {
         if (started) {
@@ -103,8 +115,13 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         if (pending.compareAndSet(false, true)) {
             try {
                 syncThread.execute(() -> {
+                    running.set(true); // before clearing pending: busy() never blinks false in between
                     pending.set(false);
-                    syncSafely(cause);
+                    try {
+                        syncSafely(cause);
+                    } finally {
+                        running.set(false);
+                    }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 pending.set(false); // closing
@@ -401,16 +418,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         if (closed) {
             return;
         }
-        Duration delay;
-        if (failures > 0) {
-            // Back off: poll × 2^failures, capped, so a dead remote is not hammered.
-            long factor = 1L << Math.min(failures, 20);
-            long cap = Math.max(options.maxBackoff().toMillis(), options.poll().toMillis());
-            delay = Duration.ofMillis(Math.min(cap, options.poll().toMillis() * factor));
-        } else {
-            delay = options.poll();
-        }
-        delay = PollScheduler.jittered(delay, options.jitter());
+        Duration delay = PollScheduler.jittered(backoff(options.poll(), failures, options.maxBackoff()), options.jitter());
         Instant at = clock.instant().plus(delay);
         if (holdUntil != null && holdUntil.isBefore(at)) {
             at = holdUntil.plusMillis(10);
@@ -426,6 +434,21 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Poll × 2^failures, capped at {@code max} (never below the poll), so a dead remote is not hammered. */
+    static Duration backoff(Duration poll, int failures, Duration max) {
+        if (failures <= 0) {
+            return poll;
+        }
+        long factor = 1L << Math.min(failures, 20);
+        long cap = Math.max(max.toMillis(), poll.toMillis());
+        return Duration.ofMillis(Math.min(cap, poll.toMillis() * factor));
+    }
+
+    /** True while a sync runs or waits to run (for tests of coalescing). */
+    boolean busy() {
+        return pending.get() || running.get();
+    }
 
     private String refusal(Revision rev, String why) {
         Revision serving = appliedRevision();

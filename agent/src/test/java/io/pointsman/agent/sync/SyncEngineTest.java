@@ -166,6 +166,30 @@ class SyncEngineTest {
         }
     }
 
+    @Test
+    void garbledPackIsDetectedByVerifyAndTheEngineReclones() throws Exception {
+        String a = central.push("proxy.yaml", "version: 1\nname: a\n", "a");
+        try (TestNode n = TestNode.start("lb1", central.url(), stateDir, POLL)) {
+            n.awaitApplied(a);
+        }
+        // Overwrite every pack's body with zeros but keep its index: git believes it has the
+        // objects, reading them fails. Only an fsck-like check finds that; a fetch would not.
+        int garbled = 0;
+        try (Stream<Path> s = Files.walk(stateDir.resolve("repo.git/objects"))) {
+            for (Path p : s.filter(f -> f.toString().endsWith(".pack")).toList()) {
+                long size = Files.size(p);
+                Files.write(p, new byte[(int) size]);
+                garbled++;
+            }
+        }
+        assertTrue(garbled > 0, "the test must damage the clone");
+        try (TestNode n = TestNode.start("lb1", central.url(), stateDir, POLL)) {
+            n.awaitApplied(a);
+            assertEquals("a", n.applier.value("name"));
+            assertTrue(n.engine.metrics().repairCount() >= 1, "re-cloned: " + n.describe());
+        }
+    }
+
     /** Deletes the pack and loose object files (not the refs), as a disk fault would. */
     static int deleteObjectFiles(Path objects) throws IOException {
         int n = 0;

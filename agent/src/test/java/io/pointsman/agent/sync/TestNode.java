@@ -28,11 +28,18 @@ public final class TestNode implements AutoCloseable {
     }
 
     public static TestNode create(String name, String url, Path stateDir, Duration poll) {
+        return create(name, url, stateDir, poll, Duration.ofSeconds(10), a -> a);
+    }
+
+    /** With the applier wrapped (e.g. gated) and a chosen apply timeout. */
+    public static TestNode create(String name, String url, Path stateDir, Duration poll, Duration applyTimeout,
+            java.util.function.Function<YamlTestApplier, ConfigApplier> wrap) {
         GitMirror mirror = new GitMirror(url, "main", stateDir.resolve("repo.git"), RemoteAuth.none(), Duration.ofSeconds(5));
         YamlTestApplier applier = new YamlTestApplier(name);
-        SyncOptions opts = SyncOptions.defaults(name, "main").withPoll(poll).withApplyTimeout(Duration.ofSeconds(10))
+        SyncOptions opts = SyncOptions.defaults(name, "main").withPoll(poll).withApplyTimeout(applyTimeout)
                 .withMaxBackoff(Duration.ofSeconds(1));
-        SyncEngine engine = new SyncEngine(opts, mirror, applier, new StateStore(stateDir, Clock.systemUTC()), Clock.systemUTC());
+        SyncEngine engine = new SyncEngine(opts, mirror, wrap.apply(applier), new StateStore(stateDir, Clock.systemUTC()),
+                Clock.systemUTC());
         return new TestNode(name, stateDir, applier, engine);
     }
 
