@@ -1,9 +1,7 @@
 package io.pointsman.agent.node;
 
-import io.pointsman.agent.git.GitMirror;
 import io.pointsman.agent.git.RemoteAuth;
 import io.pointsman.agent.keepalived.KeepalivedManager;
-import io.pointsman.agent.state.StateStore;
 import io.pointsman.agent.status.StatusServer;
 import io.pointsman.agent.status.StatusServerOptions;
 import io.pointsman.agent.sync.SyncEngine;
@@ -13,7 +11,6 @@ import io.pointsman.proxy.runtime.ProxyRuntime;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -71,18 +68,16 @@ public final class PointsmanNode implements AutoCloseable {
             AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(o.statusBind());
             NodeApplier applier = new NodeApplier(runtime, o.node(), SecretSource.system(),
                     new KeepalivedManager(null), statusAddress::get, () -> "");
-            GitMirror mirror = new GitMirror(o.repoUrl(), o.branch(), o.stateDir().resolve("repo.git"),
-                    RemoteAuth.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home"), ".ssh")),
-                    o.gitTimeout() != null ? o.gitTimeout() : Duration.ofSeconds(30));
-            SyncOptions syncOptions = SyncOptions.defaults(o.node(), o.branch()).withPoll(o.poll());
-            engine = new SyncEngine(syncOptions, mirror, applier, new StateStore(o.stateDir(), Clock.systemUTC()),
-                    Clock.systemUTC());
+            SyncOptions syncOptions = SyncOptions.defaults(o.node(), o.branch()).withPoll(o.poll())
+                    .withFetchTimeout(o.gitTimeout() != null ? o.gitTimeout() : Duration.ofSeconds(30));
+            engine = SyncEngine.open(o.repoUrl(), RemoteAuth.fromEnvironment(System.getenv(),
+                    Path.of(System.getProperty("user.home"), ".ssh")), o.stateDir(), syncOptions, applier);
             StatusServerOptions so = new StatusServerOptions(o.statusBind(), o.statusTokenFile(), o.webhookSecretFile());
             status = StatusServer.start(so, engine);
             statusAddress.set(status.address());
             engine.start();
-            log.info("node {} syncing {} (branch {}) every {}; status on {}", o.node(), mirror.displayUrl(),
-                    o.branch(), o.poll(), status.baseUrl());
+            log.info("node {} syncing {} (branch {}) every {}; status on {}", o.node(), engine.status().repo(),
+                    o.branch(), io.pointsman.proxy.config.Durations.format(o.poll()), status.baseUrl());
             return new PointsmanNode(runtime, engine, status, applier);
         } catch (Exception e) {
             if (status != null) {
