@@ -33,7 +33,7 @@ class ShippedConfigsValidateTest {
 
     static Stream<Path> shipped() throws Exception {
         Path root = repoRoot();
-        try (Stream<Path> examples = Files.list(root.resolve("examples"))) {
+        try (Stream<Path> examples = Files.walk(root.resolve("examples"), 3)) {
             return Stream.concat(Stream.of(root.resolve("config-repo-template")),
                     examples.filter(d -> Files.isRegularFile(d.resolve("proxy.yaml"))).sorted().toList().stream());
         }
