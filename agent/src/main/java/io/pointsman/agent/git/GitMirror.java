@@ -132,7 +132,7 @@ public final class GitMirror implements AutoCloseable {
                     "no git repository at " + displayUrl() + ": " + clean(e), e);
         } catch (GitAPIException | RuntimeException e) {
             throw new GitSyncException(GitSyncException.Kind.REMOTE_UNREACHABLE,
-                    "cannot reach " + displayUrl() + ": " + clean(e), e);
+                    "ls-remote of " + displayUrl() + " failed: " + clean(e), e);
         }
     }
 
