@@ -350,6 +350,19 @@ public final class GitMirror implements AutoCloseable {
         }
     }
 
+    /** The commit pinned by {@link #markLastGood}, or null (no clone, no pin). */
+    public synchronized ObjectId pinnedLastGood() {
+        if (!Files.isDirectory(gitDir) || !Files.exists(gitDir.resolve("HEAD"))) {
+            return null;
+        }
+        try {
+            Ref r = repository().exactRef(LAST_GOOD_REF);
+            return r == null ? null : r.getObjectId();
+        } catch (IOException | GitSyncException e) {
+            return null;
+        }
+    }
+
     /**
      * Throws the damaged clone away and clones again. Keeps the pin of the last good commit when
      * the remote still has it; when it does not, the pin is lost with the damaged objects.
