@@ -294,7 +294,9 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         }
         Instant now = clock.instant();
         SyncState seenState = update(s -> s.withSeen(head.name(), now));
-        if (!settings.applyDelay().isZero()) {
+        // apply_delay stages changes across a fleet; a node that serves nothing yet has
+        // nothing to protect, so its first config applies at once.
+        if (!settings.applyDelay().isZero() && applier.serving()) {
             Instant seen = seenState.seen().getOrDefault(head.name(), now);
             Instant due = seen.plus(settings.applyDelay());
             if (now.isBefore(due)) {
