@@ -150,7 +150,10 @@ public final class ProxyRuntime implements AutoCloseable {
             healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(),
                     HealthRegistry::logTransition);
         }
-        log.info("proxy started: transport {}, {} event-loop threads, IPv6 {}", transport.name(), threads,
+        log.info("proxy started: transport {}{}, {} event-loop threads, IPv6 {}", transport.name(),
+                transport.name().equals("nio") && io.netty.channel.epoll.Epoll.isAvailable()
+                        ? " (epoll available; -D" + Transport.PROPERTY + "=epoll to use it, see Transport)" : "",
+                threads,
                 transport.ipv6() ? "available (*:port is dual-stack)" : "unavailable (*:port is IPv4 only)");
         return this;
     }
