@@ -1,14 +1,118 @@
 package io.pointsman.agent.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER: not implemented yet. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Not implemented yet.")
+/** {@code pointsman status}: a human summary of a running agent's {@code GET /status}. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show what a running Pointsman node has applied and why.",
+            "Reads GET /status from the agent's status listener.",
+            "Exit 0 when the node is ready, 1 when its last attempt failed, 3 when it cannot be reached."},
+        footer = {"", "Example:", "  pointsman status --url http://127.0.0.1:9900"})
 public final class StatusCommand implements Callable<Integer> {
+    static final int UNREACHABLE = 3;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:9900",
+            description = "Status listener of the node (default: ${DEFAULT-VALUE}).")
+    String url;
+
+    @Option(names = "--history", defaultValue = "5", description = "History entries to show (default: ${DEFAULT-VALUE}).")
+    int historyLines;
+
+    @Option(names = "--json", description = "Print the raw JSON of /status.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        System.err.println("pointsman status: not implemented yet");
-        return 1;
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        String body;
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/status"))
+                    .timeout(Duration.ofSeconds(5)).GET().build();
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                err.println("pointsman status: " + url + "/status answered HTTP " + response.statusCode());
+                return UNREACHABLE;
+            }
+            body = response.body();
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("pointsman status: cannot reach " + url + ": " + e.getMessage());
+            return UNREACHABLE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return UNREACHABLE;
+        }
+        if (json) {
+            out.println(body);
+            out.flush();
+            return 0;
+        }
+        JsonNode s;
+        try {
+            s = new ObjectMapper().readTree(body);
+        } catch (IOException e) {
+            err.println("pointsman status: " + url + "/status did not return JSON: " + e.getMessage());
+            return UNREACHABLE;
+        }
+        out.print(summary(s, historyLines));
+        out.flush();
+        return s.path("ready").asBoolean(false) ? 0 : 1;
+    }
+
+    /** The text shown to a person; public for tests. */
+    static String summary(JsonNode s, int historyLines) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("node        %s%n", text(s, "node")));
+        sb.append(String.format("repo        %s (branch %s)%n", text(s, "repo"), text(s, "branch")));
+        sb.append(String.format("ready       %s — %s%n", s.path("ready").asBoolean(false) ? "yes" : "NO", text(s, "reason")));
+        if (!s.path("message").asText("").isEmpty()) {
+            sb.append(String.format("message     %s%n", text(s, "message")));
+        }
+        sb.append(String.format("applied     %s (generation %s, at %s)%n", text(s, "lastAppliedRevision"),
+                text(s, "generation"), text(s, "lastApplyTime")));
+        sb.append(String.format("attempted   %s%n", text(s, "lastAttemptedRevision")));
+        sb.append(String.format("last fetch  %s   next poll %s%n", text(s, "lastFetchTime"), text(s, "nextPollTime")));
+        JsonNode history = s.path("history");
+        if (history.isArray() && !history.isEmpty() && historyLines > 0) {
+            sb.append(String.format("history (newest first)%n"));
+            int shown = 0;
+            for (int i = history.size() - 1; i >= 0 && shown < historyLines; i--, shown++) {
+                JsonNode h = history.get(i);
+                sb.append(String.format("  %-24s %-12s %-17s %s%n", text(h, "time"), shortRevision(text(h, "revision")),
+                        text(h, "reason"), text(h, "message")));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.path(field);
+        return v.isMissingNode() || v.isNull() ? "-" : v.asText();
+    }
+
+    /** {@code main@sha1:0123456789abcdef…} → {@code main@0123456}. */
+    static String shortRevision(String revision) {
+        int at = revision.indexOf("@sha1:");
+        if (at < 0 || revision.length() < at + 6 + 7) {
+            return revision;
+        }
+        return revision.substring(0, at + 1) + revision.substring(at + 6, at + 6 + 7);
     }
 }

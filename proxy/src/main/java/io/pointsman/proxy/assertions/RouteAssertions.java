@@ -1,0 +1,279 @@
+package io.pointsman.proxy.assertions;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.pointsman.proxy.config.Cidr;
+import io.pointsman.proxy.config.Frontend;
+import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.load.ConfigError;
+import io.pointsman.proxy.config.load.ConfigException;
+import io.pointsman.proxy.config.load.ConfigFiles;
+import io.pointsman.proxy.config.load.ConfigLoader;
+import io.pointsman.proxy.config.load.LoadedConfig;
+import io.pointsman.proxy.config.load.SecretSource;
+import io.pointsman.proxy.routing.FrontendRouter;
+import io.pointsman.proxy.routing.RequestFacts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parses the route assertions of a config repo and runs them against a validated,
+ * normalized config. Problems come back as {@link ConfigError}s pointing at the case's
+ * file and line, in the same form as validation errors.
+ */
+public final class RouteAssertions {
+    /** Client address used when a case gives no {@code src}. */
+    public static final String DEFAULT_SRC = "192.0.2.1";
+
+    private static final Set<String> KEYS = Set.of("name", "frontend", "src", "dst_port", "sni", "host", "path",
+            "method", "headers", "expect_backend", "expect");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    private RouteAssertions() {}
+
+    /**
+     * Everything a revision must pass before it may serve, in one place for the agent and
+     * {@code pointsman validate}: load (merge, secrets, schema validation), then the route
+     * assertions against the compiled routers.
+     *
+     * @throws ConfigException with the schema errors, or else with the failing cases
+     */
+    public static LoadedConfig loadAndCheck(ConfigFiles files, String node, SecretSource secrets) throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.load(files, node, secrets);
+        List<ConfigError> failed = check(files, loaded.config());
+        if (!failed.isEmpty()) {
+            throw new ConfigException(failed.stream().map(e -> new ConfigError(e.file(), e.line(), e.path(),
+                    loaded.redactor().redact(e.message()))).toList());
+        }
+        return loaded;
+    }
+
+    /** Every problem: unparsable cases and failing ones. Empty when all pass (or there are none). */
+    public static List<ConfigError> check(ConfigFiles files, ProxyConfig config) {
+        List<ConfigError> errors = new ArrayList<>();
+        List<RouteCase> cases = parse(files, errors);
+        if (errors.isEmpty()) {
+            errors.addAll(run(cases, config));
+        }
+        return errors;
+    }
+
+    /** The cases of every {@code tests/*.yaml}, in file order; problems go to {@code errors}. */
+    public static List<RouteCase> parse(ConfigFiles files, List<ConfigError> errors) {
+        List<RouteCase> cases = new ArrayList<>();
+        files.files().keySet().stream().filter(p -> p.startsWith("tests/") && p.endsWith(".yaml")).sorted()
+                .forEach(file -> parseFile(file, files.get(file), cases, errors));
+        return cases;
+    }
+
+    private static void parseFile(String file, String text, List<RouteCase> cases, List<ConfigError> errors) {
+        try (JsonParser p = YAML.getFactory().createParser(text)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return;
+            }
+            if (t != JsonToken.START_ARRAY) {
+                errors.add(new ConfigError(file, line(p), "", "expected a list of route cases"));
+                return;
+            }
+            int index = 0;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                int line = line(p);
+                JsonNode node = p.readValueAsTree();
+                String path = "[" + index + "]";
+                if (node == null || !node.isObject()) {
+                    errors.add(new ConfigError(file, line, path, "expected a map such as {frontend: web, path: /, expect_backend: web-farm}"));
+                } else {
+                    RouteCase c = toCase(file, line, index, node, path, errors);
+                    if (c != null) {
+                        cases.add(c);
+                    }
+                }
+                index++;
+            }
+        } catch (IOException e) {
+            int line = e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null
+                    ? j.getLocation().getLineNr() : 0;
+            errors.add(new ConfigError(file, line, "", "not valid YAML: " + firstLine(e.getMessage())));
+        }
+    }
+
+    private static RouteCase toCase(String file, int line, int index, JsonNode n, String path, List<ConfigError> errors) {
+        int before = errors.size();
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            if (!KEYS.contains(key)) {
+                errors.add(new ConfigError(file, line, path + "." + key, "unknown key (known: " + String.join(", ",
+                        KEYS.stream().sorted().toList()) + ")"));
+            }
+        }
+        String frontend = text(n, "frontend");
+        if (frontend == null) {
+            errors.add(new ConfigError(file, line, path, "a route case needs 'frontend'"));
+        }
+        String expectBackend = text(n, "expect_backend");
+        String expect = text(n, "expect");
+        boolean reject = "reject".equals(expect);
+        if (expect != null && !reject) {
+            errors.add(new ConfigError(file, line, path + ".expect", "only 'reject' is allowed here; use expect_backend for a backend"));
+        }
+        if ((expectBackend == null) == !reject) {
+            errors.add(new ConfigError(file, line, path, "a route case needs exactly one of expect_backend or expect: reject"));
+        }
+        String src = text(n, "src");
+        if (src != null && Cidr.literal(src) == null) {
+            errors.add(new ConfigError(file, line, path + ".src", "not an IP address: '" + src + "'"));
+        }
+        Integer dstPort = null;
+        if (n.has("dst_port")) {
+            if (!n.get("dst_port").canConvertToInt() || n.get("dst_port").asInt() < 1 || n.get("dst_port").asInt() > 65535) {
+                errors.add(new ConfigError(file, line, path + ".dst_port", "expected a port number"));
+            } else {
+                dstPort = n.get("dst_port").asInt();
+            }
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        JsonNode h = n.get("headers");
+        if (h != null) {
+            if (!h.isObject()) {
+                errors.add(new ConfigError(file, line, path + ".headers", "expected a map of header name to value(s)"));
+            } else {
+                h.fields().forEachRemaining(e -> {
+                    List<String> values = new ArrayList<>();
+                    if (e.getValue().isArray()) {
+                        e.getValue().forEach(v -> values.add(v.asText()));
+                    } else {
+                        values.add(e.getValue().asText());
+                    }
+                    headers.put(e.getKey().toLowerCase(Locale.ROOT), List.copyOf(values));
+                });
+            }
+        }
+        if (errors.size() > before) {
+            return null;
+        }
+        return new RouteCase(file, line, index, frontend, src, dstPort, lower(text(n, "sni")), text(n, "host"),
+                text(n, "path"), text(n, "method"), headers, expectBackend, reject);
+    }
+
+    /** Runs parsed cases; returns one error per failing case. */
+    public static List<ConfigError> run(List<RouteCase> cases, ProxyConfig config) {
+        List<ConfigError> errors = new ArrayList<>();
+        Map<String, FrontendRouter> routers = new LinkedHashMap<>();
+        Map<String, Frontend> frontends = new LinkedHashMap<>();
+        for (Frontend f : config.allFrontends()) {
+            frontends.put(f.name(), f);
+        }
+        for (RouteCase c : cases) {
+            String path = "[" + c.index() + "]";
+            Frontend f = frontends.get(c.frontend());
+            if (f == null) {
+                errors.add(new ConfigError(c.file(), c.line(), path + ".frontend", "no frontend named '" + c.frontend() + "'"));
+                continue;
+            }
+            FrontendRouter router = routers.computeIfAbsent(f.name(), k -> FrontendRouter.compile(f));
+            String got = router.route(facts(c, f));
+            String want = c.expectReject() ? null : c.expectBackend();
+            if (want == null ? got != null : !want.equals(got)) {
+                errors.add(new ConfigError(c.file(), c.line(), path, c.describe() + ": expected "
+                        + (want == null ? "reject" : "backend '" + want + "'") + ", got "
+                        + (got == null ? "reject" : "backend '" + got + "'")));
+            }
+        }
+        return errors;
+    }
+
+    private static RequestFacts facts(RouteCase c, Frontend f) {
+        InetAddress src;
+        try {
+            src = InetAddress.getByAddress(Cidr.literal(c.src() != null ? c.src() : DEFAULT_SRC));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("checked literal", e);
+        }
+        int port = c.dstPort() != null ? c.dstPort() : f.bind().isEmpty() ? 0 : f.bind().get(0).port();
+        boolean http = f.mode() == io.pointsman.proxy.config.Mode.HTTP;
+        String host = c.host() != null ? stripPort(c.host()).toLowerCase(Locale.ROOT) : null;
+        String path = c.path() != null ? c.path() : http ? "/" : null;
+        String method = c.method() != null ? c.method() : http ? "GET" : null;
+        return new RequestFacts() {
+            @Override
+            public InetAddress source() {
+                return src;
+            }
+
+            @Override
+            public int destinationPort() {
+                return port;
+            }
+
+            @Override
+            public String sni() {
+                return c.sni();
+            }
+
+            @Override
+            public String host() {
+                return host;
+            }
+
+            @Override
+            public String path() {
+                return path;
+            }
+
+            @Override
+            public String method() {
+                return method;
+            }
+
+            @Override
+            public List<String> header(String name) {
+                if (name.equalsIgnoreCase("host") && host != null) {
+                    return List.of(host);
+                }
+                return c.headers().getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+            }
+        };
+    }
+
+    private static String stripPort(String host) {
+        if (host.startsWith("[")) {
+            int close = host.indexOf(']');
+            return close > 0 ? host.substring(1, close) : host;
+        }
+        int colon = host.indexOf(':');
+        return colon >= 0 && host.indexOf(':', colon + 1) < 0 ? host.substring(0, colon) : host;
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static int line(JsonParser p) {
+        return p.currentTokenLocation().getLineNr();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

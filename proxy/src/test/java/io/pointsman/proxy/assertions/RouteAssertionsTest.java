@@ -1,0 +1,138 @@
+package io.pointsman.proxy.assertions;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Frontend;
+import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.Listen;
+import io.pointsman.proxy.config.Mode;
+import io.pointsman.proxy.config.Normalizer;
+import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.Server;
+import io.pointsman.proxy.config.load.ConfigError;
+import io.pointsman.proxy.config.load.ConfigFiles;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RouteAssertionsTest {
+    private static final ProxyConfig CONFIG = Normalizer.normalize(new ProxyConfig(1, null, null, null,
+            List.of(new Frontend("public-http", Mode.HTTP, List.of(HostPort.parse("127.0.0.1:8080")), null, null,
+                    null, null, null, List.of(), List.of(), "web")),
+            List.of(new Backend("web", Mode.HTTP, null, null, null, null, null, null,
+                    List.of(new Server("web0", HostPort.parse("127.0.0.1:9001"), null, null, null, null, null)))),
+            List.of(new Listen("port-map", Mode.TCP, List.of(HostPort.parse("*:35007")), null, null, null, null, null,
+                    null, null, null, null, null,
+                    List.of(new Server("app0", HostPort.parse("127.0.0.1:36007"), null, null, null, null, null)))),
+            null, null));
+
+    private static List<ConfigError> check(String yaml) {
+        return RouteAssertions.check(new ConfigFiles(Map.of("proxy.yaml", "version: 1", "tests/routes.yaml", yaml)), CONFIG);
+    }
+
+    private static List<String> lines(List<ConfigError> errors) {
+        return errors.stream().map(ConfigError::toString).toList();
+    }
+
+    @Test
+    void passingCasesGiveNoErrors() {
+        assertEquals(List.of(), check("""
+                - {frontend: public-http, path: /anything, expect_backend: web}
+                - {frontend: port-map, src: 203.0.113.9, expect_backend: port-map}
+                """));
+    }
+
+    @Test
+    void failingCaseNamesTheCaseAndWhatItGot() {
+        assertEquals(List.of("tests/routes.yaml:2: [1]: frontend 'public-http' host 'api.example.com' path '/api/x':"
+                        + " expected backend 'api', got backend 'web'"),
+                lines(check("""
+                        - {frontend: public-http, expect_backend: web}
+                        - {frontend: public-http, host: api.example.com, path: /api/x, expect_backend: api}
+                        """)));
+    }
+
+    @Test
+    void expectRejectFailsWhenSomethingAnswers() {
+        assertEquals(List.of("tests/routes.yaml:1: [0]: frontend 'public-http': expected reject, got backend 'web'"),
+                lines(check("- {frontend: public-http, expect: reject}\n")));
+    }
+
+    @Test
+    void malformedCasesAreReportedWithTheirLine() {
+        assertEquals(List.of(
+                        "tests/routes.yaml:1: [0].expect_backnd: unknown key (known: dst_port, expect, expect_backend, frontend, headers, host, method, name, path, sni, src)",
+                        "tests/routes.yaml:1: [0]: a route case needs exactly one of expect_backend or expect: reject",
+                        "tests/routes.yaml:3: [1]: a route case needs 'frontend'",
+                        "tests/routes.yaml:4: [2].src: not an IP address: 'nowhere'"),
+                lines(check("""
+                        - {frontend: public-http, expect_backnd: web}
+                        # a comment
+                        - {path: /, expect_backend: web}
+                        - {frontend: public-http, src: nowhere, expect_backend: web}
+                        """)));
+    }
+
+    @Test
+    void unknownFrontend() {
+        assertEquals(List.of("tests/routes.yaml:1: [0].frontend: no frontend named 'nope'"),
+                lines(check("- {frontend: nope, expect_backend: web}\n")));
+    }
+
+    /** The blog's "fake HTTPS" tunnel: routed by source address, v4 and v6; SNI and http facts too. */
+    private static final ProxyConfig ACL_CONFIG = Normalizer.normalize(new ProxyConfig(1, null, null, null,
+            List.of(new Frontend("app-tunnel", Mode.TCP, List.of(HostPort.parse("127.0.0.1:8443")), null, null, null, null,
+                            null,
+                            List.of(new io.pointsman.proxy.config.Acl("from-pilot2",
+                                            List.of(io.pointsman.proxy.config.Cidr.parse("203.0.113.0/24"),
+                                                    io.pointsman.proxy.config.Cidr.parse("2001:db8::/32")),
+                                            null, null, null, null, null, null, null, null, null),
+                                    new io.pointsman.proxy.config.Acl("sni-app", null, null, List.of("app.example.com"),
+                                            null, null, null, null, null, null, null)),
+                            List.of(new io.pointsman.proxy.config.UseBackend("pilot2",
+                                            io.pointsman.proxy.config.Condition.parse("from-pilot2"), null),
+                                    new io.pointsman.proxy.config.UseBackend("app",
+                                            io.pointsman.proxy.config.Condition.parse("sni-app"), null)),
+                            null),
+                    new Frontend("public-http", Mode.HTTP, List.of(HostPort.parse("127.0.0.1:8080")), null, null, null,
+                            null, null,
+                            List.of(new io.pointsman.proxy.config.Acl("api", null, null, null, null, List.of("/api/"),
+                                            null, null, null, null, null),
+                                    new io.pointsman.proxy.config.Acl("admin", null, null, null, null, null, null, null,
+                                            List.of("admin.example.com"), null, null)),
+                            List.of(new io.pointsman.proxy.config.UseBackend("pilot2",
+                                    null, io.pointsman.proxy.config.Condition.parse("api || admin"))),
+                            "web")),
+            List.of(new Backend("pilot2", Mode.TCP, null, null, null, null, null, null,
+                            List.of(new Server("a", HostPort.parse("127.0.0.1:9001"), null, null, null, null, null))),
+                    new Backend("app", Mode.TCP, null, null, null, null, null, null,
+                            List.of(new Server("a", HostPort.parse("127.0.0.1:9002"), null, null, null, null, null))),
+                    new Backend("web", Mode.HTTP, null, null, null, null, null, null,
+                            List.of(new Server("a", HostPort.parse("127.0.0.1:9003"), null, null, null, null, null)))),
+            List.of(), null, null));
+
+    @Test
+    void aclFactsReachTheRouter() {
+        String yaml = """
+                - {frontend: app-tunnel, src: 203.0.113.9, expect_backend: pilot2}
+                - {frontend: app-tunnel, src: "2001:db8::7", expect_backend: pilot2}
+                - {frontend: app-tunnel, src: "::ffff:203.0.113.9", expect_backend: pilot2}
+                - {frontend: app-tunnel, src: 198.51.100.1, sni: APP.example.com, expect_backend: app}
+                - {frontend: app-tunnel, src: 198.51.100.1, expect: reject}
+                - {frontend: public-http, path: /api/x, expect_backend: web}
+                - {frontend: public-http, host: "admin.example.com:8080", expect_backend: web}
+                - {frontend: public-http, path: /shop, expect_backend: pilot2}
+                """;
+        assertEquals(List.of(), RouteAssertions.check(
+                new ConfigFiles(Map.of("proxy.yaml", "", "tests/routes.yaml", yaml)), ACL_CONFIG));
+        assertEquals(List.of("tests/routes.yaml:1: [0]: frontend 'app-tunnel' src 198.51.100.1: expected backend 'pilot2', got reject"),
+                lines(RouteAssertions.check(new ConfigFiles(Map.of("proxy.yaml", "",
+                        "tests/routes.yaml", "- {frontend: app-tunnel, src: 198.51.100.1, expect_backend: pilot2}\n")), ACL_CONFIG)));
+    }
+
+    @Test
+    void notAList() {
+        assertEquals(List.of("tests/routes.yaml:1: expected a list of route cases"), lines(check("frontend: x\n")));
+    }
+}
