@@ -70,7 +70,14 @@ public final class NodeApplier implements ConfigApplier {
         }
         Good previous = good;
         String diff = ConfigDiff.between(previous == null ? null : previous.loaded().config(), loaded.config()).summary();
-        ApplyResult result = runtime.apply(loaded.config(), revision.toString());
+        ApplyResult result;
+        try {
+            result = runtime.apply(loaded.config(), revision.toString());
+        } catch (IllegalArgumentException e) {
+            // The runtime refuses what it cannot compile (e.g. one server address twice in a
+            // backend) before it changes anything: refused like any invalid config.
+            return new ApplyOutcome.ValidationFailed(List.of(loaded.redactor().redact(e.getMessage())));
+        }
         if (result instanceof ApplyResult.BindFailed bf) {
             return new ApplyOutcome.BindFailed(loaded.redactor().redact(bf.message()));
         }
