@@ -21,6 +21,7 @@ import io.pointsman.proxy.runtime.ProxyRuntime;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +38,16 @@ public final class NodeApplier implements ConfigApplier {
     /** What serves now: the last good revision. */
     private record Good(LoadedConfig loaded, String revision, long generation) {}
 
-    private final ProxyRuntime runtime;
+    private final IntFunction<ProxyRuntime> startRuntime;
+    /** Started by the first apply, with that config's {@code global.threads}; null before. */
+    private volatile ProxyRuntime runtime;
     private final String node;
     private final SecretSource secrets;
     private final KeepalivedManager keepalived;
     private final Supplier<InetSocketAddress> healthAddress;
     private final Supplier<String> metrics;
     private volatile Good good;
+    private int startedThreads;
     private volatile Path trackFile;
 
     /**
@@ -52,7 +56,17 @@ public final class NodeApplier implements ConfigApplier {
      */
     public NodeApplier(ProxyRuntime runtime, String node, SecretSource secrets, KeepalivedManager keepalived,
             Supplier<InetSocketAddress> healthAddress, Supplier<String> metrics) {
-        this.runtime = runtime;
+        this(threads -> runtime, node, secrets, keepalived, healthAddress, metrics);
+    }
+
+    /**
+     * @param startRuntime starts the proxy with the given event-loop thread count; called once,
+     *                     by the first apply, so {@code global.threads} of the config that is
+     *                     served first decides it (a later change takes effect at restart)
+     */
+    public NodeApplier(IntFunction<ProxyRuntime> startRuntime, String node, SecretSource secrets,
+            KeepalivedManager keepalived, Supplier<InetSocketAddress> healthAddress, Supplier<String> metrics) {
+        this.startRuntime = startRuntime;
         this.node = node;
         this.secrets = secrets;
         this.keepalived = keepalived;
@@ -70,6 +84,7 @@ public final class NodeApplier implements ConfigApplier {
         }
         Good previous = good;
         String diff = ConfigDiff.between(previous == null ? null : previous.loaded().config(), loaded.config()).summary();
+        ProxyRuntime runtime = runtime(loaded.config().global().threads());
         ApplyResult result;
         try {
             result = runtime.apply(loaded.config(), revision.toString());
@@ -95,7 +110,8 @@ public final class NodeApplier implements ConfigApplier {
         }
         good = new Good(loaded, revision.toString(), generation);
         String message = "applied as generation " + generation + " (" + diff + ")"
-                + (keepalivedMessage.isEmpty() ? "" : "; " + keepalivedMessage);
+                + (keepalivedMessage.isEmpty() ? "" : "; " + keepalivedMessage)
+                + threadsNote(loaded.config().global().threads());
         log.info("{}: {}", revision, message);
         return new ApplyOutcome.Applied(generation, message);
     }
@@ -144,11 +160,36 @@ public final class NodeApplier implements ConfigApplier {
         }
     }
 
+    private synchronized ProxyRuntime runtime(int threads) {
+        if (runtime == null) {
+            runtime = startRuntime.apply(threads);
+            startedThreads = threads;
+        }
+        return runtime;
+    }
+
+    private String threadsNote(int threads) {
+        return threads == startedThreads ? ""
+                : "; global.threads " + threads + " takes effect at restart (running with " + startedThreads + ")";
+    }
+
+    /** The proxy, or null before the first apply. */
+    public ProxyRuntime runtime() {
+        return runtime;
+    }
+
+    /** Stops the proxy (if it was started). */
+    public synchronized void close() {
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
     private void swapBack(Good previous, Revision failed) {
         ProxyConfig back = previous != null ? previous.loaded().config() : Normalizer.normalize(
                 new ProxyConfig(1, null, null, null, List.of(), List.of(), List.of(), null, null));
         String revision = previous != null ? previous.revision() : "none";
-        ApplyResult r = runtime.apply(back, revision);
+        ApplyResult r = runtime.apply(back, revision);  // runtime is started: the failed apply started it
         if (r instanceof ApplyResult.BindFailed bf) {
             // The previous generation's sockets were never closed for addresses both share;
             // a failure here means it had listeners the new one dropped and something took them.

@@ -146,6 +146,36 @@ class NodeApplierTest {
     }
 
     @Test
+    void theFirstConfigServedDecidesTheEventLoopThreads() throws Exception {
+        java.util.List<Integer> started = new java.util.ArrayList<>();
+        ProxyRuntime[] made = new ProxyRuntime[1];
+        NodeApplier applier = new NodeApplier(threads -> {
+            started.add(threads);
+            made[0] = ProxyRuntime.builder().threads(threads).build().start();
+            return made[0];
+        }, "lb1", SecretSource.of(Map.of()), new KeepalivedManager("/bin/true"),
+                () -> new InetSocketAddress("127.0.0.1", 9900), () -> "");
+        try {
+            assertEquals(null, applier.runtime(), "no proxy before the first config");
+            ConfigFiles one = withThreads(files(this.one, 100, "true"), 1);
+            assertTrue(applier.apply(one, rev('a')).succeeded());
+            assertEquals(java.util.List.of(1), started);
+            ApplyOutcome two = applier.apply(withThreads(files(this.two, 100, "true"), 2), rev('b'));
+            assertTrue(two.succeeded());
+            assertTrue(two.message().endsWith("global.threads 2 takes effect at restart (running with 1)"), two.message());
+            assertEquals(java.util.List.of(1), started, "the proxy is started once");
+        } finally {
+            applier.close();
+        }
+    }
+
+    private static ConfigFiles withThreads(ConfigFiles f, int threads) {
+        Map<String, String> m = new java.util.HashMap<>(f.files());
+        m.put("proxy.yaml", m.get("proxy.yaml").replace("version: 1\n", "version: 1\nglobal: { threads: " + threads + " }\n"));
+        return new ConfigFiles(m);
+    }
+
+    @Test
     void invalidConfigNeverReachesTheProxy() throws Exception {
         NodeApplier applier = applier("/bin/true");
         assertTrue(applier.apply(files(one, 100, "true"), rev('a')).succeeded());
