@@ -1,0 +1,28 @@
+package io.pointsman.proxy.http;
+
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+
+/**
+ * Names and assembly of the client side of an http-mode connection, so one glance shows
+ * what a request goes through.
+ */
+public final class HttpPipeline {
+    public static final String REQUEST_DECODER = "http-request-decoder";
+    public static final String RESPONSE_ENCODER = "http-response-encoder";
+    public static final String HYGIENE = "http-request-hygiene";
+
+    private HttpPipeline() {
+    }
+
+    /**
+     * Adds the decoder, encoder and request hygiene. We use our own decoder subclass plus
+     * Netty's encoder instead of {@code HttpServerCodec} because the codec does not let us
+     * replace its decoder.
+     */
+    public static void addRequestHandling(ChannelPipeline pipeline, HttpLimits limits) {
+        pipeline.addLast(REQUEST_DECODER, new StrictRequestDecoder(limits));
+        pipeline.addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
+        pipeline.addLast(HYGIENE, new RequestHygiene());
+    }
+}
