@@ -1,0 +1,11 @@
+/**
+ * The HAProxy-style stats page (SPEC §4): HTML, {@code ;csv}, {@code ;json}, Prometheus
+ * {@code /metrics}, basic auth, and the small listener serving them.
+ *
+ * <p>Starting points: {@link io.pointsman.proxy.statspage.StatsReport} is the immutable
+ * model every form renders ({@link io.pointsman.proxy.statspage.HtmlStatsPage},
+ * {@link io.pointsman.proxy.statspage.CsvStats}, {@link io.pointsman.proxy.statspage.JsonStats},
+ * {@link io.pointsman.proxy.statspage.PrometheusStats}); the renderers know nothing of the
+ * runtime, so a report built by hand tests them.
+ */
+package io.pointsman.proxy.statspage;
