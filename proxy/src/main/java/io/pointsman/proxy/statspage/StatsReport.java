@@ -40,4 +40,9 @@ public record StatsReport(
     public String shortRevision() {
         return revision.length() > 7 ? revision.substring(0, 7) : revision;
     }
+
+    /** The same report with another auto-refresh interval (the stats listener's setting wins). */
+    public StatsReport withRefreshSeconds(long seconds) {
+        return new StatsReport(node, version, revision, generation, uptimeSeconds, time, seconds, proxies);
+    }
 }
