@@ -1,0 +1,605 @@
+package io.pointsman.proxy.config.load;
+
+import io.pointsman.proxy.config.Acl;
+import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Check;
+import io.pointsman.proxy.config.CheckType;
+import io.pointsman.proxy.config.Cidr;
+import io.pointsman.proxy.config.Condition;
+import io.pointsman.proxy.config.Frontend;
+import io.pointsman.proxy.config.HealthGate;
+import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.Keepalived;
+import io.pointsman.proxy.config.Listen;
+import io.pointsman.proxy.config.Mode;
+import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.Server;
+import io.pointsman.proxy.config.Stats;
+import io.pointsman.proxy.config.Timeouts;
+import io.pointsman.proxy.config.Tls;
+import io.pointsman.proxy.config.TlsCertificate;
+import io.pointsman.proxy.config.TrackCheck;
+import io.pointsman.proxy.config.VrrpInstance;
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The semantic rules of SPEC §3 "Validation", checked on the bound records. Works on
+ * the config as written ({@code raw}) for what the user set, and on the normalized one
+ * for what is inherited (modes after {@code defaults}). Paths index the same lists in
+ * both, so each error points at the key or value to fix.
+ */
+final class ConfigValidator {
+    private static final Pattern ACL_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
+    private static final Pattern INTERFACE = Pattern.compile("[^/\\s]{1,15}");
+    private static final List<String> MATCHERS = List.of("src", "dst_port", "sni", "path", "path_beg", "path_end",
+            "path_reg", "host", "method", "header");
+    private static final Set<String> HTTP_ONLY = Set.of("path", "path_beg", "path_end", "path_reg", "host", "method", "header");
+
+    private final ProxyConfig raw;
+    private final ProxyConfig norm;
+    private final Map<String, YamlNode.Location> locations;
+    private final Problems problems;
+
+    private ConfigValidator(ProxyConfig raw, ProxyConfig norm, Map<String, YamlNode.Location> locations, Problems problems) {
+        this.raw = raw;
+        this.norm = norm;
+        this.locations = locations;
+        this.problems = problems;
+    }
+
+    static void validate(ProxyConfig raw, ProxyConfig norm, Map<String, YamlNode.Location> locations, Problems problems) {
+        new ConfigValidator(raw, norm, locations, problems).run();
+    }
+
+    private void run() {
+        if (raw.version() == null) {
+            error("version", "required: write 'version: 1' at the top");
+        } else if (raw.version() != 1) {
+            error("version", "unsupported version " + raw.version() + " (only version 1 exists)");
+        }
+        global();
+        defaults();
+        stats();
+        names();
+        for (int i = 0; i < raw.frontends().size(); i++) {
+            frontend(raw.frontends().get(i), norm.frontends().get(i), "frontends[" + i + "]");
+        }
+        for (int i = 0; i < raw.backends().size(); i++) {
+            backend(raw.backends().get(i), "backends[" + i + "]", "backend");
+        }
+        for (int i = 0; i < raw.listens().size(); i++) {
+            Listen l = raw.listens().get(i);
+            String p = "listens[" + i + "]";
+            if (l.bind().isEmpty()) {
+                error(p + ".bind", "a listen needs at least one bind");
+            }
+            tls(l.tls(), p + ".tls");
+            nonNegative(l.maxconn(), p + ".maxconn");
+            backend(l.asBackend(), p, "listen");
+        }
+        binds();
+        keepalived();
+        sync();
+    }
+
+    // ---- global, defaults, stats
+
+    private void global() {
+        if (raw.global() == null) {
+            return;
+        }
+        nonNegative(raw.global().maxconn(), "global.maxconn");
+        nonNegative(raw.global().threads(), "global.threads");
+        atLeast(raw.global().maxOldGenerations(), 1, "global.max_old_generations");
+        positive(raw.global().hardStopAfter(), "global.hard_stop_after");
+    }
+
+    private void defaults() {
+        if (raw.defaults() == null) {
+            return;
+        }
+        timeouts(raw.defaults().timeout(), "defaults.timeout");
+        nonNegative(raw.defaults().retries(), "defaults.retries");
+    }
+
+    private void stats() {
+        Stats s = raw.stats();
+        if (s == null) {
+            return;
+        }
+        if (s.bind() == null) {
+            error("stats.bind", "required: the address of the stats page, e.g. \"127.0.0.1:8404\"");
+        }
+        if (s.uri() != null && !s.uri().startsWith("/")) {
+            error("stats.uri", "must start with '/'");
+        }
+        positive(s.refresh(), "stats.refresh");
+        if (s.auth() != null) {
+            if (s.auth().user() == null || s.auth().user().isEmpty()) {
+                error("stats.auth.user", "required when 'auth' is set");
+            }
+            if (s.auth().password() == null || s.auth().password().isEmpty()) {
+                error("stats.auth.password", "required when 'auth' is set");
+            }
+        }
+    }
+
+    // ---- names
+
+    private void names() {
+        Map<String, String> frontendNames = new HashMap<>();
+        Map<String, String> backendNames = new HashMap<>();
+        for (int i = 0; i < raw.frontends().size(); i++) {
+            unique(raw.frontends().get(i).name(), "frontends[" + i + "]", "frontend", frontendNames);
+        }
+        for (int i = 0; i < raw.backends().size(); i++) {
+            unique(raw.backends().get(i).name(), "backends[" + i + "]", "backend", backendNames);
+        }
+        for (int i = 0; i < raw.listens().size(); i++) {
+            String n = raw.listens().get(i).name();
+            String p = "listens[" + i + "]";
+            // A listen is a frontend and a backend: its name lives in both namespaces.
+            if (unique(n, p, "frontend", frontendNames)) {
+                unique(n, p, "backend", backendNames);
+            }
+        }
+    }
+
+    /** Reports a missing or repeated name; false when it reported one. */
+    private boolean unique(String name, String path, String what, Map<String, String> seen) {
+        String p = path + ".name";
+        if (name == null || name.isBlank()) {
+            error(p, "required: every " + noun(path) + " needs a name");
+            return false;
+        }
+        String first = seen.putIfAbsent(name, p);
+        if (first != null) {
+            error(p, "duplicate " + what + " name '" + name + "' (first at " + at(first) + ")");
+            return false;
+        }
+        return true;
+    }
+
+    private static String noun(String path) {
+        String last = path.substring(path.lastIndexOf('.') + 1);
+        String list = last.substring(0, last.indexOf('['));
+        return switch (list) {
+            case "frontends" -> "frontend";
+            case "backends" -> "backend";
+            case "listens" -> "listen";
+            case "servers" -> "server";
+            case "vrrp_instances" -> "vrrp instance";
+            default -> list;
+        };
+    }
+
+    // ---- frontends
+
+    private void frontend(Frontend f, Frontend n, String p) {
+        if (f.bind().isEmpty()) {
+            error(p + ".bind", "a frontend needs at least one bind");
+        }
+        tls(f.tls(), p + ".tls");
+        nonNegative(f.maxconn(), p + ".maxconn");
+        timeouts(f.timeout(), p + ".timeout");
+        Mode mode = n.mode();
+        String label = "frontend '" + f.name() + "'";
+        Map<String, String> aclNames = new LinkedHashMap<>();
+        for (int i = 0; i < f.acl().size(); i++) {
+            acl(f.acl().get(i), p + ".acl[" + i + "]", mode, label, aclNames);
+        }
+        for (int i = 0; i < f.useBackend().size(); i++) {
+            var u = f.useBackend().get(i);
+            String up = p + ".use_backend[" + i + "]";
+            if (u.backend() == null || u.backend().isBlank()) {
+                error(up + ".backend", "required: the backend to use");
+            } else {
+                backendRef(u.backend(), up + ".backend", mode, label);
+            }
+            if (u.ifCondition() != null && u.unlessCondition() != null) {
+                error(up + ".unless", "set 'if' or 'unless', not both");
+            }
+            conditionRefs(u.ifCondition(), up + ".if", aclNames, label);
+            conditionRefs(u.unlessCondition(), up + ".unless", aclNames, label);
+        }
+        if (f.defaultBackend() != null) {
+            backendRef(f.defaultBackend(), p + ".default_backend", mode, label);
+        }
+    }
+
+    private void backendRef(String name, String path, Mode mode, String label) {
+        var b = norm.backend(name);
+        if (b.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            norm.allBackends().forEach(x -> names.add(x.name()));
+            error(path, "no backend named '" + name + "'" + suggest(name, names));
+        } else if (mode != null && b.get().mode() != null && b.get().mode() != mode) {
+            error(path, label + " is mode " + lower(mode) + " but backend '" + name + "' is mode " + lower(b.get().mode()));
+        }
+    }
+
+    private void conditionRefs(Condition c, String path, Map<String, String> aclNames, String label) {
+        if (c == null) {
+            return;
+        }
+        for (String acl : c.aclNames()) {
+            if (!aclNames.containsKey(acl)) {
+                error(path, "no acl named '" + acl + "' in " + label + suggest(acl, aclNames.keySet()));
+            }
+        }
+    }
+
+    private void acl(Acl a, String p, Mode mode, String label, Map<String, String> names) {
+        if (a.name() == null || a.name().isBlank()) {
+            error(p + ".name", "required: every acl needs a name");
+        } else if (!ACL_NAME.matcher(a.name()).matches()) {
+            error(p + ".name", "bad acl name '" + a.name() + "' (use letters, digits, '_', '.', ':' and '-')");
+        } else {
+            String first = names.putIfAbsent(a.name(), p + ".name");
+            if (first != null) {
+                error(p + ".name", "duplicate acl name '" + a.name() + "' (first at " + at(first) + ")");
+            }
+        }
+        Map<String, Object> set = new LinkedHashMap<>();
+        Object[] values = {a.src(), a.dstPort(), a.sni(), a.path(), a.pathBeg(), a.pathEnd(), a.pathReg(), a.host(),
+            a.method(), a.header()};
+        for (int i = 0; i < MATCHERS.size(); i++) {
+            if (values[i] != null) {
+                set.put(MATCHERS.get(i), values[i]);
+            }
+        }
+        if (set.isEmpty()) {
+            error(p, "an acl needs one matcher: " + String.join(", ", MATCHERS));
+            return;
+        }
+        if (set.size() > 1) {
+            error(p, "an acl takes exactly one matcher, found " + set.size() + ": " + String.join(", ", set.keySet())
+                    + " (declare one acl per matcher and combine them in the condition)");
+            return;
+        }
+        String matcher = set.keySet().iterator().next();
+        String mp = p + "." + matcher;
+        if (HTTP_ONLY.contains(matcher) && mode == Mode.TCP) {
+            error(mp, "'" + matcher + "' works only in mode http (" + label + " is mode tcp)");
+        }
+        if (matcher.equals("sni") && mode == Mode.HTTP) {
+            error(mp, "'sni' works only in mode tcp (" + label + " is mode http; use 'host')");
+        }
+        Object v = set.get(matcher);
+        if (v instanceof List<?> l && l.isEmpty()) {
+            error(mp, "'" + matcher + "' needs at least one value");
+        }
+        if (a.pathReg() != null) {
+            for (int i = 0; i < a.pathReg().size(); i++) {
+                try {
+                    Pattern.compile(a.pathReg().get(i));
+                } catch (PatternSyntaxException e) {
+                    error(mp + "[" + i + "]", "bad regex '" + a.pathReg().get(i) + "': " + e.getDescription()
+                            + " near index " + e.getIndex());
+                }
+            }
+        }
+        if (a.dstPort() != null) {
+            for (int i = 0; i < a.dstPort().size(); i++) {
+                int port = a.dstPort().get(i);
+                if (port < 1 || port > 65535) {
+                    error(mp + "[" + i + "]", "port " + port + " out of range 1-65535");
+                }
+            }
+        }
+        if (a.header() != null) {
+            if (a.header().name() == null || a.header().name().isBlank()) {
+                error(mp + ".name", "required: the header name");
+            }
+            if (a.header().values().isEmpty()) {
+                error(mp + ".values", "'header' needs at least one value");
+            }
+        }
+    }
+
+    private void tls(Tls t, String p) {
+        if (t == null) {
+            return;
+        }
+        if (t.cert() == null && t.key() == null && t.certificates().isEmpty()) {
+            error(p, "tls needs 'cert' and 'key' (PEM files)");
+        }
+        pair(t.cert(), t.key(), p);
+        for (int i = 0; i < t.certificates().size(); i++) {
+            TlsCertificate c = t.certificates().get(i);
+            String cp = p + ".certificates[" + i + "]";
+            if (c.cert() == null && c.key() == null) {
+                error(cp, "a certificate needs 'cert' and 'key' (PEM files)");
+            }
+            pair(c.cert(), c.key(), cp);
+        }
+    }
+
+    private void pair(String cert, String key, String p) {
+        if (cert != null && key == null) {
+            error(p + ".key", "'cert' is set but 'key' is missing");
+        } else if (key != null && cert == null) {
+            error(p + ".cert", "'key' is set but 'cert' is missing");
+        }
+    }
+
+    // ---- backends and listens
+
+    private void backend(Backend b, String p, String what) {
+        if (b.servers().isEmpty()) {
+            error(p + ".servers", "a " + what + " needs at least one server");
+        }
+        check(b.check(), p + ".check");
+        nonNegative(b.retries(), p + ".retries");
+        timeouts(b.timeout(), p + ".timeout");
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < b.servers().size(); i++) {
+            Server s = b.servers().get(i);
+            String sp = p + ".servers[" + i + "]";
+            if (s.name() == null || s.name().isBlank()) {
+                error(sp + ".name", "required: every server needs a name");
+            } else {
+                String first = names.putIfAbsent(s.name(), sp + ".name");
+                if (first != null) {
+                    error(sp + ".name", "duplicate server name '" + s.name() + "' in " + what + " '" + b.name()
+                            + "' (first at " + at(first) + ")");
+                }
+            }
+            if (s.address() == null) {
+                error(sp + ".address", "required: the server's host:port");
+            } else if (s.address().port() == 0) {
+                error(sp + ".address", "a server needs a port (1-65535), got '" + s.address() + "'");
+            }
+            if (s.weight() != null && (s.weight() < 0 || s.weight() > 256)) {
+                error(sp + ".weight", "weight " + s.weight() + " out of range 0-256");
+            }
+            nonNegative(s.maxconn(), sp + ".maxconn");
+        }
+    }
+
+    private void check(Check c, String p) {
+        if (c == null) {
+            return;
+        }
+        if (c.type() == CheckType.HTTP && c.path() != null && !c.path().startsWith("/")) {
+            error(p + ".path", "an http check path must start with '/', got '" + c.path() + "'");
+        }
+        positive(c.interval(), p + ".interval");
+        atLeast(c.rise(), 1, p + ".rise");
+        atLeast(c.fall(), 1, p + ".fall");
+    }
+
+    private void timeouts(Timeouts t, String p) {
+        if (t == null) {
+            return;
+        }
+        try {
+            for (RecordComponent rc : Timeouts.class.getRecordComponents()) {
+                positive((Duration) rc.getAccessor().invoke(t), p + "." + RecordBinder.yamlName(rc));
+            }
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- binds
+
+    private record Bind(HostPort address, String path, String owner) {
+    }
+
+    private void binds() {
+        List<Bind> all = new ArrayList<>();
+        if (raw.stats() != null && raw.stats().bind() != null) {
+            all.add(new Bind(raw.stats().bind(), "stats.bind", "the stats page"));
+        }
+        for (int i = 0; i < raw.frontends().size(); i++) {
+            Frontend f = raw.frontends().get(i);
+            for (int j = 0; j < f.bind().size(); j++) {
+                all.add(new Bind(f.bind().get(j), "frontends[" + i + "].bind[" + j + "]", "frontend '" + f.name() + "'"));
+            }
+        }
+        for (int i = 0; i < raw.listens().size(); i++) {
+            Listen l = raw.listens().get(i);
+            for (int j = 0; j < l.bind().size(); j++) {
+                all.add(new Bind(l.bind().get(j), "listens[" + i + "].bind[" + j + "]", "listen '" + l.name() + "'"));
+            }
+        }
+        for (int i = 1; i < all.size(); i++) {
+            Bind b = all.get(i);
+            for (int j = 0; j < i; j++) {
+                Bind a = all.get(j);
+                if (overlap(a.address(), b.address())) {
+                    error(b.path(), "bind '" + b.address() + "' conflicts with '" + a.address() + "' of " + a.owner()
+                            + " (" + at(a.path()) + ")");
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Whether two binds would want the same socket. Port 0 (ephemeral) never conflicts. */
+    private static boolean overlap(HostPort a, HostPort b) {
+        if (a.port() != b.port() || a.port() == 0) {
+            return false;
+        }
+        if (anyAddress(a) || anyAddress(b)) {
+            return true;
+        }
+        byte[] la = Cidr.literal(a.host());
+        byte[] lb = Cidr.literal(b.host());
+        if (la != null && lb != null) {
+            return Arrays.equals(la, lb);
+        }
+        return a.host().equalsIgnoreCase(b.host());
+    }
+
+    private static boolean anyAddress(HostPort h) {
+        if (h.isWildcard()) {
+            return true;
+        }
+        byte[] l = Cidr.literal(h.host());
+        if (l == null) {
+            return false;
+        }
+        for (byte x : l) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- keepalived, sync
+
+    private void keepalived() {
+        Keepalived k = raw.keepalived();
+        if (k == null) {
+            return;
+        }
+        hostOnly("keepalived.config_path", k.configPath());
+        hostOnly("keepalived.pid_file", k.pidFile());
+        TrackCheck t = k.trackCheck();
+        if (t != null) {
+            positive(t.interval(), "keepalived.track_check.interval");
+            atLeast(t.fall(), 1, "keepalived.track_check.fall");
+            atLeast(t.rise(), 1, "keepalived.track_check.rise");
+        }
+        if (k.vrrpInstances().isEmpty()) {
+            error("keepalived.vrrp_instances", "keepalived needs at least one vrrp instance");
+        }
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < k.vrrpInstances().size(); i++) {
+            VrrpInstance v = k.vrrpInstances().get(i);
+            String p = "keepalived.vrrp_instances[" + i + "]";
+            if (v.name() == null || v.name().isBlank()) {
+                error(p + ".name", "required: every vrrp instance needs a name");
+            } else {
+                String first = names.putIfAbsent(v.name(), p + ".name");
+                if (first != null) {
+                    error(p + ".name", "duplicate vrrp instance name '" + v.name() + "' (first at " + at(first) + ")");
+                }
+            }
+            if (v.iface() == null) {
+                error(p + ".interface", "required: the network interface, e.g. eth0");
+            } else if (!INTERFACE.matcher(v.iface()).matches()) {
+                error(p + ".interface", "bad interface name '" + v.iface() + "' (1-15 characters, no '/' or spaces)");
+            }
+            if (v.virtualRouterId() == null) {
+                error(p + ".virtual_router_id", "required: 1-255, the same on every node of the pair");
+            } else if (v.virtualRouterId() < 1 || v.virtualRouterId() > 255) {
+                error(p + ".virtual_router_id", "virtual_router_id " + v.virtualRouterId() + " out of range 1-255");
+            }
+            if (v.priority() != null && (v.priority() < 1 || v.priority() > 254)) {
+                error(p + ".priority", "priority " + v.priority() + " out of range 1-254");
+            }
+            atLeast(v.advertInt(), 1, p + ".advert_int");
+            if (v.virtualIpaddresses().isEmpty()) {
+                error(p + ".virtual_ipaddresses", "a vrrp instance needs at least one virtual IP address");
+            }
+            for (int j = 0; j < v.virtualIpaddresses().size(); j++) {
+                try {
+                    Cidr.parse(v.virtualIpaddresses().get(j));
+                } catch (IllegalArgumentException e) {
+                    error(p + ".virtual_ipaddresses[" + j + "]", e.getMessage());
+                }
+            }
+        }
+    }
+
+    private void hostOnly(String path, String value) {
+        if (value == null) {
+            return;
+        }
+        YamlNode.Location where = location(path);
+        if (!where.file().startsWith("hosts/")) {
+            String key = path.substring(path.lastIndexOf('.') + 1);
+            error(path, "'" + key + "' may be set only in a host file (hosts/<node>.yaml), not in " + where.file());
+        }
+    }
+
+    private void sync() {
+        if (raw.sync() == null) {
+            return;
+        }
+        Duration delay = raw.sync().applyDelay();
+        if (delay != null && delay.isNegative()) {
+            error("sync.apply_delay", "must not be negative");
+        }
+        HealthGate g = raw.sync().healthGate();
+        if (g != null) {
+            positive(g.window(), "sync.health_gate.window");
+            Double r = g.maxErrorRatio();
+            if (r != null && (r < 0 || r > 1 || r.isNaN())) {
+                error("sync.health_gate.max_error_ratio", "max_error_ratio " + r + " out of range 0-1");
+            }
+        }
+    }
+
+    // ---- helpers
+
+    private void nonNegative(Integer v, String path) {
+        if (v != null && v < 0) {
+            error(path, key(path) + " must not be negative, got " + v);
+        }
+    }
+
+    private void atLeast(Integer v, int min, String path) {
+        if (v != null && v < min) {
+            error(path, key(path) + " must be at least " + min + ", got " + v);
+        }
+    }
+
+    private void positive(Duration d, String path) {
+        if (d != null && (d.isZero() || d.isNegative())) {
+            error(path, key(path) + " must be longer than 0");
+        }
+    }
+
+    private static String key(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+
+    private static String lower(Mode m) {
+        return m.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String suggest(String name, java.util.Collection<String> candidates) {
+        String hint = RecordBinder.hint(name, candidates);
+        return hint.startsWith(" (did you mean") ? hint : "";
+    }
+
+    private void error(String path, String message) {
+        problems.addUnlessCovered(location(path), path, message);
+    }
+
+    private String at(String path) {
+        return location(path).toString();
+    }
+
+    /** The location of a path, or of its nearest parent that was written. */
+    private YamlNode.Location location(String path) {
+        String p = path;
+        while (true) {
+            YamlNode.Location l = locations.get(p);
+            if (l != null) {
+                return l;
+            }
+            if (p.isEmpty()) {
+                return new YamlNode.Location(ConfigFiles.PROXY_YAML, 1);
+            }
+            int cut = Math.max(p.lastIndexOf('.'), p.lastIndexOf('['));
+            p = cut < 0 ? "" : p.substring(0, cut);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.pointsman.proxy.health;
+
+import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Check;
+import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.Server;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How one server is to be watched: what {@link HealthRegistry#reconcile} takes.
+ *
+ * @param backend  backend (or listen) name
+ * @param server   server name, for logs and stats (not part of the identity)
+ * @param address  where to connect
+ * @param checked  {@code check: true}: run active checks; false = always usable ({@code no check})
+ * @param disabled administratively down ({@code MAINT}): never usable, never checked
+ * @param check    the backend's check settings (type, path, expected status, interval, rise, fall)
+ * @param timeout  {@code timeout.check}: a check that takes longer fails
+ */
+public record ServerCheckSpec(
+        String backend,
+        String server,
+        HostPort address,
+        boolean checked,
+        boolean disabled,
+        Check check,
+        Duration timeout) {
+
+    public ServerCheckSpec {
+        Objects.requireNonNull(backend, "backend");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(address, "address");
+        check = check == null ? Check.BUILT_IN : check.orElse(Check.BUILT_IN);
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            timeout = Duration.ofSeconds(2);
+        }
+        if (check.rise() < 1 || check.fall() < 1) {
+            throw new IllegalArgumentException("server " + backend + "/" + server + ": rise and fall must be at least 1");
+        }
+        if (check.interval().isZero() || check.interval().isNegative()) {
+            throw new IllegalArgumentException("server " + backend + "/" + server + ": check interval must be positive");
+        }
+    }
+
+    public ServerKey key() {
+        return new ServerKey(backend, address.toString());
+    }
+
+    /** The specs of every server of a normalized config, listens included: what a swap reconciles. */
+    public static List<ServerCheckSpec> of(ProxyConfig config) {
+        List<ServerCheckSpec> specs = new ArrayList<>();
+        for (Backend b : config.allBackends()) {
+            specs.addAll(of(b));
+        }
+        return specs;
+    }
+
+    /** The specs of a normalized backend's servers (a listen: {@code listen.asBackend()}). */
+    public static List<ServerCheckSpec> of(Backend backend) {
+        List<ServerCheckSpec> specs = new ArrayList<>();
+        Duration timeout = backend.timeout() == null ? null : backend.timeout().check();
+        for (Server s : backend.servers()) {
+            specs.add(new ServerCheckSpec(backend.name(), s.name(), s.address(),
+                    Boolean.TRUE.equals(s.check()), Boolean.TRUE.equals(s.disabled()), backend.check(), timeout));
+        }
+        return specs;
+    }
+}

@@ -1,0 +1,121 @@
+package io.pointsman.proxy.runtime;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pointsman.proxy.config.Global;
+import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.ProxyConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One compiled config: immutable routing (frontends, backends, which frontend owns
+ * which bind address), numbered and tagged with the revision it came from. A
+ * connection keeps the generation it was accepted under for its whole life; the
+ * generation tracks those connections so an old one can be drained or hard-stopped.
+ */
+public final class Generation {
+    private final long number;
+    private final String revision;
+    private final ProxyConfig config;
+    private final Map<String, LiveFrontend> frontends;
+    private final Map<String, LiveBackend> backends;
+    private final Map<HostPort, LiveFrontend> byBind;
+    private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+    /** Set on the accept loop when a newer generation replaced this one. */
+    private volatile boolean retired;
+    private ScheduledFuture<?> hardStop;
+
+    Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
+               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind) {
+        this.number = number;
+        this.revision = revision;
+        this.config = config;
+        this.frontends = Map.copyOf(frontends);
+        this.backends = Map.copyOf(backends);
+        this.byBind = Map.copyOf(byBind);
+    }
+
+    public long number() {
+        return number;
+    }
+
+    public String revision() {
+        return revision;
+    }
+
+    /** The normalized config this generation was compiled from. */
+    public ProxyConfig config() {
+        return config;
+    }
+
+    public Global global() {
+        return config.global();
+    }
+
+    public Map<String, LiveFrontend> frontends() {
+        return frontends;
+    }
+
+    public LiveFrontend frontend(String name) {
+        return frontends.get(name);
+    }
+
+    public Map<String, LiveBackend> backends() {
+        return backends;
+    }
+
+    /** A backend or listen by name, or null. */
+    public LiveBackend backend(String name) {
+        return backends.get(name);
+    }
+
+    /** The frontend that owns a bind address in this generation, or null. */
+    public LiveFrontend frontendAt(HostPort bind) {
+        return byBind.get(bind);
+    }
+
+    public Set<HostPort> binds() {
+        return byBind.keySet();
+    }
+
+    public boolean retired() {
+        return retired;
+    }
+
+    /** Client connections accepted under this generation that are still open. */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    void track(Channel client) {
+        connections.add(client);
+        client.closeFuture().addListener(f -> connections.remove(client));
+    }
+
+    /** Runs on the accept loop. */
+    void retire(ScheduledFuture<?> hardStopTimer) {
+        retired = true;
+        hardStop = hardStopTimer;
+    }
+
+    /** Closes every connection still on this generation (their backend connections follow). */
+    int closeConnections() {
+        if (hardStop != null) {
+            hardStop.cancel(false);
+        }
+        List<Channel> open = new ArrayList<>(connections);
+        for (Channel c : open) {
+            c.close();
+        }
+        return open.size();
+    }
+
+    @Override
+    public String toString() {
+        return "generation " + number + " (" + revision + ")";
+    }
+}

@@ -1,0 +1,100 @@
+package io.pointsman.proxy.runtime;
+
+import io.pointsman.proxy.balance.Balancer;
+import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.SendProxy;
+import io.pointsman.proxy.config.Timeouts;
+import io.pointsman.proxy.stats.Counters;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/** A backend of one generation: its servers, balancer and connect policy. */
+public final class LiveBackend {
+    private final Backend config;
+    private final List<LiveServer> servers;
+    private final Balancer<LiveServer> balancer;
+    private final Counters counters;
+    private final ServerQueue queue;
+
+    LiveBackend(Backend config, List<LiveServer> servers, Balancer<LiveServer> balancer, Counters counters,
+                ServerQueue queue) {
+        this.config = config;
+        this.servers = List.copyOf(servers);
+        this.balancer = balancer;
+        this.counters = counters;
+        this.queue = queue;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public List<LiveServer> servers() {
+        return servers;
+    }
+
+    /** Connect retries after the first attempt. */
+    public int retries() {
+        return config.retries();
+    }
+
+    public boolean redispatch() {
+        return config.redispatch();
+    }
+
+    public SendProxy sendProxy() {
+        return config.sendProxy();
+    }
+
+    public Timeouts timeout() {
+        return config.timeout();
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public ServerQueue queue() {
+        return queue;
+    }
+
+    /**
+     * Picks a server and takes one of its connection slots.
+     *
+     * @return the server (its slot is now held: {@link LiveServer#release()} it), or null
+     *         when no usable server has a free slot
+     */
+    public LiveServer acquire(byte[] clientAddress, Predicate<? super LiveServer> exclude) {
+        Set<LiveServer> full = new HashSet<>();
+        // Bounded: each round either returns or marks one more server as full.
+        for (int i = 0; i <= servers.size(); i++) {
+            LiveServer s = balancer.pick(clientAddress, c -> full.contains(c) || exclude.test(c));
+            if (s == null) {
+                return null;
+            }
+            if (s.tryAcquire()) {
+                return s;
+            }
+            full.add(s);
+        }
+        return null;
+    }
+
+    /** Whether some server could take connections if it had a free slot: then waiting in the queue makes sense. */
+    public boolean hasUsableServer() {
+        boolean anyPrimary = false;
+        for (LiveServer s : servers) {
+            if (s.isUp() && s.weight() > 0 && !s.backup()) {
+                anyPrimary = true;
+            }
+        }
+        for (LiveServer s : servers) {
+            if (s.isUp() && s.weight() > 0 && (anyPrimary != s.backup())) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,60 @@
+package io.pointsman.proxy.runtime;
+
+import io.pointsman.proxy.config.Frontend;
+import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.Mode;
+import io.pointsman.proxy.config.Timeouts;
+import io.pointsman.proxy.routing.FrontendRouter;
+import io.pointsman.proxy.stats.Counters;
+import java.util.List;
+
+/** A frontend (or the frontend half of a listen) of one generation. */
+public final class LiveFrontend {
+    private final Frontend config;
+    private final FrontendRouter router;
+    private final Counters counters;
+
+    LiveFrontend(Frontend config, FrontendRouter router, Counters counters) {
+        this.config = config;
+        this.router = router;
+        this.counters = counters;
+    }
+
+    public String name() {
+        return config.name();
+    }
+
+    public Mode mode() {
+        return config.mode();
+    }
+
+    public List<HostPort> binds() {
+        return config.bind();
+    }
+
+    public FrontendRouter router() {
+        return router;
+    }
+
+    public Timeouts timeout() {
+        return config.timeout();
+    }
+
+    /** Client connections at once on this frontend; 0 = only the global limit. */
+    public int maxconn() {
+        return config.maxconn() == null ? 0 : config.maxconn();
+    }
+
+    public boolean acceptProxy() {
+        return config.acceptProxy();
+    }
+
+    /** Shared with every generation that has a frontend of this name; {@code current} is what maxconn counts. */
+    public Counters counters() {
+        return counters;
+    }
+
+    public Frontend config() {
+        return config;
+    }
+}

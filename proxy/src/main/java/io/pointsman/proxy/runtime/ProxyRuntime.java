@@ -1,0 +1,490 @@
+package io.pointsman.proxy.runtime;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannelRecvByteBufAllocator;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pointsman.proxy.config.Global;
+import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.Mode;
+import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.health.HealthRegistry;
+import io.pointsman.proxy.health.ServerCheckSpec;
+import io.pointsman.proxy.stats.ProxyStats;
+import io.pointsman.proxy.tcp.TcpPipeline;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running proxy. {@link #start()} creates the event loops; {@link #apply} compiles a
+ * normalized config into a new {@link Generation} and swaps it in without disturbing
+ * connections in flight; {@link #close()} stops everything.
+ *
+ * <p>The swap (SPEC §4): bind the new addresses first (paused); if any bind fails, close
+ * what this swap bound and keep the old generation. Otherwise, on the accept loop,
+ * publish the new generation with one reference write, retire the old one and close
+ * the listeners that are gone. Addresses in both keep their socket. {@code apply} may be
+ * called from any thread except an event loop; calls are serialized.
+ */
+public final class ProxyRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyRuntime.class);
+    private static final long BIND_TIMEOUT_SECONDS = 10;
+
+    private final Transport transport;
+    private final int threads;
+    private final HealthView customHealth;
+    private volatile HealthRegistry healthRegistry;
+    private final Map<Mode, FrontendPipeline> pipelines;
+    private final ProxyStats stats = new ProxyStats();
+    private final Map<String, ServerQueue> queues = new ConcurrentHashMap<>();
+    private final GenerationCompiler compiler;
+    private final AtomicInteger connections = new AtomicInteger();
+    private final Map<HostPort, Listener> listeners = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedDeque<Generation> retired = new ConcurrentLinkedDeque<>();
+    private final ChannelHandler childInitializer = new ClientInitializer();
+
+    private EventLoopGroup acceptGroup;
+    private EventLoop acceptLoop;
+    private EventLoopGroup workers;
+    private volatile Generation current;
+    private long nextNumber = 1;
+    private volatile boolean closed;
+
+    private ProxyRuntime(Builder b) {
+        this.transport = b.transport != null ? b.transport : Transport.choose();
+        this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
+        this.customHealth = b.health;
+        Map<Mode, FrontendPipeline> p = new EnumMap<>(Mode.class);
+        p.put(Mode.TCP, new TcpPipeline());
+        // TODO(http): HTTP mode is not built yet; an http frontend is served as a TCP
+        // passthrough until the HTTP pipeline plugs in here.
+        p.put(Mode.HTTP, p.get(Mode.TCP));
+        p.putAll(b.pipelines);
+        this.pipelines = Map.copyOf(p);
+        // Health is read through this indirection: the registry exists only once started.
+        HealthView health = customHealth != null ? customHealth : (backend, address) -> {
+            HealthRegistry r = healthRegistry;
+            return r == null || r.isUsable(backend, address);
+        };
+        this.compiler = new GenerationCompiler(stats, name -> queues.computeIfAbsent(name, n -> new ServerQueue()),
+                health);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options fixed for the life of the process. */
+    public static final class Builder {
+        private int threads;
+        private Transport transport;
+        private HealthView health;
+        private final Map<Mode, FrontendPipeline> pipelines = new EnumMap<>(Mode.class);
+
+        /** Event-loop threads ({@code global.threads}); 0 = one per core. */
+        public Builder threads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder transport(Transport transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        /** Replaces active health checks by this view (tests; {@link HealthView#ALWAYS_UP}). */
+        public Builder health(HealthView health) {
+            this.health = health;
+            return this;
+        }
+
+        /** Replaces the pipeline of a mode (HTTP plugs in here). */
+        public Builder pipeline(Mode mode, FrontendPipeline pipeline) {
+            pipelines.put(mode, pipeline);
+            return this;
+        }
+
+        public ProxyRuntime build() {
+            return new ProxyRuntime(this);
+        }
+    }
+
+    /** Creates the event loops. Listens on nothing until the first {@link #apply}. */
+    public synchronized ProxyRuntime start() {
+        if (acceptGroup != null) {
+            throw new IllegalStateException("runtime already started");
+        }
+        acceptGroup = transport.newGroup(1, new DefaultThreadFactory("pointsman-accept", true));
+        acceptLoop = (EventLoop) acceptGroup.next();
+        workers = transport.newGroup(threads, new DefaultThreadFactory("pointsman-io", true));
+        if (customHealth == null) {
+            healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(),
+                    HealthRegistry::logTransition);
+        }
+        log.info("proxy started: transport {}, {} event-loop threads, IPv6 {}", transport.name(), threads,
+                transport.ipv6() ? "available (*:port is dual-stack)" : "unavailable (*:port is IPv4 only)");
+        return this;
+    }
+
+    /**
+     * Compiles and swaps in a validated, normalized config.
+     *
+     * @param revision where it came from (a commit), carried by the generation and its logs
+     * @throws IllegalStateException when not started, closed, or called on an event loop
+     */
+    public synchronized ApplyResult apply(ProxyConfig normalized, String revision) {
+        if (acceptGroup == null || closed) {
+            throw new IllegalStateException("runtime not running");
+        }
+        if (onEventLoop()) {
+            throw new IllegalStateException("apply must not run on an event loop (it waits for binds)");
+        }
+        Generation next;
+        List<ServerCheckSpec> checks;
+        try {
+            next = compiler.compile(normalized, revision, nextNumber);
+            checks = ServerCheckSpec.of(normalized);
+        } catch (RuntimeException e) {
+            forgetCountersNotIn(current);
+            throw e;
+        }
+        Set<HostPort> wanted = next.binds();
+        List<HostPort> added = sorted(wanted.stream().filter(a -> !listeners.containsKey(a)).toList());
+        List<HostPort> kept = sorted(wanted.stream().filter(listeners::containsKey).toList());
+        List<HostPort> removed = sorted(listeners.keySet().stream().filter(a -> !wanted.contains(a)).toList());
+
+        Map<HostPort, Listener> bound = new LinkedHashMap<>();
+        for (HostPort address : added) {
+            try {
+                bound.put(address, bind(address));
+            } catch (BindFailure e) {
+                for (Listener l : bound.values()) {
+                    l.channel().close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                }
+                forgetCountersNotIn(current);
+                log.warn("generation {} ({}) not applied: cannot bind {}: {}; {} keeps serving", next.number(),
+                        revision, address, e.getMessage(), current == null ? "nothing" : current);
+                return new ApplyResult.BindFailed(address, e.getMessage());
+            }
+        }
+        nextNumber++;
+        onAcceptLoop(() -> {
+            publish(next, bound, removed);
+            return null;
+        });
+        forgetCountersNotIn(next);
+        if (healthRegistry != null) {
+            // Unchanged servers (backend + address) keep their state and checker.
+            healthRegistry.reconcile(checks);
+        }
+        log.info("generation {} ({}) applied: binds added {}, kept {}, removed {}", next.number(), revision,
+                added, kept, removed);
+        return new ApplyResult.Applied(next.number(), revision, added, kept, removed);
+    }
+
+    /** The generation new connections get, or null before the first apply. */
+    public Generation current() {
+        return current;
+    }
+
+    /** Older generations that still have connections, oldest first. */
+    public List<Generation> oldGenerations() {
+        return retired.stream().filter(g -> g.connectionCount() > 0).toList();
+    }
+
+    public ProxyStats stats() {
+        return stats;
+    }
+
+    /** Active health checks, or null when a custom {@link HealthView} replaced them. */
+    public HealthRegistry health() {
+        return healthRegistry;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** Client connections open now, all frontends and generations. */
+    public int connectionCount() {
+        return connections.get();
+    }
+
+    /** Every listening address and what it is actually bound to (port 0 → the real port). */
+    public Map<HostPort, InetSocketAddress> boundAddresses() {
+        Map<HostPort, InetSocketAddress> out = new LinkedHashMap<>();
+        listeners.forEach((k, v) -> out.put(k, v.address()));
+        return out;
+    }
+
+    /** The actual address of a configured bind, or null when not listening on it. */
+    public InetSocketAddress boundAddress(HostPort bind) {
+        Listener l = listeners.get(bind);
+        return l == null ? null : l.address();
+    }
+
+    /** The actual addresses a frontend of the current generation listens on. */
+    public List<InetSocketAddress> boundAddresses(String frontend) {
+        Generation g = current;
+        List<InetSocketAddress> out = new ArrayList<>();
+        if (g != null && g.frontend(frontend) != null) {
+            for (HostPort b : g.frontend(frontend).binds()) {
+                InetSocketAddress a = boundAddress(b);
+                if (a != null) {
+                    out.add(a);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Closes every listener and connection and stops the event loops. */
+    @Override
+    public synchronized void close() {
+        if (acceptGroup == null || closed) {
+            return;
+        }
+        closed = true;
+        if (healthRegistry != null) {
+            healthRegistry.close();
+        }
+        onAcceptLoop(() -> {
+            for (Listener l : listeners.values()) {
+                l.channel().close();
+            }
+            listeners.clear();
+            for (Generation g : retired) {
+                g.closeConnections();
+            }
+            retired.clear();
+            if (current != null) {
+                current.closeConnections();
+            }
+            return null;
+        });
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        log.info("proxy stopped{}", current == null ? "" : " (was serving " + current + ")");
+    }
+
+    // ---- accept loop ---------------------------------------------------------------
+
+    /** Read by {@link AcceptHandler}, which runs on the accept loop like {@link #publish}. */
+    Generation currentOnAcceptLoop() {
+        return current;
+    }
+
+    private void publish(Generation next, Map<HostPort, Listener> bound, List<HostPort> removed) {
+        listeners.putAll(bound);
+        Generation old = current;
+        current = next;
+        for (HostPort address : removed) {
+            Listener l = listeners.remove(address);
+            if (l != null) {
+                // Clients still in this socket's accept backlog are reset: the address is gone.
+                l.channel().close();
+            }
+        }
+        if (old != null) {
+            retire(old, next.global());
+        }
+        reevaluateGate();
+    }
+
+    private void retire(Generation old, Global global) {
+        Duration hardStopAfter = global.hardStopAfter();
+        ScheduledFuture<?> timer = null;
+        if (hardStopAfter != null && old.connectionCount() > 0) {
+            timer = acceptLoop.schedule(() -> hardStop(old), hardStopAfter.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        old.retire(timer);
+        retired.addLast(old);
+        // Connections only leave a retired generation (accept and swap share this loop),
+        // so one that has drained is done for good.
+        retired.removeIf(g -> g.connectionCount() == 0);
+        int max = global.maxOldGenerations();
+        while (retired.size() > max) {
+            Generation oldest = retired.pollFirst();
+            int n = oldest.closeConnections();
+            log.info("{} closed: more than max_old_generations={} old generations; {} connections closed",
+                    oldest, max, n);
+        }
+    }
+
+    private void hardStop(Generation g) {
+        int n = g.closeConnections();
+        retired.remove(g);
+        if (n > 0) {
+            log.info("{}: hard_stop_after passed; {} connections closed", g, n);
+        }
+    }
+
+    void connectionOpened(LiveFrontend frontend) {
+        connections.incrementAndGet();
+        frontend.counters().open();
+        reevaluateGate();
+    }
+
+    /** From any event loop. */
+    void connectionClosed(LiveFrontend frontend) {
+        connections.decrementAndGet();
+        frontend.counters().close();
+        try {
+            acceptLoop.execute(this::reevaluateGate);
+        } catch (RejectedExecutionException e) {
+            // Shutting down: no listener to resume.
+        }
+    }
+
+    /**
+     * maxconn (global and per frontend): a listener whose limit is reached stops
+     * accepting (autoRead off), so new clients wait in the kernel's accept backlog; it
+     * resumes when a connection closes. Runs on the accept loop, where every accept is
+     * counted, so the limit is exact.
+     */
+    private void reevaluateGate() {
+        Generation g = current;
+        if (g == null || closed) {
+            return;
+        }
+        boolean globalOpen = connections.get() < g.global().maxconn();
+        for (Listener l : listeners.values()) {
+            LiveFrontend f = g.frontendAt(l.bind());
+            boolean open = globalOpen && f != null && (f.maxconn() <= 0 || f.counters().current() < f.maxconn());
+            if (l.channel().config().isAutoRead() != open) {
+                l.channel().config().setAutoRead(open);
+            }
+        }
+    }
+
+    // ---- binding -------------------------------------------------------------------
+
+    /** Binds paused (autoRead off): the gate opens it once the generation owning it is published. */
+    private Listener bind(HostPort address) throws BindFailure {
+        InetSocketAddress socketAddress;
+        try {
+            socketAddress = address.isWildcard() ? transport.wildcard(address.port())
+                    : new InetSocketAddress(InetAddress.getByName(address.host()), address.port());
+        } catch (UnknownHostException e) {
+            throw new BindFailure("unknown host " + address.host());
+        }
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptGroup, workers)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.AUTO_READ, false)
+                // One accept per read, so the maxconn gate sees every connection before the next.
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new ServerChannelRecvByteBufAllocator().maxMessagesPerRead(1))
+                .handler(new AcceptHandler(address, this))
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(childInitializer);
+        ChannelFuture f = b.bind(socketAddress);
+        if (!f.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            f.channel().close();
+            throw new BindFailure("timed out");
+        }
+        if (!f.isSuccess()) {
+            f.channel().close();
+            Throwable c = f.cause();
+            throw new BindFailure(c.getMessage() != null ? c.getMessage() : c.toString());
+        }
+        InetSocketAddress actual = (InetSocketAddress) f.channel().localAddress();
+        log.debug("bound {} on {}", address, actual);
+        return new Listener(address, f.channel(), actual);
+    }
+
+    private static final class BindFailure extends Exception {
+        BindFailure(String message) {
+            super(message);
+        }
+    }
+
+    /** Hands each accepted connection to its frontend's mode pipeline. */
+    @ChannelHandler.Sharable
+    private final class ClientInitializer extends ChannelInitializer<Channel> {
+        @Override
+        protected void initChannel(Channel ch) {
+            ConnectionContext cx = ConnectionContext.of(ch);
+            if (cx.generation().global().nolinger()) {
+                // RST instead of FIN_WAIT/TIME_WAIT at close (HAProxy "option nolinger").
+                ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            }
+            pipelines.get(cx.frontend().mode()).init(ch, cx);
+        }
+    }
+
+    // ---- helpers -------------------------------------------------------------------
+
+    private <T> T onAcceptLoop(Callable<T> task) {
+        return acceptLoop.submit(task).syncUninterruptibly().getNow();
+    }
+
+    private boolean onEventLoop() {
+        if (acceptLoop.inEventLoop()) {
+            return true;
+        }
+        for (EventExecutor e : workers) {
+            if (e.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<HostPort> sorted(List<HostPort> list) {
+        List<HostPort> out = new ArrayList<>(list);
+        out.sort(Comparator.comparing(HostPort::toString));
+        return out;
+    }
+
+    /** Counters of entities that {@code g} does not have (removed, or compiled for a refused swap) leave the stats. */
+    private void forgetCountersNotIn(Generation g) {
+        if (g == null) {
+            stats.retainOnly(Set.of(), Set.of(), Set.of());
+        } else {
+            stats.retainOnly(g.frontends().keySet(), g.backends().keySet(), serverKeys(g));
+        }
+    }
+
+    private static Set<String> serverKeys(Generation g) {
+        Set<String> keys = new TreeSet<>();
+        for (LiveBackend b : g.backends().values()) {
+            for (LiveServer s : b.servers()) {
+                keys.add(s.key());
+            }
+        }
+        return keys;
+    }
+}

@@ -1,0 +1,17 @@
+/**
+ * The running proxy: compiled generations, listeners, the hitless swap, connection
+ * accounting (maxconn) and the event-loop transport.
+ *
+ * <p>Starting points: {@link io.pointsman.proxy.runtime.ProxyRuntime} ({@code start},
+ * {@code apply}, {@code close}); {@link io.pointsman.proxy.runtime.Generation} is one
+ * immutable compiled config; {@link io.pointsman.proxy.runtime.AcceptHandler} pins each
+ * accepted connection to the generation current at accept and hands it to the
+ * {@link io.pointsman.proxy.runtime.FrontendPipeline} of its frontend's mode.
+ *
+ * <p>Threading: listeners (server channels) live on one dedicated "accept" event loop,
+ * and so do the generation swap, the retirement of old generations and the maxconn
+ * gate; that single thread is what makes "accepted before or after the swap" a clean
+ * cut. Connections live on the worker loops; a backend connection shares its client's
+ * loop.
+ */
+package io.pointsman.proxy.runtime;

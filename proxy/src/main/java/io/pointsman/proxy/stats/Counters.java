@@ -1,0 +1,103 @@
+package io.pointsman.proxy.stats;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The live counters of one frontend, backend or server. Written from every event loop
+ * at once, so each field is atomic; read a consistent-enough copy with
+ * {@link #snapshot()}.
+ */
+public final class Counters {
+    private final AtomicInteger current = new AtomicInteger();
+    private final AtomicInteger max = new AtomicInteger();
+    private final LongAdder total = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder connectErrors = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+    private final LongAdder redispatches = new LongAdder();
+    private final LongAdder denied = new LongAdder();
+    private final AtomicInteger queueCurrent = new AtomicInteger();
+    private final LongAdder queued = new LongAdder();
+
+    /** A session starts (no limit). */
+    public void open() {
+        int now = current.incrementAndGet();
+        total.increment();
+        max.accumulateAndGet(now, Math::max);
+    }
+
+    /**
+     * A session starts if fewer than {@code limit} are open ({@code limit <= 0}: no limit).
+     * Atomic, so two event loops never both take the last slot.
+     */
+    public boolean tryOpen(int limit) {
+        if (limit <= 0) {
+            open();
+            return true;
+        }
+        while (true) {
+            int now = current.get();
+            if (now >= limit) {
+                return false;
+            }
+            if (current.compareAndSet(now, now + 1)) {
+                total.increment();
+                max.accumulateAndGet(now + 1, Math::max);
+                return true;
+            }
+        }
+    }
+
+    /** A session ends. */
+    public void close() {
+        current.decrementAndGet();
+    }
+
+    public int current() {
+        return current.get();
+    }
+
+    /** Bytes received from the client (frontend) or sent towards servers (backend, server). */
+    public void addBytesIn(long n) {
+        bytesIn.add(n);
+    }
+
+    /** Bytes sent to the client (frontend) or received from servers (backend, server). */
+    public void addBytesOut(long n) {
+        bytesOut.add(n);
+    }
+
+    public void connectError() {
+        connectErrors.increment();
+    }
+
+    public void retry() {
+        retries.increment();
+    }
+
+    public void redispatch() {
+        redispatches.increment();
+    }
+
+    /** A connection refused: no route, no usable server, queue timeout. */
+    public void deny() {
+        denied.increment();
+    }
+
+    public void enqueue() {
+        queueCurrent.incrementAndGet();
+        queued.increment();
+    }
+
+    public void dequeue() {
+        queueCurrent.decrementAndGet();
+    }
+
+    public CountersSnapshot snapshot() {
+        return new CountersSnapshot(current.get(), max.get(), total.sum(), bytesIn.sum(), bytesOut.sum(),
+                connectErrors.sum(), retries.sum(), redispatches.sum(), denied.sum(), queueCurrent.get(),
+                queued.sum());
+    }
+}

@@ -1,0 +1,30 @@
+package io.pointsman.proxy.stats;
+
+/**
+ * A copy of one entity's {@link Counters} (HAProxy stats columns in brackets).
+ *
+ * @param current      sessions open now (scur)
+ * @param max          most sessions open at once (smax)
+ * @param total        sessions since start (stot)
+ * @param bytesIn      bytes from clients (bin)
+ * @param bytesOut     bytes to clients (bout)
+ * @param connectErrors failed server connects (econ)
+ * @param retries      connect retries (wretr)
+ * @param redispatches retries sent to another server (wredis)
+ * @param denied       connections refused: no route, no usable server, queue timeout (dreq)
+ * @param queueCurrent connections waiting for a server slot now (qcur)
+ * @param queuedTotal  connections that ever waited for a slot
+ */
+public record CountersSnapshot(
+        int current,
+        int max,
+        long total,
+        long bytesIn,
+        long bytesOut,
+        long connectErrors,
+        long retries,
+        long redispatches,
+        long denied,
+        int queueCurrent,
+        long queuedTotal) {
+}

@@ -1,0 +1,125 @@
+package io.pointsman.proxy.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.Timeouts;
+import io.pointsman.proxy.runtime.ApplyResult;
+import io.pointsman.proxy.runtime.HealthView;
+import io.pointsman.proxy.runtime.ProxyRuntime;
+import io.pointsman.proxy.runtime.Transport;
+import io.pointsman.proxy.testing.Clients;
+import io.pointsman.proxy.testing.TestConfig;
+import io.pointsman.proxy.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Timeouts, nolinger, the server closing first, and the NIO fallback transport. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TcpEdgeCasesTest {
+    private static final Timeouts SHORT_CLIENT = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(200),
+            Duration.ofSeconds(30), null, null, null, null, null);
+
+    private static ProxyRuntime runtime(Transport t) {
+        return ProxyRuntime.builder().threads(1).transport(t).health(HealthView.ALWAYS_UP).build().start();
+    }
+
+    private static InetSocketAddress apply(ProxyRuntime rt, TestConfig c) {
+        assertInstanceOf(ApplyResult.Applied.class, rt.apply(c.build(), "r"));
+        return rt.boundAddresses("fe").get(0);
+    }
+
+    @Test
+    void idleClientIsClosedAfterTheClientTimeout() throws Exception {
+        try (TestServer echo = TestServer.lines("s"); ProxyRuntime rt = runtime(Transport.choose())) {
+            InetSocketAddress fe = apply(rt, new TestConfig().timeouts(SHORT_CLIENT)
+                    .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()
+                    .backend("be").server("s", echo.address()).end());
+            try (Socket s = Clients.connect(fe)) {
+                assertEquals("s a", Clients.roundTrip(s, "a"));
+                assertEquals(-1, s.getInputStream().read(), "closed by the client timeout");
+            }
+        }
+    }
+
+    @Test
+    void nolingerResetsInsteadOfClosingGracefully() throws Exception {
+        try (TestServer echo = TestServer.lines("s"); ProxyRuntime rt = runtime(Transport.choose())) {
+            InetSocketAddress fe = apply(rt, new TestConfig().timeouts(SHORT_CLIENT).nolinger(true)
+                    .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()
+                    .backend("be").server("s", echo.address()).end());
+            try (Socket s = Clients.connect(fe)) {
+                assertEquals("s a", Clients.roundTrip(s, "a"));
+                assertThrows(SocketException.class, () -> s.getInputStream().read(), "RST, not FIN");
+            }
+        }
+    }
+
+    @Test
+    void serverFinIsForwardedAndTheClientCanStillSend() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+             ProxyRuntime rt = runtime(Transport.choose())) {
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = server.accept()) {
+                    s.getOutputStream().write("banner\n".getBytes(StandardCharsets.US_ASCII));
+                    s.shutdownOutput(); // the server is done talking first
+                    return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            InetSocketAddress fe = apply(rt, new TestConfig()
+                    .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()
+                    .backend("be").server("s", new HostPort("127.0.0.1", server.getLocalPort())).end());
+            try (Socket c = Clients.connect(fe)) {
+                InputStream in = c.getInputStream();
+                assertEquals("banner", Clients.readLine(in));
+                assertEquals(-1, in.read(), "the server's FIN reached the client");
+                c.getOutputStream().write("still talking".getBytes(StandardCharsets.US_ASCII));
+                c.shutdownOutput();
+                assertEquals("still talking", received.get(10, TimeUnit.SECONDS));
+            }
+        }
+    }
+
+    @Test
+    void nioTransportRelaysByteExact() throws Exception {
+        try (TestServer echo = TestServer.echo(null); ProxyRuntime rt = runtime(Transport.nio())) {
+            assertEquals("nio", rt.transport().name());
+            InetSocketAddress fe = apply(rt, new TestConfig()
+                    .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()
+                    .backend("be").server("s", echo.address()).end());
+            byte[] data = new byte[4 << 20];
+            new Random(7).nextBytes(data);
+            try (Socket s = Clients.connect(fe)) {
+                CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                    try {
+                        s.getOutputStream().write(data);
+                        s.shutdownOutput();
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                s.getInputStream().transferTo(got);
+                writer.get(10, TimeUnit.SECONDS);
+                assertArrayEquals(data, got.toByteArray());
+            }
+        }
+    }
+}

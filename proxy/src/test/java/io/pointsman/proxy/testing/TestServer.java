@@ -1,0 +1,173 @@
+package io.pointsman.proxy.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.pointsman.proxy.config.HostPort;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A loopback server for tests. {@link #echo(String)}: sends {@code tag\n} first (when a
+ * tag is given), then echoes with backpressure and forwards half-close;
+ * {@link #recording()}: keeps every connection's bytes.
+ */
+public final class TestServer implements AutoCloseable {
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final Channel channel;
+    private final String tag;
+    private final boolean echo;
+    private final boolean lines;
+    private final List<Recorded> connections = new CopyOnWriteArrayList<>();
+    private final AtomicInteger accepted = new AtomicInteger();
+
+    /** The bytes one connection sent. */
+    public static final class Recorded {
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+
+        public synchronized byte[] bytes() {
+            return bytes.toByteArray();
+        }
+
+        synchronized void add(ByteBuf b) {
+            byte[] a = new byte[b.readableBytes()];
+            b.readBytes(a);
+            bytes.write(a, 0, a.length);
+        }
+
+        public synchronized String text() {
+            return bytes.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private TestServer(String host, String tag, boolean echo) {
+        this(host, tag, echo, false);
+    }
+
+    private TestServer(String host, String tag, boolean echo, boolean lines) {
+        this.tag = tag;
+        this.echo = echo;
+        this.lines = lines;
+        ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        if (lines) {
+                            ch.pipeline().addLast(new LineBasedFrameDecoder(1 << 16));
+                        }
+                        ch.pipeline().addLast(new Handler());
+                    }
+                });
+        channel = b.bind(host, 0).syncUninterruptibly().channel();
+    }
+
+    public static TestServer echo(String tag) {
+        return new TestServer("127.0.0.1", tag, true);
+    }
+
+    /** Answers each line {@code L} with {@code tag L}: every reply names the server. */
+    public static TestServer lines(String tag) {
+        return new TestServer("127.0.0.1", tag, true, true);
+    }
+
+    public static TestServer recording() {
+        return new TestServer("127.0.0.1", null, false);
+    }
+
+    public int port() {
+        return ((InetSocketAddress) channel.localAddress()).getPort();
+    }
+
+    public HostPort address() {
+        return new HostPort("127.0.0.1", port());
+    }
+
+    public int accepted() {
+        return accepted.get();
+    }
+
+    public List<Recorded> connections() {
+        return connections;
+    }
+
+    /** Stops accepting (the port is closed): connects to it are refused. */
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final class Handler extends ChannelInboundHandlerAdapter {
+        private final Recorded recorded = new Recorded();
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            accepted.incrementAndGet();
+            connections.add(recorded);
+            if (tag != null && !lines) {
+                ctx.writeAndFlush(Unpooled.copiedBuffer(tag + "\n", StandardCharsets.US_ASCII));
+            }
+            ctx.read();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ByteBuf b = (ByteBuf) msg;
+            if (!echo) {
+                recorded.add(b);
+                b.release();
+                ctx.read();
+                return;
+            }
+            Object reply = b;
+            if (lines) {
+                reply = Unpooled.wrappedBuffer(Unpooled.copiedBuffer(tag + " ", StandardCharsets.US_ASCII), b,
+                        Unpooled.copiedBuffer("\n", StandardCharsets.US_ASCII));
+            }
+            ctx.writeAndFlush(reply).addListener(f -> {
+                if (f.isSuccess()) {
+                    ctx.read();
+                } else {
+                    ctx.close();
+                }
+            });
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                if (echo) {
+                    // Queued behind every echoed byte, so the FIN comes last.
+                    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
+                            .addListener(f -> ((DuplexChannel) ctx.channel()).shutdownOutput());
+                } else {
+                    ctx.close();
+                }
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}
