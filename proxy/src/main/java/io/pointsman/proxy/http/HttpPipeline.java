@@ -1,7 +1,6 @@
 package io.pointsman.proxy.http;
 
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.HttpResponseEncoder;
 
 /**
  * Names and assembly of the client side of an http-mode connection, so one glance shows
@@ -11,6 +10,12 @@ public final class HttpPipeline {
     public static final String REQUEST_DECODER = "http-request-decoder";
     public static final String RESPONSE_ENCODER = "http-response-encoder";
     public static final String HYGIENE = "http-request-hygiene";
+    public static final String PROXY = "http-proxy";
+    public static final String TUNNEL = "tunnel";
+    /** Server side. */
+    public static final String SERVER_TIMEOUT = "server-timeout";
+    public static final String CLIENT_CODEC = "http-client-codec";
+    public static final String SERVER_RESPONSE = "server-response";
 
     private HttpPipeline() {
     }
@@ -22,7 +27,7 @@ public final class HttpPipeline {
      */
     public static void addRequestHandling(ChannelPipeline pipeline, HttpLimits limits) {
         pipeline.addLast(REQUEST_DECODER, new StrictRequestDecoder(limits));
-        pipeline.addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
+        pipeline.addLast(RESPONSE_ENCODER, new ProxyResponseEncoder());
         pipeline.addLast(HYGIENE, new RequestHygiene());
     }
 }

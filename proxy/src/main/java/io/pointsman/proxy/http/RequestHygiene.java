@@ -180,6 +180,14 @@ public final class RequestHygiene extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (heldHead != null) {
+            ctx.read(); // the held head waits for its first body piece; reads are not automatic
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (heldHead != null) {
             ReferenceCountUtil.release(heldHead);

@@ -1,0 +1,27 @@
+package io.pointsman.proxy.http;
+
+import io.netty.channel.Channel;
+import io.pointsman.proxy.runtime.ConnectionContext;
+import io.pointsman.proxy.runtime.FrontendPipeline;
+
+/**
+ * The pipeline of an http-mode client connection: strict request decoding, request
+ * hygiene, then the reverse proxy. Plugged into the runtime for {@code mode: http}.
+ */
+public final class HttpFrontendPipeline implements FrontendPipeline {
+    private final HttpLimits limits;
+
+    public HttpFrontendPipeline() {
+        this(HttpLimits.DEFAULT);
+    }
+
+    public HttpFrontendPipeline(HttpLimits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public void init(Channel client, ConnectionContext context) {
+        HttpPipeline.addRequestHandling(client.pipeline(), limits);
+        client.pipeline().addLast(HttpPipeline.PROXY, new HttpProxyHandler(context, limits));
+    }
+}

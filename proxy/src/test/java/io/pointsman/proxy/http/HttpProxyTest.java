@@ -1,0 +1,259 @@
+package io.pointsman.proxy.http;
+
+import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.Timeouts;
+import io.pointsman.proxy.runtime.ApplyResult;
+import io.pointsman.proxy.runtime.HealthView;
+import io.pointsman.proxy.runtime.ProxyRuntime;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The HTTP reverse proxy on the real runtime, real loopback servers and clients. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class HttpProxyTest {
+    private ProxyRuntime runtime;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        runtime = ProxyRuntime.builder().threads(2).health(HealthView.ALWAYS_UP).build().start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : closeables) {
+            c.close();
+        }
+        runtime.close();
+    }
+
+    private HttpBackend backend(String name) throws InterruptedException {
+        HttpBackend b = new HttpBackend(name);
+        closeables.add(b);
+        return b;
+    }
+
+    private RawHttpClient client() {
+        RawHttpClient c = new RawHttpClient(runtime.boundAddresses("fe").get(0));
+        closeables.add(c);
+        return c;
+    }
+
+    private final int port = io.pointsman.proxy.testing.Clients.freePort();
+
+    private void apply(HttpConfigs config, String revision) {
+        assertInstanceOf(ApplyResult.Applied.class, runtime.apply(config.build("127.0.0.1:" + port), revision));
+    }
+
+    private void applyKeepingPort(HttpConfigs config, String revision) {
+        apply(config, revision);
+    }
+
+    @Test
+    void routesByPathHostMethodAndHeader() throws Exception {
+        HttpBackend api = backend("api");
+        HttpBackend admin = backend("admin");
+        HttpBackend writes = backend("writes");
+        HttpBackend canary = backend("canary");
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs()
+                .acl(HttpConfigs.pathBeg("is-api", "/api/"))
+                .acl(HttpConfigs.host("is-admin", "admin.example.com"))
+                .acl(HttpConfigs.method("is-write", "POST", "PUT"))
+                .acl(HttpConfigs.header("is-canary", "X-Canary", "1"))
+                .use("admin", "is-admin")
+                .use("canary", "is-canary")
+                .use("api", "is-api")
+                .use("writes", "is-write")
+                .defaultBackend("web")
+                .backend("api", api.address()).backend("admin", admin.address())
+                .backend("writes", writes.address()).backend("canary", canary.address())
+                .backend("web", web.address()), "r1");
+        RawHttpClient c = client();
+        assertEquals("api GET /api/users?x=1", c.get("/api/users?x=1", "www.example.com").body());
+        assertEquals("admin GET /api/users", c.get("/api/users", "Admin.Example.com:8080").body());
+        assertEquals("web GET /", c.get("/", "www.example.com").body());
+        assertEquals("canary GET /", c.send("GET / HTTP/1.1\r\nHost: a\r\nX-Canary: 1\r\n\r\n").body());
+        assertEquals("writes POST /form", c.send("POST /form HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc").body());
+        assertEquals("api GET /api/x", c.send("GET http://Other/api/x HTTP/1.1\r\nHost: admin.example.com\r\n\r\n").body(),
+                "absolute-form: the target's authority is the host");
+        assertEquals(1, c.connectionsOpened, "all on one keep-alive client connection");
+    }
+
+    @Test
+    void noRouteIs503() throws Exception {
+        HttpBackend api = backend("api");
+        apply(new HttpConfigs().acl(HttpConfigs.pathBeg("is-api", "/api/")).use("api", "is-api")
+                .backend("api", api.address()), "r1");
+        RawHttpClient.Response r = client().get("/other", "a");
+        assertEquals(503, r.status());
+        assertTrue(r.body().contains("<h1>503 Service Unavailable</h1>"));
+        assertTrue(r.closes());
+        assertEquals(0, api.requests.get());
+    }
+
+    @Test
+    void keepAliveOnBothSidesReusesConnections() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient c = client();
+        for (int i = 0; i < 30; i++) {
+            RawHttpClient.Response r = c.get("/n" + i, "a");
+            assertEquals("web GET /n" + i, r.body());
+            assertNull(r.header("connection"), "HTTP/1.1 keep-alive is the default");
+        }
+        RawHttpClient.Response chunked = c.get("/chunked", "a");
+        assertEquals("web GET /chunkedweb GET /chunked", chunked.body());
+        assertEquals(1, c.connectionsOpened);
+        assertEquals(1, web.connections.get(), "one pooled server connection served every request");
+        assertEquals(31, web.requests.get());
+    }
+
+    @Test
+    void forwardsForAndStripsHopByHopHeaders() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient.Response r = client().send("GET / HTTP/1.1\r\nHost: a\r\nX-Forwarded-For: 203.0.113.7\r\n"
+                + "Connection: keep-alive, X-Secret\r\nX-Secret: s\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n"
+                + "Proxy-Connection: x\r\nX-Kept: k\r\n\r\n");
+        assertEquals(200, r.status());
+        assertEquals("203.0.113.7, 127.0.0.1", r.header("x-seen-x-forwarded-for"));
+        assertEquals("http", r.header("x-seen-x-forwarded-proto"));
+        assertEquals("k", r.header("x-seen-x-kept"));
+        for (String gone : new String[] {"x-secret", "keep-alive", "te", "proxy-connection", "upgrade"}) {
+            assertNull(r.header("x-seen-" + gone), gone + " is hop-by-hop");
+        }
+    }
+
+    @Test
+    void http10ClientGetsItsAnswerAndConnectionCloses() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient c = client();
+        c.ensureOpen();
+        c.output().write("GET /old HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        RawHttpClient.Response r = c.read();
+        assertEquals("web GET /old", r.body());
+        assertTrue(c.closedByPeer());
+    }
+
+    @Test
+    void deadServersAre503AfterRetriesAndRedispatchFindsTheLiveOne() throws Exception {
+        HttpBackend live = backend("live");
+        HostPort dead;
+        try (ServerSocket s = new ServerSocket(0)) {
+            dead = new HostPort("127.0.0.1", s.getLocalPort());
+        }
+        apply(new HttpConfigs().retries(2).defaultBackend("web").backend("web", dead, live.address()), "r1");
+        RawHttpClient c = client();
+        for (int i = 0; i < 6; i++) {
+            assertEquals("live GET /" + i, c.get("/" + i, "a").body(), "connect failures are retried elsewhere");
+        }
+        applyKeepingPort(new HttpConfigs().retries(1).defaultBackend("web").backend("web", dead), "r2");
+        RawHttpClient.Response r = client().get("/", "a");
+        assertEquals(503, r.status());
+    }
+
+    @Test
+    void serverClosingWithoutAnswerIs502AndSilentServerIs504() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().timeouts(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30),
+                        Duration.ofMillis(500), Duration.ofSeconds(10), Duration.ofSeconds(10), null, null, null))
+                .defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient.Response closed = client().get("/close", "a");
+        assertEquals(502, closed.status());
+        assertTrue(closed.body().contains("502 Bad Gateway"));
+        RawHttpClient.Response silent = client().get("/silent", "a");
+        assertEquals(504, silent.status());
+        assertTrue(silent.body().contains("504 Gateway Time-out"));
+    }
+
+    @Test
+    void smugglingAttemptsAreRejectedAndNeverReachTheServer() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        String[] attacks = {
+                "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 6\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /admin HTTP/1.1\r\nHost: a\r\n\r\n",
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n",
+                "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 40\r\n\r\nabc",
+                "POST / HTTP/1.1\r\nHost: a\r\nContent-Length:\r\nContent-Length: 35\r\n\r\nGET /admin HTTP/1.1\r\nHost: a\r\n\r\n",
+                "POST / HTTP/1.1\r\nHost: a\r\nContent-Length0" + "a".repeat(255) + ":\r\nContent-Length: 35\r\n\r\nGET /admin HTTP/1.1\r\nHost: a\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\r\n:\r\nContent-Length: 35\r\n\r\nGET /admin HTTP/1.1\r\nHost: a\r\n\r\n",
+                "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nGET /admin HTTP/1.1\r\n\r\n0\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\r\nX: y\r\n Transfer-Encoding: chunked\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        };
+        for (String attack : attacks) {
+            RawHttpClient c = client();
+            RawHttpClient.Response r = c.send(attack);
+            assertEquals(400, r.status(), attack);
+            assertTrue(r.closes(), attack);
+        }
+        assertEquals(0, web.rawBytes.get(), "not one byte of any attack reached the server");
+        assertEquals("web GET /fine", client().get("/fine", "a").body());
+    }
+
+    @Test
+    void largeBodiesStreamBothWays() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient c = client();
+        long size = 64L << 20;
+        OutputStream out = c.output();
+        out.write("POST /count HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        byte[] piece = new byte[1 << 16];
+        for (long sent = 0; sent < size; sent += piece.length) {
+            out.write((Integer.toHexString(piece.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(piece);
+            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        assertEquals(Long.toString(size), c.read().body());
+
+        // Download with a slow reader: the proxy must not buffer what the client has not read.
+        c.ensureOpen();
+        c.output().write(("GET /download?n=" + size + " HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        c.output().flush();
+        RawHttpClient.Response r = c.read();
+        assertEquals(200, r.status());
+        assertEquals(size, r.body().length());
+        assertEquals(1, web.connections.get());
+    }
+
+    @Test
+    void retiredGenerationClosesAfterItsNextResponse() throws Exception {
+        HttpBackend one = backend("one");
+        HttpBackend two = backend("two");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", one.address()), "r1");
+        RawHttpClient old = client();
+        assertEquals("one GET /a", old.get("/a", "a").body());
+        applyKeepingPort(new HttpConfigs().defaultBackend("web").backend("web", two.address()), "r2");
+        assertTrue(runtime.boundAddresses("fe").size() == 1);
+        // The idle keep-alive connection was not closed by the swap; its next request is
+        // still served by its own generation, and that response retires it.
+        RawHttpClient.Response last = old.get("/b", "a");
+        assertEquals("one GET /b", last.body());
+        assertTrue(last.closes(), "Connection: close on the first response after the swap");
+        assertEquals("two GET /c", old.get("/c", "a").body(), "the next connection gets the new generation");
+        assertEquals(2, old.connectionsOpened);
+    }
+}
