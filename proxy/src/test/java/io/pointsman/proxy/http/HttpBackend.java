@@ -23,7 +23,14 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -50,6 +57,8 @@ final class HttpBackend implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicLong rawBytes = new AtomicLong();
+    /** Body bytes of /download responses written so far. */
+    final AtomicLong streamed = new AtomicLong();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel server;
 
@@ -68,6 +77,8 @@ final class HttpBackend implements AutoCloseable {
                             }
                         });
                         ch.pipeline().addLast(new HttpServerCodec());
+                        ch.pipeline().addLast(new HttpServerExpectContinueHandler());
+                        ch.pipeline().addLast(new WebSocketUpgrade());
                         ch.pipeline().addLast(new Handler());
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
@@ -156,9 +167,38 @@ final class HttpBackend implements AutoCloseable {
             ByteBuf piece = ctx.alloc().buffer(size).writeZero(size);
             ctx.writeAndFlush(new DefaultHttpContent(piece)).addListener(f -> {
                 if (f.isSuccess()) {
+                    streamed.addAndGet(size);
                     stream(ctx, n - size, keepAlive);
                 }
             });
+        }
+    }
+
+    /**
+     * Requests to {@code /ws} switch this connection to a WebSocket echo server (Netty's
+     * handshaker and frame codecs replace the HTTP handlers).
+     */
+    private final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HttpRequest r && r.uri().startsWith("/ws")) {
+                requests.incrementAndGet();
+                ChannelPipeline p = ctx.pipeline();
+                p.addAfter(ctx.name(), "aggregate", new HttpObjectAggregator(8192));
+                p.addAfter("aggregate", "ws", new WebSocketServerProtocolHandler("/ws", null, false, 1 << 20));
+                p.addAfter("ws", "frames", new WebSocketFrameAggregator(1 << 20));
+                p.addAfter("frames", "echo", new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext c, TextWebSocketFrame frame) {
+                        c.writeAndFlush(new TextWebSocketFrame(name + ":" + frame.text()));
+                    }
+                });
+                p.remove(Handler.class);
+                ctx.fireChannelRead(msg);
+                p.remove(this);
+                return;
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 
