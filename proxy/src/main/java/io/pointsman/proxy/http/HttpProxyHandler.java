@@ -84,6 +84,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private LiveServer lastServer;
     private Channel serverChannel;
     private boolean connected;
+    /** The server connection came from the pool: it may have been closed by the server meanwhile. */
+    private boolean reusedConnection;
+    /** The request had body bytes or trailers: it cannot be sent a second time. */
+    private boolean requestHadBody;
     private boolean interimResponse;
     private boolean responseStarted;
     private boolean serverKeepAlive;
@@ -138,6 +142,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         HttpContent content = (HttpContent) object;
         accessEntry.bytesIn += content.content().readableBytes();
         cx.frontend().counters().addBytesIn(content.content().readableBytes());
+        if (content.content().isReadable()
+                || content instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
+            requestHadBody = true;
+        }
         if (content instanceof LastHttpContent) {
             requestDone = true;
         }
@@ -189,6 +197,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         cancelTimers();
         request = head;
         requestDone = head instanceof LastHttpContent;
+        requestHadBody = false;
         responseStarted = false;
         interimResponse = false;
         connected = false;
@@ -258,11 +267,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         Channel pooled = ServerConnectionPool.take(client.eventLoop(), s.key());
         if (pooled != null) {
             attach(pooled);
+            reusedConnection = true;
             onConnected();
             return;
         }
+        connectNew(s);
+    }
+
+    private void connectNew(LiveServer s) {
         ChannelFuture f = newConnection(s);
         attach(f.channel());
+        reusedConnection = false;
         f.addListener(x -> onConnect(f, s));
     }
 
@@ -488,6 +503,18 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     void serverClosed(Channel ch) {
         if (ch != serverChannel) {
+            return;
+        }
+        if (request != null && !responseStarted && reusedConnection && requestDone && !requestHadBody
+                && accessEntry.status == 0) {
+            // A pooled connection the server had closed while idle (the race every
+            // keep-alive proxy meets): send the same bodyless request on a new connection.
+            log.debug("{}: pooled connection to {} closed under request; resending on a new one", cx.describe(),
+                    server);
+            detachServer();
+            toServer.add(request);
+            toServer.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            connectNew(server);
             return;
         }
         detachServer();

@@ -91,6 +91,8 @@ final class HttpBackend implements AutoCloseable {
     private final class Handler extends ChannelInboundHandlerAdapter {
         private HttpRequest request;
         private long bodyBytes;
+        /** Set by /then-drop: the next request on this connection is dropped with the connection. */
+        private boolean dropNext;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -112,9 +114,12 @@ final class HttpBackend implements AutoCloseable {
         private void respond(ChannelHandlerContext ctx) {
             String uri = request.uri();
             boolean keepAlive = HttpUtil.isKeepAlive(request);
-            if (uri.equals("/close")) {
+            if (uri.equals("/close") || dropNext) {
                 ctx.close();
                 return;
+            }
+            if (uri.equals("/then-drop")) {
+                dropNext = true;
             }
             if (uri.equals("/silent")) {
                 return;

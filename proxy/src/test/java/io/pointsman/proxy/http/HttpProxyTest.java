@@ -256,4 +256,19 @@ class HttpProxyTest {
         assertEquals("two GET /c", old.get("/c", "a").body(), "the next connection gets the new generation");
         assertEquals(2, old.connectionsOpened);
     }
+
+    @Test
+    void bodylessRequestOnAPooledConnectionTheServerDroppedIsResent() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient c = client();
+        assertEquals("web GET /then-drop", c.get("/then-drop", "a").body());
+        // The pooled server connection will drop the next request without answering.
+        assertEquals("web GET /again", c.get("/again", "a").body());
+        assertEquals(2, web.connections.get());
+        // A request with a body is not resent: the client gets a 502.
+        assertEquals("web GET /then-drop", c.get("/then-drop", "a").body());
+        RawHttpClient.Response r = c.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
+        assertEquals(502, r.status());
+    }
 }
