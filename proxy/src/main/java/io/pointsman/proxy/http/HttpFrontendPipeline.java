@@ -1,6 +1,7 @@
 package io.pointsman.proxy.http;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.FrontendPipeline;
 
@@ -21,6 +22,10 @@ public final class HttpFrontendPipeline implements FrontendPipeline {
 
     @Override
     public void init(Channel client, ConnectionContext context) {
+        if (context.frontend().acceptProxy()) {
+            client.pipeline().addLast(HttpPipeline.PROXY_DECODER, new HAProxyMessageDecoder());
+            client.pipeline().addLast(HttpPipeline.PROXY_HEADER, new ProxyHeaderHandler());
+        }
         HttpPipeline.addRequestHandling(client.pipeline(), limits);
         client.pipeline().addLast(HttpPipeline.PROXY, new HttpProxyHandler(context, limits));
     }

@@ -7,6 +7,9 @@ import io.netty.channel.ChannelPipeline;
  * what a request goes through.
  */
 public final class HttpPipeline {
+    public static final String TLS = "tls";
+    public static final String PROXY_DECODER = "proxy-protocol-decoder";
+    public static final String PROXY_HEADER = "proxy-protocol-header";
     public static final String REQUEST_DECODER = "http-request-decoder";
     public static final String RESPONSE_ENCODER = "http-response-encoder";
     public static final String HYGIENE = "http-request-hygiene";

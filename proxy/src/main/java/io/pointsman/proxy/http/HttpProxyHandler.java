@@ -163,7 +163,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof RequestAbortedEvent aborted) {
+        if (evt instanceof ProxiedAddresses proxied) {
+            source = proxied.source();
+            destination = proxied.destination();
+        } else if (evt instanceof RequestAbortedEvent aborted) {
             log.debug("{}: request from {} aborted: {}", cx.describe(), source, aborted.reason());
             abandonServer();
             request = null;

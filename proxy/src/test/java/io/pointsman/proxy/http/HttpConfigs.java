@@ -26,6 +26,8 @@ final class HttpConfigs {
     private final List<Backend> backends = new ArrayList<>();
     private String defaultBackend;
     private boolean forwardFor = true;
+    private boolean acceptProxy;
+    private io.pointsman.proxy.config.Tls tls;
     private int retries = 2;
     private Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10),
             Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(1),
@@ -68,6 +70,16 @@ final class HttpConfigs {
         return this;
     }
 
+    HttpConfigs acceptProxy(boolean on) {
+        acceptProxy = on;
+        return this;
+    }
+
+    HttpConfigs tls(io.pointsman.proxy.config.Tls t) {
+        tls = t;
+        return this;
+    }
+
     HttpConfigs retries(int n) {
         retries = n;
         return this;
@@ -88,7 +100,7 @@ final class HttpConfigs {
     }
 
     ProxyConfig build(String bind) {
-        Frontend fe = new Frontend("fe", Mode.HTTP, List.of(HostPort.parse(bind)), null, null, forwardFor, false,
+        Frontend fe = new Frontend("fe", Mode.HTTP, List.of(HostPort.parse(bind)), tls, null, forwardFor, acceptProxy,
                 null, acls, rules, defaultBackend);
         ProxyConfig raw = new ProxyConfig(1, new Global(null, 1, null, null, null),
                 new Defaults(Mode.HTTP, timeouts, null, null, null), null, List.of(fe), backends, List.of(), null,

@@ -271,4 +271,24 @@ class HttpProxyTest {
         RawHttpClient.Response r = c.send("POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi");
         assertEquals(502, r.status());
     }
+
+    @Test
+    void acceptProxyTakesTheOriginalClientForRoutingAndForwardedFor() throws Exception {
+        HttpBackend inside = backend("inside");
+        HttpBackend outside = backend("outside");
+        apply(new HttpConfigs().acceptProxy(true)
+                .acl(new io.pointsman.proxy.config.Acl("pilot", List.of(io.pointsman.proxy.config.Cidr.parse("203.0.113.0/24")),
+                        null, null, null, null, null, null, null, null, null))
+                .use("inside", "pilot").defaultBackend("outside")
+                .backend("inside", inside.address()).backend("outside", outside.address()), "r1");
+        RawHttpClient c = client();
+        RawHttpClient.Response r = c.send("PROXY TCP4 203.0.113.9 192.0.2.1 40000 80\r\n"
+                + "GET /p HTTP/1.1\r\nHost: a\r\n\r\n");
+        assertEquals("inside GET /p", r.body());
+        assertEquals("203.0.113.9", r.header("x-seen-x-forwarded-for"));
+        assertEquals("inside GET /q", c.get("/q", "a").body(), "later requests keep the proxied source");
+        RawHttpClient other = client();
+        assertEquals("outside GET /p", other.send("PROXY TCP4 198.51.100.1 192.0.2.1 40000 80\r\n"
+                + "GET /p HTTP/1.1\r\nHost: a\r\n\r\n").body());
+    }
 }
