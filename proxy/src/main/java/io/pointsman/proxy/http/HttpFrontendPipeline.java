@@ -1,6 +1,8 @@
 package io.pointsman.proxy.http;
 
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SniHandler;
+import io.pointsman.proxy.config.Tls;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.FrontendPipeline;
@@ -25,6 +27,10 @@ public final class HttpFrontendPipeline implements FrontendPipeline {
         if (context.frontend().acceptProxy()) {
             client.pipeline().addLast(HttpPipeline.PROXY_DECODER, new HAProxyMessageDecoder());
             client.pipeline().addLast(HttpPipeline.PROXY_HEADER, new ProxyHeaderHandler());
+        }
+        Tls tls = context.frontend().config().tls();
+        if (tls != null) {
+            client.pipeline().addLast(HttpPipeline.TLS, new SniHandler(TlsContexts.forSection(tls)));
         }
         HttpPipeline.addRequestHandling(client.pipeline(), limits);
         client.pipeline().addLast(HttpPipeline.PROXY, new HttpProxyHandler(context, limits));

@@ -57,6 +57,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private final ConnectionContext cx;
     private final HttpLimits limits;
     private final boolean forwardFor;
+    private final String scheme;
 
     private Channel client;
     private ProxyResponseEncoder encoder;
@@ -98,6 +99,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         this.cx = cx;
         this.limits = limits;
         this.forwardFor = Boolean.TRUE.equals(cx.frontend().config().forwardfor());
+        this.scheme = cx.frontend().config().tls() != null ? "https" : "http";
     }
 
     // ---- client events ---------------------------------------------------------------
@@ -233,7 +235,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             String ip = source.getAddress().getHostAddress();
             String previous = h.getAll("X-Forwarded-For").isEmpty() ? null : String.join(", ", h.getAll("X-Forwarded-For"));
             h.set("X-Forwarded-For", previous == null ? ip : previous + ", " + ip);
-            h.set("X-Forwarded-Proto", "http");
+            h.set("X-Forwarded-Proto", scheme);
         }
         if (head.protocolVersion().equals(HttpVersion.HTTP_1_0) && !upgradeAsked) {
             // Talk HTTP/1.1 to servers so their connections can be pooled; a 1.0 body is

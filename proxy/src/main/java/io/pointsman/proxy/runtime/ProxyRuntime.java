@@ -169,6 +169,7 @@ public final class ProxyRuntime implements AutoCloseable {
         Generation next;
         List<ServerCheckSpec> checks;
         try {
+            io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
             next = compiler.compile(normalized, revision, nextNumber);
             checks = ServerCheckSpec.of(normalized);
         } catch (RuntimeException e) {
