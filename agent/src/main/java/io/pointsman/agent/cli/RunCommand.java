@@ -1,236 +1,177 @@
 package io.pointsman.agent.cli;
 
-import io.pointsman.proxy.config.ProxyConfig;
-import io.pointsman.proxy.config.load.ConfigError;
-import io.pointsman.proxy.config.load.ConfigException;
-import io.pointsman.proxy.config.load.ConfigFiles;
-import io.pointsman.proxy.config.load.ConfigLoader;
-import io.pointsman.proxy.config.load.LoadedConfig;
+import io.pointsman.agent.keepalived.KeepalivedManager;
+import io.pointsman.agent.node.LocalDirectorySync;
+import io.pointsman.agent.node.NodeApplier;
+import io.pointsman.agent.node.PointsmanNode;
+import io.pointsman.agent.node.TemplateRepo;
+import io.pointsman.agent.status.StatusServer;
+import io.pointsman.agent.status.StatusServerOptions;
+import io.pointsman.proxy.config.Durations;
+import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.load.SecretSource;
-import io.pointsman.proxy.runtime.ApplyResult;
 import io.pointsman.proxy.runtime.ProxyRuntime;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Map;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sun.misc.Signal;
 
-/**
- * {@code pointsman run --config DIR [--node N]}: serve a local config directory, no git.
- * SIGHUP re-reads the directory and swaps (a config that does not load or bind is
- * refused and the running one stays); SIGTERM/SIGINT stop cleanly.
- *
- * <p>The git-driven mode ({@code --repo}, polling, status API) is the agent's and plugs in
- * here when it lands; until then {@code --config} is required.
- */
+/** {@code pointsman run}: one node, synced from git (or from a local directory with --config). */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Run the proxy on a local config directory (no git).",
-            "SIGHUP re-reads the directory; a config that fails to load or bind is",
-            "refused and the running one keeps serving. SIGTERM or SIGINT stops."
+            "Run a Pointsman node: the proxy, kept in step with the config repo.",
+            "",
+            "Every --poll (±10%) the agent asks the remote for the branch head, fetches",
+            "when it moved, merges hosts/NODE.yaml, validates, runs tests/*.yaml and",
+            "swaps the proxy's tables without touching connections in flight. A bad",
+            "commit is refused and the last good one keeps serving; see `pointsman",
+            "status`. On start the last good commit is served from the local clone",
+            "before the remote is asked, so a node comes up even when git is down.",
+            "",
+            "Without --repo, a local bare repo under the state dir is created from",
+            "the config template; its path is printed: clone it, change, push."
         },
         footer = {
             "",
-            "Example:",
-            "  pointsman run --config ~/lb-config --node lb1",
-            "  kill -HUP <pid>     # after editing proxy.yaml"
+            "Examples:",
+            "  pointsman run --repo https://git.example.com/ops/lb-config.git --node lb1",
+            "  pointsman run --repo git@git.example.com:ops/lb-config.git --poll 30s",
+            "  pointsman run --config ./lb-config        # no git: re-read on SIGHUP",
+            "",
+            "Credentials come from the environment, never the URL in status or logs:",
+            "POINTSMAN_GIT_TOKEN(_FILE), POINTSMAN_GIT_USER + POINTSMAN_GIT_PASSWORD(_FILE),",
+            "POINTSMAN_GIT_SSH_KEY, POINTSMAN_GIT_KNOWN_HOSTS."
         })
 public final class RunCommand implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+    @Option(names = "--repo", paramLabel = "URL", description = "Central config repo: path, file://, git://, http(s)://, ssh.")
+    String repo;
 
-    @Option(names = "--config", required = true, paramLabel = "DIR",
-            description = "Config directory holding proxy.yaml (and hosts/NODE.yaml).")
-    Path config;
+    @Option(names = "--branch", defaultValue = "main", description = "Branch to follow (default: ${DEFAULT-VALUE}).")
+    String branch;
 
-    @Option(names = "--node", paramLabel = "NAME",
-            description = "This node's name (hosts/NAME.yaml is merged). Default: the host name.")
+    @Option(names = "--node", paramLabel = "NAME", description = "This node's name: picks hosts/NAME.yaml (default: host name).")
     String node;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/pointsman",
+            description = "Local clone, state.json (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--poll", defaultValue = "60s", description = "Time between polls, ±10% jitter (default: ${DEFAULT-VALUE}).")
+    String poll;
+
+    @Option(names = "--status-bind", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9900",
+            description = "Status listener: /status /healthz /metrics /sync … (default: ${DEFAULT-VALUE}).")
+    String statusBind;
+
+    @Option(names = "--status-token-file", paramLabel = "FILE",
+            description = "Bearer token required for POSTs, /config and /diff (needed for a non-loopback --status-bind).")
+    Path statusTokenFile;
+
+    @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+            description = "Secret of POST /hooks/git (GitHub HMAC or GitLab token); without it the hook is off.")
+    Path webhookSecretFile;
+
+    @Option(names = "--config", paramLabel = "DIR",
+            description = "Serve a local config directory instead of git; re-read on SIGHUP and POST /sync.")
+    Path configDir;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Proxy event-loop threads; 0 = one per core (default).")
+    int threads;
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws InterruptedException {
-        PrintWriter err = spec.commandLine().getErr();
-        if (!Files.isRegularFile(config.resolve(ConfigFiles.PROXY_YAML))) {
-            err.println("pointsman run: no " + ConfigFiles.PROXY_YAML + " in " + config);
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        String nodeName = node != null ? node : hostName();
+        Duration pollEvery;
+        InetSocketAddress status;
+        try {
+            pollEvery = Durations.parse(poll);
+            HostPort hp = HostPort.parse(statusBind);
+            status = new InetSocketAddress(hp.isWildcard() ? "0.0.0.0" : hp.host(), hp.port());
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("pointsman run: " + e.getMessage());
             return 2;
         }
-        String nodeName = node != null ? node : hostName();
-        LocalConfigServer server = new LocalConfigServer(config, nodeName, SecretSource.system());
-        LocalConfigServer.Outcome first = server.start();
-        if (!first.ok()) {
-            err.println(first.message());
-            server.close();
-            return 1;
-        }
-        spec.commandLine().getOut().println(first.message());
-        spec.commandLine().getOut().flush();
-
-        CountDownLatch stopped = new CountDownLatch(1);
-        ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "pointsman-reload");
-            t.setDaemon(true);
-            return t;
-        });
-        // Signal handlers run on a JVM thread, never an event loop; the reload itself runs
-        // on its own thread so a slow load never delays the next signal.
-        onSignal("HUP", () -> reloads.execute(() -> {
-            LocalConfigServer.Outcome o = server.reload();
-            if (o.ok()) {
-                log.info(o.message());
-            } else {
-                log.warn(o.message());
+        CountDownLatch stop = new CountDownLatch(1);
+        if (configDir != null) {
+            if (!java.nio.file.Files.isRegularFile(configDir.resolve(io.pointsman.proxy.config.load.ConfigFiles.PROXY_YAML))) {
+                spec.commandLine().getErr().println("pointsman run: no proxy.yaml in " + configDir);
+                return 2;
             }
-        }));
-        Thread hook = new Thread(() -> {
-            stopped.countDown();
-            server.close();
-        }, "pointsman-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        stopped.await();
-        reloads.shutdownNow();
+            return runDirectory(nodeName, status, stop, out);
+        }
+        String url = repo;
+        if (url == null) {
+            Path bare = TemplateRepo.ensureBareRepo(stateDir.resolve("central.git"), branch);
+            url = bare.toAbsolutePath().toString();
+            out.println("No --repo given: syncing the local repo " + url);
+            out.println("  git clone " + url + " lb-config   # change, commit, git push");
+        }
+        try (PointsmanNode n = PointsmanNode.start(new PointsmanNode.Options(url, branch, nodeName, stateDir, pollEvery,
+                status, statusTokenFile, webhookSecretFile, threads, Duration.ofSeconds(30)))) {
+            out.println("Pointsman node " + nodeName + " running; status: " + n.status().baseUrl() + "/status");
+            out.flush();
+            Signal.handle(new Signal("HUP"), s -> n.engine().requestSync("SIGHUP"));
+            // The JVM halts once its shutdown hooks return: the graceful close (release the
+            // VIP, stop syncing, close listeners) must run inside the hook, not after it.
+            onShutdown(() -> {
+                n.close();
+                stop.countDown();
+            });
+            stop.await();
+        }
         return 0;
     }
 
-    private static void onSignal(String name, Runnable action) {
-        try {
-            sun.misc.Signal.handle(new sun.misc.Signal(name), s -> action.run());
-        } catch (IllegalArgumentException e) {
-            log.warn("signal {} is not available here; reload by restarting", name);
+    private Integer runDirectory(String nodeName, InetSocketAddress status, CountDownLatch stop, PrintWriter out)
+            throws Exception {
+        ProxyRuntime runtime = ProxyRuntime.builder().threads(threads).build().start();
+        AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(status);
+        NodeApplier applier = new NodeApplier(runtime, nodeName, SecretSource.system(), new KeepalivedManager(null),
+                statusAddress::get, () -> "");
+        try (LocalDirectorySync sync = new LocalDirectorySync(configDir, nodeName, applier, Clock.systemUTC());
+             StatusServer server = StatusServer.start(new StatusServerOptions(status, statusTokenFile, webhookSecretFile), sync)) {
+            statusAddress.set(server.address());
+            sync.start();
+            Signal.handle(new Signal("HUP"), s -> sync.requestSync("SIGHUP"));
+            onShutdown(() -> {
+                sync.close();
+                runtime.close();
+                stop.countDown();
+            });
+            out.println("Pointsman node " + nodeName + " serving " + configDir.toAbsolutePath()
+                    + " (re-read on SIGHUP or POST /sync); status: " + server.baseUrl() + "/status");
+            out.flush();
+            stop.await();
+        } finally {
+            runtime.close();
         }
+        return 0;
     }
 
-    private static String hostName() {
+    private static void onShutdown(Runnable close) {
+        Runtime.getRuntime().addShutdownHook(new Thread(close, "pointsman-shutdown"));
+    }
+
+    static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return "localhost";
-        }
-    }
-
-    /**
-     * A proxy serving a config directory: load, start, apply, reload, close. Apart from
-     * signals, this is all of {@code run --config}; tests drive it directly.
-     */
-    static final class LocalConfigServer implements AutoCloseable {
-        private final Path dir;
-        private final String node;
-        private final SecretSource secrets;
-        private ProxyRuntime runtime;
-
-        /** What a load + apply did, in one line fit for a log or the terminal. */
-        record Outcome(boolean ok, String message) {
-        }
-
-        LocalConfigServer(Path dir, String node, SecretSource secrets) {
-            this.dir = dir;
-            this.node = node;
-            this.secrets = secrets;
-        }
-
-        synchronized Outcome start() {
-            Loaded loaded;
-            try {
-                loaded = load();
-            } catch (ConfigException e) {
-                return new Outcome(false, invalid(e));
-            } catch (UncheckedIOException e) {
-                return new Outcome(false, "cannot read " + dir + ": " + e.getCause().getMessage());
-            }
-            runtime = ProxyRuntime.builder().threads(loaded.config().global().threads()).build().start();
-            return apply(loaded);
-        }
-
-        /** Re-reads the directory and swaps; on any failure the running generation stays. */
-        synchronized Outcome reload() {
-            if (runtime == null) {
-                return new Outcome(false, "not running");
-            }
-            try {
-                return apply(load());
-            } catch (ConfigException e) {
-                return new Outcome(false, invalid(e) + "; still serving " + runtime.current());
-            } catch (UncheckedIOException e) {
-                return new Outcome(false, "cannot read " + dir + ": " + e.getCause().getMessage()
-                        + "; still serving " + runtime.current());
-            }
-        }
-
-        ProxyRuntime runtime() {
-            return runtime;
-        }
-
-        @Override
-        public synchronized void close() {
-            if (runtime != null) {
-                runtime.close();
-            }
-        }
-
-        private record Loaded(ProxyConfig config, String revision) {
-        }
-
-        private Loaded load() throws ConfigException {
-            ConfigFiles files = ConfigFiles.fromDirectory(dir);
-            LoadedConfig loaded = ConfigLoader.load(files, node, secrets);
-            return new Loaded(loaded.config(), revision(files));
-        }
-
-        private Outcome apply(Loaded loaded) {
-            ApplyResult r;
-            try {
-                r = runtime.apply(loaded.config(), loaded.revision());
-            } catch (IllegalArgumentException e) {
-                return new Outcome(false, "config refused: " + e.getMessage());
-            }
-            if (r instanceof ApplyResult.Applied a) {
-                return new Outcome(true, "serving " + dir + " (" + a.revision() + ") as generation "
-                        + a.generation() + " on " + runtime.boundAddresses().values());
-            }
-            ApplyResult.BindFailed f = (ApplyResult.BindFailed) r;
-            return new Outcome(false, f.message() + (runtime.current() == null ? ""
-                    : "; still serving " + runtime.current()));
-        }
-
-        private String invalid(ConfigException e) {
-            StringBuilder sb = new StringBuilder(dir + " is invalid:");
-            for (ConfigError error : e.errors()) {
-                sb.append(System.lineSeparator()).append(error);
-            }
-            return sb.toString();
-        }
-
-        /** {@code dir@<7 hex>}: a content hash, so logs show whether a reload changed anything. */
-        private String revision(ConfigFiles files) {
-            try {
-                MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                for (Map.Entry<String, String> f : new java.util.TreeMap<>(files.files()).entrySet()) {
-                    sha.update(f.getKey().getBytes(StandardCharsets.UTF_8));
-                    sha.update((byte) 0);
-                    sha.update(f.getValue().getBytes(StandardCharsets.UTF_8));
-                    sha.update((byte) 0);
-                }
-                return "dir@" + HexFormat.of().formatHex(sha.digest()).substring(0, 7);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+        } catch (Exception e) {
+            String h = System.getenv("HOSTNAME");
+            return h != null ? h : "localhost";
         }
     }
 }

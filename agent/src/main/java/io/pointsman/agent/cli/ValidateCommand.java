@@ -3,7 +3,7 @@ package io.pointsman.agent.cli;
 import io.pointsman.proxy.config.load.ConfigError;
 import io.pointsman.proxy.config.load.ConfigException;
 import io.pointsman.proxy.config.load.ConfigFiles;
-import io.pointsman.proxy.config.load.ConfigLoader;
+import io.pointsman.proxy.assertions.RouteAssertions;
 import io.pointsman.proxy.config.load.SecretSource;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Check a config directory the way the agent checks a commit: parse",
             "proxy.yaml and hosts/*.yaml, merge each node's overrides, resolve",
-            "secrets from this environment, validate.",
+            "secrets from this environment, validate, run the route assertions",
+            "in tests/*.yaml.",
             "",
             "Without --node, checks proxy.yaml alone and merged with each hosts/*.yaml.",
             "Errors go to stderr, one per line: FILE:LINE: YAML.PATH: message.",
@@ -104,7 +105,7 @@ public final class ValidateCommand implements Callable<Integer> {
     /** The errors of one load; none when it is valid. */
     private static List<ConfigError> check(ConfigFiles files, String node, SecretSource secrets) {
         try {
-            ConfigLoader.load(files, node, secrets);
+            RouteAssertions.loadAndCheck(files, node, secrets);
             return List.of();
         } catch (ConfigException e) {
             return e.errors();

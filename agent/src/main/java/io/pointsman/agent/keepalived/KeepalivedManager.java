@@ -101,6 +101,25 @@ public final class KeepalivedManager {
         reload(pidFile, reloadCommand);
     }
 
+    /**
+     * Writes the agent's track_file: {@code 0} while serving, {@code 1} to make Keepalived
+     * give up the VIP now. Atomic (rename), so Keepalived never reads a half-written value.
+     */
+    public void writeTrackFile(Path file, boolean serving) throws KeepalivedException {
+        String value = serving ? "0\n" : "1\n";
+        try {
+            if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(value)) {
+                return;
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".pointsman-new");
+            writeDurably(temp, value);
+            move(temp, file);
+        } catch (IOException e) {
+            throw new KeepalivedException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** @return null when Keepalived was told, else why it was not (not running yet: not a failure) */
     private String reload(Path pidFile, String reloadCommand) throws KeepalivedException {
         if (reloadCommand != null && !reloadCommand.isBlank()) {

@@ -14,6 +14,8 @@ import java.time.Duration;
 public final class KeepalivedRenderer {
     /** Name of the vrrp_script that tracks the agent's /healthz. */
     public static final String TRACK_SCRIPT = "chk_pointsman";
+    /** Name of the track_file the agent writes: 0 = serving, anything else = give up the VIP now. */
+    public static final String TRACK_FILE = "pointsman_state";
     private static final TrackCheck DEFAULT_TRACK = new TrackCheck(Duration.ofSeconds(1), 2, 2);
 
     private KeepalivedRenderer() {}
@@ -22,8 +24,11 @@ public final class KeepalivedRenderer {
      * @param node        the node name, written as router_id and in the header comment
      * @param checkScript absolute path of the script that exits 0 when /healthz answers 200;
      *                    used when {@code track_agent} is true
+     * @param stateFile   absolute path of the file the agent writes 0 (serving) or 1 (stopping)
+     *                    to; Keepalived watches it with inotify, so a graceful stop releases the
+     *                    VIP at once instead of after {@code fall} failed checks
      */
-    public static String render(Keepalived k, String node, String checkScript) {
+    public static String render(Keepalived k, String node, String checkScript, String stateFile) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Rendered by Pointsman for node ").append(node).append(".\n");
         sb.append("# Do not edit: change the keepalived section of the config repo (proxy.yaml, hosts/")
@@ -44,6 +49,12 @@ public final class KeepalivedRenderer {
             sb.append("    timeout ").append(interval).append('\n');
             sb.append("    fall ").append(t.fall() != null ? t.fall() : DEFAULT_TRACK.fall()).append('\n');
             sb.append("    rise ").append(t.rise() != null ? t.rise() : DEFAULT_TRACK.rise()).append('\n');
+            sb.append("}\n");
+            sb.append('\n');
+            sb.append("track_file ").append(TRACK_FILE).append(" {\n");
+            sb.append("    file \"").append(stateFile).append("\"\n");
+            sb.append("    weight 0\n");
+            sb.append("    init_file 1\n");
             sb.append("}\n");
         }
         for (VrrpInstance v : k.vrrpInstances()) {
@@ -71,6 +82,9 @@ public final class KeepalivedRenderer {
             if (track) {
                 sb.append("    track_script {\n");
                 sb.append("        ").append(TRACK_SCRIPT).append('\n');
+                sb.append("    }\n");
+                sb.append("    track_file {\n");
+                sb.append("        ").append(TRACK_FILE).append('\n');
                 sb.append("    }\n");
             }
             sb.append("}\n");

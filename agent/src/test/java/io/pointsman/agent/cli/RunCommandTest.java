@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pointsman.agent.keepalived.KeepalivedManager;
+import io.pointsman.agent.node.LocalDirectorySync;
+import io.pointsman.agent.node.NodeApplier;
 import io.pointsman.proxy.config.load.SecretSource;
+import io.pointsman.proxy.runtime.ProxyRuntime;
+import java.time.Clock;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -81,29 +86,49 @@ class RunCommandTest {
                 """.formatted(bind, server));
     }
 
+    private static void await(String what, java.util.function.BooleanSupplier check) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!check.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void servesTheDirectoryAndReloadsIt(@TempDir Path dir) throws Exception {
         int bind = freePort();
-        try (Greeter one = new Greeter("one"); Greeter two = new Greeter("two")) {
+        ProxyRuntime runtime = ProxyRuntime.builder().threads(1).build().start();
+        NodeApplier applier = new NodeApplier(runtime, "lb1", SecretSource.of(Map.of()), new KeepalivedManager(null),
+                () -> new InetSocketAddress("127.0.0.1", 9900), () -> "");
+        try (Greeter one = new Greeter("one"); Greeter two = new Greeter("two");
+             LocalDirectorySync sync = new LocalDirectorySync(dir, "lb1", applier, Clock.systemUTC())) {
             write(dir, bind, one.port());
-            try (RunCommand.LocalConfigServer server =
-                         new RunCommand.LocalConfigServer(dir, "lb1", SecretSource.of(Map.of()))) {
-                RunCommand.LocalConfigServer.Outcome started = server.start();
-                assertTrue(started.ok(), started.message());
-                assertEquals("one", greeting(bind));
+            sync.start();
+            await("first apply", () -> sync.status().ready());
+            assertEquals("one", greeting(bind));
+            String first = sync.status().lastAppliedRevision();
+            assertTrue(first.startsWith("dir@sha1:"), first);
 
-                write(dir, bind, two.port());
-                RunCommand.LocalConfigServer.Outcome reloaded = server.reload();
-                assertTrue(reloaded.ok(), reloaded.message());
-                assertEquals(2, server.runtime().current().number());
-                assertEquals("two", greeting(bind));
+            write(dir, bind, two.port());
+            sync.requestSync("SIGHUP");
+            await("reload", () -> sync.status().generation() == 2);
+            assertEquals("two", greeting(bind));
+            assertEquals(2, runtime.current().number());
 
-                Files.writeString(dir.resolve("proxy.yaml"), "version: 1\nfrontends: [ { name: x, bogus: 1 } ]\n");
-                RunCommand.LocalConfigServer.Outcome refused = server.reload();
-                assertFalse(refused.ok());
-                assertTrue(refused.message().contains("proxy.yaml"), refused.message());
-                assertEquals("two", greeting(bind), "the running config keeps serving");
-            }
+            Files.writeString(dir.resolve("proxy.yaml"), "version: 1\nfrontends: [ { name: x, bogus: 1 } ]\n");
+            sync.requestSync("SIGHUP");
+            await("refusal", () -> !sync.status().ready());
+            assertTrue(sync.status().message().contains("proxy.yaml"), sync.status().message());
+            assertEquals(sync.status().lastAppliedRevision(), sync.status().history().get(1).revision());
+            assertEquals("two", greeting(bind), "the running config keeps serving");
+
+            sync.requestSync("SIGHUP"); // unchanged and already refused: not tried again
+            Thread.sleep(100);
+            assertEquals(3, sync.status().history().size());
+        } finally {
+            runtime.close();
         }
     }
 

@@ -43,7 +43,8 @@ class KeepalivedManagerTest {
     }
 
     private String render(String iface, VrrpState state, int priority) {
-        return KeepalivedRenderer.render(section(iface, state, priority), "lb1", dir.resolve("check.sh").toString());
+        return KeepalivedRenderer.render(section(iface, state, priority), "lb1", dir.resolve("check.sh").toString(),
+                dir.resolve("lb1.state").toString());
     }
 
     @Test
@@ -52,6 +53,8 @@ class KeepalivedManagerTest {
         String text = render("lo", VrrpState.MASTER, 200);
         assertTrue(text.contains("vrrp_instance VI_1 {\n    state MASTER\n    interface lo\n    virtual_router_id 51\n    priority 200\n"), text);
         assertTrue(text.contains("track_script {\n        chk_pointsman\n    }"), text);
+        assertTrue(text.contains("track_file {\n        pointsman_state\n    }"), text);
+        assertTrue(text.contains("track_file pointsman_state {\n    file \"" + dir.resolve("lb1.state") + "\"\n    weight 0\n"), text);
         assertTrue(text.contains("script \"" + dir.resolve("check.sh") + "\"\n    interval 1\n    timeout 1\n    fall 2\n    rise 2\n"), text);
     }
 

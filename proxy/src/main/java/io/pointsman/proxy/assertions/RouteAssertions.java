@@ -9,7 +9,11 @@ import io.pointsman.proxy.config.Cidr;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.load.ConfigError;
+import io.pointsman.proxy.config.load.ConfigException;
 import io.pointsman.proxy.config.load.ConfigFiles;
+import io.pointsman.proxy.config.load.ConfigLoader;
+import io.pointsman.proxy.config.load.LoadedConfig;
+import io.pointsman.proxy.config.load.SecretSource;
 import io.pointsman.proxy.routing.FrontendRouter;
 import io.pointsman.proxy.routing.RequestFacts;
 import java.io.IOException;
@@ -37,6 +41,23 @@ public final class RouteAssertions {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private RouteAssertions() {}
+
+    /**
+     * Everything a revision must pass before it may serve, in one place for the agent and
+     * {@code pointsman validate}: load (merge, secrets, schema validation), then the route
+     * assertions against the compiled routers.
+     *
+     * @throws ConfigException with the schema errors, or else with the failing cases
+     */
+    public static LoadedConfig loadAndCheck(ConfigFiles files, String node, SecretSource secrets) throws ConfigException {
+        LoadedConfig loaded = ConfigLoader.load(files, node, secrets);
+        List<ConfigError> failed = check(files, loaded.config());
+        if (!failed.isEmpty()) {
+            throw new ConfigException(failed.stream().map(e -> new ConfigError(e.file(), e.line(), e.path(),
+                    loaded.redactor().redact(e.message()))).toList());
+        }
+        return loaded;
+    }
 
     /** Every problem: unparsable cases and failing ones. Empty when all pass (or there are none). */
     public static List<ConfigError> check(ConfigFiles files, ProxyConfig config) {

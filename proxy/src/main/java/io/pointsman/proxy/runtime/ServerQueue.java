@@ -103,6 +103,10 @@ public final class ServerQueue {
     public Waiter enqueue(EventLoop loop, Attempt attempt, long timeoutMillis, Counters counters) {
         Waiter w = new Waiter(loop, attempt, timeoutMillis, counters);
         waiters.addLast(w);
+        // A slot may have freed between the caller's failed attempt and now.
+        if (attempt.slotFree()) {
+            slotFreed();
+        }
         return w;
     }
 

@@ -80,6 +80,57 @@ class RouteAssertionsTest {
                 lines(check("- {frontend: nope, expect_backend: web}\n")));
     }
 
+    /** The blog's "fake HTTPS" tunnel: routed by source address, v4 and v6; SNI and http facts too. */
+    private static final ProxyConfig ACL_CONFIG = Normalizer.normalize(new ProxyConfig(1, null, null, null,
+            List.of(new Frontend("app-tunnel", Mode.TCP, List.of(HostPort.parse("127.0.0.1:8443")), null, null, null, null,
+                            null,
+                            List.of(new io.pointsman.proxy.config.Acl("from-pilot2",
+                                            List.of(io.pointsman.proxy.config.Cidr.parse("203.0.113.0/24"),
+                                                    io.pointsman.proxy.config.Cidr.parse("2001:db8::/32")),
+                                            null, null, null, null, null, null, null, null, null),
+                                    new io.pointsman.proxy.config.Acl("sni-app", null, null, List.of("app.example.com"),
+                                            null, null, null, null, null, null, null)),
+                            List.of(new io.pointsman.proxy.config.UseBackend("pilot2",
+                                            io.pointsman.proxy.config.Condition.parse("from-pilot2"), null),
+                                    new io.pointsman.proxy.config.UseBackend("app",
+                                            io.pointsman.proxy.config.Condition.parse("sni-app"), null)),
+                            null),
+                    new Frontend("public-http", Mode.HTTP, List.of(HostPort.parse("127.0.0.1:8080")), null, null, null,
+                            null, null,
+                            List.of(new io.pointsman.proxy.config.Acl("api", null, null, null, null, List.of("/api/"),
+                                            null, null, null, null, null),
+                                    new io.pointsman.proxy.config.Acl("admin", null, null, null, null, null, null, null,
+                                            List.of("admin.example.com"), null, null)),
+                            List.of(new io.pointsman.proxy.config.UseBackend("pilot2",
+                                    null, io.pointsman.proxy.config.Condition.parse("api || admin"))),
+                            "web")),
+            List.of(new Backend("pilot2", Mode.TCP, null, null, null, null, null, null,
+                            List.of(new Server("a", HostPort.parse("127.0.0.1:9001"), null, null, null, null, null))),
+                    new Backend("app", Mode.TCP, null, null, null, null, null, null,
+                            List.of(new Server("a", HostPort.parse("127.0.0.1:9002"), null, null, null, null, null))),
+                    new Backend("web", Mode.HTTP, null, null, null, null, null, null,
+                            List.of(new Server("a", HostPort.parse("127.0.0.1:9003"), null, null, null, null, null)))),
+            List.of(), null, null));
+
+    @Test
+    void aclFactsReachTheRouter() {
+        String yaml = """
+                - {frontend: app-tunnel, src: 203.0.113.9, expect_backend: pilot2}
+                - {frontend: app-tunnel, src: "2001:db8::7", expect_backend: pilot2}
+                - {frontend: app-tunnel, src: "::ffff:203.0.113.9", expect_backend: pilot2}
+                - {frontend: app-tunnel, src: 198.51.100.1, sni: APP.example.com, expect_backend: app}
+                - {frontend: app-tunnel, src: 198.51.100.1, expect: reject}
+                - {frontend: public-http, path: /api/x, expect_backend: web}
+                - {frontend: public-http, host: "admin.example.com:8080", expect_backend: web}
+                - {frontend: public-http, path: /shop, expect_backend: pilot2}
+                """;
+        assertEquals(List.of(), RouteAssertions.check(
+                new ConfigFiles(Map.of("proxy.yaml", "", "tests/routes.yaml", yaml)), ACL_CONFIG));
+        assertEquals(List.of("tests/routes.yaml:1: [0]: frontend 'app-tunnel' src 198.51.100.1: expected backend 'pilot2', got reject"),
+                lines(RouteAssertions.check(new ConfigFiles(Map.of("proxy.yaml", "",
+                        "tests/routes.yaml", "- {frontend: app-tunnel, src: 198.51.100.1, expect_backend: pilot2}\n")), ACL_CONFIG)));
+    }
+
     @Test
     void notAList() {
         assertEquals(List.of("tests/routes.yaml:1: expected a list of route cases"), lines(check("frontend: x\n")));

@@ -199,6 +199,20 @@ class ProxyRuntimeTest {
     }
 
     @Test
+    void aConfigThatDoesNotCompileChangesNothing() throws Exception {
+        int port = Clients.freePort();
+        runtime.apply(twoBackends().frontend("fe").bind("127.0.0.1:" + port).defaultBackend("a").end().build(), "r1");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> runtime.apply(new TestConfig()
+                .backend("a").server("s1", a.address()).server("s2", a.address()).end()
+                .frontend("fe").bind("127.0.0.1:" + port).defaultBackend("a").end().build(), "r2"));
+        assertTrue(e.getMessage().contains("twice"), e.getMessage());
+        assertEquals("r1", runtime.current().revision());
+        try (Socket s = Clients.connect(local(port))) {
+            assertEquals("a ok", Clients.roundTrip(s, "ok"));
+        }
+    }
+
+    @Test
     void applyBeforeStartIsRefused() throws Exception {
         ProxyRuntime notStarted = ProxyRuntime.builder().build();
         assertThrows(IllegalStateException.class,

@@ -68,6 +68,25 @@ class TcpRoutingTest {
     }
 
     @Test
+    void dualStackWildcardSeesIpv4ClientsAsIpv4() throws Exception {
+        try (TestServer two = TestServer.recording(); TestServer other = TestServer.lines("other")) {
+            int port = Clients.freePort();
+            apply(new TestConfig()
+                    .frontend("fe").bind("*:" + port)
+                    .srcAcl("from-two", "127.0.0.2").use("two", "from-two").defaultBackend("other").end()
+                    .backend("two").sendProxy(io.pointsman.proxy.config.SendProxy.V1).server("s", two.address()).end()
+                    .backend("other").server("s", other.address()).end());
+            try (Socket s = Clients.connect("127.0.0.2", new InetSocketAddress("127.0.0.1", port))) {
+                s.getOutputStream().write('!');
+                String expected = "PROXY TCP4 127.0.0.2 127.0.0.1 " + s.getLocalPort() + " " + port + "\r\n!";
+                await("header at the server", 5000, () -> two.connections().size() == 1
+                        && two.connections().get(0).text().length() >= expected.length());
+                assertEquals(expected, two.connections().get(0).text());
+            }
+        }
+    }
+
+    @Test
     void acceptProxyRoutesOnTheHeaderSource() throws Exception {
         try (TestServer pilot = TestServer.lines("pilot"); TestServer other = TestServer.lines("other")) {
             InetSocketAddress fe = apply(new TestConfig()
@@ -123,6 +142,36 @@ class TcpRoutingTest {
             assertArrayEquals(concat(apiHello, trailer), awaitBytes(api, apiHello.length + trailer.length));
             assertArrayEquals(concat(webHello, trailer), awaitBytes(web, webHello.length + trailer.length));
             assertEquals("not tls at all", other.connections().get(0).text());
+        }
+    }
+
+    @Test
+    void acceptProxyThenSniPeekBothFeedRouting() throws Exception {
+        try (TestServer pilotApi = TestServer.recording(); TestServer other = TestServer.recording()) {
+            InetSocketAddress fe = apply(new TestConfig()
+                    .frontend("fe").bind("127.0.0.1:0").acceptProxy()
+                    .srcAcl("from-pilot", "203.0.113.0/24").sniAcl("is-api", "api.example.com")
+                    .use("pilot-api", "from-pilot is-api").defaultBackend("other").end()
+                    .backend("pilot-api").server("s", pilotApi.address()).end()
+                    .backend("other").server("s", other.address()).end());
+            byte[] hello = clientHello("api.example.com");
+            byte[] header = "PROXY TCP4 203.0.113.9 192.0.2.1 40000 443\r\n".getBytes(StandardCharsets.US_ASCII);
+            // Header alone first, the hello later: the peek must ask for more bytes itself.
+            try (Socket s = Clients.connect(fe)) {
+                s.setTcpNoDelay(true);
+                s.getOutputStream().write(header);
+                s.getOutputStream().flush();
+                s.getOutputStream().write(hello);
+                s.getOutputStream().flush();
+                assertArrayEquals(hello, awaitBytes(pilotApi, hello.length));
+            }
+            // Header and hello in one segment, from a source outside the pilot network.
+            try (Socket s = Clients.connect(fe)) {
+                s.getOutputStream().write(concat("PROXY TCP4 198.51.100.7 192.0.2.1 40000 443\r\n"
+                        .getBytes(StandardCharsets.US_ASCII), hello));
+                s.getOutputStream().flush();
+                assertArrayEquals(hello, awaitBytes(other, hello.length));
+            }
         }
     }
 

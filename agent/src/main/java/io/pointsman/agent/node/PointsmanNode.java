@@ -1,0 +1,126 @@
+package io.pointsman.agent.node;
+
+import io.pointsman.agent.git.RemoteAuth;
+import io.pointsman.agent.keepalived.KeepalivedManager;
+import io.pointsman.agent.status.StatusServer;
+import io.pointsman.agent.status.StatusServerOptions;
+import io.pointsman.agent.sync.SyncEngine;
+import io.pointsman.agent.sync.SyncOptions;
+import io.pointsman.proxy.config.load.SecretSource;
+import io.pointsman.proxy.runtime.ProxyRuntime;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running node: proxy runtime, git mirror and sync engine, status listener. Start
+ * order matters and is the contract of SPEC §5.5: the proxy starts empty, the status
+ * listener comes up (so {@code /healthz} says 503 until something serves), then the
+ * sync engine re-applies the last good commit from the local clone before it asks the
+ * remote for anything.
+ */
+public final class PointsmanNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PointsmanNode.class);
+
+    /**
+     * @param repoUrl       the central config repo (file path, file://, git://, http(s), ssh)
+     * @param threads       proxy event-loop threads (0 = one per core)
+     * @param gitTimeout    bound of one ls-remote / fetch
+     */
+    public record Options(String repoUrl, String branch, String node, Path stateDir, Duration poll,
+            InetSocketAddress statusBind, Path statusTokenFile, Path webhookSecretFile, int threads,
+            Duration gitTimeout) {
+        public Options {
+            Objects.requireNonNull(repoUrl, "repoUrl");
+            Objects.requireNonNull(branch, "branch");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(stateDir, "stateDir");
+            Objects.requireNonNull(poll, "poll");
+            Objects.requireNonNull(statusBind, "statusBind");
+        }
+    }
+
+    private final ProxyRuntime runtime;
+    private final SyncEngine engine;
+    private final StatusServer status;
+    private final NodeApplier applier;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private PointsmanNode(ProxyRuntime runtime, SyncEngine engine, StatusServer status, NodeApplier applier) {
+        this.runtime = runtime;
+        this.engine = engine;
+        this.status = status;
+        this.applier = applier;
+    }
+
+    /** Starts everything; returns once the status listener is up (the first apply runs in the background). */
+    public static PointsmanNode start(Options o) throws Exception {
+        Files.createDirectories(o.stateDir());
+        ProxyRuntime runtime = ProxyRuntime.builder().threads(o.threads()).build().start();
+        SyncEngine engine = null;
+        StatusServer status = null;
+        try {
+            AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(o.statusBind());
+            NodeApplier applier = new NodeApplier(runtime, o.node(), SecretSource.system(),
+                    new KeepalivedManager(null), statusAddress::get, () -> "");
+            SyncOptions syncOptions = SyncOptions.defaults(o.node(), o.branch()).withPoll(o.poll())
+                    .withFetchTimeout(o.gitTimeout() != null ? o.gitTimeout() : Duration.ofSeconds(30));
+            engine = SyncEngine.open(o.repoUrl(), RemoteAuth.fromEnvironment(System.getenv(),
+                    Path.of(System.getProperty("user.home"), ".ssh")), o.stateDir(), syncOptions, applier);
+            StatusServerOptions so = new StatusServerOptions(o.statusBind(), o.statusTokenFile(), o.webhookSecretFile());
+            status = StatusServer.start(so, engine);
+            statusAddress.set(status.address());
+            engine.start();
+            log.info("node {} syncing {} (branch {}) every {}; status on {}", o.node(), engine.status().repo(),
+                    o.branch(), io.pointsman.proxy.config.Durations.format(o.poll()), status.baseUrl());
+            return new PointsmanNode(runtime, engine, status, applier);
+        } catch (Exception e) {
+            if (status != null) {
+                status.close();
+            }
+            if (engine != null) {
+                engine.close();
+            }
+            runtime.close();
+            throw e;
+        }
+    }
+
+    public ProxyRuntime runtime() {
+        return runtime;
+    }
+
+    public SyncEngine engine() {
+        return engine;
+    }
+
+    public StatusServer status() {
+        return status;
+    }
+
+    public NodeApplier applier() {
+        return applier;
+    }
+
+    /**
+     * A graceful stop: Keepalived is told to release the VIP first (traffic moves to the
+     * peer now, not after failed health checks), then syncing stops (nothing new gets
+     * applied while closing), then the status listener, then the proxy. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        applier.releaseVip();
+        engine.close();
+        status.close();
+        runtime.close();
+        log.info("node stopped");
+    }
+}

@@ -1,0 +1,220 @@
+package io.pointsman.agent.status;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.pointsman.agent.state.Json;
+import io.pointsman.agent.sync.SyncControl;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routes of the status API. Cheap reads ({@code /status}, {@code /healthz}) answer on the
+ * event loop; everything that may block runs on the worker pool and writes its response back
+ * (Netty hands a write from another thread to the channel's event loop).
+ */
+final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String JSON = "application/json; charset=utf-8";
+    static final String TEXT = "text/plain; charset=utf-8";
+    static final String YAML = "application/yaml; charset=utf-8";
+    static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+    private static final Logger log = LoggerFactory.getLogger(StatusHandler.class);
+    private static final ObjectMapper MAPPER = Json.mapper();
+
+    private final SyncControl sync;
+    private final BearerToken token;
+    private final WebhookVerifier webhook;
+    private final ExecutorService workers;
+
+    StatusHandler(SyncControl sync, BearerToken token, WebhookVerifier webhook, ExecutorService workers) {
+        this.sync = sync;
+        this.token = token;
+        this.webhook = webhook;
+        this.workers = workers;
+    }
+
+    /** A response to write: status, content type, body. */
+    record Reply(HttpResponseStatus status, String contentType, String body) {
+        static Reply text(HttpResponseStatus s, String body) {
+            return new Reply(s, TEXT, body.endsWith("\n") ? body : body + "\n");
+        }
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (!req.decoderResult().isSuccess()) {
+            write(ctx, Reply.text(HttpResponseStatus.BAD_REQUEST, "bad request"), false);
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String path = uri.path();
+        HttpMethod method = req.method();
+        boolean post = HttpMethod.POST.equals(method);
+        boolean get = HttpMethod.GET.equals(method);
+        String allowed = allowedMethod(path);
+        if (allowed == null) {
+            write(ctx, Reply.text(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path), keepAlive);
+            return;
+        }
+        if (!allowed.equals(method.name())) {
+            FullHttpResponse r = response(Reply.text(HttpResponseStatus.METHOD_NOT_ALLOWED, path + " takes " + allowed));
+            r.headers().set(HttpHeaderNames.ALLOW, allowed);
+            send(ctx, r, keepAlive);
+            return;
+        }
+        // Webhooks carry their own proof (HMAC or GitLab token): senders cannot add a bearer token.
+        boolean needsToken = (post && !path.equals("/hooks/git")) || path.equals("/config") || path.equals("/diff");
+        if (needsToken && token != null && !token.accepts(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+            FullHttpResponse r = response(Reply.text(HttpResponseStatus.UNAUTHORIZED, "missing or wrong bearer token"));
+            r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"pointsman\"");
+            send(ctx, r, keepAlive);
+            return;
+        }
+        switch (path) {
+            case "/status" -> write(ctx, json(sync.status()), keepAlive);
+            case "/healthz" -> write(ctx, sync.applier().serving()
+                    ? Reply.text(HttpResponseStatus.OK, "serving")
+                    : Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not serving a good generation"), keepAlive);
+            case "/metrics" -> offload(ctx, keepAlive, () -> new Reply(HttpResponseStatus.OK, PROMETHEUS, sync.metricsText()));
+            case "/config" -> offload(ctx, keepAlive, () -> new Reply(HttpResponseStatus.OK, YAML, sync.applier().effectiveConfig()));
+            case "/diff" -> diff(ctx, keepAlive, first(uri.parameters(), "revision"));
+            case "/sync" -> {
+                sync.requestSync("POST /sync");
+                write(ctx, Reply.text(HttpResponseStatus.ACCEPTED, "sync requested"), keepAlive);
+            }
+            case "/hooks/git" -> hook(ctx, req, keepAlive);
+            case "/suspend" -> {
+                String reason = first(uri.parameters(), "reason");
+                offload(ctx, keepAlive, () -> {
+                    sync.suspend(reason);
+                    return json(sync.status());
+                });
+            }
+            case "/resume" -> offload(ctx, keepAlive, () -> {
+                sync.resume();
+                return json(sync.status());
+            });
+            default -> write(ctx, Reply.text(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path), keepAlive);
+        }
+    }
+
+    private static String allowedMethod(String path) {
+        return switch (path) {
+            case "/status", "/healthz", "/metrics", "/config", "/diff" -> "GET";
+            case "/sync", "/hooks/git", "/suspend", "/resume" -> "POST";
+            default -> null;
+        };
+    }
+
+    private void hook(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {
+        if (webhook == null) {
+            write(ctx, Reply.text(HttpResponseStatus.NOT_FOUND, "webhooks are off (no --webhook-secret-file)"), keepAlive);
+            return;
+        }
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        boolean ok = webhook.verify(body, req.headers().get(WebhookVerifier.GITHUB_HEADER),
+                req.headers().get(WebhookVerifier.GITLAB_HEADER));
+        if (!ok) {
+            log.warn("webhook from {} refused: missing or bad signature", ctx.channel().remoteAddress());
+            write(ctx, Reply.text(HttpResponseStatus.UNAUTHORIZED, "missing or bad webhook signature"), keepAlive);
+            return;
+        }
+        sync.requestSync("webhook");
+        write(ctx, Reply.text(HttpResponseStatus.ACCEPTED, "sync requested"), keepAlive);
+    }
+
+    private void diff(ChannelHandlerContext ctx, boolean keepAlive, String revision) {
+        if (revision == null || revision.isBlank()) {
+            write(ctx, Reply.text(HttpResponseStatus.BAD_REQUEST, "usage: GET /diff?revision=<main@sha1:HEX | commit | branch>"), keepAlive);
+            return;
+        }
+        offload(ctx, keepAlive, () -> {
+            try {
+                return new Reply(HttpResponseStatus.OK, TEXT, sync.diff(revision));
+            } catch (IllegalArgumentException e) {
+                return Reply.text(HttpResponseStatus.NOT_FOUND, e.getMessage());
+            }
+        });
+    }
+
+    /** Runs blocking work on a worker thread and writes its reply; 503 when the workers are saturated. */
+    private void offload(ChannelHandlerContext ctx, boolean keepAlive, Callable<Reply> work) {
+        try {
+            workers.execute(() -> {
+                Reply r;
+                try {
+                    r = work.call();
+                } catch (Exception e) {
+                    log.warn("status API request failed", e);
+                    r = Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "failed: " + e.getMessage());
+                }
+                write(ctx, r, keepAlive);
+            });
+        } catch (RejectedExecutionException e) {
+            write(ctx, Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "busy, try again"), false);
+        }
+    }
+
+    private static Reply json(Object value) {
+        try {
+            return new Reply(HttpResponseStatus.OK, JSON, MAPPER.writeValueAsString(value) + "\n");
+        } catch (JsonProcessingException e) {
+            return Reply.text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "cannot render JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String first(Map<String, List<String>> params, String name) {
+        List<String> v = params.get(name);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+
+    private static FullHttpResponse response(Reply r) {
+        byte[] body = (r.body() == null ? "" : r.body()).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, r.status(), Unpooled.wrappedBuffer(body));
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        return res;
+    }
+
+    private static void write(ChannelHandlerContext ctx, Reply r, boolean keepAlive) {
+        send(ctx, response(r), keepAlive);
+    }
+
+    private static void send(ChannelHandlerContext ctx, FullHttpResponse res, boolean keepAlive) {
+        if (keepAlive) {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(res);
+        } else {
+            res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("status API connection {} closed: {}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,42 @@
+package io.pointsman.agent.sync;
+
+import io.pointsman.agent.git.Revision;
+import io.pointsman.proxy.config.load.ConfigFiles;
+
+/**
+ * The seam between the sync loop and the proxy: load, validate and swap one revision's files.
+ * The production implementation wraps {@code ConfigLoader.load} and {@code ProxyRuntime.apply}
+ * (and the keepalived step); tests use a small real one.
+ *
+ * <p>Called from the sync thread (apply, diff) and the status API's worker (the read-only
+ * methods); implementations must be thread-safe. {@link #apply} may block (binds, keepalived);
+ * the engine bounds it with a timeout.
+ */
+public interface ConfigApplier {
+
+    /**
+     * Validates and applies the files of one revision, atomically: on any failure the previous
+     * generation keeps serving. Never throws for bad config: every problem is an outcome.
+     * When the engine's apply timeout passes it interrupts the applying thread and reports
+     * {@code ApplyFailed}; an implementation should then give up without swapping.
+     */
+    ApplyOutcome apply(ConfigFiles files, Revision revision);
+
+    /** True while the proxy serves a good generation (for {@code /healthz}). */
+    boolean serving();
+
+    /** The merged config that is applied now, as YAML, secrets redacted (for {@code /config}); empty before the first apply. */
+    String effectiveConfig();
+
+    /**
+     * What applying {@code candidate} would change on this node: added/removed/changed frontends,
+     * backends, servers, binds; secrets redacted (for {@code /diff}). Validation errors of the
+     * candidate are reported in the text, not thrown.
+     */
+    String diff(ConfigFiles candidate);
+
+    /** Prometheus text of the proxy's own counters, appended to {@code /metrics}; may be empty. */
+    default String proxyMetrics() {
+        return "";
+    }
+}

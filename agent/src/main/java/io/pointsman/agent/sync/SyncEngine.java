@@ -1,0 +1,532 @@
+package io.pointsman.agent.sync;
+
+import io.pointsman.agent.git.GitMirror;
+import io.pointsman.agent.git.GitSyncException;
+import io.pointsman.agent.git.RemoteAuth;
+import io.pointsman.agent.git.Revision;
+import io.pointsman.agent.state.HistoryEntry;
+import io.pointsman.agent.state.StateStore;
+import io.pointsman.agent.state.SyncState;
+import io.pointsman.proxy.config.Durations;
+import io.pointsman.proxy.config.load.ConfigFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import org.eclipse.jgit.lib.ObjectId;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one node in step with the config branch (SPEC §5).
+ *
+ * <p>Life: {@link #start()} loads {@code state.json}, re-applies the last good commit from the
+ * local clone (so the node serves even when the remote is down), then syncs and schedules polls.
+ * A sync is: ls-remote → fetch when the head moved → verify the commit in the clone (re-clone a
+ * damaged one) → skip a commit refused before → honour {@code suspend} and {@code apply_delay}
+ * → apply with a timeout → record the attempt. Every failure leaves the proxy on its last good
+ * generation and is shown in {@link #status()}.
+ *
+ * <p>Threads: one sync thread does all git work and applies; a Quartz thread only fires polls;
+ * {@link #requestSync} may be called from anywhere (status API, webhooks) and coalesces: at most
+ * one sync runs and at most one more is pending.
+ */
+public final class SyncEngine implements SyncControl, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+
+    private final SyncOptions options;
+    private final GitMirror mirror;
+    private final ConfigApplier applier;
+    private final StateStore store;
+    private final Clock clock;
+    private final SyncMetrics metrics = new SyncMetrics();
+    private final ExecutorService syncThread;
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private ExecutorService applyThread;
+    private PollScheduler scheduler;
+    private volatile boolean started;
+    private volatile boolean closed;
+
+    // Written under "this"; the status snapshot reads them under "this" too.
+    private SyncState state = SyncState.empty();
+    private SyncReason reason;
+    private String message = "starting";
+    private boolean ready;
+    private Revision appliedRevision;
+    private long generation;
+    private Instant lastFetchTime;
+    private Instant nextPollTime;
+
+    // Sync thread only.
+    private int failures;
+    private Instant holdUntil;
+
+    public SyncEngine(SyncOptions options, GitMirror mirror, ConfigApplier applier, StateStore store, Clock clock) {
+        this.options = options;
+        this.mirror = mirror;
+        this.applier = applier;
+        this.store = store;
+        this.clock = clock;
+        this.syncThread = Executors.newSingleThreadExecutor(daemon("pointsman-sync-" + options.node()));
+        this.applyThread = newApplyThread();
+    }
+
+    /**
+     * The usual wiring: the clone in {@code stateDir/repo.git}, state in {@code stateDir/state.json},
+     * the system clock. Call {@link #start()} next.
+     */
+    public static SyncEngine open(String repoUrl, RemoteAuth auth, Path stateDir, SyncOptions options, ConfigApplier applier) {
+        GitMirror mirror = new GitMirror(repoUrl, options.branch(), stateDir.resolve("repo.git"), auth, options.fetchTimeout());
+        return new SyncEngine(options, mirror, applier, new StateStore(stateDir, Clock.systemUTC()), Clock.systemUTC());
+    }
+
+    /** Loads state, re-applies the last good commit, then syncs now and every poll. Returns at once. */
+    public synchronized void start() throws IOException, SchedulerException {
+        if (started) {
+            throw new IllegalStateException("sync engine for node " + options.node() + " already started");
+        }
+        started = true;
+        state = store.load();
+        if (store.lastProblem() != null) {
+            message = store.lastProblem();
+        }
+        scheduler = new PollScheduler(options.node(), () -> requestSync("poll"));
+        syncThread.execute(this::applyLastGoodSafely);
+        requestSync("start");
+    }
+
+    /** Asks for a sync now (poll, {@code POST /sync}, webhook). Never blocks; coalesces. */
+    @Override
+    public void requestSync(String cause) {
+        if (closed || !started) {
+            return;
+        }
+        if (pending.compareAndSet(false, true)) {
+            try {
+                syncThread.execute(() -> {
+                    running.set(true); // before clearing pending: busy() never blinks false in between
+                    pending.set(false);
+                    try {
+                        syncSafely(cause);
+                    } finally {
+                        running.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                pending.set(false); // closing
+            }
+        }
+    }
+
+    /** Pauses syncing (persisted); the proxy keeps serving what it serves. Blocking file I/O. */
+    @Override
+    public void suspend(String why) throws IOException {
+        String r = why == null || why.isBlank() ? "suspended by operator" : why.strip();
+        SyncState s = update(st -> st.withSuspended(true, r));
+        store.save(s);
+        setStatus(SyncReason.Suspended, "suspended: " + r);
+        log.info("sync suspended for node {}: {}", options.node(), r);
+    }
+
+    /** Resumes syncing (persisted) and syncs at once. Blocking file I/O. */
+    @Override
+    public void resume() throws IOException {
+        SyncState s = update(st -> st.withSuspended(false, null));
+        store.save(s);
+        log.info("sync resumed for node {}", options.node());
+        requestSync("resume");
+    }
+
+    /**
+     * What applying {@code revision} would change on this node, via the applier. Blocking
+     * (reads the clone); call from a worker thread.
+     *
+     * @throws IllegalArgumentException when the revision is not in the local clone
+     */
+    @Override
+    public String diff(String revision) throws GitSyncException {
+        ObjectId id = mirror.resolve(revision);
+        if (id == null) {
+            throw new IllegalArgumentException("unknown revision '" + revision + "' (not in the local clone of "
+                    + mirror.displayUrl() + "; try main@sha1:<hex>, a commit id or a branch name)");
+        }
+        return applier.diff(mirror.read(id, options.node()));
+    }
+
+    @Override
+    public synchronized SyncStatus status() {
+        return new SyncStatus(options.node(), mirror.displayUrl(), options.branch(),
+                ready && applier.serving(), reason, message,
+                appliedRevision == null ? null : appliedRevision.toString(),
+                state.lastAttemptedRevision(), lastFetchTime, state.lastApplyTime(), nextPollTime,
+                generation, state.suspended(), state.history());
+    }
+
+    @Override
+    public ConfigApplier applier() {
+        return applier;
+    }
+
+    public SyncMetrics metrics() {
+        return metrics;
+    }
+
+    /** Prometheus text: the agent's sync metrics followed by the proxy's. */
+    @Override
+    public String metricsText() {
+        String proxy = applier.proxyMetrics();
+        String own = metrics.render(status());
+        return proxy == null || proxy.isEmpty() ? own : own + proxy + (proxy.endsWith("\n") ? "" : "\n");
+    }
+
+    // ---------------------------------------------------------------- sync thread
+
+    private void applyLastGoodSafely() {
+        try {
+            applyLastGood();
+        } catch (RuntimeException e) {
+            log.error("re-applying the last good revision failed", e);
+        }
+    }
+
+    /** SPEC §5.5: serve the last good commit from the local clone before asking the remote anything. */
+    private void applyLastGood() {
+        String lastGood = snapshot().lastGoodRevision();
+        if (lastGood == null) {
+            return;
+        }
+        Revision rev = Revision.parse(lastGood);
+        ConfigFiles files;
+        try {
+            mirror.verify(rev.objectId());
+            files = mirror.read(rev.objectId(), options.node());
+        } catch (GitSyncException e) {
+            setStatus(SyncReason.FetchFailed, "last good " + rev + " cannot be read from the local clone ("
+                    + e.getMessage() + "); will fetch it again");
+            log.warn("last good {} not readable from the local clone: {}", rev, e.getMessage());
+            return;
+        }
+        ApplyOutcome outcome = attempt(rev, files, "restart: ");
+        if (outcome.succeeded()) {
+            log.info("node {} serves last good {} from the local clone", options.node(), rev);
+        }
+    }
+
+    private void syncSafely(String cause) {
+        if (closed) {
+            return;
+        }
+        try {
+            sync(cause);
+        } catch (RuntimeException e) {
+            log.error("sync of node {} failed unexpectedly", options.node(), e);
+            setStatus(SyncReason.ApplyFailed, "sync failed unexpectedly: " + e);
+        } finally {
+            scheduleNext();
+        }
+    }
+
+    private void sync(String cause) {
+        metrics.syncRun();
+        holdUntil = null;
+        ObjectId head;
+        try {
+            head = fetchHead();
+            failures = 0;
+        } catch (GitSyncException e) {
+            failures++;
+            metrics.fetchFailed();
+            String serving = appliedRevision() == null ? "nothing applied yet" : "still serving " + appliedRevision();
+            setStatus(SyncReason.FetchFailed, e.getMessage() + "; " + serving);
+            log.warn("node {}: {} (failure {} in a row, {})", options.node(), e.getMessage(), failures, serving);
+            return;
+        }
+        Revision rev = Revision.of(options.branch(), head);
+        SyncState st = snapshot();
+        if (st.suspended()) {
+            // Still fetched, so GET /diff can show what resuming would apply.
+            setStatus(SyncReason.Suspended, "suspended: " + st.suspendReason() + "; branch head " + rev);
+            return;
+        }
+        if (rev.equals(appliedRevision()) && applier.serving()) {
+            synchronized (this) {
+                ready = true;
+            }
+            setStatus(SyncReason.Applied, "up to date at " + rev);
+            return;
+        }
+        if (rev.toString().equals(st.rejectedRevision())) {
+            // SPEC §5.4: a commit refused for its content is not tried again until the branch moves.
+            setStatus(reasonNamed(st.rejectedReason()), refusal(rev, st.rejectedMessage()) + " (not retried until the branch moves)");
+            return;
+        }
+        ConfigFiles files;
+        try {
+            files = mirror.read(head, options.node());
+        } catch (GitSyncException e) {
+            setStatus(SyncReason.FetchFailed, e.getMessage());
+            return;
+        }
+        NodeSyncSettings settings = NodeSyncSettings.of(files, options.node());
+        if (settings.suspend()) {
+            setStatus(SyncReason.Suspended, rev + " sets sync.suspend for node " + options.node() + "; "
+                    + (appliedRevision() == null ? "nothing applied" : "serving " + appliedRevision()));
+            return;
+        }
+        Instant now = clock.instant();
+        SyncState seenState = update(s -> s.withSeen(head.name(), now));
+        if (!settings.applyDelay().isZero()) {
+            Instant seen = seenState.seen().getOrDefault(head.name(), now);
+            Instant due = seen.plus(settings.applyDelay());
+            if (now.isBefore(due)) {
+                holdUntil = due;
+                save();
+                setStatus(SyncReason.Waiting, rev + " first seen " + seen + ", held by apply_delay "
+                        + Durations.format(settings.applyDelay()) + " until " + due);
+                return;
+            }
+        }
+        log.info("node {}: applying {} ({})", options.node(), rev, cause);
+        attempt(rev, files, "");
+    }
+
+    /** The branch head, fetched and verified in the local clone; repairs a damaged clone once. */
+    private ObjectId fetchHead() throws GitSyncException {
+        ObjectId remote = mirror.remoteHead();
+        ObjectId local = mirror.localHead();
+        if (!remote.equals(local) || !mirror.has(remote)) {
+            try {
+                local = timedFetch();
+            } catch (GitSyncException e) {
+                // The remote answered ls-remote, so a failing fetch may be our clone's fault:
+                // check what we have (fsck on error) before blaming the remote.
+                boolean damaged = e.kind() == GitSyncException.Kind.CORRUPT_CLONE
+                        || (e.kind() == GitSyncException.Kind.FETCH_FAILED && local != null && !mirror.has(local));
+                if (!damaged) {
+                    throw e;
+                }
+                local = repair(e);
+            }
+        }
+        try {
+            mirror.verify(local);
+        } catch (GitSyncException e) {
+            local = repair(e);
+            mirror.verify(local);
+        }
+        return local;
+    }
+
+    private ObjectId timedFetch() throws GitSyncException {
+        long t0 = System.nanoTime();
+        ObjectId head = mirror.fetch();
+        metrics.fetched(System.nanoTime() - t0);
+        synchronized (this) {
+            lastFetchTime = clock.instant();
+        }
+        return head;
+    }
+
+    private ObjectId repair(GitSyncException why) throws GitSyncException {
+        log.warn("node {}: local clone damaged ({}); cloning again", options.node(), why.getMessage());
+        metrics.repaired();
+        long t0 = System.nanoTime();
+        ObjectId head = mirror.repair();
+        metrics.fetched(System.nanoTime() - t0);
+        synchronized (this) {
+            lastFetchTime = clock.instant();
+        }
+        return head;
+    }
+
+    /** One apply attempt: bounded in time, recorded in history and state.json. */
+    private ApplyOutcome attempt(Revision rev, ConfigFiles files, String prefix) {
+        Instant at = clock.instant();
+        long t0 = System.nanoTime();
+        ApplyOutcome outcome = applyWithTimeout(files, rev);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        String result = outcome.succeeded() ? HistoryEntry.SUCCESS : HistoryEntry.FAILURE;
+        HistoryEntry entry = new HistoryEntry(rev.toString(), result, outcome.reason().name(),
+                prefix + outcome.message(), at, ms);
+        metrics.attempt(result, outcome.reason());
+        synchronized (this) {
+            state = state.withAttempt(entry);
+            if (outcome.succeeded()) {
+                state = state.withLastGood(rev.toString(), clock.instant()).withRejected(null, null, null);
+            } else if (!outcome.retryable()) {
+                state = state.withRejected(rev.toString(), outcome.reason().name(), outcome.message());
+            }
+        }
+        // Durable first, visible second: whoever sees the new status can rely on state.json.
+        save();
+        synchronized (this) {
+            if (outcome instanceof ApplyOutcome.Applied applied) {
+                appliedRevision = rev;
+                generation = applied.generation();
+                ready = true;
+                setStatus(SyncReason.Applied, prefix + "applied " + rev + " as generation " + generation);
+            } else {
+                ready = false;
+                setStatus(outcome.reason(), prefix + refusal(rev, outcome.message()));
+            }
+        }
+        if (outcome.succeeded()) {
+            metrics.success(clock.instant());
+            try {
+                mirror.markLastGood(rev.objectId());
+            } catch (GitSyncException e) {
+                log.warn("cannot pin last good {}: {}", rev, e.getMessage());
+            }
+            log.info("node {}: applied {} as generation {} in {} ms", options.node(), rev, generation(), ms);
+        } else {
+            log.warn("node {}: {} {}: {}", options.node(), rev, outcome.reason(), outcome.message());
+        }
+        return outcome;
+    }
+
+    private ApplyOutcome applyWithTimeout(ConfigFiles files, Revision rev) {
+        Future<ApplyOutcome> f = applyThread.submit(() -> applier.apply(files, rev));
+        try {
+            ApplyOutcome o = f.get(options.applyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return o != null ? o : new ApplyOutcome.Failed("applier returned no outcome for " + rev);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            // The stuck apply keeps its thread; later applies get a fresh one.
+            applyThread.shutdownNow();
+            applyThread = newApplyThread();
+            return new ApplyOutcome.Failed("apply of " + rev + " timed out after " + Durations.format(options.applyTimeout()));
+        } catch (ExecutionException e) {
+            return new ApplyOutcome.Failed("apply of " + rev + " failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new ApplyOutcome.Failed("apply of " + rev + " interrupted");
+        }
+    }
+
+    private void scheduleNext() {
+        if (closed) {
+            return;
+        }
+        Duration delay = PollScheduler.jittered(backoff(options.poll(), failures, options.maxBackoff()), options.jitter());
+        Instant at = clock.instant().plus(delay);
+        if (holdUntil != null && holdUntil.isBefore(at)) {
+            at = holdUntil.plusMillis(10);
+        }
+        synchronized (this) {
+            nextPollTime = at;
+        }
+        try {
+            scheduler.pollAt(at);
+        } catch (SchedulerException e) {
+            log.error("cannot schedule the next poll of node {}", options.node(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Poll × 2^failures, capped at {@code max} (never below the poll), so a dead remote is not hammered. */
+    static Duration backoff(Duration poll, int failures, Duration max) {
+        if (failures <= 0) {
+            return poll;
+        }
+        long factor = 1L << Math.min(failures, 20);
+        long cap = Math.max(max.toMillis(), poll.toMillis());
+        return Duration.ofMillis(Math.min(cap, poll.toMillis() * factor));
+    }
+
+    /** True while a sync runs or waits to run (for tests of coalescing). */
+    boolean busy() {
+        return pending.get() || running.get();
+    }
+
+    private String refusal(Revision rev, String why) {
+        Revision serving = appliedRevision();
+        return rev + " refused: " + why + "; " + (serving == null ? "nothing applied yet" : "still serving " + serving);
+    }
+
+    private static SyncReason reasonNamed(String name) {
+        try {
+            return name == null ? SyncReason.ValidationFailed : SyncReason.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return SyncReason.ValidationFailed;
+        }
+    }
+
+    private synchronized SyncState snapshot() {
+        return state;
+    }
+
+    private synchronized SyncState update(UnaryOperator<SyncState> change) {
+        state = change.apply(state);
+        return state;
+    }
+
+    private synchronized Revision appliedRevision() {
+        return appliedRevision;
+    }
+
+    private synchronized long generation() {
+        return generation;
+    }
+
+    private synchronized void setStatus(SyncReason r, String m) {
+        reason = r;
+        message = m;
+    }
+
+    private void save() {
+        try {
+            store.save(snapshot());
+        } catch (IOException e) {
+            log.error("cannot write {}: {}", store.file(), e.toString());
+            synchronized (this) {
+                message = message + " (state not saved: " + e.getMessage() + ")";
+            }
+        }
+    }
+
+    private ExecutorService newApplyThread() {
+        return Executors.newSingleThreadExecutor(daemon("pointsman-apply-" + options.node()));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Stops polling and waits (bounded) for a running sync; does not close the applier. */
+    @Override
+    public void close() {
+        closed = true;
+        if (scheduler != null) {
+            scheduler.close();
+        }
+        // Let a running sync finish (its git steps are bounded by the fetch timeout) so
+        // state.json is never left behind the proxy; interrupt only if it hangs.
+        syncThread.shutdown();
+        try {
+            if (!syncThread.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("sync thread of node {} did not stop within 10s; interrupting it", options.node());
+                syncThread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        applyThread.shutdownNow();
+        mirror.close();
+    }
+}
