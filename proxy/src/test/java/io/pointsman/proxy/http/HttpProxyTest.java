@@ -291,4 +291,23 @@ class HttpProxyTest {
         assertEquals("outside GET /p", other.send("PROXY TCP4 198.51.100.1 192.0.2.1 40000 80\r\n"
                 + "GET /p HTTP/1.1\r\nHost: a\r\n\r\n").body());
     }
+
+    @Test
+    void silentClientGets408AndIdleKeepAliveConnectionIsClosedQuietly() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().timeouts(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30),
+                        Duration.ofSeconds(10), Duration.ofMillis(300), Duration.ofMillis(300), null, null, null))
+                .defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient silent = client();
+        silent.ensureOpen();
+        RawHttpClient.Response r = silent.read();
+        assertEquals(408, r.status());
+        assertTrue(r.body().contains("408 Request Time-out"));
+        assertTrue(silent.closedByPeer());
+
+        RawHttpClient idle = client();
+        assertEquals("web GET /one", idle.get("/one", "a").body());
+        assertTrue(idle.closedByPeer(), "closed after http_keep_alive without a response");
+        assertEquals(1, web.requests.get());
+    }
 }
