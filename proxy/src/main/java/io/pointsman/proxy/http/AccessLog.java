@@ -21,7 +21,7 @@ import java.util.Locale;
  * Tc (connect, -1 when none), Tr (server response head, -1 when none), Tt (total).
  * Then status, bytes to the client, HAProxy-like termination state ({@code --} normal,
  * {@code SC} connect failed, {@code SH} server closed before its head, {@code sH} server
- * timeout, {@code CD} client left), generation and commit, request line.
+ * timeout, {@code sQ} queue timeout, {@code CD} client left), generation and commit, request line.
  */
 final class AccessLog {
     static final Logger LOG = LoggerFactory.getLogger("io.pointsman.access");
@@ -38,6 +38,8 @@ final class AccessLog {
         String requestLine;
         String backend;
         String server;
+        long queueStart;
+        long queueEnd;
         long connectStart;
         long connected;
         long responded;
@@ -53,6 +55,8 @@ final class AccessLog {
             requestLine = head.method() + " " + head.uri() + " " + head.protocolVersion();
             backend = null;
             server = null;
+            queueStart = 0;
+            queueEnd = 0;
             connectStart = 0;
             connected = 0;
             responded = 0;
@@ -79,14 +83,15 @@ final class AccessLog {
         if (!LOG.isInfoEnabled()) {
             return;
         }
+        long tw = e.queueStart == 0 ? 0 : e.queueEnd == 0 ? -1 : ms(e.queueEnd - e.queueStart);
         long tc = e.connected == 0 ? -1 : ms(e.connected - e.connectStart);
         long tr = e.responded == 0 || e.connected == 0 ? -1 : ms(e.responded - e.connected);
         String revision = cx.generation().revision();
         String shortRevision = revision != null && revision.length() > 7 ? revision.substring(0, 7) : revision;
-        LOG.info("{}:{} [{}] {} {}/{} 0/0/{}/{}/{} {} {} {} gen={}({}) \"{}\"",
+        LOG.info("{}:{} [{}] {} {}/{} 0/{}/{}/{}/{} {} {} {} gen={}({}) \"{}\"",
                 client.getAddress().getHostAddress(), client.getPort(), TIME.format(e.startTime),
                 cx.frontend().name(), e.backend == null ? "<NOSRV>" : e.backend,
-                e.server == null ? "<NOSRV>" : e.server, tc, tr, ms(now - e.start), e.status, e.bytesOut,
+                e.server == null ? "<NOSRV>" : e.server, tw, tc, tr, ms(now - e.start), e.status, e.bytesOut,
                 e.terminationState, cx.generation().number(), shortRevision, e.requestLine);
     }
 

@@ -28,6 +28,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
+import io.pointsman.proxy.runtime.ServerQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +91,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     /** The request had body bytes or trailers: it cannot be sent a second time. */
     private boolean requestHadBody;
     private boolean interimResponse;
+    private ServerQueue.Waiter waiter;
     private boolean responseStarted;
     private boolean serverKeepAlive;
 
@@ -179,6 +181,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimers();
+        if (waiter != null) {
+            waiter.cancel();
+            waiter = null;
+        }
         if (request != null) {
             if (responseStarted || serverChannel != null) {
                 accessEntry.terminationState = "CD";
@@ -247,21 +253,70 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Takes a server slot and a pooled or new connection; answers 503 when there is none. */
+    /**
+     * Takes a server slot and a pooled or new connection. When every usable server is at
+     * its maxconn the request waits in the backend's queue (HAProxy's behaviour) up to
+     * {@code timeout.queue}; with no usable server at all it gets 503 at once.
+     */
     private void connect() {
         LiveServer s = pick();
-        if (s == null) {
-            backend.counters().deny();
-            cx.frontend().counters().deny();
-            respondError(ErrorPage.SERVICE_UNAVAILABLE, backend.hasUsableServer()
-                    ? "every server of backend '" + backend.name() + "' is at its maxconn"
-                    : "no server of backend '" + backend.name() + "' is up");
+        if (s != null) {
+            useServer(s);
             return;
         }
-        if (lastServer != null && s != lastServer) {
-            backend.counters().redispatch();
-            s.counters().redispatch();
+        if (!backend.hasUsableServer()) {
+            refuseNoServer("no server of backend '" + backend.name() + "' is up");
+            return;
         }
+        accessEntry.queueStart = System.nanoTime();
+        waiter = backend.queue().enqueue(client.eventLoop(), new ServerQueue.Attempt() {
+            @Override
+            public boolean retry() {
+                if (!client.isActive() || request == null) {
+                    waiter = null;
+                    return true;
+                }
+                LiveServer next = pick();
+                if (next != null) {
+                    waiter = null;
+                    accessEntry.queueEnd = System.nanoTime();
+                    useServer(next);
+                    return true;
+                }
+                if (!backend.hasUsableServer()) {
+                    waiter = null;
+                    refuseNoServer("no server of backend '" + backend.name() + "' is up");
+                    return true;
+                }
+                return false;
+            }
+
+            @Override
+            public boolean slotFree() {
+                for (LiveServer candidate : backend.servers()) {
+                    if (candidate.isUp() && candidate.weight() > 0 && candidate.hasFreeSlot()) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public void timedOut() {
+                waiter = null;
+                accessEntry.terminationState = "sQ";
+                refuseNoServer("queue timeout: every server of backend '" + backend.name() + "' stayed at maxconn");
+            }
+        }, backend.timeout().queue().toMillis(), backend.counters());
+    }
+
+    private void refuseNoServer(String why) {
+        backend.counters().deny();
+        cx.frontend().counters().deny();
+        respondError(ErrorPage.SERVICE_UNAVAILABLE, why);
+    }
+
+    private void useServer(LiveServer s) {
         lastServer = s;
         tried.add(s);
         server = s;

@@ -57,6 +57,8 @@ final class HttpBackend implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     final AtomicLong rawBytes = new AtomicLong();
+    /** /hold requests are answered once this completes. */
+    final java.util.concurrent.CompletableFuture<Void> hold = new java.util.concurrent.CompletableFuture<>();
     /** Body bytes of /download responses written so far. */
     final AtomicLong streamed = new AtomicLong();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -122,6 +124,14 @@ final class HttpBackend implements AutoCloseable {
                 dropNext = true;
             }
             if (uri.equals("/silent")) {
+                return;
+            }
+            if (uri.equals("/hold") && !hold.isDone()) {
+                HttpRequest held = request;
+                hold.thenRun(() -> ctx.executor().execute(() -> {
+                    request = held;
+                    respond(ctx);
+                }));
                 return;
             }
             if (uri.startsWith("/download")) {

@@ -99,6 +99,16 @@ final class HttpConfigs {
         return this;
     }
 
+    /** A backend whose servers each take at most {@code maxconn} requests at once. */
+    HttpConfigs backendWithMaxconn(String name, int maxconn, HostPort... servers) {
+        List<Server> list = new ArrayList<>();
+        for (int i = 0; i < servers.length; i++) {
+            list.add(new Server(name + i, servers[i], null, null, null, maxconn, null));
+        }
+        backends.add(new Backend(name, Mode.HTTP, null, null, null, null, retries, true, list));
+        return this;
+    }
+
     ProxyConfig build(String bind) {
         Frontend fe = new Frontend("fe", Mode.HTTP, List.of(HostPort.parse(bind)), tls, null, forwardFor, acceptProxy,
                 null, acls, rules, defaultBackend);

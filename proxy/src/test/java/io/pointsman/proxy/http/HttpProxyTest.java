@@ -310,4 +310,44 @@ class HttpProxyTest {
         assertTrue(idle.closedByPeer(), "closed after http_keep_alive without a response");
         assertEquals(1, web.requests.get());
     }
+
+    @Test
+    void requestsWaitInTheQueueWhileEveryServerIsAtMaxconn() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().timeouts(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30),
+                        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), null, null,
+                        Duration.ofSeconds(20)))
+                .defaultBackend("web").backendWithMaxconn("web", 1, web.address()), "r1");
+        RawHttpClient a = client();
+        RawHttpClient b = client();
+        a.ensureOpen();
+        a.output().write("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        io.pointsman.proxy.testing.Clients.await("a at the server", 10_000, () -> web.requests.get() == 1);
+        b.ensureOpen();
+        b.output().write("GET /b HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        io.pointsman.proxy.testing.Clients.await("b queued", 10_000,
+                () -> runtime.stats().snapshot().backends().get("web").queueCurrent() == 1);
+        assertEquals(1, web.requests.get(), "b waits for the slot instead of reaching the server");
+        web.hold.complete(null);
+        assertEquals("web GET /hold", a.read().body());
+        assertEquals("web GET /b", b.read().body());
+        assertEquals(0, runtime.stats().snapshot().backends().get("web").queueCurrent());
+    }
+
+    @Test
+    void queueTimeoutIs503() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().timeouts(new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30),
+                        Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), null, null,
+                        Duration.ofMillis(300)))
+                .defaultBackend("web").backendWithMaxconn("web", 1, web.address()), "r1");
+        RawHttpClient a = client();
+        a.ensureOpen();
+        a.output().write("GET /hold HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        io.pointsman.proxy.testing.Clients.await("a at the server", 10_000, () -> web.requests.get() == 1);
+        RawHttpClient.Response r = client().get("/b", "a");
+        assertEquals(503, r.status());
+        web.hold.complete(null);
+        assertEquals("web GET /hold", a.read().body());
+    }
 }
