@@ -72,6 +72,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     // ---- the current exchange (request == null: between requests) ----
     private HttpRequest request;
     private boolean requestDone;
+    /** The client's HTTP version (the head itself is sent to servers as HTTP/1.1). */
+    private HttpVersion clientVersion;
     private boolean upgradeAsked;
     private boolean closeAfterResponse;
     private final ArrayDeque<HttpObject> toServer = new ArrayDeque<>();
@@ -208,6 +210,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         cancelTimers();
         request = head;
         requestDone = head instanceof LastHttpContent;
+        clientVersion = head.protocolVersion();
         requestHadBody = false;
         responseStarted = false;
         interimResponse = false;
@@ -498,7 +501,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             readServerIfWanted();
         });
         if (endsExchange) {
-            if (accessEntry.status == HttpResponseStatus.SWITCHING_PROTOCOLS.code()) {
+            if (accessEntry.status == HttpResponseStatus.SWITCHING_PROTOCOLS.code() && upgradeAsked) {
                 switchToTunnel();
             } else {
                 endExchange(w);
@@ -538,10 +541,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (closeAfterResponse) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (!response.protocolVersion().isKeepAliveDefault() || request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+        } else if (!response.protocolVersion().isKeepAliveDefault() || clientVersion.equals(HttpVersion.HTTP_1_0)) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        if (request.protocolVersion().equals(HttpVersion.HTTP_1_0) && HttpUtil.isTransferEncodingChunked(response)) {
+        if (clientVersion.equals(HttpVersion.HTTP_1_0) && HttpUtil.isTransferEncodingChunked(response)) {
             // An HTTP/1.0 client cannot read chunks: send the body raw and end it with a close.
             HttpUtil.setTransferEncodingChunked(response, false);
             closeAfterResponse = true;

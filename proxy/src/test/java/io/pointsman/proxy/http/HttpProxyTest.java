@@ -153,6 +153,21 @@ class HttpProxyTest {
         RawHttpClient.Response r = c.read();
         assertEquals("web GET /old", r.body());
         assertTrue(c.closedByPeer());
+
+        // A chunked server response reaches an HTTP/1.0 client unchunked, ended by the close.
+        RawHttpClient d = client();
+        d.ensureOpen();
+        d.output().write("GET /chunked HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        RawHttpClient.Response unchunked = d.read();
+        assertNull(unchunked.header("transfer-encoding"));
+        assertEquals("web GET /chunkedweb GET /chunked", unchunked.body());
+
+        // HTTP/1.0 with keep-alive asked for keeps its connection, and is told so.
+        RawHttpClient k = client();
+        RawHttpClient.Response kept = k.send("GET /k1 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        assertEquals("keep-alive", kept.header("connection"));
+        assertEquals("web GET /k2", k.send("GET /k2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").body());
+        assertEquals(1, k.connectionsOpened);
     }
 
     @Test
