@@ -15,6 +15,7 @@ public final class HttpPipeline {
     public static final String HYGIENE = "http-request-hygiene";
     public static final String PROXY = "http-proxy";
     public static final String TUNNEL = "tunnel";
+    public static final String TUNNEL_TIMEOUT = "tunnel-timeout";
     /** Server side. */
     public static final String SERVER_TIMEOUT = "server-timeout";
     public static final String CLIENT_CODEC = "http-client-codec";

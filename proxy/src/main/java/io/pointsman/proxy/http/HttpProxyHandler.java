@@ -674,12 +674,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         releaseSlot();
         AccessLog.log(accessEntry, source, cx, System.nanoTime());
         releaseAll(queued);
+        // timeout tunnel (HAProxy's name): an upgraded connection idle both ways this long is closed.
+        long tunnelTimeout = backend.timeout().tunnel() != null ? backend.timeout().tunnel().toMillis()
+                : cx.frontend().timeout().tunnel().toMillis();
         ChannelPipeline sp = upstream.pipeline();
+        sp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));
         sp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(client));
         sp.remove(HttpPipeline.SERVER_RESPONSE);
         sp.remove(HttpPipeline.SERVER_TIMEOUT);
         sp.remove(HttpPipeline.CLIENT_CODEC);
         ChannelPipeline cp = client.pipeline();
+        cp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));
         cp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(upstream));
         cp.remove(HttpPipeline.HYGIENE);
         cp.remove(this);

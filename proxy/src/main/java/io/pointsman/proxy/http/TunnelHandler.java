@@ -6,12 +6,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * One direction of an upgraded (WebSocket) connection: bytes read here are written to
  * the peer, and the next read is asked only once that write is done (backpressure, as in
- * Netty's HexDumpProxy). A close on either side closes the other after its pending writes.
+ * Netty's HexDumpProxy). A close on either side closes the other after its pending writes;
+ * {@code timeout tunnel} of inactivity closes both.
  */
 final class TunnelHandler extends ChannelInboundHandlerAdapter {
     private final Channel peer;
@@ -38,6 +40,15 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
                 peer.close();
             }
         });
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+            peer.close();
+        }
+        ReferenceCountUtil.release(evt);
     }
 
     @Override

@@ -80,6 +80,40 @@ class HttpStreamingTest {
     }
 
     @Test
+    void idleTunnelIsClosedAfterTimeoutTunnel() throws Exception {
+        assertInstanceOf(ApplyResult.Applied.class, runtime.apply(new HttpConfigs()
+                .timeouts(new io.pointsman.proxy.config.Timeouts(java.time.Duration.ofSeconds(2),
+                        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10),
+                        java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10), null,
+                        java.time.Duration.ofMillis(300), null))
+                .defaultBackend("web").backend("web", web.address()).build("127.0.0.1:" + port), "r2"));
+        LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        events.add("text " + data);
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        events.add("closed");
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        events.add("closed");
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        ws.sendText("ping", true).get(10, TimeUnit.SECONDS);
+        assertEquals("text web:ping", events.poll(10, TimeUnit.SECONDS));
+        assertEquals("closed", events.poll(10, TimeUnit.SECONDS), "idle tunnel closed by the proxy");
+    }
+
+    @Test
     void expectContinueIsRelayedBeforeTheBody() throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(10_000);
