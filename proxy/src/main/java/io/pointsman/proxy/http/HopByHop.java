@@ -22,9 +22,14 @@ final class HopByHop {
     private HopByHop() {
     }
 
-    /** True when the message asks for {@code Connection: upgrade} with an Upgrade header. */
+    /**
+     * True when the message asks for {@code Connection: upgrade} to WebSocket. Other
+     * upgrades are not passed on: an {@code h2c} upgrade tunnelled to a server would let the
+     * client send further requests that the proxy never routes or checks ("h2c smuggling").
+     */
     static boolean wantsUpgrade(HttpHeaders headers) {
-        return headers.contains(HttpHeaderNames.UPGRADE)
+        return headers.getAll(HttpHeaderNames.UPGRADE).size() == 1
+                && headers.get(HttpHeaderNames.UPGRADE).trim().equalsIgnoreCase("websocket")
                 && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE, true);
     }
 

@@ -365,4 +365,18 @@ class HttpProxyTest {
         web.hold.complete(null);
         assertEquals("web GET /hold", a.read().body());
     }
+
+    @Test
+    void onlyWebSocketUpgradesArePassedOnNotH2c() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient c = client();
+        RawHttpClient.Response r = c.send("GET / HTTP/1.1\r\nHost: a\r\nUpgrade: h2c\r\n"
+                + "Connection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n");
+        assertEquals(200, r.status());
+        assertNull(r.header("x-seen-upgrade"), "h2c upgrade not forwarded");
+        assertNull(r.header("x-seen-http2-settings"), "named in Connection: hop-by-hop");
+        assertNull(r.header("x-seen-connection"));
+        assertEquals("web GET /next", c.get("/next", "a").body(), "still plain HTTP/1.1 afterwards");
+    }
 }
