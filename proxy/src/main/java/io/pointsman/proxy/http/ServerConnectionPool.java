@@ -49,6 +49,9 @@ final class ServerConnectionPool {
             return;
         }
         idle.addFirst(ch);
+        // Keep a read pending while idle: reads are not automatic, and without one a close
+        // by the server would go unnoticed until the connection is reused.
+        ch.read();
     }
 
     /** Forgets a connection that closed or is in use elsewhere. Call on its loop. */
