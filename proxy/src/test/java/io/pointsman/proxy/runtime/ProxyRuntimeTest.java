@@ -12,8 +12,6 @@ import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.testing.Clients;
 import io.pointsman.proxy.testing.TestConfig;
 import io.pointsman.proxy.testing.TestServer;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -78,7 +76,9 @@ class ProxyRuntimeTest {
             assertEquals(1, runtime.current().number());
             assertEquals("r1", runtime.current().revision());
             assertEquals(listenerBefore, runtime.boundAddresses());
-            assertThrows(ConnectException.class, () -> Clients.connect(local(newPort)).close());
+            // Bindable again: the listener this swap opened was closed. (A connect probe could
+            // self-connect on loopback when the port is in the ephemeral range.)
+            Clients.assertNotListening(newPort);
             assertEquals("a two", Clients.roundTrip(old, "two"));
             try (Socket fresh = Clients.connect(local(port))) {
                 assertEquals("a three", Clients.roundTrip(fresh, "three"));
@@ -230,6 +230,6 @@ class ProxyRuntimeTest {
             runtime.close();
             assertEquals(-1, s.getInputStream().read());
         }
-        assertThrows(IOException.class, () -> Clients.connect(local(port)).close());
+        Clients.assertNotListening(port);
     }
 }
