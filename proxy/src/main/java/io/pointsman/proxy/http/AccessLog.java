@@ -67,6 +67,13 @@ final class AccessLog {
             terminationState = "--";
         }
 
+        /** For a refused request: its line is not repeated (it may be what was malformed). */
+        void startBad(long now) {
+            startIdle(now);
+            status = 400;
+            terminationState = "PR";
+        }
+
         /** For a 408 before any request: there is no request line. */
         void startIdle(long now) {
             start = now;

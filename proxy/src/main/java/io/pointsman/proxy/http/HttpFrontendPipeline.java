@@ -32,7 +32,7 @@ public final class HttpFrontendPipeline implements FrontendPipeline {
         if (tls != null) {
             client.pipeline().addLast(HttpPipeline.TLS, new SniHandler(TlsContexts.forSection(tls)));
         }
-        HttpPipeline.addRequestHandling(client.pipeline(), limits);
+        HttpPipeline.addRequestHandling(client.pipeline(), limits, false);
         client.pipeline().addLast(HttpPipeline.PROXY, new HttpProxyHandler(context, limits));
     }
 }

@@ -30,8 +30,13 @@ public final class HttpPipeline {
      * replace its decoder.
      */
     public static void addRequestHandling(ChannelPipeline pipeline, HttpLimits limits) {
+        addRequestHandling(pipeline, limits, true);
+    }
+
+    /** @param hygieneAnswers see {@link RequestHygiene#RequestHygiene(boolean)} */
+    static void addRequestHandling(ChannelPipeline pipeline, HttpLimits limits, boolean hygieneAnswers) {
         pipeline.addLast(REQUEST_DECODER, new StrictRequestDecoder(limits));
         pipeline.addLast(RESPONSE_ENCODER, new ProxyResponseEncoder());
-        pipeline.addLast(HYGIENE, new RequestHygiene());
+        pipeline.addLast(HYGIENE, new RequestHygiene(hygieneAnswers));
     }
 }

@@ -66,7 +66,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private InetSocketAddress destination;
     private ScheduledFuture<?> idleTimer;
     /** Requests decoded while an earlier one is still being answered (pipelining). */
-    private final ArrayDeque<HttpObject> queued = new ArrayDeque<>();
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private boolean tunnel;
 
     // ---- the current exchange (request == null: between requests) ----
@@ -125,18 +125,27 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HttpObject object) || tunnel) {
+        if (!(msg instanceof HttpObject || msg instanceof RejectedRequest) || tunnel) {
             ReferenceCountUtil.release(msg);
             return;
         }
         if (request != null && requestDone || !queued.isEmpty()) {
-            queued.add(object);
+            queued.add(msg);
             return;
         }
-        handleClientObject(object);
+        handleClientObject(msg);
     }
 
-    private void handleClientObject(HttpObject object) {
+    private void handleClientObject(Object object) {
+        if (object instanceof RejectedRequest rejected) {
+            // In order: every earlier request has had its response.
+            cancelTimers();
+            responseStarted = false;
+            accessEntry.startBad(System.nanoTime());
+            cx.frontend().counters().deny();
+            respondError(ErrorPage.BAD_REQUEST, rejected.reason());
+            return;
+        }
         if (request == null) {
             if (object instanceof HttpRequest head) {
                 startExchange(head);
@@ -173,9 +182,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             source = proxied.source();
             destination = proxied.destination();
         } else if (evt instanceof RequestAbortedEvent aborted) {
-            log.debug("{}: request from {} aborted: {}", cx.describe(), source, aborted.reason());
-            abandonServer();
-            request = null;
+            // The body turned out malformed after the head went on: the server connection
+            // saw a truncated request and is dropped; the client gets 400 if nothing was sent yet.
+            accessEntry.terminationState = "CR";
+            respondError(ErrorPage.BAD_REQUEST, "request body: " + aborted.reason());
         }
         ReferenceCountUtil.release(evt);
     }
@@ -640,10 +650,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         armIdleTimer(cx.frontend().timeout().httpKeepAlive().toMillis(), false);
-        while (!queued.isEmpty() && request == null && client.isActive()) {
+        drainQueued();
+        readClientIfWanted();
+    }
+
+    /** Hands on what was read ahead (pipelined requests) for as long as it can be taken now. */
+    private void drainQueued() {
+        while (!queued.isEmpty() && client.isActive() && !tunnel && !(request != null && requestDone)) {
             handleClientObject(queued.poll());
         }
-        readClientIfWanted();
     }
 
     private void respondError(ErrorPage page, String reason) {
@@ -755,8 +770,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static void releaseAll(ArrayDeque<HttpObject> objects) {
-        HttpObject o;
+    private static void releaseAll(ArrayDeque<?> objects) {
+        Object o;
         while ((o = objects.poll()) != null) {
             ReferenceCountUtil.release(o);
         }

@@ -45,9 +45,25 @@ public final class RequestHygiene extends ChannelInboundHandlerAdapter {
     private static final Pattern HOST = Pattern.compile(
             "(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(:[0-9]{0,5})?");
 
+    private final boolean answerItself;
     private boolean refused;
     private boolean headPassed;
     private HttpRequest heldHead;
+
+    /** Answers refused requests itself (400 + close): for pipelines with nothing after it that answers. */
+    public RequestHygiene() {
+        this(true);
+    }
+
+    /**
+     * @param answerItself false when a handler after this one answers requests in order:
+     *                     then a refused request is passed on as a {@link RejectedRequest}
+     *                     marker (so the 400 follows the responses to earlier pipelined
+     *                     requests) and a body error as a {@link RequestAbortedEvent}
+     */
+    public RequestHygiene(boolean answerItself) {
+        this.answerItself = answerItself;
+    }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -163,11 +179,19 @@ public final class RequestHygiene extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(heldHead);
             heldHead = null;
         }
+        ctx.channel().config().setAutoRead(false);
+        if (!answerItself) {
+            if (headPassed) {
+                ctx.fireUserEventTriggered(new RequestAbortedEvent(reason));
+            } else {
+                ctx.fireChannelRead(new RejectedRequest(reason));
+            }
+            return;
+        }
         if (headPassed) {
             ctx.fireUserEventTriggered(new RequestAbortedEvent(reason));
         }
         LOG.debug("400 to {}: {}", ctx.channel().remoteAddress(), reason);
-        ctx.channel().config().setAutoRead(false);
         ctx.writeAndFlush(ErrorPage.BAD_REQUEST.response(ctx.alloc()))
                 .addListener(ChannelFutureListener.CLOSE);
     }

@@ -379,4 +379,54 @@ class HttpProxyTest {
         assertNull(r.header("x-seen-connection"));
         assertEquals("web GET /next", c.get("/next", "a").body(), "still plain HTTP/1.1 afterwards");
     }
+
+    @Test
+    void badPipelinedRequestIsAnsweredAfterTheGoodOnesBeforeIt() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient c = client();
+        c.ensureOpen();
+        c.output().write(("GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "GET /c HTTP/1.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("web GET /a", c.read().body());
+        assertEquals("web GET /b", c.read().body());
+        RawHttpClient.Response bad = c.read();
+        assertEquals(400, bad.status());
+        assertTrue(bad.closes());
+        assertTrue(c.closedByPeer());
+        assertEquals(2, web.requests.get());
+    }
+
+    @Test
+    void badChunkAfterTheHeadWentOnDropsTheServerConnectionAndAnswers400() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient c = client();
+        c.ensureOpen();
+        c.output().write("POST /count HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        c.output().flush();
+        io.pointsman.proxy.testing.Clients.await("request at the server", 10_000, () -> web.requests.get() == 1);
+        c.output().write("zz\r\nGET /admin HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        c.output().flush();
+        RawHttpClient.Response r = c.read();
+        assertEquals(400, r.status());
+        assertTrue(c.closedByPeer());
+        assertEquals(1, web.requests.get(), "the smuggled /admin never reached the server");
+    }
+
+    @Test
+    void pipelinedRequestsWithBodiesAreAnsweredInOrder() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient c = client();
+        c.ensureOpen();
+        c.output().write(("POST /count HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nabc"
+                + "POST /count HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+                + "GET /last HTTP/1.1\r\nHost: a\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals("3", c.read().body());
+        assertEquals("5", c.read().body());
+        assertEquals("web GET /last", c.read().body());
+        assertEquals("web GET /after", c.get("/after", "a").body());
+    }
 }
