@@ -429,4 +429,52 @@ class HttpProxyTest {
         assertEquals("web GET /last", c.read().body());
         assertEquals("web GET /after", c.get("/after", "a").body());
     }
+
+    @Test
+    void ambiguousOrGarbageServerResponsesAre502() throws Exception {
+        String[] responses = {
+                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+                "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!",
+                "SSH-2.0-OpenSSH_9.6\r\n\r\n",
+        };
+        for (String reply : responses) {
+            try (ServerSocket bad = new ServerSocket(0, 10, java.net.InetAddress.getByName("127.0.0.1"))) {
+                Thread t = new Thread(() -> {
+                    try (java.net.Socket s = bad.accept()) {
+                        s.setSoTimeout(10_000);
+                        java.io.InputStream in = s.getInputStream();
+                        StringBuilder head = new StringBuilder();
+                        while (!head.toString().endsWith("\r\n\r\n")) {
+                            int ch = in.read();
+                            if (ch < 0) {
+                                return;
+                            }
+                            head.append((char) ch);
+                        }
+                        s.getOutputStream().write(reply.getBytes(StandardCharsets.ISO_8859_1));
+                        s.getOutputStream().flush();
+                        in.read(); // hold the connection until the proxy closes it
+                    } catch (IOException ignored) {
+                        // the proxy closed: expected
+                    }
+                }, "bad-server");
+                t.start();
+                apply(new HttpConfigs().retries(0).defaultBackend("web")
+                        .backend("web", new HostPort("127.0.0.1", bad.getLocalPort())), "r-" + reply.hashCode());
+                RawHttpClient.Response r = client().get("/", "a");
+                assertEquals(502, r.status(), reply);
+                t.join(10_000);
+            }
+        }
+    }
+
+    @Test
+    void withoutForwardforNoForwardedHeadersAreAdded() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().forwardFor(false).defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient.Response r = client().get("/", "a");
+        assertNull(r.header("x-seen-x-forwarded-for"));
+        assertNull(r.header("x-seen-x-forwarded-proto"));
+        assertEquals("a", r.header("x-seen-host"), "Host passed on unchanged");
+    }
 }
