@@ -178,7 +178,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof ProxiedAddresses proxied) {
+        if (evt == RetireConnectionEvent.INSTANCE) {
+            if (request == null) {
+                client.close();
+            } else {
+                closeAfterResponse = true; // the response head, if not sent yet, says Connection: close
+            }
+        } else if (evt instanceof ProxiedAddresses proxied) {
             source = proxied.source();
             destination = proxied.destination();
         } else if (evt instanceof RequestAbortedEvent aborted) {
