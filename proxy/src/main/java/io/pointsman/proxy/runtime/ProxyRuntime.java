@@ -82,9 +82,7 @@ public final class ProxyRuntime implements AutoCloseable {
         this.customHealth = b.health;
         Map<Mode, FrontendPipeline> p = new EnumMap<>(Mode.class);
         p.put(Mode.TCP, new TcpPipeline());
-        // TODO(http): HTTP mode is not built yet; an http frontend is served as a TCP
-        // passthrough until the HTTP pipeline plugs in here.
-        p.put(Mode.HTTP, p.get(Mode.TCP));
+        p.put(Mode.HTTP, new io.pointsman.proxy.http.HttpFrontendPipeline());
         p.putAll(b.pipelines);
         this.pipelines = Map.copyOf(p);
         // Health is read through this indirection: the registry exists only once started.
@@ -176,6 +174,7 @@ public final class ProxyRuntime implements AutoCloseable {
         Generation next;
         List<ServerCheckSpec> checks;
         try {
+            io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
             next = compiler.compile(normalized, revision, nextNumber);
             checks = ServerCheckSpec.of(normalized);
         } catch (RuntimeException e) {
