@@ -141,7 +141,7 @@ public final class RunCommand implements Callable<Integer> {
             throws Exception {
         AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(status);
         NodeApplier applier = new NodeApplier(t -> ProxyRuntime.builder().threads(threads > 0 ? threads : t).build().start(),
-                nodeName, SecretSource.system(), new KeepalivedManager(null), statusAddress::get, () -> "");
+                nodeName, SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
         try (LocalDirectorySync sync = new LocalDirectorySync(configDir, nodeName, applier, Clock.systemUTC());
              StatusServer server = StatusServer.start(new StatusServerOptions(status, statusTokenFile, webhookSecretFile), sync)) {
             statusAddress.set(server.address());

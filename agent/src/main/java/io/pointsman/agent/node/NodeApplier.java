@@ -45,18 +45,17 @@ public final class NodeApplier implements ConfigApplier {
     private final SecretSource secrets;
     private final KeepalivedManager keepalived;
     private final Supplier<InetSocketAddress> healthAddress;
-    private final Supplier<String> metrics;
+    private final StatsPublisher stats;
     private volatile Good good;
     private int startedThreads;
     private volatile Path trackFile;
 
     /**
      * @param healthAddress the agent's status listener, which Keepalived's check script calls
-     * @param metrics       Prometheus text of the proxy for /metrics
      */
     public NodeApplier(ProxyRuntime runtime, String node, SecretSource secrets, KeepalivedManager keepalived,
-            Supplier<InetSocketAddress> healthAddress, Supplier<String> metrics) {
-        this(threads -> runtime, node, secrets, keepalived, healthAddress, metrics);
+            Supplier<InetSocketAddress> healthAddress) {
+        this(threads -> runtime, node, secrets, keepalived, healthAddress);
     }
 
     /**
@@ -65,13 +64,13 @@ public final class NodeApplier implements ConfigApplier {
      *                     served first decides it (a later change takes effect at restart)
      */
     public NodeApplier(IntFunction<ProxyRuntime> startRuntime, String node, SecretSource secrets,
-            KeepalivedManager keepalived, Supplier<InetSocketAddress> healthAddress, Supplier<String> metrics) {
+            KeepalivedManager keepalived, Supplier<InetSocketAddress> healthAddress) {
         this.startRuntime = startRuntime;
         this.node = node;
         this.secrets = secrets;
         this.keepalived = keepalived;
         this.healthAddress = healthAddress;
-        this.metrics = metrics;
+        this.stats = new StatsPublisher(node, version());
     }
 
     @Override
@@ -85,15 +84,22 @@ public final class NodeApplier implements ConfigApplier {
         Good previous = good;
         String diff = ConfigDiff.between(previous == null ? null : previous.loaded().config(), loaded.config()).summary();
         ProxyRuntime runtime = runtime(loaded.config().global().threads());
+        // The stats listener follows the runtime's listener rule: bind new first, close old last.
+        String statsBindProblem = stats.prepare(loaded.config().stats(), runtime);
+        if (statsBindProblem != null) {
+            return new ApplyOutcome.BindFailed(loaded.redactor().redact(statsBindProblem));
+        }
         ApplyResult result;
         try {
             result = runtime.apply(loaded.config(), revision.toString());
         } catch (IllegalArgumentException e) {
             // The runtime refuses what it cannot compile (e.g. one server address twice in a
             // backend) before it changes anything: refused like any invalid config.
+            stats.abandon();
             return new ApplyOutcome.ValidationFailed(List.of(loaded.redactor().redact(e.getMessage())));
         }
         if (result instanceof ApplyResult.BindFailed bf) {
+            stats.abandon();
             return new ApplyOutcome.BindFailed(loaded.redactor().redact(bf.message()));
         }
         long generation = ((ApplyResult.Applied) result).generation();
@@ -102,12 +108,14 @@ public final class NodeApplier implements ConfigApplier {
             keepalivedMessage = applyKeepalived(loaded.config());
         } catch (KeepalivedException e) {
             String why = loaded.redactor().redact(e.getMessage());
+            stats.abandon();
             swapBack(previous, revision);
             log.warn("{}: keepalived step failed, proxy swapped back: {}", revision, why);
             return e.getMessage().startsWith("keepalived -t")
                     ? new ApplyOutcome.ValidationFailed(List.of("keepalived: " + why))
                     : new ApplyOutcome.Failed("keepalived: " + why);
         }
+        stats.commit(loaded.config().stats());
         good = new Good(loaded, revision.toString(), generation);
         String message = "applied as generation " + generation + " (" + diff + ")"
                 + (keepalivedMessage.isEmpty() ? "" : "; " + keepalivedMessage)
@@ -178,8 +186,9 @@ public final class NodeApplier implements ConfigApplier {
         return runtime;
     }
 
-    /** Stops the proxy (if it was started). */
+    /** Stops the stats listener and the proxy (if they were started). */
     public synchronized void close() {
+        stats.close();
         if (runtime != null) {
             runtime.close();
         }
@@ -221,7 +230,12 @@ public final class NodeApplier implements ConfigApplier {
 
     @Override
     public String proxyMetrics() {
-        return metrics.get();
+        return stats.metrics();
+    }
+
+    private static String version() {
+        String v = NodeApplier.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
     }
 
     /** Generation serving now, or 0. */

@@ -67,8 +67,7 @@ public final class PointsmanNode implements AutoCloseable {
             // The proxy starts with the first config it serves: its global.threads decides the
             // event loops (--threads, when given, wins).
             applier = new NodeApplier(threads -> ProxyRuntime.builder().threads(o.threads() > 0 ? o.threads() : threads)
-                    .build().start(), o.node(), SecretSource.system(), new KeepalivedManager(null), statusAddress::get,
-                    () -> "");
+                    .build().start(), o.node(), SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
             SyncOptions syncOptions = SyncOptions.defaults(o.node(), o.branch()).withPoll(o.poll())
                     .withFetchTimeout(o.gitTimeout() != null ? o.gitTimeout() : Duration.ofSeconds(30));
             engine = SyncEngine.open(o.repoUrl(), RemoteAuth.fromEnvironment(System.getenv(),

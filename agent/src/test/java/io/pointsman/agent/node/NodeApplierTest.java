@@ -103,7 +103,7 @@ class NodeApplierTest {
 
     private NodeApplier applier(String keepalivedBinary) {
         return new NodeApplier(runtime, "lb1", SecretSource.of(Map.of()), new KeepalivedManager(keepalivedBinary),
-                () -> new InetSocketAddress("127.0.0.1", 9900), () -> "");
+                () -> new InetSocketAddress("127.0.0.1", 9900));
     }
 
     private static Revision rev(char c) {
@@ -154,7 +154,7 @@ class NodeApplierTest {
             made[0] = ProxyRuntime.builder().threads(threads).build().start();
             return made[0];
         }, "lb1", SecretSource.of(Map.of()), new KeepalivedManager("/bin/true"),
-                () -> new InetSocketAddress("127.0.0.1", 9900), () -> "");
+                () -> new InetSocketAddress("127.0.0.1", 9900));
         try {
             assertEquals(null, applier.runtime(), "no proxy before the first config");
             ConfigFiles one = withThreads(files(this.one, 100, "true"), 1);
@@ -173,6 +173,54 @@ class NodeApplierTest {
         Map<String, String> m = new java.util.HashMap<>(f.files());
         m.put("proxy.yaml", m.get("proxy.yaml").replace("version: 1\n", "version: 1\nglobal: { threads: " + threads + " }\n"));
         return new ConfigFiles(m);
+    }
+
+    private static ConfigFiles withStats(ConfigFiles f, int statsPort) {
+        Map<String, String> m = new java.util.HashMap<>(f.files());
+        m.put("proxy.yaml", m.get("proxy.yaml").replace("version: 1\n",
+                "version: 1\nstats: { bind: \"127.0.0.1:" + statsPort + "\" }\n"));
+        return new ConfigFiles(m);
+    }
+
+    private static int statusOf(int port) throws Exception {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/stats")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.net.ConnectException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void statsListenerBindsBeforeTheSwapAndMovesAfterIt() throws Exception {
+        NodeApplier applier = applier("/bin/true");
+        int first;
+        int second;
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            first = a.getLocalPort();
+            second = b.getLocalPort();
+        }
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertTrue(applier.apply(withStats(files(one, 100, "true"), first), rev('a')).succeeded());
+            assertEquals(200, statusOf(first));
+            long generation = runtime.current().number();
+
+            ApplyOutcome refused = applier.apply(withStats(files(two, 100, "true"), taken.getLocalPort()), rev('b'));
+            assertInstanceOf(ApplyOutcome.BindFailed.class, refused);
+            assertTrue(refused.message().contains("stats"), refused.message());
+            assertEquals(generation, runtime.current().number(), "the proxy is untouched");
+            assertEquals("one", greeting());
+            assertEquals(200, statusOf(first), "the old stats listener keeps serving");
+
+            assertTrue(applier.apply(withStats(files(two, 100, "true"), second), rev('c')).succeeded());
+            assertEquals(200, statusOf(second));
+            assertEquals(-1, statusOf(first), "the old stats address is released after the swap");
+            assertTrue(applier.proxyMetrics().contains("pointsman_generation_info"), applier.proxyMetrics());
+        } finally {
+            applier.close();
+        }
     }
 
     @Test
