@@ -142,7 +142,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             cancelTimers();
             responseStarted = false;
             accessEntry.startBad(System.nanoTime());
-            cx.frontend().counters().deny();
+            cx.frontend().counters().requestError();
             respondError(ErrorPage.BAD_REQUEST, rejected.reason());
             return;
         }
@@ -191,6 +191,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             // The body turned out malformed after the head went on: the server connection
             // saw a truncated request and is dropped; the client gets 400 if nothing was sent yet.
             accessEntry.terminationState = "CR";
+            cx.frontend().counters().requestError();
             respondError(ErrorPage.BAD_REQUEST, "request body: " + aborted.reason());
         }
         ReferenceCountUtil.release(evt);
@@ -597,6 +598,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         detachServer();
+        if (request != null) {
+            countResponseError();
+        }
         releaseSlot();
         if (request == null) {
             return;
@@ -615,6 +619,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         accessEntry.terminationState = "sH";
+        countResponseError();
         if (!responseStarted) {
             abandonServer();
             respondError(ErrorPage.GATEWAY_TIMEOUT, "server " + server + " did not answer in time");
@@ -626,11 +631,22 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void serverFailed(String why) {
         log.debug("{}: {} on {}", cx.describe(), why, server);
+        countResponseError();
         abandonServer();
         if (!responseStarted) {
             respondError(ErrorPage.BAD_GATEWAY, why);
         } else {
             client.close();
+        }
+    }
+
+    /** eresp on the backend and the server of this exchange (both still set when called). */
+    private void countResponseError() {
+        if (backend != null) {
+            backend.counters().responseError();
+        }
+        if (server != null) {
+            server.counters().responseError();
         }
     }
 
@@ -759,7 +775,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             }
             if (firstRequest) {
                 accessEntry.startIdle(System.nanoTime());
-                cx.frontend().counters().deny();
+                cx.frontend().counters().requestError();
                 encoder.answeringHead(false);
                 client.writeAndFlush(ErrorPage.REQUEST_TIMEOUT.response(client.alloc()))
                         .addListener(ChannelFutureListener.CLOSE);
