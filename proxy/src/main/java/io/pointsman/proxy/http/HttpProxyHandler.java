@@ -29,6 +29,7 @@ import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ServerQueue;
+import io.pointsman.proxy.stats.Counters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,7 +157,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         HttpContent content = (HttpContent) object;
         accessEntry.bytesIn += content.content().readableBytes();
-        cx.frontend().counters().addBytesIn(content.content().readableBytes());
         if (content.content().isReadable()
                 || content instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
             requestHadBody = true;
@@ -376,6 +376,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private ChannelFuture newConnection(LiveServer s) {
         long serverTimeout = backend.timeout().server().toMillis();
         String key = s.key();
+        Counters backendCounters = backend.counters();
         return new Bootstrap()
                 .group(client.eventLoop())
                 .channel(cx.transport().socketChannelClass())
@@ -389,6 +390,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast(HttpPipeline.SERVER_TIMEOUT,
                                 new IdleStateHandler(0, 0, serverTimeout, TimeUnit.MILLISECONDS));
+                        p.addLast(HttpPipeline.WIRE_BYTES, WireBytes.server(backendCounters, s.counters()));
                         p.addLast(HttpPipeline.CLIENT_CODEC, new HttpClientCodec(limits.decoderConfig()
                                 .setStrictLineParsing(false), false, false));
                         p.addLast(HttpPipeline.SERVER_RESPONSE, new ServerResponseHandler(key));
@@ -447,9 +449,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void writeToServer(HttpObject object) {
-        int n = object instanceof HttpContent c ? c.content().readableBytes() : 0;
-        backend.counters().addBytesIn(n);
-        server.counters().addBytesIn(n);
         serverWrites++;
         Channel target = serverChannel;
         target.writeAndFlush(object).addListener((ChannelFutureListener) f -> {
@@ -498,9 +497,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpContent content) {
             int n = content.content().readableBytes();
             accessEntry.bytesOut += n;
-            cx.frontend().counters().addBytesOut(n);
-            backend.counters().addBytesOut(n);
-            server.counters().addBytesOut(n);
         }
         boolean last = msg instanceof LastHttpContent;
         boolean endsExchange = last && !interimResponse;
