@@ -32,6 +32,7 @@ public final class HttpFrontendPipeline implements FrontendPipeline {
         if (tls != null) {
             client.pipeline().addLast(HttpPipeline.TLS, new SniHandler(TlsContexts.forSection(tls)));
         }
+        client.pipeline().addLast(HttpPipeline.WIRE_BYTES, WireBytes.client(context.frontend().counters()));
         HttpPipeline.addRequestHandling(client.pipeline(), limits, false);
         client.pipeline().addLast(HttpPipeline.PROXY, new HttpProxyHandler(context, limits));
     }

@@ -10,6 +10,8 @@ public final class HttpPipeline {
     public static final String TLS = "tls";
     public static final String PROXY_DECODER = "proxy-protocol-decoder";
     public static final String PROXY_HEADER = "proxy-protocol-header";
+    /** Counts bytes in/out (heads included) on both sides; see {@link WireBytes}. */
+    public static final String WIRE_BYTES = "wire-bytes";
     public static final String REQUEST_DECODER = "http-request-decoder";
     public static final String RESPONSE_ENCODER = "http-response-encoder";
     public static final String HYGIENE = "http-request-hygiene";

@@ -29,6 +29,7 @@ import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ServerQueue;
+import io.pointsman.proxy.stats.Counters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,7 +143,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             cancelTimers();
             responseStarted = false;
             accessEntry.startBad(System.nanoTime());
-            cx.frontend().counters().deny();
+            cx.frontend().counters().requestError();
             respondError(ErrorPage.BAD_REQUEST, rejected.reason());
             return;
         }
@@ -156,7 +157,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         HttpContent content = (HttpContent) object;
         accessEntry.bytesIn += content.content().readableBytes();
-        cx.frontend().counters().addBytesIn(content.content().readableBytes());
         if (content.content().isReadable()
                 || content instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
             requestHadBody = true;
@@ -191,6 +191,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             // The body turned out malformed after the head went on: the server connection
             // saw a truncated request and is dropped; the client gets 400 if nothing was sent yet.
             accessEntry.terminationState = "CR";
+            cx.frontend().counters().requestError();
             respondError(ErrorPage.BAD_REQUEST, "request body: " + aborted.reason());
         }
         ReferenceCountUtil.release(evt);
@@ -375,6 +376,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private ChannelFuture newConnection(LiveServer s) {
         long serverTimeout = backend.timeout().server().toMillis();
         String key = s.key();
+        Counters backendCounters = backend.counters();
         return new Bootstrap()
                 .group(client.eventLoop())
                 .channel(cx.transport().socketChannelClass())
@@ -388,6 +390,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast(HttpPipeline.SERVER_TIMEOUT,
                                 new IdleStateHandler(0, 0, serverTimeout, TimeUnit.MILLISECONDS));
+                        p.addLast(HttpPipeline.WIRE_BYTES, WireBytes.server(backendCounters, s.counters()));
                         p.addLast(HttpPipeline.CLIENT_CODEC, new HttpClientCodec(limits.decoderConfig()
                                 .setStrictLineParsing(false), false, false));
                         p.addLast(HttpPipeline.SERVER_RESPONSE, new ServerResponseHandler(key));
@@ -446,9 +449,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void writeToServer(HttpObject object) {
-        int n = object instanceof HttpContent c ? c.content().readableBytes() : 0;
-        backend.counters().addBytesIn(n);
-        server.counters().addBytesIn(n);
         serverWrites++;
         Channel target = serverChannel;
         target.writeAndFlush(object).addListener((ChannelFutureListener) f -> {
@@ -497,9 +497,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpContent content) {
             int n = content.content().readableBytes();
             accessEntry.bytesOut += n;
-            cx.frontend().counters().addBytesOut(n);
-            backend.counters().addBytesOut(n);
-            server.counters().addBytesOut(n);
         }
         boolean last = msg instanceof LastHttpContent;
         boolean endsExchange = last && !interimResponse;
@@ -597,6 +594,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         detachServer();
+        if (request != null) {
+            countResponseError();
+        }
         releaseSlot();
         if (request == null) {
             return;
@@ -615,6 +615,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         accessEntry.terminationState = "sH";
+        countResponseError();
         if (!responseStarted) {
             abandonServer();
             respondError(ErrorPage.GATEWAY_TIMEOUT, "server " + server + " did not answer in time");
@@ -626,11 +627,22 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void serverFailed(String why) {
         log.debug("{}: {} on {}", cx.describe(), why, server);
+        countResponseError();
         abandonServer();
         if (!responseStarted) {
             respondError(ErrorPage.BAD_GATEWAY, why);
         } else {
             client.close();
+        }
+    }
+
+    /** eresp on the backend and the server of this exchange (both still set when called). */
+    private void countResponseError() {
+        if (backend != null) {
+            backend.counters().responseError();
+        }
+        if (server != null) {
+            server.counters().responseError();
         }
     }
 
@@ -759,7 +771,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             }
             if (firstRequest) {
                 accessEntry.startIdle(System.nanoTime());
-                cx.frontend().counters().deny();
+                cx.frontend().counters().requestError();
                 encoder.answeringHead(false);
                 client.writeAndFlush(ErrorPage.REQUEST_TIMEOUT.response(client.alloc()))
                         .addListener(ChannelFutureListener.CLOSE);

@@ -6,8 +6,9 @@ import io.netty.channel.Channel;
  * Asks an http-mode client connection to end gracefully: at once when it is idle between
  * requests, otherwise after the response in progress (which carries
  * {@code Connection: close}). Meant for closing old generations
- * ({@code max_old_generations}) without cutting a response in half; the runtime today
- * closes connections outright, see {@link #retire(Channel)}.
+ * ({@code max_old_generations}, {@code hard_stop_after}) without cutting a response in
+ * half: {@code Generation.closeConnections} retires http connections through
+ * {@link #retire(Channel)} and closes whatever is left after a grace.
  */
 public enum RetireConnectionEvent {
     INSTANCE;

@@ -5,11 +5,14 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.http.RetireConnectionEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One compiled config: immutable routing (frontends, backends, which frontend owns
@@ -102,16 +105,47 @@ public final class Generation {
         hardStop = hardStopTimer;
     }
 
-    /** Closes every connection still on this generation (their backend connections follow). */
-    int closeConnections() {
-        if (hardStop != null) {
-            hardStop.cancel(false);
+    /**
+     * Ends every connection still on this generation gracefully: an http connection is
+     * retired (idle: closed now, between requests; busy: after its current response,
+     * which carries {@code Connection: close}), a TCP tunnel is closed (a byte stream has
+     * no boundary to wait for). Whatever is still open {@code grace} later is closed
+     * outright, so a stuck response cannot keep an old generation alive for ever.
+     *
+     * @return how many connections were asked to end
+     */
+    int closeConnections(Duration grace) {
+        cancelHardStop();
+        List<Channel> open = new ArrayList<>(connections);
+        for (Channel c : open) {
+            if (!RetireConnectionEvent.retire(c)) {
+                c.close();
+            } else if (c.isOpen()) {
+                // On the connection's own loop, like every other timer of the connection.
+                c.eventLoop().schedule(() -> {
+                    if (c.isOpen()) {
+                        c.close();
+                    }
+                }, grace.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
+        return open.size();
+    }
+
+    /** Closes every connection still on this generation at once (the proxy is stopping). */
+    int closeConnectionsNow() {
+        cancelHardStop();
         List<Channel> open = new ArrayList<>(connections);
         for (Channel c : open) {
             c.close();
         }
         return open.size();
+    }
+
+    private void cancelHardStop() {
+        if (hardStop != null) {
+            hardStop.cancel(false);
+        }
     }
 
     @Override

@@ -70,6 +70,11 @@ public final class LiveServer implements Candidate {
         return config.backup();
     }
 
+    /** Administratively down ({@code disabled: true}): MAINT on the stats page. */
+    public boolean disabled() {
+        return config.disabled();
+    }
+
     @Override
     public boolean isUp() {
         return !config.disabled() && !address.isUnresolved() && health.isUp(backend, config.address());

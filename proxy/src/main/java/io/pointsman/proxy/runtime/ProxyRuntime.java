@@ -55,10 +55,13 @@ import org.slf4j.LoggerFactory;
 public final class ProxyRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyRuntime.class);
     private static final long BIND_TIMEOUT_SECONDS = 10;
+    /** How long a retired http connection may take to finish its response before it is cut. */
+    public static final Duration DEFAULT_RETIRE_GRACE = Duration.ofSeconds(5);
 
     private final Transport transport;
     private final int threads;
     private final HealthView customHealth;
+    private final Duration retireGrace;
     private volatile HealthRegistry healthRegistry;
     private final Map<Mode, FrontendPipeline> pipelines;
     private final ProxyStats stats = new ProxyStats();
@@ -80,6 +83,7 @@ public final class ProxyRuntime implements AutoCloseable {
         this.transport = b.transport != null ? b.transport : Transport.choose();
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
         this.customHealth = b.health;
+        this.retireGrace = b.retireGrace;
         Map<Mode, FrontendPipeline> p = new EnumMap<>(Mode.class);
         p.put(Mode.TCP, new TcpPipeline());
         p.put(Mode.HTTP, new io.pointsman.proxy.http.HttpFrontendPipeline());
@@ -103,6 +107,7 @@ public final class ProxyRuntime implements AutoCloseable {
         private int threads;
         private Transport transport;
         private HealthView health;
+        private Duration retireGrace = DEFAULT_RETIRE_GRACE;
         private final Map<Mode, FrontendPipeline> pipelines = new EnumMap<>(Mode.class);
 
         /** Event-loop threads ({@code global.threads}); 0 = one per core. */
@@ -122,6 +127,19 @@ public final class ProxyRuntime implements AutoCloseable {
         /** Replaces active health checks by this view (tests; {@link HealthView#ALWAYS_UP}). */
         public Builder health(HealthView health) {
             this.health = health;
+            return this;
+        }
+
+        /**
+         * When an old generation is closed ({@code max_old_generations}, {@code hard_stop_after}),
+         * its http connections get this long to finish the response in progress before
+         * they are closed outright.
+         */
+        public Builder retireGrace(Duration grace) {
+            if (grace == null || grace.isNegative()) {
+                throw new IllegalArgumentException("retire grace must be >= 0, got " + grace);
+            }
+            this.retireGrace = grace;
             return this;
         }
 
@@ -292,11 +310,11 @@ public final class ProxyRuntime implements AutoCloseable {
             }
             listeners.clear();
             for (Generation g : retired) {
-                g.closeConnections();
+                g.closeConnectionsNow();
             }
             retired.clear();
             if (current != null) {
-                current.closeConnections();
+                current.closeConnectionsNow();
             }
             return null;
         });
@@ -343,17 +361,17 @@ public final class ProxyRuntime implements AutoCloseable {
         int max = global.maxOldGenerations();
         while (retired.size() > max) {
             Generation oldest = retired.pollFirst();
-            int n = oldest.closeConnections();
-            log.info("{} closed: more than max_old_generations={} old generations; {} connections closed",
+            int n = oldest.closeConnections(retireGrace);
+            log.info("{} closed: more than max_old_generations={} old generations; {} connections retired",
                     oldest, max, n);
         }
     }
 
     private void hardStop(Generation g) {
-        int n = g.closeConnections();
+        int n = g.closeConnections(retireGrace);
         retired.remove(g);
         if (n > 0) {
-            log.info("{}: hard_stop_after passed; {} connections closed", g, n);
+            log.info("{}: hard_stop_after passed; {} connections retired", g, n);
         }
     }
 

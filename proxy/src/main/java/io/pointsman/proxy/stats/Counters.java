@@ -19,7 +19,10 @@ public final class Counters {
     private final LongAdder redispatches = new LongAdder();
     private final LongAdder denied = new LongAdder();
     private final AtomicInteger queueCurrent = new AtomicInteger();
+    private final AtomicInteger queueMax = new AtomicInteger();
     private final LongAdder queued = new LongAdder();
+    private final LongAdder requestErrors = new LongAdder();
+    private final LongAdder responseErrors = new LongAdder();
 
     /** A session starts (no limit). */
     public void open() {
@@ -86,8 +89,25 @@ public final class Counters {
         denied.increment();
     }
 
+    /**
+     * A request the client got an error for because of the request itself: malformed or
+     * ambiguous (400), or not complete in time (408). HAProxy's {@code ereq}.
+     */
+    public void requestError() {
+        requestErrors.increment();
+    }
+
+    /**
+     * A server response that failed: invalid, the server closed or timed out before or
+     * while answering (502/504, or a truncated response). HAProxy's {@code eresp}.
+     */
+    public void responseError() {
+        responseErrors.increment();
+    }
+
     public void enqueue() {
-        queueCurrent.incrementAndGet();
+        int now = queueCurrent.incrementAndGet();
+        queueMax.accumulateAndGet(now, Math::max);
         queued.increment();
     }
 
@@ -98,6 +118,6 @@ public final class Counters {
     public CountersSnapshot snapshot() {
         return new CountersSnapshot(current.get(), max.get(), total.sum(), bytesIn.sum(), bytesOut.sum(),
                 connectErrors.sum(), retries.sum(), redispatches.sum(), denied.sum(), queueCurrent.get(),
-                queued.sum());
+                queued.sum(), requestErrors.sum(), responseErrors.sum(), queueMax.get());
     }
 }

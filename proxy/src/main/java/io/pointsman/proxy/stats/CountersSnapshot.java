@@ -14,6 +14,9 @@ package io.pointsman.proxy.stats;
  * @param denied       connections refused: no route, no usable server, queue timeout (dreq)
  * @param queueCurrent connections waiting for a server slot now (qcur)
  * @param queuedTotal  connections that ever waited for a slot
+ * @param requestErrors  malformed, ambiguous or timed-out requests: 400, 408 (ereq)
+ * @param responseErrors invalid, aborted or timed-out server responses: 502, 504 (eresp)
+ * @param queueMax     most connections waiting for a slot at once (qmax)
  */
 public record CountersSnapshot(
         int current,
@@ -26,5 +29,11 @@ public record CountersSnapshot(
         long redispatches,
         long denied,
         int queueCurrent,
-        long queuedTotal) {
+        long queuedTotal,
+        long requestErrors,
+        long responseErrors,
+        int queueMax) {
+
+    /** Every counter zero. */
+    public static final CountersSnapshot ZERO = new CountersSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 }

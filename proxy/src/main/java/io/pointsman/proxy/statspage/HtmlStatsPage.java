@@ -13,7 +13,11 @@ public final class HtmlStatsPage {
             body { font-family: arial, helvetica, sans-serif; font-size: 12px; font-weight: normal; color: black; background: white; }
             th, td { font-size: 10px; }
             h1 { font-size: x-large; margin-bottom: 0.5em; }
-            h1 a { color: #ffffff; text-decoration: none; }
+            h1 a, h1 a:visited { color: #0000ee; text-decoration: none; }
+            h2 { font-size: large; margin-bottom: 0.5em; }
+            h3 { font-size: medium; margin-bottom: 0.5em; }
+            a.px:link, a.px:visited { color: #ffff40; text-decoration: none; }
+            a.px:hover { color: #ffffff; text-decoration: none; }
             table.tbl { border-collapse: collapse; border-style: none; }
             table.tbl td { text-align: right; border-width: 1px 1px 1px 1px; border-style: solid solid solid solid; padding: 2px 3px; border-color: gray; white-space: nowrap; }
             table.tbl th { border-width: 1px; border-style: solid solid solid solid; border-color: gray; }
@@ -72,7 +76,7 @@ public final class HtmlStatsPage {
                 .append(esc(r.shortRevision())).append("</span><br>\n");
         out.append("<b>generation = </b> <span class=\"generation\">").append(r.generation()).append("</span><br>\n");
         out.append("<b>uptime = </b> ").append(duration(r.uptimeSeconds())).append("<br>\n");
-        out.append("<b>time = </b> ").append(esc(r.time().toString())).append("<br>\n");
+        out.append("<b>time = </b> ").append(esc(r.time().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())).append("<br>\n");
         if (r.refreshSeconds() > 0) {
             out.append("<b>refresh = </b> ").append(r.refreshSeconds()).append("s<br>\n");
         }

@@ -96,6 +96,7 @@ public final class PrometheusStats {
         f.counter("pointsman_backend_bytes_in_total", "Bytes sent towards servers.", l, r.bytesIn());
         f.counter("pointsman_backend_bytes_out_total", "Bytes received from servers.", l, r.bytesOut());
         f.gauge("pointsman_backend_current_queue", "Requests waiting for a server slot.", l, r.queueCurrent());
+        f.gauge("pointsman_backend_max_queue", "Most requests waiting for a server slot at once.", l, r.queueMax());
         f.counter("pointsman_backend_connection_errors_total", "Failed server connects.", l,
                 r.connectionErrors());
         f.counter("pointsman_backend_response_errors_total", "Bad or aborted server responses.", l,

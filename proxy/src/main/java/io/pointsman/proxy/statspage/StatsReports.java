@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  * blocks.
  */
 public final class StatsReports {
-    private static final CountersSnapshot ZERO = new CountersSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    private static final CountersSnapshot ZERO = CountersSnapshot.ZERO;
 
     private StatsReports() {
     }
@@ -76,6 +76,7 @@ public final class StatsReports {
                 .sessions(c.current(), c.max(), fe.maxconn() > 0 ? (long) fe.maxconn() : null, c.total())
                 .bytes(c.bytesIn(), c.bytesOut())
                 .deniedRequests(c.denied())
+                .errors(c.requestErrors(), 0, 0)
                 .build();
     }
 
@@ -93,7 +94,7 @@ public final class StatsReports {
             CountersSnapshot c = counters.servers().getOrDefault(s.key(), ZERO);
             HealthState state = health == null ? null : health.state(name, s.configuredAddress().toString());
             HealthSnapshot h = state == null ? null : state.snapshot();
-            String status = h != null ? h.status() : s.isUp() ? "no check" : "DOWN";
+            String status = s.disabled() ? "MAINT" : h != null ? h.status() : s.isUp() ? "no check" : "DOWN";
             boolean usable = s.isUp();
             if (usable && s.weight() > 0) {
                 weight += s.weight();
@@ -104,10 +105,10 @@ public final class StatsReports {
                 }
             }
             StatsRow.Builder row = StatsRow.builder(RowType.SERVER, s.name(), status)
-                    .queue(0, 0)
+                    .queue(c.queueCurrent(), c.queueMax())
                     .sessions(c.current(), c.max(), null, c.total())
                     .bytes(c.bytesIn(), c.bytesOut())
-                    .errors(0, c.connectErrors(), 0)
+                    .errors(0, c.connectErrors(), c.responseErrors())
                     .retries(c.retries(), c.redispatches())
                     .weight(s.weight())
                     .activeBackup(s.backup() ? 0 : 1, s.backup() ? 1 : 0)
@@ -125,11 +126,11 @@ public final class StatsReports {
         }
         CountersSnapshot b = counters.backends().getOrDefault(name, ZERO);
         StatsRow backendRow = StatsRow.builder(RowType.BACKEND, "BACKEND", active + backup > 0 ? "UP" : "DOWN")
-                .queue(b.queueCurrent(), 0)
+                .queue(b.queueCurrent(), b.queueMax())
                 .sessions(b.current(), b.max(), null, b.total())
                 .bytes(b.bytesIn(), b.bytesOut())
                 .deniedRequests(b.denied())
-                .errors(0, b.connectErrors(), 0)
+                .errors(0, b.connectErrors(), b.responseErrors())
                 .retries(b.retries(), b.redispatches())
                 .weight(weight)
                 .activeBackup(active, backup)

@@ -29,6 +29,7 @@ final class HttpConfigs {
     private boolean acceptProxy;
     private io.pointsman.proxy.config.Tls tls;
     private int retries = 2;
+    private Integer maxOldGenerations;
     private Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10),
             Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(1),
             Duration.ofSeconds(2));
@@ -85,6 +86,11 @@ final class HttpConfigs {
         return this;
     }
 
+    HttpConfigs maxOldGenerations(int n) {
+        maxOldGenerations = n;
+        return this;
+    }
+
     HttpConfigs timeouts(Timeouts t) {
         timeouts = t;
         return this;
@@ -112,7 +118,7 @@ final class HttpConfigs {
     ProxyConfig build(String bind) {
         Frontend fe = new Frontend("fe", Mode.HTTP, List.of(HostPort.parse(bind)), tls, null, forwardFor, acceptProxy,
                 null, acls, rules, defaultBackend);
-        ProxyConfig raw = new ProxyConfig(1, new Global(null, 1, null, null, null),
+        ProxyConfig raw = new ProxyConfig(1, new Global(null, 1, null, null, maxOldGenerations),
                 new Defaults(Mode.HTTP, timeouts, null, null, null), null, List.of(fe), backends, List.of(), null,
                 null);
         return Normalizer.normalize(raw);

@@ -104,6 +104,7 @@ class MaxconnTest {
                 one.close();
                 assertEquals("s wait", Clients.readLine(two.getInputStream()));
                 assertEquals(0, runtime.stats().snapshot().backends().get("be").queueCurrent());
+                assertEquals(1, runtime.stats().snapshot().backends().get("be").queueMax(), "qmax keeps the peak");
                 assertEquals(1, runtime.stats().snapshot().servers().get("be/" + echo.address()).max());
             }
         }

@@ -60,8 +60,12 @@ class ProxyStatsTest {
         c.enqueue();
         c.enqueue();
         c.dequeue();
+        c.requestError();
+        c.responseError();
+        c.responseError();
         c.close();
-        assertEquals(new CountersSnapshot(0, 1, 1, 5, 7, 1, 1, 1, 1, 1, 2), c.snapshot());
+        assertEquals(new CountersSnapshot(0, 1, 1, 5, 7, 1, 1, 1, 1, 1, 2, 1, 2, 2), c.snapshot(),
+                "qmax keeps the peak of 2 after one left the queue");
     }
 
     @Test
