@@ -1,5 +1,6 @@
 package io.pointsman.proxy.http;
 
+import io.pointsman.proxy.tcp.ProxiedAddresses;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -313,12 +314,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
             @Override
             public boolean slotFree() {
-                for (LiveServer candidate : backend.servers()) {
-                    if (candidate.isUp() && candidate.weight() > 0 && candidate.hasFreeSlot()) {
-                        return true;
-                    }
-                }
-                return false;
+                return backend.hasFreeSlot();
             }
 
             @Override

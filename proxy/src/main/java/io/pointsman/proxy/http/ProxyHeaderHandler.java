@@ -2,13 +2,9 @@ package io.pointsman.proxy.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
-import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
-import io.netty.util.NetUtil;
+import io.pointsman.proxy.tcp.ProxiedAddresses;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 
 /**
  * {@code accept_proxy} in http mode: turns the {@link HAProxyMessage} decoded just in
@@ -24,15 +20,9 @@ final class ProxyHeaderHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            if (header.command() == HAProxyCommand.PROXY
-                    && (header.proxiedProtocol() == HAProxyProxiedProtocol.TCP4
-                    || header.proxiedProtocol() == HAProxyProxiedProtocol.TCP6)) {
-                InetAddress src = NetUtil.createInetAddressFromIpAddressString(header.sourceAddress());
-                InetAddress dst = NetUtil.createInetAddressFromIpAddressString(header.destinationAddress());
-                if (src != null && dst != null) {
-                    ctx.fireUserEventTriggered(new ProxiedAddresses(new InetSocketAddress(src, header.sourcePort()),
-                            new InetSocketAddress(dst, header.destinationPort())));
-                }
+            ProxiedAddresses addresses = ProxiedAddresses.of(header);
+            if (addresses != null) {
+                ctx.fireUserEventTriggered(addresses);
             }
         } finally {
             header.release();

@@ -83,6 +83,16 @@ public final class LiveBackend {
     }
 
     /** Whether some server could take connections if it had a free slot: then waiting in the queue makes sense. */
+    /** Some up server with weight has a free slot: a queued connection or request may try again. */
+    public boolean hasFreeSlot() {
+        for (LiveServer s : servers) {
+            if (s.isUp() && s.weight() > 0 && s.hasFreeSlot()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public boolean hasUsableServer() {
         boolean anyPrimary = false;
         for (LiveServer s : servers) {

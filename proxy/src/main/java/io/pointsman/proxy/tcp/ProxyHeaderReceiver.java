@@ -2,12 +2,7 @@ package io.pointsman.proxy.tcp;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.haproxy.HAProxyCommand;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
-import io.netty.handler.codec.haproxy.HAProxyProxiedProtocol;
-import io.netty.util.NetUtil;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 
 /**
  * {@code accept_proxy}: takes the {@link HAProxyMessage} that Netty's decoder (just in
@@ -30,17 +25,9 @@ final class ProxyHeaderReceiver extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
-            // LOCAL (health checks of the upstream) and UNKNOWN keep the real peer address.
-            if (header.command() == HAProxyCommand.PROXY
-                    && (header.proxiedProtocol() == HAProxyProxiedProtocol.TCP4
-                    || header.proxiedProtocol() == HAProxyProxiedProtocol.TCP6)) {
-                InetAddress src = NetUtil.createInetAddressFromIpAddressString(header.sourceAddress());
-                InetAddress dst = NetUtil.createInetAddressFromIpAddressString(header.destinationAddress());
-                if (src != null && dst != null) {
-                    ctx.fireUserEventTriggered(new RoutingFactsEvent.ProxiedAddresses(
-                            new InetSocketAddress(src, header.sourcePort()),
-                            new InetSocketAddress(dst, header.destinationPort())));
-                }
+            ProxiedAddresses addresses = ProxiedAddresses.of(header);
+            if (addresses != null) {
+                ctx.fireUserEventTriggered(addresses);
             }
         } finally {
             header.release();

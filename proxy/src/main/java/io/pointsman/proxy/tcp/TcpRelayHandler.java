@@ -109,7 +109,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof RoutingFactsEvent.ProxiedAddresses p) {
+        if (evt instanceof ProxiedAddresses p) {
             source = p.source();
             destination = p.destination();
         } else if (evt == RoutingFactsEvent.Ready.INSTANCE) {
@@ -201,12 +201,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
 
             @Override
             public boolean slotFree() {
-                for (LiveServer s : backend.servers()) {
-                    if (s.isUp() && s.weight() > 0 && s.hasFreeSlot()) {
-                        return true;
-                    }
-                }
-                return false;
+                return backend.hasFreeSlot();
             }
 
             @Override
