@@ -143,10 +143,15 @@ forget() {
 }
 
 USED_PORTS=" "
+# Below the ephemeral range (ip_local_port_range), so thousands of client and server
+# connections cannot take a port picked earlier.
+EPHEMERAL_LOW=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 free_port() {
-    local p
+    local p lo=10000 span
+    span=$(( EPHEMERAL_LOW - lo ))
+    [ "$span" -gt 1000 ] || { lo=1025; span=$(( EPHEMERAL_LOW - lo )); }
     for _ in $(seq 200); do
-        p=$(( 20000 + RANDOM % 20000 ))
+        p=$(( lo + (RANDOM * 32768 + RANDOM) % span ))
         case "$USED_PORTS" in *" $p "*) continue ;; esac
         if [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then
             USED_PORTS+="$p "
@@ -633,8 +638,8 @@ mode_idle() {
     echo
     echo "### Idle connections: $n idle client connections through a tcp frontend (each with its server connection)"
     echo
-    echo "| proxy | RSS before | RSS with $n idle | per connection | notes |"
-    echo "| --- | --- | --- | --- | --- |"
+    echo "| proxy | idle client connections | RSS Δ per connection | live heap Δ (after full GC) | direct Δ (NMT "Other") | heap + direct per connection (target ≤ 4 KiB) |"
+    echo "| --- | --- | --- | --- | --- | --- |"
     local tool="$ROOT/bench/tools/IdleClients.java"
 
     haproxy_cfg "$TMP/haproxy-idle.cfg" "$hh" "$ht" 0
@@ -658,32 +663,37 @@ mode_idle() {
     echo
 }
 
+# jvm_mem PID → "liveHeapKiB directKiB" after a full GC: heap used, and NMT's "Other"
+# (Unsafe.allocateMemory: Netty's direct buffers, pooled or not) committed (NMT must be on)
+jvm_mem() {
+    local pid=$1 heap nmt
+    jcmd "$pid" GC.run >/dev/null 2>&1 || true
+    sleep 1
+    heap=$(jcmd "$pid" GC.heap_info 2>/dev/null | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub(/K,?$/, "", v); print v; exit}}')
+    nmt=$(jcmd "$pid" VM.native_memory summary 2>/dev/null | awk '
+        /- +Other \(/ {match($0, /committed=[0-9]+/); o=substr($0, RSTART+10, RLENGTH-10)}
+        END {print o+0}')
+    echo "${heap:-0} ${nmt:-0}"
+}
+
 # idle_one LABEL PID PORT java|'' TOOL
 idle_one() {
-    local label=$1 pid=$2 port=$3 isjava=$4 tool=$5 before after per note="" hb ha nb na
-    if [ -n "$isjava" ]; then
-        jcmd "$pid" GC.run >/dev/null 2>&1 || true
-        sleep 1
-        nb=$(jcmd "$pid" VM.native_memory summary 2>/dev/null | awk '/^Total:/ {gsub(/committed=|KB/, "", $4); print $4}')
-    fi
+    local label=$1 pid=$2 port=$3 isjava=$4 tool=$5 before after hb=0 nb=0 ha=0 na=0
+    [ -n "$isjava" ] && read -r hb nb < <(jvm_mem "$pid")
     before=$(rss_kib "$pid")
     # the client opens n connections, says "ready N", and holds them until $TMP/idle.release exists
     rm -f "$TMP/idle.release"
     start idle-client java "$tool" 127.0.0.1 "$port" "$IDLE_CONNS" 120 "$TMP/idle.release"
-    local cpid=$STARTED_PID
-    local ok=no
+    local cpid=$STARTED_PID ok=no
     for _ in $(seq 1200); do
         if grep -q '^ready' "$TMP/idle-client.log" 2>/dev/null; then ok=yes; break; fi
         kill -0 "$cpid" 2>/dev/null || break
         sleep 0.1
     done
     sleep 2
+    local open; open=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | wc -l)
     if [ -n "$isjava" ]; then
-        jcmd "$pid" GC.run >/dev/null 2>&1 || true
-        sleep 1
-        na=$(jcmd "$pid" VM.native_memory summary 2>/dev/null | awk '/^Total:/ {gsub(/committed=|KB/, "", $4); print $4}')
-        hb=$(jcmd "$pid" GC.heap_info 2>/dev/null | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {print $(i+1); exit}}')
-        note="NMT committed $(fmt_int "${nb:-0}")→$(fmt_int "${na:-0}") KiB; heap after GC: ${hb:-?}"
+        read -r ha na < <(jvm_mem "$pid")
         jcmd "$pid" VM.native_memory summary >"$TMP/nmt-idle.txt" 2>&1 || true
     fi
     after=$(rss_kib "$pid")
@@ -692,11 +702,15 @@ idle_one() {
     touch "$TMP/idle.release"
     stop "$cpid"
     if [ "$ok" != yes ] || [ "$conns" -le 0 ]; then
-        echo "| $label | $(fmt_int "$before") KiB | – | – | client failed: $(tail -1 "$TMP/idle-client.log" 2>/dev/null) |"
+        echo "| $label | – | – | – | – | client failed: $(tail -1 "$TMP/idle-client.log" 2>/dev/null) |"
         return
     fi
-    per=$(awk -v a="$before" -v b="$after" -v n="$conns" 'BEGIN {printf "%.2f", (b-a)/n}')
-    echo "| $label | $(fmt_int "$before") KiB | $(fmt_int "$after") KiB | $per KiB ($conns connections) | $note |"
+    local per; per() { awk -v a="$1" -v b="$2" -v n="$conns" 'BEGIN {printf "%.2f KiB", (b-a)/n}'; }
+    if [ -n "$isjava" ]; then
+        echo "| $label | $conns ($open established at the proxy) | $(per "$before" "$after") | $(per "$hb" "$ha") | $(per "$nb" "$na") | $(per $((hb + nb)) $((ha + na))) |"
+    else
+        echo "| $label | $conns ($open established at the proxy) | $(per "$before" "$after") | – | – | – |"
+    fi
 }
 
 # ---- start to serving ---------------------------------------------------------------------------
