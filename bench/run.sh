@@ -2,7 +2,8 @@
 # bench/run.sh — Pointsman side by side with HAProxy on loopback, and the cost of a swap.
 #
 #   bench/run.sh [--mode throughput|reload|idle|startup|all] [--duration 10s] [--rounds 5]
-#                [--warmup 5s] [--reloads 10] [--connections 50] [--idle-conns 9000]
+#                [--warmup 5s] [--reloads 10] [--reload-clients keep-alive|close|both]
+#                [--connections 50] [--idle-conns 9000]
 #                [--jar PATH] [--out DIR] [--keep]
 #
 # throughput: rounds in rotating order of: direct to a backend, HAProxy http, Pointsman http,
@@ -26,6 +27,7 @@ DURATION=10s
 ROUNDS=5
 WARMUP=5s
 RELOADS=10
+RELOAD_CLIENTS=both
 CONNS=50
 IDLE_CONNS=9000
 JAR=""
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
         --rounds) ROUNDS=$2; shift 2 ;;
         --warmup) WARMUP=$2; shift 2 ;;
         --reloads) RELOADS=$2; shift 2 ;;
+        --reload-clients) RELOAD_CLIENTS=$2; shift 2 ;;
         --connections) CONNS=$2; shift 2 ;;
         --idle-conns) IDLE_CONNS=$2; shift 2 ;;
         --jar) JAR=$2; shift 2 ;;
@@ -51,6 +54,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$MODE" in throughput|reload|idle|startup|all) ;; *) echo "run.sh: bad --mode $MODE" >&2; exit 2 ;; esac
+case "$RELOAD_CLIENTS" in keep-alive|close|both) ;; *) echo "run.sh: bad --reload-clients $RELOAD_CLIENTS" >&2; exit 2 ;; esac
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: bad --rounds $ROUNDS" >&2; exit 2; }
 [[ "$RELOADS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: bad --reloads $RELOADS" >&2; exit 2; }
 [[ "$DURATION" =~ ^[1-9][0-9]*s$ ]] || { echo "run.sh: --duration wants seconds, e.g. 10s" >&2; exit 2; }
@@ -368,10 +372,10 @@ wrk_run() {
     timeout $(( ${d%s} + 30 )) wrk -t1 -c"$CONNS" -d"$d" --latency --timeout 5s "$@" "$url" >"$out" 2>&1 || true
 }
 
-# wrk_bg OUTFILE DURATION URL: wrk in the background, a direct child we record (STARTED_PID)
+# wrk_bg OUTFILE DURATION URL [wrk args]: wrk in the background, a direct child we record (STARTED_PID)
 wrk_bg() {
-    local out=$1 d=$2 url=$3
-    timeout $(( ${d%s} + 30 )) wrk -t1 -c"$CONNS" -d"$d" --latency --timeout 5s "$url" >"$out" 2>&1 &
+    local out=$1 d=$2 url=$3; shift 3
+    timeout $(( ${d%s} + 30 )) wrk -t1 -c"$CONNS" -d"$d" --latency --timeout 5s "$@" "$url" >"$out" 2>&1 &
     STARTED_PID=$!
     PIDS+=("$STARTED_PID")
 }
@@ -524,13 +528,15 @@ report_throughput() {
 # ---- reload ------------------------------------------------------------------------------------
 
 mode_reload() {
-    local dur=$(( RELOADS + 10 )) hh ht ph pt sp i f
+    local dur=$(( RELOADS + 10 )) hh ht ph pt sp i
     hh=$(free_port); ht=$(free_port); ph=$(free_port); pt=$(free_port); sp=$(free_port)
     echo
-    echo "### Reload under load: wrk -t1 -c$CONNS -d${dur}s keep-alive on the http frontend, $RELOADS config changes 1 s apart"
+    echo "### Reload under load: wrk -t1 -c$CONNS -d${dur}s on the http frontend, $RELOADS config changes 1 s apart"
     echo
     echo "Changes alternate: server b2's weight 1↔2, and an \`acl is-api path_beg /api/\` + \`use_backend\` added/removed."
+    echo "Clients: $RELOAD_CLIENTS (keep-alive; or \`Connection: close\`, a new connection per request)."
     echo
+    RELOAD_ROWS=()
 
     # HAProxy master-worker; SIGUSR2 to the master reloads (listeners handed over via the master).
     haproxy_cfg "$TMP/haproxy-reload.cfg" "$hh" "$ht" 0
@@ -538,20 +544,13 @@ mode_reload() {
     local hmaster=$STARTED_PID
     wait_http "http://127.0.0.1:$hh/" 20 || die "haproxy (master-worker) not serving (see $TMP/haproxy-mw.log)"
     log "haproxy master-worker: master pid $hmaster"
-    f="$TMP/wrk-reload-haproxy.txt"
-    wrk_bg "$f" "${dur}s" "http://127.0.0.1:$hh/"
-    local wpid=$STARTED_PID
-    sleep 5
-    for i in $(seq "$RELOADS"); do
-        haproxy_cfg "$TMP/haproxy-reload.cfg" "$hh" "$ht" "$i"
-        kill -USR2 "$hmaster"
-        sleep 1
+    local hv; hv="HAProxy $(haproxy -v | awk 'NR==1{print $3}' | cut -d- -f1)"
+    HAP_VARIANT=0
+    local c
+    for c in keep-alive close; do
+        [ "$RELOAD_CLIENTS" = both ] || [ "$RELOAD_CLIENTS" = "$c" ] || continue
+        reload_pass haproxy "$c" "$hh" "$dur" "$hv" "master-worker \`-W -S\`, SIGUSR2 ×$RELOADS" "$hmaster" "$ht"
     done
-    wait "$wpid" || true
-    forget "$wpid"
-    local hap_err hap_non hap_req hap_detail
-    hap_err=$(wrk_field "$f" errors); hap_non=$(wrk_field "$f" non2xx); hap_req=$(wrk_field "$f" requests)
-    hap_detail=$(wrk_field "$f" errdetail)
     stop "$hmaster"
 
     # Pointsman: a bare repo, the agent polling every 60 s, each change pushed and POST /sync.
@@ -573,56 +572,80 @@ mode_reload() {
     log "pointsman agent pid $ppid (http frontend served as $PM_HTTP_KIND)"
     # warm the JIT a little so the first seconds are not all interpreter
     wrk_run "$TMP/wrk-reload-pm-warmup.txt" 5s "http://127.0.0.1:$ph/"
-    f="$TMP/wrk-reload-pointsman.txt"
-    wrk_bg "$f" "${dur}s" "http://127.0.0.1:$ph/"
-    wpid=$STARTED_PID
-    sleep 5
-    local sha t0 t1 lat=() applied=0 s
-    for i in $(seq "$RELOADS"); do
-        t0=$(date +%s%N)
-        pointsman_cfg "$work/proxy.yaml" "$ph" "$pt" "$i"
-        git -C "$work" commit -q -am "bench: variant $i"
-        git -C "$work" push -q "$bare" main
-        sha=$(git -C "$work" rev-parse HEAD)
-        curl -s -o /dev/null -m 2 -X POST "http://127.0.0.1:$sp/sync" || true
-        # time from commit to applied (bounded: at most ~0.9 s of the 1 s between changes)
-        for _ in $(seq 45); do
-            s=$(curl -s -m 1 "http://127.0.0.1:$sp/status" 2>/dev/null || true)
-            case "$s" in *"\"lastAppliedRevision\":\"main@sha1:$sha\""*|*"\"lastAppliedRevision\" : \"main@sha1:$sha\""*)
-                t1=$(date +%s%N); lat+=( $(( (t1 - t0) / 1000000 )) ); applied=$((applied + 1)); break ;; esac
-            sleep 0.02
-        done
-        t1=$(date +%s%N)
-        local left=$(( 1000 - (t1 - t0) / 1000000 ))
-        [ "$left" -gt 0 ] && sleep "$(awk -v l="$left" 'BEGIN{printf "%.3f", l/1000}')"
+    PM_VARIANT=0; PM_WORK=$work; PM_BARE=$bare; PM_STATUS=$sp; PM_LAT=()
+    local pv="Pointsman (mode http served as $PM_HTTP_KIND)"
+    for c in keep-alive close; do
+        [ "$RELOAD_CLIENTS" = both ] || [ "$RELOAD_CLIENTS" = "$c" ] || continue
+        reload_pass pointsman "$c" "$ph" "$dur" "$pv" "git commit + push + POST /sync ×$RELOADS" "$ppid" "$pt"
     done
-    wait "$wpid" || true
-    forget "$wpid"
-    # the last one may have been applied after the loop gave up on it
+    local s final_ok=no
     s=$(curl -s -m 2 "http://127.0.0.1:$sp/status" || true)
-    local final_ok=no
-    case "$s" in *"main@sha1:$sha"*) final_ok=yes ;; esac
-    local pm_err pm_non pm_req pm_detail
-    pm_err=$(wrk_field "$f" errors); pm_non=$(wrk_field "$f" non2xx); pm_req=$(wrk_field "$f" requests)
-    pm_detail=$(wrk_field "$f" errdetail)
-    local lmed lmin lmax
-    read -r lmed lmin lmax < <(printf '%s\n' "${lat[@]:-}" | grep . | med_min_max)
     printf '%s\n' "$s" >"$TMP/status-after-reload.json"
+    case "$s" in *"main@sha1:$(git -C "$work" rev-parse HEAD)"*) final_ok=yes ;; esac
     stop "$ppid"
 
-    echo "| proxy | reload | requests | socket errors | non-2xx | wrk's socket error line |"
-    echo "| --- | --- | --- | --- | --- | --- |"
-    echo "| HAProxy $(haproxy -v | awk 'NR==1{print $3}' | cut -d- -f1) | master-worker \`-W -S\`, SIGUSR2 ×$RELOADS | $(fmt_int "$hap_req") | $hap_err | $hap_non | $hap_detail |"
-    echo "| Pointsman ($(http_kind_of_last)) | git commit + push + POST /sync ×$RELOADS | $(fmt_int "$pm_req") | $pm_err | $pm_non | $pm_detail |"
+    echo "| proxy | reload | clients | requests | socket errors | non-2xx | wrk's socket error line |"
+    echo "| --- | --- | --- | --- | --- | --- | --- |"
+    printf '%s\n' "${RELOAD_ROWS[@]}"
     echo
-    echo "Pointsman: $applied/$RELOADS changes seen applied within 0.9 s of the commit (last one applied at the end: $final_ok);"
-    echo "commit → applied (push, POST /sync, fetch, validate, swap; measured by polling /status): median $(fmt "$lmed" 0) ms [$(fmt "$lmin" 0)–$(fmt "$lmax" 0)]."
+    local lmed lmin lmax
+    read -r lmed lmin lmax < <(printf '%s\n' "${PM_LAT[@]:-}" | grep . | med_min_max)
+    echo "Pointsman: ${#PM_LAT[@]}/$PM_VARIANT changes seen applied within 0.9 s of the commit (last commit applied at the end: $final_ok);"
+    echo "commit → applied (write, commit, push, POST /sync, fetch, validate, swap; seen by polling /status every 20 ms): median $(fmt "$lmed" 0) ms [$(fmt "$lmin" 0)–$(fmt "$lmax" 0)]."
     echo
     [ -n "$OUT" ] && cp "$TMP"/wrk-reload-*.txt "$TMP/status-after-reload.json" "$OUT/" 2>/dev/null || true
 }
 
+# reload_pass haproxy|pointsman keep-alive|close PORT DURATION LABEL HOW PID TCPPORT
+reload_pass() {
+    local who=$1 clients=$2 port=$3 dur=$4 label=$5 how=$6 pid=$7 tport=$8 f i
+    f="$TMP/wrk-reload-$who-$clients.txt"
+    if [ "$clients" = close ]; then
+        wrk_bg "$f" "${dur}s" "http://127.0.0.1:$port/" -H "Connection: close"
+    else
+        wrk_bg "$f" "${dur}s" "http://127.0.0.1:$port/"
+    fi
+    local wpid=$STARTED_PID
+    sleep 5
+    for i in $(seq "$RELOADS"); do
+        if [ "$who" = haproxy ]; then
+            HAP_VARIANT=$(( HAP_VARIANT + 1 ))
+            haproxy_cfg "$TMP/haproxy-reload.cfg" "$port" "$tport" "$HAP_VARIANT"
+            kill -USR2 "$pid"
+            sleep 1
+        else
+            pointsman_change "$port" "$tport"
+        fi
+    done
+    wait "$wpid" || true
+    forget "$wpid"
+    RELOAD_ROWS+=("| $label | $how | $clients | $(fmt_int "$(wrk_field "$f" requests)") | $(wrk_field "$f" errors) | $(wrk_field "$f" non2xx) | $(wrk_field "$f" errdetail) |")
+    log "reload pass $who/$clients: $(wrk_field "$f" errors) socket errors, $(wrk_field "$f" non2xx) non-2xx"
+}
+
+# One Pointsman change: commit, push, POST /sync; waits (≤ 0.9 s) to see it applied, then
+# sleeps out the rest of the second.
+pointsman_change() {
+    local ph=$1 pt=$2 t0 t1 sha s
+    t0=$(date +%s%N)
+    PM_VARIANT=$(( PM_VARIANT + 1 ))
+    pointsman_cfg "$PM_WORK/proxy.yaml" "$ph" "$pt" "$PM_VARIANT"
+    git -C "$PM_WORK" commit -q -am "bench: variant $PM_VARIANT"
+    git -C "$PM_WORK" push -q "$PM_BARE" main
+    sha=$(git -C "$PM_WORK" rev-parse HEAD)
+    curl -s -o /dev/null -m 2 -X POST "http://127.0.0.1:$PM_STATUS/sync" || true
+    for _ in $(seq 45); do
+        s=$(curl -s -m 1 "http://127.0.0.1:$PM_STATUS/status" 2>/dev/null || true)
+        case "$s" in *"\"lastAppliedRevision\":\"main@sha1:$sha\""*|*"\"lastAppliedRevision\" : \"main@sha1:$sha\""*)
+            t1=$(date +%s%N); PM_LAT+=( $(( (t1 - t0) / 1000000 )) ); break ;; esac
+        sleep 0.02
+    done
+    t1=$(date +%s%N)
+    local left=$(( 1000 - (t1 - t0) / 1000000 ))
+    if [ "$left" -gt 0 ]; then sleep "$(awk -v l="$left" 'BEGIN{printf "%.3f", l/1000}')"; fi
+}
+
 PM_HTTP_KIND=""
-http_kind_of_last() { echo "mode http served as ${PM_HTTP_KIND:-?}"; }
 
 # ---- idle connections -------------------------------------------------------------------------
 
