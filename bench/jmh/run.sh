@@ -18,11 +18,13 @@ OUT=${JMH_OUT:-$HERE/target/jmh-result.csv}
 if [ ! -d "$REPO" ]; then
     if [ -d "$HOME/.m2/repository" ]; then cp -r "$HOME/.m2/repository" "$REPO"; else mkdir -p "$REPO"; fi
 fi
+if [ -z "${JMH_TABLE_ONLY:-}" ]; then  # JMH_TABLE_ONLY=1: print the table of the last run
 echo "building the proxy into $REPO and the benchmarks" >&2
 (cd "$ROOT" && { mvn -B -q -o install -DskipTests -pl proxy -am "-Dmaven.repo.local=$REPO" \
     || mvn -B -q install -DskipTests -pl proxy -am "-Dmaven.repo.local=$REPO"; }) >&2
 { mvn -B -q -o -f "$HERE/pom.xml" package "-Dmaven.repo.local=$REPO" \
     || mvn -B -q -f "$HERE/pom.xml" package "-Dmaven.repo.local=$REPO"; } >&2
+fi
 
 mkdir -p "$(dirname "$OUT")"
 # shellcheck disable=SC2086
@@ -35,14 +37,20 @@ echo
 echo "| benchmark | parameters | score ± error (99.9%) | unit |"
 echo "| --- | --- | --- | --- |"
 # JMH's CSV quotes strings, not numbers; no value here holds a comma
-awk -F',' '{ for (i = 1; i <= NF; i++) gsub(/"/, "", $i) }
+awk -F',' 'function num(v,   s, r) {
+        if (v == "NaN" || v == "") return ""
+        if (v < 100) return sprintf("%.3g", v)
+        s = sprintf("%.0f", v); r = ""
+        while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) }
+        return s r }
+    { for (i = 1; i <= NF; i++) gsub(/"/, "", $i) }
     NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i; n = NF; next }
     {
         b = $1; sub(/^.*\./, "", b); cls = $1; sub(/\.[^.]*$/, "", cls); sub(/^.*\./, "", cls)
         p = ""
         for (i = 8; i <= n; i++) if ($i != "" && $i != "N/A") { k = h[i]; sub(/^Param: /, "", k); p = p (p == "" ? "" : ", ") k "=" $i }
-        err = ($6 == "NaN" || $6 == "") ? "" : sprintf(" ± %.3g", $6)
-        printf "| %s.%s | %s | %.4g%s | %s |\n", cls, b, p, $5, err, $7
+        err = num($6); if (err != "") err = " ± " err
+        printf "| %s.%s | %s | %s%s | %s |\n", cls, b, p, num($5), err, $7
     }' "$OUT"
 echo
 echo "(raw: $OUT, log: $HERE/target/jmh-output.txt)"
