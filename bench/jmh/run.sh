@@ -27,12 +27,13 @@ echo "building the proxy into $REPO and the benchmarks" >&2
 fi
 
 mkdir -p "$(dirname "$OUT")"
+[ -n "${JMH_TABLE_ONLY:-}" ] || echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load average at start $(cut -d' ' -f1-3 /proc/loadavg)" >"$OUT.when"
 # shellcheck disable=SC2086
 [ -n "${JMH_TABLE_ONLY:-}" ] || java -jar "$HERE/target/benchmarks.jar" $OPTS -rf csv -rff "$OUT" "$@" >"$HERE/target/jmh-output.txt" 2>&1 \
     || { tail -40 "$HERE/target/jmh-output.txt" >&2; exit 1; }
 
 echo
-echo "### JMH ($OPTS; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "### JMH ($OPTS; $(nproc) cores; $(cat "$OUT.when" 2>/dev/null); at end $(cut -d' ' -f1-3 /proc/loadavg))"
 echo
 echo "| benchmark | parameters | score ± error (99.9%) | unit |"
 echo "| --- | --- | --- | --- |"
