@@ -85,7 +85,8 @@ public final class RunCommand implements Callable<Integer> {
             description = "Serve a local config directory instead of git; re-read on SIGHUP and POST /sync.")
     Path configDir;
 
-    @Option(names = "--threads", defaultValue = "0", description = "Proxy event-loop threads; 0 = one per core (default).")
+    @Option(names = "--threads", defaultValue = "0",
+            description = "Proxy event-loop threads; default 0: global.threads of the config (0 there = one per core).")
     int threads;
 
     @Spec
@@ -138,10 +139,9 @@ public final class RunCommand implements Callable<Integer> {
 
     private Integer runDirectory(String nodeName, InetSocketAddress status, CountDownLatch stop, PrintWriter out)
             throws Exception {
-        ProxyRuntime runtime = ProxyRuntime.builder().threads(threads).build().start();
         AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(status);
-        NodeApplier applier = new NodeApplier(runtime, nodeName, SecretSource.system(), new KeepalivedManager(null),
-                statusAddress::get, () -> "");
+        NodeApplier applier = new NodeApplier(t -> ProxyRuntime.builder().threads(threads > 0 ? threads : t).build().start(),
+                nodeName, SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
         try (LocalDirectorySync sync = new LocalDirectorySync(configDir, nodeName, applier, Clock.systemUTC());
              StatusServer server = StatusServer.start(new StatusServerOptions(status, statusTokenFile, webhookSecretFile), sync)) {
             statusAddress.set(server.address());
@@ -149,7 +149,7 @@ public final class RunCommand implements Callable<Integer> {
             Signal.handle(new Signal("HUP"), s -> sync.requestSync("SIGHUP"));
             onShutdown(() -> {
                 sync.close();
-                runtime.close();
+                applier.close();
                 stop.countDown();
             });
             out.println("Pointsman node " + nodeName + " serving " + configDir.toAbsolutePath()
@@ -157,7 +157,7 @@ public final class RunCommand implements Callable<Integer> {
             out.flush();
             stop.await();
         } finally {
-            runtime.close();
+            applier.close();
         }
         return 0;
     }

@@ -11,6 +11,14 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.LsRemoteCommand;
@@ -43,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * followed. The last applied commit is pinned by {@value #LAST_GOOD_REF}, so it stays in the
  * clone (and is served at the next start) even when the remote rewrote history or is gone.
  *
- * <p>All methods block on disk and network and are synchronized: the sync thread and the
- * status API's {@code /diff} may both read.
+ * <p>All methods block on disk and network. Local reads are synchronized (the sync thread and
+ * the status API's {@code /diff} may both read); network steps are not, so a stuck remote never
+ * holds the clone, and each runs under a deadline (see {@link #network}).
  */
 public final class GitMirror implements AutoCloseable {
     public static final String LAST_GOOD_REF = "refs/pointsman/last-good";
@@ -55,6 +64,15 @@ public final class GitMirror implements AutoCloseable {
     private final Path gitDir;
     private final RemoteAuth auth;
     private final int timeoutSeconds;
+    private final Duration lsRemoteDeadline;
+    private final Duration fetchDeadline;
+    /**
+     * Network steps run here, bounded by a deadline of their own: JGit's timeout does not end
+     * every stall (a git:// server that accepts and then says nothing blocks a socket read that
+     * neither the timeout nor an interrupt ends). A step past its deadline is abandoned on its
+     * thread, which ends when the connection does; the next step gets a fresh thread.
+     */
+    private final ExecutorService network;
     private Repository repo;
 
     /**
@@ -68,6 +86,15 @@ public final class GitMirror implements AutoCloseable {
         this.gitDir = gitDir;
         this.auth = auth;
         this.timeoutSeconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+        // ls-remote is a few round trips; a fetch may stream a large pack, each read within the timeout.
+        this.lsRemoteDeadline = Duration.ofSeconds(2L * timeoutSeconds + 1);
+        this.fetchDeadline = Duration.ofSeconds(Math.max(60, 10L * timeoutSeconds));
+        AtomicInteger n = new AtomicInteger();
+        this.network = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "pointsman-git-net-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public String displayUrl() {
@@ -83,19 +110,8 @@ public final class GitMirror implements AutoCloseable {
     }
 
     /** The remote branch head, asked without fetching. */
-    public synchronized ObjectId remoteHead() throws GitSyncException {
-        LsRemoteCommand cmd = auth.configure(Git.lsRemoteRepository())
-                .setRemote(remoteUrl).setHeads(true).setTimeout(timeoutSeconds);
-        Collection<Ref> refs;
-        try {
-            refs = cmd.call();
-        } catch (InvalidRemoteException e) {
-            throw new GitSyncException(GitSyncException.Kind.REMOTE_UNREACHABLE,
-                    "no git repository at " + displayUrl() + ": " + clean(e), e);
-        } catch (GitAPIException | RuntimeException e) {
-            throw new GitSyncException(GitSyncException.Kind.REMOTE_UNREACHABLE,
-                    "cannot reach " + displayUrl() + ": " + clean(e), e);
-        }
+    public ObjectId remoteHead() throws GitSyncException {
+        Collection<Ref> refs = bounded("ls-remote", lsRemoteDeadline, this::lsRemote);
         String name = Constants.R_HEADS + branch;
         for (Ref r : refs) {
             if (r.getName().equals(name)) {
@@ -104,6 +120,53 @@ public final class GitMirror implements AutoCloseable {
         }
         throw new GitSyncException(GitSyncException.Kind.BRANCH_NOT_FOUND,
                 "branch '" + branch + "' not found on " + displayUrl());
+    }
+
+    private Collection<Ref> lsRemote() throws GitSyncException {
+        LsRemoteCommand cmd = auth.configure(Git.lsRemoteRepository())
+                .setRemote(remoteUrl).setHeads(true).setTimeout(timeoutSeconds);
+        try {
+            return cmd.call();
+        } catch (InvalidRemoteException e) {
+            throw new GitSyncException(GitSyncException.Kind.REMOTE_UNREACHABLE,
+                    "no git repository at " + displayUrl() + ": " + clean(e), e);
+        } catch (GitAPIException | RuntimeException e) {
+            throw new GitSyncException(GitSyncException.Kind.REMOTE_UNREACHABLE,
+                    "ls-remote of " + displayUrl() + " failed: " + clean(e), e);
+        }
+    }
+
+    /** Runs a network step on the network pool and gives up on it at {@code deadline}. */
+    private <T> T bounded(String step, Duration deadline, NetworkStep<T> work) throws GitSyncException {
+        Future<T> f;
+        try {
+            f = network.submit(work::run);
+        } catch (RejectedExecutionException e) {
+            throw new GitSyncException(GitSyncException.Kind.LOCAL_IO, "git mirror of " + displayUrl() + " is closed");
+        }
+        try {
+            return f.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new GitSyncException(GitSyncException.Kind.REMOTE_UNREACHABLE,
+                    step + " from " + displayUrl() + " did not finish within " + deadline.toSeconds()
+                            + "s (remote too slow or not answering)");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof GitSyncException g) {
+                throw g;
+            }
+            throw new GitSyncException(GitSyncException.Kind.FETCH_FAILED, step + " from " + displayUrl() + " failed: " + clean(c), c);
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new GitSyncException(GitSyncException.Kind.REMOTE_UNREACHABLE, step + " from " + displayUrl() + " interrupted", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface NetworkStep<T> {
+        T run() throws GitSyncException;
     }
 
     /** The branch head as last fetched, or null before the first fetch. */
@@ -120,8 +183,23 @@ public final class GitMirror implements AutoCloseable {
     }
 
     /** Fetches every branch, forced, into the clone (creating it when missing); returns the branch head. */
-    public synchronized ObjectId fetch() throws GitSyncException {
-        try (Git git = new Git(repository())) {
+    public ObjectId fetch() throws GitSyncException {
+        Repository r = openRepository();
+        bounded("fetch", fetchDeadline, () -> fetchInto(r));
+        ObjectId head = localHead();
+        if (head == null) {
+            throw new GitSyncException(GitSyncException.Kind.BRANCH_NOT_FOUND,
+                    "branch '" + branch + "' not found on " + displayUrl() + " after fetch");
+        }
+        return head;
+    }
+
+    private synchronized Repository openRepository() throws GitSyncException {
+        return repository();
+    }
+
+    private Void fetchInto(Repository r) throws GitSyncException {
+        try (Git git = new Git(r)) {
             auth.configure(git.fetch())
                     .setRemote(remoteUrl)
                     .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"))
@@ -140,12 +218,7 @@ public final class GitMirror implements AutoCloseable {
                     ? GitSyncException.Kind.CORRUPT_CLONE : GitSyncException.Kind.FETCH_FAILED;
             throw new GitSyncException(kind, "fetch from " + displayUrl() + " failed: " + clean(e), e);
         }
-        ObjectId head = localHead();
-        if (head == null) {
-            throw new GitSyncException(GitSyncException.Kind.BRANCH_NOT_FOUND,
-                    "branch '" + branch + "' not found on " + displayUrl() + " after fetch");
-        }
-        return head;
+        return null;
     }
 
     /**
@@ -277,6 +350,19 @@ public final class GitMirror implements AutoCloseable {
         }
     }
 
+    /** The commit pinned by {@link #markLastGood}, or null (no clone, no pin). */
+    public synchronized ObjectId pinnedLastGood() {
+        if (!Files.isDirectory(gitDir) || !Files.exists(gitDir.resolve("HEAD"))) {
+            return null;
+        }
+        try {
+            Ref r = repository().exactRef(LAST_GOOD_REF);
+            return r == null ? null : r.getObjectId();
+        } catch (IOException | GitSyncException e) {
+            return null;
+        }
+    }
+
     /**
      * Throws the damaged clone away and clones again. Keeps the pin of the last good commit when
      * the remote still has it; when it does not, the pin is lost with the damaged objects.
@@ -388,6 +474,7 @@ public final class GitMirror implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        network.shutdownNow();
         closeRepository();
         auth.close();
     }

@@ -70,21 +70,25 @@ public final class RemoteAuth implements AutoCloseable {
 
     /**
      * Public-key authentication with one private key, the server checked against
-     * {@code knownHosts} only (never "accept any host"). {@code home} is where JGit looks for
-     * an ssh config; pass a directory of the agent's own, not the user's ~/.ssh.
+     * {@code knownHosts} only (never "accept any host"; an unknown or changed host key fails).
+     *
+     * @param sshDirectory where JGit reads an ssh {@code config} (e.g. {@code ~/.ssh}, for a
+     *                     ProxyJump or a port); keys and known hosts come from the arguments
+     *                     only, whatever that directory holds
      */
-    public static RemoteAuth sshKey(Path privateKey, Path knownHosts, Path home) {
+    public static RemoteAuth sshKey(Path privateKey, Path knownHosts, Path sshDirectory) {
         if (!Files.isReadable(privateKey)) {
             throw new IllegalArgumentException("ssh private key not readable: " + privateKey);
         }
         if (!Files.isReadable(knownHosts)) {
             throw new IllegalArgumentException("ssh known_hosts not readable: " + knownHosts);
         }
-        File homeDir = home.toFile();
+        Path ssh = sshDirectory.toAbsolutePath();
+        File home = (ssh.getParent() != null ? ssh.getParent() : ssh).toFile();
         SshdSessionFactory factory = new SshdSessionFactoryBuilder()
                 .setPreferredAuthentications("publickey")
-                .setHomeDirectory(homeDir)
-                .setSshDirectory(home.resolve(".ssh").toFile())
+                .setHomeDirectory(home)
+                .setSshDirectory(ssh.toFile())
                 .setDefaultIdentities(dir -> List.of(privateKey))
                 .setDefaultKnownHostsFiles(dir -> List.of(knownHosts))
                 .build(null);
@@ -96,7 +100,7 @@ public final class RemoteAuth implements AutoCloseable {
      * {@value #ENV_PASSWORD}[_FILE], or {@value #ENV_SSH_KEY} with {@value #ENV_KNOWN_HOSTS};
      * none of them set means no authentication.
      */
-    public static RemoteAuth fromEnvironment(Map<String, String> env, Path sshHome) {
+    public static RemoteAuth fromEnvironment(Map<String, String> env, Path sshDirectory) {
         String token = valueOrFile(env, ENV_TOKEN, ENV_TOKEN_FILE);
         if (token != null) {
             return token(token);
@@ -112,7 +116,7 @@ public final class RemoteAuth implements AutoCloseable {
                 throw new IllegalArgumentException(ENV_SSH_KEY + " is set but " + ENV_KNOWN_HOSTS
                         + " is not: refusing to trust any ssh host key");
             }
-            return sshKey(Path.of(key), Path.of(known), sshHome);
+            return sshKey(Path.of(key), Path.of(known), sshDirectory);
         }
         return none();
     }

@@ -21,6 +21,7 @@ import io.pointsman.proxy.runtime.ProxyRuntime;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,27 +38,39 @@ public final class NodeApplier implements ConfigApplier {
     /** What serves now: the last good revision. */
     private record Good(LoadedConfig loaded, String revision, long generation) {}
 
-    private final ProxyRuntime runtime;
+    private final IntFunction<ProxyRuntime> startRuntime;
+    /** Started by the first apply, with that config's {@code global.threads}; null before. */
+    private volatile ProxyRuntime runtime;
     private final String node;
     private final SecretSource secrets;
     private final KeepalivedManager keepalived;
     private final Supplier<InetSocketAddress> healthAddress;
-    private final Supplier<String> metrics;
+    private final StatsPublisher stats;
     private volatile Good good;
+    private int startedThreads;
     private volatile Path trackFile;
 
     /**
      * @param healthAddress the agent's status listener, which Keepalived's check script calls
-     * @param metrics       Prometheus text of the proxy for /metrics
      */
     public NodeApplier(ProxyRuntime runtime, String node, SecretSource secrets, KeepalivedManager keepalived,
-            Supplier<InetSocketAddress> healthAddress, Supplier<String> metrics) {
-        this.runtime = runtime;
+            Supplier<InetSocketAddress> healthAddress) {
+        this(threads -> runtime, node, secrets, keepalived, healthAddress);
+    }
+
+    /**
+     * @param startRuntime starts the proxy with the given event-loop thread count; called once,
+     *                     by the first apply, so {@code global.threads} of the config that is
+     *                     served first decides it (a later change takes effect at restart)
+     */
+    public NodeApplier(IntFunction<ProxyRuntime> startRuntime, String node, SecretSource secrets,
+            KeepalivedManager keepalived, Supplier<InetSocketAddress> healthAddress) {
+        this.startRuntime = startRuntime;
         this.node = node;
         this.secrets = secrets;
         this.keepalived = keepalived;
         this.healthAddress = healthAddress;
-        this.metrics = metrics;
+        this.stats = new StatsPublisher(node, version());
     }
 
     @Override
@@ -70,8 +83,23 @@ public final class NodeApplier implements ConfigApplier {
         }
         Good previous = good;
         String diff = ConfigDiff.between(previous == null ? null : previous.loaded().config(), loaded.config()).summary();
-        ApplyResult result = runtime.apply(loaded.config(), revision.toString());
+        ProxyRuntime runtime = runtime(loaded.config().global().threads());
+        // The stats listener follows the runtime's listener rule: bind new first, close old last.
+        String statsBindProblem = stats.prepare(loaded.config().stats(), runtime);
+        if (statsBindProblem != null) {
+            return new ApplyOutcome.BindFailed(loaded.redactor().redact(statsBindProblem));
+        }
+        ApplyResult result;
+        try {
+            result = runtime.apply(loaded.config(), revision.toString());
+        } catch (IllegalArgumentException e) {
+            // The runtime refuses what it cannot compile (e.g. one server address twice in a
+            // backend) before it changes anything: refused like any invalid config.
+            stats.abandon();
+            return new ApplyOutcome.ValidationFailed(List.of(loaded.redactor().redact(e.getMessage())));
+        }
         if (result instanceof ApplyResult.BindFailed bf) {
+            stats.abandon();
             return new ApplyOutcome.BindFailed(loaded.redactor().redact(bf.message()));
         }
         long generation = ((ApplyResult.Applied) result).generation();
@@ -80,15 +108,18 @@ public final class NodeApplier implements ConfigApplier {
             keepalivedMessage = applyKeepalived(loaded.config());
         } catch (KeepalivedException e) {
             String why = loaded.redactor().redact(e.getMessage());
+            stats.abandon();
             swapBack(previous, revision);
             log.warn("{}: keepalived step failed, proxy swapped back: {}", revision, why);
             return e.getMessage().startsWith("keepalived -t")
                     ? new ApplyOutcome.ValidationFailed(List.of("keepalived: " + why))
                     : new ApplyOutcome.Failed("keepalived: " + why);
         }
+        stats.commit(loaded.config().stats());
         good = new Good(loaded, revision.toString(), generation);
         String message = "applied as generation " + generation + " (" + diff + ")"
-                + (keepalivedMessage.isEmpty() ? "" : "; " + keepalivedMessage);
+                + (keepalivedMessage.isEmpty() ? "" : "; " + keepalivedMessage)
+                + threadsNote(loaded.config().global().threads());
         log.info("{}: {}", revision, message);
         return new ApplyOutcome.Applied(generation, message);
     }
@@ -137,11 +168,37 @@ public final class NodeApplier implements ConfigApplier {
         }
     }
 
+    private synchronized ProxyRuntime runtime(int threads) {
+        if (runtime == null) {
+            runtime = startRuntime.apply(threads);
+            startedThreads = threads;
+        }
+        return runtime;
+    }
+
+    private String threadsNote(int threads) {
+        return threads == startedThreads ? ""
+                : "; global.threads " + threads + " takes effect at restart (running with " + startedThreads + ")";
+    }
+
+    /** The proxy, or null before the first apply. */
+    public ProxyRuntime runtime() {
+        return runtime;
+    }
+
+    /** Stops the stats listener and the proxy (if they were started). */
+    public synchronized void close() {
+        stats.close();
+        if (runtime != null) {
+            runtime.close();
+        }
+    }
+
     private void swapBack(Good previous, Revision failed) {
         ProxyConfig back = previous != null ? previous.loaded().config() : Normalizer.normalize(
                 new ProxyConfig(1, null, null, null, List.of(), List.of(), List.of(), null, null));
         String revision = previous != null ? previous.revision() : "none";
-        ApplyResult r = runtime.apply(back, revision);
+        ApplyResult r = runtime.apply(back, revision);  // runtime is started: the failed apply started it
         if (r instanceof ApplyResult.BindFailed bf) {
             // The previous generation's sockets were never closed for addresses both share;
             // a failure here means it had listeners the new one dropped and something took them.
@@ -173,7 +230,12 @@ public final class NodeApplier implements ConfigApplier {
 
     @Override
     public String proxyMetrics() {
-        return metrics.get();
+        return stats.metrics();
+    }
+
+    private static String version() {
+        String v = NodeApplier.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
     }
 
     /** Generation serving now, or 0. */

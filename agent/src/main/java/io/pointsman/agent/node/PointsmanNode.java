@@ -29,7 +29,7 @@ public final class PointsmanNode implements AutoCloseable {
 
     /**
      * @param repoUrl       the central config repo (file path, file://, git://, http(s), ssh)
-     * @param threads       proxy event-loop threads (0 = one per core)
+     * @param threads       proxy event-loop threads; 0 = {@code global.threads} of the first config served
      * @param gitTimeout    bound of one ls-remote / fetch
      */
     public record Options(String repoUrl, String branch, String node, Path stateDir, Duration poll,
@@ -45,14 +45,12 @@ public final class PointsmanNode implements AutoCloseable {
         }
     }
 
-    private final ProxyRuntime runtime;
     private final SyncEngine engine;
     private final StatusServer status;
     private final NodeApplier applier;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private PointsmanNode(ProxyRuntime runtime, SyncEngine engine, StatusServer status, NodeApplier applier) {
-        this.runtime = runtime;
+    private PointsmanNode(SyncEngine engine, StatusServer status, NodeApplier applier) {
         this.engine = engine;
         this.status = status;
         this.applier = applier;
@@ -61,13 +59,15 @@ public final class PointsmanNode implements AutoCloseable {
     /** Starts everything; returns once the status listener is up (the first apply runs in the background). */
     public static PointsmanNode start(Options o) throws Exception {
         Files.createDirectories(o.stateDir());
-        ProxyRuntime runtime = ProxyRuntime.builder().threads(o.threads()).build().start();
         SyncEngine engine = null;
         StatusServer status = null;
+        NodeApplier applier = null;
         try {
             AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(o.statusBind());
-            NodeApplier applier = new NodeApplier(runtime, o.node(), SecretSource.system(),
-                    new KeepalivedManager(null), statusAddress::get, () -> "");
+            // The proxy starts with the first config it serves: its global.threads decides the
+            // event loops (--threads, when given, wins).
+            applier = new NodeApplier(threads -> ProxyRuntime.builder().threads(o.threads() > 0 ? o.threads() : threads)
+                    .build().start(), o.node(), SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
             SyncOptions syncOptions = SyncOptions.defaults(o.node(), o.branch()).withPoll(o.poll())
                     .withFetchTimeout(o.gitTimeout() != null ? o.gitTimeout() : Duration.ofSeconds(30));
             engine = SyncEngine.open(o.repoUrl(), RemoteAuth.fromEnvironment(System.getenv(),
@@ -78,7 +78,7 @@ public final class PointsmanNode implements AutoCloseable {
             engine.start();
             log.info("node {} syncing {} (branch {}) every {}; status on {}", o.node(), engine.status().repo(),
                     o.branch(), io.pointsman.proxy.config.Durations.format(o.poll()), status.baseUrl());
-            return new PointsmanNode(runtime, engine, status, applier);
+            return new PointsmanNode(engine, status, applier);
         } catch (Exception e) {
             if (status != null) {
                 status.close();
@@ -86,13 +86,16 @@ public final class PointsmanNode implements AutoCloseable {
             if (engine != null) {
                 engine.close();
             }
-            runtime.close();
+            if (applier != null) {
+                applier.close();
+            }
             throw e;
         }
     }
 
+    /** The proxy, or null until the first config is applied. */
     public ProxyRuntime runtime() {
-        return runtime;
+        return applier.runtime();
     }
 
     public SyncEngine engine() {
@@ -120,7 +123,7 @@ public final class PointsmanNode implements AutoCloseable {
         applier.releaseVip();
         engine.close();
         status.close();
-        runtime.close();
+        applier.close();
         log.info("node stopped");
     }
 }

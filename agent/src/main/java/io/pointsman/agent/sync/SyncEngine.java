@@ -203,10 +203,18 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     /** SPEC §5.5: serve the last good commit from the local clone before asking the remote anything. */
     private void applyLastGood() {
         String lastGood = snapshot().lastGoodRevision();
-        if (lastGood == null) {
-            return;
+        Revision rev;
+        if (lastGood != null) {
+            rev = Revision.parse(lastGood);
+        } else {
+            // No state (first start, or state.json was lost): the clone's pin still knows.
+            ObjectId pinned = mirror.pinnedLastGood();
+            if (pinned == null) {
+                return;
+            }
+            rev = Revision.of(options.branch(), pinned);
+            log.info("no last good revision in {}; using the clone's pin {}", store.file(), rev);
         }
-        Revision rev = Revision.parse(lastGood);
         ConfigFiles files;
         try {
             mirror.verify(rev.objectId());
@@ -286,7 +294,9 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         }
         Instant now = clock.instant();
         SyncState seenState = update(s -> s.withSeen(head.name(), now));
-        if (!settings.applyDelay().isZero()) {
+        // apply_delay stages changes across a fleet; a node that serves nothing yet has
+        // nothing to protect, so its first config applies at once.
+        if (!settings.applyDelay().isZero() && applier.serving()) {
             Instant seen = seenState.seen().getOrDefault(head.name(), now);
             Instant due = seen.plus(settings.applyDelay());
             if (now.isBefore(due)) {

@@ -101,7 +101,7 @@ class RunCommandTest {
         int bind = freePort();
         ProxyRuntime runtime = ProxyRuntime.builder().threads(1).build().start();
         NodeApplier applier = new NodeApplier(runtime, "lb1", SecretSource.of(Map.of()), new KeepalivedManager(null),
-                () -> new InetSocketAddress("127.0.0.1", 9900), () -> "");
+                () -> new InetSocketAddress("127.0.0.1", 9900));
         try (Greeter one = new Greeter("one"); Greeter two = new Greeter("two");
              LocalDirectorySync sync = new LocalDirectorySync(dir, "lb1", applier, Clock.systemUTC())) {
             write(dir, bind, one.port());

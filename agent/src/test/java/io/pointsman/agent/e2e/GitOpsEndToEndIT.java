@@ -53,6 +53,7 @@ class GitOpsEndToEndIT {
     private Path work;
     private int proxyPort;
     private int statusPort;
+    private int statsPort;
     private Path log;
 
     @BeforeEach
@@ -62,6 +63,7 @@ class GitOpsEndToEndIT {
         web2 = DemoBackend.start("web2", new InetSocketAddress("127.0.0.1", 0), group);
         proxyPort = freePort();
         statusPort = freePort();
+        statsPort = freePort();
         central = tmp.resolve("central.git");
         work = tmp.resolve("work");
         git(tmp, "init", "-q", "--bare", "-b", "main", central.toString());
@@ -75,6 +77,12 @@ class GitOpsEndToEndIT {
 
     @AfterEach
     void tearDown() throws Exception {
+        if (log != null && Files.exists(log)) {
+            // Into the test's output file (failsafe-reports), for whoever reads a failure.
+            List<String> lines = Files.readAllLines(log);
+            System.out.println("--- node log (last 60 lines)");
+            lines.subList(Math.max(0, lines.size() - 60), lines.size()).forEach(System.out::println);
+        }
         for (Process p : started) {
             p.destroy();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
@@ -129,6 +137,17 @@ class GitOpsEndToEndIT {
         System.out.println("POST /sync to applied: " + ms + " ms");
         assertTrue(proxied("/c").startsWith("Hello from web2"));
 
+        // The stats page: basic auth with the secret password, HAProxy-like HTML, metrics.
+        HttpResponse<String> noAuth = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statsPort + "/stats"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, noAuth.statusCode());
+        String basic = java.util.Base64.getEncoder().encodeToString(("admin:" + SECRET).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + statsPort + "/stats"))
+                .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("farm") && page.body().contains(moved.substring(0, 7)), page.body());
+        assertTrue(get("/metrics").body().contains("pointsman_generation_info"), "proxy metrics on the agent's /metrics");
+
         // Secrets: resolved on the node, never shown.
         for (String path : List.of("/status", "/config", "/metrics")) {
             assertFalse(get(path).body().contains(SECRET), path + " leaks the secret");
@@ -179,7 +198,7 @@ class GitOpsEndToEndIT {
                     mode: tcp
                     servers:
                       - { name: %s, address: "127.0.0.1:%d" }
-                %s""".formatted(freePort(), proxyPort, server, port, extra));
+                %s""".formatted(statsPort, proxyPort, server, port, extra));
         Files.createDirectories(work.resolve("tests"));
         Files.writeString(work.resolve("tests/routes.yaml"), "- {frontend: web, expect_backend: farm}\n");
     }

@@ -103,6 +103,36 @@ class GitMirrorTest {
     }
 
     @Test
+    void aRemoteThatNeverAnswersTimesOut() throws Exception {
+        // Accepts connections and then says nothing: only the JGit timeout ends the wait.
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+            java.util.List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (!silent.isClosed()) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException closed) {
+                    // test over
+                }
+            }, "silent-remote");
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String url = "git://127.0.0.1:" + silent.getLocalPort() + "/cfg.git";
+            long t0 = System.nanoTime();
+            try (GitMirror m = new GitMirror(url, "main", tmp.resolve("s/repo.git"), RemoteAuth.none(), Duration.ofSeconds(1))) {
+                GitSyncException e = assertThrows(GitSyncException.class, m::remoteHead);
+                assertEquals(GitSyncException.Kind.REMOTE_UNREACHABLE, e.kind());
+                System.out.println("silent remote: gave up after " + (System.nanoTime() - t0) / 1_000_000 + " ms: " + e.getMessage());
+            } finally {
+                for (java.net.Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void damagedCloneIsDetectedByVerifyAndRepairedByRecloning() throws Exception {
         String a = central.push("proxy.yaml", "version: 1\n", "a");
         ObjectId id = ObjectId.fromString(a);

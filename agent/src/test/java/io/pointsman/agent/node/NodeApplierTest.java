@@ -103,7 +103,7 @@ class NodeApplierTest {
 
     private NodeApplier applier(String keepalivedBinary) {
         return new NodeApplier(runtime, "lb1", SecretSource.of(Map.of()), new KeepalivedManager(keepalivedBinary),
-                () -> new InetSocketAddress("127.0.0.1", 9900), () -> "");
+                () -> new InetSocketAddress("127.0.0.1", 9900));
     }
 
     private static Revision rev(char c) {
@@ -143,6 +143,84 @@ class NodeApplierTest {
         assertFalse(refused.retryable());
         assertEquals("one", greeting());
         assertTrue(Files.readString(dir.resolve("keepalived.conf")).contains("priority 100"));
+    }
+
+    @Test
+    void theFirstConfigServedDecidesTheEventLoopThreads() throws Exception {
+        java.util.List<Integer> started = new java.util.ArrayList<>();
+        ProxyRuntime[] made = new ProxyRuntime[1];
+        NodeApplier applier = new NodeApplier(threads -> {
+            started.add(threads);
+            made[0] = ProxyRuntime.builder().threads(threads).build().start();
+            return made[0];
+        }, "lb1", SecretSource.of(Map.of()), new KeepalivedManager("/bin/true"),
+                () -> new InetSocketAddress("127.0.0.1", 9900));
+        try {
+            assertEquals(null, applier.runtime(), "no proxy before the first config");
+            ConfigFiles one = withThreads(files(this.one, 100, "true"), 1);
+            assertTrue(applier.apply(one, rev('a')).succeeded());
+            assertEquals(java.util.List.of(1), started);
+            ApplyOutcome two = applier.apply(withThreads(files(this.two, 100, "true"), 2), rev('b'));
+            assertTrue(two.succeeded());
+            assertTrue(two.message().endsWith("global.threads 2 takes effect at restart (running with 1)"), two.message());
+            assertEquals(java.util.List.of(1), started, "the proxy is started once");
+        } finally {
+            applier.close();
+        }
+    }
+
+    private static ConfigFiles withThreads(ConfigFiles f, int threads) {
+        Map<String, String> m = new java.util.HashMap<>(f.files());
+        m.put("proxy.yaml", m.get("proxy.yaml").replace("version: 1\n", "version: 1\nglobal: { threads: " + threads + " }\n"));
+        return new ConfigFiles(m);
+    }
+
+    private static ConfigFiles withStats(ConfigFiles f, int statsPort) {
+        Map<String, String> m = new java.util.HashMap<>(f.files());
+        m.put("proxy.yaml", m.get("proxy.yaml").replace("version: 1\n",
+                "version: 1\nstats: { bind: \"127.0.0.1:" + statsPort + "\" }\n"));
+        return new ConfigFiles(m);
+    }
+
+    private static int statusOf(int port) throws Exception {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + port + "/stats")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.net.ConnectException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void statsListenerBindsBeforeTheSwapAndMovesAfterIt() throws Exception {
+        NodeApplier applier = applier("/bin/true");
+        int first;
+        int second;
+        try (ServerSocket a = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket b = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            first = a.getLocalPort();
+            second = b.getLocalPort();
+        }
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertTrue(applier.apply(withStats(files(one, 100, "true"), first), rev('a')).succeeded());
+            assertEquals(200, statusOf(first));
+            long generation = runtime.current().number();
+
+            ApplyOutcome refused = applier.apply(withStats(files(two, 100, "true"), taken.getLocalPort()), rev('b'));
+            assertInstanceOf(ApplyOutcome.BindFailed.class, refused);
+            assertTrue(refused.message().contains("stats"), refused.message());
+            assertEquals(generation, runtime.current().number(), "the proxy is untouched");
+            assertEquals("one", greeting());
+            assertEquals(200, statusOf(first), "the old stats listener keeps serving");
+
+            assertTrue(applier.apply(withStats(files(two, 100, "true"), second), rev('c')).succeeded());
+            assertEquals(200, statusOf(second));
+            assertEquals(-1, statusOf(first), "the old stats address is released after the swap");
+            assertTrue(applier.proxyMetrics().contains("pointsman_generation_info"), applier.proxyMetrics());
+        } finally {
+            applier.close();
+        }
     }
 
     @Test

@@ -105,6 +105,22 @@ class SyncEngineRobustnessTest {
     }
 
     @Test
+    void lostStateAndGoneRemoteStillServeThePinnedLastGood() throws Exception {
+        CentralRepo central = CentralRepo.create(tmp.resolve("remote"));
+        String a = central.push("proxy.yaml", "version: 1\nname: a\n", "a");
+        Path state = tmp.resolve("state");
+        try (TestNode n = TestNode.start("lb1", central.url(), state, Duration.ofMillis(200))) {
+            n.awaitApplied(a);
+        }
+        java.nio.file.Files.writeString(state.resolve("state.json"), "garbage");
+        java.nio.file.Files.move(central.bare(), tmp.resolve("gone.git"));
+        try (TestNode n = TestNode.start("lb1", central.url(), state, Duration.ofMillis(200))) {
+            n.awaitApplied(a);
+            assertEquals("a", n.applier.value("name"));
+        }
+    }
+
+    @Test
     void backOffDoublesAndIsCapped() {
         Duration poll = Duration.ofSeconds(60);
         Duration max = Duration.ofMinutes(10);

@@ -258,6 +258,19 @@ class SyncEngineTest {
     }
 
     @Test
+    void applyDelayDoesNotHoldANodeThatServesNothingYet() throws Exception {
+        central.write("proxy.yaml", "version: 1\nname: a\n");
+        central.write("hosts/lb1.yaml", "sync: { apply_delay: 1h }\n");
+        String a = central.commitAndPush("a, with an hour of canary delay for lb1");
+        try (TestNode n = TestNode.start("lb1", central.url(), stateDir, POLL)) {
+            n.awaitApplied(a); // the first config of an empty node is not held back
+            String b = central.push("proxy.yaml", "version: 1\nname: b\n", "b");
+            n.awaitReason(SyncReason.Waiting);
+            assertEquals("main@sha1:" + a, n.status().lastAppliedRevision(), "a change is held back: " + b);
+        }
+    }
+
+    @Test
     void suspendAndResume() throws Exception {
         String a = central.push("proxy.yaml", "version: 1\nname: a\n", "a");
         try (TestNode n = TestNode.start("lb1", central.url(), stateDir, POLL)) {

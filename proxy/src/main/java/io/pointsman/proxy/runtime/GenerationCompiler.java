@@ -42,7 +42,13 @@ final class GenerationCompiler {
         for (Backend b : config.allBackends()) {
             ServerQueue queue = queues.apply(b.name());
             List<LiveServer> servers = new ArrayList<>();
+            java.util.Set<HostPort> addresses = new java.util.HashSet<>();
             for (Server s : b.servers()) {
+                if (!addresses.add(s.address())) {
+                    // Server state (health, counters, slots) is keyed by backend + address.
+                    throw new IllegalArgumentException("backend '" + b.name() + "' lists address " + s.address()
+                            + " twice (server '" + s.name() + "')");
+                }
                 servers.add(new LiveServer(b.name(), s, resolve(b.name(), s), stats.server(LiveServer.key(b.name(),
                         s.address())), queue, health));
             }

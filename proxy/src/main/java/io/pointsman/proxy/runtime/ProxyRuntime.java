@@ -82,9 +82,7 @@ public final class ProxyRuntime implements AutoCloseable {
         this.customHealth = b.health;
         Map<Mode, FrontendPipeline> p = new EnumMap<>(Mode.class);
         p.put(Mode.TCP, new TcpPipeline());
-        // TODO(http): HTTP mode is not built yet; an http frontend is served as a TCP
-        // passthrough until the HTTP pipeline plugs in here.
-        p.put(Mode.HTTP, p.get(Mode.TCP));
+        p.put(Mode.HTTP, new io.pointsman.proxy.http.HttpFrontendPipeline());
         p.putAll(b.pipelines);
         this.pipelines = Map.copyOf(p);
         // Health is read through this indirection: the registry exists only once started.
@@ -150,7 +148,10 @@ public final class ProxyRuntime implements AutoCloseable {
             healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(),
                     HealthRegistry::logTransition);
         }
-        log.info("proxy started: transport {}, {} event-loop threads, IPv6 {}", transport.name(), threads,
+        log.info("proxy started: transport {}{}, {} event-loop threads, IPv6 {}", transport.name(),
+                transport.name().equals("nio") && io.netty.channel.epoll.Epoll.isAvailable()
+                        ? " (epoll available; -D" + Transport.PROPERTY + "=epoll to use it, see Transport)" : "",
+                threads,
                 transport.ipv6() ? "available (*:port is dual-stack)" : "unavailable (*:port is IPv4 only)");
         return this;
     }
@@ -160,6 +161,8 @@ public final class ProxyRuntime implements AutoCloseable {
      *
      * @param revision where it came from (a commit), carried by the generation and its logs
      * @throws IllegalStateException when not started, closed, or called on an event loop
+     * @throws IllegalArgumentException when the config cannot be compiled (e.g. one bind in two
+     *         frontends, a bad rule); validation normally catches this first. Nothing changes.
      */
     public synchronized ApplyResult apply(ProxyConfig normalized, String revision) {
         if (acceptGroup == null || closed) {
@@ -171,6 +174,7 @@ public final class ProxyRuntime implements AutoCloseable {
         Generation next;
         List<ServerCheckSpec> checks;
         try {
+            io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
             next = compiler.compile(normalized, revision, nextNumber);
             checks = ServerCheckSpec.of(normalized);
         } catch (RuntimeException e) {
@@ -204,7 +208,12 @@ public final class ProxyRuntime implements AutoCloseable {
         forgetCountersNotIn(next);
         if (healthRegistry != null) {
             // Unchanged servers (backend + address) keep their state and checker.
-            healthRegistry.reconcile(checks);
+            try {
+                healthRegistry.reconcile(checks);
+            } catch (RuntimeException e) {
+                // The compiler already refused duplicate servers; anything else must not undo a done swap.
+                log.error("generation {} ({}): health checks not updated: {}", next.number(), revision, e.toString());
+            }
         }
         log.info("generation {} ({}) applied: binds added {}, kept {}, removed {}", next.number(), revision,
                 added, kept, removed);

@@ -13,5 +13,9 @@
  * gate; that single thread is what makes "accepted before or after the swap" a clean
  * cut. Connections live on the worker loops; a backend connection shares its client's
  * loop.
+ *
+ * <p>Transport: Java NIO by default, native epoll on request ({@link
+ * io.pointsman.proxy.runtime.Transport} says why: a Netty 4.2.18 epoll bug loses the last
+ * bytes of half-closed tunnels).
  */
 package io.pointsman.proxy.runtime;

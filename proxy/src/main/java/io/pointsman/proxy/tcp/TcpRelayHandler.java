@@ -129,8 +129,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             }
             closeIfFinished();
         } else if (evt instanceof IdleStateEvent) {
-            log.debug("{}: client timeout, closing {}", cx.describe(), source);
-            closeBoth();
+            closeBoth("client timeout");
         }
         ReferenceCountUtil.release(evt);
     }
@@ -348,7 +347,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
                     client.read();
                 }
             } else {
-                closeBoth();
+                closeBoth("write to server failed: " + x.cause());
             }
         });
     }
@@ -368,7 +367,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
                     s.read();
                 }
             } else {
-                closeBoth();
+                closeBoth("write to client failed: " + x.cause());
             }
         });
     }
@@ -388,12 +387,12 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
 
     /** The server connection closed (after connecting). */
     void serverClosed() {
+        log.debug("{}: server {} closed", cx.describe(), serverInUse);
         closeAfter(lastWriteToClient, client);
     }
 
     void serverTimeout() {
-        log.debug("{}: server timeout on {}, closing", cx.describe(), serverInUse);
-        closeBoth();
+        closeBoth("server timeout");
     }
 
     private void forwardClientFin() {
@@ -410,11 +409,12 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
 
     private void closeIfFinished() {
         if (clientInputDone && serverInputDone && clientOutputDone && serverOutputDone) {
-            closeBoth();
+            closeBoth("both sides finished");
         }
     }
 
-    private void closeBoth() {
+    private void closeBoth(String reason) {
+        log.debug("{}: closing tunnel {} <-> {}: {}", cx.describe(), source, serverInUse, reason);
         client.close();
         if (server != null) {
             server.close();

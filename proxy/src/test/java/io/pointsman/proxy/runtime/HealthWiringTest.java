@@ -26,7 +26,7 @@ class HealthWiringTest {
 
     @Test
     void downServersGetNoConnectionsAndStateSurvivesASwap() throws Exception {
-        HostPort dead = new HostPort("127.0.0.1", Clients.freePort());
+        HostPort dead = new HostPort("127.0.0.1", Clients.deadPort());
         try (TestServer alive = TestServer.lines("alive");
              ProxyRuntime runtime = ProxyRuntime.builder().threads(2).build().start()) {
             TestConfig c = new TestConfig()
@@ -56,7 +56,7 @@ class HealthWiringTest {
 
     @Test
     void allServersDownClosesTheClient() throws Exception {
-        HostPort dead = new HostPort("127.0.0.1", Clients.freePort());
+        HostPort dead = new HostPort("127.0.0.1", Clients.deadPort());
         try (ProxyRuntime runtime = ProxyRuntime.builder().threads(2).build().start()) {
             runtime.apply(new TestConfig()
                     .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()

@@ -2,7 +2,6 @@ package io.pointsman.proxy.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointsman.proxy.config.HostPort;
@@ -10,7 +9,6 @@ import io.pointsman.proxy.testing.Clients;
 import io.pointsman.proxy.testing.TestConfig;
 import io.pointsman.proxy.testing.TestServer;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -121,8 +119,7 @@ class SwapUnderLoadTest {
                             assertEquals(TAGS[(gen + p) % 3] + " x", Clients.roundTrip(s, "x"), "port " + p);
                         }
                     } else {
-                        assertThrows(ConnectException.class, () -> Clients.connect(a).close(),
-                                "removed port " + extraPorts[p] + " after swap " + gen);
+                        Clients.assertNotListening(extraPorts[p]);
                     }
                 }
             }

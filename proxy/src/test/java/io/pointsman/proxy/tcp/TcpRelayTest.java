@@ -93,7 +93,7 @@ class TcpRelayTest {
 
     @Test
     void deadFirstServerIsRetriedOnAnother() throws Exception {
-        int deadPort = Clients.freePort();
+        int deadPort = Clients.deadPort();
         try (TestServer alive = TestServer.echo("alive")) {
             InetSocketAddress fe = apply(new TestConfig()
                     .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()

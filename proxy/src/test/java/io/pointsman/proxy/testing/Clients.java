@@ -13,13 +13,65 @@ import java.nio.charset.StandardCharsets;
 public final class Clients {
     private Clients() {}
 
-    /** A free loopback port (bound and released; fine for tests that bind it right away). */
+    /**
+     * A free loopback port for a listener the test binds right away. Taken below the
+     * ephemeral range, so no outgoing connection (ours or another process's) grabs it in
+     * between.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
+        return deadPort();
+    }
+
+    /**
+     * A port with no listener, below the ephemeral range, for "dead server" tests: a
+     * connect to it is refused and can never self-connect.
+     */
+    public static int deadPort() {
+        int low = 32768;
+        try {
+            // Not Files.readString: /proc files report size 0 and come back truncated.
+            String range = java.nio.file.Files.readAllLines(
+                    java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+            low = Math.max(10_100, Integer.parseInt(range.trim().split("\\s+")[0]));
+        } catch (IOException | RuntimeException e) {
+            // keep Linux's default
         }
+        java.util.Random rnd = new java.util.Random();
+        for (int i = 0; i < 100; i++) {
+            int port = 10_000 + rnd.nextInt(Math.max(1, low - 10_000));
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port below " + low);
+    }
+
+    /**
+     * Asserts that nothing listens on 127.0.0.1:port, by binding it (a connect probe can
+     * self-connect on loopback when the port lies in the ephemeral range). Polls briefly:
+     * Java NIO releases a closed listening socket at the selector's next wake-up.
+     */
+    public static void assertNotListening(int port) {
+        IOException last = null;
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress("127.0.0.1", port), 1);
+                return;
+            } catch (IOException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new AssertionError("127.0.0.1:" + port + " is still in use: " + last);
     }
 
     public static Socket connect(InetSocketAddress to) throws IOException {

@@ -344,9 +344,19 @@ final class ConfigValidator {
         nonNegative(b.retries(), p + ".retries");
         timeouts(b.timeout(), p + ".timeout");
         Map<String, String> names = new HashMap<>();
+        Map<String, String> addresses = new HashMap<>();
         for (int i = 0; i < b.servers().size(); i++) {
             Server s = b.servers().get(i);
             String sp = p + ".servers[" + i + "]";
+            if (s.address() != null) {
+                // A server is identified by backend + address: its health state and counters
+                // are kept across swaps under that key, so two servers cannot share one.
+                String first = addresses.putIfAbsent(s.address().toString(), sp + ".address");
+                if (first != null) {
+                    error(sp + ".address", "server address '" + s.address() + "' is already used in " + what
+                            + " '" + b.name() + "' (first at " + at(first) + "); give each server its own address");
+                }
+            }
             if (s.name() == null || s.name().isBlank()) {
                 error(sp + ".name", "required: every server needs a name");
             } else {

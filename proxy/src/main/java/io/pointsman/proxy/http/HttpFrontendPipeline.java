@@ -1,0 +1,38 @@
+package io.pointsman.proxy.http;
+
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SniHandler;
+import io.pointsman.proxy.config.Tls;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.pointsman.proxy.runtime.ConnectionContext;
+import io.pointsman.proxy.runtime.FrontendPipeline;
+
+/**
+ * The pipeline of an http-mode client connection: strict request decoding, request
+ * hygiene, then the reverse proxy. Plugged into the runtime for {@code mode: http}.
+ */
+public final class HttpFrontendPipeline implements FrontendPipeline {
+    private final HttpLimits limits;
+
+    public HttpFrontendPipeline() {
+        this(HttpLimits.DEFAULT);
+    }
+
+    public HttpFrontendPipeline(HttpLimits limits) {
+        this.limits = limits;
+    }
+
+    @Override
+    public void init(Channel client, ConnectionContext context) {
+        if (context.frontend().acceptProxy()) {
+            client.pipeline().addLast(HttpPipeline.PROXY_DECODER, new HAProxyMessageDecoder());
+            client.pipeline().addLast(HttpPipeline.PROXY_HEADER, new ProxyHeaderHandler());
+        }
+        Tls tls = context.frontend().config().tls();
+        if (tls != null) {
+            client.pipeline().addLast(HttpPipeline.TLS, new SniHandler(TlsContexts.forSection(tls)));
+        }
+        HttpPipeline.addRequestHandling(client.pipeline(), limits, false);
+        client.pipeline().addLast(HttpPipeline.PROXY, new HttpProxyHandler(context, limits));
+    }
+}

@@ -1,0 +1,42 @@
+package io.pointsman.proxy.http;
+
+import io.netty.channel.ChannelPipeline;
+
+/**
+ * Names and assembly of the client side of an http-mode connection, so one glance shows
+ * what a request goes through.
+ */
+public final class HttpPipeline {
+    public static final String TLS = "tls";
+    public static final String PROXY_DECODER = "proxy-protocol-decoder";
+    public static final String PROXY_HEADER = "proxy-protocol-header";
+    public static final String REQUEST_DECODER = "http-request-decoder";
+    public static final String RESPONSE_ENCODER = "http-response-encoder";
+    public static final String HYGIENE = "http-request-hygiene";
+    public static final String PROXY = "http-proxy";
+    public static final String TUNNEL = "tunnel";
+    public static final String TUNNEL_TIMEOUT = "tunnel-timeout";
+    /** Server side. */
+    public static final String SERVER_TIMEOUT = "server-timeout";
+    public static final String CLIENT_CODEC = "http-client-codec";
+    public static final String SERVER_RESPONSE = "server-response";
+
+    private HttpPipeline() {
+    }
+
+    /**
+     * Adds the decoder, encoder and request hygiene. We use our own decoder subclass plus
+     * Netty's encoder instead of {@code HttpServerCodec} because the codec does not let us
+     * replace its decoder.
+     */
+    public static void addRequestHandling(ChannelPipeline pipeline, HttpLimits limits) {
+        addRequestHandling(pipeline, limits, true);
+    }
+
+    /** @param hygieneAnswers see {@link RequestHygiene#RequestHygiene(boolean)} */
+    static void addRequestHandling(ChannelPipeline pipeline, HttpLimits limits, boolean hygieneAnswers) {
+        pipeline.addLast(REQUEST_DECODER, new StrictRequestDecoder(limits));
+        pipeline.addLast(RESPONSE_ENCODER, new ProxyResponseEncoder());
+        pipeline.addLast(HYGIENE, new RequestHygiene(hygieneAnswers));
+    }
+}

@@ -1,0 +1,785 @@
+package io.pointsman.proxy.http;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pointsman.proxy.runtime.ConnectionContext;
+import io.pointsman.proxy.runtime.LiveBackend;
+import io.pointsman.proxy.runtime.LiveServer;
+import io.pointsman.proxy.runtime.ServerQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client side of an http-mode connection: one request at a time, each routed and
+ * balanced on its own (SPEC §4 "Balancing is per request"), sent over a pooled
+ * keep-alive server connection on this client's event loop, request and response
+ * streamed piece by piece. Reads on either side are asked for only when the previous
+ * write to the other side is done: that is all the backpressure there is, and a slow
+ * reader slows its server instead of filling memory.
+ *
+ * <p>Generations: the connection keeps the generation it was accepted under. When that
+ * generation is retired, the next response carries {@code Connection: close} and the
+ * connection closes after it; an idle keep-alive connection is left alone.
+ *
+ * <p>Everything runs on the client's event loop; server connections share it.
+ */
+final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
+
+    private final ConnectionContext cx;
+    private final HttpLimits limits;
+    private final boolean forwardFor;
+    private final String scheme;
+
+    private Channel client;
+    private ProxyResponseEncoder encoder;
+    private InetSocketAddress source;
+    private InetSocketAddress destination;
+    private ScheduledFuture<?> idleTimer;
+    /** Requests decoded while an earlier one is still being answered (pipelining). */
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
+    private boolean tunnel;
+
+    // ---- the current exchange (request == null: between requests) ----
+    private HttpRequest request;
+    private boolean requestDone;
+    /** The client's HTTP version (the head itself is sent to servers as HTTP/1.1). */
+    private HttpVersion clientVersion;
+    private boolean upgradeAsked;
+    private boolean closeAfterResponse;
+    private final ArrayDeque<HttpObject> toServer = new ArrayDeque<>();
+    private int serverWrites;
+    private int clientWrites;
+
+    private LiveBackend backend;
+    private LiveServer server;
+    private boolean slotHeld;
+    private int attemptsLeft;
+    private final Set<LiveServer> tried = new HashSet<>();
+    private LiveServer lastServer;
+    private Channel serverChannel;
+    private boolean connected;
+    /** The server connection came from the pool: it may have been closed by the server meanwhile. */
+    private boolean reusedConnection;
+    /** The request had body bytes or trailers: it cannot be sent a second time. */
+    private boolean requestHadBody;
+    private boolean interimResponse;
+    private ServerQueue.Waiter waiter;
+    private boolean responseStarted;
+    private boolean serverKeepAlive;
+
+    private final AccessLog.Entry accessEntry = new AccessLog.Entry();
+
+    HttpProxyHandler(ConnectionContext cx, HttpLimits limits) {
+        this.cx = cx;
+        this.limits = limits;
+        this.forwardFor = Boolean.TRUE.equals(cx.frontend().config().forwardfor());
+        this.scheme = cx.frontend().config().tls() != null ? "https" : "http";
+    }
+
+    // ---- client events ---------------------------------------------------------------
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        client = ctx.channel();
+        encoder = ctx.pipeline().get(ProxyResponseEncoder.class);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        source = (InetSocketAddress) client.remoteAddress();
+        destination = (InetSocketAddress) client.localAddress();
+        armIdleTimer(cx.frontend().timeout().httpRequest().toMillis(), true);
+        client.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof HttpObject || msg instanceof RejectedRequest) || tunnel) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (request != null && requestDone || !queued.isEmpty()) {
+            queued.add(msg);
+            return;
+        }
+        handleClientObject(msg);
+    }
+
+    private void handleClientObject(Object object) {
+        if (object instanceof RejectedRequest rejected) {
+            // In order: every earlier request has had its response.
+            cancelTimers();
+            responseStarted = false;
+            accessEntry.startBad(System.nanoTime());
+            cx.frontend().counters().deny();
+            respondError(ErrorPage.BAD_REQUEST, rejected.reason());
+            return;
+        }
+        if (request == null) {
+            if (object instanceof HttpRequest head) {
+                startExchange(head);
+            } else {
+                ReferenceCountUtil.release(object); // leftover of an exchange that ended early
+            }
+            return;
+        }
+        HttpContent content = (HttpContent) object;
+        accessEntry.bytesIn += content.content().readableBytes();
+        cx.frontend().counters().addBytesIn(content.content().readableBytes());
+        if (content.content().isReadable()
+                || content instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
+            requestHadBody = true;
+        }
+        if (content instanceof LastHttpContent) {
+            requestDone = true;
+        }
+        if (!connected) {
+            toServer.add(content);
+        } else {
+            writeToServer(content);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        readClientIfWanted();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == RetireConnectionEvent.INSTANCE) {
+            if (request == null) {
+                client.close();
+            } else {
+                closeAfterResponse = true; // the response head, if not sent yet, says Connection: close
+            }
+        } else if (evt instanceof ProxiedAddresses proxied) {
+            source = proxied.source();
+            destination = proxied.destination();
+        } else if (evt instanceof RequestAbortedEvent aborted) {
+            // The body turned out malformed after the head went on: the server connection
+            // saw a truncated request and is dropped; the client gets 400 if nothing was sent yet.
+            accessEntry.terminationState = "CR";
+            respondError(ErrorPage.BAD_REQUEST, "request body: " + aborted.reason());
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimers();
+        if (waiter != null) {
+            waiter.cancel();
+            waiter = null;
+        }
+        if (request != null) {
+            if (responseStarted || serverChannel != null) {
+                accessEntry.terminationState = "CD";
+            }
+            abandonServer();
+        }
+        releaseAll(queued);
+        releaseAll(toServer);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        log.debug("{}: client {} error: {}", cx.describe(), source, cause.toString());
+        ctx.close();
+    }
+
+    // ---- one exchange ------------------------------------------------------------------
+
+    private void startExchange(HttpRequest head) {
+        cancelTimers();
+        request = head;
+        requestDone = head instanceof LastHttpContent;
+        clientVersion = head.protocolVersion();
+        requestHadBody = false;
+        responseStarted = false;
+        interimResponse = false;
+        connected = false;
+        tried.clear();
+        lastServer = null;
+        accessEntry.start(head, System.nanoTime());
+        encoder.answeringHead(head.method().equals(HttpMethod.HEAD));
+        closeAfterResponse = !HttpUtil.isKeepAlive(head);
+        upgradeAsked = HopByHop.wantsUpgrade(head.headers());
+
+        String backendName = cx.frontend().router().route(
+                new HttpRequestFacts(source.getAddress(), destination.getPort(), head));
+        backend = backendName == null ? null : cx.generation().backend(backendName);
+        accessEntry.backend = backendName == null ? "<NOSRV>" : backendName;
+        if (backend == null) {
+            cx.frontend().counters().deny();
+            respondError(ErrorPage.SERVICE_UNAVAILABLE, "no backend for " + head.method() + " " + head.uri());
+            return;
+        }
+        prepareForServer(head);
+        toServer.add(head);
+        attemptsLeft = 1 + Math.max(0, backend.retries());
+        connect();
+    }
+
+    private void prepareForServer(HttpRequest head) {
+        HttpHeaders h = head.headers();
+        HopByHop.strip(h, upgradeAsked);
+        if (forwardFor) {
+            String ip = source.getAddress().getHostAddress();
+            String previous = h.getAll("X-Forwarded-For").isEmpty() ? null : String.join(", ", h.getAll("X-Forwarded-For"));
+            h.set("X-Forwarded-For", previous == null ? ip : previous + ", " + ip);
+            h.set("X-Forwarded-Proto", scheme);
+        }
+        if (head.protocolVersion().equals(HttpVersion.HTTP_1_0) && !upgradeAsked) {
+            // Talk HTTP/1.1 to servers so their connections can be pooled; a 1.0 body is
+            // always Content-Length-framed, which 1.1 reads the same way.
+            head.setProtocolVersion(HttpVersion.HTTP_1_1);
+            if (!h.contains(HttpHeaderNames.HOST)) {
+                h.set(HttpHeaderNames.HOST, destination.getHostString() + ":" + destination.getPort());
+            }
+        }
+    }
+
+    /**
+     * Takes a server slot and a pooled or new connection. When every usable server is at
+     * its maxconn the request waits in the backend's queue (HAProxy's behaviour) up to
+     * {@code timeout.queue}; with no usable server at all it gets 503 at once.
+     */
+    private void connect() {
+        LiveServer s = pick();
+        if (s != null) {
+            useServer(s);
+            return;
+        }
+        if (!backend.hasUsableServer()) {
+            refuseNoServer("no server of backend '" + backend.name() + "' is up");
+            return;
+        }
+        accessEntry.queueStart = System.nanoTime();
+        waiter = backend.queue().enqueue(client.eventLoop(), new ServerQueue.Attempt() {
+            @Override
+            public boolean retry() {
+                if (!client.isActive() || request == null) {
+                    waiter = null;
+                    return true;
+                }
+                LiveServer next = pick();
+                if (next != null) {
+                    waiter = null;
+                    accessEntry.queueEnd = System.nanoTime();
+                    useServer(next);
+                    return true;
+                }
+                if (!backend.hasUsableServer()) {
+                    waiter = null;
+                    refuseNoServer("no server of backend '" + backend.name() + "' is up");
+                    return true;
+                }
+                return false;
+            }
+
+            @Override
+            public boolean slotFree() {
+                for (LiveServer candidate : backend.servers()) {
+                    if (candidate.isUp() && candidate.weight() > 0 && candidate.hasFreeSlot()) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+
+            @Override
+            public void timedOut() {
+                waiter = null;
+                accessEntry.terminationState = "sQ";
+                refuseNoServer("queue timeout: every server of backend '" + backend.name() + "' stayed at maxconn");
+            }
+        }, backend.timeout().queue().toMillis(), backend.counters());
+    }
+
+    private void refuseNoServer(String why) {
+        backend.counters().deny();
+        cx.frontend().counters().deny();
+        respondError(ErrorPage.SERVICE_UNAVAILABLE, why);
+    }
+
+    private void useServer(LiveServer s) {
+        lastServer = s;
+        tried.add(s);
+        server = s;
+        slotHeld = true;
+        backend.counters().open();
+        accessEntry.server = s.name();
+        accessEntry.connectStart = System.nanoTime();
+        Channel pooled = ServerConnectionPool.take(client.eventLoop(), s.key());
+        if (pooled != null) {
+            attach(pooled);
+            reusedConnection = true;
+            onConnected();
+            return;
+        }
+        connectNew(s);
+    }
+
+    private void connectNew(LiveServer s) {
+        ChannelFuture f = newConnection(s);
+        attach(f.channel());
+        reusedConnection = false;
+        f.addListener(x -> onConnect(f, s));
+    }
+
+    private LiveServer pick() {
+        byte[] address = source.getAddress().getAddress();
+        if (lastServer == null) {
+            return backend.acquire(address, x -> false);
+        }
+        if (backend.redispatch()) {
+            LiveServer s = backend.acquire(address, tried::contains);
+            return s != null ? s : backend.acquire(address, x -> false);
+        }
+        return lastServer.isUp() && lastServer.tryAcquire() ? lastServer : null;
+    }
+
+    private ChannelFuture newConnection(LiveServer s) {
+        long serverTimeout = backend.timeout().server().toMillis();
+        String key = s.key();
+        return new Bootstrap()
+                .group(client.eventLoop())
+                .channel(cx.transport().socketChannelClass())
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, backend.timeout().connect().toMillis()))
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        p.addLast(HttpPipeline.SERVER_TIMEOUT,
+                                new IdleStateHandler(0, 0, serverTimeout, TimeUnit.MILLISECONDS));
+                        p.addLast(HttpPipeline.CLIENT_CODEC, new HttpClientCodec(limits.decoderConfig()
+                                .setStrictLineParsing(false), false, false));
+                        p.addLast(HttpPipeline.SERVER_RESPONSE, new ServerResponseHandler(key));
+                    }
+                })
+                .connect(s.address());
+    }
+
+    private void attach(Channel ch) {
+        serverChannel = ch;
+        ServerResponseHandler h = ch.pipeline().get(ServerResponseHandler.class);
+        h.owner = this;
+    }
+
+    private void onConnect(ChannelFuture f, LiveServer s) {
+        if (f.channel() != serverChannel) {
+            return;
+        }
+        if (f.isSuccess()) {
+            if (!client.isActive()) {
+                abandonServer();
+                return;
+            }
+            onConnected();
+            return;
+        }
+        detachServer();
+        f.channel().close();
+        releaseSlot();
+        if (!client.isActive()) {
+            return;
+        }
+        s.counters().connectError();
+        backend.counters().connectError();
+        attemptsLeft--;
+        if (attemptsLeft > 0) {
+            log.debug("{}: connect to {} failed ({}); retrying", cx.describe(), s, f.cause().toString());
+            backend.counters().retry();
+            s.counters().retry();
+            accessEntry.retries++;
+            connect();
+        } else {
+            log.info("{}: connect to {} failed ({}); no attempts left", cx.describe(), s, f.cause().toString());
+            accessEntry.terminationState = "SC";
+            respondError(ErrorPage.SERVICE_UNAVAILABLE, "cannot connect to backend '" + backend.name() + "'");
+        }
+    }
+
+    private void onConnected() {
+        connected = true;
+        accessEntry.connected = System.nanoTime();
+        while (!toServer.isEmpty()) {
+            writeToServer(toServer.poll());
+        }
+        serverChannel.read();
+    }
+
+    private void writeToServer(HttpObject object) {
+        int n = object instanceof HttpContent c ? c.content().readableBytes() : 0;
+        backend.counters().addBytesIn(n);
+        server.counters().addBytesIn(n);
+        serverWrites++;
+        Channel target = serverChannel;
+        target.writeAndFlush(object).addListener((ChannelFutureListener) f -> {
+            serverWrites--;
+            if (!f.isSuccess()) {
+                if (target == serverChannel) {
+                    serverFailed("write to server failed: " + f.cause());
+                }
+                return;
+            }
+            readClientIfWanted();
+        });
+    }
+
+    /** Asks the client for more only when what was read so far has been passed on. */
+    private void readClientIfWanted() {
+        if (!client.isActive() || tunnel) {
+            return;
+        }
+        if (request == null) {
+            if (queued.isEmpty()) {
+                client.read();
+            }
+            return;
+        }
+        if (!requestDone && connected && serverWrites == 0) {
+            client.read();
+        }
+    }
+
+    // ---- server events (called by ServerResponseHandler on this loop) ------------------
+
+    void serverRead(Channel from, HttpObject msg) {
+        if (from != serverChannel) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg.decoderResult().isFailure()) {
+            ReferenceCountUtil.release(msg);
+            serverFailed("invalid response: " + msg.decoderResult().cause());
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            onResponseHead(response);
+        }
+        if (msg instanceof HttpContent content) {
+            int n = content.content().readableBytes();
+            accessEntry.bytesOut += n;
+            cx.frontend().counters().addBytesOut(n);
+            backend.counters().addBytesOut(n);
+            server.counters().addBytesOut(n);
+        }
+        boolean last = msg instanceof LastHttpContent;
+        boolean endsExchange = last && !interimResponse;
+        if (last && interimResponse) {
+            interimResponse = false;
+        }
+        clientWrites++;
+        ChannelFuture w = client.writeAndFlush(msg);
+        w.addListener((ChannelFutureListener) f -> {
+            clientWrites--;
+            if (!f.isSuccess()) {
+                client.close();
+                return;
+            }
+            readServerIfWanted();
+        });
+        if (endsExchange) {
+            if (accessEntry.status == HttpResponseStatus.SWITCHING_PROTOCOLS.code() && upgradeAsked) {
+                switchToTunnel();
+            } else {
+                endExchange(w);
+            }
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        int code = response.status().code();
+        if (code >= 100 && code < 200 && code != 101) {
+            interimResponse = true;
+            HopByHop.strip(response.headers(), false);
+            return;
+        }
+        responseStarted = true;
+        accessEntry.status = code;
+        accessEntry.responded = System.nanoTime();
+        if (code == 101) {
+            boolean upgrade = upgradeAsked && HopByHop.wantsUpgrade(response.headers());
+            HopByHop.strip(response.headers(), upgrade);
+            if (!upgrade) {
+                closeAfterResponse = true;
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+            return;
+        }
+        serverKeepAlive = HttpUtil.isKeepAlive(response);
+        boolean delimitedByClose = !HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
+                && !request.method().equals(HttpMethod.HEAD) && code != 204 && code != 304;
+        HopByHop.strip(response.headers(), false);
+        if (delimitedByClose) {
+            closeAfterResponse = true;
+        }
+        if (cx.generation().retired()) {
+            // The connection's generation was replaced: finish this response, then retire.
+            closeAfterResponse = true;
+        }
+        if (closeAfterResponse) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (!response.protocolVersion().isKeepAliveDefault() || clientVersion.equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        if (clientVersion.equals(HttpVersion.HTTP_1_0) && HttpUtil.isTransferEncodingChunked(response)) {
+            // An HTTP/1.0 client cannot read chunks: send the body raw and end it with a close.
+            HttpUtil.setTransferEncodingChunked(response, false);
+            closeAfterResponse = true;
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+    }
+
+    void serverReadComplete(Channel from) {
+        if (from == serverChannel) {
+            readServerIfWanted();
+        }
+    }
+
+    private void readServerIfWanted() {
+        if (serverChannel != null && connected && clientWrites == 0 && serverChannel.isActive()) {
+            serverChannel.read();
+        }
+    }
+
+    void serverClosed(Channel ch) {
+        if (ch != serverChannel) {
+            return;
+        }
+        if (request != null && !responseStarted && reusedConnection && requestDone && !requestHadBody
+                && accessEntry.status == 0) {
+            // A pooled connection the server had closed while idle (the race every
+            // keep-alive proxy meets): send the same bodyless request on a new connection.
+            log.debug("{}: pooled connection to {} closed under request; resending on a new one", cx.describe(),
+                    server);
+            detachServer();
+            toServer.add(request);
+            toServer.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            connectNew(server);
+            return;
+        }
+        detachServer();
+        releaseSlot();
+        if (request == null) {
+            return;
+        }
+        if (!responseStarted) {
+            accessEntry.terminationState = "SH";
+            respondError(ErrorPage.BAD_GATEWAY, "server " + server + " closed before responding");
+        } else {
+            accessEntry.terminationState = "SD";
+            client.close();
+        }
+    }
+
+    void serverTimeout(Channel ch) {
+        if (ch != serverChannel) {
+            return;
+        }
+        accessEntry.terminationState = "sH";
+        if (!responseStarted) {
+            abandonServer();
+            respondError(ErrorPage.GATEWAY_TIMEOUT, "server " + server + " did not answer in time");
+        } else {
+            abandonServer();
+            client.close();
+        }
+    }
+
+    private void serverFailed(String why) {
+        log.debug("{}: {} on {}", cx.describe(), why, server);
+        abandonServer();
+        if (!responseStarted) {
+            respondError(ErrorPage.BAD_GATEWAY, why);
+        } else {
+            client.close();
+        }
+    }
+
+    // ---- ending an exchange ------------------------------------------------------------
+
+    private void endExchange(ChannelFuture lastWrite) {
+        Channel used = serverChannel;
+        detachServer();
+        releaseSlot();
+        if (serverKeepAlive && requestDone && used != null && used.isActive()) {
+            ServerConnectionPool.offer(used.pipeline().get(ServerResponseHandler.class).serverKey, used);
+        } else if (used != null) {
+            used.close();
+        }
+        AccessLog.log(accessEntry, source, cx, System.nanoTime());
+        boolean close = closeAfterResponse || !requestDone;
+        request = null;
+        backend = null;
+        server = null;
+        if (close) {
+            lastWrite.addListener(ChannelFutureListener.CLOSE);
+            releaseAll(queued);
+            return;
+        }
+        armIdleTimer(cx.frontend().timeout().httpKeepAlive().toMillis(), false);
+        drainQueued();
+        readClientIfWanted();
+    }
+
+    /** Hands on what was read ahead (pipelined requests) for as long as it can be taken now. */
+    private void drainQueued() {
+        while (!queued.isEmpty() && client.isActive() && !tunnel && !(request != null && requestDone)) {
+            handleClientObject(queued.poll());
+        }
+    }
+
+    private void respondError(ErrorPage page, String reason) {
+        log.debug("{}: {} to {}: {}", cx.describe(), page.status().code(), source, reason);
+        abandonServer();
+        releaseAll(toServer);
+        if (responseStarted || !client.isActive()) {
+            client.close();
+            return;
+        }
+        responseStarted = true;
+        accessEntry.status = page.status().code();
+        accessEntry.responded = System.nanoTime();
+        if (accessEntry.server == null) {
+            accessEntry.server = "<NOSRV>";
+        }
+        encoder.answeringHead(false);
+        client.writeAndFlush(page.response(client.alloc())).addListener(ChannelFutureListener.CLOSE);
+        AccessLog.log(accessEntry, source, cx, System.nanoTime());
+        request = null;
+        releaseAll(queued);
+    }
+
+    private void switchToTunnel() {
+        tunnel = true;
+        Channel upstream = serverChannel;
+        detachServer();
+        releaseSlot();
+        AccessLog.log(accessEntry, source, cx, System.nanoTime());
+        releaseAll(queued);
+        // timeout tunnel (HAProxy's name): an upgraded connection idle both ways this long is closed.
+        long tunnelTimeout = backend.timeout().tunnel() != null ? backend.timeout().tunnel().toMillis()
+                : cx.frontend().timeout().tunnel().toMillis();
+        ChannelPipeline sp = upstream.pipeline();
+        sp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));
+        sp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(client));
+        sp.remove(HttpPipeline.SERVER_RESPONSE);
+        sp.remove(HttpPipeline.SERVER_TIMEOUT);
+        sp.remove(HttpPipeline.CLIENT_CODEC);
+        ChannelPipeline cp = client.pipeline();
+        cp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));
+        cp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(upstream));
+        cp.remove(HttpPipeline.HYGIENE);
+        cp.remove(this);
+        cp.remove(HttpPipeline.RESPONSE_ENCODER);
+        cp.remove(HttpPipeline.REQUEST_DECODER);
+        upstream.read();
+        client.read();
+    }
+
+    /** Stops using the server connection: closes it (a half-done exchange makes it unusable). */
+    private void abandonServer() {
+        Channel ch = serverChannel;
+        detachServer();
+        releaseSlot();
+        if (ch != null) {
+            ch.close();
+        }
+    }
+
+    private void detachServer() {
+        if (serverChannel != null) {
+            ServerResponseHandler h = serverChannel.pipeline().get(ServerResponseHandler.class);
+            if (h != null && h.owner == this) {
+                h.owner = null;
+            }
+        }
+        serverChannel = null;
+        connected = false;
+    }
+
+    private void releaseSlot() {
+        if (slotHeld) {
+            slotHeld = false;
+            server.release();
+            backend.counters().close();
+        }
+    }
+
+    // ---- timers ------------------------------------------------------------------------
+
+    /**
+     * Between requests: {@code timeout http-request} for the first one (408 when nothing
+     * complete arrived), {@code timeout http-keep-alive} for the next ones (a silent close).
+     */
+    private void armIdleTimer(long millis, boolean firstRequest) {
+        cancelTimers();
+        idleTimer = client.eventLoop().schedule(() -> {
+            idleTimer = null;
+            if (request != null || !client.isActive()) {
+                return;
+            }
+            if (firstRequest) {
+                accessEntry.startIdle(System.nanoTime());
+                cx.frontend().counters().deny();
+                encoder.answeringHead(false);
+                client.writeAndFlush(ErrorPage.REQUEST_TIMEOUT.response(client.alloc()))
+                        .addListener(ChannelFutureListener.CLOSE);
+            } else {
+                client.close();
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelTimers() {
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
+    }
+
+    private static void releaseAll(ArrayDeque<?> objects) {
+        Object o;
+        while ((o = objects.poll()) != null) {
+            ReferenceCountUtil.release(o);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/**
+ * HTTP mode: request hygiene, the HTTP/1.1 reverse proxy, WebSocket tunnels and TLS
+ * termination of http frontends.
+ *
+ * <p>Starting points:
+ * <ul>
+ *   <li>{@link io.pointsman.proxy.http.HttpFrontendPipeline}: what an accepted http-mode
+ *       connection goes through (PROXY header, TLS/SNI, strict decoding, hygiene, proxy);
+ *       handler names are in {@link io.pointsman.proxy.http.HttpPipeline}.</li>
+ *   <li>{@link io.pointsman.proxy.http.StrictRequestDecoder} and
+ *       {@link io.pointsman.proxy.http.RequestHygiene}: which requests are unambiguous
+ *       enough to forward; everything else gets 400 and a close (SPEC §4).</li>
+ *   <li>{@code HttpProxyHandler}: one request at a time, routed and balanced per request,
+ *       streamed to a pooled keep-alive server connection on the client's event loop
+ *       ({@code ServerConnectionPool}), with reads paced by completed writes
+ *       (backpressure), retries/redispatch, the backend queue at maxconn, timeouts,
+ *       generation retirement ({@code Connection: close} on the first response after a
+ *       swap) and the access log ({@code AccessLog}, logger {@code io.pointsman.access}).</li>
+ *   <li>{@link io.pointsman.proxy.http.TlsContexts}: certificates, read at apply time.</li>
+ *   <li>{@link io.pointsman.proxy.http.ErrorPage}: the HAProxy-like error pages.</li>
+ * </ul>
+ */
+package io.pointsman.proxy.http;

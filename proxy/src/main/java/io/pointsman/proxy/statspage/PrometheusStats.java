@@ -1,0 +1,154 @@
+package io.pointsman.proxy.statspage;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code /metrics}: Prometheus text exposition format 0.0.4. One family per metric with
+ * its HELP and TYPE lines, samples of every frontend/backend/server under it; label
+ * values escaped (backslash, double quote, newline) as the format requires.
+ */
+public final class PrometheusStats {
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    private PrometheusStats() {
+    }
+
+    private record Sample(String labels, double value) {
+    }
+
+    private static final class Family {
+        final String help;
+        final String type;
+        final List<Sample> samples = new ArrayList<>();
+
+        Family(String help, String type) {
+            this.help = help;
+            this.type = type;
+        }
+    }
+
+    private static final class Families {
+        final Map<String, Family> byName = new LinkedHashMap<>();
+
+        void add(String name, String type, String help, String labels, double value) {
+            byName.computeIfAbsent(name, n -> new Family(help, type)).samples.add(new Sample(labels, value));
+        }
+
+        void gauge(String name, String help, String labels, double value) {
+            add(name, "gauge", help, labels, value);
+        }
+
+        void counter(String name, String help, String labels, double value) {
+            add(name, "counter", help, labels, value);
+        }
+    }
+
+    public static String render(StatsReport report) {
+        Families f = new Families();
+        f.gauge("pointsman_generation_info", "The generation serving new connections and its config commit.",
+                labels("generation", Long.toString(report.generation()), "revision", report.revision()), 1);
+        f.gauge("pointsman_generation", "Number of the current generation.", "", report.generation());
+        f.gauge("pointsman_uptime_seconds", "Seconds since the process started.", "", report.uptimeSeconds());
+        for (ProxySection proxy : report.proxies()) {
+            if (proxy.frontend() != null) {
+                frontend(f, labels("frontend", proxy.name()), proxy.frontend());
+            }
+            if (proxy.backend() != null) {
+                backend(f, labels("backend", proxy.name()), proxy.backend());
+            }
+            for (StatsRow server : proxy.servers()) {
+                server(f, labels("backend", proxy.name(), "server", server.name()), server);
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        f.byName.forEach((name, family) -> {
+            out.append("# HELP ").append(name).append(' ').append(family.help).append('\n');
+            out.append("# TYPE ").append(name).append(' ').append(family.type).append('\n');
+            for (Sample s : family.samples) {
+                out.append(name).append(s.labels()).append(' ').append(number(s.value())).append('\n');
+            }
+        });
+        return out.toString();
+    }
+
+    private static void frontend(Families f, String l, StatsRow r) {
+        f.gauge("pointsman_frontend_current_sessions", "Client sessions open now.", l, r.currentSessions());
+        f.gauge("pointsman_frontend_max_sessions", "Most client sessions open at once.", l, r.maxSessions());
+        f.counter("pointsman_frontend_sessions_total", "Client sessions since start.", l, r.totalSessions());
+        f.counter("pointsman_frontend_bytes_in_total", "Bytes received from clients.", l, r.bytesIn());
+        f.counter("pointsman_frontend_bytes_out_total", "Bytes sent to clients.", l, r.bytesOut());
+        f.counter("pointsman_frontend_denied_requests_total", "Requests or connections refused.", l,
+                r.deniedRequests());
+        f.counter("pointsman_frontend_request_errors_total", "Malformed or timed-out requests.", l,
+                r.requestErrors());
+    }
+
+    private static void backend(Families f, String l, StatsRow r) {
+        f.gauge("pointsman_backend_up", "1 when the backend has a usable server.", l, r.serving() ? 1 : 0);
+        f.gauge("pointsman_backend_active_servers", "Usable active servers.", l, r.active());
+        f.gauge("pointsman_backend_backup_servers", "Usable backup servers.", l, r.backup());
+        f.gauge("pointsman_backend_current_sessions", "Sessions to servers open now.", l, r.currentSessions());
+        f.gauge("pointsman_backend_max_sessions", "Most sessions to servers at once.", l, r.maxSessions());
+        f.counter("pointsman_backend_sessions_total", "Sessions since start.", l, r.totalSessions());
+        f.counter("pointsman_backend_bytes_in_total", "Bytes sent towards servers.", l, r.bytesIn());
+        f.counter("pointsman_backend_bytes_out_total", "Bytes received from servers.", l, r.bytesOut());
+        f.gauge("pointsman_backend_current_queue", "Requests waiting for a server slot.", l, r.queueCurrent());
+        f.counter("pointsman_backend_connection_errors_total", "Failed server connects.", l,
+                r.connectionErrors());
+        f.counter("pointsman_backend_response_errors_total", "Bad or aborted server responses.", l,
+                r.responseErrors());
+        f.counter("pointsman_backend_retries_total", "Connect retries.", l, r.retries());
+        f.counter("pointsman_backend_redispatches_total", "Retries sent to another server.", l, r.redispatches());
+    }
+
+    private static void server(Families f, String l, StatsRow r) {
+        f.gauge("pointsman_server_up", "1 when the server takes new traffic (UP, UP n/m or no check).", l,
+                r.serving() ? 1 : 0);
+        f.gauge("pointsman_server_current_sessions", "Sessions open now.", l, r.currentSessions());
+        f.gauge("pointsman_server_max_sessions", "Most sessions open at once.", l, r.maxSessions());
+        f.counter("pointsman_server_sessions_total", "Sessions since start.", l, r.totalSessions());
+        f.counter("pointsman_server_bytes_in_total", "Bytes sent to the server.", l, r.bytesIn());
+        f.counter("pointsman_server_bytes_out_total", "Bytes received from the server.", l, r.bytesOut());
+        f.counter("pointsman_server_connection_errors_total", "Failed connects.", l, r.connectionErrors());
+        f.counter("pointsman_server_response_errors_total", "Bad or aborted responses.", l, r.responseErrors());
+        f.counter("pointsman_server_check_failures_total", "Failed health checks.", l, r.checkFailures());
+        f.counter("pointsman_server_check_down_transitions_total", "UP to DOWN transitions.", l, r.checkDowns());
+        if (r.weight() != null) {
+            f.gauge("pointsman_server_weight", "Balancing weight.", l, r.weight());
+        }
+        if (r.checkDurationMillis() != null) {
+            f.gauge("pointsman_server_check_duration_seconds", "Duration of the last health check.", l,
+                    r.checkDurationMillis() / 1000.0);
+        }
+        if (r.lastChangeSeconds() != null) {
+            f.gauge("pointsman_server_last_change_seconds", "Seconds since the last status change.", l,
+                    r.lastChangeSeconds());
+        }
+    }
+
+    /** {@code {k1="v1",k2="v2"}} with values escaped. */
+    static String labels(String... keyValues) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(keyValues[i]).append("=\"").append(escapeLabel(keyValues[i + 1])).append('"');
+        }
+        return sb.append('}').toString();
+    }
+
+    static String escapeLabel(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+
+    private static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            return Long.toString((long) v);
+        }
+        return Double.toString(v);
+    }
+}

@@ -1,0 +1,16 @@
+/**
+ * The HAProxy-style stats page (SPEC §4): HTML, {@code ;csv}, {@code ;json}, Prometheus
+ * {@code /metrics}, basic auth, and the small listener serving them.
+ *
+ * <p>Starting points: {@link io.pointsman.proxy.statspage.StatsReport} is the immutable
+ * model every form renders ({@link io.pointsman.proxy.statspage.HtmlStatsPage},
+ * {@link io.pointsman.proxy.statspage.CsvStats}, {@link io.pointsman.proxy.statspage.JsonStats},
+ * {@link io.pointsman.proxy.statspage.PrometheusStats}); the renderers know nothing of the
+ * runtime, so a report built by hand tests them.
+ * {@link io.pointsman.proxy.statspage.StatsReports#of} builds reports from a running
+ * {@code ProxyRuntime}; wire it up as
+ * {@code StatsListener.start(config.stats(), StatsReports.of(runtime, node, version))} and call
+ * {@link io.pointsman.proxy.statspage.StatsListener#reconfigure} after each apply (a changed
+ * {@code stats.bind} needs a new listener).
+ */
+package io.pointsman.proxy.statspage;

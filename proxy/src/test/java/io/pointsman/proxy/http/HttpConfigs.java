@@ -1,0 +1,120 @@
+package io.pointsman.proxy.http;
+
+import io.pointsman.proxy.config.Acl;
+import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Condition;
+import io.pointsman.proxy.config.Defaults;
+import io.pointsman.proxy.config.Frontend;
+import io.pointsman.proxy.config.Global;
+import io.pointsman.proxy.config.HeaderMatch;
+import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.Mode;
+import io.pointsman.proxy.config.Normalizer;
+import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.Server;
+import io.pointsman.proxy.config.Timeouts;
+import io.pointsman.proxy.config.UseBackend;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Normalized http-mode configs for proxy tests, without YAML. */
+final class HttpConfigs {
+    private final List<Acl> acls = new ArrayList<>();
+    private final List<UseBackend> rules = new ArrayList<>();
+    private final List<Backend> backends = new ArrayList<>();
+    private String defaultBackend;
+    private boolean forwardFor = true;
+    private boolean acceptProxy;
+    private io.pointsman.proxy.config.Tls tls;
+    private int retries = 2;
+    private Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10),
+            Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(1),
+            Duration.ofSeconds(2));
+
+    HttpConfigs acl(Acl acl) {
+        acls.add(acl);
+        return this;
+    }
+
+    static Acl pathBeg(String name, String... prefixes) {
+        return new Acl(name, null, null, null, null, List.of(prefixes), null, null, null, null, null);
+    }
+
+    static Acl host(String name, String... hosts) {
+        return new Acl(name, null, null, null, null, null, null, null, List.of(hosts), null, null);
+    }
+
+    static Acl method(String name, String... methods) {
+        return new Acl(name, null, null, null, null, null, null, null, null, List.of(methods), null);
+    }
+
+    static Acl header(String name, String header, String... values) {
+        return new Acl(name, null, null, null, null, null, null, null, null, null,
+                new HeaderMatch(header, List.of(values)));
+    }
+
+    HttpConfigs use(String backend, String condition) {
+        rules.add(new UseBackend(backend, Condition.parse(condition), null));
+        return this;
+    }
+
+    HttpConfigs defaultBackend(String name) {
+        defaultBackend = name;
+        return this;
+    }
+
+    HttpConfigs forwardFor(boolean on) {
+        forwardFor = on;
+        return this;
+    }
+
+    HttpConfigs acceptProxy(boolean on) {
+        acceptProxy = on;
+        return this;
+    }
+
+    HttpConfigs tls(io.pointsman.proxy.config.Tls t) {
+        tls = t;
+        return this;
+    }
+
+    HttpConfigs retries(int n) {
+        retries = n;
+        return this;
+    }
+
+    HttpConfigs timeouts(Timeouts t) {
+        timeouts = t;
+        return this;
+    }
+
+    HttpConfigs backend(String name, HostPort... servers) {
+        List<Server> list = new ArrayList<>();
+        for (int i = 0; i < servers.length; i++) {
+            list.add(new Server(name + i, servers[i], null, null, null, null, null));
+        }
+        backends.add(new Backend(name, Mode.HTTP, null, null, null, null, retries, true, list));
+        return this;
+    }
+
+    /** A backend whose servers each take at most {@code maxconn} requests at once. */
+    HttpConfigs backendWithMaxconn(String name, int maxconn, HostPort... servers) {
+        List<Server> list = new ArrayList<>();
+        for (int i = 0; i < servers.length; i++) {
+            list.add(new Server(name + i, servers[i], null, null, null, maxconn, null));
+        }
+        backends.add(new Backend(name, Mode.HTTP, null, null, null, null, retries, true, list));
+        return this;
+    }
+
+    ProxyConfig build(String bind) {
+        Frontend fe = new Frontend("fe", Mode.HTTP, List.of(HostPort.parse(bind)), tls, null, forwardFor, acceptProxy,
+                null, acls, rules, defaultBackend);
+        ProxyConfig raw = new ProxyConfig(1, new Global(null, 1, null, null, null),
+                new Defaults(Mode.HTTP, timeouts, null, null, null), null, List.of(fe), backends, List.of(), null,
+                null);
+        return Normalizer.normalize(raw);
+    }
+}

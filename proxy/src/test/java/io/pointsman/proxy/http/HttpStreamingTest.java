@@ -1,0 +1,190 @@
+package io.pointsman.proxy.http;
+
+import io.pointsman.proxy.runtime.ApplyResult;
+import io.pointsman.proxy.runtime.HealthView;
+import io.pointsman.proxy.runtime.ProxyRuntime;
+import io.pointsman.proxy.testing.Clients;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Upgrades, 100-continue and backpressure through the proxy. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class HttpStreamingTest {
+    private ProxyRuntime runtime;
+    private HttpBackend web;
+    private final int port = Clients.freePort();
+
+    @BeforeEach
+    void start() throws Exception {
+        runtime = ProxyRuntime.builder().threads(2).health(HealthView.ALWAYS_UP).build().start();
+        web = new HttpBackend("web");
+        assertInstanceOf(ApplyResult.Applied.class, runtime.apply(new HttpConfigs().defaultBackend("web")
+                .backend("web", web.address()).build("127.0.0.1:" + port), "r1"));
+    }
+
+    @AfterEach
+    void stop() {
+        runtime.close();
+        web.close();
+    }
+
+    @Test
+    void webSocketEchoThroughTheProxy() throws Exception {
+        echo(port);
+    }
+
+    private void echo(int port) throws Exception {
+        LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        received.add(data.toString());
+                        webSocket.request(1);
+                        return CompletableFuture.completedFuture(null);
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 5; i++) {
+            ws.sendText("hello " + i, true).get(10, TimeUnit.SECONDS);
+            assertEquals("web:hello " + i, received.poll(10, TimeUnit.SECONDS));
+        }
+        String big = "x".repeat(300_000);
+        ws.sendText(big, true).get(10, TimeUnit.SECONDS);
+        StringBuilder echoed = new StringBuilder();
+        while (echoed.length() < big.length() + 4) {
+            String part = received.poll(10, TimeUnit.SECONDS);
+            assertTrue(part != null, "echo of the large message");
+            echoed.append(part);
+        }
+        assertEquals("web:" + big, echoed.toString());
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void idleTunnelIsClosedAfterTimeoutTunnel() throws Exception {
+        assertInstanceOf(ApplyResult.Applied.class, runtime.apply(new HttpConfigs()
+                .timeouts(new io.pointsman.proxy.config.Timeouts(java.time.Duration.ofSeconds(2),
+                        java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10),
+                        java.time.Duration.ofSeconds(10), java.time.Duration.ofSeconds(10), null,
+                        java.time.Duration.ofMillis(300), null))
+                .defaultBackend("web").backend("web", web.address()).build("127.0.0.1:" + port), "r2"));
+        LinkedBlockingQueue<String> events = new LinkedBlockingQueue<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws"), new WebSocket.Listener() {
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        events.add("text " + data);
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        events.add("closed");
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        events.add("closed");
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        ws.sendText("ping", true).get(10, TimeUnit.SECONDS);
+        assertEquals("text web:ping", events.poll(10, TimeUnit.SECONDS));
+        assertEquals("closed", events.poll(10, TimeUnit.SECONDS), "idle tunnel closed by the proxy");
+    }
+
+    @Test
+    void expectContinueIsRelayedBeforeTheBody() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /count HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            String interim = readHead(in);
+            assertTrue(interim.startsWith("HTTP/1.1 100 Continue"), interim);
+            out.write("hello".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200 OK"), head);
+            assertEquals("5", new String(in.readNBytes(1), StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private static String readHead(InputStream in) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void slowReaderHoldsBackTheServerInsteadOfFillingMemory() throws Exception {
+        long size = 256L << 20;
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(64 * 1024);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("GET /download?n=" + size + " HTTP/1.1\r\nHost: a\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            // Read nothing: the server must stall once the socket buffers on the way are full.
+            long stalledAt = awaitStall();
+            assertTrue(stalledAt < 64L << 20, "server stalled after " + stalledAt + " bytes, far from " + size);
+            InputStream in = s.getInputStream();
+            String head = readHead(in);
+            assertTrue(head.startsWith("HTTP/1.1 200 OK"), head);
+            byte[] buf = new byte[1 << 16];
+            long total = 0;
+            while (total < size) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, size - total));
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+            assertEquals(size, total);
+            assertEquals(size, web.streamed.get());
+        }
+    }
+
+    /** Waits (bounded) until the server's streamed count stops moving; returns it. */
+    private long awaitStall() throws InterruptedException {
+        long last = -1;
+        int still = 0;
+        for (int i = 0; i < 200 && still < 5; i++) {
+            Thread.sleep(50);
+            long now = web.streamed.get();
+            still = now == last && now > 0 ? still + 1 : 0;
+            last = now;
+        }
+        assertTrue(still >= 5, "server stream never stalled: " + last);
+        return last;
+    }
+}

@@ -1,0 +1,133 @@
+package io.pointsman.proxy.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A deliberately plain HTTP/1.1 client over one socket: writes exactly the bytes given,
+ * parses one response (Content-Length or chunked or until close), never retries. When a
+ * response says {@code Connection: close} the next request opens a new socket.
+ */
+final class RawHttpClient implements AutoCloseable {
+    private final InetSocketAddress proxy;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    int connectionsOpened;
+
+    RawHttpClient(InetSocketAddress proxy) {
+        this.proxy = proxy;
+    }
+
+    record Response(int status, Map<String, String> headers, String body) {
+        String header(String name) {
+            return headers.get(name.toLowerCase(Locale.ROOT));
+        }
+
+        boolean closes() {
+            return "close".equalsIgnoreCase(header("connection"));
+        }
+    }
+
+    Response get(String path, String host) throws IOException {
+        return send("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+    }
+
+    Response send(String raw) throws IOException {
+        return send(raw.getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    Response send(byte[] raw) throws IOException {
+        ensureOpen();
+        out.write(raw);
+        out.flush();
+        Response r = read();
+        if (r.closes()) {
+            close();
+        }
+        return r;
+    }
+
+    void ensureOpen() throws IOException {
+        if (socket == null) {
+            socket = new Socket();
+            socket.connect(proxy, 5000);
+            socket.setSoTimeout(15000);
+            in = socket.getInputStream();
+            out = socket.getOutputStream();
+            connectionsOpened++;
+        }
+    }
+
+    OutputStream output() throws IOException {
+        ensureOpen();
+        return out;
+    }
+
+    /** True when the server closed the connection (EOF within the socket timeout). */
+    boolean closedByPeer() throws IOException {
+        if (socket == null) {
+            return true;
+        }
+        return in.read() == -1;
+    }
+
+    Response read() throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            throw new IOException("connection closed before a response");
+        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String l = line(); l != null && !l.isEmpty(); l = line()) {
+            int colon = l.indexOf(':');
+            headers.merge(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim(),
+                    (a, b) -> a + "|" + b);
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        String cl = headers.get("content-length");
+        if (status == 100 || status == 101 || status == 204 || status == 304) {
+            // no body
+        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+            for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
+                body.write(in.readNBytes(size));
+                line();
+            }
+            line();
+        } else if (cl != null) {
+            body.write(in.readNBytes(Integer.parseInt(cl)));
+        } else {
+            body.write(in.readAllBytes());
+        }
+        return new Response(status, headers, body.toString(StandardCharsets.UTF_8));
+    }
+
+    private String line() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\n') {
+                int len = sb.length();
+                return len > 0 && sb.charAt(len - 1) == '\r' ? sb.substring(0, len - 1) : sb.toString();
+            }
+            sb.append((char) c);
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (socket != null) {
+            socket.close();
+            socket = null;
+        }
+    }
+}
