@@ -4,13 +4,14 @@
 #   bench/run.sh [--mode throughput|reload|idle|startup|all] [--duration 10s] [--rounds 5]
 #                [--warmup 5s] [--reloads 10] [--reload-clients keep-alive|close|both]
 #                [--connections 50] [--idle-conns 9000]
-#                [--jar PATH] [--out DIR] [--keep]
+#                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log]
 #
 # throughput: rounds in rotating order of: direct to a backend, HAProxy http, Pointsman http,
 #   HAProxy tcp, Pointsman tcp; `wrk -t1 -c50 -d<duration> --latency` each; one worker
 #   thread per proxy; the same two nginx backends (or `pointsman backend` without nginx).
 #   Reports median [min–max] of req/s, p50/p99, proxy CPU µs/request, and Pointsman/HAProxy
-#   ratios taken round by round (median of the per-round ratios).
+#   ratios taken round by round (median of the per-round ratios). --also-without-access-log
+#   adds a sixth target: a second Pointsman with the per-request access log turned off.
 # reload: wrk keep-alive load for (reloads + 10) s while the config changes --reloads times
 #   1 s apart: Pointsman through git (commit, push, POST /sync), HAProxy master-worker with
 #   SIGUSR2. Counts wrk's socket errors and non-2xx responses.
@@ -33,6 +34,8 @@ IDLE_CONNS=9000
 JAR=""
 OUT=""
 KEEP=0
+NOLOG=0
+NOLOG_PROP=org.slf4j.simpleLogger.log.io.pointsman.access=warn
 
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
 
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
         --jar) JAR=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
+        --also-without-access-log) NOLOG=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -436,19 +440,36 @@ mode_throughput() {
     local names=(direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp)
     local urls=("http://127.0.0.1:$B1/" "http://127.0.0.1:$hh/" "http://127.0.0.1:$ph/" "http://127.0.0.1:$ht/" "http://127.0.0.1:$pt/")
     local pids=("" "$hpid" "$ppid" "$hpid" "$ppid")
+    if [ "$NOLOG" = 1 ]; then
+        # A second Pointsman, identical but for the per-request access log (logger
+        # io.pointsman.access, INFO by default) turned off: what the log costs.
+        local qh qt qs
+        qh=$(free_port); qt=$(free_port); qs=$(free_port)
+        mkdir -p "$TMP/pm-nolog"
+        pointsman_cfg "$TMP/pm-nolog/proxy.yaml" "$qh" "$qt" 0
+        # shellcheck disable=SC2086
+        start pointsman-nolog java -D$NOLOG_PROP $JAVA_OPTS -jar "$JAR" run --config "$TMP/pm-nolog" --node bench \
+            --threads 1 --status-bind "127.0.0.1:$qs"
+        local qpid=$STARTED_PID
+        wait_http "http://127.0.0.1:$qh/" 60 || die "pointsman (no access log) not serving"
+        names+=(pointsman-http-nolog)
+        urls+=("http://127.0.0.1:$qh/")
+        pids+=("$qpid")
+    fi
+    local nt=${#names[@]}
 
     if [ "${WARMUP%s}" -gt 0 ]; then
         log "warm-up: $WARMUP on each proxied target (not counted)"
         local i
-        for i in 1 2 3 4; do wrk_run "$TMP/warmup-$i.txt" "$WARMUP" "${urls[$i]}"; done
+        for i in $(seq $(( nt - 1 ))); do wrk_run "$TMP/warmup-$i.txt" "$WARMUP" "${urls[$i]}"; done
     fi
 
     printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\n' >"$res"
     local r k i t0 t1 reqs cpu f
     for r in $(seq "$ROUNDS"); do
         local order=""
-        for k in 0 1 2 3 4; do
-            i=$(( (r - 1 + k) % 5 ))
+        for k in $(seq 0 $(( nt - 1 ))); do
+            i=$(( (r - 1 + k) % nt ))
             order+="${names[$i]} "
             f="$TMP/wrk-r$r-${names[$i]}.txt"
             t0=0; [ -n "${pids[$i]}" ] && t0=$(ticks "${pids[$i]}")
@@ -492,7 +513,9 @@ report_throughput() {
     echo
     echo "| target | req/s median [min–max] | p50 ms | p99 ms median [min–max] | proxy CPU µs/req median [min–max] | socket errors | non-2xx |"
     echo "| --- | --- | --- | --- | --- | --- | --- |"
-    for t in direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp; do
+    local targets="direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp"
+    [ "$NOLOG" = 1 ] && targets+=" pointsman-http-nolog"
+    for t in $targets; do
         read -r m lo hi < <(col "$res" "$t" rps | med_min_max)
         read -r p50 _ _ < <(col "$res" "$t" p50 | med_min_max)
         read -r p99 p99lo p99hi < <(col "$res" "$t" p99 | med_min_max)
@@ -505,6 +528,7 @@ report_throughput() {
             pointsman-http) label="Pointsman mode http ($PM_HTTP_KIND)" ;;
             haproxy-tcp) label="HAProxy mode tcp" ;;
             pointsman-tcp) label="Pointsman mode tcp" ;;
+            pointsman-http-nolog) label="Pointsman mode http ($PM_HTTP_KIND), access log off" ;;
         esac
         if [ "$cpu" = nan ]; then cpu="–"; else cpu="$(fmt "$cpu" 1) [$(fmt "$cpulo" 1)–$(fmt "$cphi" 1)]"; fi
         echo "| $label | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $cpu | $err | $non |"
@@ -522,6 +546,14 @@ report_throughput() {
         done
         echo "$line |"
     done
+    if [ "$NOLOG" = 1 ]; then
+        line="| http, Pointsman access log off"
+        for c in rps p99 cpu_us; do
+            read -r m lo hi < <(ratios "$res" "pointsman-http-nolog" "haproxy-http" "$c" | med_min_max)
+            line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
+        done
+        echo "$line |"
+    fi
     echo
 }
 

@@ -18,7 +18,7 @@ OUT=${JMH_OUT:-$HERE/target/jmh-result.csv}
 if [ ! -d "$REPO" ]; then
     if [ -d "$HOME/.m2/repository" ]; then cp -r "$HOME/.m2/repository" "$REPO"; else mkdir -p "$REPO"; fi
 fi
-if [ -z "${JMH_TABLE_ONLY:-}" ]; then  # JMH_TABLE_ONLY=1: print the table of the last run
+if [ -z "${JMH_TABLE_ONLY:-}" ] && [ -z "${JMH_SKIP_BUILD:-}" ]; then  # JMH_TABLE_ONLY=1: the table of the last run; JMH_SKIP_BUILD=1: use the built jar
 echo "building the proxy into $REPO and the benchmarks" >&2
 (cd "$ROOT" && { mvn -B -q -o install -DskipTests -pl proxy -am "-Dmaven.repo.local=$REPO" \
     || mvn -B -q install -DskipTests -pl proxy -am "-Dmaven.repo.local=$REPO"; }) >&2
