@@ -44,7 +44,7 @@ awk -F',' 'function num(v,   s, r) {
         s = sprintf("%.0f", v); r = ""
         while (length(s) > 3) { r = "," substr(s, length(s) - 2) r; s = substr(s, 1, length(s) - 3) }
         return s r }
-    { for (i = 1; i <= NF; i++) gsub(/"/, "", $i) }
+    { sub(/\r$/, ""); for (i = 1; i <= NF; i++) gsub(/"/, "", $i) }
     NR == 1 { for (i = 1; i <= NF; i++) h[i] = $i; n = NF; next }
     {
         b = $1; sub(/^.*\./, "", b); cls = $1; sub(/\.[^.]*$/, "", cls); sub(/^.*\./, "", cls)
