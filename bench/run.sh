@@ -19,7 +19,8 @@
 #   and for Pointsman the JVM's native memory tracking).
 # startup: `pointsman run --config`, time from exec to the first proxied 200.
 #
-# Starts every process it uses itself, records their PIDs, and stops exactly those on exit.
+# BENCH_BACKEND=pointsman uses `pointsman backend` instead of nginx; PM_JAVA_OPTS adds JVM
+# options to every Pointsman process. Starts every process it uses itself, records their PIDs, and stops exactly those on exit.
 # Loopback only. Needs root only to apt-get install haproxy, wrk, nginx when missing.
 set -euo pipefail
 
@@ -197,7 +198,7 @@ rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; 
 B1=""; B2=""; BACKEND_KIND=""
 start_backends() {
     B1=$(free_port); B2=$(free_port)
-    if command -v nginx >/dev/null; then
+    if command -v nginx >/dev/null && [ "${BENCH_BACKEND:-nginx}" = nginx ]; then
         BACKEND_KIND="nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'), 1 worker each, return 200 \"ok\\n\""
         local i port
         for i in 1 2; do
@@ -234,7 +235,7 @@ EOF
             eval "NGINX${i}_PID=$STARTED_PID"
         done
     else
-        BACKEND_KIND="pointsman backend (nginx not installed)"
+        BACKEND_KIND="pointsman backend (nginx not installed, or BENCH_BACKEND=pointsman)"
         start backend1 java -jar "$JAR" backend --name b1 --bind "127.0.0.1:$B1"
         start backend2 java -jar "$JAR" backend --name b2 --bind "127.0.0.1:$B2"
     fi
