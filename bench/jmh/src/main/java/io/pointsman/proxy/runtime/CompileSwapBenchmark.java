@@ -1,0 +1,96 @@
+package io.pointsman.proxy.runtime;
+
+import io.pointsman.bench.BenchConfigs;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.health.HealthRegistry;
+import io.pointsman.proxy.health.ServerCheckSpec;
+import io.pointsman.proxy.stats.ProxyStats;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The cost of a swap for configs of 10, 1,000 and 10,000 servers:
+ * {@code applySwap} is {@link ProxyRuntime#apply} on a started runtime (compile, diff the
+ * binds — all kept, port 0 — publish on the accept loop, retire the old generation,
+ * reconcile health), alternating two configs that differ in one weight; {@code compileOnly}
+ * is {@link GenerationCompiler#compile} alone; {@code healthReconcile} is the health
+ * registry's part of a swap ({@code ServerCheckSpec.of} + {@link HealthRegistry#reconcile},
+ * no server checked). In this package because the compiler is package-private.
+ */
+@State(Scope.Benchmark)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class CompileSwapBenchmark {
+    @Param({"10", "1000", "10000"})
+    public int servers;
+
+    private final ProxyConfig[] configs = new ProxyConfig[2];
+    private ProxyRuntime runtime;
+    private GenerationCompiler compiler;
+    private MultiThreadIoEventLoopGroup healthGroup;
+    private HealthRegistry health;
+    private long n;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        for (int v = 0; v < 2; v++) {
+            configs[v] = BenchConfigs.load(BenchConfigs.files(BenchConfigs.servers(servers, v), null));
+        }
+        runtime = ProxyRuntime.builder().threads(1).build().start();
+        ApplyResult first = runtime.apply(configs[0], "bench-0");
+        if (!(first instanceof ApplyResult.Applied)) {
+            throw new IllegalStateException("first apply failed: " + first);
+        }
+        java.util.Map<String, ServerQueue> queues = new java.util.concurrent.ConcurrentHashMap<>();
+        compiler = new GenerationCompiler(new ProxyStats(), name -> queues.computeIfAbsent(name, k -> new ServerQueue()),
+                HealthView.ALWAYS_UP);
+        healthGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        health = new HealthRegistry(healthGroup);
+        health.reconcile(ServerCheckSpec.of(configs[0]));
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        runtime.close();
+        if (health != null) {
+            health.close();
+            healthGroup.shutdownGracefully();
+        }
+    }
+
+    @Benchmark
+    public ApplyResult applySwap() {
+        n++;
+        ApplyResult r = runtime.apply(configs[(int) (n & 1)], "bench-" + n);
+        if (!(r instanceof ApplyResult.Applied)) {
+            throw new IllegalStateException("apply failed: " + r);
+        }
+        return r;
+    }
+
+    @Benchmark
+    public Generation compileOnly() {
+        n++;
+        return compiler.compile(configs[(int) (n & 1)], "bench-" + n, n);
+    }
+
+    @Benchmark
+    public HealthRegistry healthReconcile() {
+        n++;
+        health.reconcile(ServerCheckSpec.of(configs[(int) (n & 1)]));
+        return health;
+    }
+}

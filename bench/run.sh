@@ -1,0 +1,848 @@
+#!/usr/bin/env bash
+# bench/run.sh — Pointsman side by side with HAProxy on loopback, and the cost of a swap.
+#
+#   bench/run.sh [--mode throughput|reload|idle|startup|all] [--duration 10s] [--rounds 5]
+#                [--warmup 5s] [--reloads 10] [--reload-clients keep-alive|close|both]
+#                [--connections 50] [--idle-conns 9000]
+#                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log]
+#
+# throughput: rounds in rotating order of: direct to a backend, HAProxy http, Pointsman http,
+#   HAProxy tcp, Pointsman tcp; `wrk -t1 -c50 -d<duration> --latency` each; one worker
+#   thread per proxy; the same two nginx backends (or `pointsman backend` without nginx).
+#   Reports median [min–max] of req/s, p50/p99, proxy CPU µs/request, and Pointsman/HAProxy
+#   ratios taken round by round (median of the per-round ratios). --also-without-access-log
+#   adds a sixth target: a second Pointsman with the per-request access log turned off.
+# reload: wrk keep-alive load for (reloads + 10) s while the config changes --reloads times
+#   1 s apart: Pointsman through git (commit, push, POST /sync), HAProxy master-worker with
+#   SIGUSR2. Counts wrk's socket errors and non-2xx responses.
+# idle: memory of --idle-conns idle client connections through a tcp frontend (RSS delta,
+#   and for Pointsman the JVM's native memory tracking).
+# startup: `pointsman run --config`, time from exec to the first proxied 200.
+#
+# BENCH_BACKEND=pointsman uses `pointsman backend` instead of nginx; PM_JAVA_OPTS adds JVM
+# options to every Pointsman process. Starts every process it uses itself, records their PIDs, and stops exactly those on exit.
+# Loopback only. Needs root only to apt-get install haproxy, wrk, nginx when missing.
+set -euo pipefail
+
+MODE=throughput
+DURATION=10s
+ROUNDS=5
+WARMUP=5s
+RELOADS=10
+RELOAD_CLIENTS=both
+CONNS=50
+IDLE_CONNS=9000
+JAR=""
+OUT=""
+KEEP=0
+NOLOG=0
+NOLOG_PROP=org.slf4j.simpleLogger.log.io.pointsman.access=warn
+
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --mode) MODE=$2; shift 2 ;;
+        --duration) DURATION=$2; shift 2 ;;
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --warmup) WARMUP=$2; shift 2 ;;
+        --reloads) RELOADS=$2; shift 2 ;;
+        --reload-clients) RELOAD_CLIENTS=$2; shift 2 ;;
+        --connections) CONNS=$2; shift 2 ;;
+        --idle-conns) IDLE_CONNS=$2; shift 2 ;;
+        --jar) JAR=$2; shift 2 ;;
+        --out) OUT=$2; shift 2 ;;
+        --keep) KEEP=1; shift ;;
+        --also-without-access-log) NOLOG=1; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
+    esac
+done
+case "$MODE" in throughput|reload|idle|startup|all) ;; *) echo "run.sh: bad --mode $MODE" >&2; exit 2 ;; esac
+case "$RELOAD_CLIENTS" in keep-alive|close|both) ;; *) echo "run.sh: bad --reload-clients $RELOAD_CLIENTS" >&2; exit 2 ;; esac
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: bad --rounds $ROUNDS" >&2; exit 2; }
+[[ "$RELOADS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: bad --reloads $RELOADS" >&2; exit 2; }
+[[ "$DURATION" =~ ^[1-9][0-9]*s$ ]] || { echo "run.sh: --duration wants seconds, e.g. 10s" >&2; exit 2; }
+[[ "$WARMUP" =~ ^[0-9]+s$ ]] || { echo "run.sh: --warmup wants seconds, e.g. 5s" >&2; exit 2; }
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+JAR=${JAR:-$ROOT/agent/target/pointsman.jar}
+HZ=$(getconf CLK_TCK)
+JAVA_OPTS=${PM_JAVA_OPTS:-}
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---- what it needs ---------------------------------------------------------------------
+
+install_missing() {
+    local missing=()
+    command -v haproxy >/dev/null || missing+=(haproxy)
+    command -v wrk >/dev/null || missing+=(wrk)
+    command -v nginx >/dev/null || missing+=(nginx)
+    command -v curl >/dev/null || missing+=(curl)
+    command -v git >/dev/null || missing+=(git)
+    if [ ${#missing[@]} -gt 0 ]; then
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+            log "installing ${missing[*]}"
+            # Debian starts packaged services on install unless told not to: we start our own.
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null 2>&1 \
+                || { apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/dev/null 2>&1; } \
+                || log "apt-get install ${missing[*]} failed"
+        else
+            log "missing ${missing[*]} and not root: cannot install"
+        fi
+    fi
+    for t in haproxy wrk curl java; do
+        command -v "$t" >/dev/null || die "$t is required"
+    done
+    if [ ! -f "$JAR" ]; then
+        log "building $JAR (mvn -B -q -o package -DskipTests)"
+        (cd "$ROOT" && { mvn -B -q -o package -DskipTests || mvn -B -q package -DskipTests; }) >&2
+        [ -f "$JAR" ] || die "no $JAR after the build"
+    fi
+}
+
+# ---- processes we start, and only those --------------------------------------------------
+
+TMP=""
+PIDS=()
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM
+    local pid
+    for pid in "${PIDS[@]:-}"; do
+        [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+    done
+    for pid in "${PIDS[@]:-}"; do
+        [ -n "$pid" ] || continue
+        for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+    if [ -n "$TMP" ] && [ "$KEEP" = 0 ]; then rm -rf "$TMP"; fi
+    [ -n "$TMP" ] && [ "$KEEP" = 1 ] && log "kept $TMP"
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start NAME CMD... : runs CMD in the background, logs to $TMP/NAME.log; sets STARTED_PID.
+start() {
+    local name=$1; shift
+    "$@" >"$TMP/$name.log" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+}
+
+# stop PID: TERM, then KILL after 5 s; only PIDs we started.
+stop() {
+    local pid=$1
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    forget "$pid"
+}
+
+forget() {
+    local p keep=()
+    for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
+    PIDS=("${keep[@]:-}")
+}
+
+USED_PORTS=" "
+# Below the ephemeral range (ip_local_port_range), so thousands of client and server
+# connections cannot take a port picked earlier.
+EPHEMERAL_LOW=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+free_port() {
+    local p lo=10000 span
+    span=$(( EPHEMERAL_LOW - lo ))
+    [ "$span" -gt 1000 ] || { lo=1025; span=$(( EPHEMERAL_LOW - lo )); }
+    for _ in $(seq 200); do
+        p=$(( lo + (RANDOM * 32768 + RANDOM) % span ))
+        case "$USED_PORTS" in *" $p "*) continue ;; esac
+        if [ -z "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; then
+            USED_PORTS+="$p "
+            echo "$p"
+            return
+        fi
+    done
+    die "no free port"
+}
+
+# wait_http URL [seconds]: until URL answers 200 (bounded).
+wait_http() {
+    local url=$1 limit=${2:-30} i
+    for i in $(seq $(( limit * 20 ))); do
+        if [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "$url" 2>/dev/null)" = 200 ]; then return 0; fi
+        sleep 0.05
+    done
+    return 1
+}
+
+# CPU ticks (utime + stime) of a whole process (every thread).
+ticks() {
+    local s
+    s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+    s=${s##*) }
+    # shellcheck disable=SC2086
+    set -- $s
+    echo $(( ${12} + ${13} ))
+}
+
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# ---- backends -----------------------------------------------------------------------------
+
+B1=""; B2=""; BACKEND_KIND=""
+start_backends() {
+    B1=$(free_port); B2=$(free_port)
+    if command -v nginx >/dev/null && [ "${BENCH_BACKEND:-nginx}" = nginx ]; then
+        BACKEND_KIND="nginx $(nginx -v 2>&1 | sed 's|.*nginx/||'), 1 worker each, return 200 \"ok\\n\""
+        local i port
+        for i in 1 2; do
+            port=$([ $i = 1 ] && echo "$B1" || echo "$B2")
+            mkdir -p "$TMP/nginx$i"
+            cat >"$TMP/nginx$i/nginx.conf" <<EOF
+# one process (master_process off): the PID we start is the process that serves
+worker_processes 1;
+master_process off;
+daemon off;
+pid $TMP/nginx$i/nginx.pid;
+error_log $TMP/nginx$i/error.log warn;
+worker_rlimit_nofile 65536;
+events { worker_connections 30000; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    keepalive_timeout 75s;
+    client_body_temp_path $TMP/nginx$i/body;
+    proxy_temp_path $TMP/nginx$i/proxy;
+    fastcgi_temp_path $TMP/nginx$i/fastcgi;
+    uwsgi_temp_path $TMP/nginx$i/uwsgi;
+    scgi_temp_path $TMP/nginx$i/scgi;
+    server {
+        listen 127.0.0.1:$port backlog=4096;
+        location / {
+            add_header X-Served-By b$i always;
+            return 200 "ok\n";
+        }
+    }
+}
+EOF
+            start "nginx$i" nginx -e "$TMP/nginx$i/error.log" -p "$TMP/nginx$i" -c "$TMP/nginx$i/nginx.conf"
+            eval "NGINX${i}_PID=$STARTED_PID"
+        done
+    else
+        BACKEND_KIND="pointsman backend (nginx not installed, or BENCH_BACKEND=pointsman)"
+        start backend1 java -jar "$JAR" backend --name b1 --bind "127.0.0.1:$B1"
+        start backend2 java -jar "$JAR" backend --name b2 --bind "127.0.0.1:$B2"
+    fi
+    wait_http "http://127.0.0.1:$B1/" 30 || die "backend 1 did not start (see $TMP)"
+    wait_http "http://127.0.0.1:$B2/" 30 || die "backend 2 did not start (see $TMP)"
+    log "backends on 127.0.0.1:$B1 and :$B2 ($BACKEND_KIND)"
+}
+
+# ---- HAProxy -------------------------------------------------------------------------------
+
+# haproxy_cfg FILE HTTP_PORT TCP_PORT VARIANT(0|1)
+haproxy_cfg() {
+    local file=$1 hport=$2 tport=$3 v=${4:-0} w2=1 route=""
+    w2=$(( 1 + v % 2 ))
+    if [ $(( (v / 2) % 2 )) = 1 ]; then
+        route="    acl is-api path_beg /api/
+    use_backend be_alt if is-api"
+    fi
+    cat >"$file" <<EOF
+global
+    nbthread 1
+    maxconn 9800    # 2 × 9800 descriptors must fit the hard limit (20,000 here)
+    stats socket $TMP/haproxy.sock mode 600 level admin expose-fd listeners
+    hard-stop-after 60s
+defaults
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+    timeout http-keep-alive 10s
+frontend fe_http
+    mode http
+    bind 127.0.0.1:$hport
+$route
+    default_backend be_http
+backend be_http
+    mode http
+    balance roundrobin
+    http-reuse always
+    server b1 127.0.0.1:$B1 weight 1
+    server b2 127.0.0.1:$B2 weight $w2
+backend be_alt
+    mode http
+    balance roundrobin
+    http-reuse always
+    server b2 127.0.0.1:$B2
+    server b1 127.0.0.1:$B1
+frontend fe_tcp
+    mode tcp
+    bind 127.0.0.1:$tport
+    default_backend be_tcp
+backend be_tcp
+    mode tcp
+    balance roundrobin
+    server b1 127.0.0.1:$B1
+    server b2 127.0.0.1:$B2
+EOF
+}
+
+# ---- Pointsman -----------------------------------------------------------------------------
+
+# pointsman_cfg FILE HTTP_PORT TCP_PORT VARIANT
+pointsman_cfg() {
+    local file=$1 hport=$2 tport=$3 v=${4:-0} w2 acl="" use=""
+    w2=$(( 1 + v % 2 ))
+    if [ $(( (v / 2) % 2 )) = 1 ]; then
+        acl="    acl:
+      - { name: is-api, path_beg: [\"/api/\"] }"
+        use="    use_backend:
+      - { backend: alt, if: is-api }"
+    fi
+    cat >"$file" <<EOF
+# generated by bench/run.sh (variant $v)
+version: 1
+global:
+  threads: 1            # not read by the runtime today: --threads 1 on the command line is what counts
+  maxconn: 9800
+  hard_stop_after: 60s
+defaults:
+  mode: http
+  timeout: { connect: 5s, client: 30s, server: 30s, http_keep_alive: 10s }
+  retries: 3
+  redispatch: true
+frontends:
+  - name: bench-http
+    mode: http
+    bind: ["127.0.0.1:$hport"]
+$acl
+$use
+    default_backend: farm-http
+  - name: bench-tcp
+    mode: tcp
+    bind: ["127.0.0.1:$tport"]
+    default_backend: farm-tcp
+backends:
+  - name: farm-http
+    mode: http
+    balance: roundrobin
+    servers:
+      - { name: b1, address: "127.0.0.1:$B1", weight: 1 }
+      - { name: b2, address: "127.0.0.1:$B2", weight: $w2 }
+  - name: alt
+    mode: http
+    balance: roundrobin
+    servers:
+      - { name: b2, address: "127.0.0.1:$B2" }
+      - { name: b1, address: "127.0.0.1:$B1" }
+  - name: farm-tcp
+    mode: tcp
+    balance: roundrobin
+    servers:
+      - { name: b1, address: "127.0.0.1:$B1" }
+      - { name: b2, address: "127.0.0.1:$B2" }
+EOF
+}
+
+# What `mode: http` is in this jar: per-request balancing (HTTP mode) shows both backends on
+# one keep-alive connection; a TCP passthrough sticks to one.
+http_mode_label() {
+    local url=$1 seen
+    seen=$(curl -s -i -H 'Connection: keep-alive' "$url" "$url" "$url" "$url" 2>/dev/null \
+        | tr -d '\r' | awk -F': *' 'tolower($1)=="x-served-by" {print $2}' | sort -u | wc -l)
+    if [ "$seen" -ge 2 ]; then echo "http"; else echo "tcp-passthrough"; fi
+}
+
+# ---- wrk -----------------------------------------------------------------------------------
+
+# to_ms VALUE: wrk's 405.00us / 2.31ms / 1.02s / 1.5m in milliseconds
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
+        printf "%.3f", n }'
+}
+
+# wrk_run OUTFILE DURATION URL [extra wrk args]
+wrk_run() {
+    local out=$1 d=$2 url=$3; shift 3
+    # bounded: wrk stops itself after d; timeout is the belt to its braces
+    timeout $(( ${d%s} + 30 )) wrk -t1 -c"$CONNS" -d"$d" --latency --timeout 5s "$@" "$url" >"$out" 2>&1 || true
+}
+
+# wrk_bg OUTFILE DURATION URL [wrk args]: wrk in the background, a direct child we record (STARTED_PID)
+wrk_bg() {
+    local out=$1 d=$2 url=$3; shift 3
+    timeout $(( ${d%s} + 30 )) wrk -t1 -c"$CONNS" -d"$d" --latency --timeout 5s "$@" "$url" >"$out" 2>&1 &
+    STARTED_PID=$!
+    PIDS+=("$STARTED_PID")
+}
+
+# wrk_field FILE what → requests | rps | p50 | p99 | errors | non2xx
+wrk_field() {
+    local f=$1 what=$2
+    case "$what" in
+        requests) awk '/ requests in / {print $1; f=1} END {if (!f) print 0}' "$f" ;;
+        rps) awk '/^Requests\/sec:/ {print $2; f=1} END {if (!f) print 0}' "$f" ;;
+        p50) to_ms "$(awk '$1=="50%" {print $2}' "$f")" ;;
+        p99) to_ms "$(awk '$1=="99%" {print $2}' "$f")" ;;
+        errors) awk '/Socket errors:/ {gsub(/,/, ""); print $4+$6+$8+$10; f=1} END {if (!f) print 0}' "$f" ;;
+        errdetail) awk '/Socket errors:/ {sub(/^ */, ""); print; f=1} END {if (!f) print "none"}' "$f" ;;
+        non2xx) awk '/Non-2xx or 3xx responses:/ {print $NF; f=1} END {if (!f) print 0}' "$f" ;;
+    esac
+}
+
+# ---- statistics (awk; no python needed) ------------------------------------------------------
+
+# med_min_max: numbers on stdin → "median min max"
+med_min_max() {
+    sort -g | awk '{a[NR]=$1} END {
+        if (NR == 0) { print "nan nan nan"; exit }
+        m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2
+        print m, a[1], a[NR] }'
+}
+
+fmt_int() { awk -v v="$1" 'BEGIN { s = sprintf("%.0f", v); r = ""; while (length(s) > 3) { r = "," substr(s, length(s)-2) r; s = substr(s, 1, length(s)-3) } print s r }'; }
+fmt() { awk -v v="$1" -v p="$2" 'BEGIN { if (v == "nan" || v == "") print "–"; else printf "%." p "f", v }'; }
+
+# ---- throughput ------------------------------------------------------------------------------
+
+mode_throughput() {
+    local hh ht ph pt sp res="$TMP/throughput.tsv"
+    hh=$(free_port); ht=$(free_port); ph=$(free_port); pt=$(free_port); sp=$(free_port)
+
+    haproxy_cfg "$TMP/haproxy.cfg" "$hh" "$ht" 0
+    haproxy -c -q -f "$TMP/haproxy.cfg" || die "haproxy config invalid"
+    start haproxy haproxy -db -f "$TMP/haproxy.cfg"
+    local hpid=$STARTED_PID
+
+    mkdir -p "$TMP/pm"
+    pointsman_cfg "$TMP/pm/proxy.yaml" "$ph" "$pt" 0
+    # shellcheck disable=SC2086
+    start pointsman java $JAVA_OPTS -jar "$JAR" run --config "$TMP/pm" --node bench --threads 1 \
+        --status-bind "127.0.0.1:$sp"
+    local ppid=$STARTED_PID
+
+    wait_http "http://127.0.0.1:$hh/" 20 || die "haproxy http not serving (see $TMP/haproxy.log)"
+    wait_http "http://127.0.0.1:$ht/" 20 || die "haproxy tcp not serving"
+    wait_http "http://127.0.0.1:$ph/" 60 || die "pointsman http not serving (see $TMP/pointsman.log)"
+    wait_http "http://127.0.0.1:$pt/" 20 || die "pointsman tcp not serving"
+    PM_HTTP_KIND=$(http_mode_label "http://127.0.0.1:$ph/")
+    HAP_HTTP_KIND=$(http_mode_label "http://127.0.0.1:$hh/")
+    log "haproxy pid $hpid (http $hh, tcp $ht: $HAP_HTTP_KIND); pointsman pid $ppid (http $ph: $PM_HTTP_KIND, tcp $pt)"
+
+    local names=(direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp)
+    local urls=("http://127.0.0.1:$B1/" "http://127.0.0.1:$hh/" "http://127.0.0.1:$ph/" "http://127.0.0.1:$ht/" "http://127.0.0.1:$pt/")
+    local pids=("" "$hpid" "$ppid" "$hpid" "$ppid")
+    if [ "$NOLOG" = 1 ]; then
+        # A second Pointsman, identical but for the per-request access log (logger
+        # io.pointsman.access, INFO by default) turned off: what the log costs.
+        local qh qt qs
+        qh=$(free_port); qt=$(free_port); qs=$(free_port)
+        mkdir -p "$TMP/pm-nolog"
+        pointsman_cfg "$TMP/pm-nolog/proxy.yaml" "$qh" "$qt" 0
+        # shellcheck disable=SC2086
+        start pointsman-nolog java -D$NOLOG_PROP $JAVA_OPTS -jar "$JAR" run --config "$TMP/pm-nolog" --node bench \
+            --threads 1 --status-bind "127.0.0.1:$qs"
+        local qpid=$STARTED_PID
+        wait_http "http://127.0.0.1:$qh/" 60 || die "pointsman (no access log) not serving"
+        names+=(pointsman-http-nolog)
+        urls+=("http://127.0.0.1:$qh/")
+        pids+=("$qpid")
+    fi
+    local nt=${#names[@]}
+
+    if [ "${WARMUP%s}" -gt 0 ]; then
+        log "warm-up: $WARMUP on each proxied target (not counted)"
+        local i
+        for i in $(seq $(( nt - 1 ))); do wrk_run "$TMP/warmup-$i.txt" "$WARMUP" "${urls[$i]}"; done
+    fi
+
+    printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\n' >"$res"
+    local r k i t0 t1 reqs cpu f
+    for r in $(seq "$ROUNDS"); do
+        local order=""
+        for k in $(seq 0 $(( nt - 1 ))); do
+            i=$(( (r - 1 + k) % nt ))
+            order+="${names[$i]} "
+            f="$TMP/wrk-r$r-${names[$i]}.txt"
+            t0=0; [ -n "${pids[$i]}" ] && t0=$(ticks "${pids[$i]}")
+            wrk_run "$f" "$DURATION" "${urls[$i]}"
+            t1=0; [ -n "${pids[$i]}" ] && t1=$(ticks "${pids[$i]}")
+            reqs=$(wrk_field "$f" requests)
+            if [ -n "${pids[$i]}" ] && [ "$reqs" -gt 0 ]; then
+                cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v n="$reqs" 'BEGIN {printf "%.2f", (b-a)*1e6/hz/n}')
+            else
+                cpu=nan
+            fi
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$(wrk_field "$f" rps)" \
+                "$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" "$cpu" "$reqs" "$(wrk_field "$f" errors)" \
+                "$(wrk_field "$f" non2xx)" >>"$res"
+        done
+        log "round $r/$ROUNDS done ($order)"
+    done
+    kill -0 "$hpid" 2>/dev/null || die "haproxy died during the run"
+    kill -0 "$ppid" 2>/dev/null || die "pointsman died during the run"
+    [ -n "$OUT" ] && cp "$res" "$OUT/throughput.tsv" && cp "$TMP"/wrk-*.txt "$OUT/" 2>/dev/null || true
+    report_throughput "$res"
+}
+
+col() { # col FILE TARGET COLUMN(name)
+    awk -F'\t' -v t="$2" -v c="$3" 'NR==1 {for (i=1;i<=NF;i++) h[$i]=i; next} $2==t && $h[c] != "nan" {print $h[c]}' "$1"
+}
+
+ratios() { # ratios FILE NUM DEN COLUMN → per-round NUM/DEN
+    awk -F'\t' -v a="$2" -v b="$3" -v c="$4" 'NR==1 {for (i=1;i<=NF;i++) h[$i]=i; next}
+        $2==a {x[$1]=$h[c]} $2==b {y[$1]=$h[c]}
+        END {for (r in x) if ((r in y) && y[r] > 0 && x[r] != "nan") printf "%.4f\n", x[r]/y[r]}' "$1"
+}
+
+report_throughput() {
+    local res=$1 t m lo hi p50 p99 p99lo p99hi cpu cpulo cphi err non label
+    echo
+    echo "### Throughput: wrk -t1 -c$CONNS -d$DURATION --latency, $ROUNDS rounds (rotating order), warm-up $WARMUP"
+    echo
+    echo "Backends: $BACKEND_KIND. One worker thread per proxy (HAProxy \`nbthread 1\`; Pointsman \`run --threads 1\`)."
+    echo "Pointsman \`mode: http\` frontend served as: **$PM_HTTP_KIND** (per-request balancing seen on one connection = http)."
+    echo
+    echo "| target | req/s median [min–max] | p50 ms | p99 ms median [min–max] | proxy CPU µs/req median [min–max] | socket errors | non-2xx |"
+    echo "| --- | --- | --- | --- | --- | --- | --- |"
+    local targets="direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp"
+    [ "$NOLOG" = 1 ] && targets+=" pointsman-http-nolog"
+    for t in $targets; do
+        read -r m lo hi < <(col "$res" "$t" rps | med_min_max)
+        read -r p50 _ _ < <(col "$res" "$t" p50 | med_min_max)
+        read -r p99 p99lo p99hi < <(col "$res" "$t" p99 | med_min_max)
+        read -r cpu cpulo cphi < <(col "$res" "$t" cpu_us | med_min_max)
+        err=$(col "$res" "$t" errors | awk '{s+=$1} END {print s+0}')
+        non=$(col "$res" "$t" non2xx | awk '{s+=$1} END {print s+0}')
+        case "$t" in
+            direct) label="direct to a backend" ;;
+            haproxy-http) label="HAProxy $(haproxy -v | awk 'NR==1{print $3}' | cut -d- -f1) mode http, http-reuse always" ;;
+            pointsman-http) label="Pointsman mode http ($PM_HTTP_KIND)" ;;
+            haproxy-tcp) label="HAProxy mode tcp" ;;
+            pointsman-tcp) label="Pointsman mode tcp" ;;
+            pointsman-http-nolog) label="Pointsman mode http ($PM_HTTP_KIND), access log off" ;;
+        esac
+        if [ "$cpu" = nan ]; then cpu="–"; else cpu="$(fmt "$cpu" 1) [$(fmt "$cpulo" 1)–$(fmt "$cphi" 1)]"; fi
+        echo "| $label | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $cpu | $err | $non |"
+    done
+    echo
+    echo "| Pointsman / HAProxy (median of per-round ratios [min–max]) | req/s (target ≥ 1.0) | p99 (target ≤ 1.0) | CPU µs/req (target ≤ 1.0) |"
+    echo "| --- | --- | --- | --- |"
+    local kind c line
+    for kind in http tcp; do
+        line="| $kind"
+        if [ "$kind" = http ]; then line+=" (Pointsman $PM_HTTP_KIND vs HAProxy http)"; fi
+        for c in rps p99 cpu_us; do
+            read -r m lo hi < <(ratios "$res" "pointsman-$kind" "haproxy-$kind" "$c" | med_min_max)
+            line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
+        done
+        echo "$line |"
+    done
+    if [ "$NOLOG" = 1 ]; then
+        line="| http, Pointsman access log off"
+        for c in rps p99 cpu_us; do
+            read -r m lo hi < <(ratios "$res" "pointsman-http-nolog" "haproxy-http" "$c" | med_min_max)
+            line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
+        done
+        echo "$line |"
+    fi
+    echo
+}
+
+# ---- reload ------------------------------------------------------------------------------------
+
+mode_reload() {
+    local dur=$(( RELOADS + 10 )) hh ht ph pt sp i
+    hh=$(free_port); ht=$(free_port); ph=$(free_port); pt=$(free_port); sp=$(free_port)
+    echo
+    echo "### Reload under load: wrk -t1 -c$CONNS -d${dur}s on the http frontend, $RELOADS config changes 1 s apart"
+    echo
+    echo "Changes alternate: server b2's weight 1↔2, and an \`acl is-api path_beg /api/\` + \`use_backend\` added/removed."
+    echo "Clients: $RELOAD_CLIENTS (keep-alive; or \`Connection: close\`, a new connection per request)."
+    echo
+    RELOAD_ROWS=()
+
+    # HAProxy master-worker; SIGUSR2 to the master reloads (listeners handed over via the master).
+    haproxy_cfg "$TMP/haproxy-reload.cfg" "$hh" "$ht" 0
+    start haproxy-mw haproxy -W -S "$TMP/haproxy-master.sock" -f "$TMP/haproxy-reload.cfg"
+    local hmaster=$STARTED_PID
+    wait_http "http://127.0.0.1:$hh/" 20 || die "haproxy (master-worker) not serving (see $TMP/haproxy-mw.log)"
+    log "haproxy master-worker: master pid $hmaster"
+    local hv; hv="HAProxy $(haproxy -v | awk 'NR==1{print $3}' | cut -d- -f1)"
+    HAP_VARIANT=0
+    local c
+    for c in keep-alive close; do
+        [ "$RELOAD_CLIENTS" = both ] || [ "$RELOAD_CLIENTS" = "$c" ] || continue
+        reload_pass haproxy "$c" "$hh" "$dur" "$hv" "master-worker \`-W -S\`, SIGUSR2 ×$RELOADS" "$hmaster" "$ht"
+    done
+    stop "$hmaster"
+
+    # Pointsman: a bare repo, the agent polling every 60 s, each change pushed and POST /sync.
+    local bare="$TMP/central.git" work="$TMP/work"
+    git init -q --bare -b main "$bare"
+    git init -q -b main "$work"
+    git -C "$work" config user.email bench@localhost
+    git -C "$work" config user.name bench
+    pointsman_cfg "$work/proxy.yaml" "$ph" "$pt" 0
+    git -C "$work" add proxy.yaml
+    git -C "$work" commit -q -m "bench: variant 0"
+    git -C "$work" push -q "$bare" main
+    # shellcheck disable=SC2086
+    start pointsman-agent java $JAVA_OPTS -jar "$JAR" run --repo "$bare" --branch main --node bench \
+        --state-dir "$TMP/state" --poll 60s --status-bind "127.0.0.1:$sp" --threads 1
+    local ppid=$STARTED_PID
+    wait_http "http://127.0.0.1:$ph/" 60 || die "pointsman agent not serving (see $TMP/pointsman-agent.log)"
+    [ -n "$PM_HTTP_KIND" ] || PM_HTTP_KIND=$(http_mode_label "http://127.0.0.1:$ph/")
+    log "pointsman agent pid $ppid (http frontend served as $PM_HTTP_KIND)"
+    # warm the JIT a little so the first seconds are not all interpreter
+    wrk_run "$TMP/wrk-reload-pm-warmup.txt" 5s "http://127.0.0.1:$ph/"
+    PM_VARIANT=0; PM_WORK=$work; PM_BARE=$bare; PM_STATUS=$sp; PM_LAT=()
+    local pv="Pointsman (mode http served as $PM_HTTP_KIND)"
+    for c in keep-alive close; do
+        [ "$RELOAD_CLIENTS" = both ] || [ "$RELOAD_CLIENTS" = "$c" ] || continue
+        reload_pass pointsman "$c" "$ph" "$dur" "$pv" "git commit + push + POST /sync ×$RELOADS" "$ppid" "$pt"
+    done
+    local s final_ok=no
+    s=$(curl -s -m 2 "http://127.0.0.1:$sp/status" || true)
+    printf '%s\n' "$s" >"$TMP/status-after-reload.json"
+    case "$s" in *"main@sha1:$(git -C "$work" rev-parse HEAD)"*) final_ok=yes ;; esac
+    stop "$ppid"
+
+    echo "| proxy | reload | clients | requests | socket errors | non-2xx | wrk's socket error line |"
+    echo "| --- | --- | --- | --- | --- | --- | --- |"
+    printf '%s\n' "${RELOAD_ROWS[@]}"
+    echo
+    local lmed lmin lmax
+    read -r lmed lmin lmax < <(printf '%s\n' "${PM_LAT[@]:-}" | grep . | med_min_max)
+    echo "Pointsman: ${#PM_LAT[@]}/$PM_VARIANT changes seen applied within 0.9 s of the commit (last commit applied at the end: $final_ok);"
+    echo "commit → applied (write, commit, push, POST /sync, fetch, validate, swap; seen by polling /status every 20 ms): median $(fmt "$lmed" 0) ms [$(fmt "$lmin" 0)–$(fmt "$lmax" 0)]."
+    echo
+    [ -n "$OUT" ] && cp "$TMP"/wrk-reload-*.txt "$TMP/status-after-reload.json" "$OUT/" 2>/dev/null || true
+}
+
+# reload_pass haproxy|pointsman keep-alive|close PORT DURATION LABEL HOW PID TCPPORT
+reload_pass() {
+    local who=$1 clients=$2 port=$3 dur=$4 label=$5 how=$6 pid=$7 tport=$8 f i
+    f="$TMP/wrk-reload-$who-$clients.txt"
+    if [ "$clients" = close ]; then
+        wrk_bg "$f" "${dur}s" "http://127.0.0.1:$port/" -H "Connection: close"
+    else
+        wrk_bg "$f" "${dur}s" "http://127.0.0.1:$port/"
+    fi
+    local wpid=$STARTED_PID
+    sleep 5
+    for i in $(seq "$RELOADS"); do
+        if [ "$who" = haproxy ]; then
+            HAP_VARIANT=$(( HAP_VARIANT + 1 ))
+            haproxy_cfg "$TMP/haproxy-reload.cfg" "$port" "$tport" "$HAP_VARIANT"
+            kill -USR2 "$pid"
+            sleep 1
+        else
+            pointsman_change "$port" "$tport"
+        fi
+    done
+    wait "$wpid" || true
+    forget "$wpid"
+    RELOAD_ROWS+=("| $label | $how | $clients | $(fmt_int "$(wrk_field "$f" requests)") | $(wrk_field "$f" errors) | $(wrk_field "$f" non2xx) | $(wrk_field "$f" errdetail) |")
+    log "reload pass $who/$clients: $(wrk_field "$f" errors) socket errors, $(wrk_field "$f" non2xx) non-2xx"
+}
+
+# One Pointsman change: commit, push, POST /sync; waits (≤ 0.9 s) to see it applied, then
+# sleeps out the rest of the second.
+pointsman_change() {
+    local ph=$1 pt=$2 t0 t1 sha s
+    t0=$(date +%s%N)
+    PM_VARIANT=$(( PM_VARIANT + 1 ))
+    pointsman_cfg "$PM_WORK/proxy.yaml" "$ph" "$pt" "$PM_VARIANT"
+    git -C "$PM_WORK" commit -q -am "bench: variant $PM_VARIANT"
+    git -C "$PM_WORK" push -q "$PM_BARE" main
+    sha=$(git -C "$PM_WORK" rev-parse HEAD)
+    curl -s -o /dev/null -m 2 -X POST "http://127.0.0.1:$PM_STATUS/sync" || true
+    for _ in $(seq 45); do
+        s=$(curl -s -m 1 "http://127.0.0.1:$PM_STATUS/status" 2>/dev/null || true)
+        case "$s" in *"\"lastAppliedRevision\":\"main@sha1:$sha\""*|*"\"lastAppliedRevision\" : \"main@sha1:$sha\""*)
+            t1=$(date +%s%N); PM_LAT+=( $(( (t1 - t0) / 1000000 )) ); break ;; esac
+        sleep 0.02
+    done
+    t1=$(date +%s%N)
+    local left=$(( 1000 - (t1 - t0) / 1000000 ))
+    if [ "$left" -gt 0 ]; then sleep "$(awk -v l="$left" 'BEGIN{printf "%.3f", l/1000}')"; fi
+}
+
+PM_HTTP_KIND=""
+
+# ---- idle connections -------------------------------------------------------------------------
+
+mode_idle() {
+    local n=$IDLE_CONNS pt ht sp
+    ht=$(free_port); pt=$(free_port); sp=$(free_port)
+    local hh ph; hh=$(free_port); ph=$(free_port)
+    # Each idle client connection costs the proxy two descriptors (client + server side);
+    # the hard limit here may be low (20,000 in this sandbox, not raisable): stay under it.
+    ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+    local cap=$(( ( $(ulimit -n) - 1000 ) / 2 ))
+    if [ "$n" -gt "$cap" ]; then log "idle: $n connections need 2×$n descriptors; limit $(ulimit -n): using $cap"; n=$cap; IDLE_CONNS=$cap; fi
+    echo
+    echo "### Idle connections: $n idle client connections through a tcp frontend (each with its server connection)"
+    echo
+    echo "| proxy | idle client connections | RSS Δ per connection | live heap Δ (after full GC) | direct Δ (NMT "Other") | heap + direct per connection (target ≤ 4 KiB) |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    local tool="$ROOT/bench/tools/IdleClients.java"
+
+    haproxy_cfg "$TMP/haproxy-idle.cfg" "$hh" "$ht" 0
+    start haproxy-idle haproxy -db -f "$TMP/haproxy-idle.cfg"
+    local hpid=$STARTED_PID
+    wait_http "http://127.0.0.1:$ht/" 20 || die "haproxy not serving"
+    idle_one "HAProxy (nbthread 1)" "$hpid" "$ht" "" "$tool"
+    stop "$hpid"
+
+    mkdir -p "$TMP/pm-idle"
+    pointsman_cfg "$TMP/pm-idle/proxy.yaml" "$ph" "$pt" 0
+    # shellcheck disable=SC2086
+    start pointsman-idle java -XX:NativeMemoryTracking=summary $JAVA_OPTS -jar "$JAR" run --config "$TMP/pm-idle" \
+        --node bench --threads 1 --status-bind "127.0.0.1:$sp"
+    local ppid=$STARTED_PID
+    wait_http "http://127.0.0.1:$pt/" 60 || die "pointsman not serving"
+    # a little traffic first so the steady-state buffers exist before the baseline
+    wrk_run "$TMP/wrk-idle-warm.txt" 3s "http://127.0.0.1:$pt/"
+    idle_one "Pointsman (--threads 1)" "$ppid" "$pt" java "$tool"
+    stop "$ppid"
+    echo
+}
+
+# jvm_mem PID → "liveHeapKiB directKiB" after a full GC: heap used, and NMT's "Other"
+# (Unsafe.allocateMemory: Netty's direct buffers, pooled or not) committed (NMT must be on)
+jvm_mem() {
+    local pid=$1 heap nmt
+    jcmd "$pid" GC.run >/dev/null 2>&1 || true
+    sleep 1
+    heap=$(jcmd "$pid" GC.heap_info 2>/dev/null | awk '/used/ {for (i=1;i<=NF;i++) if ($i=="used") {v=$(i+1); sub(/K,?$/, "", v); print v; exit}}')
+    nmt=$(jcmd "$pid" VM.native_memory summary 2>/dev/null | awk '
+        /- +Other \(/ {match($0, /committed=[0-9]+/); o=substr($0, RSTART+10, RLENGTH-10)}
+        END {print o+0}')
+    echo "${heap:-0} ${nmt:-0}"
+}
+
+# idle_one LABEL PID PORT java|'' TOOL
+idle_one() {
+    local label=$1 pid=$2 port=$3 isjava=$4 tool=$5 before after hb=0 nb=0 ha=0 na=0
+    [ -n "$isjava" ] && read -r hb nb < <(jvm_mem "$pid")
+    before=$(rss_kib "$pid")
+    # the client opens n connections, says "ready N", and holds them until $TMP/idle.release exists
+    rm -f "$TMP/idle.release"
+    start idle-client java "$tool" 127.0.0.1 "$port" "$IDLE_CONNS" 120 "$TMP/idle.release"
+    local cpid=$STARTED_PID ok=no
+    for _ in $(seq 1200); do
+        if grep -q '^ready' "$TMP/idle-client.log" 2>/dev/null; then ok=yes; break; fi
+        kill -0 "$cpid" 2>/dev/null || break
+        sleep 0.1
+    done
+    sleep 2
+    local open; open=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | wc -l)
+    if [ -n "$isjava" ]; then
+        read -r ha na < <(jvm_mem "$pid")
+        jcmd "$pid" VM.native_memory summary >"$TMP/nmt-idle.txt" 2>&1 || true
+    fi
+    after=$(rss_kib "$pid")
+    local conns; conns=$(awk '/^ready/ {print $2}' "$TMP/idle-client.log" 2>/dev/null || echo 0)
+    conns=${conns:-0}
+    touch "$TMP/idle.release"
+    stop "$cpid"
+    if [ "$ok" != yes ] || [ "$conns" -le 0 ]; then
+        echo "| $label | – | – | – | – | client failed: $(tail -1 "$TMP/idle-client.log" 2>/dev/null) |"
+        return
+    fi
+    local per; per() { awk -v a="$1" -v b="$2" -v n="$conns" 'BEGIN {printf "%.2f KiB", (b-a)/n}'; }
+    if [ -n "$isjava" ]; then
+        echo "| $label | $conns ($open established at the proxy) | $(per "$before" "$after") | $(per "$hb" "$ha") | $(per "$nb" "$na") | $(per $((hb + nb)) $((ha + na))) |"
+    else
+        echo "| $label | $conns ($open established at the proxy) | $(per "$before" "$after") | – | – | – |"
+    fi
+}
+
+# ---- start to serving ---------------------------------------------------------------------------
+
+mode_startup() {
+    local runs=5 m lo hi
+    echo
+    echo "### Start to serving: \`pointsman run --config DIR --threads 1\`, exec → first proxied 200 ($runs runs each)"
+    echo
+    echo "| what | median [min–max] | runs | target |"
+    echo "| --- | --- | --- | --- |"
+    local ms=() i t0 t1
+    for i in $(seq $runs); do
+        t0=$(date +%s%N); java -jar "$JAR" --version >/dev/null 2>&1 || true; t1=$(date +%s%N)
+        ms+=( $(( (t1 - t0) / 1000000 )) )
+    done
+    read -r m lo hi < <(printf '%s\n' "${ms[@]}" | med_min_max)
+    echo "| \`java -jar pointsman.jar --version\` (JVM start + CLI, for scale) | $(fmt "$m" 0) ms [$(fmt "$lo" 0)–$(fmt "$hi" 0)] | $runs/$runs | – |"
+    startup_runs "$runs" "" "exec → first proxied 200 (JVM start, config load, bind, one request through)"
+    # AppCDS (JDK 17: a dynamic archive written at exit of one run, used by the next ones)
+    startup_runs 1 "-XX:ArchiveClassesAtExit=$TMP/pointsman.jsa" "" quiet
+    if [ -f "$TMP/pointsman.jsa" ]; then
+        startup_runs "$runs" "-XX:SharedArchiveFile=$TMP/pointsman.jsa" "the same with an AppCDS archive (\`-XX:SharedArchiveFile\`, made by one \`-XX:ArchiveClassesAtExit\` run)"
+    fi
+    echo
+}
+
+# startup_runs N JVM_OPTS LABEL [quiet]
+startup_runs() {
+    local runs=$1 jopts=$2 label=$3 quiet=${4:-} i ph pt sp t0 t1 ms=() m lo hi
+    for i in $(seq "$runs"); do
+        ph=$(free_port); pt=$(free_port); sp=$(free_port)
+        mkdir -p "$TMP/pm-start"
+        pointsman_cfg "$TMP/pm-start/proxy.yaml" "$ph" "$pt" 0
+        t0=$(date +%s%N)
+        # shellcheck disable=SC2086
+        start "pointsman-start" java $jopts $JAVA_OPTS -jar "$JAR" run --config "$TMP/pm-start" --node bench \
+            --threads 1 --status-bind "127.0.0.1:$sp"
+        local pid=$STARTED_PID ok=no
+        for _ in $(seq 3000); do
+            if [ "$(curl -s -o /dev/null -m 1 -w '%{http_code}' "http://127.0.0.1:$ph/" 2>/dev/null)" = 200 ]; then ok=yes; break; fi
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.01
+        done
+        t1=$(date +%s%N)
+        [ "$ok" = yes ] && ms+=( $(( (t1 - t0) / 1000000 )) )
+        stop "$pid"
+    done
+    [ -n "$quiet" ] && return 0
+    read -r m lo hi < <(printf '%s\n' "${ms[@]:-}" | grep . | med_min_max)
+    echo "| $label | $(fmt "$m" 0) ms [$(fmt "$lo" 0)–$(fmt "$hi" 0)] | ${#ms[@]}/$runs | ≤ 1,500 ms |"
+}
+
+# ---- main --------------------------------------------------------------------------------------
+
+install_missing
+TMP=$(mktemp -d /tmp/pointsman-bench.XXXXXX)
+[ -n "$OUT" ] && mkdir -p "$OUT"
+log "work dir $TMP; jar $JAR"
+# With --out, the report also goes to OUT/report.md. The modes run in this shell (not in a
+# pipeline's subshell), so every PID they start is known to cleanup.
+if [ -n "$OUT" ]; then exec > >(tee -a "$OUT/report.md"); fi
+
+{
+    echo "## Pointsman benchmark — $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "Machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "Tools: $(haproxy -v | head -1 | cut -d' ' -f1-3), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(java -version 2>&1 | head -1); jar $(basename "$JAR") ($(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC'))."
+}
+
+start_backends
+case "$MODE" in
+    throughput) mode_throughput ;;
+    reload) mode_reload ;;
+    idle) mode_idle ;;
+    startup) mode_startup ;;
+    all) mode_throughput; mode_reload; mode_startup; mode_idle ;;
+esac
+log "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
