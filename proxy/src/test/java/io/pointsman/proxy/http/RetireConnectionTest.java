@@ -47,6 +47,11 @@ class RetireConnectionTest {
             for (Channel ch : accepted) {
                 assertTrue(RetireConnectionEvent.retire(ch));
             }
+            // retire() queues the event on the loop; let it run before the held response is
+            // released, or the response may be read in the same loop turn, ahead of it.
+            for (Channel ch : accepted) {
+                ch.eventLoop().submit(() -> { }).sync();
+            }
             assertTrue(idle.closedByPeer(), "idle connection closed at once");
             web.hold.complete(null);
             RawHttpClient.Response r = busy.read();
