@@ -6,9 +6,12 @@ import io.pointsman.agent.keepalived.KeepalivedManager;
 import io.pointsman.agent.keepalived.KeepalivedRenderer;
 import io.pointsman.agent.sync.ApplyOutcome;
 import io.pointsman.agent.sync.ConfigApplier;
+import io.pointsman.agent.sync.TrafficSample;
 import io.pointsman.proxy.assertions.RouteAssertions;
 import io.pointsman.proxy.config.ConfigDiff;
+import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.Keepalived;
+import io.pointsman.proxy.config.SyncSettings;
 import io.pointsman.proxy.config.Normalizer;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.load.ConfigError;
@@ -20,7 +23,10 @@ import io.pointsman.proxy.runtime.ApplyResult;
 import io.pointsman.proxy.runtime.ProxyRuntime;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -231,6 +237,31 @@ public final class NodeApplier implements ConfigApplier {
     @Override
     public String proxyMetrics() {
         return stats.metrics();
+    }
+
+    @Override
+    public HealthGate healthGate() {
+        Good g = good;
+        SyncSettings sync = g == null ? null : g.loaded().config().sync();
+        return sync == null ? null : sync.healthGate();
+    }
+
+    /**
+     * Per backend: attempts = sessions/requests sent to servers + refused ones; failures =
+     * refused (no usable server, queue timeout) + failed connects + failed responses
+     * (502/504) + 5xx answers from servers.
+     */
+    @Override
+    public TrafficSample traffic() {
+        ProxyRuntime r = runtime;
+        if (r == null) {
+            return TrafficSample.NONE;
+        }
+        Instant at = Instant.now();
+        Map<String, TrafficSample.Backend> byName = new HashMap<>();
+        r.stats().snapshot().backends().forEach((name, c) -> byName.put(name, new TrafficSample.Backend(
+                c.total() + c.denied(), c.denied() + c.connectErrors() + c.responseErrors())));
+        return new TrafficSample(at, byName);
     }
 
     private static String version() {

@@ -1,6 +1,7 @@
 package io.pointsman.agent.sync;
 
 import io.pointsman.agent.git.Revision;
+import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.load.ConfigFiles;
 
 /**
@@ -38,5 +39,15 @@ public interface ConfigApplier {
     /** Prometheus text of the proxy's own counters, appended to {@code /metrics}; may be empty. */
     default String proxyMetrics() {
         return "";
+    }
+
+    /** {@code sync.health_gate} of the config that serves now, or null (SPEC §5.11). */
+    default HealthGate healthGate() {
+        return null;
+    }
+
+    /** The proxy's traffic totals per backend now, for the health gate; cheap, any thread. */
+    default TrafficSample traffic() {
+        return TrafficSample.NONE;
     }
 }

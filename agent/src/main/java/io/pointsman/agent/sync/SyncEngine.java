@@ -8,6 +8,7 @@ import io.pointsman.agent.state.HistoryEntry;
 import io.pointsman.agent.state.StateStore;
 import io.pointsman.agent.state.SyncState;
 import io.pointsman.proxy.config.Durations;
+import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.load.ConfigFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     private final AtomicBoolean pending = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService applyThread;
+    private final HealthGateWatch healthGate;
     private PollScheduler scheduler;
     private volatile boolean started;
     private volatile boolean closed;
@@ -80,6 +82,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         this.clock = clock;
         this.syncThread = Executors.newSingleThreadExecutor(daemon("pointsman-sync-" + options.node()));
         this.applyThread = newApplyThread();
+        this.healthGate = new HealthGateWatch(options.node(), applier::traffic, applier::healthGate, metrics);
     }
 
     /**
@@ -102,6 +105,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
             message = store.lastProblem();
         }
         scheduler = new PollScheduler(options.node(), () -> requestSync("poll"));
+        healthGate.start();
         syncThread.execute(this::applyLastGoodSafely);
         requestSync("start");
     }
@@ -308,7 +312,67 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
             }
         }
         log.info("node {}: applying {} ({})", options.node(), rev, cause);
-        attempt(rev, files, "");
+        String previousGood = st.lastGoodRevision();
+        TrafficSample beforeSwap = applier.traffic();
+        ApplyOutcome outcome = attempt(rev, files, "");
+        if (outcome.succeeded()) {
+            watchHealth(rev, previousGood, beforeSwap);
+        }
+    }
+
+    /**
+     * SPEC §5.11: with {@code sync.health_gate} in the config just applied, and a previous
+     * good commit to go back to, the new generation is judged after the gate's window.
+     */
+    private void watchHealth(Revision rev, String previousGood, TrafficSample beforeSwap) {
+        HealthGate gate = applier.healthGate();
+        if (gate == null || previousGood == null || previousGood.equals(rev.toString())) {
+            healthGate.cancel();
+            return;
+        }
+        Revision back = Revision.parse(previousGood);
+        healthGate.watch(rev, gate, beforeSwap, verdict -> {
+            try {
+                syncThread.execute(() -> swapBackAfterHealthGate(verdict, back));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // closing
+            }
+        });
+    }
+
+    /** The gate found {@code verdict.revision()} failing: back to {@code back}, and the revision is refused. */
+    private void swapBackAfterHealthGate(HealthGateWatch.Verdict verdict, Revision back) {
+        Revision bad = verdict.revision();
+        if (closed || !bad.equals(appliedRevision())) {
+            return; // superseded meanwhile
+        }
+        ConfigFiles files;
+        try {
+            files = mirror.read(back.objectId(), options.node());
+        } catch (GitSyncException e) {
+            setStatus(SyncReason.HealthGateFailed, verdict.message() + "; cannot swap back to " + back
+                    + " (" + e.getMessage() + "), still serving " + bad);
+            log.error("node {}: {}; swapping back to {} impossible: {}", options.node(), verdict.message(), back,
+                    e.getMessage());
+            return;
+        }
+        HistoryEntry refused = new HistoryEntry(bad.toString(), HistoryEntry.FAILURE, SyncReason.HealthGateFailed.name(),
+                verdict.message(), clock.instant(), 0);
+        metrics.attempt(HistoryEntry.FAILURE, SyncReason.HealthGateFailed);
+        update(s -> s.withAttempt(refused));
+        ApplyOutcome outcome = attempt(back, files, "health gate refused " + bad + ", swapped back: ");
+        if (!outcome.succeeded()) {
+            log.error("node {}: swap back to {} after the health gate failed: {}", options.node(), back, outcome.message());
+            return;
+        }
+        // Not tried again until the branch moves, like a commit that failed validation.
+        update(s -> s.withRejected(bad.toString(), SyncReason.HealthGateFailed.name(), verdict.message()));
+        save();
+        synchronized (this) {
+            ready = false;
+            setStatus(SyncReason.HealthGateFailed, bad + " swapped back: " + verdict.message() + "; serving " + back);
+        }
+        healthGate.cancel();
     }
 
     /** The branch head, fetched and verified in the local clone; repairs a damaged clone once. */
@@ -522,6 +586,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        healthGate.close();
         if (scheduler != null) {
             scheduler.close();
         }

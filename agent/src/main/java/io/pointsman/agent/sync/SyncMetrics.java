@@ -14,6 +14,8 @@ public final class SyncMetrics {
     private final LongAdder fetches = new LongAdder();
     private final LongAdder fetchFailures = new LongAdder();
     private final LongAdder repairs = new LongAdder();
+    private final LongAdder gatePassed = new LongAdder();
+    private final LongAdder gateFailed = new LongAdder();
     private final AtomicLong fetchNanosSum = new AtomicLong();
     private volatile double lastFetchSeconds;
     private volatile Instant lastSuccess;
@@ -38,6 +40,15 @@ public final class SyncMetrics {
 
     void repaired() {
         repairs.increment();
+    }
+
+    void healthGate(boolean passed) {
+        (passed ? gatePassed : gateFailed).increment();
+    }
+
+    /** Health gate verdicts so far (passed + failed). */
+    public long healthGateVerdicts() {
+        return gatePassed.sum() + gateFailed.sum();
     }
 
     void success(Instant at) {
@@ -67,6 +78,10 @@ public final class SyncMetrics {
         counter(sb, "pointsman_sync_fetches_total", "Fetches from the remote.", fetches.sum());
         counter(sb, "pointsman_sync_fetch_failures_total", "ls-remote or fetch failures.", fetchFailures.sum());
         counter(sb, "pointsman_sync_clone_repairs_total", "Damaged local clones thrown away and cloned again.", repairs.sum());
+        sb.append("# HELP pointsman_sync_health_gate_total Health gate verdicts on new generations (SPEC 5.11).\n");
+        sb.append("# TYPE pointsman_sync_health_gate_total counter\n");
+        sb.append("pointsman_sync_health_gate_total{result=\"passed\"} ").append(gatePassed.sum()).append('\n');
+        sb.append("pointsman_sync_health_gate_total{result=\"failed\"} ").append(gateFailed.sum()).append('\n');
         sb.append("# HELP pointsman_sync_fetch_duration_seconds Time spent fetching.\n");
         sb.append("# TYPE pointsman_sync_fetch_duration_seconds summary\n");
         sb.append("pointsman_sync_fetch_duration_seconds_sum ").append(fetchNanosSum.get() / 1e9).append('\n');

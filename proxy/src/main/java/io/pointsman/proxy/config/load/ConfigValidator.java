@@ -553,6 +553,7 @@ final class ConfigValidator {
             if (r != null && (r < 0 || r > 1 || r.isNaN())) {
                 error("sync.health_gate.max_error_ratio", "max_error_ratio " + r + " out of range 0-1");
             }
+            atLeast(g.minRequests(), 1, "sync.health_gate.min_requests");
         }
     }
 
