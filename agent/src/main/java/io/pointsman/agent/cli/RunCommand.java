@@ -85,6 +85,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Serve a local config directory instead of git; re-read on SIGHUP and POST /sync.")
     Path configDir;
 
+    @Option(names = "--trusted-keys", paramLabel = "DIR",
+            description = "Apply only commits SSH-signed by a key in DIR (*.pub, or an allowed_signers file), "
+                    + "every commit since the last applied one; others are refused as SignatureRejected.")
+    Path trustedKeys;
+
     @Option(names = "--threads", defaultValue = "0",
             description = "Proxy event-loop threads; default 0: global.threads of the config (0 there = one per core).")
     int threads;
@@ -107,6 +112,18 @@ public final class RunCommand implements Callable<Integer> {
             return 2;
         }
         CountDownLatch stop = new CountDownLatch(1);
+        if (configDir != null && trustedKeys != null) {
+            spec.commandLine().getErr().println("pointsman run: --trusted-keys checks git commits; it does not apply to --config");
+            return 2;
+        }
+        if (trustedKeys != null) {
+            try {
+                io.pointsman.agent.git.TrustedKeys.load(trustedKeys, stateDir); // fail fast, before anything starts
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("pointsman run: " + e.getMessage());
+                return 2;
+            }
+        }
         if (configDir != null) {
             if (!java.nio.file.Files.isRegularFile(configDir.resolve(io.pointsman.proxy.config.load.ConfigFiles.PROXY_YAML))) {
                 spec.commandLine().getErr().println("pointsman run: no proxy.yaml in " + configDir);
@@ -122,7 +139,7 @@ public final class RunCommand implements Callable<Integer> {
             out.println("  git clone " + url + " lb-config   # change, commit, git push");
         }
         try (PointsmanNode n = PointsmanNode.start(new PointsmanNode.Options(url, branch, nodeName, stateDir, pollEvery,
-                status, statusTokenFile, webhookSecretFile, threads, Duration.ofSeconds(30)))) {
+                status, statusTokenFile, webhookSecretFile, threads, Duration.ofSeconds(30), trustedKeys))) {
             out.println("Pointsman node " + nodeName + " running; status: " + n.status().baseUrl() + "/status");
             out.flush();
             Signal.handle(new Signal("HUP"), s -> n.engine().requestSync("SIGHUP"));

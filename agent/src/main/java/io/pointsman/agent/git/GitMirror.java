@@ -292,6 +292,23 @@ public final class GitMirror implements AutoCloseable {
         return new ConfigFiles(files);
     }
 
+    /**
+     * SPEC §5.9: why the commits from {@code since} (exclusive; the last applied one, or null)
+     * to {@code head} may not be applied under {@code keys}, or null when every one of them is
+     * signed by a trusted key.
+     */
+    public synchronized String signatureProblem(ObjectId head, ObjectId since, TrustedKeys keys) throws GitSyncException {
+        try {
+            return keys.check(repository(), head, since);
+        } catch (MissingObjectException | CorruptObjectException e) {
+            throw new GitSyncException(GitSyncException.Kind.CORRUPT_CLONE,
+                    "local clone " + gitDir + " is damaged below commit " + head.name() + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new GitSyncException(GitSyncException.Kind.LOCAL_IO,
+                    "cannot check signatures of " + head.name() + " in " + gitDir + ": " + e, e);
+        }
+    }
+
     private static boolean wanted(String path, String hostFile) {
         if (path.equals(ConfigFiles.PROXY_YAML)) {
             return true;

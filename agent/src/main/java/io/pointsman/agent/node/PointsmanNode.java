@@ -1,6 +1,7 @@
 package io.pointsman.agent.node;
 
 import io.pointsman.agent.git.RemoteAuth;
+import io.pointsman.agent.git.TrustedKeys;
 import io.pointsman.agent.keepalived.KeepalivedManager;
 import io.pointsman.agent.status.StatusServer;
 import io.pointsman.agent.status.StatusServerOptions;
@@ -31,10 +32,18 @@ public final class PointsmanNode implements AutoCloseable {
      * @param repoUrl       the central config repo (file path, file://, git://, http(s), ssh)
      * @param threads       proxy event-loop threads; 0 = {@code global.threads} of the first config served
      * @param gitTimeout    bound of one ls-remote / fetch
+     * @param trustedKeys   {@code --trusted-keys} directory (SPEC §5.9), or null
      */
     public record Options(String repoUrl, String branch, String node, Path stateDir, Duration poll,
             InetSocketAddress statusBind, Path statusTokenFile, Path webhookSecretFile, int threads,
-            Duration gitTimeout) {
+            Duration gitTimeout, Path trustedKeys) {
+        public Options(String repoUrl, String branch, String node, Path stateDir, Duration poll,
+                InetSocketAddress statusBind, Path statusTokenFile, Path webhookSecretFile, int threads,
+                Duration gitTimeout) {
+            this(repoUrl, branch, node, stateDir, poll, statusBind, statusTokenFile, webhookSecretFile, threads,
+                    gitTimeout, null);
+        }
+
         public Options {
             Objects.requireNonNull(repoUrl, "repoUrl");
             Objects.requireNonNull(branch, "branch");
@@ -70,6 +79,12 @@ public final class PointsmanNode implements AutoCloseable {
                     .build().start(), o.node(), SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
             SyncOptions syncOptions = SyncOptions.defaults(o.node(), o.branch()).withPoll(o.poll())
                     .withFetchTimeout(o.gitTimeout() != null ? o.gitTimeout() : Duration.ofSeconds(30));
+            if (o.trustedKeys() != null) {
+                TrustedKeys keys = TrustedKeys.load(o.trustedKeys(), o.stateDir());
+                syncOptions = syncOptions.withTrustedKeys(keys);
+                log.info("node {} applies only commits signed by one of the {} key(s) in {}", o.node(), keys.keyCount(),
+                        o.trustedKeys());
+            }
             engine = SyncEngine.open(o.repoUrl(), RemoteAuth.fromEnvironment(System.getenv(),
                     Path.of(System.getProperty("user.home"), ".ssh")), o.stateDir(), syncOptions, applier);
             StatusServerOptions so = new StatusServerOptions(o.statusBind(), o.statusTokenFile(), o.webhookSecretFile());

@@ -283,6 +283,22 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
             setStatus(reasonNamed(st.rejectedReason()), refusal(rev, st.rejectedMessage()) + " (not retried until the branch moves)");
             return;
         }
+        if (options.trustedKeys() != null) {
+            // SPEC §5.9: every commit since the last applied one, not just the head.
+            String lastGood = st.lastGoodRevision();
+            String problem;
+            try {
+                problem = mirror.signatureProblem(head, lastGood == null ? null : Revision.parse(lastGood).objectId(),
+                        options.trustedKeys());
+            } catch (GitSyncException e) {
+                setStatus(SyncReason.FetchFailed, e.getMessage());
+                return;
+            }
+            if (problem != null) {
+                record(rev, new ApplyOutcome.Rejected(SyncReason.SignatureRejected, problem), clock.instant(), 0, "");
+                return;
+            }
+        }
         ConfigFiles files;
         try {
             files = mirror.read(head, options.node());
@@ -430,6 +446,11 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         long t0 = System.nanoTime();
         ApplyOutcome outcome = applyWithTimeout(files, rev);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        return record(rev, outcome, at, ms, prefix);
+    }
+
+    /** Records one attempt's outcome: history, state.json, status, metrics, the last-good pin. */
+    private ApplyOutcome record(Revision rev, ApplyOutcome outcome, Instant at, long ms, String prefix) {
         String result = outcome.succeeded() ? HistoryEntry.SUCCESS : HistoryEntry.FAILURE;
         HistoryEntry entry = new HistoryEntry(rev.toString(), result, outcome.reason().name(),
                 prefix + outcome.message(), at, ms);

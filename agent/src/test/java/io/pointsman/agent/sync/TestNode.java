@@ -34,10 +34,17 @@ public final class TestNode implements AutoCloseable {
     /** With the applier wrapped (e.g. gated) and a chosen apply timeout. */
     public static TestNode create(String name, String url, Path stateDir, Duration poll, Duration applyTimeout,
             java.util.function.Function<YamlTestApplier, ConfigApplier> wrap) {
+        return create(name, url, stateDir, poll, applyTimeout, wrap, java.util.function.UnaryOperator.identity());
+    }
+
+    /** With the sync options changed (e.g. trusted keys). */
+    public static TestNode create(String name, String url, Path stateDir, Duration poll, Duration applyTimeout,
+            java.util.function.Function<YamlTestApplier, ConfigApplier> wrap,
+            java.util.function.UnaryOperator<SyncOptions> options) {
         GitMirror mirror = new GitMirror(url, "main", stateDir.resolve("repo.git"), RemoteAuth.none(), Duration.ofSeconds(5));
         YamlTestApplier applier = new YamlTestApplier(name);
-        SyncOptions opts = SyncOptions.defaults(name, "main").withPoll(poll).withApplyTimeout(applyTimeout)
-                .withMaxBackoff(Duration.ofSeconds(1));
+        SyncOptions opts = options.apply(SyncOptions.defaults(name, "main").withPoll(poll).withApplyTimeout(applyTimeout)
+                .withMaxBackoff(Duration.ofSeconds(1)));
         SyncEngine engine = new SyncEngine(opts, mirror, wrap.apply(applier), new StateStore(stateDir, Clock.systemUTC()),
                 Clock.systemUTC());
         return new TestNode(name, stateDir, applier, engine);
