@@ -24,10 +24,10 @@ import org.eclipse.jgit.revwalk.RevWalk;
  * <p>The directory holds OpenSSH public keys, {@code *.pub} (as {@code ssh-keygen} writes
  * them, one or more {@code type base64 [comment]} lines), and/or an {@code allowed_signers}
  * file in git's format ({@code gpg.ssh.allowedSignersFile}) for principals and validity
- * limits. Plain keys are trusted for any committer. Signatures are checked by JGit's SSH
- * signature verifier in the {@code git} namespace, as {@code git verify-commit} does.
- * OpenPGP-signed commits are refused with a message that says so: only SSH signatures are
- * supported (see the README).
+ * limits, and/or OpenPGP public keys ({@code *.asc} from {@code gpg --armor --export}, or
+ * binary {@code *.gpg}). Plain keys are trusted for any committer. SSH signatures are
+ * checked by JGit's verifier in the {@code git} namespace, as {@code git verify-commit}
+ * does; OpenPGP ones by {@link OpenPgpKeys}.
  *
  * <p>The keys are read once at start into {@code allowed_signers} under the state dir.
  */
@@ -36,13 +36,15 @@ public final class TrustedKeys {
     static final int MAX_COMMITS = 10_000;
 
     private final Path dir;
-    private final int keys;
+    private final int sshKeys;
     private final GpgConfig gpg;
+    private final OpenPgpKeys openPgp;
 
-    private TrustedKeys(Path dir, int keys, GpgConfig gpg) {
+    private TrustedKeys(Path dir, int sshKeys, GpgConfig gpg, OpenPgpKeys openPgp) {
         this.dir = dir;
-        this.keys = keys;
+        this.sshKeys = sshKeys;
         this.gpg = gpg;
+        this.openPgp = openPgp;
     }
 
     /**
@@ -56,6 +58,7 @@ public final class TrustedKeys {
             throw new IOException("--trusted-keys " + dir + ": not a directory");
         }
         List<String> lines = new ArrayList<>();
+        List<Path> pgpFiles = new ArrayList<>();
         int keys = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             List<Path> sorted = new ArrayList<>();
@@ -79,6 +82,8 @@ public final class TrustedKeys {
                         lines.add("* namespaces=\"git\" " + key);
                         keys++;
                     }
+                } else if (name.endsWith(".asc") || name.endsWith(".gpg")) {
+                    pgpFiles.add(f);
                 } else if (name.equals("allowed_signers")) {
                     for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
                         if (!line.isBlank() && !line.strip().startsWith("#")) {
@@ -89,8 +94,10 @@ public final class TrustedKeys {
                 }
             }
         }
-        if (keys == 0) {
-            throw new IOException("--trusted-keys " + dir + ": no keys (expected *.pub OpenSSH public keys or an allowed_signers file)");
+        OpenPgpKeys pgp = OpenPgpKeys.read(pgpFiles);
+        if (keys == 0 && pgp.size() == 0) {
+            throw new IOException("--trusted-keys " + dir + ": no keys (expected *.pub OpenSSH public keys, an "
+                    + "allowed_signers file, or *.asc OpenPGP public keys)");
         }
         Files.createDirectories(workDir);
         Path allowed = workDir.resolve("allowed_signers");
@@ -101,7 +108,7 @@ public final class TrustedKeys {
         Config c = new Config();
         c.setString("gpg", null, "format", "ssh");
         c.setString("gpg", "ssh", "allowedSignersFile", allowed.toAbsolutePath().toString());
-        return new TrustedKeys(dir, keys, new GpgConfig(c));
+        return new TrustedKeys(dir, keys, new GpgConfig(c), pgp);
     }
 
     public Path dir() {
@@ -109,7 +116,7 @@ public final class TrustedKeys {
     }
 
     public int keyCount() {
-        return keys;
+        return sshKeys + openPgp.size();
     }
 
     /**
@@ -146,8 +153,16 @@ public final class TrustedKeys {
         if (raw == null) {
             return what + " is not signed";
         }
-        if (SignatureVerifiers.getFormat(raw) != GpgConfig.GpgFormat.SSH) {
-            return what + " has an OpenPGP signature; only SSH signatures are supported with --trusted-keys";
+        GpgConfig.GpgFormat format = SignatureVerifiers.getFormat(raw);
+        if (format == GpgConfig.GpgFormat.OPENPGP) {
+            String problem = openPgp.problem(payload(c.getRawBuffer()), raw);
+            return problem == null ? null : what + " " + problem + (problem.contains("trusted keys") ? " in " + dir : "");
+        }
+        if (format != GpgConfig.GpgFormat.SSH) {
+            return what + " has a " + format + " signature; trusted keys are OpenSSH or OpenPGP keys";
+        }
+        if (sshKeys == 0) {
+            return what + " is SSH-signed and " + dir + " holds no SSH keys";
         }
         SignatureVerifier.SignatureVerification v = SignatureVerifiers.verify(repo, gpg, c);
         if (v == null) {
@@ -163,6 +178,56 @@ public final class TrustedKeys {
             return what + ": bad signature" + (v.message() == null ? "" : " (" + v.message() + ")");
         }
         return null;
+    }
+
+    /** What a commit signature signs: the raw commit without its {@code gpgsig} header (and its continuation lines). */
+    static byte[] payload(byte[] raw) {
+        int headersEnd = indexOf(raw, "\n\n".getBytes(StandardCharsets.US_ASCII), 0);
+        int limit = headersEnd < 0 ? raw.length : headersEnd;
+        int start;
+        if (startsWith(raw, 0, "gpgsig ")) {
+            start = 0;
+        } else {
+            int at = indexOf(raw, "\ngpgsig ".getBytes(StandardCharsets.US_ASCII), 0);
+            if (at < 0 || at >= limit) {
+                return raw;
+            }
+            start = at + 1;
+        }
+        int end = start;
+        do {
+            int lf = indexOf(raw, new byte[] {'\n'}, end);
+            end = lf < 0 ? raw.length : lf + 1;
+        } while (end < raw.length && raw[end] == ' ');
+        byte[] out = new byte[raw.length - (end - start)];
+        System.arraycopy(raw, 0, out, 0, start);
+        System.arraycopy(raw, end, out, start, raw.length - end);
+        return out;
+    }
+
+    private static boolean startsWith(byte[] a, int at, String prefix) {
+        if (a.length - at < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (a[at + i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(byte[] a, byte[] b, int from) {
+        outer:
+        for (int i = from; i <= a.length - b.length; i++) {
+            for (int j = 0; j < b.length; j++) {
+                if (a[i + j] != b[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     private static String subject(RevCommit c) {

@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointsman.agent.git.TrustedKeys;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,7 +94,7 @@ class SignedCommitsTest {
             String fixed = push(teamKey, "version: 1\nname: c\n", "the team signs on top");
             n.awaitReason(SyncReason.SignatureRejected);
             Await.until("the check of " + fixed, Duration.ofSeconds(15),
-                    () -> n.status().lastAttemptedRevision().endsWith(fixed), n::describe);
+                    () -> n.status().message().startsWith("main@sha1:" + fixed), n::describe);
             // The stranger's commit is still between the last applied one and the head.
             assertTrue(n.status().message().contains("signed by someone else"), n.status().message());
             assertEquals("main@sha1:" + good, n.status().lastAppliedRevision());
@@ -118,6 +122,96 @@ class SignedCommitsTest {
         }
     }
 
+    // ---- OpenPGP: real GnuPG keys and git commit -S with gpg.format=openpgp
+
+    private final List<Path> gnupgHomes = new ArrayList<>();
+
+    @AfterEach
+    void stopGpgAgents() throws Exception {
+        for (Path home : gnupgHomes) { // the agents our gpg calls started, by their home dir
+            run(home, List.of("gpgconf", "--homedir", home.toString(), "--kill", "gpg-agent"), null);
+        }
+    }
+
+    /** A GnuPG home with one fresh ed25519 signing key; returns {home, fingerprint}. */
+    private String[] gpgKey(String name) throws Exception {
+        Path home = Files.createDirectories(dir.resolve("gpg-" + name));
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        gnupgHomes.add(home);
+        run(home, List.of("gpg", "--homedir", home.toString(), "--batch", "--pinentry-mode", "loopback",
+                "--passphrase", "", "--quick-gen-key", name + " <" + name + "@test.invalid>", "ed25519", "sign", "never"), null);
+        String colons = run(home, List.of("gpg", "--homedir", home.toString(), "--batch", "--with-colons",
+                "--list-secret-keys"), null);
+        String fpr = colons.lines().filter(l -> l.startsWith("fpr:")).findFirst().orElseThrow().split(":")[9];
+        return new String[] {home.toString(), fpr};
+    }
+
+    private void exportKey(String[] key, Path to) throws Exception {
+        Files.writeString(to, run(Path.of(key[0]), List.of("gpg", "--homedir", key[0], "--batch", "--armor",
+                "--export", key[1]), null));
+    }
+
+    private String pushPgp(String[] key, String content, String message) throws Exception {
+        central.write("proxy.yaml", content);
+        central.git("add", "-A");
+        Path work = central.root().resolve("work");
+        run(work, List.of("git", "-c", "user.name=Pointsman Test", "-c", "user.email=test@pointsman.invalid",
+                "-c", "gpg.format=openpgp", "-c", "user.signingkey=" + key[1], "commit", "-q", "-S", "-m", message), key[0]);
+        central.git("push", "-q", "-f", "origin", "HEAD:main");
+        return central.head();
+    }
+
+    private static String run(Path cwd, List<String> cmd, String gnupgHome) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true);
+        pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        if (gnupgHome != null) {
+            pb.environment().put("GNUPGHOME", gnupgHome);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", cmd) + " timed out");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + out);
+        }
+        return out;
+    }
+
+    @Test
+    void openPgpSignedCommitsAreCheckedAgainstExportedKeys() throws Exception {
+        String[] team = gpgKey("team");
+        String[] stranger = gpgKey("stranger");
+        Files.delete(trusted.resolve("team.pub")); // only the OpenPGP key is trusted here
+        exportKey(team, trusted.resolve("team.asc"));
+
+        String good = pushPgp(team, "version: 1\nname: a\n", "gpg-signed by the team");
+        try (TestNode n = node()) {
+            n.awaitApplied(good);
+
+            pushPgp(stranger, "version: 1\nname: b\n", "gpg-signed by someone else");
+            n.awaitReason(SyncReason.SignatureRejected);
+            assertTrue(n.status().message().contains("which is not among the trusted keys"), n.status().message());
+
+            // The team's signature on a commit whose message was changed afterwards: the
+            // same signature bytes over a different payload.
+            central.git("reset", "-q", "--hard", good);
+            String signed = pushPgp(team, "version: 1\nname: c\n", "deploy c");
+            String raw = central.git("cat-file", "commit", signed);
+            Files.writeString(dir.resolve("forged"), raw.replace("deploy c", "deploy d"));
+            String forged = central.git("hash-object", "-t", "commit", "-w", dir.resolve("forged").toString()).strip();
+            central.git("push", "-q", "-f", "origin", forged + ":refs/heads/main");
+            Await.until("the refusal of the forged commit", Duration.ofSeconds(15),
+                    () -> n.status().message().contains("commit " + forged.substring(0, 12)), n::describe);
+            assertEquals(SyncReason.SignatureRejected, n.status().reason(), n.describe());
+            assertTrue(n.status().message().contains("bad OpenPGP signature"), n.status().message());
+
+            central.git("push", "-q", "-f", "origin", signed + ":refs/heads/main");
+            n.awaitApplied(signed);
+        }
+    }
+
     @Test
     void aDirectoryWithoutKeysIsAnError() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
@@ -126,5 +220,9 @@ class SignedCommitsTest {
         Files.writeString(empty.resolve("bad.pub"), "not a key\n");
         e = assertThrows(IOException.class, () -> TrustedKeys.load(empty, dir.resolve("s")));
         assertTrue(e.getMessage().contains("not an OpenSSH public key"), e.getMessage());
+        Files.delete(empty.resolve("bad.pub"));
+        Files.writeString(empty.resolve("bad.asc"), "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxx\n");
+        e = assertThrows(IOException.class, () -> TrustedKeys.load(empty, dir.resolve("s")));
+        assertTrue(e.getMessage().contains("not an OpenPGP public key"), e.getMessage());
     }
 }
