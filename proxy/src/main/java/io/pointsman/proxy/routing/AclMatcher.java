@@ -17,4 +17,17 @@ interface AclMatcher {
     default boolean readsHttp() {
         return false;
     }
+
+    /**
+     * Whether {@link #indexInto} can put this matcher's values into a {@link RuleIndex}:
+     * then a run of rules whose conditions are such acls is decided by one look-up.
+     */
+    default boolean indexable() {
+        return false;
+    }
+
+    /** Adds the values under {@code rank} (a rule's position in its run); only when {@link #indexable()}. */
+    default void indexInto(RuleIndex.Builder index, int rank) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot be indexed");
+    }
 }
