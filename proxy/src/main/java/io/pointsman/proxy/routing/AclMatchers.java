@@ -65,10 +65,15 @@ final class AclMatchers {
     /** {@code src}: client address in one of the networks. */
     static final class Src implements AclMatcher {
         private final List<Cidr> cidrs;
-        private final CidrTrie networks;
+        /** Built by {@link #prepare()}. */
+        private CidrTrie networks;
 
         Src(List<Cidr> cidrs) {
             this.cidrs = cidrs;
+        }
+
+        @Override
+        public void prepare() {
             networks = new CidrTrie(cidrs);
         }
 
@@ -214,12 +219,17 @@ final class AclMatchers {
     static final class PathTrie implements AclMatcher {
         private final List<String> values;
         private final boolean suffixes;
-        private final PrefixTrie trie;
+        /** Built by {@link #prepare()}. */
+        private PrefixTrie trie;
 
         PathTrie(List<String> values, boolean suffixes) {
             this.values = values;
             this.suffixes = suffixes;
-            this.trie = new PrefixTrie(values, suffixes);
+        }
+
+        @Override
+        public void prepare() {
+            trie = new PrefixTrie(values, suffixes);
         }
 
         @Override

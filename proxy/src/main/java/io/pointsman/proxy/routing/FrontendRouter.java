@@ -144,11 +144,15 @@ public final class FrontendRouter {
             }
             r++;
         }
-        // Cache slots only for acls that more than one walked term reads.
+        // Cache slots only for acls that more than one walked term reads; tries only for
+        // acls that a walked term reads at all.
         int[] slot = new int[matchers.size()];
         int slots = 0;
         for (int i = 0; i < slot.length; i++) {
             slot[i] = refs[i] > 1 ? slots++ : UNCACHED;
+            if (refs[i] > 0) {
+                matchers.get(i).prepare();
+            }
         }
 
         boolean sni = false;

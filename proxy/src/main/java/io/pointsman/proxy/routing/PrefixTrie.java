@@ -1,9 +1,11 @@
 package io.pointsman.proxy.routing;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A set of strings answering "does one of them start (or end) this text" in one walk
@@ -31,7 +33,7 @@ final class PrefixTrie {
     }
 
     private static Map<String, Integer> ranked(Collection<String> values) {
-        Map<String, Integer> m = new java.util.HashMap<>();
+        Map<String, Integer> m = new HashMap<>();
         for (String v : values) {
             m.put(v, 0);
         }
@@ -44,46 +46,87 @@ final class PrefixTrie {
      */
     PrefixTrie(Map<String, Integer> ranked, boolean reversed) {
         this.reversed = reversed;
-        Node root = new Node();
-        int count = 1;
+        // Built from the sorted strings straight into the arrays: a node is a range of
+        // strings sharing a prefix, its children the runs of equal next characters.
+        String[] words = new String[ranked.size()];
+        Map<String, Integer> rankOf = reversed ? new HashMap<>() : ranked;
+        int i = 0;
         for (Map.Entry<String, Integer> e : ranked.entrySet()) {
-            String v = e.getKey();
-            Node n = root;
-            for (int i = 0; i < v.length(); i++) {
-                char c = reversed ? v.charAt(v.length() - 1 - i) : v.charAt(i);
-                Node child = n.children.get(c);
-                if (child == null) {
-                    child = new Node();
-                    n.children.put(c, child);
-                    count++;
-                }
-                n = child;
+            String w = reversed ? backwards(e.getKey()) : e.getKey();
+            words[i++] = w;
+            if (reversed) {
+                rankOf.put(w, e.getValue());
             }
-            n.rank = Math.min(n.rank, e.getValue());
         }
-        keys = new char[count][];
-        next = new int[count][];
-        rank = new int[count];
-        freeze(root, 0, new int[] {1});
+        Arrays.sort(words);
+        Builder b = new Builder(words, rankOf);
+        b.node(0, words.length, 0);
+        keys = b.keys.toArray(new char[0][]);
+        next = b.next.toArray(new int[0][]);
+        rank = Arrays.copyOf(b.rank, b.size);
     }
 
-    private int freeze(Node n, int index, int[] nextFree) {
-        rank[index] = n.rank;
-        char[] k = new char[n.children.size()];
-        int[] nx = new int[k.length];
-        int i = 0;
-        for (Map.Entry<Character, Node> e : n.children.entrySet()) {
-            k[i] = e.getKey();
-            nx[i] = nextFree[0]++;
-            i++;
+    /** The chars of {@code s} last to first, as {@link #first} walks a text (surrogate pairs included). */
+    private static String backwards(String s) {
+        char[] c = new char[s.length()];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = s.charAt(c.length - 1 - i);
         }
-        keys[index] = k;
-        next[index] = nx;
-        i = 0;
-        for (Node child : n.children.values()) {
-            freeze(child, nx[i++], nextFree);
+        return new String(c);
+    }
+
+    private static final class Builder {
+        final String[] words;
+        final Map<String, Integer> rankOf;
+        final List<char[]> keys = new ArrayList<>();
+        final List<int[]> next = new ArrayList<>();
+        int[] rank = new int[16];
+        int size;
+
+        Builder(String[] words, Map<String, Integer> rankOf) {
+            this.words = words;
+            this.rankOf = rankOf;
         }
-        return index;
+
+        /** Builds the node of words[lo, hi), which share their first {@code depth} characters; returns its index. */
+        int node(int lo, int hi, int depth) {
+            int index = size++;
+            if (index == rank.length) {
+                rank = Arrays.copyOf(rank, index * 2);
+            }
+            keys.add(null);
+            next.add(null);
+            int r = CidrTrie.NONE;
+            // Sorted: a word that ends here (at most one, words are distinct) comes first.
+            if (lo < hi && words[lo].length() == depth) {
+                r = rankOf.get(words[lo]);
+                lo++;
+            }
+            rank[index] = r;
+            int groups = 0;
+            for (int i = lo; i < hi; i++) {
+                if (i == lo || words[i].charAt(depth) != words[i - 1].charAt(depth)) {
+                    groups++;
+                }
+            }
+            char[] k = new char[groups];
+            int[] nx = new int[groups];
+            int g = 0;
+            for (int start = lo; start < hi; ) {
+                char c = words[start].charAt(depth);
+                int end = start + 1;
+                while (end < hi && words[end].charAt(depth) == c) {
+                    end++;
+                }
+                k[g] = c;
+                nx[g] = node(start, end, depth + 1);
+                g++;
+                start = end;
+            }
+            keys.set(index, k);
+            next.set(index, nx);
+            return index;
+        }
     }
 
     /** Whether one of the values is a prefix (suffix, when reversed) of {@code text}. */
@@ -121,10 +164,5 @@ final class PrefixTrie {
             best = Math.min(best, rank[node]);
         }
         return best;
-    }
-
-    private static final class Node {
-        final TreeMap<Character, Node> children = new TreeMap<>();
-        int rank = CidrTrie.NONE;
     }
 }
