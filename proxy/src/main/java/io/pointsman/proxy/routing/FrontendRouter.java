@@ -27,7 +27,9 @@ import java.util.Map;
  *       kept in two {@code long} bit sets on the stack for the first 64 such acls, and an
  *       acl referred to once is simply evaluated when reached.</li>
  * </ul>
- * Thread-safe.
+ * Immutable once {@link #compile} returns, and thread-safe when published safely (a
+ * generation is published through a volatile write): some matchers build their tries
+ * in {@link AclMatcher#prepare()} during compile rather than in their constructors.
  */
 public final class FrontendRouter {
     /** Shorter runs are cheaper to walk than to index (the index reads every fact of its kinds). */
