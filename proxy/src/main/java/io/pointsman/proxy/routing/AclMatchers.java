@@ -3,7 +3,6 @@ package io.pointsman.proxy.routing;
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Cidr;
 import io.pointsman.proxy.config.HeaderMatch;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -36,10 +35,10 @@ final class AclMatchers {
                 found.add(new PathExact(acl.path()));
             }
             if (acl.pathBeg() != null) {
-                found.add(new PathTrie(new PrefixTrie(acl.pathBeg(), false)));
+                found.add(new PathTrie(acl.pathBeg(), false));
             }
             if (acl.pathEnd() != null) {
-                found.add(new PathTrie(new PrefixTrie(acl.pathEnd(), true)));
+                found.add(new PathTrie(acl.pathEnd(), true));
             }
             if (acl.pathReg() != null) {
                 found.add(new PathRegex(acl.pathReg()));
@@ -65,16 +64,34 @@ final class AclMatchers {
 
     /** {@code src}: client address in one of the networks. */
     static final class Src implements AclMatcher {
-        private final CidrTrie networks;
+        private final List<Cidr> cidrs;
+        /** Built by {@link #prepare()}. */
+        private CidrTrie networks;
 
         Src(List<Cidr> cidrs) {
+            this.cidrs = cidrs;
+        }
+
+        @Override
+        public void prepare() {
             networks = new CidrTrie(cidrs);
         }
 
         @Override
         public boolean matches(RequestFacts facts) {
-            InetAddress source = facts.source();
-            return source != null && networks.contains(source.getAddress());
+            return networks.contains(facts.source());
+        }
+
+        @Override
+        public boolean indexable() {
+            return true;
+        }
+
+        @Override
+        public void indexInto(RuleIndex.Builder index, int rank) {
+            for (Cidr c : cidrs) {
+                index.src(c, rank);
+            }
         }
     }
 
@@ -89,6 +106,18 @@ final class AclMatchers {
         @Override
         public boolean matches(RequestFacts facts) {
             return Arrays.binarySearch(ports, facts.destinationPort()) >= 0;
+        }
+
+        @Override
+        public boolean indexable() {
+            return true;
+        }
+
+        @Override
+        public void indexInto(RuleIndex.Builder index, int rank) {
+            for (int p : ports) {
+                index.dstPort(p, rank);
+            }
         }
     }
 
@@ -109,6 +138,18 @@ final class AclMatchers {
         public boolean readsSni() {
             return true;
         }
+
+        @Override
+        public boolean indexable() {
+            return names.exactOnly();
+        }
+
+        @Override
+        public void indexInto(RuleIndex.Builder index, int rank) {
+            for (String n : names.exactNames()) {
+                index.sni(n, rank);
+            }
+        }
     }
 
     /** {@code host}: Host header, port ignored, case-insensitive, {@code *.example.com} allowed. */
@@ -127,6 +168,18 @@ final class AclMatchers {
         @Override
         public boolean readsHttp() {
             return true;
+        }
+
+        @Override
+        public boolean indexable() {
+            return names.exactOnly();
+        }
+
+        @Override
+        public void indexInto(RuleIndex.Builder index, int rank) {
+            for (String n : names.exactNames()) {
+                index.host(n, rank);
+            }
         }
     }
 
@@ -148,14 +201,35 @@ final class AclMatchers {
         public boolean readsHttp() {
             return true;
         }
+
+        @Override
+        public boolean indexable() {
+            return true;
+        }
+
+        @Override
+        public void indexInto(RuleIndex.Builder index, int rank) {
+            for (String p : paths) {
+                index.path(p, rank);
+            }
+        }
     }
 
     /** {@code path_beg} / {@code path_end}: one walk over the path whatever the number of values. */
     static final class PathTrie implements AclMatcher {
-        private final PrefixTrie trie;
+        private final List<String> values;
+        private final boolean suffixes;
+        /** Built by {@link #prepare()}. */
+        private PrefixTrie trie;
 
-        PathTrie(PrefixTrie trie) {
-            this.trie = trie;
+        PathTrie(List<String> values, boolean suffixes) {
+            this.values = values;
+            this.suffixes = suffixes;
+        }
+
+        @Override
+        public void prepare() {
+            trie = new PrefixTrie(values, suffixes);
         }
 
         @Override
@@ -167,6 +241,22 @@ final class AclMatchers {
         @Override
         public boolean readsHttp() {
             return true;
+        }
+
+        @Override
+        public boolean indexable() {
+            return true;
+        }
+
+        @Override
+        public void indexInto(RuleIndex.Builder index, int rank) {
+            for (String v : values) {
+                if (suffixes) {
+                    index.pathEnd(v, rank);
+                } else {
+                    index.pathBeg(v, rank);
+                }
+            }
         }
     }
 
@@ -218,6 +308,18 @@ final class AclMatchers {
         @Override
         public boolean readsHttp() {
             return true;
+        }
+
+        @Override
+        public boolean indexable() {
+            return true;
+        }
+
+        @Override
+        public void indexInto(RuleIndex.Builder index, int rank) {
+            for (String m : methods) {
+                index.method(m, rank);
+            }
         }
     }
 

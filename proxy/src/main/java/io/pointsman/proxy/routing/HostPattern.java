@@ -42,11 +42,29 @@ final class HostPattern {
         suffixSet.addAll(wild);
     }
 
-    boolean matches(String name) {
+    /** No wildcard: the names are a plain set, so {@link RuleIndex} can look them up in one map. */
+    boolean exactOnly() {
+        return suffixes.length == 0;
+    }
+
+    /** The exact names, normalized as {@link #lookupKey} normalizes what is looked up. */
+    Set<String> exactNames() {
+        return exact;
+    }
+
+    /** What an exact name is compared as: port and trailing dot dropped, lower case; null for none. */
+    static String lookupKey(String name) {
         if (name == null || name.isEmpty()) {
+            return null;
+        }
+        return normalize(stripPort(name));
+    }
+
+    boolean matches(String name) {
+        String n = lookupKey(name);
+        if (n == null) {
             return false;
         }
-        String n = normalize(stripPort(name));
         if (exact.contains(n)) {
             return true;
         }

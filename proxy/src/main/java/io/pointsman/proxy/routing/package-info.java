@@ -8,14 +8,18 @@
  *       {@link io.pointsman.proxy.config.Frontend} into an immutable router;
  *       {@link io.pointsman.proxy.routing.FrontendRouter#route} picks a backend for a
  *       {@link io.pointsman.proxy.routing.RequestFacts}: the first {@code use_backend}
- *       whose condition holds, else {@code default_backend}, else null. Each acl is
- *       evaluated at most once per decision, lazily; route() allocates nothing itself.</li>
+ *       whose condition holds, else {@code default_backend}, else null. Runs of rules of
+ *       the "acl + rule per customer" shape are decided by one
+ *       {@code RuleIndex} look-up (same first-match result, cost independent of the
+ *       number of rules); an acl several terms share is evaluated at most once per
+ *       decision, lazily; route() allocates nothing itself.</li>
  *   <li>{@code AclMatchers} holds one small class per matcher ({@code src},
  *       {@code dst_port}, {@code sni}, {@code path}, {@code path_beg}, {@code path_end},
  *       {@code path_reg}, {@code host}, {@code method}, {@code header}).</li>
  *   <li>{@link io.pointsman.proxy.routing.CidrTrie}: all networks of a {@code src} acl in
- *       one binary trie over a single 128-bit space (IPv4 as mapped IPv6), so a lookup
- *       takes at most 128 steps whatever the number of networks.</li>
+ *       two binary tries (IPv4 on an {@code int}, IPv6 on two {@code long}s) with the
+ *       semantics of one 128-bit space (IPv4 as mapped IPv6): at most 32 / 128 steps
+ *       whatever the number of networks; ranked, it gives the earliest rule's network.</li>
  *   <li>{@code PrefixTrie} ({@code path_beg}, and reversed for {@code path_end}) and
  *       {@code HostPattern} ({@code host}, {@code sni}: exact or {@code *.example.com},
  *       which matches subdomains at any depth but not {@code example.com} itself).</li>

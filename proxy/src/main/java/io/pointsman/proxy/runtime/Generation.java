@@ -27,19 +27,26 @@ public final class Generation {
     private final Map<String, LiveFrontend> frontends;
     private final Map<String, LiveBackend> backends;
     private final Map<HostPort, LiveFrontend> byBind;
+    private final Set<String> serverKeys;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     /** Set on the accept loop when a newer generation replaced this one. */
     private volatile boolean retired;
     private ScheduledFuture<?> hardStop;
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
-               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind) {
+               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, Set<String> serverKeys) {
         this.number = number;
         this.revision = revision;
         this.config = config;
         this.frontends = Map.copyOf(frontends);
         this.backends = Map.copyOf(backends);
         this.byBind = Map.copyOf(byBind);
+        this.serverKeys = serverKeys;
+    }
+
+    /** {@link LiveServer#key()} of every server of every backend (unmodifiable). */
+    Set<String> serverKeys() {
+        return serverKeys;
     }
 
     public long number() {

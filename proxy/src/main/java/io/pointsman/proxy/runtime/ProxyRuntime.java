@@ -31,7 +31,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -501,17 +500,8 @@ public final class ProxyRuntime implements AutoCloseable {
         if (g == null) {
             stats.retainOnly(Set.of(), Set.of(), Set.of());
         } else {
-            stats.retainOnly(g.frontends().keySet(), g.backends().keySet(), serverKeys(g));
+            // Hash sets: retainAll asks contains() once per known counter.
+            stats.retainOnly(g.frontends().keySet(), g.backends().keySet(), g.serverKeys());
         }
-    }
-
-    private static Set<String> serverKeys(Generation g) {
-        Set<String> keys = new TreeSet<>();
-        for (LiveBackend b : g.backends().values()) {
-            for (LiveServer s : b.servers()) {
-                keys.add(s.key());
-            }
-        }
-        return keys;
     }
 }

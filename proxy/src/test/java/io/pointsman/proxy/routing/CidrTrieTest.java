@@ -154,4 +154,149 @@ class CidrTrieTest {
     void badAddressLengthNeverMatches() {
         assertFalse(trie("0.0.0.0/0", "::/0").contains(new byte[5]));
     }
+
+    // ---- ranks: the earliest network holding the address, not the longest -------------
+
+    @Test
+    void firstIsTheSmallestRankNotTheLongestPrefix() {
+        CidrTrie t = CidrTrie.builder()
+                .add(Cidr.parse("10.1.2.0/24"), 5)
+                .add(Cidr.parse("10.0.0.0/8"), 7)
+                .add(Cidr.parse("10.1.0.0/16"), 2)
+                .add(Cidr.parse("2001:db8::/32"), 9)
+                .add(Cidr.parse("::/0"), 11)
+                .build();
+        assertEquals(2, t.first(ip("10.1.2.3")), "the /16 ranks before the more specific /24");
+        assertEquals(7, t.first(ip("10.2.0.1")));
+        assertEquals(11, t.first(ip("11.0.0.1")), "::/0 holds IPv4 clients (mapped)");
+        assertEquals(9, t.first(ip("2001:db8::1")));
+        assertEquals(11, t.first(ip("2001:db9::1")));
+        assertEquals(2, t.first(ip("::ffff:10.1.9.9")), "a mapped client is looked up as IPv4");
+        assertEquals(CidrTrie.NONE, CidrTrie.builder().add(Cidr.parse("10.0.0.0/8"), 0).build().first(ip("2001:db8::1")));
+    }
+
+    @Test
+    void mappedIpv6NetworksAreIpv4Networks() throws Exception {
+        CidrTrie t = CidrTrie.builder().add(Cidr.parse("::ffff:10.1.0.0/112"), 3).build();
+        assertEquals(3, t.first(ip("10.1.200.1")));
+        assertEquals(3, t.first(InetAddress.getByName("10.1.0.0")));
+        assertEquals(CidrTrie.NONE, t.first(ip("10.2.0.1")));
+        assertTrue(trie("::ffff:0:0/96").contains(ip("1.2.3.4")));
+        assertFalse(trie("::ffff:0:0/96").contains(ip("2001:db8::1")));
+        assertTrue(trie("::/80").contains(ip("1.2.3.4")), "::/80 covers ::ffff:0:0/96");
+        assertFalse(trie("::1:0:0:0/80").contains(ip("1.2.3.4")));
+    }
+
+    @Test
+    void inetAddressLookupsAgreeWithByteLookups() throws Exception {
+        CidrTrie t = trie("203.0.113.0/24", "2001:db8::/32");
+        for (String a : List.of("203.0.113.9", "203.0.114.9", "0.0.0.0", "255.255.255.255", "2001:db8::5", "::1")) {
+            assertEquals(t.contains(ip(a)), t.contains(InetAddress.getByName(a)), a);
+            assertEquals(t.first(ip(a)), t.first(InetAddress.getByName(a)), a);
+        }
+        assertFalse(t.contains((InetAddress) null));
+        assertEquals(CidrTrie.NONE, t.first((InetAddress) null));
+        assertEquals(0x01020304, CidrTrie.ipv4(InetAddress.getByName("1.2.3.4")));
+        assertEquals(0xfffefdfc, CidrTrie.ipv4(InetAddress.getByName("255.254.253.252")));
+    }
+
+    @Test
+    void rankedLookupsAgreeWithABruteForceScan() {
+        Random r = new Random(7);
+        for (int round = 0; round < 40; round++) {
+            List<Cidr> nets = new ArrayList<>();
+            CidrTrie.Builder b = CidrTrie.builder();
+            int n = 1 + r.nextInt(60);
+            for (int i = 0; i < n; i++) {
+                Cidr c = randomNetwork(r);
+                nets.add(c);
+                b.add(c, i);
+            }
+            CidrTrie t = b.build();
+            for (int p = 0; p < 400; p++) {
+                byte[] a = randomAddress(r);
+                int expected = CidrTrie.NONE;
+                for (int i = 0; i < nets.size() && expected == CidrTrie.NONE; i++) {
+                    if (in128(nets.get(i), a)) {
+                        expected = i;
+                    }
+                }
+                int e = expected;
+                assertEquals(e, t.first(a), () -> java.util.Arrays.toString(a) + " in " + nets);
+                assertEquals(e != CidrTrie.NONE, t.contains(a));
+            }
+        }
+    }
+
+    /** Networks in a small space (10.0.0.0/14, 2001:db8::/46, mapped, ::/n) so they overlap. */
+    private static Cidr randomNetwork(Random r) {
+        switch (r.nextInt(6)) {
+            case 0:
+                return new Cidr(new byte[16], r.nextInt(100));
+            case 1:
+                return Cidr.parse("::ffff:10." + r.nextInt(4) + "." + r.nextInt(4) + ".0/" + (96 + r.nextInt(33)));
+            case 2:
+            case 3: {
+                byte[] b = Cidr.literal("2001:db8::");
+                b[5] = (byte) r.nextInt(4);
+                b[15] = (byte) r.nextInt(4);
+                return new Cidr(b, r.nextInt(129));
+            }
+            default: {
+                byte[] b = {10, (byte) r.nextInt(4), (byte) r.nextInt(4), (byte) r.nextInt(256)};
+                return new Cidr(b, r.nextInt(33));
+            }
+        }
+    }
+
+    private static byte[] randomAddress(Random r) {
+        switch (r.nextInt(5)) {
+            case 0: {
+                byte[] b = Cidr.literal("2001:db8::");
+                b[5] = (byte) r.nextInt(4);
+                b[15] = (byte) r.nextInt(4);
+                return b;
+            }
+            case 1: {
+                byte[] b = new byte[16];
+                b[10] = (byte) 0xff;
+                b[11] = (byte) 0xff;
+                b[12] = 10;
+                b[13] = (byte) r.nextInt(4);
+                b[14] = (byte) r.nextInt(4);
+                b[15] = (byte) r.nextInt(256);
+                return b;
+            }
+            case 2:
+                return new byte[] {(byte) r.nextInt(256), 0, 0, 1};
+            default:
+                return new byte[] {10, (byte) r.nextInt(4), (byte) r.nextInt(4), (byte) r.nextInt(256)};
+        }
+    }
+
+    /** The reference: everything in one 128-bit space, IPv4 as {@code ::ffff:a.b.c.d}. */
+    private static boolean in128(Cidr c, byte[] address) {
+        byte[] net = c.network();
+        int prefix = c.prefix();
+        if (net.length == 4) {
+            net = mapped(net);
+            prefix += 96;
+        }
+        byte[] a = address.length == 4 ? mapped(address) : address;
+        for (int bit = 0; bit < prefix; bit++) {
+            int m = 0x80 >>> (bit & 7);
+            if ((net[bit >>> 3] & m) != (a[bit >>> 3] & m)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] mapped(byte[] v4) {
+        byte[] b = new byte[16];
+        b[10] = (byte) 0xff;
+        b[11] = (byte) 0xff;
+        System.arraycopy(v4, 0, b, 12, 4);
+        return b;
+    }
 }

@@ -394,6 +394,75 @@ class FrontendRouterTest {
         assertTrue(allocated < 4096, "10,000 routes allocated " + allocated + " bytes");
     }
 
+    @Test
+    void ruleEveryCustomerShapeRoutesFirstMatchAndAllocatesNothing() {
+        // The seed-2011 shape: an acl + use_backend per customer, thousands of them, with an
+        // overlapping catch-all network early on and a non-indexable rule in between.
+        List<Acl> acls = new ArrayList<>();
+        List<UseBackend> rules = new ArrayList<>();
+        acls.add(src("early", "10.7.0.0/16"));
+        rules.add(ifRule("early", "early"));
+        for (int i = 0; i < 2_000; i++) {
+            acls.add(src("c" + i, "10." + (i / 256) + "." + (i % 256) + ".0/24"));
+            rules.add(ifRule("b" + i, "c" + i));
+        }
+        acls.add(method("post", "POST"));
+        rules.add(ifRule("posts", "post !c0"));
+        for (int i = 0; i < 1_000; i++) {
+            acls.add(pathBeg("p" + i, "/svc" + i + "/"));
+            rules.add(ifRule("svc" + i, "p" + i));
+        }
+        FrontendRouter r = router(acls, rules, "default");
+        assertTrue(r.toString().contains("(2 indexed runs)"), r.toString());
+        // 10.7.207.0/24 is customer 1999's, but 10.7.0.0/16 (rule 0) holds it too and comes first.
+        assertEquals("early", r.route(facts().source("10.7.207.1").build()));
+        assertEquals("early", r.route(facts().source("::ffff:10.7.23.9").build()));
+        assertEquals("b1791", r.route(facts().source("10.6.255.9").build()));
+        assertEquals("b300", r.route(facts().source("10.1.44.9").build()));
+        assertEquals("posts", r.route(facts().source("192.0.2.1").method("POST").path("/svc5/").build()));
+        assertEquals("b0", r.route(facts().source("10.0.0.1").method("POST").path("/svc5/").build()));
+        assertEquals("svc999", r.route(facts().source("192.0.2.1").path("/svc999/x").build()));
+        assertEquals("default", r.route(facts().source("192.0.2.1").path("/svc1000/x").build()));
+
+        RequestFacts f = facts().source("192.0.2.1").path("/svc999/items").method("GET").build();
+        assertAllocatesNothing(r, f, "svc999");
+    }
+
+    @Test
+    void manyAclsReadOnceAllocateNothing() {
+        // 150 walked rules (AND terms are not indexable), each reading its own two acls once.
+        List<Acl> acls = new ArrayList<>();
+        List<UseBackend> rules = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            acls.add(pathBeg("p" + i, "/p" + i + "/"));
+            acls.add(method("m" + i, "M" + i));
+            rules.add(ifRule("b" + i, "p" + i + " m" + i));
+        }
+        FrontendRouter r = router(acls, rules, "default");
+        assertEquals("b120", r.route(facts().path("/p120/").method("M120").build()));
+        assertEquals("default", r.route(facts().path("/p120/").method("M121").build()));
+        assertAllocatesNothing(r, facts().path("/p149/").method("M149").build(), "b149");
+    }
+
+    private static void assertAllocatesNothing(FrontendRouter r, RequestFacts f, String expected) {
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mx.isThreadAllocatedMemorySupported());
+        String result = null;
+        for (int i = 0; i < 20_000; i++) { // warm up
+            result = r.route(f);
+        }
+        assertEquals(expected, result);
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        for (int i = 0; i < 10_000; i++) {
+            result = r.route(f);
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertEquals(expected, result);
+        assertTrue(allocated < 4096, "10,000 routes allocated " + allocated + " bytes");
+    }
+
     // --- compile errors ------------------------------------------------------------
 
     @Test

@@ -50,7 +50,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw failure(problems, redactor);
         }
-        return new LoadedConfig(normalized, YamlWriter.write(tree), redactor);
+        return new LoadedConfig(normalized, tree, redactor);
     }
 
     /** Every error, sorted by file and line, with any resolved secret value redacted as a last safeguard. */

@@ -50,12 +50,23 @@ final class ConfigValidator {
     private final ProxyConfig norm;
     private final Map<String, YamlNode.Location> locations;
     private final Problems problems;
+    /**
+     * Backends and listens of the normalized config by name, the first of a name winning
+     * as in {@link ProxyConfig#backend}: that method scans the list, and calling it per
+     * {@code use_backend} made validation quadratic (1,000 rules × 1,000 backends).
+     */
+    private final Map<String, Backend> backendsByName = new HashMap<>();
 
     private ConfigValidator(ProxyConfig raw, ProxyConfig norm, Map<String, YamlNode.Location> locations, Problems problems) {
         this.raw = raw;
         this.norm = norm;
         this.locations = locations;
         this.problems = problems;
+        for (Backend b : norm.allBackends()) {
+            if (b.name() != null) {
+                backendsByName.putIfAbsent(b.name(), b);
+            }
+        }
     }
 
     static void validate(ProxyConfig raw, ProxyConfig norm, Map<String, YamlNode.Location> locations, Problems problems) {
@@ -219,13 +230,13 @@ final class ConfigValidator {
     }
 
     private void backendRef(String name, String path, Mode mode, String label) {
-        var b = norm.backend(name);
-        if (b.isEmpty()) {
+        Backend b = backendsByName.get(name);
+        if (b == null) {
             List<String> names = new ArrayList<>();
             norm.allBackends().forEach(x -> names.add(x.name()));
             error(path, "no backend named '" + name + "'" + suggest(name, names));
-        } else if (mode != null && b.get().mode() != null && b.get().mode() != mode) {
-            error(path, label + " is mode " + lower(mode) + " but backend '" + name + "' is mode " + lower(b.get().mode()));
+        } else if (mode != null && b.mode() != null && b.mode() != mode) {
+            error(path, label + " is mode " + lower(mode) + " but backend '" + name + "' is mode " + lower(b.mode()));
         }
     }
 
@@ -408,6 +419,14 @@ final class ConfigValidator {
     private record Bind(HostPort address, String path, String owner) {
     }
 
+    /** A bind with its host parsed once: {@code literal} is null for a name or a wildcard. */
+    private record Parsed(Bind bind, byte[] literal, boolean any) {
+        static Parsed of(Bind b) {
+            byte[] l = b.address().isWildcard() ? null : Cidr.literal(b.address().host());
+            return new Parsed(b, l, anyAddress(b.address(), l));
+        }
+    }
+
     private void binds() {
         List<Bind> all = new ArrayList<>();
         if (raw.stats() != null && raw.stats().bind() != null) {
@@ -425,40 +444,41 @@ final class ConfigValidator {
                 all.add(new Bind(l.bind().get(j), "listens[" + i + "].bind[" + j + "]", "listen '" + l.name() + "'"));
             }
         }
-        for (int i = 1; i < all.size(); i++) {
-            Bind b = all.get(i);
-            for (int j = 0; j < i; j++) {
-                Bind a = all.get(j);
-                if (overlap(a.address(), b.address())) {
-                    error(b.path(), "bind '" + b.address() + "' conflicts with '" + a.address() + "' of " + a.owner()
-                            + " (" + at(a.path()) + ")");
+        // Only binds on one port can conflict: compare within a port, earlier binds first
+        // (all pairs made a listen-per-customer config quadratic).
+        Map<Integer, List<Parsed>> byPort = new HashMap<>();
+        for (Bind b : all) {
+            if (b.address() == null || b.address().port() == 0) {
+                continue; // port 0 (ephemeral) never conflicts
+            }
+            Parsed p = Parsed.of(b);
+            List<Parsed> earlier = byPort.computeIfAbsent(b.address().port(), k -> new ArrayList<>(1));
+            for (Parsed a : earlier) {
+                if (overlap(a, p)) {
+                    error(b.path(), "bind '" + b.address() + "' conflicts with '" + a.bind().address() + "' of "
+                            + a.bind().owner() + " (" + at(a.bind().path()) + ")");
                     break;
                 }
             }
+            earlier.add(p);
         }
     }
 
-    /** Whether two binds would want the same socket. Port 0 (ephemeral) never conflicts. */
-    private static boolean overlap(HostPort a, HostPort b) {
-        if (a.port() != b.port() || a.port() == 0) {
-            return false;
-        }
-        if (anyAddress(a) || anyAddress(b)) {
+    /** Whether two binds on one port would want the same socket. */
+    private static boolean overlap(Parsed a, Parsed b) {
+        if (a.any() || b.any()) {
             return true;
         }
-        byte[] la = Cidr.literal(a.host());
-        byte[] lb = Cidr.literal(b.host());
-        if (la != null && lb != null) {
-            return Arrays.equals(la, lb);
+        if (a.literal() != null && b.literal() != null) {
+            return Arrays.equals(a.literal(), b.literal());
         }
-        return a.host().equalsIgnoreCase(b.host());
+        return a.bind().address().host().equalsIgnoreCase(b.bind().address().host());
     }
 
-    private static boolean anyAddress(HostPort h) {
+    private static boolean anyAddress(HostPort h, byte[] l) {
         if (h.isWildcard()) {
             return true;
         }
-        byte[] l = Cidr.literal(h.host());
         if (l == null) {
             return false;
         }

@@ -71,32 +71,63 @@ final class RecordBinder {
         return scalar(s, c, path);
     }
 
-    private Object bindRecord(YamlNode.MapNode map, Class<?> type, String path) {
-        RecordComponent[] components = type.getRecordComponents();
-        Map<String, RecordComponent> byKey = new LinkedHashMap<>();
-        for (RecordComponent rc : components) {
-            byKey.put(yamlName(rc), rc);
+    /**
+     * What binding needs of a record class, looked up once per class: reflection
+     * ({@code getRecordComponents}, {@code getGenericType}, {@code getDeclaredConstructor})
+     * parses class-file attributes and copies arrays on every call, which made binding a
+     * 10,000-server config cost ~10 KB of garbage per server.
+     */
+    private record RecordShape(Map<String, Integer> indexByKey, Type[] genericTypes, Constructor<?> constructor) {
+        static RecordShape of(Class<?> type) {
+            RecordComponent[] components = type.getRecordComponents();
+            Map<String, Integer> byKey = new LinkedHashMap<>();
+            Type[] generic = new Type[components.length];
+            Class<?>[] types = new Class<?>[components.length];
+            for (int i = 0; i < components.length; i++) {
+                byKey.put(yamlName(components[i]), i);
+                generic[i] = components[i].getGenericType();
+                types[i] = components[i].getType();
+            }
+            try {
+                return new RecordShape(java.util.Collections.unmodifiableMap(byKey), generic,
+                        type.getDeclaredConstructor(types));
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
+            }
         }
-        Map<String, Object> values = new HashMap<>();
+    }
+
+    private static final ClassValue<RecordShape> SHAPES = new ClassValue<>() {
+        @Override
+        protected RecordShape computeValue(Class<?> type) {
+            return RecordShape.of(type);
+        }
+    };
+
+    /** {@link #parseMethod} per class; {@link Optional#empty()} when it has none. */
+    private static final ClassValue<java.util.Optional<Method>> PARSE = new ClassValue<>() {
+        @Override
+        protected java.util.Optional<Method> computeValue(Class<?> c) {
+            return java.util.Optional.ofNullable(findParseMethod(c));
+        }
+    };
+
+    private Object bindRecord(YamlNode.MapNode map, Class<?> type, String path) {
+        RecordShape shape = SHAPES.get(type);
+        Object[] args = new Object[shape.genericTypes().length];
         for (YamlNode.Entry e : map.entries().values()) {
             String p = Paths.child(path, e.key());
             locations.put(p, e.keyLocation());
-            RecordComponent rc = byKey.get(e.key());
-            if (rc == null) {
-                problems.addUnlessCovered(e.keyLocation(), p, "unknown key '" + e.key() + "'" + hint(e.key(), byKey.keySet()));
+            Integer i = shape.indexByKey().get(e.key());
+            if (i == null) {
+                problems.addUnlessCovered(e.keyLocation(), p, "unknown key '" + e.key() + "'"
+                        + hint(e.key(), shape.indexByKey().keySet()));
                 continue;
             }
-            values.put(rc.getName(), bind(e.value(), rc.getGenericType(), p));
-        }
-        Object[] args = new Object[components.length];
-        Class<?>[] types = new Class<?>[components.length];
-        for (int i = 0; i < components.length; i++) {
-            args[i] = values.get(components[i].getName());
-            types[i] = components[i].getType();
+            args[i] = bind(e.value(), shape.genericTypes()[i], p);
         }
         try {
-            Constructor<?> ctor = type.getDeclaredConstructor(types);
-            return ctor.newInstance(args);
+            return shape.constructor().newInstance(args);
         } catch (InvocationTargetException e) {
             problems.addUnlessCovered(map.location(), path, String.valueOf(e.getCause().getMessage()));
             return null;
@@ -112,13 +143,9 @@ final class RecordBinder {
 
     /** A record with every component absent, standing in for an entry that could not be bound. */
     private static Object blank(Class<?> c) {
-        RecordComponent[] components = c.getRecordComponents();
-        Class<?>[] types = new Class<?>[components.length];
-        for (int i = 0; i < components.length; i++) {
-            types[i] = components[i].getType();
-        }
         try {
-            return c.getDeclaredConstructor(types).newInstance(new Object[components.length]);
+            RecordShape shape = SHAPES.get(c);
+            return shape.constructor().newInstance(new Object[shape.genericTypes().length]);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
@@ -258,6 +285,10 @@ final class RecordBinder {
     }
 
     private static Method parseMethod(Class<?> c) {
+        return PARSE.get(c).orElse(null);
+    }
+
+    private static Method findParseMethod(Class<?> c) {
         try {
             Method m = c.getMethod("parse", String.class);
             return Modifier.isStatic(m.getModifiers()) && c.isAssignableFrom(m.getReturnType()) ? m : null;

@@ -36,25 +36,50 @@ final class SecretResolver {
         return new Result(out, List.copyOf(r.resolved));
     }
 
+    /**
+     * The node with its references resolved; the very same node when nothing under it
+     * holds one (the common case: copying the whole tree made this pass cost as much
+     * garbage as the values it never changed). Paths are built for maps and lists only.
+     */
     private YamlNode walk(YamlNode node, String path) {
         if (node instanceof YamlNode.MapNode m) {
-            Map<String, YamlNode.Entry> out = new LinkedHashMap<>();
+            Map<String, YamlNode.Entry> out = null;
             for (YamlNode.Entry e : m.entries().values()) {
-                out.put(e.key(), new YamlNode.Entry(e.key(), e.keyLocation(), walk(e.value(), Paths.child(path, e.key()))));
+                YamlNode v = e.value();
+                YamlNode w = plain(v) ? v : walk(v, Paths.child(path, e.key()));
+                if (w != v && out == null) {
+                    out = new LinkedHashMap<>(m.entries());
+                }
+                if (out != null) {
+                    out.put(e.key(), w == v ? e : new YamlNode.Entry(e.key(), e.keyLocation(), w));
+                }
             }
-            return new YamlNode.MapNode(m.location(), out);
+            return out == null ? m : new YamlNode.MapNode(m.location(), out);
         }
         if (node instanceof YamlNode.ListNode l) {
-            List<YamlNode> out = new ArrayList<>();
+            List<YamlNode> out = null;
             for (int i = 0; i < l.items().size(); i++) {
-                out.add(walk(l.items().get(i), Paths.index(path, i)));
+                YamlNode v = l.items().get(i);
+                YamlNode w = plain(v) ? v : walk(v, Paths.index(path, i));
+                if (w != v && out == null) {
+                    out = new ArrayList<>(l.items());
+                }
+                if (out != null) {
+                    out.set(i, w);
+                }
             }
-            return new YamlNode.ListNode(l.location(), out);
+            return out == null ? l : new YamlNode.ListNode(l.location(), out);
         }
         if (node instanceof YamlNode.ScalarNode s && s.value() instanceof String text && text.contains("${")) {
             return substitute(s, text, path);
         }
         return node;
+    }
+
+    /** Whether the node is a scalar that cannot hold a reference: left as it is, no path built. */
+    private static boolean plain(YamlNode node) {
+        return node instanceof YamlNode.ScalarNode s && !(s.value() instanceof String text && text.contains("${"))
+                || node instanceof YamlNode.NullNode;
     }
 
     private YamlNode substitute(YamlNode.ScalarNode s, String text, String path) {
