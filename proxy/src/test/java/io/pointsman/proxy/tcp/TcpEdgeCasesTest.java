@@ -36,6 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TcpEdgeCasesTest {
     private static final Timeouts SHORT_CLIENT = new Timeouts(Duration.ofSeconds(2), Duration.ofMillis(200),
             Duration.ofSeconds(30), null, null, null, null, null);
+    private static final Timeouts SHORT_SERVER = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30),
+            Duration.ofMillis(200), null, null, null, null, null);
 
     private static ProxyRuntime runtime(Transport t) {
         return ProxyRuntime.builder().threads(1).transport(t).health(HealthView.ALWAYS_UP).build().start();
@@ -56,6 +58,21 @@ class TcpEdgeCasesTest {
             try (Socket s = Clients.connect(fe)) {
                 assertEquals("s a", Clients.roundTrip(s, "a"));
                 assertEquals(-1, s.getInputStream().read(), "closed by the client timeout");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(Transports.ALL)
+    void silentServerIsClosedAfterTheServerTimeout(Transport transport) throws Exception {
+        try (TestServer echo = TestServer.lines("s"); ProxyRuntime rt = runtime(transport)) {
+            InetSocketAddress fe = apply(rt, new TestConfig().timeouts(SHORT_SERVER)
+                    .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()
+                    .backend("be").server("s", echo.address()).end());
+            try (Socket s = Clients.connect(fe)) {
+                assertEquals("s a", Clients.roundTrip(s, "a"));
+                s.setSoTimeout(10_000);
+                assertEquals(-1, s.getInputStream().read(), "closed by the server timeout, not the client's (30 s)");
             }
         }
     }
