@@ -301,6 +301,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, io.pointsman.proxy.runtime.Transport.RECV_ALLOCATOR)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         backend.timeout().connect().toMillis()))
                 .handler(new ChannelInitializer<>() {
