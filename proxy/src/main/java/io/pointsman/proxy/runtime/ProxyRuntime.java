@@ -158,6 +158,7 @@ public final class ProxyRuntime implements AutoCloseable {
         if (acceptGroup != null) {
             throw new IllegalStateException("runtime already started");
         }
+        Transport.leakDetectionOffUnlessAsked();
         acceptGroup = transport.newGroup(1, new DefaultThreadFactory("pointsman-accept", true));
         acceptLoop = (EventLoop) acceptGroup.next();
         workers = transport.newGroup(threads, new DefaultThreadFactory("pointsman-io", true));
@@ -435,6 +436,7 @@ public final class ProxyRuntime implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, Transport.RECV_ALLOCATOR)
                 .childHandler(childInitializer);
         ChannelFuture f = b.bind(socketAddress);
         if (!f.awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -1,16 +1,18 @@
 package io.pointsman.proxy.runtime;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ResourceLeakDetector;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,38 +23,44 @@ import org.slf4j.LoggerFactory;
 /**
  * The socket implementation, chosen once at start.
  *
- * <p>Default: Java NIO. Native epoll is used only when asked for with
- * {@code -Dpointsman.transport=epoll} (and it loads). Why not epoll by default: Netty
- * 4.2.18's epoll loop removes a socket from the epoll set when its interest set becomes
- * empty (after the peer's FIN, with nothing to write) but keeps it marked as added, so
- * the next write that has to wait for the socket (EPOLL_CTL_MOD) fails with ENOENT and
- * the connection's output is shut: a half-closed TCP tunnel loses its last bytes. The
- * 64 MiB half-close test caught it. Newer Netty releases whose native jars we cannot get
- * here fix the registration state; switch the default back then.
+ * <p>Default: native epoll when it loads (Linux x86_64/aarch64/riscv64), else Java NIO;
+ * {@code -Dpointsman.transport=nio} forces NIO. Epoll runs through
+ * {@link EpollInterestKeeper}, which repairs a Netty 4.2.18 bug (still in 4.2.20): after
+ * the peer's FIN, with no read pending and nothing to write, Netty removes the socket from
+ * the epoll set (EPOLL_CTL_DEL) but keeps it marked as added, so the next write that has
+ * to wait (EPOLL_CTL_MOD) fails with ENOENT and the output is shut: a half-closed TCP
+ * tunnel lost its last bytes. The repair keeps such sockets in the set with no events
+ * (edge-triggered, so no busy wake-ups); {@code EpollInterestKeeperTest} replays the exact
+ * sequence against the repaired and the plain handler, and the tcp and http tests run
+ * under both transports.
  */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                         Class<? extends ServerChannel> serverChannelClass,
                         Class<? extends Channel> socketChannelClass,
                         boolean ipv6) {
-    /** System property: {@code nio} (default) or {@code epoll}. */
+    /** System property: {@code epoll} (default when available) or {@code nio}. */
     public static final String PROPERTY = "pointsman.transport";
 
     public static Transport choose() {
-        String wanted = System.getProperty(PROPERTY, "nio");
-        if (wanted.equalsIgnoreCase("epoll")) {
-            if (Epoll.isAvailable()) {
-                return epoll();
-            }
-            LoggerFactory.getLogger(Transport.class).warn("{}=epoll but epoll is not available ({}); using nio",
-                    PROPERTY, Epoll.unavailabilityCause().toString());
+        String wanted = System.getProperty(PROPERTY, "epoll");
+        if (wanted.equalsIgnoreCase("nio")) {
+            return nio();
         }
+        if (!wanted.equalsIgnoreCase("epoll")) {
+            throw new IllegalArgumentException("-D" + PROPERTY + "=" + wanted + ": expected epoll or nio");
+        }
+        if (Epoll.isAvailable()) {
+            return epoll();
+        }
+        LoggerFactory.getLogger(Transport.class).warn("native epoll is not available ({}); using nio",
+                Epoll.unavailabilityCause().toString());
         return nio();
     }
 
-    /** Native epoll; see the class comment for its known half-close problem. */
+    /** Native epoll, with the half-close repair of {@link EpollInterestKeeper}. */
     public static Transport epoll() {
         Epoll.ensureAvailability();
-        return new Transport("epoll", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+        return new Transport("epoll", EpollInterestKeeper.newFactory(), EpollServerSocketChannel.class,
                 EpollSocketChannel.class, ipv6Available());
     }
 
@@ -60,6 +68,26 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
                 NioSocketChannel.class, ipv6Available());
     }
+
+    /**
+     * Netty's buffer leak detector off, unless {@code -Dio.netty.leakDetection.level} asks
+     * for a level. Its default (simple) tracks one buffer in 128 with a stack trace: about
+     * 3% of the event loop's CPU in the tcp benchmark, for a debugging aid. Tests and
+     * debugging sessions can turn it on with that property (surefire passes it through).
+     */
+    public static void leakDetectionOffUnlessAsked() {
+        if (System.getProperty("io.netty.leakDetection.level") == null
+                && System.getProperty("io.netty.leakDetectionLevel") == null) {
+            ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
+        }
+    }
+
+    /**
+     * Every channel's receive-buffer sizing policy: one shared instance (it only holds the
+     * sizes; each channel makes its own handle) instead of one per channel, 32 bytes less
+     * per socket. The sizes are Netty's defaults.
+     */
+    public static final RecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
 
     public MultiThreadIoEventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
         return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlerFactory);

@@ -14,8 +14,9 @@
  * cut. Connections live on the worker loops; a backend connection shares its client's
  * loop.
  *
- * <p>Transport: Java NIO by default, native epoll on request ({@link
- * io.pointsman.proxy.runtime.Transport} says why: a Netty 4.2.18 epoll bug loses the last
- * bytes of half-closed tunnels).
+ * <p>Transport: native epoll when it loads, else Java NIO ({@link
+ * io.pointsman.proxy.runtime.Transport}); epoll goes through {@link
+ * io.pointsman.proxy.runtime.EpollInterestKeeper}, which repairs a Netty 4.2.18 epoll bug
+ * that lost the last bytes of half-closed tunnels.
  */
 package io.pointsman.proxy.runtime;

@@ -3,14 +3,14 @@ package io.pointsman.proxy.tcp;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.FrontendPipeline;
-import java.util.concurrent.TimeUnit;
 
-/** The pipeline of a tcp-mode client connection, in the order its bytes meet the handlers. */
+/**
+ * The pipeline of a tcp-mode client connection, in the order its bytes meet the handlers.
+ * The client and server timeouts are the relay's own timer (no IdleStateHandler).
+ */
 public final class TcpPipeline implements FrontendPipeline {
-    public static final String CLIENT_TIMEOUT = "client-timeout";
     public static final String PROXY_DECODER = "proxy-protocol-decoder";
     public static final String PROXY_HEADER = "proxy-protocol-header";
     public static final String SNI_PEEK = "sni-peek";
@@ -22,7 +22,6 @@ public final class TcpPipeline implements FrontendPipeline {
         long clientTimeout = cx.frontend().timeout().client().toMillis();
         boolean acceptProxy = cx.frontend().acceptProxy();
         boolean sni = cx.frontend().router().usesSni();
-        p.addLast(CLIENT_TIMEOUT, new IdleStateHandler(0, 0, clientTimeout, TimeUnit.MILLISECONDS));
         if (acceptProxy) {
             p.addLast(PROXY_DECODER, new HAProxyMessageDecoder());
             p.addLast(PROXY_HEADER, new ProxyHeaderReceiver(!sni));

@@ -2,8 +2,10 @@ package io.pointsman.proxy.tcp;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -13,8 +15,6 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.ssl.SniCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.routing.RequestFacts;
@@ -26,8 +26,9 @@ import io.pointsman.proxy.stats.Counters;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,16 +39,28 @@ import org.slf4j.LoggerFactory;
  * backend queue when every server is at its maxconn), then relays bytes both ways with
  * backpressure and half-close. All state is touched on that one event loop.
  *
+ * <p>Relaying: both sockets have autoRead off. What one read batch brought is written to
+ * the other side without a promise and flushed once at the batch's end; the next read is
+ * asked for right away while the other side stays writable (its outbound buffer under the
+ * high water mark), else when it becomes writable again. No allocation per chunk beyond
+ * the buffers; byte counters are added once per batch.
+ *
  * <p>Half-close: when one side sends FIN, the FIN is forwarded (shutdownOutput) once
- * every byte before it was written; when both directions are finished, both sockets are
- * closed. A reset or close of one side closes the other after its pending writes.
+ * every byte before it was written (an empty write's promise completes after them); when
+ * both directions are finished, both sockets are closed. A reset or close of one side
+ * closes the other after its pending writes.
+ *
+ * <p>Timeouts: {@code timeout client} / {@code timeout server} are inactivity timeouts of
+ * each side (reads and writes), checked by one timer per tunnel rather than an
+ * IdleStateHandler per socket (less memory per idle connection, no promise per write).
  */
-final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
+final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(TcpRelayHandler.class);
 
     private final ConnectionContext cx;
     private final boolean waitForFacts;
     private final Counters frontendCounters;
+    private final long clientTimeoutNanos;
 
     private Channel client;
     private InetSocketAddress source;
@@ -56,18 +69,24 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     private boolean routed;
 
     private LiveBackend backend;
+    private long serverTimeoutNanos;
     private int attemptsLeft;
-    private final Set<LiveServer> tried = new HashSet<>();
+    /** Servers tried for this connection; only needed (and made) on a retry with redispatch. */
+    private List<LiveServer> tried;
     private LiveServer lastServer;
     private ServerQueue.Waiter waiter;
 
     private Channel server;
     private LiveServer serverInUse;
     private boolean connected;
-    /** Client bytes read before the server connection was ready; sent first, in order. */
-    private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-    private ChannelFuture lastWriteToServer;
-    private ChannelFuture lastWriteToClient;
+    /** Client bytes read before the server connection was ready; sent first, in order. Made when needed. */
+    private ArrayDeque<ByteBuf> pending;
+    /** Bytes of the current read batch, counted once at its end. */
+    private int clientBatchBytes;
+    private int serverBatchBytes;
+    private long lastClientActivity;
+    private long lastServerActivity;
+    private ScheduledFuture<?> timer;
     private boolean clientInputDone;
     private boolean serverInputDone;
     private boolean clientOutputDone;
@@ -77,6 +96,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
         this.cx = cx;
         this.waitForFacts = waitForFacts;
         this.frontendCounters = cx.frontend().counters();
+        this.clientTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(cx.frontend().timeout().client().toMillis());
     }
 
     // ---- client events -------------------------------------------------------------
@@ -86,6 +106,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
         client = ctx.channel();
         source = (InetSocketAddress) client.remoteAddress();
         destination = (InetSocketAddress) client.localAddress();
+        lastClientActivity = System.nanoTime();
+        scheduleTimer(clientTimeoutNanos);
         if (waitForFacts) {
             client.read(); // feed the PROXY header decoder / SNI peek in front of us
         } else {
@@ -99,12 +121,43 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        frontendCounters.addBytesIn(buf.readableBytes());
+        int n = buf.readableBytes();
+        clientBatchBytes += n;
         if (!connected) {
+            if (pending == null) {
+                pending = new ArrayDeque<>(4);
+            }
             pending.add(buf);
             return;
         }
-        writeToServer(buf);
+        serverBatchBytes += n; // written to the server in this batch
+        server.write(buf, server.voidPromise());
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        lastClientActivity = System.nanoTime();
+        if (clientBatchBytes > 0) {
+            frontendCounters.addBytesIn(clientBatchBytes);
+            clientBatchBytes = 0;
+        }
+        if (!connected) {
+            return;
+        }
+        if (serverBatchBytes > 0) {
+            backend.counters().addBytesIn(serverBatchBytes);
+            serverInUse.counters().addBytesIn(serverBatchBytes);
+            serverBatchBytes = 0;
+            lastServerActivity = lastClientActivity;
+            server.flush();
+        }
+        readClientIfServerWritable();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        readServerIfClientWritable();
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -128,8 +181,6 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
                 forwardClientFin();
             }
             closeIfFinished();
-        } else if (evt instanceof IdleStateEvent) {
-            closeBoth("client timeout");
         }
         ReferenceCountUtil.release(evt);
     }
@@ -137,12 +188,20 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePending();
+        if (clientBatchBytes > 0) {
+            frontendCounters.addBytesIn(clientBatchBytes);
+            clientBatchBytes = 0;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
         if (waiter != null) {
             waiter.cancel();
             waiter = null;
         }
         if (server != null) {
-            closeAfter(lastWriteToServer, server);
+            closeAfterWrites(server);
         }
     }
 
@@ -230,24 +289,25 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             s.counters().redispatch();
         }
         lastServer = s;
-        tried.add(s);
+        if (tried != null) {
+            tried.add(s);
+        }
         serverInUse = s;
         backend.counters().open();
         SendProxy sendProxy = backend.sendProxy();
-        long serverTimeout = backend.timeout().server().toMillis();
         Bootstrap b = new Bootstrap()
                 .group(client.eventLoop())
                 .channel(cx.transport().socketChannelClass())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, io.pointsman.proxy.runtime.Transport.RECV_ALLOCATOR)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         backend.timeout().connect().toMillis()))
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        p.addLast("server-timeout", new IdleStateHandler(0, 0, serverTimeout, TimeUnit.MILLISECONDS));
                         if (sendProxy != SendProxy.NONE) {
                             p.addLast("proxy-protocol-encoder", HAProxyMessageEncoder.INSTANCE);
                         }
@@ -272,6 +332,10 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
             return backend.acquire(address, x -> false);
         }
         if (backend.redispatch()) {
+            if (tried == null) {
+                tried = new ArrayList<>(4);
+                tried.add(lastServer);
+            }
             LiveServer s = backend.acquire(address, tried::contains);
             return s != null ? s : backend.acquire(address, x -> false);
         }
@@ -288,21 +352,32 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
             connected = true;
-            if (backend.sendProxy() != SendProxy.NONE) {
-                server.write(ProxyHeaders.toServer(backend.sendProxy(), source, destination));
-            }
-            boolean hadPending = !pending.isEmpty();
-            while (!pending.isEmpty()) {
-                writeToServer(pending.poll());
-            }
-            if (!hadPending) {
-                server.flush();
-                if (!clientInputDone) {
-                    client.read();
+            serverTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(backend.timeout().server().toMillis());
+            lastServerActivity = System.nanoTime();
+            if (serverTimeoutNanos > 0 && (timer == null || timer.getDelay(TimeUnit.NANOSECONDS) > serverTimeoutNanos)) {
+                if (timer != null) {
+                    timer.cancel(false); // the server's deadline comes first
                 }
+                scheduleTimer(serverTimeoutNanos);
             }
+            if (backend.sendProxy() != SendProxy.NONE) {
+                server.write(ProxyHeaders.toServer(backend.sendProxy(), source, destination), server.voidPromise());
+            }
+            if (pending != null) {
+                ByteBuf b;
+                while ((b = pending.poll()) != null) {
+                    int n = b.readableBytes();
+                    backend.counters().addBytesIn(n);
+                    serverInUse.counters().addBytesIn(n);
+                    server.write(b, server.voidPromise());
+                }
+                pending = null;
+            }
+            server.flush();
             if (clientInputDone) {
                 forwardClientFin();
+            } else {
+                readClientIfServerWritable();
             }
             server.read();
             return;
@@ -330,47 +405,48 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
 
     // ---- relaying ------------------------------------------------------------------
 
-    private void writeToServer(ByteBuf buf) {
-        int n = buf.readableBytes();
-        backend.counters().addBytesIn(n);
-        serverInUse.counters().addBytesIn(n);
-        ChannelFuture w = server.writeAndFlush(buf);
-        lastWriteToServer = w;
-        w.addListener(x -> {
-            if (x.isSuccess()) {
-                if (!clientInputDone) {
-                    client.read();
-                }
-            } else {
-                closeBoth("write to server failed: " + x.cause());
-            }
-        });
+    private void readClientIfServerWritable() {
+        if (connected && !clientInputDone && server.isWritable()) {
+            client.read();
+        }
+    }
+
+    private void readServerIfClientWritable() {
+        if (connected && !serverInputDone && client.isWritable()) {
+            server.read();
+        }
     }
 
     /** A chunk from the server. */
     void serverRead(ByteBuf buf) {
-        int n = buf.readableBytes();
-        frontendCounters.addBytesOut(n);
-        backend.counters().addBytesOut(n);
-        serverInUse.counters().addBytesOut(n);
-        ChannelFuture w = client.writeAndFlush(buf);
-        lastWriteToClient = w;
-        Channel s = server;
-        w.addListener(x -> {
-            if (x.isSuccess()) {
-                if (!serverInputDone && s != null) {
-                    s.read();
-                }
-            } else {
-                closeBoth("write to client failed: " + x.cause());
-            }
-        });
+        serverBatchBytes += buf.readableBytes();
+        client.write(buf, client.voidPromise());
+    }
+
+    /** The end of a read batch from the server: count, flush, read on if the client keeps up. */
+    void serverReadComplete() {
+        long now = System.nanoTime();
+        lastServerActivity = now;
+        int n = serverBatchBytes;
+        if (n > 0) {
+            serverBatchBytes = 0;
+            lastClientActivity = now;
+            frontendCounters.addBytesOut(n);
+            backend.counters().addBytesOut(n);
+            serverInUse.counters().addBytesOut(n);
+            client.flush();
+        }
+        readServerIfClientWritable();
+    }
+
+    void serverWritabilityChanged() {
+        readClientIfServerWritable();
     }
 
     /** The server sent FIN. */
     void serverInputShutdown() {
         serverInputDone = true;
-        after(lastWriteToClient, () -> {
+        afterWrites(client, () -> {
             if (client.isActive()) {
                 ((DuplexChannel) client).shutdownOutput().addListener(x -> {
                     clientOutputDone = true;
@@ -383,16 +459,12 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
     /** The server connection closed (after connecting). */
     void serverClosed() {
         log.debug("{}: server {} closed", cx.describe(), serverInUse);
-        closeAfter(lastWriteToClient, client);
-    }
-
-    void serverTimeout() {
-        closeBoth("server timeout");
+        closeAfterWrites(client);
     }
 
     private void forwardClientFin() {
         Channel s = server;
-        after(lastWriteToServer, () -> {
+        afterWrites(s, () -> {
             if (s.isActive()) {
                 ((DuplexChannel) s).shutdownOutput().addListener(x -> {
                     serverOutputDone = true;
@@ -416,20 +488,55 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static void after(ChannelFuture write, Runnable task) {
-        if (write == null || write.isDone()) {
-            task.run();
-        } else {
-            write.addListener(x -> task.run());
+    /**
+     * Runs {@code task} once every write already queued on {@code ch} is done (an empty
+     * write completes after them), if they succeeded.
+     */
+    private static void afterWrites(Channel ch, Runnable task) {
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(x -> {
+            if (x.isSuccess()) {
+                task.run();
+            }
+        });
+    }
+
+    /** Closes {@code ch} once its pending writes are done (or failed), so bytes in flight still arrive. */
+    private static void closeAfterWrites(Channel ch) {
+        ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---- timeouts ------------------------------------------------------------------
+
+    private void scheduleTimer(long delayNanos) {
+        if (delayNanos > 0 && delayNanos < Long.MAX_VALUE) {
+            timer = client.eventLoop().schedule(this, delayNanos, TimeUnit.NANOSECONDS);
         }
     }
 
-    /** Closes {@code ch} once {@code lastWrite} (if any) is done, so bytes in flight still arrive. */
-    private static void closeAfter(ChannelFuture lastWrite, Channel ch) {
-        after(lastWrite, ch::close);
+    /** The tunnel's timer: closes it when a side was inactive for its timeout, else sleeps until the next deadline. */
+    @Override
+    public void run() {
+        timer = null;
+        if (!client.isActive()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long clientLeft = clientTimeoutNanos > 0 ? lastClientActivity + clientTimeoutNanos - now : Long.MAX_VALUE;
+        long serverLeft = connected && serverTimeoutNanos > 0
+                ? lastServerActivity + serverTimeoutNanos - now : Long.MAX_VALUE;
+        if (clientLeft <= 0) {
+            closeBoth("client timeout");
+        } else if (serverLeft <= 0) {
+            closeBoth("server timeout");
+        } else {
+            scheduleTimer(Math.min(clientLeft, serverLeft));
+        }
     }
 
     private void releasePending() {
+        if (pending == null) {
+            return;
+        }
         ByteBuf b;
         while ((b = pending.poll()) != null) {
             b.release();

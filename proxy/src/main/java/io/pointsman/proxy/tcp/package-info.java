@@ -4,13 +4,14 @@
  * terminating TLS.
  *
  * <p>Starting points: {@link io.pointsman.proxy.tcp.TcpPipeline} assembles a client
- * connection's pipeline (timeouts, optional PROXY header and SNI peek, then the relay);
+ * connection's pipeline (optional PROXY header and SNI peek, then the relay);
  * {@link io.pointsman.proxy.tcp.TcpRelayHandler} routes, connects (retries, redispatch,
- * per-server maxconn queue) and relays; {@link io.pointsman.proxy.tcp.ServerSideHandler}
- * is its server half.
+ * per-server maxconn queue), relays and runs the client/server inactivity timeouts;
+ * {@link io.pointsman.proxy.tcp.ServerSideHandler} is its server half.
  *
- * <p>Backpressure is Netty's proxy example: both channels have AUTO_READ off and the
- * next chunk is read from one side only after the previous chunk was written to the
- * other.
+ * <p>Backpressure: both channels have AUTO_READ off; a read batch from one side is
+ * written to the other without promises and flushed once, and the next read is asked for
+ * while the other side is writable (under its write-buffer high water mark), else when it
+ * becomes writable again.
  */
 package io.pointsman.proxy.tcp;

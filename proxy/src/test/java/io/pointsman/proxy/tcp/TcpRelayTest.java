@@ -10,10 +10,12 @@ import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.runtime.ApplyResult;
 import io.pointsman.proxy.runtime.ProxyRuntime;
+import io.pointsman.proxy.runtime.Transport;
 import io.pointsman.proxy.stats.CountersSnapshot;
 import io.pointsman.proxy.testing.Clients;
 import io.pointsman.proxy.testing.TestConfig;
 import io.pointsman.proxy.testing.TestServer;
+import io.pointsman.proxy.testing.Transports;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -24,22 +26,23 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TcpRelayTest {
     private ProxyRuntime runtime;
 
-    @BeforeEach
-    void start() {
-        runtime = ProxyRuntime.builder().threads(2).build().start();
+    private void start(Transport transport) {
+        runtime = ProxyRuntime.builder().threads(2).transport(transport).build().start();
     }
 
     @AfterEach
     void stop() {
-        runtime.close();
+        if (runtime != null) {
+            runtime.close();
+        }
     }
 
     private InetSocketAddress apply(TestConfig c) {
@@ -48,8 +51,10 @@ class TcpRelayTest {
         return runtime.boundAddresses("fe").get(0);
     }
 
-    @Test
-    void echoes64MiBByteExactWithHalfClose() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(Transports.ALL)
+    void echoes64MiBByteExactWithHalfClose(Transport transport) throws Exception {
+        start(transport);
         try (TestServer echo = TestServer.echo(null)) {
             InetSocketAddress fe = apply(new TestConfig()
                     .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()
@@ -91,8 +96,10 @@ class TcpRelayTest {
         }
     }
 
-    @Test
-    void deadFirstServerIsRetriedOnAnother() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(Transports.ALL)
+    void deadFirstServerIsRetriedOnAnother(Transport transport) throws Exception {
+        start(transport);
         int deadPort = Clients.deadPort();
         try (TestServer alive = TestServer.echo("alive")) {
             InetSocketAddress fe = apply(new TestConfig()
@@ -112,8 +119,10 @@ class TcpRelayTest {
         }
     }
 
-    @Test
-    void sendsProxyProtocolV1() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(Transports.ALL)
+    void sendsProxyProtocolV1(Transport transport) throws Exception {
+        start(transport);
         try (TestServer rec = TestServer.recording()) {
             InetSocketAddress fe = apply(new TestConfig()
                     .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()
@@ -130,8 +139,10 @@ class TcpRelayTest {
         }
     }
 
-    @Test
-    void sendsProxyProtocolV2() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(Transports.ALL)
+    void sendsProxyProtocolV2(Transport transport) throws Exception {
+        start(transport);
         try (TestServer rec = TestServer.recording()) {
             InetSocketAddress fe = apply(new TestConfig()
                     .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()
@@ -159,8 +170,10 @@ class TcpRelayTest {
         }
     }
 
-    @Test
-    void acceptProxyTakesTheOriginalClientFromTheHeader() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource(Transports.ALL)
+    void acceptProxyTakesTheOriginalClientFromTheHeader(Transport transport) throws Exception {
+        start(transport);
         try (TestServer rec = TestServer.recording()) {
             InetSocketAddress fe = apply(new TestConfig()
                     .frontend("fe").bind("127.0.0.1:0").acceptProxy().defaultBackend("be").end()
