@@ -81,6 +81,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<HttpObject> toServer = new ArrayDeque<>();
     private int serverWrites;
     private int clientWrites;
+    /** Written to the server/client but not flushed yet: flushed once per read batch or message end. */
+    private boolean serverFlushPending;
+    private boolean clientFlushPending;
 
     private LiveBackend backend;
     private LiveServer server;
@@ -100,6 +103,26 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean serverKeepAlive;
 
     private final AccessLog.Entry accessEntry = new AccessLog.Entry();
+
+    /** Reused for every write (no listener allocated per write). */
+    private final ChannelFutureListener serverWriteDone = f -> {
+        serverWrites--;
+        if (!f.isSuccess()) {
+            if (f.channel() == serverChannel) {
+                serverFailed("write to server failed: " + f.cause());
+            }
+            return;
+        }
+        readClientIfWanted();
+    };
+    private final ChannelFutureListener clientWriteDone = f -> {
+        clientWrites--;
+        if (!f.isSuccess()) {
+            client.close();
+            return;
+        }
+        readServerIfWanted();
+    };
 
     HttpProxyHandler(ConnectionContext cx, HttpLimits limits) {
         this.cx = cx;
@@ -174,6 +197,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushServer();
         readClientIfWanted();
     }
 
@@ -441,22 +465,39 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         while (!toServer.isEmpty()) {
             writeToServer(toServer.poll());
         }
-        serverChannel.read();
+        flushServer();
+        if (serverChannel != null) {
+            serverChannel.read();
+        }
     }
 
+    /**
+     * Writes without flushing: the end of a message or of the client's read batch
+     * flushes, so a head and its body go out in one write(2).
+     */
     private void writeToServer(HttpObject object) {
         serverWrites++;
-        Channel target = serverChannel;
-        target.writeAndFlush(object).addListener((ChannelFutureListener) f -> {
-            serverWrites--;
-            if (!f.isSuccess()) {
-                if (target == serverChannel) {
-                    serverFailed("write to server failed: " + f.cause());
-                }
-                return;
+        serverChannel.write(object).addListener(serverWriteDone);
+        serverFlushPending = true;
+        if (object instanceof LastHttpContent) {
+            flushServer();
+        }
+    }
+
+    private void flushServer() {
+        if (serverFlushPending) {
+            serverFlushPending = false;
+            if (serverChannel != null) {
+                serverChannel.flush();
             }
-            readClientIfWanted();
-        });
+        }
+    }
+
+    private void flushClient() {
+        if (clientFlushPending) {
+            clientFlushPending = false;
+            client.flush();
+        }
     }
 
     /** Asks the client for more only when what was read so far has been passed on. */
@@ -500,15 +541,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             interimResponse = false;
         }
         clientWrites++;
-        ChannelFuture w = client.writeAndFlush(msg);
-        w.addListener((ChannelFutureListener) f -> {
-            clientWrites--;
-            if (!f.isSuccess()) {
-                client.close();
-                return;
-            }
-            readServerIfWanted();
-        });
+        ChannelFuture w = client.write(msg);
+        w.addListener(clientWriteDone);
+        if (last) {
+            clientFlushPending = false;
+            client.flush();
+        } else {
+            clientFlushPending = true;
+        }
         if (endsExchange) {
             if (accessEntry.status == HttpResponseStatus.SWITCHING_PROTOCOLS.code() && upgradeAsked) {
                 switchToTunnel();
@@ -563,6 +603,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     void serverReadComplete(Channel from) {
         if (from == serverChannel) {
+            flushClient();
             readServerIfWanted();
         }
     }
@@ -665,6 +706,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         armIdleTimer(cx.frontend().timeout().httpKeepAlive().toMillis(), false);
         drainQueued();
+        flushServer();
         readClientIfWanted();
     }
 
