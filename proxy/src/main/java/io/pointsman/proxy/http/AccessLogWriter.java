@@ -41,6 +41,12 @@ final class AccessLogWriter {
      * @param capacity bytes each of the two buffers holds
      */
     AccessLogWriter(Supplier<OutputStream> out, int capacity) {
+        this(out, capacity, true);
+    }
+
+    /** @param background false: no writer thread, only {@link #drain()} writes (tests) */
+    AccessLogWriter(Supplier<OutputStream> out, int capacity, boolean background) {
+        this.started = !background;
         this.out = out;
         this.active = new byte[capacity];
         this.spare = new byte[capacity];
@@ -63,7 +69,7 @@ final class AccessLogWriter {
                 wake = length > active.length / 2;
             }
         }
-        if (wake) {
+        if (wake && writer != null) {
             LockSupport.unpark(writer);
         }
     }

@@ -65,8 +65,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private Channel client;
     private ProxyResponseEncoder encoder;
     private InetSocketAddress source;
+    /** {@code source}'s address bytes, for balancing on the source (kept: getAddress() copies). */
+    private byte[] sourceBytes;
     private InetSocketAddress destination;
+    private final HttpRequestFacts facts = new HttpRequestFacts();
+    /**
+     * The idle timer is scheduled once and pushed back lazily: arming sets a deadline, and a
+     * timer that fires before its deadline schedules itself again for the rest. A
+     * keep-alive connection then costs no timer schedule and cancel per request.
+     */
     private ScheduledFuture<?> idleTimer;
+    /** When {@link #idleTimer} fires (nanoTime). */
+    private long idleTimerAt;
+    /** 0: disarmed. */
+    private long idleDeadline;
+    private boolean idleFirstRequest;
     /** Requests decoded while an earlier one is still being answered (pipelining). */
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private boolean tunnel;
@@ -89,7 +102,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private LiveServer server;
     private boolean slotHeld;
     private int attemptsLeft;
-    private final Set<LiveServer> tried = new HashSet<>();
+    /** Servers tried before {@link #lastServer} for this request; allocated only when a request is retried. */
+    private Set<LiveServer> tried;
     private LiveServer lastServer;
     private Channel serverChannel;
     private boolean connected;
@@ -142,6 +156,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         source = (InetSocketAddress) client.remoteAddress();
+        sourceBytes = source.getAddress().getAddress();
         destination = (InetSocketAddress) client.localAddress();
         armIdleTimer(cx.frontend().timeout().httpRequest().toMillis(), true);
         client.read();
@@ -211,6 +226,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (evt instanceof ProxiedAddresses proxied) {
             source = proxied.source();
+            sourceBytes = source.getAddress().getAddress();
             destination = proxied.destination();
         } else if (evt instanceof RequestAbortedEvent aborted) {
             // The body turned out malformed after the head went on: the server connection
@@ -225,6 +241,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimers();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
         if (waiter != null) {
             waiter.cancel();
             waiter = null;
@@ -257,15 +277,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         responseStarted = false;
         interimResponse = false;
         connected = false;
-        tried.clear();
+        if (tried != null) {
+            tried.clear();
+        }
         lastServer = null;
         accessEntry.start(head, System.nanoTime());
         encoder.answeringHead(head.method().equals(HttpMethod.HEAD));
         closeAfterResponse = !HttpUtil.isKeepAlive(head);
         upgradeAsked = HopByHop.wantsUpgrade(head.headers());
 
-        String backendName = cx.frontend().router().route(
-                new HttpRequestFacts(source.getAddress(), destination.getPort(), head));
+        String backendName = cx.frontend().router().route(facts.reset(source.getAddress(), destination.getPort(), head));
+        facts.clear();
         backend = backendName == null ? null : cx.generation().backend(backendName);
         accessEntry.backend = backendName == null ? "<NOSRV>" : backendName;
         if (backend == null) {
@@ -358,7 +380,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void useServer(LiveServer s) {
         lastServer = s;
-        tried.add(s);
         server = s;
         slotHeld = true;
         backend.counters().open();
@@ -382,12 +403,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private LiveServer pick() {
-        byte[] address = source.getAddress().getAddress();
+        byte[] address = sourceBytes;
         if (lastServer == null) {
             return backend.acquire(address, x -> false);
         }
         if (backend.redispatch()) {
-            LiveServer s = backend.acquire(address, tried::contains);
+            if (tried == null) {
+                tried = new HashSet<>();
+            }
+            tried.add(lastServer);
+            Set<LiveServer> exclude = tried;
+            LiveServer s = backend.acquire(address, exclude::contains);
             return s != null ? s : backend.acquire(address, x -> false);
         }
         return lastServer.isUp() && lastServer.tryAcquire() ? lastServer : null;
@@ -801,29 +827,50 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
      * complete arrived), {@code timeout http-keep-alive} for the next ones (a silent close).
      */
     private void armIdleTimer(long millis, boolean firstRequest) {
-        cancelTimers();
-        idleTimer = client.eventLoop().schedule(() -> {
-            idleTimer = null;
-            if (request != null || !client.isActive()) {
-                return;
-            }
-            if (firstRequest) {
-                accessEntry.startIdle(System.nanoTime());
-                cx.frontend().counters().requestError();
-                encoder.answeringHead(false);
-                client.writeAndFlush(ErrorPage.REQUEST_TIMEOUT.response(client.alloc()))
-                        .addListener(ChannelFutureListener.CLOSE);
-            } else {
-                client.close();
-            }
-        }, millis, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancelTimers() {
-        if (idleTimer != null) {
+        long now = System.nanoTime();
+        long deadline = now + TimeUnit.MILLISECONDS.toNanos(millis);
+        idleDeadline = deadline == 0 ? 1 : deadline;
+        idleFirstRequest = firstRequest;
+        if (idleTimer != null && idleTimerAt - idleDeadline > 0) {
+            // scheduled for later than the new deadline (a shorter timeout): move it forward
             idleTimer.cancel(false);
             idleTimer = null;
         }
+        if (idleTimer == null) {
+            scheduleIdleTimer(idleDeadline - now);
+        }
+    }
+
+    private void scheduleIdleTimer(long delayNanos) {
+        idleTimerAt = System.nanoTime() + delayNanos;
+        idleTimer = client.eventLoop().schedule(this::idleTimerFired, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void idleTimerFired() {
+        idleTimer = null;
+        if (idleDeadline == 0 || request != null || !client.isActive()) {
+            return; // disarmed: the next arm schedules again
+        }
+        long left = idleDeadline - System.nanoTime();
+        if (left > 0) {
+            scheduleIdleTimer(left);
+            return;
+        }
+        idleDeadline = 0;
+        if (idleFirstRequest) {
+            accessEntry.startIdle(System.nanoTime());
+            cx.frontend().counters().requestError();
+            encoder.answeringHead(false);
+            client.writeAndFlush(ErrorPage.REQUEST_TIMEOUT.response(client.alloc()))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            client.close();
+        }
+    }
+
+    /** Disarms the idle timer; a scheduled one stays and finds nothing to do (see {@link #idleTimer}). */
+    private void cancelTimers() {
+        idleDeadline = 0;
     }
 
     private static void releaseAll(ArrayDeque<?> objects) {

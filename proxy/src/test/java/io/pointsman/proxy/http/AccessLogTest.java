@@ -90,7 +90,7 @@ class AccessLogTest {
     @Test
     void writerWritesWholeLinesInOrderAndDropsWhatDoesNotFit() {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        AccessLogWriter w = new AccessLogWriter(() -> sink, 16);
+        AccessLogWriter w = new AccessLogWriter(() -> sink, 16, false);
         byte[] one = "line one\n".getBytes(StandardCharsets.US_ASCII);
         byte[] two = "line two\n".getBytes(StandardCharsets.US_ASCII);
         w.append(one, one.length);
