@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -97,6 +98,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     /** Written to the server/client but not flushed yet: flushed once per read batch or message end. */
     private boolean serverFlushPending;
     private boolean clientFlushPending;
+    /**
+     * A response head read but not written yet: when its body ends in the same read, head
+     * and body go to the client as one full response (one encode, one buffer). Written
+     * alone at the end of the read otherwise.
+     */
+    private HttpResponse heldResponseHead;
 
     private LiveBackend backend;
     private LiveServer server;
@@ -556,10 +563,25 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpResponse response) {
             onResponseHead(response);
+            if (!(msg instanceof HttpContent)) {
+                writeHeldResponseHead();
+                heldResponseHead = response;
+                return;
+            }
         }
+        HttpObject out = msg;
         if (msg instanceof HttpContent content) {
             int n = content.content().readableBytes();
             accessEntry.bytesOut += n;
+            if (heldResponseHead != null && content instanceof LastHttpContent lastContent) {
+                // Head and whole body in one read: one message, one buffer, one pass down the pipeline.
+                HttpResponse head = heldResponseHead;
+                heldResponseHead = null;
+                out = new DefaultFullHttpResponse(head.protocolVersion(), head.status(), lastContent.content(),
+                        head.headers(), lastContent.trailingHeaders());
+            } else {
+                writeHeldResponseHead();
+            }
         }
         boolean last = msg instanceof LastHttpContent;
         boolean endsExchange = last && !interimResponse;
@@ -567,7 +589,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             interimResponse = false;
         }
         clientWrites++;
-        ChannelFuture w = client.write(msg);
+        ChannelFuture w = client.write(out);
         w.addListener(clientWriteDone);
         if (last) {
             clientFlushPending = false;
@@ -581,6 +603,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             } else {
                 endExchange(w);
             }
+        }
+    }
+
+    /** Writes (without flushing) a response head kept back in the hope of its body arriving in the same read. */
+    private void writeHeldResponseHead() {
+        HttpResponse head = heldResponseHead;
+        if (head != null) {
+            heldResponseHead = null;
+            clientWrites++;
+            client.write(head).addListener(clientWriteDone);
+            clientFlushPending = true;
         }
     }
 
@@ -629,6 +662,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     void serverReadComplete(Channel from) {
         if (from == serverChannel) {
+            writeHeldResponseHead();
             flushClient();
             readServerIfWanted();
         }
@@ -810,6 +844,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         serverChannel = null;
         connected = false;
+        heldResponseHead = null;
     }
 
     private void releaseSlot() {
