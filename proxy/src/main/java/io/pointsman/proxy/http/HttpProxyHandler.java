@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
@@ -98,6 +99,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     /** Written to the server/client but not flushed yet: flushed once per read batch or message end. */
     private boolean serverFlushPending;
     private boolean clientFlushPending;
+    /** The request is routed and queued for a server; the connect waits for its end or the read batch's. */
+    private boolean connectPending;
     /**
      * A response head read but not written yet: when its body ends in the same read, head
      * and body go to the client as one full response (one encode, one buffer). Written
@@ -212,6 +215,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (!connected) {
             toServer.add(content);
+            if (requestDone) {
+                startPendingConnect();
+            }
         } else {
             writeToServer(content);
         }
@@ -219,6 +225,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        startPendingConnect();
         flushServer();
         readClientIfWanted();
     }
@@ -247,6 +254,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        connectPending = false;
         cancelTimers();
         if (idleTimer != null) {
             idleTimer.cancel(false);
@@ -305,7 +313,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         prepareForServer(head);
         toServer.add(head);
         attemptsLeft = 1 + Math.max(0, backend.retries());
-        connect();
+        // Connect once the request is whole or the read batch ends, whichever is first: a
+        // head and its end then go to the server as one full request (see onConnected).
+        connectPending = true;
+        if (requestDone) {
+            startPendingConnect();
+        }
+    }
+
+    private void startPendingConnect() {
+        if (connectPending) {
+            connectPending = false;
+            if (request != null && client.isActive()) {
+                connect();
+            }
+        }
     }
 
     private void prepareForServer(HttpRequest head) {
@@ -495,6 +517,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private void onConnected() {
         connected = true;
         accessEntry.connected = System.nanoTime();
+        if (toServer.size() == 2 && toServer.peekFirst() instanceof HttpRequest head && !(head instanceof HttpContent)
+                && toServer.peekLast() instanceof LastHttpContent end) {
+            // The whole request is here: one message, one encode, one buffer.
+            toServer.clear();
+            toServer.add(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), end.content(),
+                    head.headers(), end.trailingHeaders()));
+        }
         while (!toServer.isEmpty()) {
             writeToServer(toServer.poll());
         }
@@ -766,6 +795,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         armIdleTimer(cx.frontend().timeout().httpKeepAlive().toMillis(), false);
         drainQueued();
+        startPendingConnect();
         flushServer();
         readClientIfWanted();
     }
@@ -778,6 +808,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void respondError(ErrorPage page, String reason) {
+        connectPending = false;
         log.debug("{}: {} to {}: {}", cx.describe(), page.status().code(), source, reason);
         abandonServer();
         releaseAll(toServer);
