@@ -37,6 +37,13 @@ public final class HealthRegistry implements AutoCloseable {
     private final ExecutorService resolver;
     private final Map<ServerKey, HealthState> states = new ConcurrentHashMap<>();
     private final Map<ServerKey, HealthChecker> checkers = new HashMap<>();
+    /**
+     * The same states by backend and {@link HostPort}, for {@link #isUsable} on the hot
+     * path (every pick of a server): two map reads, no key object or address text built.
+     */
+    private final Map<String, Map<HostPort, HealthState>> byAddress = new ConcurrentHashMap<>();
+    /** Which {@link HostPort} indexes each key in {@link #byAddress} (only touched in reconcile). */
+    private final Map<ServerKey, HostPort> indexed = new HashMap<>();
     private boolean closed;
 
     /** Checks over NIO sockets; transitions logged as HAProxy does. */
@@ -82,6 +89,7 @@ public final class HealthRegistry implements AutoCloseable {
                     c.stop();
                 }
                 states.remove(gone);
+                unindex(gone);
             }
         }
         for (ServerCheckSpec s : wanted.values()) {
@@ -94,6 +102,8 @@ public final class HealthRegistry implements AutoCloseable {
             if (state == null) {
                 state = new HealthState(key, s.server(), monitoring, rise, fall);
                 states.put(key, state);
+                indexed.put(key, s.address());
+                byAddress.computeIfAbsent(s.backend(), b -> new ConcurrentHashMap<>()).put(s.address(), state);
             } else {
                 HealthSnapshot before = state.configure(s.server(), monitoring, rise, fall);
                 if (before != null) {
@@ -129,8 +139,20 @@ public final class HealthRegistry implements AutoCloseable {
      * {@link #state} object instead of looking it up per pick.
      */
     public boolean isUsable(String backend, HostPort address) {
-        HealthState s = states.get(new ServerKey(backend, address.toString()));
+        Map<HostPort, HealthState> servers = byAddress.get(backend);
+        HealthState s = servers == null ? null : servers.get(address);
         return s == null || s.isUsable();
+    }
+
+    private void unindex(ServerKey key) {
+        HostPort address = indexed.remove(key);
+        Map<HostPort, HealthState> servers = address == null ? null : byAddress.get(key.backend());
+        if (servers != null) {
+            servers.remove(address);
+            if (servers.isEmpty()) {
+                byAddress.remove(key.backend());
+            }
+        }
     }
 
     public HealthState state(ServerKey key) {

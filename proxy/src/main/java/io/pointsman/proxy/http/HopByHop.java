@@ -28,7 +28,8 @@ final class HopByHop {
      * client send further requests that the proxy never routes or checks ("h2c smuggling").
      */
     static boolean wantsUpgrade(HttpHeaders headers) {
-        return headers.getAll(HttpHeaderNames.UPGRADE).size() == 1
+        return headers.contains(HttpHeaderNames.UPGRADE)
+                && headers.getAll(HttpHeaderNames.UPGRADE).size() == 1
                 && headers.get(HttpHeaderNames.UPGRADE).trim().equalsIgnoreCase("websocket")
                 && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE, true);
     }
@@ -48,6 +49,20 @@ final class HopByHop {
      * is set to {@code upgrade} so the next hop upgrades too.
      */
     static void strip(HttpHeaders headers, boolean keepUpgrade) {
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
+            removeNamedByConnection(headers);
+        }
+        for (AsciiString name : FIXED) {
+            headers.remove(name);
+        }
+        if (keepUpgrade) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE);
+        } else {
+            headers.remove(HttpHeaderNames.UPGRADE);
+        }
+    }
+
+    private static void removeNamedByConnection(HttpHeaders headers) {
         List<String> named = new ArrayList<>();
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {
@@ -63,14 +78,6 @@ final class HopByHop {
                     && !name.equalsIgnoreCase(HttpHeaderNames.HOST.toString())) {
                 headers.remove(name);
             }
-        }
-        for (AsciiString name : FIXED) {
-            headers.remove(name);
-        }
-        if (keepUpgrade) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderNames.UPGRADE);
-        } else {
-            headers.remove(HttpHeaderNames.UPGRADE);
         }
     }
 }

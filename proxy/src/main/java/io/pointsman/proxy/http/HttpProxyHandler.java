@@ -10,6 +10,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -65,8 +67,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private Channel client;
     private ProxyResponseEncoder encoder;
     private InetSocketAddress source;
+    /** {@code source}'s address bytes, for balancing on the source (kept: getAddress() copies). */
+    private byte[] sourceBytes;
     private InetSocketAddress destination;
+    private final HttpRequestFacts facts = new HttpRequestFacts();
+    /**
+     * The idle timer is scheduled once and pushed back lazily: arming sets a deadline, and a
+     * timer that fires before its deadline schedules itself again for the rest. A
+     * keep-alive connection then costs no timer schedule and cancel per request.
+     */
     private ScheduledFuture<?> idleTimer;
+    /** When {@link #idleTimer} fires (nanoTime). */
+    private long idleTimerAt;
+    /** 0: disarmed. */
+    private long idleDeadline;
+    private boolean idleFirstRequest;
     /** Requests decoded while an earlier one is still being answered (pipelining). */
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private boolean tunnel;
@@ -81,12 +96,24 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private final ArrayDeque<HttpObject> toServer = new ArrayDeque<>();
     private int serverWrites;
     private int clientWrites;
+    /** Written to the server/client but not flushed yet: flushed once per read batch or message end. */
+    private boolean serverFlushPending;
+    private boolean clientFlushPending;
+    /** The request is routed and queued for a server; the connect waits for its end or the read batch's. */
+    private boolean connectPending;
+    /**
+     * A response head read but not written yet: when its body ends in the same read, head
+     * and body go to the client as one full response (one encode, one buffer). Written
+     * alone at the end of the read otherwise.
+     */
+    private HttpResponse heldResponseHead;
 
     private LiveBackend backend;
     private LiveServer server;
     private boolean slotHeld;
     private int attemptsLeft;
-    private final Set<LiveServer> tried = new HashSet<>();
+    /** Servers tried before {@link #lastServer} for this request; allocated only when a request is retried. */
+    private Set<LiveServer> tried;
     private LiveServer lastServer;
     private Channel serverChannel;
     private boolean connected;
@@ -100,6 +127,26 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean serverKeepAlive;
 
     private final AccessLog.Entry accessEntry = new AccessLog.Entry();
+
+    /** Reused for every write (no listener allocated per write). */
+    private final ChannelFutureListener serverWriteDone = f -> {
+        serverWrites--;
+        if (!f.isSuccess()) {
+            if (f.channel() == serverChannel) {
+                serverFailed("write to server failed: " + f.cause());
+            }
+            return;
+        }
+        readClientIfWanted();
+    };
+    private final ChannelFutureListener clientWriteDone = f -> {
+        clientWrites--;
+        if (!f.isSuccess()) {
+            client.close();
+            return;
+        }
+        readServerIfWanted();
+    };
 
     HttpProxyHandler(ConnectionContext cx, HttpLimits limits) {
         this.cx = cx;
@@ -119,6 +166,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         source = (InetSocketAddress) client.remoteAddress();
+        sourceBytes = source.getAddress().getAddress();
         destination = (InetSocketAddress) client.localAddress();
         armIdleTimer(cx.frontend().timeout().httpRequest().toMillis(), true);
         client.read();
@@ -167,6 +215,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (!connected) {
             toServer.add(content);
+            if (requestDone) {
+                startPendingConnect();
+            }
         } else {
             writeToServer(content);
         }
@@ -174,6 +225,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        startPendingConnect();
+        flushServer();
         readClientIfWanted();
     }
 
@@ -187,6 +240,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             }
         } else if (evt instanceof ProxiedAddresses proxied) {
             source = proxied.source();
+            sourceBytes = source.getAddress().getAddress();
             destination = proxied.destination();
         } else if (evt instanceof RequestAbortedEvent aborted) {
             // The body turned out malformed after the head went on: the server connection
@@ -200,7 +254,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        connectPending = false;
         cancelTimers();
+        if (idleTimer != null) {
+            idleTimer.cancel(false);
+            idleTimer = null;
+        }
         if (waiter != null) {
             waiter.cancel();
             waiter = null;
@@ -233,15 +292,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         responseStarted = false;
         interimResponse = false;
         connected = false;
-        tried.clear();
+        if (tried != null) {
+            tried.clear();
+        }
         lastServer = null;
         accessEntry.start(head, System.nanoTime());
         encoder.answeringHead(head.method().equals(HttpMethod.HEAD));
         closeAfterResponse = !HttpUtil.isKeepAlive(head);
         upgradeAsked = HopByHop.wantsUpgrade(head.headers());
 
-        String backendName = cx.frontend().router().route(
-                new HttpRequestFacts(source.getAddress(), destination.getPort(), head));
+        String backendName = cx.frontend().router().route(facts.reset(source.getAddress(), destination.getPort(), head));
+        facts.clear();
         backend = backendName == null ? null : cx.generation().backend(backendName);
         accessEntry.backend = backendName == null ? "<NOSRV>" : backendName;
         if (backend == null) {
@@ -252,7 +313,21 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         prepareForServer(head);
         toServer.add(head);
         attemptsLeft = 1 + Math.max(0, backend.retries());
-        connect();
+        // Connect once the request is whole or the read batch ends, whichever is first: a
+        // head and its end then go to the server as one full request (see onConnected).
+        connectPending = true;
+        if (requestDone) {
+            startPendingConnect();
+        }
+    }
+
+    private void startPendingConnect() {
+        if (connectPending) {
+            connectPending = false;
+            if (request != null && client.isActive()) {
+                connect();
+            }
+        }
     }
 
     private void prepareForServer(HttpRequest head) {
@@ -334,7 +409,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void useServer(LiveServer s) {
         lastServer = s;
-        tried.add(s);
         server = s;
         slotHeld = true;
         backend.counters().open();
@@ -358,12 +432,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private LiveServer pick() {
-        byte[] address = source.getAddress().getAddress();
+        byte[] address = sourceBytes;
         if (lastServer == null) {
             return backend.acquire(address, x -> false);
         }
         if (backend.redispatch()) {
-            LiveServer s = backend.acquire(address, tried::contains);
+            if (tried == null) {
+                tried = new HashSet<>();
+            }
+            tried.add(lastServer);
+            Set<LiveServer> exclude = tried;
+            LiveServer s = backend.acquire(address, exclude::contains);
             return s != null ? s : backend.acquire(address, x -> false);
         }
         return lastServer.isUp() && lastServer.tryAcquire() ? lastServer : null;
@@ -438,25 +517,49 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private void onConnected() {
         connected = true;
         accessEntry.connected = System.nanoTime();
+        if (toServer.size() == 2 && toServer.peekFirst() instanceof HttpRequest head && !(head instanceof HttpContent)
+                && toServer.peekLast() instanceof LastHttpContent end) {
+            // The whole request is here: one message, one encode, one buffer.
+            toServer.clear();
+            toServer.add(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), end.content(),
+                    head.headers(), end.trailingHeaders()));
+        }
         while (!toServer.isEmpty()) {
             writeToServer(toServer.poll());
         }
-        serverChannel.read();
+        flushServer();
+        if (serverChannel != null) {
+            serverChannel.read();
+        }
     }
 
+    /**
+     * Writes without flushing: the end of a message or of the client's read batch
+     * flushes, so a head and its body go out in one write(2).
+     */
     private void writeToServer(HttpObject object) {
         serverWrites++;
-        Channel target = serverChannel;
-        target.writeAndFlush(object).addListener((ChannelFutureListener) f -> {
-            serverWrites--;
-            if (!f.isSuccess()) {
-                if (target == serverChannel) {
-                    serverFailed("write to server failed: " + f.cause());
-                }
-                return;
+        serverChannel.write(object).addListener(serverWriteDone);
+        serverFlushPending = true;
+        if (object instanceof LastHttpContent) {
+            flushServer();
+        }
+    }
+
+    private void flushServer() {
+        if (serverFlushPending) {
+            serverFlushPending = false;
+            if (serverChannel != null) {
+                serverChannel.flush();
             }
-            readClientIfWanted();
-        });
+        }
+    }
+
+    private void flushClient() {
+        if (clientFlushPending) {
+            clientFlushPending = false;
+            client.flush();
+        }
     }
 
     /** Asks the client for more only when what was read so far has been passed on. */
@@ -489,10 +592,25 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         if (msg instanceof HttpResponse response) {
             onResponseHead(response);
+            if (!(msg instanceof HttpContent)) {
+                writeHeldResponseHead();
+                heldResponseHead = response;
+                return;
+            }
         }
+        HttpObject out = msg;
         if (msg instanceof HttpContent content) {
             int n = content.content().readableBytes();
             accessEntry.bytesOut += n;
+            if (heldResponseHead != null && content instanceof LastHttpContent lastContent) {
+                // Head and whole body in one read: one message, one buffer, one pass down the pipeline.
+                HttpResponse head = heldResponseHead;
+                heldResponseHead = null;
+                out = new DefaultFullHttpResponse(head.protocolVersion(), head.status(), lastContent.content(),
+                        head.headers(), lastContent.trailingHeaders());
+            } else {
+                writeHeldResponseHead();
+            }
         }
         boolean last = msg instanceof LastHttpContent;
         boolean endsExchange = last && !interimResponse;
@@ -500,21 +618,31 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             interimResponse = false;
         }
         clientWrites++;
-        ChannelFuture w = client.writeAndFlush(msg);
-        w.addListener((ChannelFutureListener) f -> {
-            clientWrites--;
-            if (!f.isSuccess()) {
-                client.close();
-                return;
-            }
-            readServerIfWanted();
-        });
+        ChannelFuture w = client.write(out);
+        w.addListener(clientWriteDone);
+        if (last) {
+            clientFlushPending = false;
+            client.flush();
+        } else {
+            clientFlushPending = true;
+        }
         if (endsExchange) {
             if (accessEntry.status == HttpResponseStatus.SWITCHING_PROTOCOLS.code() && upgradeAsked) {
                 switchToTunnel();
             } else {
                 endExchange(w);
             }
+        }
+    }
+
+    /** Writes (without flushing) a response head kept back in the hope of its body arriving in the same read. */
+    private void writeHeldResponseHead() {
+        HttpResponse head = heldResponseHead;
+        if (head != null) {
+            heldResponseHead = null;
+            clientWrites++;
+            client.write(head).addListener(clientWriteDone);
+            clientFlushPending = true;
         }
     }
 
@@ -563,6 +691,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     void serverReadComplete(Channel from) {
         if (from == serverChannel) {
+            writeHeldResponseHead();
+            flushClient();
             readServerIfWanted();
         }
     }
@@ -665,6 +795,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         armIdleTimer(cx.frontend().timeout().httpKeepAlive().toMillis(), false);
         drainQueued();
+        startPendingConnect();
+        flushServer();
         readClientIfWanted();
     }
 
@@ -676,6 +808,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void respondError(ErrorPage page, String reason) {
+        connectPending = false;
         log.debug("{}: {} to {}: {}", cx.describe(), page.status().code(), source, reason);
         abandonServer();
         releaseAll(toServer);
@@ -742,6 +875,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         serverChannel = null;
         connected = false;
+        heldResponseHead = null;
     }
 
     private void releaseSlot() {
@@ -759,29 +893,50 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
      * complete arrived), {@code timeout http-keep-alive} for the next ones (a silent close).
      */
     private void armIdleTimer(long millis, boolean firstRequest) {
-        cancelTimers();
-        idleTimer = client.eventLoop().schedule(() -> {
-            idleTimer = null;
-            if (request != null || !client.isActive()) {
-                return;
-            }
-            if (firstRequest) {
-                accessEntry.startIdle(System.nanoTime());
-                cx.frontend().counters().requestError();
-                encoder.answeringHead(false);
-                client.writeAndFlush(ErrorPage.REQUEST_TIMEOUT.response(client.alloc()))
-                        .addListener(ChannelFutureListener.CLOSE);
-            } else {
-                client.close();
-            }
-        }, millis, TimeUnit.MILLISECONDS);
-    }
-
-    private void cancelTimers() {
-        if (idleTimer != null) {
+        long now = System.nanoTime();
+        long deadline = now + TimeUnit.MILLISECONDS.toNanos(millis);
+        idleDeadline = deadline == 0 ? 1 : deadline;
+        idleFirstRequest = firstRequest;
+        if (idleTimer != null && idleTimerAt - idleDeadline > 0) {
+            // scheduled for later than the new deadline (a shorter timeout): move it forward
             idleTimer.cancel(false);
             idleTimer = null;
         }
+        if (idleTimer == null) {
+            scheduleIdleTimer(idleDeadline - now);
+        }
+    }
+
+    private void scheduleIdleTimer(long delayNanos) {
+        idleTimerAt = System.nanoTime() + delayNanos;
+        idleTimer = client.eventLoop().schedule(this::idleTimerFired, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void idleTimerFired() {
+        idleTimer = null;
+        if (idleDeadline == 0 || request != null || !client.isActive()) {
+            return; // disarmed: the next arm schedules again
+        }
+        long left = idleDeadline - System.nanoTime();
+        if (left > 0) {
+            scheduleIdleTimer(left);
+            return;
+        }
+        idleDeadline = 0;
+        if (idleFirstRequest) {
+            accessEntry.startIdle(System.nanoTime());
+            cx.frontend().counters().requestError();
+            encoder.answeringHead(false);
+            client.writeAndFlush(ErrorPage.REQUEST_TIMEOUT.response(client.alloc()))
+                    .addListener(ChannelFutureListener.CLOSE);
+        } else {
+            client.close();
+        }
+    }
+
+    /** Disarms the idle timer; a scheduled one stays and finds nothing to do (see {@link #idleTimer}). */
+    private void cancelTimers() {
+        idleDeadline = 0;
     }
 
     private static void releaseAll(ArrayDeque<?> objects) {

@@ -8,22 +8,39 @@ import java.net.InetAddress;
 import java.util.List;
 import java.util.Locale;
 
-/** The routing facts of one HTTP request (SPEC §3 http matchers). */
+/**
+ * The routing facts of one HTTP request (SPEC §3 http matchers). One instance per client
+ * connection, {@link #reset} for each request; host and path are worked out only when an
+ * acl asks for them (a frontend with just a default backend never does).
+ */
 final class HttpRequestFacts implements RequestFacts {
-    private final InetAddress source;
-    private final int destinationPort;
-    private final HttpRequest request;
-    private final String host;
-    private final String path;
+    private InetAddress source;
+    private int destinationPort;
+    private HttpRequest request;
+    private boolean hostKnown;
+    private String host;
+    private String path;
+
+    HttpRequestFacts() {
+    }
 
     HttpRequestFacts(InetAddress source, int destinationPort, HttpRequest request) {
+        reset(source, destinationPort, request);
+    }
+
+    HttpRequestFacts reset(InetAddress source, int destinationPort, HttpRequest request) {
         this.source = source;
         this.destinationPort = destinationPort;
         this.request = request;
-        this.host = hostWithoutPort(request.headers().get(HttpHeaderNames.HOST));
-        String uri = request.uri();
-        int q = uri.indexOf('?');
-        this.path = q < 0 ? uri : uri.substring(0, q);
+        this.hostKnown = false;
+        this.host = null;
+        this.path = null;
+        return this;
+    }
+
+    /** Forgets the request (so a connection does not hold on to it between requests). */
+    void clear() {
+        reset(null, 0, null);
     }
 
     static String hostWithoutPort(String host) {
@@ -51,11 +68,20 @@ final class HttpRequestFacts implements RequestFacts {
 
     @Override
     public String host() {
+        if (!hostKnown) {
+            host = hostWithoutPort(request.headers().get(HttpHeaderNames.HOST));
+            hostKnown = true;
+        }
         return host;
     }
 
     @Override
     public String path() {
+        if (path == null) {
+            String uri = request.uri();
+            int q = uri.indexOf('?');
+            path = q < 0 ? uri : uri.substring(0, q);
+        }
         return path;
     }
 

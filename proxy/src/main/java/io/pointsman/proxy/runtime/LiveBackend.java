@@ -67,9 +67,18 @@ public final class LiveBackend {
      *         when no usable server has a free slot
      */
     public LiveServer acquire(byte[] clientAddress, Predicate<? super LiveServer> exclude) {
+        // The usual case, without allocating: the first pick has a free slot.
+        LiveServer first = balancer.pick(clientAddress, exclude);
+        if (first == null) {
+            return null;
+        }
+        if (first.tryAcquire()) {
+            return first;
+        }
         Set<LiveServer> full = new HashSet<>();
+        full.add(first);
         // Bounded: each round either returns or marks one more server as full.
-        for (int i = 0; i <= servers.size(); i++) {
+        for (int i = 0; i < servers.size(); i++) {
             LiveServer s = balancer.pick(clientAddress, c -> full.contains(c) || exclude.test(c));
             if (s == null) {
                 return null;

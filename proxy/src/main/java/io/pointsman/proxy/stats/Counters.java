@@ -28,7 +28,14 @@ public final class Counters {
     public void open() {
         int now = current.incrementAndGet();
         total.increment();
-        max.accumulateAndGet(now, Math::max);
+        raiseMax(now);
+    }
+
+    /** Most calls do not raise the maximum: read before paying for a CAS. */
+    private void raiseMax(int now) {
+        if (now > max.get()) {
+            max.accumulateAndGet(now, Math::max);
+        }
     }
 
     /**
@@ -47,7 +54,7 @@ public final class Counters {
             }
             if (current.compareAndSet(now, now + 1)) {
                 total.increment();
-                max.accumulateAndGet(now + 1, Math::max);
+                raiseMax(now + 1);
                 return true;
             }
         }

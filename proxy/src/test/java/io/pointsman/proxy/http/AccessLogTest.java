@@ -1,0 +1,124 @@
+package io.pointsman.proxy.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.io.ByteArrayOutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.TimeZone;
+import org.junit.jupiter.api.Test;
+
+class AccessLogTest {
+    private static final long START_MILLIS = Instant.parse("2026-11-23T21:00:00.123Z").toEpochMilli();
+    private static final long END_MILLIS = START_MILLIS + 4;
+
+    private static String prefix(long millis) {
+        // what slf4j-simple prints with pointsman.jar's simplelogger.properties
+        java.text.SimpleDateFormat f = new java.text.SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT);
+        f.setTimeZone(TimeZone.getDefault());
+        return f.format(new java.util.Date(millis));
+    }
+
+    private static AccessLog.Entry answered() {
+        AccessLog.Entry e = new AccessLog.Entry();
+        e.start(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/a?b=1"), 1_000_000_000L);
+        e.startMillis = START_MILLIS;
+        e.backend = "web-farm";
+        e.server = "web0";
+        e.connectStart = 1_000_000_000L;
+        e.connected = 1_001_000_000L;
+        e.responded = 1_004_000_000L;
+        e.status = 200;
+        e.bytesOut = 512;
+        return e;
+    }
+
+    @Test
+    void lineHasHaproxyHttplogShapeBehindTheSlf4jSimplePrefix() {
+        AccessLog.LineBuilder b = new AccessLog.LineBuilder();
+        AccessLog.format(b, answered(), new InetSocketAddress("127.0.0.1", 50412), "public-http", 3,
+                "abc1234def", 1_005_000_000L, END_MILLIS, "pointsman-io-4-1");
+        assertEquals(prefix(END_MILLIS) + " [pointsman-io-4-1] [INFO] access - 127.0.0.1:50412 "
+                + "[23/Nov/2026:21:00:00.123] public-http web-farm/web0 0/0/1/3/5 200 512 -- gen=3(abc1234) "
+                + "\"GET /a?b=1 HTTP/1.1\"" + System.lineSeparator(), b.toString());
+    }
+
+    @Test
+    void refusedRequestHasNoRequestLineAndNoServer() {
+        AccessLog.Entry e = new AccessLog.Entry();
+        e.startBad(2_000_000_000L);
+        e.startMillis = START_MILLIS;
+        AccessLog.LineBuilder b = new AccessLog.LineBuilder();
+        AccessLog.format(b, e, new InetSocketAddress("::1", 7), "fe", 1, null, 2_000_000_000L, END_MILLIS, "t");
+        assertTrue(b.toString().endsWith(" - 0:0:0:0:0:0:0:1:7 [23/Nov/2026:21:00:00.123] fe <NOSRV>/<NOSRV> "
+                + "0/0/-1/-1/0 400 0 PR gen=1(null) \"<BADREQ>\"" + System.lineSeparator()), b.toString());
+    }
+
+    @Test
+    void reusedBuilderFormatsTheNextSecondAndNonAsciiTargets() {
+        AccessLog.LineBuilder b = new AccessLog.LineBuilder();
+        InetSocketAddress client = new InetSocketAddress("10.0.0.1", 1);
+        AccessLog.format(b, answered(), client, "fe", 1, "r", 1_005_000_000L, END_MILLIS, "t");
+        AccessLog.Entry e = answered();
+        e.start(new DefaultHttpRequest(HttpVersion.HTTP_1_0, HttpMethod.POST, "/caf\u00e9"), 1_000_000_000L);
+        e.startMillis = START_MILLIS + 2_000;
+        AccessLog.format(b, e, client, "fe", 1, "r", 1_000_000_000L, END_MILLIS + 2_000, "t");
+        String line = b.toString();
+        assertTrue(line.startsWith(prefix(END_MILLIS + 2_000) + " [t]"), line);
+        assertTrue(line.contains("[23/Nov/2026:21:00:02.123]"), line);
+        assertTrue(line.endsWith("\"POST /caf\u00e9 HTTP/1.0\"" + System.lineSeparator()), line);
+        assertEquals(line, new String(b.bytes, 0, b.length, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void prefixTimeFollowsTheJvmZone() {
+        AccessLog.LineBuilder b = new AccessLog.LineBuilder();
+        b.prefixTime(END_MILLIS);
+        String expected = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT)
+                .withZone(ZoneId.systemDefault()).format(Instant.ofEpochMilli(END_MILLIS));
+        assertEquals(expected, b.toString());
+    }
+
+    @Test
+    void writerWritesWholeLinesInOrderAndDropsWhatDoesNotFit() {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        AccessLogWriter w = new AccessLogWriter(() -> sink, 16, false);
+        byte[] one = "line one\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] two = "line two\n".getBytes(StandardCharsets.US_ASCII);
+        w.append(one, one.length);
+        w.append(two, two.length); // 18 > 16 bytes: dropped, not cut
+        w.drain();
+        assertEquals("line one\n", sink.toString(StandardCharsets.US_ASCII));
+        assertEquals(1, w.dropped());
+        w.append(two, two.length);
+        w.drain();
+        assertEquals("line one\nline two\n", sink.toString(StandardCharsets.US_ASCII));
+        assertEquals(1, w.dropped());
+    }
+
+    @Test
+    void writerThreadDrainsWithoutBeingAsked() throws InterruptedException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        AccessLogWriter w = new AccessLogWriter(() -> sink, 1024);
+        byte[] line = "x\n".getBytes(StandardCharsets.US_ASCII);
+        w.append(line, line.length);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            synchronized (sink) {
+                if (sink.size() > 0) {
+                    break;
+                }
+            }
+            Thread.sleep(5);
+        }
+        assertEquals("x\n", sink.toString(StandardCharsets.US_ASCII));
+    }
+}
