@@ -15,7 +15,10 @@
  *       ({@code ServerConnectionPool}), with reads paced by completed writes
  *       (backpressure), retries/redispatch, the backend queue at maxconn, timeouts,
  *       generation retirement ({@code Connection: close} on the first response after a
- *       swap) and the access log ({@code AccessLog}, logger {@code io.pointsman.access}).</li>
+ *       swap) and the access log ({@code AccessLog}, logger {@code io.pointsman.access},
+ *       written in batches off the event loop by {@code AccessLogWriter}). Writes are
+ *       flushed once per read batch or message end; a request or response read whole
+ *       is forwarded as one full message.</li>
  *   <li>{@link io.pointsman.proxy.http.TlsContexts}: certificates, read at apply time.</li>
  *   <li>{@link io.pointsman.proxy.http.ErrorPage}: the HAProxy-like error pages.</li>
  * </ul>
