@@ -24,7 +24,9 @@ import java.util.Locale;
  * Tc (connect, -1 when none), Tr (server response head, -1 when none), Tt (total).
  * Then status, bytes to the client, HAProxy-like termination state ({@code --} normal,
  * {@code SC} connect failed, {@code SH} server closed before its head, {@code sH} server
- * timeout, {@code sQ} queue timeout, {@code CD} client left), generation and commit, request line.
+ * timeout, {@code sQ} queue timeout; a client that left: {@code CR} while sending its request,
+ * {@code CH} waiting for the response head, {@code CD} during the response, with status -1
+ * when nothing was answered), generation and commit, request line.
  *
  * <p>Cheap on the event loop: the line is formatted into a per-thread byte buffer (no
  * string building, dates formatted once per second) and handed to {@link AccessLogWriter},

@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -242,6 +243,19 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             source = proxied.source();
             sourceBytes = source.getAddress().getAddress();
             destination = proxied.destination();
+        } else if (evt instanceof ChannelInputShutdownEvent) {
+            // The client sent its FIN. Mid-request, the request can never be completed: abort
+            // it now rather than leave the server waiting for the rest (logged CR). With the
+            // request whole, HAProxy's default holds (no abortonclose): the response is still
+            // sent, then the connection closes. Between requests: nothing more can come.
+            if (request == null) {
+                client.close();
+            } else if (!requestDone) {
+                accessEntry.terminationState = "CR";
+                client.close();
+            } else {
+                closeAfterResponse = true;
+            }
         } else if (evt instanceof RequestAbortedEvent aborted) {
             // The body turned out malformed after the head went on: the server connection
             // saw a truncated request and is dropped; the client gets 400 if nothing was sent yet.
@@ -265,10 +279,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             waiter = null;
         }
         if (request != null) {
-            if (responseStarted || serverChannel != null) {
-                accessEntry.terminationState = "CD";
+            // The client left mid-exchange: logged like HAProxy does (CR: while sending its
+            // request, CH: waiting for the response head, CD: during the response), status -1
+            // when nothing was answered yet.
+            if (accessEntry.terminationState == null || "--".equals(accessEntry.terminationState)) {
+                accessEntry.terminationState = responseStarted ? "CD" : requestDone ? "CH" : "CR";
+            }
+            if (accessEntry.status == 0) {
+                accessEntry.status = -1;
             }
             abandonServer();
+            AccessLog.log(accessEntry, source, cx, System.nanoTime());
         }
         releaseAll(queued);
         releaseAll(toServer);
