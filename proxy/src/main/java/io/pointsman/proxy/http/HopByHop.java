@@ -48,6 +48,11 @@ final class HopByHop {
      * Removes hop-by-hop headers. With {@code keepUpgrade}, Upgrade stays and Connection
      * is set to {@code upgrade} so the next hop upgrades too.
      */
+    private static boolean isPlainToken(String value) {
+        String v = value.trim();
+        return v.equalsIgnoreCase("keep-alive") || v.equalsIgnoreCase("close") || v.equalsIgnoreCase("upgrade");
+    }
+
     static void strip(HttpHeaders headers, boolean keepUpgrade) {
         if (headers.contains(HttpHeaderNames.CONNECTION)) {
             removeNamedByConnection(headers);
@@ -63,6 +68,10 @@ final class HopByHop {
     }
 
     private static void removeNamedByConnection(HttpHeaders headers) {
+        java.util.Iterator<String> values = headers.valueStringIterator(HttpHeaderNames.CONNECTION);
+        if (values.hasNext() && isPlainToken(values.next()) && !values.hasNext()) {
+            return; // the usual single "keep-alive" or "close": names no other header (no list, no split)
+        }
         List<String> named = new ArrayList<>();
         for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {

@@ -60,7 +60,7 @@ final class GenerationCompiler {
                 }
                 String key = LiveServer.key(b.name(), s.address());
                 serverKeys.add(key);
-                servers.add(new LiveServer(b.name(), s, resolve(b.name(), s), stats.server(key), queue, health));
+                servers.add(new LiveServer(key, b.name(), s, resolve(b.name(), s), stats.server(key), queue, health));
             }
             Balancer<LiveServer> balancer = Balancers.create(b.balance(), servers);
             backends.put(b.name(), new LiveBackend(b, servers, balancer, stats.backend(b.name()), queue));

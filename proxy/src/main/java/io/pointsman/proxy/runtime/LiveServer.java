@@ -19,15 +19,19 @@ public final class LiveServer implements Candidate {
     private final Counters counters;
     private final ServerQueue queue;
     private final HealthView health;
+    /** Built once: the http path looks up its pooled connections by it on every request. */
+    private final String key;
 
-    LiveServer(String backend, Server config, InetSocketAddress address, Counters counters, ServerQueue queue,
-               HealthView health) {
+    /** @param key {@link #key(String, HostPort)} of backend and address */
+    LiveServer(String key, String backend, Server config, InetSocketAddress address, Counters counters,
+               ServerQueue queue, HealthView health) {
         this.backend = backend;
         this.config = config;
         this.address = address;
         this.counters = counters;
         this.queue = queue;
         this.health = health;
+        this.key = key;
     }
 
     public static String key(String backend, HostPort address) {
@@ -36,7 +40,7 @@ public final class LiveServer implements Candidate {
 
     @Override
     public String key() {
-        return key(backend, config.address());
+        return key;
     }
 
     public String name() {
