@@ -107,30 +107,18 @@ class HttpProxyTest {
             java.io.InputStream in = s.getInputStream();
             out.write("HEAD /h HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            String head = readHead(in);
+            String head = RawHttpClient.readHead(in);
             assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n"), head);
             assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("content-length: " + "web HEAD /h".length()),
                     head);
             // Had a body followed the HEAD response, it would be read here as the next status line.
             out.write("GET /g HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            String next = readHead(in);
+            String next = RawHttpClient.readHead(in);
             assertTrue(next.startsWith("HTTP/1.1 200 OK\r\n"), next);
             assertEquals("web GET /g", new String(in.readNBytes("web GET /g".length()), StandardCharsets.ISO_8859_1));
         }
         assertEquals(1, web.connections.get());
-    }
-
-    private static String readHead(java.io.InputStream in) throws java.io.IOException {
-        StringBuilder sb = new StringBuilder();
-        while (!sb.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            sb.append((char) c);
-        }
-        return sb.toString();
     }
 
     @Test

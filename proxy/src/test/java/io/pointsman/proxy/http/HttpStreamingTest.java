@@ -122,26 +122,14 @@ class HttpStreamingTest {
                     .getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             InputStream in = s.getInputStream();
-            String interim = readHead(in);
+            String interim = RawHttpClient.readHead(in);
             assertTrue(interim.startsWith("HTTP/1.1 100 Continue"), interim);
             out.write("hello".getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            String head = readHead(in);
+            String head = RawHttpClient.readHead(in);
             assertTrue(head.startsWith("HTTP/1.1 200 OK"), head);
             assertEquals("5", new String(in.readNBytes(1), StandardCharsets.ISO_8859_1));
         }
-    }
-
-    private static String readHead(InputStream in) throws java.io.IOException {
-        StringBuilder sb = new StringBuilder();
-        while (!sb.toString().endsWith("\r\n\r\n")) {
-            int c = in.read();
-            if (c < 0) {
-                break;
-            }
-            sb.append((char) c);
-        }
-        return sb.toString();
     }
 
     @Test
@@ -158,7 +146,7 @@ class HttpStreamingTest {
             long stalledAt = awaitStall();
             assertTrue(stalledAt < 64L << 20, "server stalled after " + stalledAt + " bytes, far from " + size);
             InputStream in = s.getInputStream();
-            String head = readHead(in);
+            String head = RawHttpClient.readHead(in);
             assertTrue(head.startsWith("HTTP/1.1 200 OK"), head);
             byte[] buf = new byte[1 << 16];
             long total = 0;

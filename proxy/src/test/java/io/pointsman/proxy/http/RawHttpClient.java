@@ -130,4 +130,17 @@ final class RawHttpClient implements AutoCloseable {
             socket = null;
         }
     }
+
+    /** Reads one response head byte by byte, up to and including its blank line (or EOF). */
+    static String readHead(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder sb = new StringBuilder();
+        while (!sb.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) {
+                break;
+            }
+            sb.append((char) c);
+        }
+        return sb.toString();
+    }
 }
