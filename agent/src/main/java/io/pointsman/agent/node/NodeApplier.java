@@ -248,8 +248,9 @@ public final class NodeApplier implements ConfigApplier {
 
     /**
      * Per backend: attempts = sessions/requests sent to servers + refused ones; failures =
-     * refused (no usable server, queue timeout) + failed connects + failed responses
-     * (502/504) + 5xx answers from servers.
+     * failed connects + the 5xx answers clients got (servers' own and Pointsman's 502/503/504
+     * pages). A tcp backend answers no HTTP: there, refusals and failed or timed-out server
+     * sessions stand in for the 5xx (the larger of the two is taken, so nothing counts twice).
      */
     @Override
     public TrafficSample traffic() {
@@ -260,7 +261,8 @@ public final class NodeApplier implements ConfigApplier {
         Instant at = Instant.now();
         Map<String, TrafficSample.Backend> byName = new HashMap<>();
         r.stats().snapshot().backends().forEach((name, c) -> byName.put(name, new TrafficSample.Backend(
-                c.total() + c.denied(), c.denied() + c.connectErrors() + c.responseErrors())));
+                c.total() + c.denied(),
+                c.connectErrors() + Math.max(c.responses5xx(), c.denied() + c.responseErrors()))));
         return new TrafficSample(at, byName);
     }
 

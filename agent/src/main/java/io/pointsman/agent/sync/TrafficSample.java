@@ -21,8 +21,8 @@ public record TrafficSample(Instant at, Map<String, Backend> backends) {
     /**
      * @param attempts requests (http) or connections (tcp) sent to a server, plus those refused
      *                 for want of one
-     * @param failures of those: refused (503), failed connects, invalid, aborted or timed-out
-     *                 responses (502, 504), and 5xx answers from servers
+     * @param failures of those: failed connects, and 5xx answers (the servers' own, and
+     *                 refusals and failed responses: 503, 502, 504)
      */
     public record Backend(long attempts, long failures) {
     }

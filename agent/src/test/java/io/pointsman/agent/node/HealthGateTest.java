@@ -137,6 +137,101 @@ class HealthGateTest {
         assertEquals(SyncReason.Applied, node.engine().status().reason(), describe());
     }
 
+    @Test
+    void anHttpCommitWhoseServersAnswer500IsSwappedBack() throws Exception {
+        ServerSocket ok = httpServer("200 OK");
+        ServerSocket failing = httpServer("500 Internal Server Error");
+        try {
+            String good = repo.push("proxy.yaml", httpConfig(ok.getLocalPort()), "http, gated");
+            startNode();
+            awaitApplied(good);
+            startHttpClients();
+            Await.until("traffic through the good config", Duration.ofSeconds(10), () -> served.get() >= 60);
+
+            String bad = repo.push("proxy.yaml", httpConfig(failing.getLocalPort()), "the new app answers 500");
+            node.engine().requestSync("test");
+            Await.until("the health gate to swap " + bad + " back", Duration.ofSeconds(20),
+                    () -> node.engine().status().reason() == SyncReason.HealthGateFailed, this::describe);
+            assertEquals("main@sha1:" + good, node.engine().status().lastAppliedRevision(), describe());
+            long before = served.get();
+            Await.until("200s again", Duration.ofSeconds(10), () -> served.get() >= before + 10, this::describe);
+        } finally {
+            ok.close();
+            failing.close();
+        }
+    }
+
+    /** Answers every connection with one HTTP response of {@code status} and closes it. */
+    private static ServerSocket httpServer(String status) throws IOException {
+        ServerSocket socket = new ServerSocket(0, 100, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!socket.isClosed()) {
+                try (Socket s = socket.accept()) {
+                    InputStream in = s.getInputStream();
+                    int matched = 0;
+                    while (matched < 4) { // up to the blank line ending the request head
+                        int c = in.read();
+                        if (c < 0) {
+                            break;
+                        }
+                        matched = (c == '\r' || c == '\n') && "\r\n\r\n".charAt(matched) == c ? matched + 1 : 0;
+                    }
+                    s.getOutputStream().write(("HTTP/1.1 " + status + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok")
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // next connection, or closed
+                }
+            }
+        }, "http-" + status);
+        t.setDaemon(true);
+        t.start();
+        return socket;
+    }
+
+    private String httpConfig(int serverPort) {
+        return """
+                version: 1
+                defaults: { retries: 3, timeout: { connect: 1s, client: 5s, server: 5s } }
+                frontends:
+                  - { name: web, mode: http, bind: ["127.0.0.1:%d"], default_backend: app }
+                backends:
+                  - name: app
+                    mode: http
+                    servers:
+                      - { name: s1, address: "127.0.0.1:%d" }
+                """.formatted(frontendPort, serverPort) + GATE;
+    }
+
+    /** One HTTP request every 20 ms through the proxy (a 200 counts as served), until the test ends (at most 60 s). */
+    private void startHttpClients() {
+        clients = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!stopClients.get() && System.nanoTime() < deadline) {
+                try (Socket s = new Socket()) {
+                    s.setSoTimeout(2000);
+                    s.connect(new InetSocketAddress("127.0.0.1", frontendPort), 2000);
+                    s.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                    if (response.startsWith("HTTP/1.1 200")) {
+                        served.incrementAndGet();
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    failed.incrementAndGet();
+                }
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "gate-http-clients");
+        clients.setDaemon(true);
+        clients.start();
+    }
+
     private String config(int serverPort) {
         return """
                 version: 1

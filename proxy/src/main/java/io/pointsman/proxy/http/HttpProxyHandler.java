@@ -677,6 +677,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         responseStarted = true;
         accessEntry.status = code;
         accessEntry.responded = System.nanoTime();
+        countResponse(code);
         if (code == 101) {
             boolean upgrade = upgradeAsked && HopByHop.wantsUpgrade(response.headers());
             HopByHop.strip(response.headers(), upgrade);
@@ -783,6 +784,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The response's status class on the frontend, and on the backend and server when there are some. */
+    private void countResponse(int code) {
+        cx.frontend().counters().response(code);
+        if (backend != null) {
+            backend.counters().response(code);
+        }
+        if (server != null && slotHeld) {
+            server.counters().response(code);
+        }
+    }
+
     /** eresp on the backend and the server of this exchange (both still set when called). */
     private void countResponseError() {
         if (backend != null) {
@@ -840,6 +852,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         responseStarted = true;
         accessEntry.status = page.status().code();
         accessEntry.responded = System.nanoTime();
+        countResponse(page.status().code());
         if (accessEntry.server == null) {
             accessEntry.server = "<NOSRV>";
         }

@@ -23,6 +23,7 @@ public final class Counters {
     private final LongAdder queued = new LongAdder();
     private final LongAdder requestErrors = new LongAdder();
     private final LongAdder responseErrors = new LongAdder();
+    private final LongAdder responses5xx = new LongAdder();
 
     /** A session starts (no limit). */
     public void open() {
@@ -112,6 +113,17 @@ public final class Counters {
         responseErrors.increment();
     }
 
+    /**
+     * An HTTP response went to a client with this status: a server's answer or one of
+     * Pointsman's own error pages (HAProxy's {@code hrsp_5xx} counts both). Only the 5xx
+     * class is kept for now: the health gate reads it.
+     */
+    public void response(int status) {
+        if (status >= 500 && status < 600) {
+            responses5xx.increment();
+        }
+    }
+
     public void enqueue() {
         int now = queueCurrent.incrementAndGet();
         queueMax.accumulateAndGet(now, Math::max);
@@ -125,6 +137,6 @@ public final class Counters {
     public CountersSnapshot snapshot() {
         return new CountersSnapshot(current.get(), max.get(), total.sum(), bytesIn.sum(), bytesOut.sum(),
                 connectErrors.sum(), retries.sum(), redispatches.sum(), denied.sum(), queueCurrent.get(),
-                queued.sum(), requestErrors.sum(), responseErrors.sum(), queueMax.get());
+                queued.sum(), requestErrors.sum(), responseErrors.sum(), queueMax.get(), responses5xx.sum());
     }
 }

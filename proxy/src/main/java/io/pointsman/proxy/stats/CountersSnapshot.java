@@ -17,6 +17,8 @@ package io.pointsman.proxy.stats;
  * @param requestErrors  malformed, ambiguous or timed-out requests: 400, 408 (ereq)
  * @param responseErrors invalid, aborted or timed-out server responses: 502, 504 (eresp)
  * @param queueMax     most connections waiting for a slot at once (qmax)
+ * @param responses5xx HTTP responses with a 5xx status sent to clients, the servers' and
+ *                     Pointsman's own error pages (hrsp_5xx)
  */
 public record CountersSnapshot(
         int current,
@@ -32,8 +34,17 @@ public record CountersSnapshot(
         long queuedTotal,
         long requestErrors,
         long responseErrors,
-        int queueMax) {
+        int queueMax,
+        long responses5xx) {
 
     /** Every counter zero. */
-    public static final CountersSnapshot ZERO = new CountersSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static final CountersSnapshot ZERO = new CountersSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    /** Without the HTTP response classes (tcp, or a test that does not look at them). */
+    public CountersSnapshot(int current, int max, long total, long bytesIn, long bytesOut, long connectErrors,
+            long retries, long redispatches, long denied, int queueCurrent, long queuedTotal, long requestErrors,
+            long responseErrors, int queueMax) {
+        this(current, max, total, bytesIn, bytesOut, connectErrors, retries, redispatches, denied, queueCurrent,
+                queuedTotal, requestErrors, responseErrors, queueMax, 0);
+    }
 }

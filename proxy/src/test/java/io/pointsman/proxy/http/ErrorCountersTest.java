@@ -67,6 +67,8 @@ class ErrorCountersTest {
             assertEquals(0, fe.denied(), "not a denial");
             assertEquals(1, runtime.stats().snapshot().backends().get("web").responseErrors());
             assertEquals(1, runtime.stats().snapshot().servers().get("web/" + garbageAddress).responseErrors());
+            assertEquals(1, fe.responses5xx(), "the 502 page is a 5xx answer; the 400 is not");
+            assertEquals(1, runtime.stats().snapshot().backends().get("web").responses5xx());
 
             try (StatsListener stats = StatsListener.start(
                     new Stats(new HostPort("127.0.0.1", 0), "/stats", null, null),
@@ -94,6 +96,46 @@ class ErrorCountersTest {
                 assertTrue(metrics.contains("pointsman_server_response_errors_total{backend=\"web\",server=\"web0\"} 1"),
                         metrics);
             }
+        }
+    }
+
+    @Test
+    void aServersOwn5xxAnswerIsCounted() throws Exception {
+        int port = Clients.freePort();
+        InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", port);
+        try (ServerSocket failing = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
+             ProxyRuntime runtime = ProxyRuntime.builder().threads(1).health(HealthView.ALWAYS_UP).build().start();
+             RawHttpClient client = new RawHttpClient(proxy)) {
+            Thread server = new Thread(() -> answerWith(failing,
+                    "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\nboom"), "failing-server");
+            server.setDaemon(true);
+            server.start();
+            HostPort address = new HostPort("127.0.0.1", failing.getLocalPort());
+            assertEquals(ApplyResult.Applied.class, runtime.apply(new HttpConfigs().retries(0)
+                    .defaultBackend("web").backend("web", address).build("127.0.0.1:" + port), "r1").getClass());
+            assertEquals(500, client.get("/", "a").status());
+            assertEquals(500, client.get("/", "a").status());
+            assertEquals(2, runtime.stats().snapshot().backends().get("web").responses5xx());
+            assertEquals(2, runtime.stats().snapshot().servers().get("web/" + address).responses5xx());
+            assertEquals(2, runtime.stats().snapshot().frontends().get("fe").responses5xx());
+            assertEquals(0, runtime.stats().snapshot().backends().get("web").responseErrors(), "a 500 is a good response");
+        }
+    }
+
+    /** Reads request heads and answers each with {@code response}, until the socket closes. */
+    private static void answerWith(ServerSocket listening, String response) {
+        try (Socket s = listening.accept()) {
+            InputStream in = s.getInputStream();
+            while (true) {
+                String head = RawHttpClient.readHead(in);
+                if (!head.endsWith("\r\n\r\n")) {
+                    return;
+                }
+                s.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+            }
+        } catch (IOException e) {
+            // the test is over
         }
     }
 
