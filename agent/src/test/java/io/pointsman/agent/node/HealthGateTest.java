@@ -202,34 +202,13 @@ class HealthGateTest {
                 """.formatted(frontendPort, serverPort) + GATE;
     }
 
-    /** One HTTP request every 20 ms through the proxy (a 200 counts as served), until the test ends (at most 60 s). */
+    /** One HTTP request every 20 ms through the proxy; a 200 counts as served. */
     private void startHttpClients() {
-        clients = new Thread(() -> {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!stopClients.get() && System.nanoTime() < deadline) {
-                try (Socket s = new Socket()) {
-                    s.setSoTimeout(2000);
-                    s.connect(new InetSocketAddress("127.0.0.1", frontendPort), 2000);
-                    s.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
-                            .getBytes(StandardCharsets.US_ASCII));
-                    String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-                    if (response.startsWith("HTTP/1.1 200")) {
-                        served.incrementAndGet();
-                    } else {
-                        failed.incrementAndGet();
-                    }
-                } catch (IOException e) {
-                    failed.incrementAndGet();
-                }
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "gate-http-clients");
-        clients.setDaemon(true);
-        clients.start();
+        startLoop("gate-http-clients", s -> {
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200");
+        });
     }
 
     private String config(int serverPort) {
@@ -256,22 +235,28 @@ class HealthGateTest {
                 () -> ("main@sha1:" + commit).equals(node.engine().status().lastAppliedRevision()), this::describe);
     }
 
-    /** One client connection every 20 ms through the proxy, until the test ends (at most 60 s). */
+    /** One tcp client connection every 20 ms through the proxy; "ok" back counts as served. */
     private void startClients() {
+        startLoop("gate-clients", s -> {
+            byte[] buf = new byte[3];
+            int n = s.getInputStream().readNBytes(buf, 0, 3);
+            return n == 3 && new String(buf, StandardCharsets.US_ASCII).equals("ok\n");
+        });
+    }
+
+    /** One request on a connection of its own through the proxy, until the test ends (at most 60 s). */
+    private interface Exchange {
+        boolean served(Socket connected) throws IOException;
+    }
+
+    private void startLoop(String name, Exchange exchange) {
         clients = new Thread(() -> {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!stopClients.get() && System.nanoTime() < deadline) {
                 try (Socket s = new Socket()) {
                     s.setSoTimeout(2000);
                     s.connect(new InetSocketAddress("127.0.0.1", frontendPort), 2000);
-                    InputStream in = s.getInputStream();
-                    byte[] buf = new byte[3];
-                    int n = in.readNBytes(buf, 0, 3);
-                    if (n == 3 && new String(buf, StandardCharsets.US_ASCII).equals("ok\n")) {
-                        served.incrementAndGet();
-                    } else {
-                        failed.incrementAndGet();
-                    }
+                    (exchange.served(s) ? served : failed).incrementAndGet();
                 } catch (IOException e) {
                     failed.incrementAndGet();
                 }
@@ -281,7 +266,7 @@ class HealthGateTest {
                     return;
                 }
             }
-        }, "gate-clients");
+        }, name);
         clients.setDaemon(true);
         clients.start();
     }
