@@ -116,9 +116,10 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("pointsman run: --trusted-keys checks git commits; it does not apply to --config");
             return 2;
         }
+        io.pointsman.agent.git.TrustedKeys keys = null;
         if (trustedKeys != null) {
             try {
-                io.pointsman.agent.git.TrustedKeys.load(trustedKeys, stateDir); // fail fast, before anything starts
+                keys = io.pointsman.agent.git.TrustedKeys.load(trustedKeys, stateDir); // before anything starts
             } catch (java.io.IOException e) {
                 spec.commandLine().getErr().println("pointsman run: " + e.getMessage());
                 return 2;
@@ -139,7 +140,7 @@ public final class RunCommand implements Callable<Integer> {
             out.println("  git clone " + url + " lb-config   # change, commit, git push");
         }
         try (PointsmanNode n = PointsmanNode.start(new PointsmanNode.Options(url, branch, nodeName, stateDir, pollEvery,
-                status, statusTokenFile, webhookSecretFile, threads, Duration.ofSeconds(30), trustedKeys))) {
+                status, statusTokenFile, webhookSecretFile, threads, Duration.ofSeconds(30), keys))) {
             out.println("Pointsman node " + nodeName + " running; status: " + n.status().baseUrl() + "/status");
             out.flush();
             Signal.handle(new Signal("HUP"), s -> n.engine().requestSync("SIGHUP"));

@@ -260,7 +260,7 @@ public final class NodeApplier implements ConfigApplier {
         }
         Instant at = Instant.now();
         Map<String, TrafficSample.Backend> byName = new HashMap<>();
-        r.stats().snapshot().backends().forEach((name, c) -> byName.put(name, new TrafficSample.Backend(
+        r.stats().backendSnapshots().forEach((name, c) -> byName.put(name, new TrafficSample.Backend(
                 c.total() + c.denied(),
                 c.connectErrors() + Math.max(c.responses5xx(), c.denied() + c.responseErrors()))));
         return new TrafficSample(at, byName);

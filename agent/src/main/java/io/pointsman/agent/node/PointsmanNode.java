@@ -32,11 +32,11 @@ public final class PointsmanNode implements AutoCloseable {
      * @param repoUrl       the central config repo (file path, file://, git://, http(s), ssh)
      * @param threads       proxy event-loop threads; 0 = {@code global.threads} of the first config served
      * @param gitTimeout    bound of one ls-remote / fetch
-     * @param trustedKeys   {@code --trusted-keys} directory (SPEC §5.9), or null
+     * @param trustedKeys   {@code --trusted-keys} (SPEC §5.9), already loaded, or null
      */
     public record Options(String repoUrl, String branch, String node, Path stateDir, Duration poll,
             InetSocketAddress statusBind, Path statusTokenFile, Path webhookSecretFile, int threads,
-            Duration gitTimeout, Path trustedKeys) {
+            Duration gitTimeout, TrustedKeys trustedKeys) {
         public Options(String repoUrl, String branch, String node, Path stateDir, Duration poll,
                 InetSocketAddress statusBind, Path statusTokenFile, Path webhookSecretFile, int threads,
                 Duration gitTimeout) {
@@ -80,10 +80,9 @@ public final class PointsmanNode implements AutoCloseable {
             SyncOptions syncOptions = SyncOptions.defaults(o.node(), o.branch()).withPoll(o.poll())
                     .withFetchTimeout(o.gitTimeout() != null ? o.gitTimeout() : Duration.ofSeconds(30));
             if (o.trustedKeys() != null) {
-                TrustedKeys keys = TrustedKeys.load(o.trustedKeys(), o.stateDir());
-                syncOptions = syncOptions.withTrustedKeys(keys);
-                log.info("node {} applies only commits signed by one of the {} key(s) in {}", o.node(), keys.keyCount(),
-                        o.trustedKeys());
+                syncOptions = syncOptions.withTrustedKeys(o.trustedKeys());
+                log.info("node {} applies only commits signed by one of the {} key(s) in {}", o.node(),
+                        o.trustedKeys().keyCount(), o.trustedKeys().dir());
             }
             engine = SyncEngine.open(o.repoUrl(), RemoteAuth.fromEnvironment(System.getenv(),
                     Path.of(System.getProperty("user.home"), ".ssh")), o.stateDir(), syncOptions, applier);

@@ -6,6 +6,7 @@ import io.pointsman.proxy.config.Tls;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.FrontendPipeline;
+import io.pointsman.proxy.tcp.ProxyHeaderReceiver;
 
 /**
  * The pipeline of an http-mode client connection: strict request decoding, request
@@ -26,7 +27,7 @@ public final class HttpFrontendPipeline implements FrontendPipeline {
     public void init(Channel client, ConnectionContext context) {
         if (context.frontend().acceptProxy()) {
             client.pipeline().addLast(HttpPipeline.PROXY_DECODER, new HAProxyMessageDecoder());
-            client.pipeline().addLast(HttpPipeline.PROXY_HEADER, new ProxyHeaderHandler());
+            client.pipeline().addLast(HttpPipeline.PROXY_HEADER, ProxyHeaderReceiver.forHttp());
         }
         Tls tls = context.frontend().config().tls();
         if (tls != null) {

@@ -44,6 +44,11 @@ public final class ProxyStats {
         return new StatsSnapshot(copy(frontends), copy(backends), copy(servers));
     }
 
+    /** Only the backends' counters: what the agent's health gate samples every second. */
+    public Map<String, CountersSnapshot> backendSnapshots() {
+        return copy(backends);
+    }
+
     private static Map<String, CountersSnapshot> copy(Map<String, Counters> from) {
         Map<String, CountersSnapshot> out = new TreeMap<>();
         from.forEach((k, v) -> out.put(k, v.snapshot()));

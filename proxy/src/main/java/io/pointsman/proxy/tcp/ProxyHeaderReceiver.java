@@ -5,17 +5,31 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 
 /**
- * {@code accept_proxy}: takes the {@link HAProxyMessage} that Netty's decoder (just in
- * front) produced from the upstream balancer's PROXY v1/v2 header, reports the original
- * client address to the relay, and steps aside. The decoder removes itself after the
- * header and passes any bytes that followed it on unchanged.
+ * {@code accept_proxy}, in tcp and http mode: takes the {@link HAProxyMessage} that Netty's
+ * decoder (just in front) produced from the upstream balancer's PROXY v1/v2 header, reports
+ * the original client as a {@link ProxiedAddresses} event (routing on {@code src},
+ * X-Forwarded-For and the logs all use it; LOCAL and UNKNOWN headers keep the real peer),
+ * and steps aside. The decoder removes itself after the header and passes any bytes that
+ * followed it on unchanged.
  */
-final class ProxyHeaderReceiver extends ChannelInboundHandlerAdapter {
-    private final boolean lastStep;
+public final class ProxyHeaderReceiver extends ChannelInboundHandlerAdapter {
+    /** What the pipeline does once the header is in. */
+    private enum Next { NOTHING, ROUTE, READ }
+
+    private final Next next;
+
+    private ProxyHeaderReceiver(Next next) {
+        this.next = next;
+    }
+
+    /** http mode: the request decoder behind it reads on by itself. */
+    public static ProxyHeaderReceiver forHttp() {
+        return new ProxyHeaderReceiver(Next.NOTHING);
+    }
 
     /** @param lastStep nothing else must be learned before routing (no SNI peek follows) */
-    ProxyHeaderReceiver(boolean lastStep) {
-        this.lastStep = lastStep;
+    static ProxyHeaderReceiver forTcp(boolean lastStep) {
+        return new ProxyHeaderReceiver(lastStep ? Next.ROUTE : Next.READ);
     }
 
     @Override
@@ -33,11 +47,11 @@ final class ProxyHeaderReceiver extends ChannelInboundHandlerAdapter {
             header.release();
         }
         ctx.pipeline().remove(this);
-        if (lastStep) {
-            ctx.fireUserEventTriggered(RoutingFactsEvent.Ready.INSTANCE);
-        } else {
+        switch (next) {
+            case ROUTE -> ctx.fireUserEventTriggered(RoutingFactsEvent.Ready.INSTANCE);
             // The SNI peek needs the ClientHello, which may not have arrived with the header.
-            ctx.channel().read();
+            case READ -> ctx.channel().read();
+            case NOTHING -> { }
         }
     }
 }

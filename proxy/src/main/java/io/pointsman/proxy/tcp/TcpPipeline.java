@@ -24,7 +24,7 @@ public final class TcpPipeline implements FrontendPipeline {
         boolean sni = cx.frontend().router().usesSni();
         if (acceptProxy) {
             p.addLast(PROXY_DECODER, new HAProxyMessageDecoder());
-            p.addLast(PROXY_HEADER, new ProxyHeaderReceiver(!sni));
+            p.addLast(PROXY_HEADER, ProxyHeaderReceiver.forTcp(!sni));
         }
         if (sni) {
             p.addLast(SNI_PEEK, new SniPeekHandler(clientTimeout));
