@@ -5,6 +5,7 @@
 #                [--warmup 5s] [--reloads 10] [--reload-clients keep-alive|close|both]
 #                [--connections 50] [--idle-conns 9000]
 #                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log]
+#                [--profile DIR]
 #
 # throughput: rounds in rotating order of: direct to a backend, HAProxy http, Pointsman http,
 #   HAProxy tcp, Pointsman tcp; `wrk -t1 -c50 -d<duration> --latency` each; one worker
@@ -12,6 +13,9 @@
 #   Reports median [min–max] of req/s, p50/p99, proxy CPU µs/request, and Pointsman/HAProxy
 #   ratios taken round by round (median of the per-round ratios). --also-without-access-log
 #   adds a sixth target: a second Pointsman with the per-request access log turned off.
+#   --profile DIR: in round 1, async-profiler (CPU, kernel stacks included; fetched from Maven
+#   Central) samples each Pointsman target while wrk drives it: DIR/<target>.html (flame
+#   graph) and DIR/<target>.collapsed. That round's Pointsman figures carry the profiler's cost.
 # reload: wrk keep-alive load for (reloads + 10) s while the config changes --reloads times
 #   1 s apart: Pointsman through git (commit, push, POST /sync), HAProxy master-worker with
 #   SIGUSR2. Counts wrk's socket errors and non-2xx responses.
@@ -36,6 +40,8 @@ JAR=""
 OUT=""
 KEEP=0
 NOLOG=0
+PROFILE=""
+ASYNC_PROFILER_VERSION=4.1
 NOLOG_PROP=org.slf4j.simpleLogger.log.io.pointsman.access=warn
 
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
@@ -54,6 +60,7 @@ while [ $# -gt 0 ]; do
         --out) OUT=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --also-without-access-log) NOLOG=1; shift ;;
+        --profile) PROFILE=$(realpath -m "$2"); shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -473,9 +480,14 @@ mode_throughput() {
             i=$(( (r - 1 + k) % nt ))
             order+="${names[$i]} "
             f="$TMP/wrk-r$r-${names[$i]}.txt"
+            local profiled=0
+            if [ -n "$PROFILE" ] && [ "$r" = 1 ] && [[ ${names[$i]} == pointsman* ]]; then
+                profiled=1; profile_start "${pids[$i]}"
+            fi
             t0=0; [ -n "${pids[$i]}" ] && t0=$(ticks "${pids[$i]}")
             wrk_run "$f" "$DURATION" "${urls[$i]}"
             t1=0; [ -n "${pids[$i]}" ] && t1=$(ticks "${pids[$i]}")
+            [ "$profiled" = 1 ] && profile_stop "${pids[$i]}" "$PROFILE/${names[$i]}"
             reqs=$(wrk_field "$f" requests)
             if [ -n "${pids[$i]}" ] && [ "$reqs" -gt 0 ]; then
                 cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v n="$reqs" 'BEGIN {printf "%.2f", (b-a)*1e6/hz/n}')
@@ -492,6 +504,32 @@ mode_throughput() {
     kill -0 "$ppid" 2>/dev/null || die "pointsman died during the run"
     [ -n "$OUT" ] && cp "$res" "$OUT/throughput.tsv" && cp "$TMP"/wrk-*.txt "$OUT/" 2>/dev/null || true
     report_throughput "$res"
+}
+
+# async-profiler's agent library, from Maven Central (tools.profiler:async-profiler), unpacked into $TMP.
+profiler_lib() {
+    local lib="$TMP/async-profiler/linux-x64/libasyncProfiler.so"
+    if [ ! -f "$lib" ]; then
+        local jar="$HOME/.m2/repository/tools/profiler/async-profiler/$ASYNC_PROFILER_VERSION/async-profiler-$ASYNC_PROFILER_VERSION.jar"
+        [ -f "$jar" ] || mvn -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION" >&2 \
+            || die "cannot fetch async-profiler $ASYNC_PROFILER_VERSION from Maven Central"
+        mkdir -p "$TMP/async-profiler"
+        (cd "$TMP/async-profiler" && jar xf "$jar" linux-x64/libasyncProfiler.so) || die "cannot unpack $jar"
+    fi
+    echo "$lib"
+}
+
+profile_start() { # profile_start PID
+    # jcmd reads name=value as its own argument syntax: the agent's options go in quotes.
+    jcmd "$1" JVMTI.agent_load "$(profiler_lib)" '"start,event=cpu,interval=200us"' >/dev/null \
+        || die "async-profiler did not start in pid $1"
+}
+
+profile_stop() { # profile_stop PID FILE-PREFIX
+    mkdir -p "$(dirname "$2")"
+    jcmd "$1" JVMTI.agent_load "$(profiler_lib)" "\"dump,file=$2.html\"" >/dev/null
+    jcmd "$1" JVMTI.agent_load "$(profiler_lib)" "\"stop,file=$2.collapsed,collapsed\"" >/dev/null
+    log "profile of pid $1: $2.html"
 }
 
 col() { # col FILE TARGET COLUMN(name)
