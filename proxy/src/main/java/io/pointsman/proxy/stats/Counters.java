@@ -23,7 +23,14 @@ public final class Counters {
     private final LongAdder queued = new LongAdder();
     private final LongAdder requestErrors = new LongAdder();
     private final LongAdder responseErrors = new LongAdder();
+    // One adder per status class rather than an array: response() is a plain tableswitch
+    // to a final field, no bounds check, no allocation.
+    private final LongAdder responses1xx = new LongAdder();
+    private final LongAdder responses2xx = new LongAdder();
+    private final LongAdder responses3xx = new LongAdder();
+    private final LongAdder responses4xx = new LongAdder();
     private final LongAdder responses5xx = new LongAdder();
+    private final LongAdder responsesOther = new LongAdder();
 
     /** A session starts (no limit). */
     public void open() {
@@ -115,12 +122,18 @@ public final class Counters {
 
     /**
      * An HTTP response went to a client with this status: a server's answer or one of
-     * Pointsman's own error pages (HAProxy's {@code hrsp_5xx} counts both). Only the 5xx
-     * class is kept for now: the health gate reads it.
+     * Pointsman's own error pages (HAProxy's {@code hrsp_*} count both). Called once per
+     * response on the event loop, so it costs one uncontended add, like the other counters.
+     * The classes are {@link StatusClass#of}'s, spelled out here to skip the enum lookup.
      */
     public void response(int status) {
-        if (status >= 500 && status < 600) {
-            responses5xx.increment();
+        switch (status / 100) {
+            case 1 -> responses1xx.increment();
+            case 2 -> responses2xx.increment();
+            case 3 -> responses3xx.increment();
+            case 4 -> responses4xx.increment();
+            case 5 -> responses5xx.increment();
+            default -> responsesOther.increment();
         }
     }
 
@@ -137,6 +150,8 @@ public final class Counters {
     public CountersSnapshot snapshot() {
         return new CountersSnapshot(current.get(), max.get(), total.sum(), bytesIn.sum(), bytesOut.sum(),
                 connectErrors.sum(), retries.sum(), redispatches.sum(), denied.sum(), queueCurrent.get(),
-                queued.sum(), requestErrors.sum(), responseErrors.sum(), queueMax.get(), responses5xx.sum());
+                queued.sum(), requestErrors.sum(), responseErrors.sum(), queueMax.get(),
+                new HttpResponses(responses1xx.sum(), responses2xx.sum(), responses3xx.sum(), responses4xx.sum(),
+                        responses5xx.sum(), responsesOther.sum()));
     }
 }

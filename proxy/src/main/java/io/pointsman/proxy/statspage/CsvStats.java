@@ -1,19 +1,24 @@
 package io.pointsman.proxy.statspage;
 
+import io.pointsman.proxy.stats.HttpResponses;
+import io.pointsman.proxy.stats.StatusClass;
+
 import java.util.List;
 
 /**
- * {@code uri;csv}: HAProxy's CSV, same header line and column order (through
- * {@code check_duration}), one line per row and a trailing comma as HAProxy writes, so
- * scripts written for {@code haproxy ;csv} keep working. Columns that do not apply to a
- * row type are empty, as in HAProxy.
+ * {@code uri;csv}: HAProxy's CSV, same header line and column order (fields 0-44 of its
+ * management guide, {@code pxname} through {@code hrsp_other}), one line per row and a
+ * trailing comma as HAProxy writes, so scripts written for {@code haproxy ;csv} keep
+ * working. Columns that do not apply to a row type, or that we do not measure, are empty,
+ * as in HAProxy; so are the {@code hrsp_*} columns of tcp-mode rows.
  */
 public final class CsvStats {
     static final List<String> COLUMNS = List.of("pxname", "svname", "qcur", "qmax", "scur", "smax", "slim",
             "stot", "bin", "bout", "dreq", "dresp", "ereq", "econ", "eresp", "wretr", "wredis", "status",
             "weight", "act", "bck", "chkfail", "chkdown", "lastchg", "downtime", "qlimit", "pid", "iid", "sid",
             "throttle", "lbtot", "tracked", "type", "rate", "rate_lim", "rate_max", "check_status",
-            "check_code", "check_duration");
+            "check_code", "check_duration", "hrsp_1xx", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx",
+            "hrsp_other");
 
     private CsvStats() {
     }
@@ -60,6 +65,13 @@ public final class CsvStats {
         for (Object cell : cells) {
             if (cell != null) {
                 out.append(escape(cell.toString()));
+            }
+            out.append(',');
+        }
+        HttpResponses http = r.httpResponses();
+        for (StatusClass c : StatusClass.values()) {
+            if (http != null) {
+                out.append(http.count(c));
             }
             out.append(',');
         }

@@ -1,12 +1,17 @@
 package io.pointsman.proxy.statspage;
 
+import io.pointsman.proxy.stats.HttpResponses;
+import io.pointsman.proxy.stats.StatusClass;
+
 import java.time.Duration;
 
 /**
  * {@code uri}: the HTML page, laid out and coloured like HAProxy's so its users read it at
  * a glance: a header with node, version, commit (7 characters, the full one in a tooltip)
  * and generation; then per frontend/backend/listen a table with its FRONTEND row, server
- * rows and BACKEND row. Every value from config or state is HTML-escaped.
+ * rows and BACKEND row. In http mode, hovering (or focusing) a Sessions/Total cell shows
+ * HAProxy's breakdown of the responses by status class (1xx … 5xx, other). Every value
+ * from config or state is HTML-escaped.
  */
 public final class HtmlStatsPage {
     private static final String STYLE = """
@@ -44,6 +49,12 @@ public final class HtmlStatsPage {
             .backup_up { background: #b0d0ff; }
             .backup_no_check { background: #e0e0e0; }
             .maintain { background: #c07820; }
+            u { text-decoration: none; border-bottom: 1px dotted black; outline: none; }
+            div.tips { display: block; visibility: hidden; position: absolute; z-index: 100; padding: 2px 4px 3px; background: #f0f060; color: black; border: 1px solid #7040c0; white-space: nowrap; font-style: normal; font-weight: normal; text-align: left; }
+            u:hover div.tips, u:focus div.tips { visibility: visible; }
+            table.det { border-collapse: collapse; border-style: none; }
+            table.det th { text-align: left; border-width: 0; padding: 0 1px 0 0; font-weight: bold; }
+            table.det td { text-align: right; border-width: 0; padding: 0 0 0 4px; }
             """;
 
     private HtmlStatsPage() {
@@ -153,7 +164,7 @@ public final class HtmlStatsPage {
         cell(out, Long.toString(r.currentSessions()));
         cell(out, Long.toString(r.maxSessions()));
         cell(out, r.sessionLimit() == null ? "" : r.sessionLimit().toString());
-        cell(out, Long.toString(r.totalSessions()));
+        totalCell(out, r);
         cell(out, Long.toString(r.bytesIn()));
         cell(out, Long.toString(r.bytesOut()));
         cell(out, srv ? "" : Long.toString(r.deniedRequests()));
@@ -172,6 +183,35 @@ public final class HtmlStatsPage {
         cell(out, fe || r.downtimeSeconds() == null ? "" : duration(r.downtimeSeconds()));
         cell(out, fe || r.lastChangeSeconds() == null ? "" : duration(r.lastChangeSeconds()));
         out.append("</tr>\n");
+    }
+
+    /**
+     * Sessions/Total; in http mode with HAProxy's hover box (also shown on keyboard focus)
+     * breaking the responses down by status class, each with its share of all responses.
+     */
+    private static void totalCell(StringBuilder out, StatsRow r) {
+        HttpResponses http = r.httpResponses();
+        if (http == null) {
+            cell(out, Long.toString(r.totalSessions()));
+            return;
+        }
+        long all = http.total();
+        out.append("<td><u tabindex=\"0\">").append(r.totalSessions())
+                .append("<div class=\"tips\"><table class=\"det\">")
+                .append("<tr><th>Cum. sessions:</th><td>").append(r.totalSessions()).append("</td></tr>")
+                .append("<tr><th>Cum. HTTP responses:</th><td>").append(all).append("</td></tr>");
+        for (StatusClass c : StatusClass.values()) {
+            long n = http.count(c);
+            out.append("<tr class=\"hrsp_").append(c.label()).append("\"><th>- ")
+                    .append(c == StatusClass.OTHER ? "other" : "HTTP " + c.label()).append(" responses:</th><td>")
+                    .append(n).append("</td><td>(").append(percent(n, all)).append("%)</td></tr>");
+        }
+        out.append("</table></div></u></td>");
+    }
+
+    /** Whole percent, rounded down as HAProxy does (so the classes never add up past 100). */
+    static long percent(long part, long whole) {
+        return whole <= 0 ? 0 : part * 100 / whole;
     }
 
     private static String lastCheck(StatsRow r) {

@@ -2,6 +2,8 @@ package io.pointsman.proxy.statspage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pointsman.proxy.stats.HttpResponses;
+import io.pointsman.proxy.stats.StatusClass;
 
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,6 +23,9 @@ import java.util.Map;
  * ROW has the components of {@link StatsRow} under their Java names ({@code type},
  * {@code name}, {@code status}, {@code currentSessions}, {@code bytesIn}, …,
  * {@code checkDurationMillis}) plus {@code serving}; unknown values are null.
+ * {@code httpResponses} counts responses by status class with HAProxy's class names,
+ * {@code {"1xx": 0, "2xx": 120, "3xx": 4, "4xx": 9, "5xx": 1, "other": 0}}, and is null for
+ * tcp-mode rows (HAProxy's {@code hrsp_*} fields are empty there too).
  */
 public final class JsonStats {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -61,7 +66,19 @@ public final class JsonStats {
             return null;
         }
         Map<String, Object> map = MAPPER.convertValue(row, LinkedHashMap.class);
+        map.put("httpResponses", byClass(row.httpResponses()));
         map.put("serving", row.serving());
         return map;
+    }
+
+    private static Map<String, Long> byClass(HttpResponses responses) {
+        if (responses == null) {
+            return null;
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (StatusClass c : StatusClass.values()) {
+            out.put(c.label(), responses.count(c));
+        }
+        return out;
     }
 }

@@ -1,5 +1,8 @@
 package io.pointsman.proxy.statspage;
 
+import io.pointsman.proxy.stats.HttpResponses;
+import io.pointsman.proxy.stats.StatusClass;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,6 +87,7 @@ public final class PrometheusStats {
                 r.deniedRequests());
         f.counter("pointsman_frontend_request_errors_total", "Malformed or timed-out requests.", l,
                 r.requestErrors());
+        httpResponses(f, "pointsman_frontend_http_responses_total", l, r);
     }
 
     private static void backend(Families f, String l, StatsRow r) {
@@ -103,6 +107,7 @@ public final class PrometheusStats {
                 r.responseErrors());
         f.counter("pointsman_backend_retries_total", "Connect retries.", l, r.retries());
         f.counter("pointsman_backend_redispatches_total", "Retries sent to another server.", l, r.redispatches());
+        httpResponses(f, "pointsman_backend_http_responses_total", l, r);
     }
 
     private static void server(Families f, String l, StatsRow r) {
@@ -117,6 +122,7 @@ public final class PrometheusStats {
         f.counter("pointsman_server_response_errors_total", "Bad or aborted responses.", l, r.responseErrors());
         f.counter("pointsman_server_check_failures_total", "Failed health checks.", l, r.checkFailures());
         f.counter("pointsman_server_check_down_transitions_total", "UP to DOWN transitions.", l, r.checkDowns());
+        httpResponses(f, "pointsman_server_http_responses_total", l, r);
         if (r.weight() != null) {
             f.gauge("pointsman_server_weight", "Balancing weight.", l, r.weight());
         }
@@ -127,6 +133,23 @@ public final class PrometheusStats {
         if (r.lastChangeSeconds() != null) {
             f.gauge("pointsman_server_last_change_seconds", "Seconds since the last status change.", l,
                     r.lastChangeSeconds());
+        }
+    }
+
+    /**
+     * HAProxy's exporter shape ({@code haproxy_frontend_http_responses_total{code="2xx"}}):
+     * one counter family, a sample per status class under a {@code code} label. http mode
+     * only, as HAProxy's; a tcp row has no samples here.
+     */
+    private static void httpResponses(Families f, String name, String labels, StatsRow r) {
+        HttpResponses http = r.httpResponses();
+        if (http == null) {
+            return;
+        }
+        String open = labels.substring(0, labels.length() - 1); // labels() always ends with '}'
+        for (StatusClass c : StatusClass.values()) {
+            f.counter(name, "HTTP responses sent to clients, by status class (1xx-5xx, other).",
+                    open + ",code=\"" + c.label() + "\"}", http.count(c));
         }
     }
 

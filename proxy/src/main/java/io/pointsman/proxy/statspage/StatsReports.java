@@ -11,6 +11,7 @@ import io.pointsman.proxy.runtime.LiveFrontend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ProxyRuntime;
 import io.pointsman.proxy.stats.CountersSnapshot;
+import io.pointsman.proxy.stats.HttpResponses;
 import io.pointsman.proxy.stats.StatsSnapshot;
 
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.function.Supplier;
  */
 public final class StatsReports {
     private static final CountersSnapshot ZERO = CountersSnapshot.ZERO;
+    private static final String HTTP = "http";
 
     private StatsReports() {
     }
@@ -77,7 +79,13 @@ public final class StatsReports {
                 .bytes(c.bytesIn(), c.bytesOut())
                 .deniedRequests(c.denied())
                 .errors(c.requestErrors(), 0, 0)
+                .httpResponses(http(mode(fe.mode()), c))
                 .build();
+    }
+
+    /** The response classes for an http-mode row; null for tcp, whose columns HAProxy leaves empty. */
+    private static HttpResponses http(String mode, CountersSnapshot c) {
+        return HTTP.equals(mode) ? c.responses() : null;
     }
 
     private static String mode(io.pointsman.proxy.config.Mode mode) {
@@ -112,7 +120,8 @@ public final class StatsReports {
                     .retries(c.retries(), c.redispatches())
                     .weight(s.weight())
                     .activeBackup(s.backup() ? 0 : 1, s.backup() ? 1 : 0)
-                    .selectedTotal(c.total());
+                    .selectedTotal(c.total())
+                    .httpResponses(http(mode, c));
             if (h != null) {
                 row.checks(h.failedChecks(), h.downTransitions())
                         .lastChange(Math.max(0, Duration.between(h.lastChange(), now).toSeconds()), null);
@@ -135,6 +144,7 @@ public final class StatsReports {
                 .weight(weight)
                 .activeBackup(active, backup)
                 .selectedTotal(b.total())
+                .httpResponses(http(mode, b))
                 .build();
         return new ProxySection(name, mode, frontend, servers, backendRow);
     }

@@ -1,5 +1,7 @@
 package io.pointsman.proxy.statspage;
 
+import io.pointsman.proxy.stats.HttpResponses;
+
 import java.util.Objects;
 
 /**
@@ -35,6 +37,8 @@ import java.util.Objects;
  * @param checkStatus        last check's code, e.g. {@code L7OK}, {@code L4CON}; null = no check (check_status)
  * @param checkCode          last check's HTTP status; null = none (check_code)
  * @param checkDurationMillis last check's duration; null = none (check_duration)
+ * @param httpResponses      responses sent to clients by status class; null in tcp mode, where
+ *                           HAProxy leaves these columns empty (hrsp_1xx … hrsp_other)
  */
 public record StatsRow(
         RowType type,
@@ -64,7 +68,8 @@ public record StatsRow(
         long selectedTotal,
         String checkStatus,
         Integer checkCode,
-        Long checkDurationMillis) {
+        Long checkDurationMillis,
+        HttpResponses httpResponses) {
 
     public StatsRow {
         Objects.requireNonNull(type, "type");
@@ -94,6 +99,7 @@ public record StatsRow(
         private Integer weight, checkCode;
         private int active, backup;
         private String checkStatus;
+        private HttpResponses httpResponses;
 
         private Builder(RowType type, String name, String status) {
             this.type = type;
@@ -121,12 +127,15 @@ public record StatsRow(
             checkStatus = statusCode; checkCode = httpCode; checkDurationMillis = durationMillis; return this;
         }
 
+        /** HTTP mode only; leave unset for tcp rows. */
+        public Builder httpResponses(HttpResponses v) { httpResponses = v; return this; }
+
         public StatsRow build() {
             return new StatsRow(type, name, status, queueCurrent, queueMax, currentSessions, maxSessions,
                     sessionLimit, totalSessions, bytesIn, bytesOut, deniedRequests, requestErrors,
                     connectionErrors, responseErrors, retries, redispatches, weight, active, backup,
                     checkFailures, checkDowns, lastChangeSeconds, downtimeSeconds, selectedTotal, checkStatus,
-                    checkCode, checkDurationMillis);
+                    checkCode, checkDurationMillis, httpResponses);
         }
     }
 }

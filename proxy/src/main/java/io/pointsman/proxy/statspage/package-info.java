@@ -6,7 +6,8 @@
  * model every form renders ({@link io.pointsman.proxy.statspage.HtmlStatsPage},
  * {@link io.pointsman.proxy.statspage.CsvStats}, {@link io.pointsman.proxy.statspage.JsonStats},
  * {@link io.pointsman.proxy.statspage.PrometheusStats}); the renderers know nothing of the
- * runtime, so a report built by hand tests them.
+ * runtime, so a report built by hand tests them. A row's {@code httpResponses} is null in
+ * tcp mode: every form then leaves the {@code hrsp_*} fields out, as HAProxy does.
  * {@link io.pointsman.proxy.statspage.StatsReports#of} builds reports from a running
  * {@code ProxyRuntime}; wire it up as
  * {@code StatsListener.start(config.stats(), StatsReports.of(runtime, node, version))} and call

@@ -132,6 +132,11 @@ class StatsPageBrowserTest {
                 assertTrue(dom.contains("<span class=\"status\">MAINT</span>"));
                 assertTrue(dom.contains("title=\"" + COMMIT + "\">" + COMMIT.substring(0, 7) + "<"),
                         "7-char commit with the full one in its title");
+                assertTrue(java.util.regex.Pattern.compile("<td><u tabindex=\"0\">[0-9]+<div class=\"tips\">"
+                        + "<table class=\"det\">").matcher(dom).find(),
+                        "the Sessions/Total hover box survives Chromium's parser inside its cell");
+                assertTrue(dom.contains("<tr class=\"hrsp_2xx\"><th>- HTTP 2xx responses:</th><td>5</td>"),
+                        "the five 200 answers in the frontend's breakdown");
             }
         } finally {
             app.stop(0);

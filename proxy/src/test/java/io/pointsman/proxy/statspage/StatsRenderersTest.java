@@ -3,6 +3,7 @@ package io.pointsman.proxy.statspage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pointsman.proxy.config.StatsAuth;
+import io.pointsman.proxy.stats.StatusClass;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -59,6 +60,54 @@ class StatsRenderersTest {
     }
 
     @Test
+    void htmlTotalCellOfHttpRowsHoldsTheResponseBreakdownLikeHaproxy() {
+        String html = HtmlStatsPage.render(report);
+        // public-http FRONTEND: 1 + 1150 + 40 + 25 + 4 + 0 = 1220 responses.
+        String fe = rowHtml(html, "frontend", "FRONTEND", 0);
+        assertTrue(fe.contains("<td><u tabindex=\"0\">1234<div class=\"tips\">"), fe);
+        assertTrue(fe.contains("<tr><th>Cum. sessions:</th><td>1234</td></tr>"), fe);
+        assertTrue(fe.contains("<tr><th>Cum. HTTP responses:</th><td>1220</td></tr>"), fe);
+        assertTrue(fe.contains("<tr class=\"hrsp_1xx\"><th>- HTTP 1xx responses:</th><td>1</td><td>(0%)</td></tr>"), fe);
+        assertTrue(fe.contains("<tr class=\"hrsp_2xx\"><th>- HTTP 2xx responses:</th><td>1150</td><td>(94%)</td></tr>"), fe);
+        assertTrue(fe.contains("<tr class=\"hrsp_3xx\"><th>- HTTP 3xx responses:</th><td>40</td><td>(3%)</td></tr>"), fe);
+        assertTrue(fe.contains("<tr class=\"hrsp_4xx\"><th>- HTTP 4xx responses:</th><td>25</td><td>(2%)</td></tr>"), fe);
+        assertTrue(fe.contains("<tr class=\"hrsp_5xx\"><th>- HTTP 5xx responses:</th><td>4</td><td>(0%)</td></tr>"), fe);
+        assertTrue(fe.contains("<tr class=\"hrsp_other\"><th>- other responses:</th><td>0</td><td>(0%)</td></tr>"), fe);
+
+        String web1 = rowHtml(html, "active_going_down", "web1", 0);
+        assertTrue(web1.contains("<th>- HTTP 5xx responses:</th><td>2</td><td>(66%)</td>"), "server rows too: " + web1);
+        assertTrue(web1.contains("<th>- other responses:</th><td>1</td><td>(33%)</td>"), web1);
+        String web3 = rowHtml(html, "maintain", "web3", 0);
+        assertTrue(web3.contains("<th>Cum. HTTP responses:</th><td>0</td>"), "no response yet: 0, no division by 0");
+        String be = rowHtml(html, "backend", "BACKEND", 0);
+        assertTrue(be.contains("<th>- HTTP 2xx responses:</th><td>590</td><td>(97%)</td>"), be);
+
+        String tcpFrontend = rowHtml(html, "frontend", "FRONTEND", 1);
+        assertFalse(tcpFrontend.contains("tips"), "tcp mode has no HTTP responses: " + tcpFrontend);
+        assertFalse(rowHtml(html, "backend", "BACKEND", 1).contains("tips"));
+        assertTrue(html.contains("u:hover div.tips, u:focus div.tips { visibility: visible; }"), "hover box CSS");
+    }
+
+    /** The {@code n}th (from 0) table row with this class and first cell. */
+    private static String rowHtml(String html, String cssClass, String name, int n) {
+        String start = "<tr class=\"" + cssClass + "\"><td class=ac>" + name + "</td>";
+        int at = -1;
+        for (int i = 0; i <= n; i++) {
+            at = html.indexOf(start, at + 1);
+            assertTrue(at >= 0, "row " + n + " " + cssClass + " " + name);
+        }
+        return html.substring(at, html.indexOf("</tr>\n", at));
+    }
+
+    @Test
+    void percentIsRoundedDownAndSafeForNoResponses() {
+        assertEquals(0, HtmlStatsPage.percent(0, 0));
+        assertEquals(33, HtmlStatsPage.percent(1, 3));
+        assertEquals(66, HtmlStatsPage.percent(2, 3));
+        assertEquals(100, HtmlStatsPage.percent(7, 7));
+    }
+
+    @Test
     void htmlEscapesEveryConfigValue() {
         String html = HtmlStatsPage.render(report);
         assertFalse(html.contains("app<customer1>"));
@@ -79,7 +128,35 @@ class StatsRenderersTest {
         String first = CsvStats.render(report).lines().findFirst().orElseThrow();
         assertTrue(first.startsWith("# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,"
                 + "eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,"
-                + "throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,"), first);
+                + "throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,check_code,check_duration,"
+                + "hrsp_1xx,hrsp_2xx,hrsp_3xx,hrsp_4xx,hrsp_5xx,hrsp_other,"), first);
+        // HAProxy's management guide numbers its fields from 0: hrsp_1xx is field 39, hrsp_other 44.
+        assertEquals(39, CsvStats.COLUMNS.indexOf("hrsp_1xx"));
+        assertEquals(44, CsvStats.COLUMNS.indexOf("hrsp_other"));
+        assertEquals(45, CsvStats.COLUMNS.size());
+        for (StatusClass c : StatusClass.values()) {
+            assertEquals(39 + c.ordinal(), CsvStats.COLUMNS.indexOf(c.csvColumn()), c.csvColumn());
+        }
+    }
+
+    @Test
+    void csvHasResponseClassesForHttpRowsAndEmptyCellsForTcpRows() {
+        List<String> lines = CsvStats.render(report).lines().toList();
+        List<String> cols = CsvStats.COLUMNS;
+        String[] fe = cells(lines.get(1));
+        assertEquals(List.of("1", "1150", "40", "25", "4", "0"), Arrays.asList(fe).subList(39, 45));
+        String[] web1 = cells(lines.get(3));
+        assertEquals("2", web1[cols.indexOf("hrsp_5xx")]);
+        assertEquals("1", web1[cols.indexOf("hrsp_other")]);
+        assertEquals("0", web1[cols.indexOf("hrsp_2xx")]);
+        String[] be = cells(lines.get(7));
+        assertEquals(List.of("0", "590", "7", "2", "3", "1"), Arrays.asList(be).subList(39, 45));
+        for (int line = 8; line <= 10; line++) {
+            String[] tcp = cells(lines.get(line));
+            assertEquals(cols.size(), tcp.length);
+            assertEquals(List.of("", "", "", "", "", ""), Arrays.asList(tcp).subList(39, 45),
+                    "tcp mode: hrsp columns empty as in HAProxy: " + lines.get(line));
+        }
     }
 
     @Test
@@ -155,6 +232,29 @@ class StatsRenderersTest {
         assertFalse(web2.get("serving").asBoolean());
     }
 
+    @Test
+    void jsonCountsResponsesByClassUnderHaproxyClassNames() throws Exception {
+        JsonNode root = new ObjectMapper().readTree(JsonStats.render(report));
+        JsonNode fe = root.get("proxies").get(0).get("frontend").get("httpResponses");
+        assertEquals(List.of("1xx", "2xx", "3xx", "4xx", "5xx", "other"), iterate(fe.fieldNames()));
+        assertEquals(1150, fe.get("2xx").asLong());
+        assertEquals(25, fe.get("4xx").asLong());
+        JsonNode web1 = root.get("proxies").get(1).get("servers").get(1).get("httpResponses");
+        assertEquals(2, web1.get("5xx").asLong());
+        assertEquals(1, web1.get("other").asLong());
+        assertEquals(3, root.get("proxies").get(1).get("backend").get("httpResponses").get("5xx").asLong());
+        JsonNode tcp = root.get("proxies").get(2);
+        assertTrue(tcp.get("frontend").get("httpResponses").isNull(), "tcp mode: null");
+        assertTrue(tcp.get("backend").get("httpResponses").isNull());
+        assertTrue(tcp.get("servers").get(0).get("httpResponses").isNull());
+    }
+
+    private static List<String> iterate(java.util.Iterator<String> it) {
+        List<String> out = new java.util.ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+
     // --- Prometheus ---------------------------------------------------------------
 
     @Test
@@ -189,6 +289,26 @@ class StatsRenderersTest {
                 assertTrue(line.matches("[a-z_]+(\\{.*\\})? -?[0-9.E]+"), line);
             }
         }
+    }
+
+    @Test
+    void prometheusHttpResponsesFollowHaproxyExporterNaming() {
+        String text = PrometheusStats.render(report);
+        assertTrue(text.contains("# TYPE pointsman_frontend_http_responses_total counter\n"), text);
+        assertTrue(text.contains("pointsman_frontend_http_responses_total{frontend=\"public-http\",code=\"1xx\"} 1\n"));
+        assertTrue(text.contains("pointsman_frontend_http_responses_total{frontend=\"public-http\",code=\"2xx\"} 1150\n"));
+        assertTrue(text.contains("pointsman_frontend_http_responses_total{frontend=\"public-http\",code=\"3xx\"} 40\n"));
+        assertTrue(text.contains("pointsman_frontend_http_responses_total{frontend=\"public-http\",code=\"4xx\"} 25\n"));
+        assertTrue(text.contains("pointsman_frontend_http_responses_total{frontend=\"public-http\",code=\"5xx\"} 4\n"));
+        assertTrue(text.contains("pointsman_frontend_http_responses_total{frontend=\"public-http\",code=\"other\"} 0\n"));
+        assertTrue(text.contains("pointsman_backend_http_responses_total{backend=\"web-farm\",code=\"5xx\"} 3\n"));
+        assertTrue(text.contains(
+                "pointsman_server_http_responses_total{backend=\"web-farm\",server=\"web1\",code=\"other\"} 1\n"));
+        assertTrue(text.contains(
+                "pointsman_server_http_responses_total{backend=\"web-farm\",server=\"web3\",code=\"2xx\"} 0\n"));
+        assertEquals(6 + 6 + 5 * 6, text.lines().filter(l -> l.contains("_http_responses_total{")).count(),
+                "six classes for each http frontend, backend and server; none for the tcp listen");
+        assertFalse(text.contains("app<customer1>\",code="), "tcp mode has no HTTP responses");
     }
 
     @Test

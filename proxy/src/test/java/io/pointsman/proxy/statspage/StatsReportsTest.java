@@ -57,6 +57,7 @@ class StatsReportsTest {
             assertEquals(1, fe.frontend().totalSessions());
             assertTrue(fe.frontend().bytesIn() >= 3, "bytes from the client counted");
             assertNull(fe.backend());
+            assertNull(fe.frontend().httpResponses(), "tcp mode: no HTTP response classes, as HAProxy");
 
             ProxySection be = r.proxies().get(1);
             assertEquals("be", be.name());
@@ -64,6 +65,8 @@ class StatsReportsTest {
             assertEquals(1, be.servers().get(0).totalSessions());
             assertEquals("UP", be.backend().status());
             assertEquals(1, be.backend().active());
+            assertNull(be.backend().httpResponses());
+            assertNull(be.servers().get(0).httpResponses());
 
             ProxySection lst = r.proxies().get(2);
             assertEquals("lst", lst.name());
