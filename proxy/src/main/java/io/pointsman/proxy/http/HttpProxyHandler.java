@@ -5,23 +5,21 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -29,6 +27,8 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pointsman.proxy.http.wire.ResponseHead;
+import io.pointsman.proxy.http.wire.ResponseHead.ConnectionHeader;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
@@ -66,7 +66,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private final String scheme;
 
     private Channel client;
-    private ProxyResponseEncoder encoder;
+    /**
+     * Where forwarded responses are written: the context of the response encoder, so
+     * their bytes go below it (counted, encrypted) without being encoded again.
+     */
+    private ChannelHandlerContext rawOut;
     private InetSocketAddress source;
     /** {@code source}'s address bytes, for balancing on the source (kept: getAddress() copies). */
     private byte[] sourceBytes;
@@ -102,12 +106,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean clientFlushPending;
     /** The request is routed and queued for a server; the connect waits for its end or the read batch's. */
     private boolean connectPending;
-    /**
-     * A response head read but not written yet: when its body ends in the same read, head
-     * and body go to the client as one full response (one encode, one buffer). Written
-     * alone at the end of the read otherwise.
-     */
-    private HttpResponse heldResponseHead;
+    /** The last write of a forwarded response to the client (the close after it waits for it). */
+    private ChannelFuture lastClientWrite;
+    /** The current response is a 101 this proxy agreed to: the connection becomes a tunnel at its end. */
+    private boolean tunnelAgreed;
 
     private LiveBackend backend;
     private LiveServer server;
@@ -117,6 +119,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private Set<LiveServer> tried;
     private LiveServer lastServer;
     private Channel serverChannel;
+    private ServerResponseHandler serverHandler;
     private boolean connected;
     /** The server connection came from the pool: it may have been closed by the server meanwhile. */
     private boolean reusedConnection;
@@ -161,7 +164,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         client = ctx.channel();
-        encoder = ctx.pipeline().get(ProxyResponseEncoder.class);
+        rawOut = ctx.pipeline().context(HttpPipeline.RESPONSE_ENCODER);
     }
 
     @Override
@@ -318,7 +321,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         lastServer = null;
         accessEntry.start(head, System.nanoTime());
-        encoder.answeringHead(head.method().equals(HttpMethod.HEAD));
+        tunnelAgreed = false;
         closeAfterResponse = !HttpUtil.isKeepAlive(head);
         upgradeAsked = HopByHop.wantsUpgrade(head.headers());
 
@@ -487,9 +490,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                         p.addLast(HttpPipeline.SERVER_TIMEOUT,
                                 new IdleStateHandler(0, 0, serverTimeout, TimeUnit.MILLISECONDS));
                         p.addLast(HttpPipeline.WIRE_BYTES, WireBytes.server(backendCounters, s.counters()));
-                        p.addLast(HttpPipeline.CLIENT_CODEC, new HttpClientCodec(limits.decoderConfig()
-                                .setStrictLineParsing(false), false, false));
-                        p.addLast(HttpPipeline.SERVER_RESPONSE, new ServerResponseHandler(key));
+                        p.addLast(HttpPipeline.REQUEST_ENCODER, new HttpRequestEncoder());
+                        ServerResponseDecoder decoder = new ServerResponseDecoder(limits);
+                        p.addLast(HttpPipeline.RESPONSE_DECODER, decoder);
+                        p.addLast(HttpPipeline.SERVER_RESPONSE, new ServerResponseHandler(key, decoder));
                     }
                 })
                 .connect(s.address());
@@ -497,8 +501,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void attach(Channel ch) {
         serverChannel = ch;
-        ServerResponseHandler h = ch.pipeline().get(ServerResponseHandler.class);
-        h.owner = this;
+        serverHandler = (ServerResponseHandler) ch.pipeline().get(HttpPipeline.SERVER_RESPONSE);
+        serverHandler.owner = this;
     }
 
     private void onConnect(ChannelFuture f, LiveServer s) {
@@ -538,6 +542,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private void onConnected() {
         connected = true;
         accessEntry.connected = System.nanoTime();
+        serverHandler.decoder.expect(request.method().equals(HttpMethod.HEAD));
         if (toServer.size() == 2 && toServer.peekFirst() instanceof HttpRequest head && !(head instanceof HttpContent)
                 && toServer.peekLast() instanceof LastHttpContent end) {
             // The whole request is here: one message, one encode, one buffer.
@@ -609,119 +614,101 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     // ---- server events (called by ServerResponseHandler on this loop) ------------------
 
-    void serverRead(Channel from, HttpObject msg) {
+    void serverRead(Channel from, Object msg) {
         if (from != serverChannel) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg.decoderResult().isFailure()) {
+        if (msg instanceof ByteBuf body) {
+            accessEntry.bytesOut += body.readableBytes();
+            writeToClient(body);
+        } else if (msg instanceof ResponseHead head) {
+            forwardHead(head);
+        } else if (msg == ResponseEnd.INSTANCE) {
+            responseEnded();
+        } else if (msg instanceof MalformedResponse bad) {
+            serverFailed("invalid response: " + bad.reason());
+        } else {
             ReferenceCountUtil.release(msg);
-            serverFailed("invalid response: " + msg.decoderResult().cause());
+        }
+    }
+
+    /** Forwarded bytes go out unflushed: the response's end or the read batch's flushes. */
+    private void writeToClient(ByteBuf bytes) {
+        clientWrites++;
+        lastClientWrite = rawOut.write(bytes);
+        lastClientWrite.addListener(clientWriteDone);
+        clientFlushPending = true;
+    }
+
+    private void responseEnded() {
+        flushClient();
+        if (interimResponse) {
+            interimResponse = false; // a 1xx before the final response
             return;
         }
-        if (msg instanceof HttpResponse response) {
-            onResponseHead(response);
-            if (!(msg instanceof HttpContent)) {
-                writeHeldResponseHead();
-                heldResponseHead = response;
-                return;
-            }
-        }
-        HttpObject out = msg;
-        if (msg instanceof HttpContent content) {
-            int n = content.content().readableBytes();
-            accessEntry.bytesOut += n;
-            if (heldResponseHead != null && content instanceof LastHttpContent lastContent) {
-                // Head and whole body in one read: one message, one buffer, one pass down the pipeline.
-                HttpResponse head = heldResponseHead;
-                heldResponseHead = null;
-                out = new DefaultFullHttpResponse(head.protocolVersion(), head.status(), lastContent.content(),
-                        head.headers(), lastContent.trailingHeaders());
-            } else {
-                writeHeldResponseHead();
-            }
-        }
-        boolean last = msg instanceof LastHttpContent;
-        boolean endsExchange = last && !interimResponse;
-        if (last && interimResponse) {
-            interimResponse = false;
-        }
-        clientWrites++;
-        ChannelFuture w = client.write(out);
-        w.addListener(clientWriteDone);
-        if (last) {
-            clientFlushPending = false;
-            client.flush();
+        if (tunnelAgreed) {
+            switchToTunnel();
         } else {
-            clientFlushPending = true;
-        }
-        if (endsExchange) {
-            if (accessEntry.status == HttpResponseStatus.SWITCHING_PROTOCOLS.code() && upgradeAsked) {
-                switchToTunnel();
-            } else {
-                endExchange(w);
-            }
+            endExchange(lastClientWrite);
         }
     }
 
-    /** Writes (without flushing) a response head kept back in the hope of its body arriving in the same read. */
-    private void writeHeldResponseHead() {
-        HttpResponse head = heldResponseHead;
-        if (head != null) {
-            heldResponseHead = null;
-            clientWrites++;
-            client.write(head).addListener(clientWriteDone);
-            clientFlushPending = true;
-        }
-    }
-
-    private void onResponseHead(HttpResponse response) {
-        int code = response.status().code();
+    /**
+     * Decides what the forwarded head says about the connection and writes it: hop-by-hop
+     * headers left out, {@code Connection: close} when this is the connection's last
+     * response (the server's close ends the body, the client asked, or the generation
+     * was retired), {@code keep-alive} where HTTP/1.0 needs it said.
+     */
+    private void forwardHead(ResponseHead head) {
+        int code = head.status();
+        ConnectionHeader connection = ConnectionHeader.NONE;
+        boolean dechunk = false;
         if (code >= 100 && code < 200 && code != 101) {
             interimResponse = true;
-            HopByHop.strip(response.headers(), false);
-            return;
-        }
-        responseStarted = true;
-        accessEntry.status = code;
-        accessEntry.responded = System.nanoTime();
-        countResponse(code);
-        if (code == 101) {
-            boolean upgrade = upgradeAsked && HopByHop.wantsUpgrade(response.headers());
-            HopByHop.strip(response.headers(), upgrade);
-            if (!upgrade) {
-                closeAfterResponse = true;
-                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else {
+            responseStarted = true;
+            accessEntry.status = code;
+            accessEntry.responded = System.nanoTime();
+            countResponse(code);
+            if (code == 101) {
+                serverKeepAlive = false;
+                tunnelAgreed = upgradeAsked && head.upgradeToWebsocket();
+                if (tunnelAgreed) {
+                    connection = ConnectionHeader.UPGRADE;
+                } else {
+                    closeAfterResponse = true;
+                    connection = ConnectionHeader.CLOSE;
+                }
+            } else {
+                serverKeepAlive = head.keepAlive();
+                boolean delimitedByClose = !head.contentLengthSet() && !head.chunked()
+                        && !request.method().equals(HttpMethod.HEAD) && code != 204 && code != 304;
+                if (delimitedByClose || cx.generation().retired()) {
+                    // A retired generation: finish this response, then retire the connection.
+                    closeAfterResponse = true;
+                }
+                boolean http10Client = clientVersion.equals(HttpVersion.HTTP_1_0);
+                if (http10Client && head.chunked()) {
+                    // An HTTP/1.0 client cannot read chunks: send the body raw and end it with a close.
+                    dechunk = true;
+                    closeAfterResponse = true;
+                }
+                if (closeAfterResponse) {
+                    connection = ConnectionHeader.CLOSE;
+                } else if (head.minorVersion() == 0 || http10Client) {
+                    connection = ConnectionHeader.KEEP_ALIVE;
+                }
             }
-            return;
         }
-        serverKeepAlive = HttpUtil.isKeepAlive(response);
-        boolean delimitedByClose = !HttpUtil.isContentLengthSet(response) && !HttpUtil.isTransferEncodingChunked(response)
-                && !request.method().equals(HttpMethod.HEAD) && code != 204 && code != 304;
-        HopByHop.strip(response.headers(), false);
-        if (delimitedByClose) {
-            closeAfterResponse = true;
-        }
-        if (cx.generation().retired()) {
-            // The connection's generation was replaced: finish this response, then retire.
-            closeAfterResponse = true;
-        }
-        if (closeAfterResponse) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (!response.protocolVersion().isKeepAliveDefault() || clientVersion.equals(HttpVersion.HTTP_1_0)) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        if (clientVersion.equals(HttpVersion.HTTP_1_0) && HttpUtil.isTransferEncodingChunked(response)) {
-            // An HTTP/1.0 client cannot read chunks: send the body raw and end it with a close.
-            HttpUtil.setTransferEncodingChunked(response, false);
-            closeAfterResponse = true;
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
+        serverHandler.decoder.dechunk(dechunk);
+        ByteBuf out = client.alloc().buffer(head.forwardedSizeBound());
+        head.writeForClient(out, connection, dechunk);
+        writeToClient(out);
     }
 
     void serverReadComplete(Channel from) {
         if (from == serverChannel) {
-            writeHeldResponseHead();
             flushClient();
             readServerIfWanted();
         }
@@ -817,10 +804,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void endExchange(ChannelFuture lastWrite) {
         Channel used = serverChannel;
+        ServerResponseHandler usedHandler = serverHandler;
         detachServer();
         releaseSlot();
         if (serverKeepAlive && requestDone && used != null && used.isActive()) {
-            ServerConnectionPool.offer(used.pipeline().get(ServerResponseHandler.class).serverKey, used);
+            ServerConnectionPool.offer(usedHandler.serverKey, used);
         } else if (used != null) {
             used.close();
         }
@@ -864,7 +852,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (accessEntry.server == null) {
             accessEntry.server = "<NOSRV>";
         }
-        encoder.answeringHead(false);
         client.writeAndFlush(page.response(client.alloc())).addListener(ChannelFutureListener.CLOSE);
         AccessLog.log(accessEntry, source, cx, System.nanoTime());
         request = null;
@@ -886,14 +873,17 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         sp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(client));
         sp.remove(HttpPipeline.SERVER_RESPONSE);
         sp.remove(HttpPipeline.SERVER_TIMEOUT);
-        sp.remove(HttpPipeline.CLIENT_CODEC);
+        sp.remove(HttpPipeline.REQUEST_ENCODER);
         ChannelPipeline cp = client.pipeline();
         cp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));
         cp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(upstream));
         cp.remove(HttpPipeline.HYGIENE);
         cp.remove(this);
         cp.remove(HttpPipeline.RESPONSE_ENCODER);
+        // The decoders go last, once both sides' encoders are gone: each passes on the bytes it
+        // read past the upgrade, and those are written to the other side as they are.
         cp.remove(HttpPipeline.REQUEST_DECODER);
+        sp.remove(HttpPipeline.RESPONSE_DECODER);
         upstream.read();
         client.read();
     }
@@ -909,15 +899,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void detachServer() {
-        if (serverChannel != null) {
-            ServerResponseHandler h = serverChannel.pipeline().get(ServerResponseHandler.class);
-            if (h != null && h.owner == this) {
-                h.owner = null;
-            }
+        if (serverHandler != null && serverHandler.owner == this) {
+            serverHandler.owner = null;
         }
+        serverHandler = null;
         serverChannel = null;
         connected = false;
-        heldResponseHead = null;
     }
 
     private void releaseSlot() {
@@ -968,7 +955,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (idleFirstRequest) {
             accessEntry.startIdle(System.nanoTime());
             cx.frontend().counters().requestError();
-            encoder.answeringHead(false);
             client.writeAndFlush(ErrorPage.REQUEST_TIMEOUT.response(client.alloc()))
                     .addListener(ChannelFutureListener.CLOSE);
         } else {

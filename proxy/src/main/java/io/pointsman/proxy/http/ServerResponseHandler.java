@@ -2,27 +2,30 @@ package io.pointsman.proxy.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * Last handler of a server connection: hands responses to the client connection that
- * currently uses it ({@link #owner}). While the connection idles in the pool it has no
- * owner, and anything the server sends or an idle timeout closes it.
+ * Last handler of a server connection: hands what {@link ServerResponseDecoder} reads to
+ * the client connection that currently uses it ({@link #owner}). While the connection
+ * idles in the pool it has no owner, and anything the server sends or an idle timeout
+ * closes it.
  */
 final class ServerResponseHandler extends ChannelInboundHandlerAdapter {
     final String serverKey;
+    /** This connection's decoder, told what each request expects. */
+    final ServerResponseDecoder decoder;
     HttpProxyHandler owner;
 
-    ServerResponseHandler(String serverKey) {
+    ServerResponseHandler(String serverKey, ServerResponseDecoder decoder) {
         this.serverKey = serverKey;
+        this.decoder = decoder;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (owner != null && msg instanceof HttpObject object) {
-            owner.serverRead(ctx.channel(), object);
+        if (owner != null) {
+            owner.serverRead(ctx.channel(), msg);
         } else {
             ReferenceCountUtil.release(msg);
             ctx.close();

@@ -19,6 +19,9 @@
  *       written in batches off the event loop by {@code AccessLogWriter}). Writes are
  *       flushed once per read batch or message end; a request or response read whole
  *       is forwarded as one full message.</li>
+ *   <li>{@link io.pointsman.proxy.http.ServerResponseDecoder}: responses are not decoded
+ *       into objects; their heads are read into offsets ({@code http.wire}) and forwarded
+ *       as bytes minus hop-by-hop headers, their bodies as they came.</li>
  *   <li>{@link io.pointsman.proxy.http.TlsContexts}: certificates, read at apply time.</li>
  *   <li>{@link io.pointsman.proxy.http.ErrorPage}: the HAProxy-like error pages.</li>
  * </ul>

@@ -67,6 +67,11 @@ final class RawHttpClient implements AutoCloseable {
         }
     }
 
+    Socket socket() throws IOException {
+        ensureOpen();
+        return socket;
+    }
+
     OutputStream output() throws IOException {
         ensureOpen();
         return out;
@@ -94,7 +99,7 @@ final class RawHttpClient implements AutoCloseable {
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         String cl = headers.get("content-length");
-        if (status == 100 || status == 101 || status == 204 || status == 304) {
+        if (status / 100 == 1 || status == 204 || status == 304) {
             // no body
         } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
             for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(), 16)) {
