@@ -24,7 +24,6 @@ public final class HttpPipeline {
     public static final String TUNNEL = "tunnel";
     public static final String TUNNEL_TIMEOUT = "tunnel-timeout";
     /** Server side. */
-    public static final String SERVER_TIMEOUT = "server-timeout";
     public static final String REQUEST_ENCODER = "http-request-encoder";
     /** Splits responses without decoding them: see {@link ServerResponseDecoder}. */
     public static final String RESPONSE_DECODER = "http-response-decoder";

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
@@ -487,13 +486,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        p.addLast(HttpPipeline.SERVER_TIMEOUT,
-                                new IdleStateHandler(0, 0, serverTimeout, TimeUnit.MILLISECONDS));
                         p.addLast(HttpPipeline.WIRE_BYTES, WireBytes.server(backendCounters, s.counters()));
                         p.addLast(HttpPipeline.REQUEST_ENCODER, new HttpRequestEncoder());
                         ServerResponseDecoder decoder = new ServerResponseDecoder(limits);
                         p.addLast(HttpPipeline.RESPONSE_DECODER, decoder);
-                        p.addLast(HttpPipeline.SERVER_RESPONSE, new ServerResponseHandler(key, decoder));
+                        p.addLast(HttpPipeline.SERVER_RESPONSE, new ServerResponseHandler(key, decoder, serverTimeout));
                     }
                 })
                 .connect(s.address());
@@ -543,13 +540,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         connected = true;
         accessEntry.connected = System.nanoTime();
         serverHandler.decoder.expect(request.method().equals(HttpMethod.HEAD));
-        if (toServer.size() == 2 && toServer.peekFirst() instanceof HttpRequest head && !(head instanceof HttpContent)
-                && toServer.peekLast() instanceof LastHttpContent end) {
-            // The whole request is here: one message, one encode, one buffer.
-            toServer.clear();
-            toServer.add(new DefaultFullHttpRequest(head.protocolVersion(), head.method(), head.uri(), end.content(),
-                    head.headers(), end.trailingHeaders()));
-        }
+        // Written as they came (head, then body pieces): merging them into one full request
+        // object cost more (Netty validates a new request line) than the encoder saves.
         while (!toServer.isEmpty()) {
             writeToServer(toServer.poll());
         }
@@ -576,6 +568,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (serverFlushPending) {
             serverFlushPending = false;
             if (serverChannel != null) {
+                serverHandler.touch();
                 serverChannel.flush();
             }
         }
@@ -872,7 +865,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         sp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));
         sp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(client));
         sp.remove(HttpPipeline.SERVER_RESPONSE);
-        sp.remove(HttpPipeline.SERVER_TIMEOUT);
         sp.remove(HttpPipeline.REQUEST_ENCODER);
         ChannelPipeline cp = client.pipeline();
         cp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));

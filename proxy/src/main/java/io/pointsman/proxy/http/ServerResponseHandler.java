@@ -2,24 +2,85 @@ package io.pointsman.proxy.http;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Last handler of a server connection: hands what {@link ServerResponseDecoder} reads to
  * the client connection that currently uses it ({@link #owner}). While the connection
- * idles in the pool it has no owner, and anything the server sends or an idle timeout
+ * idles in the pool it has no owner, and anything the server sends or the idle timeout
  * closes it.
+ *
+ * <p>It also keeps {@code timeout server}: a connection with no read and no write for that
+ * long times out (the owner answers 504, or an idle pooled connection is closed). One
+ * timer per connection, pushed back lazily: reads and writes only note the time, and a
+ * timer that fires early schedules itself for the rest (a separate IdleStateHandler cost
+ * a pipeline hop per read and a listener per write).
  */
 final class ServerResponseHandler extends ChannelInboundHandlerAdapter {
     final String serverKey;
     /** This connection's decoder, told what each request expects. */
     final ServerResponseDecoder decoder;
     HttpProxyHandler owner;
+    private final long timeoutNanos;
+    private ChannelHandlerContext ctx;
+    private long lastActivity;
+    private ScheduledFuture<?> timer;
 
-    ServerResponseHandler(String serverKey, ServerResponseDecoder decoder) {
+    ServerResponseHandler(String serverKey, ServerResponseDecoder decoder, long timeoutMillis) {
         this.serverKey = serverKey;
         this.decoder = decoder;
+        this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    /** Notes activity on the connection (the proxy calls it when it flushes a write). */
+    void touch() {
+        lastActivity = System.nanoTime();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        if (ctx.channel().isActive()) {
+            startTimer();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        startTimer();
+        ctx.fireChannelActive();
+    }
+
+    private void startTimer() {
+        if (timer == null && timeoutNanos > 0) {
+            touch();
+            timer = ctx.executor().schedule(this::timerFired, timeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void timerFired() {
+        timer = null;
+        if (ctx.isRemoved() || !ctx.channel().isOpen()) {
+            return;
+        }
+        long idle = System.nanoTime() - lastActivity;
+        if (idle < timeoutNanos) {
+            timer = ctx.executor().schedule(this::timerFired, timeoutNanos - idle, TimeUnit.NANOSECONDS);
+        } else if (owner != null) {
+            owner.serverTimeout(ctx.channel());
+        } else {
+            ctx.close();
+        }
+    }
+
+    private void stopTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
     }
 
     @Override
@@ -34,25 +95,20 @@ final class ServerResponseHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        touch();
         if (owner != null) {
             owner.serverReadComplete(ctx.channel());
         }
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            if (owner != null) {
-                owner.serverTimeout(ctx.channel());
-            } else {
-                ctx.close();
-            }
-        }
-        ReferenceCountUtil.release(evt);
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        stopTimer();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        stopTimer();
         ServerConnectionPool.remove(serverKey, ctx.channel());
         if (owner != null) {
             owner.serverClosed(ctx.channel());
