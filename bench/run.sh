@@ -5,7 +5,7 @@
 #                [--warmup 5s] [--reloads 10] [--reload-clients keep-alive|close|both]
 #                [--connections 50] [--idle-conns 9000]
 #                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log]
-#                [--profile DIR]
+#                [--profile DIR] [--alt-java-opts "JVM OPTIONS"]
 #
 # throughput: rounds in rotating order of: direct to a backend, HAProxy http, Pointsman http,
 #   HAProxy tcp, Pointsman tcp; `wrk -t1 -c50 -d<duration> --latency` each; one worker
@@ -16,6 +16,8 @@
 #   --profile DIR: in round 1, async-profiler (CPU, kernel stacks included; fetched from Maven
 #   Central) samples each Pointsman target while wrk drives it: DIR/<target>.html (flame
 #   graph) and DIR/<target>.collapsed. That round's Pointsman figures carry the profiler's cost.
+#   --alt-java-opts: a second Pointsman process with these extra JVM options (e.g. another GC)
+#   is measured in the same rounds (targets pointsman-http-alt, pointsman-tcp-alt).
 # reload: wrk keep-alive load for (reloads + 10) s while the config changes --reloads times
 #   1 s apart: Pointsman through git (commit, push, POST /sync), HAProxy master-worker with
 #   SIGUSR2. Counts wrk's socket errors and non-2xx responses.
@@ -41,6 +43,7 @@ OUT=""
 KEEP=0
 NOLOG=0
 PROFILE=""
+ALT_OPTS=""
 ASYNC_PROFILER_VERSION=4.1
 NOLOG_PROP=org.slf4j.simpleLogger.log.io.pointsman.access=warn
 
@@ -61,6 +64,7 @@ while [ $# -gt 0 ]; do
         --keep) KEEP=1; shift ;;
         --also-without-access-log) NOLOG=1; shift ;;
         --profile) PROFILE=$(realpath -m "$2"); shift 2 ;;
+        --alt-java-opts) ALT_OPTS=$2; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -464,6 +468,21 @@ mode_throughput() {
         urls+=("http://127.0.0.1:$qh/")
         pids+=("$qpid")
     fi
+    if [ -n "$ALT_OPTS" ]; then
+        # The same Pointsman with other JVM options, measured in the same rounds (same noise).
+        local xh xt xs
+        xh=$(free_port); xt=$(free_port); xs=$(free_port)
+        mkdir -p "$TMP/pm-alt"
+        pointsman_cfg "$TMP/pm-alt/proxy.yaml" "$xh" "$xt" 0
+        # shellcheck disable=SC2086
+        start pointsman-alt java $JAVA_OPTS $ALT_OPTS -jar "$JAR" run --config "$TMP/pm-alt" --node bench \
+            --threads 1 --status-bind "127.0.0.1:$xs"
+        local xpid=$STARTED_PID
+        wait_http "http://127.0.0.1:$xh/" 60 || die "pointsman (alt JVM options) not serving"
+        names+=(pointsman-http-alt pointsman-tcp-alt)
+        urls+=("http://127.0.0.1:$xh/" "http://127.0.0.1:$xt/")
+        pids+=("$xpid" "$xpid")
+    fi
     local nt=${#names[@]}
 
     if [ "${WARMUP%s}" -gt 0 ]; then
@@ -554,6 +573,7 @@ report_throughput() {
     echo "| --- | --- | --- | --- | --- | --- | --- |"
     local targets="direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp"
     [ "$NOLOG" = 1 ] && targets+=" pointsman-http-nolog"
+    [ -n "$ALT_OPTS" ] && targets+=" pointsman-http-alt pointsman-tcp-alt"
     for t in $targets; do
         read -r m lo hi < <(col "$res" "$t" rps | med_min_max)
         read -r p50 _ _ < <(col "$res" "$t" p50 | med_min_max)
@@ -568,6 +588,8 @@ report_throughput() {
             haproxy-tcp) label="HAProxy mode tcp" ;;
             pointsman-tcp) label="Pointsman mode tcp" ;;
             pointsman-http-nolog) label="Pointsman mode http ($PM_HTTP_KIND), access log off" ;;
+            pointsman-http-alt) label="Pointsman mode http, JVM options \`$ALT_OPTS\`" ;;
+            pointsman-tcp-alt) label="Pointsman mode tcp, JVM options \`$ALT_OPTS\`" ;;
         esac
         if [ "$cpu" = nan ]; then cpu="–"; else cpu="$(fmt "$cpu" 1) [$(fmt "$cpulo" 1)–$(fmt "$cphi" 1)]"; fi
         echo "| $label | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $cpu | $err | $non |"
@@ -592,6 +614,16 @@ report_throughput() {
             line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
         done
         echo "$line |"
+    fi
+    if [ -n "$ALT_OPTS" ]; then
+        for kind in http tcp; do
+            line="| $kind, Pointsman with \`$ALT_OPTS\`"
+            for c in rps p99 cpu_us; do
+                read -r m lo hi < <(ratios "$res" "pointsman-$kind-alt" "haproxy-$kind" "$c" | med_min_max)
+                line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
+            done
+            echo "$line |"
+        done
     fi
     echo
 }
