@@ -27,26 +27,30 @@ public final class Generation {
     private final Map<String, LiveFrontend> frontends;
     private final Map<String, LiveBackend> backends;
     private final Map<HostPort, LiveFrontend> byBind;
-    private final Set<String> serverKeys;
+    private final GenerationCompiler.Departed departed;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     /** Set on the accept loop when a newer generation replaced this one. */
     private volatile boolean retired;
     private ScheduledFuture<?> hardStop;
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
-               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, Set<String> serverKeys) {
+               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, GenerationCompiler.Departed departed) {
         this.number = number;
         this.revision = revision;
         this.config = config;
         this.frontends = Map.copyOf(frontends);
         this.backends = Map.copyOf(backends);
         this.byBind = Map.copyOf(byBind);
-        this.serverKeys = serverKeys;
+        this.departed = departed;
     }
 
-    /** {@link LiveServer#key()} of every server of every backend (unmodifiable). */
-    Set<String> serverKeys() {
-        return serverKeys;
+    /**
+     * What the generation this one was compiled against had and this one has not
+     * (frontends, backends, server keys): whose counters leave the stats when this one is
+     * published.
+     */
+    GenerationCompiler.Departed departed() {
+        return departed;
     }
 
     public long number() {
