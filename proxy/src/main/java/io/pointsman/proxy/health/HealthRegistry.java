@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public final class HealthRegistry implements AutoCloseable {
      * path (every pick of a server): two map reads, no key object or address text built.
      */
     private final Map<String, Map<HostPort, HealthState>> byAddress = new ConcurrentHashMap<>();
-    /** Backend configs as last applied by {@link #apply(Plan)}: what the next plan compares with. */
+    /** Backend configs as last applied by {@link #apply(Plan)}, in order: what the next plan compares with. */
     private Map<String, Backend> lastBackends = Map.of();
     private boolean closed;
 
@@ -90,22 +91,28 @@ public final class HealthRegistry implements AutoCloseable {
 
     /**
      * What a swap to these backends (a normalized config's {@code allBackends()}) changes
-     * in health, worked out without changing anything: only backends whose config differs
-     * from the last one applied get their specs built. Call it before the swap, so bad
+     * in health, worked out without changing anything: only backends whose specs would
+     * differ from the last applied ({@link ServerCheckSpec#sameSpecs}: servers, addresses,
+     * check settings; a weight is not one) get their specs built. Call it before the swap, so bad
      * check settings refuse the swap; then {@link #apply} it.
      *
      * @throws IllegalArgumentException for check settings no spec accepts, a backend
      *         listed twice, or an address listed twice in a backend
      */
     public synchronized Plan plan(Collection<Backend> backends) {
-        Map<String, Backend> configs = new HashMap<>(capacity(backends.size()));
+        Map<String, Backend> configs = new LinkedHashMap<>(capacity(backends.size()));
         Map<String, Map<HostPort, ServerCheckSpec>> changed = new LinkedHashMap<>();
+        // The last configs in order: the same backend is usually at the same position.
+        Iterator<Backend> lastInOrder = lastBackends.values().iterator();
         for (Backend b : backends) {
             if (configs.put(b.name(), b) != null) {
                 throw new IllegalArgumentException("backend '" + b.name() + "' is listed twice");
             }
-            Backend last = lastBackends.get(b.name());
-            if (last == null || !(last == b || last.equals(b))) {
+            Backend last = lastInOrder.hasNext() ? lastInOrder.next() : null;
+            if (last == null || !last.name().equals(b.name())) {
+                last = lastBackends.get(b.name());
+            }
+            if (last == null || !ServerCheckSpec.sameSpecs(last, b)) {
                 changed.put(b.name(), byAddress(ServerCheckSpec.of(b)));
             }
         }
@@ -113,7 +120,7 @@ public final class HealthRegistry implements AutoCloseable {
     }
 
     /**
-     * Makes the watched servers those of the planned backends. A backend whose config is
+     * Makes the watched servers those of the planned backends. A backend whose specs are
      * unchanged since the last apply is not looked at: its servers keep state and
      * checker untouched. Changed backends are reconciled server by server (same address:
      * state and checker kept, new settings taken; new address: new state; gone: checker

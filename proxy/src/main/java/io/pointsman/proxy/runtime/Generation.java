@@ -26,6 +26,8 @@ public final class Generation {
     private final ProxyConfig config;
     private final Map<String, LiveFrontend> frontends;
     private final Map<String, LiveBackend> backends;
+    /** The same in config order: the next compile finds its predecessors by position, no hashing. */
+    private final List<LiveBackend> ordered;
     private final Map<HostPort, LiveFrontend> byBind;
     private final GenerationCompiler.Departed departed;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
@@ -40,6 +42,7 @@ public final class Generation {
         this.config = config;
         this.frontends = Map.copyOf(frontends);
         this.backends = Map.copyOf(backends);
+        this.ordered = List.copyOf(backends.values());
         this.byBind = Map.copyOf(byBind);
         this.departed = departed;
     }
@@ -80,6 +83,17 @@ public final class Generation {
 
     public Map<String, LiveBackend> backends() {
         return backends;
+    }
+
+    /** The backend named {@code name}: looked for at config position {@code i} first, then by name. */
+    LiveBackend backend(int i, String name) {
+        if (i < ordered.size()) {
+            LiveBackend b = ordered.get(i);
+            if (b.name().equals(name)) {
+                return b;
+            }
+        }
+        return backends.get(name);
     }
 
     /** A backend or listen by name, or null. */

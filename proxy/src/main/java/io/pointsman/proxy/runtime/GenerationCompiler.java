@@ -60,8 +60,9 @@ final class GenerationCompiler {
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
         Departed departed = new Departed();
-        for (Backend b : all) {
-            LiveBackend before = previous == null ? null : previous.backend(b.name());
+        for (int i = 0; i < all.size(); i++) {
+            Backend b = all.get(i);
+            LiveBackend before = previous == null ? null : previous.backend(i, b.name());
             LiveBackend live;
             if (before != null && before.literalAddresses() && before.config().equals(b)) {
                 live = before;
@@ -147,7 +148,9 @@ final class GenerationCompiler {
                 live = oldServers.get(old);
             } else {
                 LiveServer o = oldServers.get(old);
-                live = new LiveServer(o.key(), b.name(), s, resolve(b.name(), s), o.counters(), queue, health);
+                // Same address: a literal resolves to what it did (only a name is asked again).
+                InetSocketAddress address = literalAddress ? o.address() : resolve(b.name(), s);
+                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health);
             }
             servers.add(live);
         }

@@ -98,6 +98,7 @@ class GenerationCompilerTest {
         }
         assertFalse(a2.servers().get(1).tryAcquire(), "maxconn 6 is in effect");
         assertSame(a1.servers().get(1).counters(), a2.servers().get(1).counters());
+        assertSame(a1.servers().get(1).address(), a2.servers().get(1).address(), "a literal is not resolved again");
         assertSame(h.stats.server("a/127.0.0.1:9002"), a2.servers().get(1).counters());
         assertSame(a1.counters(), a2.counters());
         assertSame(a1.queue(), a2.queue());
