@@ -117,29 +117,28 @@ final class GenerationCompiler {
         List<LiveServer> oldServers = before == null ? List.of() : before.servers();
         Map<HostPort, Integer> oldIndex = null;
         List<LiveServer> servers = new ArrayList<>(configs.size());
-        Set<HostPort> addresses = new HashSet<>(capacity(configs.size()));
+        // Every address where it was, same count: same distinct addresses, none gone. Else checked below.
+        boolean positional = oldConfigs.size() == configs.size();
         boolean literal = true;
         for (int i = 0; i < configs.size(); i++) {
             Server s = configs.get(i);
-            if (!addresses.add(s.address())) {
-                // Server state (health, counters, slots) is keyed by backend + address.
-                throw new IllegalArgumentException("backend '" + b.name() + "' lists address " + s.address()
-                        + " twice (server '" + s.name() + "')");
-            }
-            boolean literalAddress = isLiteral(s.address().host());
-            literal &= literalAddress;
             int old = -1;
             if (i < oldConfigs.size() && oldConfigs.get(i).address().equals(s.address())) {
                 old = i;
-            } else if (!oldConfigs.isEmpty()) {
-                if (oldIndex == null) {
-                    oldIndex = new HashMap<>(capacity(oldConfigs.size()));
-                    for (int j = 0; j < oldConfigs.size(); j++) {
-                        oldIndex.put(oldConfigs.get(j).address(), j);
+            } else {
+                positional = false;
+                if (!oldConfigs.isEmpty()) {
+                    if (oldIndex == null) {
+                        oldIndex = new HashMap<>(capacity(oldConfigs.size()));
+                        for (int j = 0; j < oldConfigs.size(); j++) {
+                            oldIndex.put(oldConfigs.get(j).address(), j);
+                        }
                     }
+                    old = oldIndex.getOrDefault(s.address(), -1);
                 }
-                old = oldIndex.getOrDefault(s.address(), -1);
             }
+            boolean literalAddress = (old >= 0 && before.literalAddresses()) || isLiteral(s.address().host());
+            literal &= literalAddress;
             LiveServer live;
             if (old < 0) {
                 String key = LiveServer.key(b.name(), s.address());
@@ -154,9 +153,20 @@ final class GenerationCompiler {
             }
             servers.add(live);
         }
-        for (LiveServer o : oldServers) {
-            if (!addresses.contains(o.configuredAddress())) {
-                departed.serverKeys.add(o.key());
+        if (!positional) {
+            Set<HostPort> addresses = new HashSet<>(capacity(configs.size()));
+            for (Server s : configs) {
+                if (!addresses.add(s.address())) {
+                    // Server state (health, counters, slots) is keyed by backend + address. (Counters
+                    // this compile created are forgotten by the runtime when it refuses the config.)
+                    throw new IllegalArgumentException("backend '" + b.name() + "' lists address " + s.address()
+                            + " twice (server '" + s.name() + "')");
+                }
+            }
+            for (LiveServer o : oldServers) {
+                if (!addresses.contains(o.configuredAddress())) {
+                    departed.serverKeys.add(o.key());
+                }
             }
         }
         Balancer<LiveServer> balancer = Balancers.create(b.balance(), servers);

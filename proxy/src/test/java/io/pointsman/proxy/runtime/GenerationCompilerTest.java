@@ -158,6 +158,18 @@ class GenerationCompilerTest {
         }
     }
 
+    @Test
+    void anAddressTwiceIsRefusedAlsoWhenTheBackendExistedBefore() {
+        ProxyConfigHolder h = new ProxyConfigHolder();
+        Generation g1 = h.compiler.compile(new TestConfig().backend("a").server("x", new HostPort("127.0.0.1", 1))
+                .server("y", new HostPort("127.0.0.1", 2)).end().build(), "r1", 1);
+        ProxyConfig twice = new TestConfig().backend("a").server("x", new HostPort("127.0.0.1", 1))
+                .server("y", new HostPort("127.0.0.1", 1)).end().build();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> h.compiler.compile(twice, "r2", 2, g1));
+        assertTrue(e.getMessage().contains("127.0.0.1:1 twice"), e.getMessage());
+    }
+
     private static final class ProxyConfigHolder {
         final Map<String, ServerQueue> queues = new ConcurrentHashMap<>();
         final ProxyStats stats = new ProxyStats();
