@@ -25,6 +25,14 @@ public final class BenchConfigs {
      * variant 0 then 1 is a real change that keeps every bind.
      */
     public static String servers(int servers, int variant) {
+        return servers(servers, variant, false);
+    }
+
+    /**
+     * As {@link #servers(int, int)}; with {@code everyWeight}, variant 1 changes every
+     * server's weight instead of one, so a swap between the variants touches every server.
+     */
+    public static String servers(int servers, int variant, boolean everyWeight) {
         int backends = Math.max(1, (servers + SERVERS_PER_BACKEND - 1) / SERVERS_PER_BACKEND);
         StringBuilder y = new StringBuilder(servers * 80 + backends * 200);
         y.append("version: 1\n")
@@ -43,7 +51,7 @@ public final class BenchConfigs {
         for (int b = 0; b < backends; b++) {
             y.append("  - name: b").append(b).append("\n    balance: roundrobin\n    servers:\n");
             for (int i = 0; i < SERVERS_PER_BACKEND && s < servers; i++, s++) {
-                int weight = (s == 0 && variant % 2 == 1) ? 2 : 1;
+                int weight = ((s == 0 || everyWeight) && variant % 2 == 1) ? 2 : 1;
                 y.append("      - { name: s").append(i).append(", address: \"").append(address(s))
                         .append("\", weight: ").append(weight).append(" }\n");
             }

@@ -5,11 +5,17 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.health.HealthSnapshot.Monitoring;
+import io.pointsman.proxy.config.Backend;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,8 +48,8 @@ public final class HealthRegistry implements AutoCloseable {
      * path (every pick of a server): two map reads, no key object or address text built.
      */
     private final Map<String, Map<HostPort, HealthState>> byAddress = new ConcurrentHashMap<>();
-    /** Which {@link HostPort} indexes each key in {@link #byAddress} (only touched in reconcile). */
-    private final Map<ServerKey, HostPort> indexed = new HashMap<>();
+    /** Backend configs as last applied by {@link #apply(Plan)}, in order: what the next plan compares with. */
+    private Map<String, Backend> lastBackends = Map.of();
     private boolean closed;
 
     /** Checks over NIO sockets; transitions logged as HAProxy does. */
@@ -73,38 +79,148 @@ public final class HealthRegistry implements AutoCloseable {
      * @throws IllegalArgumentException when two specs share a key (the same address twice in a backend)
      */
     public synchronized void reconcile(Collection<ServerCheckSpec> specs) {
+        Map<String, List<ServerCheckSpec>> byBackend = new LinkedHashMap<>();
+        for (ServerCheckSpec s : specs) {
+            byBackend.computeIfAbsent(s.backend(), b -> new ArrayList<>()).add(s);
+        }
+        Map<String, Map<HostPort, ServerCheckSpec>> every = new LinkedHashMap<>();
+        byBackend.forEach((backend, group) -> every.put(backend, byAddress(group)));
+        // No configs to compare with next time: the next plan looks at every backend.
+        apply(new Plan(Map.of(), every.keySet(), every, lastBackends));
+    }
+
+    /**
+     * What a swap to these backends (a normalized config's {@code allBackends()}) changes
+     * in health, worked out without changing anything: only backends whose specs would
+     * differ from the last applied ({@link ServerCheckSpec#sameSpecs}: servers, addresses,
+     * check settings; a weight is not one) get their specs built. Call it before the swap, so bad
+     * check settings refuse the swap; then {@link #apply} it.
+     *
+     * @throws IllegalArgumentException for check settings no spec accepts, a backend
+     *         listed twice, or an address listed twice in a backend
+     */
+    public synchronized Plan plan(Collection<Backend> backends) {
+        Map<String, Backend> configs = new LinkedHashMap<>(capacity(backends.size()));
+        Map<String, Map<HostPort, ServerCheckSpec>> changed = new LinkedHashMap<>();
+        // The last configs in order: the same backend is usually at the same position.
+        Iterator<Backend> lastInOrder = lastBackends.values().iterator();
+        for (Backend b : backends) {
+            if (configs.put(b.name(), b) != null) {
+                throw new IllegalArgumentException("backend '" + b.name() + "' is listed twice");
+            }
+            Backend last = lastInOrder.hasNext() ? lastInOrder.next() : null;
+            if (last == null || !last.name().equals(b.name())) {
+                last = lastBackends.get(b.name());
+            }
+            if (last == null || !ServerCheckSpec.sameSpecs(last, b)) {
+                changed.put(b.name(), byAddress(ServerCheckSpec.of(b)));
+            }
+        }
+        return new Plan(configs, configs.keySet(), changed, lastBackends);
+    }
+
+    /**
+     * Makes the watched servers those of the planned backends. A backend whose specs are
+     * unchanged since the last apply is not looked at: its servers keep state and
+     * checker untouched. Changed backends are reconciled server by server (same address:
+     * state and checker kept, new settings taken; new address: new state; gone: checker
+     * stopped); backends no longer listed lose all their servers.
+     */
+    public synchronized void apply(Plan plan) {
         if (closed) {
             throw new IllegalStateException("health registry is closed");
         }
-        Map<ServerKey, ServerCheckSpec> wanted = new LinkedHashMap<>();
+        if (plan.base != lastBackends) {
+            // Something was applied since this plan was made: its "unchanged" may be stale.
+            Map<String, Map<HostPort, ServerCheckSpec>> every = new LinkedHashMap<>();
+            for (Backend b : plan.configs.values()) {
+                every.put(b.name(), byAddress(ServerCheckSpec.of(b)));
+            }
+            plan = new Plan(plan.configs, plan.backends, every, lastBackends);
+        }
+        for (String backend : List.copyOf(byAddress.keySet())) {
+            if (!plan.backends.contains(backend)) {
+                reconcileBackend(backend, Map.of());
+            }
+        }
+        for (Map.Entry<String, Map<HostPort, ServerCheckSpec>> e : plan.changed.entrySet()) {
+            reconcileBackend(e.getKey(), e.getValue());
+        }
+        lastBackends = plan.configs;
+    }
+
+    /** What {@link #plan} worked out, for {@link #apply}. */
+    public static final class Plan {
+        private final Map<String, Backend> configs;
+        private final Set<String> backends;
+        private final Map<String, Map<HostPort, ServerCheckSpec>> changed;
+        private final Map<String, Backend> base;
+
+        private Plan(Map<String, Backend> configs, Set<String> backends,
+                     Map<String, Map<HostPort, ServerCheckSpec>> changed,
+                     Map<String, Backend> base) {
+            this.configs = configs;
+            this.backends = backends;
+            this.changed = changed;
+            this.base = base;
+        }
+
+        /** Backends whose servers the apply looks at (new or changed since the last apply). */
+        public Set<String> changedBackends() {
+            return Collections.unmodifiableSet(changed.keySet());
+        }
+    }
+
+    /** One backend's specs by address, refusing an address listed twice. */
+    private static Map<HostPort, ServerCheckSpec> byAddress(List<ServerCheckSpec> specs) {
+        Map<HostPort, ServerCheckSpec> out = new LinkedHashMap<>(capacity(specs.size()));
         for (ServerCheckSpec s : specs) {
-            if (wanted.putIfAbsent(s.key(), s) != null) {
+            if (out.putIfAbsent(s.address(), s) != null) {
                 throw new IllegalArgumentException("server " + s.key() + " is listed twice");
             }
         }
-        for (ServerKey gone : states.keySet()) {
-            if (!wanted.containsKey(gone)) {
-                HealthChecker c = checkers.remove(gone);
-                if (c != null) {
-                    c.stop();
+        return out;
+    }
+
+    /** Makes one backend's watched servers exactly {@code wanted}. */
+    private void reconcileBackend(String backend, Map<HostPort, ServerCheckSpec> wanted) {
+        Map<HostPort, HealthState> servers = byAddress.get(backend);
+        if (servers != null) {
+            for (Map.Entry<HostPort, HealthState> e : servers.entrySet()) {
+                if (!wanted.containsKey(e.getKey())) {
+                    ServerKey gone = e.getValue().key();
+                    HealthChecker c = checkers.remove(gone);
+                    if (c != null) {
+                        c.stop();
+                    }
+                    states.remove(gone);
+                    servers.remove(e.getKey());
                 }
-                states.remove(gone);
-                unindex(gone);
             }
+            if (wanted.isEmpty()) {
+                byAddress.remove(backend);
+                return;
+            }
+        } else if (wanted.isEmpty()) {
+            return;
+        } else {
+            servers = new ConcurrentHashMap<>(capacity(wanted.size()));
+            byAddress.put(backend, servers);
         }
         for (ServerCheckSpec s : wanted.values()) {
-            ServerKey key = s.key();
             Monitoring monitoring = s.disabled() ? Monitoring.MAINTENANCE
                     : s.checked() ? Monitoring.CHECKED : Monitoring.NOT_CHECKED;
             int rise = s.check().rise();
             int fall = s.check().fall();
-            HealthState state = states.get(key);
+            HealthState state = servers.get(s.address());
+            ServerKey key;
             if (state == null) {
+                key = s.key();
                 state = new HealthState(key, s.server(), monitoring, rise, fall);
                 states.put(key, state);
-                indexed.put(key, s.address());
-                byAddress.computeIfAbsent(s.backend(), b -> new ConcurrentHashMap<>()).put(s.address(), state);
+                servers.put(s.address(), state);
             } else {
+                key = state.key();
                 HealthSnapshot before = state.configure(s.server(), monitoring, rise, fall);
                 if (before != null) {
                     notify(state, before);
@@ -126,6 +242,11 @@ public final class HealthRegistry implements AutoCloseable {
         }
     }
 
+    /** A hash table capacity that holds {@code n} entries without rehashing. */
+    private static int capacity(int n) {
+        return (int) (n / 0.75f) + 1;
+    }
+
     /** The server's state, or null when it is not (or no longer) watched. */
     public HealthState state(String backend, String address) {
         return states.get(new ServerKey(backend, address));
@@ -142,17 +263,6 @@ public final class HealthRegistry implements AutoCloseable {
         Map<HostPort, HealthState> servers = byAddress.get(backend);
         HealthState s = servers == null ? null : servers.get(address);
         return s == null || s.isUsable();
-    }
-
-    private void unindex(ServerKey key) {
-        HostPort address = indexed.remove(key);
-        Map<HostPort, HealthState> servers = address == null ? null : byAddress.get(key.backend());
-        if (servers != null) {
-            servers.remove(address);
-            if (servers.isEmpty()) {
-                byAddress.remove(key.backend());
-            }
-        }
     }
 
     public HealthState state(ServerKey key) {

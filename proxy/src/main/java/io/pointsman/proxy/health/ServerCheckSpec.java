@@ -59,10 +59,44 @@ public record ServerCheckSpec(
         return specs;
     }
 
+    /**
+     * Whether two configs of a backend give equal {@link #of(Backend)} specs, compared
+     * field by field without building them: what a swap that changed only weights (or
+     * balance, retries…) need not reconcile.
+     */
+    public static boolean sameSpecs(Backend a, Backend b) {
+        if (a == b) {
+            return true;
+        }
+        if (!a.name().equals(b.name()) || !Objects.equals(a.check(), b.check())
+                || !Objects.equals(checkTimeout(a), checkTimeout(b))) {
+            return false;
+        }
+        List<Server> x = a.servers();
+        List<Server> y = b.servers();
+        if (x.size() != y.size()) {
+            return false;
+        }
+        for (int i = 0; i < x.size(); i++) {
+            Server s = x.get(i);
+            Server t = y.get(i);
+            if (!s.address().equals(t.address()) || !s.name().equals(t.name())
+                    || Boolean.TRUE.equals(s.check()) != Boolean.TRUE.equals(t.check())
+                    || Boolean.TRUE.equals(s.disabled()) != Boolean.TRUE.equals(t.disabled())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Duration checkTimeout(Backend b) {
+        return b.timeout() == null ? null : b.timeout().check();
+    }
+
     /** The specs of a normalized backend's servers (a listen: {@code listen.asBackend()}). */
     public static List<ServerCheckSpec> of(Backend backend) {
         List<ServerCheckSpec> specs = new ArrayList<>();
-        Duration timeout = backend.timeout() == null ? null : backend.timeout().check();
+        Duration timeout = checkTimeout(backend);
         for (Server s : backend.servers()) {
             specs.add(new ServerCheckSpec(backend.name(), s.name(), s.address(),
                     Boolean.TRUE.equals(s.check()), Boolean.TRUE.equals(s.disabled()), backend.check(), timeout));

@@ -4,8 +4,10 @@
  * <p>Starting points:
  * <ul>
  *   <li>{@link io.pointsman.proxy.health.HealthRegistry} — the runtime's single entry:
- *       {@code reconcile(specs)} with each new config (built by
- *       {@link io.pointsman.proxy.health.ServerCheckSpec#of}), {@code state(backend, address)}
+ *       {@code plan(backends)} before each swap and {@code apply(plan)} after it (only
+ *       backends whose config changed are looked at; {@code reconcile(specs)}, built by
+ *       {@link io.pointsman.proxy.health.ServerCheckSpec#of}, does the same for a list
+ *       of specs), {@code state(backend, address)}
  *       for the live state a balancer candidate reads. A server keeps its state, counters
  *       and check history as long as its {@link io.pointsman.proxy.health.ServerKey}
  *       (backend + address) is unchanged (SPEC §4).</li>

@@ -26,27 +26,34 @@ public final class Generation {
     private final ProxyConfig config;
     private final Map<String, LiveFrontend> frontends;
     private final Map<String, LiveBackend> backends;
+    /** The same in config order: the next compile finds its predecessors by position, no hashing. */
+    private final List<LiveBackend> ordered;
     private final Map<HostPort, LiveFrontend> byBind;
-    private final Set<String> serverKeys;
+    private final GenerationCompiler.Departed departed;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     /** Set on the accept loop when a newer generation replaced this one. */
     private volatile boolean retired;
     private ScheduledFuture<?> hardStop;
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
-               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, Set<String> serverKeys) {
+               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, GenerationCompiler.Departed departed) {
         this.number = number;
         this.revision = revision;
         this.config = config;
         this.frontends = Map.copyOf(frontends);
         this.backends = Map.copyOf(backends);
+        this.ordered = List.copyOf(backends.values());
         this.byBind = Map.copyOf(byBind);
-        this.serverKeys = serverKeys;
+        this.departed = departed;
     }
 
-    /** {@link LiveServer#key()} of every server of every backend (unmodifiable). */
-    Set<String> serverKeys() {
-        return serverKeys;
+    /**
+     * What the generation this one was compiled against had and this one has not
+     * (frontends, backends, server keys): whose counters leave the stats when this one is
+     * published.
+     */
+    GenerationCompiler.Departed departed() {
+        return departed;
     }
 
     public long number() {
@@ -76,6 +83,17 @@ public final class Generation {
 
     public Map<String, LiveBackend> backends() {
         return backends;
+    }
+
+    /** The backend named {@code name}: looked for at config position {@code i} first, then by name. */
+    LiveBackend backend(int i, String name) {
+        if (i < ordered.size()) {
+            LiveBackend b = ordered.get(i);
+            if (b.name().equals(name)) {
+                return b;
+            }
+        }
+        return backends.get(name);
     }
 
     /** A backend or listen by name, or null. */

@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,36 +40,43 @@ final class GenerationCompiler {
         this.health = health;
     }
 
+    /** A first generation: nothing to take over. */
     Generation compile(ProxyConfig config, String revision, long number) {
+        return compile(config, revision, number, null);
+    }
+
+    /**
+     * @param previous the generation serving now, or null. What the new config leaves
+     *                 unchanged is taken over from it instead of rebuilt: a backend whose
+     *                 config is equal (and whose servers are IP literals, so there is no
+     *                 name to resolve again) is the same {@link LiveBackend}; a server
+     *                 with the same address keeps its key and counters without a look-up
+     *                 in the stats; a frontend whose config is equal keeps its compiled
+     *                 router. A swap then costs in proportion to what changed, plus one
+     *                 equality walk over the config. Everything taken over is immutable,
+     *                 so sharing it with the old generation is safe.
+     */
+    Generation compile(ProxyConfig config, String revision, long number, Generation previous) {
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
-        int serverCount = 0;
-        for (Backend b : all) {
-            serverCount += b.servers().size();
-        }
-        // Collected here, where each key is built anyway, so the swap need not rebuild them.
-        Set<String> serverKeys = new HashSet<>(capacity(serverCount));
-        for (Backend b : all) {
-            ServerQueue queue = queues.apply(b.name());
-            List<LiveServer> servers = new ArrayList<>(b.servers().size());
-            Set<HostPort> addresses = new HashSet<>(capacity(b.servers().size()));
-            for (Server s : b.servers()) {
-                if (!addresses.add(s.address())) {
-                    // Server state (health, counters, slots) is keyed by backend + address.
-                    throw new IllegalArgumentException("backend '" + b.name() + "' lists address " + s.address()
-                            + " twice (server '" + s.name() + "')");
-                }
-                String key = LiveServer.key(b.name(), s.address());
-                serverKeys.add(key);
-                servers.add(new LiveServer(key, b.name(), s, resolve(b.name(), s), stats.server(key), queue, health));
+        Departed departed = new Departed();
+        for (int i = 0; i < all.size(); i++) {
+            Backend b = all.get(i);
+            LiveBackend before = previous == null ? null : previous.backend(i, b.name());
+            LiveBackend live;
+            if (before != null && before.literalAddresses() && before.config().equals(b)) {
+                live = before;
+            } else {
+                live = compileBackend(b, before, departed);
             }
-            Balancer<LiveServer> balancer = Balancers.create(b.balance(), servers);
-            backends.put(b.name(), new LiveBackend(b, servers, balancer, stats.backend(b.name()), queue));
+            backends.put(b.name(), live);
         }
         Map<String, LiveFrontend> frontends = new LinkedHashMap<>();
         Map<HostPort, LiveFrontend> byBind = new LinkedHashMap<>();
         for (Frontend f : config.allFrontends()) {
-            LiveFrontend live = new LiveFrontend(f, FrontendRouter.compile(f), stats.frontend(f.name()));
+            LiveFrontend before = previous == null ? null : previous.frontend(f.name());
+            LiveFrontend live = before != null && before.config().equals(f) ? before
+                    : new LiveFrontend(f, FrontendRouter.compile(f), stats.frontend(f.name()));
             frontends.put(f.name(), live);
             for (HostPort bind : f.bind()) {
                 LiveFrontend other = byBind.putIfAbsent(bind, live);
@@ -78,8 +86,107 @@ final class GenerationCompiler {
                 }
             }
         }
-        return new Generation(number, revision, config, frontends, backends, byBind,
-                java.util.Collections.unmodifiableSet(serverKeys));
+        if (previous != null) {
+            for (LiveBackend gone : previous.backends().values()) {
+                if (!backends.containsKey(gone.name())) {
+                    departed.backends.add(gone.name());
+                    for (LiveServer s : gone.servers()) {
+                        departed.serverKeys.add(s.key());
+                    }
+                }
+            }
+            for (String gone : previous.frontends().keySet()) {
+                if (!frontends.containsKey(gone)) {
+                    departed.frontends.add(gone);
+                }
+            }
+        }
+        return new Generation(number, revision, config, frontends, backends, byBind, departed);
+    }
+
+    /**
+     * A backend that is new or changed. A server whose address the backend had before
+     * keeps that server's key and counters (found at the same position, the usual case,
+     * else by address); a server whose config is equal too, and whose address is an IP
+     * literal, is the same {@link LiveServer}.
+     */
+    private LiveBackend compileBackend(Backend b, LiveBackend before, Departed departed) {
+        ServerQueue queue = before != null ? before.queue() : queues.apply(b.name());
+        List<Server> configs = b.servers();
+        List<Server> oldConfigs = before == null ? List.of() : before.config().servers();
+        List<LiveServer> oldServers = before == null ? List.of() : before.servers();
+        Map<HostPort, Integer> oldIndex = null;
+        List<LiveServer> servers = new ArrayList<>(configs.size());
+        // Every address where it was, same count: same distinct addresses, none gone. Else checked below.
+        boolean positional = oldConfigs.size() == configs.size();
+        boolean literal = true;
+        for (int i = 0; i < configs.size(); i++) {
+            Server s = configs.get(i);
+            int old = -1;
+            if (i < oldConfigs.size() && oldConfigs.get(i).address().equals(s.address())) {
+                old = i;
+            } else {
+                positional = false;
+                if (!oldConfigs.isEmpty()) {
+                    if (oldIndex == null) {
+                        oldIndex = new HashMap<>(capacity(oldConfigs.size()));
+                        for (int j = 0; j < oldConfigs.size(); j++) {
+                            oldIndex.put(oldConfigs.get(j).address(), j);
+                        }
+                    }
+                    old = oldIndex.getOrDefault(s.address(), -1);
+                }
+            }
+            boolean literalAddress = (old >= 0 && before.literalAddresses()) || isLiteral(s.address().host());
+            literal &= literalAddress;
+            LiveServer live;
+            if (old < 0) {
+                String key = LiveServer.key(b.name(), s.address());
+                live = new LiveServer(key, b.name(), s, resolve(b.name(), s), stats.server(key), queue, health);
+            } else if (literalAddress && oldConfigs.get(old).equals(s)) {
+                live = oldServers.get(old);
+            } else {
+                LiveServer o = oldServers.get(old);
+                // Same address: a literal resolves to what it did (only a name is asked again).
+                InetSocketAddress address = literalAddress ? o.address() : resolve(b.name(), s);
+                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health);
+            }
+            servers.add(live);
+        }
+        if (!positional) {
+            Set<HostPort> addresses = new HashSet<>(capacity(configs.size()));
+            for (Server s : configs) {
+                if (!addresses.add(s.address())) {
+                    // Server state (health, counters, slots) is keyed by backend + address. (Counters
+                    // this compile created are forgotten by the runtime when it refuses the config.)
+                    throw new IllegalArgumentException("backend '" + b.name() + "' lists address " + s.address()
+                            + " twice (server '" + s.name() + "')");
+                }
+            }
+            for (LiveServer o : oldServers) {
+                if (!addresses.contains(o.configuredAddress())) {
+                    departed.serverKeys.add(o.key());
+                }
+            }
+        }
+        Balancer<LiveServer> balancer = Balancers.create(b.balance(), servers);
+        return new LiveBackend(b, servers, balancer, before != null ? before.counters() : stats.backend(b.name()),
+                queue, literal);
+    }
+
+    /**
+     * What the previous generation had and a new one does not: the counters to forget
+     * once the new one is published.
+     */
+    static final class Departed {
+        final List<String> frontends = new ArrayList<>();
+        final List<String> backends = new ArrayList<>();
+        final List<String> serverKeys = new ArrayList<>();
+    }
+
+    /** An IP literal: resolving it again gives the same address, so a server can be taken over. */
+    static boolean isLiteral(String host) {
+        return host.indexOf(':') >= 0 || dottedQuad(host) != null;
     }
 
     /** A hash table capacity that holds {@code n} entries without rehashing. */

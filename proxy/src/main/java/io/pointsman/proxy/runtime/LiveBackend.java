@@ -17,14 +17,26 @@ public final class LiveBackend {
     private final Balancer<LiveServer> balancer;
     private final Counters counters;
     private final ServerQueue queue;
+    /** Every server's address is an IP literal: a later generation may take this backend over as it is. */
+    private final boolean literalAddresses;
 
     LiveBackend(Backend config, List<LiveServer> servers, Balancer<LiveServer> balancer, Counters counters,
-                ServerQueue queue) {
+                ServerQueue queue, boolean literalAddresses) {
         this.config = config;
         this.servers = List.copyOf(servers);
         this.balancer = balancer;
         this.counters = counters;
         this.queue = queue;
+        this.literalAddresses = literalAddresses;
+    }
+
+    /** The config it was compiled from. */
+    public Backend config() {
+        return config;
+    }
+
+    boolean literalAddresses() {
+        return literalAddresses;
     }
 
     public String name() {

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -190,11 +191,16 @@ public final class ProxyRuntime implements AutoCloseable {
             throw new IllegalStateException("apply must not run on an event loop (it waits for binds)");
         }
         Generation next;
-        List<ServerCheckSpec> checks;
+        HealthRegistry.Plan checks = null;
         try {
             io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
-            next = compiler.compile(normalized, revision, nextNumber);
-            checks = ServerCheckSpec.of(normalized);
+            next = compiler.compile(normalized, revision, nextNumber, current);
+            // Before the swap, so bad check settings refuse it; only changed backends are looked at.
+            if (healthRegistry != null) {
+                checks = healthRegistry.plan(normalized.allBackends());
+            } else {
+                ServerCheckSpec.of(normalized);
+            }
         } catch (RuntimeException e) {
             forgetCountersNotIn(current);
             throw e;
@@ -223,11 +229,11 @@ public final class ProxyRuntime implements AutoCloseable {
             publish(next, bound, removed);
             return null;
         });
-        forgetCountersNotIn(next);
+        stats.forget(next.departed().frontends, next.departed().backends, next.departed().serverKeys);
         if (healthRegistry != null) {
             // Unchanged servers (backend + address) keep their state and checker.
             try {
-                healthRegistry.reconcile(checks);
+                healthRegistry.apply(checks);
             } catch (RuntimeException e) {
                 // The compiler already refused duplicate servers; anything else must not undo a done swap.
                 log.error("generation {} ({}): health checks not updated: {}", next.number(), revision, e.toString());
@@ -497,13 +503,23 @@ public final class ProxyRuntime implements AutoCloseable {
         return out;
     }
 
-    /** Counters of entities that {@code g} does not have (removed, or compiled for a refused swap) leave the stats. */
+    /**
+     * Counters of entities that {@code g} does not have leave the stats: after a refused
+     * swap, those its compile created. (A published swap forgets only what its generation
+     * {@linkplain Generation#departed() dropped}.)
+     */
     private void forgetCountersNotIn(Generation g) {
         if (g == null) {
             stats.retainOnly(Set.of(), Set.of(), Set.of());
         } else {
             // Hash sets: retainAll asks contains() once per known counter.
-            stats.retainOnly(g.frontends().keySet(), g.backends().keySet(), g.serverKeys());
+            Set<String> keys = new HashSet<>();
+            for (LiveBackend b : g.backends().values()) {
+                for (LiveServer s : b.servers()) {
+                    keys.add(s.key());
+                }
+            }
+            stats.retainOnly(g.frontends().keySet(), g.backends().keySet(), keys);
         }
     }
 }

@@ -40,6 +40,17 @@ public final class ProxyStats {
         servers.keySet().retainAll(serverKeys);
     }
 
+    /**
+     * Forgets these entities (what a swap dropped): in proportion to what changed, where
+     * {@link #retainOnly} walks every counter.
+     */
+    public void forget(Collection<String> frontendNames, Collection<String> backendNames,
+                       Collection<String> serverKeys) {
+        frontendNames.forEach(frontends::remove);
+        backendNames.forEach(backends::remove);
+        serverKeys.forEach(servers::remove);
+    }
+
     public StatsSnapshot snapshot() {
         return new StatsSnapshot(copy(frontends), copy(backends), copy(servers));
     }

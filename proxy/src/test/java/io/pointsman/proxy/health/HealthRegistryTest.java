@@ -224,4 +224,65 @@ class HealthRegistryTest {
                 () -> registry.reconcile(List.of(s, spec("b", "127.0.0.1:9", CheckType.TCP, 1, 1))));
         assertTrue(e.getMessage().contains("web-farm/127.0.0.1:9"), e.getMessage());
     }
+
+    /** Fresh config objects on every call, as a new load of the same files gives. */
+    private static List<io.pointsman.proxy.config.Backend> backends(boolean withB, String... addressesOfA) {
+        var c = new io.pointsman.proxy.testing.TestConfig();
+        var a = c.backend("a");
+        for (int i = 0; i < addressesOfA.length; i++) {
+            a.server("a" + i, HostPort.parse(addressesOfA[i]));
+        }
+        a.end();
+        if (withB) {
+            c.backend("b").server("b0", HostPort.parse("127.0.0.2:1")).end();
+        }
+        return c.build().allBackends();
+    }
+
+    @Test
+    void aPlanLooksOnlyAtBackendsThatChanged() {
+        registry.apply(registry.plan(backends(true, "127.0.0.1:1", "127.0.0.1:2")));
+        HealthState a1 = registry.state("a", "127.0.0.1:1");
+        HealthState b0 = registry.state("b", "127.0.0.2:1");
+        HealthSnapshot a1Before = a1.snapshot();
+        assertEquals("no check", a1.status());
+
+        HealthRegistry.Plan same = registry.plan(backends(true, "127.0.0.1:1", "127.0.0.1:2"));
+        assertTrue(same.changedBackends().isEmpty(), same.changedBackends().toString());
+        registry.apply(same);
+        assertSame(a1, registry.state("a", "127.0.0.1:1"));
+        assertSame(a1Before, a1.snapshot(), "an unchanged backend's servers are not even reconfigured");
+
+        // a: 127.0.0.1:2 replaced by :3; b removed.
+        HealthRegistry.Plan changed = registry.plan(backends(false, "127.0.0.1:1", "127.0.0.1:3"));
+        assertEquals(java.util.Set.of("a"), changed.changedBackends());
+        registry.apply(changed);
+        assertSame(a1, registry.state("a", "127.0.0.1:1"), "a server that stays keeps its state");
+        assertNull(registry.state("a", "127.0.0.1:2"));
+        assertNotNull(registry.state("a", "127.0.0.1:3"));
+        assertNull(registry.state("b", "127.0.0.2:1"));
+        assertFalse(registry.states().containsValue(b0));
+        assertEquals(2, registry.states().size());
+    }
+
+    @Test
+    void aStalePlanReconcilesEveryBackend() {
+        HealthRegistry.Plan early = registry.plan(backends(true, "127.0.0.1:1"));
+        registry.apply(registry.plan(backends(false, "127.0.0.1:9")));
+        registry.apply(early);
+        assertNotNull(registry.state("a", "127.0.0.1:1"));
+        assertNotNull(registry.state("b", "127.0.0.2:1"));
+        assertNull(registry.state("a", "127.0.0.1:9"));
+        // And a plan after reconcile(specs) sees every backend as changed.
+        registry.reconcile(List.of(spec("web0", "127.0.0.1:5", CheckType.TCP, 1, 1)));
+        assertEquals(java.util.Set.of("a", "b"), registry.plan(backends(true, "127.0.0.1:1")).changedBackends());
+    }
+
+    @Test
+    void aPlanRefusesABackendListedTwice() {
+        var twice = new java.util.ArrayList<>(backends(false, "127.0.0.1:1"));
+        twice.addAll(backends(false, "127.0.0.1:2"));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> registry.plan(twice));
+        assertTrue(e.getMessage().contains("'a'"), e.getMessage());
+    }
 }

@@ -46,4 +46,26 @@ class ServerCheckSpecTest {
                 HostPort.parse("127.0.0.1:1"), true, false, zero, null));
         assertTrue(e.getMessage().contains("web-farm/web0"), e.getMessage());
     }
+
+    @Test
+    void sameSpecsIgnoresWhatIsNotInASpecAndSeesWhatIs() {
+        java.util.function.BiFunction<Integer, Boolean, io.pointsman.proxy.config.Backend> backend = (weight, check) ->
+                new io.pointsman.proxy.config.Backend("be", null, null, null, null, null, null, null, List.of(
+                        new io.pointsman.proxy.config.Server("s1", io.pointsman.proxy.config.HostPort.parse("127.0.0.1:1"),
+                                weight, check, null, null, null),
+                        new io.pointsman.proxy.config.Server("s2", io.pointsman.proxy.config.HostPort.parse("127.0.0.1:2"),
+                                1, null, null, null, null)));
+        var a = backend.apply(1, true);
+        assertTrue(ServerCheckSpec.sameSpecs(a, backend.apply(1, true)));
+        assertTrue(ServerCheckSpec.sameSpecs(a, backend.apply(7, true)), "a weight is not part of a spec");
+        assertEquals(ServerCheckSpec.of(a), ServerCheckSpec.of(backend.apply(7, true)));
+        assertFalse(ServerCheckSpec.sameSpecs(a, backend.apply(1, false)), "check turned off");
+        var moved = new io.pointsman.proxy.config.Backend("be", null, null, null, null, null, null, null, List.of(
+                a.servers().get(0),
+                new io.pointsman.proxy.config.Server("s2", io.pointsman.proxy.config.HostPort.parse("127.0.0.1:3"),
+                        1, null, null, null, null)));
+        assertFalse(ServerCheckSpec.sameSpecs(a, moved), "an address changed");
+        assertFalse(ServerCheckSpec.sameSpecs(a, new io.pointsman.proxy.config.Backend("be", null, null, null, null,
+                null, null, null, List.of(a.servers().get(0)))), "a server removed");
+    }
 }

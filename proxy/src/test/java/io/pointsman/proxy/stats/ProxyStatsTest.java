@@ -80,4 +80,21 @@ class ProxyStatsTest {
         assertEquals(1, s.frontends().get("fe").total());
         assertTrue(s.servers().isEmpty());
     }
+
+    @Test
+    void forgetDropsOnlyTheNamedEntities() {
+        ProxyStats stats = new ProxyStats();
+        Counters kept = stats.server("be/127.0.0.1:1");
+        kept.open();
+        stats.server("be/127.0.0.1:2").open();
+        stats.backend("be");
+        stats.backend("gone");
+        stats.frontend("fe");
+        stats.forget(List.of(), List.of("gone"), List.of("be/127.0.0.1:2"));
+        StatsSnapshot s = stats.snapshot();
+        assertEquals(java.util.Set.of("be/127.0.0.1:1"), s.servers().keySet());
+        assertEquals(java.util.Set.of("be"), s.backends().keySet());
+        assertEquals(java.util.Set.of("fe"), s.frontends().keySet());
+        assertSame(kept, stats.server("be/127.0.0.1:1"));
+    }
 }

@@ -5,7 +5,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.health.HealthRegistry;
-import io.pointsman.proxy.health.ServerCheckSpec;
 import io.pointsman.proxy.stats.ProxyStats;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -24,10 +23,11 @@ import org.openjdk.jmh.annotations.TearDown;
  * The cost of a swap for configs of 10, 1,000 and 10,000 servers:
  * {@code applySwap} is {@link ProxyRuntime#apply} on a started runtime (compile, diff the
  * binds — all kept, port 0 — publish on the accept loop, retire the old generation,
- * reconcile health), alternating two configs that differ in one weight; {@code compileOnly}
- * is {@link GenerationCompiler#compile} alone; {@code healthReconcile} is the health
- * registry's part of a swap ({@code ServerCheckSpec.of} + {@link HealthRegistry#reconcile},
- * no server checked). In this package because the compiler is package-private.
+ * reconcile health), alternating two configs that differ in one weight or in every weight
+ * ({@link #change}); {@code compileOnly} is {@link GenerationCompiler#compile} alone,
+ * against the generation compiled before as the runtime does; {@code healthReconcile} is
+ * the health registry's part of a swap ({@link HealthRegistry#plan} + {@code apply}, no
+ * server checked). In this package because the compiler is package-private.
  */
 @State(Scope.Benchmark)
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
@@ -37,9 +37,18 @@ public class CompileSwapBenchmark {
     @Param({"10", "1000", "10000"})
     public int servers;
 
+    /**
+     * What differs between the two configs a swap alternates: one server's weight (the
+     * usual change: everything else is taken over from the generation before) or every
+     * server's weight (every backend and server is compiled and reconciled again).
+     */
+    @Param({"one-weight", "every-weight"})
+    public String change;
+
     private final ProxyConfig[] configs = new ProxyConfig[2];
     private ProxyRuntime runtime;
     private GenerationCompiler compiler;
+    private Generation compiled;
     private MultiThreadIoEventLoopGroup healthGroup;
     private HealthRegistry health;
     private long n;
@@ -47,7 +56,8 @@ public class CompileSwapBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         for (int v = 0; v < 2; v++) {
-            configs[v] = BenchConfigs.load(BenchConfigs.files(BenchConfigs.servers(servers, v), null));
+            configs[v] = BenchConfigs.load(BenchConfigs.files(
+                    BenchConfigs.servers(servers, v, change.equals("every-weight")), null));
         }
         runtime = ProxyRuntime.builder().threads(1).build().start();
         ApplyResult first = runtime.apply(configs[0], "bench-0");
@@ -59,7 +69,8 @@ public class CompileSwapBenchmark {
                 HealthView.ALWAYS_UP);
         healthGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         health = new HealthRegistry(healthGroup);
-        health.reconcile(ServerCheckSpec.of(configs[0]));
+        health.apply(health.plan(configs[0].allBackends()));
+        compiled = compiler.compile(configs[0], "bench-0", 0);
     }
 
     @TearDown(Level.Trial)
@@ -81,16 +92,44 @@ public class CompileSwapBenchmark {
         return r;
     }
 
+    /**
+     * {@link #applySwap} with cold caches, as a swap in the product runs: once per change,
+     * after the event loops have had the CPU caches to themselves for a while. Before
+     * each call (not timed) a 64 MiB sweep evicts L1–L3, so 10 and 10,000 servers both pay
+     * memory latency instead of 10 and 1,000 fitting in cache.
+     */
+    @Benchmark
+    public ApplyResult applySwapColdCache(CacheSweep sweep) {
+        return applySwap();
+    }
+
+    /** 64 MiB, twice this machine's L3, written a cache line at a time before every call. */
+    @State(Scope.Thread)
+    public static class CacheSweep {
+        private final byte[] lines = new byte[64 << 20];
+        public int sum;
+
+        @Setup(Level.Invocation)
+        public void sweep() {
+            for (int i = 0; i < lines.length; i += 64) {
+                lines[i]++;
+                sum += lines[i];
+            }
+        }
+    }
+
     @Benchmark
     public Generation compileOnly() {
         n++;
-        return compiler.compile(configs[(int) (n & 1)], "bench-" + n, n);
+        // Against the generation before, as ProxyRuntime.apply compiles.
+        compiled = compiler.compile(configs[(int) (n & 1)], "bench-" + n, n, compiled);
+        return compiled;
     }
 
     @Benchmark
     public HealthRegistry healthReconcile() {
         n++;
-        health.reconcile(ServerCheckSpec.of(configs[(int) (n & 1)]));
+        health.apply(health.plan(configs[(int) (n & 1)].allBackends()));
         return health;
     }
 }

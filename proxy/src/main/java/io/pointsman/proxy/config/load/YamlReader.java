@@ -63,7 +63,7 @@ final class YamlReader {
         if (root == null) {
             return YamlNode.MapNode.empty(new YamlNode.Location(file, 1));
         }
-        YamlNode node = convert(root, "");
+        YamlNode node = convert(root, Path.ROOT);
         if (node instanceof YamlNode.NullNode) {
             return YamlNode.MapNode.empty(node.location());
         }
@@ -78,9 +78,9 @@ final class YamlReader {
         return new YamlNode.Location(file, node.getStartMark().getLine() + 1);
     }
 
-    private YamlNode convert(Node node, String path) {
+    private YamlNode convert(Node node, Path path) {
         if (!open.add(node)) {
-            problems.add(at(node), path, "an alias refers to a node that contains it (recursive alias)");
+            problems.add(at(node), path.text(), "an alias refers to a node that contains it (recursive alias)");
             return new YamlNode.NullNode(at(node));
         }
         try {
@@ -90,7 +90,7 @@ final class YamlReader {
         }
     }
 
-    private YamlNode convertOnce(Node node, String path) {
+    private YamlNode convertOnce(Node node, Path path) {
         if (node instanceof MappingNode m) {
             Map<String, YamlNode.Entry> entries = new LinkedHashMap<>();
             List<YamlNode.MapNode> merged = new ArrayList<>();
@@ -98,20 +98,20 @@ final class YamlReader {
                 Node k = t.getKeyNode();
                 YamlNode.Location keyAt = at(k);
                 if (Tag.MERGE.equals(k.getTag())) {
-                    merged.addAll(mergeSources(t.getValueNode(), Paths.child(path, "<<")));
+                    merged.addAll(mergeSources(t.getValueNode(), path.child("<<")));
                     continue;
                 }
                 if (!(k instanceof ScalarNode ks)) {
-                    problems.add(keyAt, path, "a map key must be a plain value, not a map or list");
+                    problems.add(keyAt, path.text(), "a map key must be a plain value, not a map or list");
                     continue;
                 }
                 String key = ks.getValue();
                 if (entries.containsKey(key)) {
-                    problems.add(keyAt, Paths.child(path, key), "duplicate key '" + key + "' (first at line "
+                    problems.add(keyAt, Paths.child(path.text(), key), "duplicate key '" + key + "' (first at line "
                             + entries.get(key).keyLocation().line() + ")");
                     continue;
                 }
-                entries.put(key, new YamlNode.Entry(key, keyAt, convert(t.getValueNode(), Paths.child(path, key))));
+                entries.put(key, new YamlNode.Entry(key, keyAt, convert(t.getValueNode(), path.child(key))));
             }
             // YAML merge keys (<<: *anchor): keys written here win over merged ones.
             for (YamlNode.MapNode source : merged) {
@@ -124,7 +124,7 @@ final class YamlReader {
         if (node instanceof SequenceNode s) {
             List<YamlNode> items = new ArrayList<>();
             for (Node n : s.getValue()) {
-                items.add(convert(n, Paths.index(path, items.size())));
+                items.add(convert(n, path.index(items.size())));
             }
             return new YamlNode.ListNode(at(s), items);
         }
@@ -137,15 +137,38 @@ final class YamlReader {
         return YamlNode.ScalarNode.plain(at(s), typed(tag, text), text);
     }
 
+    /**
+     * Where a node is, as {@link Paths} would spell it, built only when a problem is
+     * reported: most files have none, and a 10,000-server file has some 100,000 nodes.
+     */
+    private record Path(Path parent, String key, int index) {
+        static final Path ROOT = new Path(null, null, -1);
+
+        Path child(String k) {
+            return new Path(this, k, -1);
+        }
+
+        Path index(int i) {
+            return new Path(this, null, i);
+        }
+
+        String text() {
+            if (parent == null) {
+                return "";
+            }
+            return key != null ? Paths.child(parent.text(), key) : Paths.index(parent.text(), index);
+        }
+    }
+
     /** The maps of a merge key's value: one map, or a list of maps (earlier ones win). */
-    private List<YamlNode.MapNode> mergeSources(Node value, String path) {
+    private List<YamlNode.MapNode> mergeSources(Node value, Path path) {
         List<YamlNode.MapNode> out = new ArrayList<>();
         List<Node> nodes = value instanceof SequenceNode seq ? seq.getValue() : List.of(value);
         for (Node n : nodes) {
             if (convert(n, path) instanceof YamlNode.MapNode map) {
                 out.add(map);
             } else {
-                problems.add(at(n), path, "a merge key (<<) needs a map or a list of maps");
+                problems.add(at(n), path.text(), "a merge key (<<) needs a map or a list of maps");
             }
         }
         return out;
