@@ -275,20 +275,16 @@ public final class RequestHeadParser {
             i++;
         }
         int valueStart = i;
+        while (VALUE[b[i] & 0xff]) {
+            i++;
+        }
+        if (b[i] != CR || b[i + 1] != LF) {
+            throw new RequestRefusedException(String.format("invalid byte 0x%02x in the value of header '%s'",
+                    b[i] & 0xff, printable(b, p, nameEnd)));
+        }
         int valueEnd = i;
-        while (true) {
-            int c = b[i] & 0xff;
-            if (VALUE[c]) {
-                if (!isOws(c)) {
-                    valueEnd = i + 1;
-                }
-                i++;
-            } else if (c == CR && b[i + 1] == LF) {
-                break;
-            } else {
-                throw new RequestRefusedException(String.format("invalid byte 0x%02x in the value of header '%s'",
-                        c, printable(b, p, nameEnd)));
-            }
+        while (valueEnd > valueStart && isOws(b[valueEnd - 1])) {
+            valueEnd--;
         }
         fields[f] = p;
         fields[f + 1] = nameEnd;
