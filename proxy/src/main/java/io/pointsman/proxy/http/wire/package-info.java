@@ -1,11 +1,24 @@
 /**
- * HTTP/1.1 messages as bytes: heads read straight from a connection's buffers into
- * offsets, checked, and forwarded by copying their lines (hop-by-hop ones left out);
- * bodies followed for framing only. Nothing here touches a channel: the http package's
- * handlers use it.
+ * HTTP/1.x on raw bytes: heads are parsed straight from the {@code ByteBuf} into offsets,
+ * checked, and forwarded as the bytes that came in (hop-by-hop headers removed, the
+ * proxy's few headers added) instead of being decoded into header objects and encoded
+ * again. Bodies are followed for framing only. Nothing here touches a channel: the http
+ * package's handlers use it.
  *
- * <p>Start with {@link io.pointsman.proxy.http.wire.ResponseHeadParser} (what a server's
- * response head may look like) and {@link io.pointsman.proxy.http.wire.ChunkedScanner}
- * (where a chunked body ends). Request* classes do the same for requests.
+ * <p>Starting points:
+ * <ul>
+ *   <li>{@link io.pointsman.proxy.http.wire.ResponseHeadParser} and
+ *       {@link io.pointsman.proxy.http.wire.ResponseHead}: what a server's response head
+ *       may look like, and how it is forwarded (used by the http package's
+ *       {@code ServerResponseDecoder});</li>
+ *   <li>{@link io.pointsman.proxy.http.wire.ChunkedScanner}: where a chunked body ends;</li>
+ *   <li>{@link io.pointsman.proxy.http.wire.RequestHeadParser} and
+ *       {@link io.pointsman.proxy.http.wire.RequestHead}: the same for request heads, with
+ *       every rule of the Netty path (StrictRequestDecoder, HeadScanner, RequestHygiene;
+ *       {@code RequestHeadNettyAgreementTest} checks they agree), refusing with
+ *       {@link io.pointsman.proxy.http.wire.RequestRefusedException} (400). Not wired into
+ *       the proxy yet: client requests still go through Netty's decoder; replacing it is
+ *       the next step of the HTTP path's performance work (bench/README.md).</li>
+ * </ul>
  */
 package io.pointsman.proxy.http.wire;
