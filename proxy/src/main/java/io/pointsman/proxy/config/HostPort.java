@@ -1,11 +1,15 @@
 package io.pointsman.proxy.config;
 
+import java.util.regex.Pattern;
+
 /**
  * An address as written in proxy.yaml: {@code host:port}, {@code *:port} (every IPv4
  * and IPv6 address), or {@code [v6]:port}. {@code host} is kept as written (an IP
  * literal or a name to resolve off the event loop); {@code *} is {@link #isWildcard()}.
  */
 public record HostPort(String host, int port) {
+    /** Compiled once: a config of 10,000 servers parses 10,000 addresses. */
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
     public HostPort {
         if (host == null || host.isEmpty()) {
@@ -43,7 +47,7 @@ public record HostPort(String host, int port) {
             if (host.indexOf(':') >= 0) {
                 throw new IllegalArgumentException("bad address '" + text + "' (write IPv6 addresses as [v6]:port)");
             }
-            if (!host.equals("*") && !host.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+            if (!host.equals("*") && !HOST_NAME.matcher(host).matches()) {
                 throw new IllegalArgumentException("bad host '" + host + "' in '" + text + "'");
             }
         }
