@@ -1,7 +1,7 @@
 package io.pointsman.proxy.http;
 
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.pointsman.proxy.http.wire.RequestHead;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,12 +80,16 @@ final class AccessLog {
         private InetSocketAddress client;
         private String clientHost;
 
-        void start(HttpRequest head, long now) {
+        void start(RequestHead head, long now) {
+            start(head.method(), head.uri(), head.protocol(), now);
+        }
+
+        void start(String method, String uri, String version, long now) {
             start = now;
             startMillis = System.currentTimeMillis();
-            method = head.method().name();
-            uri = head.uri();
-            version = head.protocolVersion().text();
+            this.method = method;
+            this.uri = uri;
+            this.version = version;
             backend = null;
             server = null;
             queueStart = 0;

@@ -9,8 +9,8 @@ import io.pointsman.proxy.runtime.FrontendPipeline;
 import io.pointsman.proxy.tcp.ProxyHeaderReceiver;
 
 /**
- * The pipeline of an http-mode client connection: strict request decoding, request
- * hygiene, then the reverse proxy. Plugged into the runtime for {@code mode: http}.
+ * The pipeline of an http-mode client connection: request splitting and checking, then
+ * the reverse proxy. Plugged into the runtime for {@code mode: http}.
  */
 public final class HttpFrontendPipeline implements FrontendPipeline {
     private final HttpLimits limits;
@@ -34,7 +34,7 @@ public final class HttpFrontendPipeline implements FrontendPipeline {
             client.pipeline().addLast(HttpPipeline.TLS, new SniHandler(TlsContexts.forSection(tls)));
         }
         client.pipeline().addLast(HttpPipeline.WIRE_BYTES, WireBytes.client(context.frontend().counters()));
-        HttpPipeline.addRequestHandling(client.pipeline(), limits, false);
+        HttpPipeline.addRequestHandling(client.pipeline(), limits);
         client.pipeline().addLast(HttpPipeline.PROXY, new HttpProxyHandler(context, limits));
     }
 }

@@ -13,19 +13,17 @@ public final class HttpPipeline {
     public static final String PROXY_HEADER = "proxy-protocol-header";
     /** Counts bytes in/out (heads included) on both sides; see {@link WireBytes}. */
     public static final String WIRE_BYTES = "wire-bytes";
+    /** Splits requests without decoding them into objects: see {@link ClientRequestDecoder}. */
     public static final String REQUEST_DECODER = "http-request-decoder";
     /**
      * Encodes the proxy's own answers (error pages). Forwarded responses are written as
      * bytes from this handler's context, i.e. below it, and never re-encoded.
      */
     public static final String RESPONSE_ENCODER = "http-response-encoder";
-    public static final String HYGIENE = "http-request-hygiene";
     public static final String PROXY = "http-proxy";
     public static final String TUNNEL = "tunnel";
     public static final String TUNNEL_TIMEOUT = "tunnel-timeout";
-    /** Server side. */
-    public static final String REQUEST_ENCODER = "http-request-encoder";
-    /** Splits responses without decoding them: see {@link ServerResponseDecoder}. */
+    /** Server side (requests are written to servers as bytes, no encoder). Splits responses without decoding them: see {@link ServerResponseDecoder}. */
     public static final String RESPONSE_DECODER = "http-response-decoder";
     public static final String SERVER_RESPONSE = "server-response";
 
@@ -33,18 +31,11 @@ public final class HttpPipeline {
     }
 
     /**
-     * Adds the decoder, encoder and request hygiene. We use our own decoder subclass plus
-     * Netty's encoder instead of {@code HttpServerCodec} because the codec does not let us
-     * replace its decoder.
+     * Adds the request decoder (which also refuses what SPEC §4 refuses) and the encoder of
+     * the proxy's own answers.
      */
-    public static void addRequestHandling(ChannelPipeline pipeline, HttpLimits limits) {
-        addRequestHandling(pipeline, limits, true);
-    }
-
-    /** @param hygieneAnswers see {@link RequestHygiene#RequestHygiene(boolean)} */
-    static void addRequestHandling(ChannelPipeline pipeline, HttpLimits limits, boolean hygieneAnswers) {
-        pipeline.addLast(REQUEST_DECODER, new StrictRequestDecoder(limits));
+    static void addRequestHandling(ChannelPipeline pipeline, HttpLimits limits) {
+        pipeline.addLast(REQUEST_DECODER, new ClientRequestDecoder(limits));
         pipeline.addLast(RESPONSE_ENCODER, new HttpResponseEncoder());
-        pipeline.addLast(HYGIENE, new RequestHygiene(hygieneAnswers));
     }
 }

@@ -12,20 +12,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pointsman.proxy.http.wire.RequestHead;
 import io.pointsman.proxy.http.wire.ResponseHead;
 import io.pointsman.proxy.http.wire.ResponseHead.ConnectionHeader;
 import io.pointsman.proxy.runtime.ConnectionContext;
@@ -74,6 +66,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     /** {@code source}'s address bytes, for balancing on the source (kept: getAddress() copies). */
     private byte[] sourceBytes;
     private InetSocketAddress destination;
+    /** {@code destination} as a Host value, made when first needed. */
+    private String hostIfMissing;
     private final HttpRequestFacts facts = new HttpRequestFacts();
     /**
      * The idle timer is scheduled once and pushed back lazily: arming sets a deadline, and a
@@ -91,13 +85,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean tunnel;
 
     // ---- the current exchange (request == null: between requests) ----
-    private HttpRequest request;
+    private RequestHead request;
     private boolean requestDone;
-    /** The client's HTTP version (the head itself is sent to servers as HTTP/1.1). */
-    private HttpVersion clientVersion;
+    /** The client speaks HTTP/1.0 (the head itself is sent to servers as HTTP/1.1). */
+    private boolean http10Client;
     private boolean upgradeAsked;
     private boolean closeAfterResponse;
-    private final ArrayDeque<HttpObject> toServer = new ArrayDeque<>();
+    /** What waits for the server connection: the head's bytes, body pieces, {@link RequestEnd}. */
+    private final ArrayDeque<Object> toServer = new ArrayDeque<>();
     private int serverWrites;
     private int clientWrites;
     /** Written to the server/client but not flushed yet: flushed once per read batch or message end. */
@@ -178,7 +173,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof HttpObject || msg instanceof RejectedRequest) || tunnel) {
+        if (!(msg instanceof ByteBuf || msg instanceof RequestHead || msg == RequestEnd.INSTANCE
+                || msg instanceof RejectedRequest) || tunnel) {
             ReferenceCountUtil.release(msg);
             return;
         }
@@ -200,29 +196,26 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (request == null) {
-            if (object instanceof HttpRequest head) {
+            if (object instanceof RequestHead head) {
                 startExchange(head);
             } else {
                 ReferenceCountUtil.release(object); // leftover of an exchange that ended early
             }
             return;
         }
-        HttpContent content = (HttpContent) object;
-        accessEntry.bytesIn += content.content().readableBytes();
-        if (content.content().isReadable()
-                || content instanceof LastHttpContent last && !last.trailingHeaders().isEmpty()) {
-            requestHadBody = true;
-        }
-        if (content instanceof LastHttpContent) {
+        if (object instanceof ByteBuf body) {
+            accessEntry.bytesIn += body.readableBytes();
+            requestHadBody |= body.isReadable();
+        } else if (object == RequestEnd.INSTANCE) {
             requestDone = true;
         }
         if (!connected) {
-            toServer.add(content);
+            toServer.add(object);
             if (requestDone) {
                 startPendingConnect();
             }
         } else {
-            writeToServer(content);
+            writeToServer(object);
         }
     }
 
@@ -245,6 +238,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             source = proxied.source();
             sourceBytes = source.getAddress().getAddress();
             destination = proxied.destination();
+            hostIfMissing = null;
         } else if (evt instanceof ChannelInputShutdownEvent) {
             // The client sent its FIN. Mid-request, the request can never be completed: abort
             // it now rather than leave the server waiting for the rest (logged CR). With the
@@ -306,11 +300,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     // ---- one exchange ------------------------------------------------------------------
 
-    private void startExchange(HttpRequest head) {
+    private void startExchange(RequestHead head) {
         cancelTimers();
         request = head;
-        requestDone = head instanceof LastHttpContent;
-        clientVersion = head.protocolVersion();
+        requestDone = false; // RequestEnd follows, right after the head for a bodyless request
+        http10Client = head.minorVersion() == 0;
         requestHadBody = false;
         responseStarted = false;
         interimResponse = false;
@@ -321,8 +315,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         lastServer = null;
         accessEntry.start(head, System.nanoTime());
         tunnelAgreed = false;
-        closeAfterResponse = !HttpUtil.isKeepAlive(head);
-        upgradeAsked = HopByHop.wantsUpgrade(head.headers());
+        closeAfterResponse = !head.keepAlive();
+        upgradeAsked = head.wantsUpgrade();
 
         String backendName = cx.frontend().router().route(facts.reset(source.getAddress(), destination.getPort(), head));
         facts.clear();
@@ -333,8 +327,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             respondError(ErrorPage.SERVICE_UNAVAILABLE, "no backend for " + head.method() + " " + head.uri());
             return;
         }
-        prepareForServer(head);
-        toServer.add(head);
+        toServer.add(headForServer(head));
         attemptsLeft = 1 + Math.max(0, backend.retries());
         // Connect once the request is whole or the read batch ends, whichever is first: a
         // head and its end then go to the server as one full request (see onConnected).
@@ -353,23 +346,24 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void prepareForServer(HttpRequest head) {
-        HttpHeaders h = head.headers();
-        HopByHop.strip(h, upgradeAsked);
-        if (forwardFor) {
-            String ip = source.getAddress().getHostAddress();
-            String previous = h.getAll("X-Forwarded-For").isEmpty() ? null : String.join(", ", h.getAll("X-Forwarded-For"));
-            h.set("X-Forwarded-For", previous == null ? ip : previous + ", " + ip);
-            h.set("X-Forwarded-Proto", scheme);
+    /**
+     * The head as it goes to a server: hop-by-hop headers left out, X-Forwarded-For and
+     * -Proto added when the frontend says {@code forwardfor}, HTTP/1.1 (so server
+     * connections can be pooled; a 1.0 body is always Content-Length-framed, which 1.1
+     * reads the same way) with a Host made up from the address the client reached when a
+     * 1.0 request had none. See {@link RequestHead#writeForServer}.
+     */
+    private ByteBuf headForServer(RequestHead head) {
+        ByteBuf out = client.alloc().buffer(head.length() + 128);
+        head.writeForServer(out, forwardFor ? accessEntry.clientHost(source) : null, scheme, hostIfMissing());
+        return out;
+    }
+
+    private String hostIfMissing() {
+        if (hostIfMissing == null) {
+            hostIfMissing = destination.getHostString() + ":" + destination.getPort();
         }
-        if (head.protocolVersion().equals(HttpVersion.HTTP_1_0) && !upgradeAsked) {
-            // Talk HTTP/1.1 to servers so their connections can be pooled; a 1.0 body is
-            // always Content-Length-framed, which 1.1 reads the same way.
-            head.setProtocolVersion(HttpVersion.HTTP_1_1);
-            if (!h.contains(HttpHeaderNames.HOST)) {
-                h.set(HttpHeaderNames.HOST, destination.getHostString() + ":" + destination.getPort());
-            }
-        }
+        return hostIfMissing;
     }
 
     /**
@@ -487,7 +481,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast(HttpPipeline.WIRE_BYTES, WireBytes.server(backendCounters, s.counters()));
-                        p.addLast(HttpPipeline.REQUEST_ENCODER, new HttpRequestEncoder());
                         ServerResponseDecoder decoder = new ServerResponseDecoder(limits);
                         p.addLast(HttpPipeline.RESPONSE_DECODER, decoder);
                         p.addLast(HttpPipeline.SERVER_RESPONSE, new ServerResponseHandler(key, decoder, serverTimeout));
@@ -539,7 +532,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private void onConnected() {
         connected = true;
         accessEntry.connected = System.nanoTime();
-        serverHandler.decoder.expect(request.method().equals(HttpMethod.HEAD));
+        serverHandler.decoder.expect("HEAD".equals(request.method()));
         // Written as they came (head, then body pieces): merging them into one full request
         // object cost more (Netty validates a new request line) than the encoder saves.
         while (!toServer.isEmpty()) {
@@ -555,13 +548,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
      * Writes without flushing: the end of a message or of the client's read batch
      * flushes, so a head and its body go out in one write(2).
      */
-    private void writeToServer(HttpObject object) {
+    private void writeToServer(Object object) {
+        if (object == RequestEnd.INSTANCE) {
+            flushServer();
+            return;
+        }
         serverWrites++;
         serverChannel.write(object).addListener(serverWriteDone);
         serverFlushPending = true;
-        if (object instanceof LastHttpContent) {
-            flushServer();
-        }
     }
 
     private void flushServer() {
@@ -676,12 +670,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             } else {
                 serverKeepAlive = head.keepAlive();
                 boolean delimitedByClose = !head.contentLengthSet() && !head.chunked()
-                        && !request.method().equals(HttpMethod.HEAD) && code != 204 && code != 304;
+                        && !"HEAD".equals(request.method()) && code != 204 && code != 304;
                 if (delimitedByClose || cx.generation().retired()) {
                     // A retired generation: finish this response, then retire the connection.
                     closeAfterResponse = true;
                 }
-                boolean http10Client = clientVersion.equals(HttpVersion.HTTP_1_0);
                 if (http10Client && head.chunked()) {
                     // An HTTP/1.0 client cannot read chunks: send the body raw and end it with a close.
                     dechunk = true;
@@ -724,8 +717,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             log.debug("{}: pooled connection to {} closed under request; resending on a new one", cx.describe(),
                     server);
             detachServer();
-            toServer.add(request);
-            toServer.add(LastHttpContent.EMPTY_LAST_CONTENT);
+            toServer.add(headForServer(request));
+            toServer.add(RequestEnd.INSTANCE);
             connectNew(server);
             return;
         }
@@ -865,11 +858,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         sp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));
         sp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(client));
         sp.remove(HttpPipeline.SERVER_RESPONSE);
-        sp.remove(HttpPipeline.REQUEST_ENCODER);
         ChannelPipeline cp = client.pipeline();
         cp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));
         cp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(upstream));
-        cp.remove(HttpPipeline.HYGIENE);
         cp.remove(this);
         cp.remove(HttpPipeline.RESPONSE_ENCODER);
         // The decoders go last, once both sides' encoders are gone: each passes on the bytes it

@@ -1,12 +1,10 @@
 package io.pointsman.proxy.http;
 
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
+import io.pointsman.proxy.http.wire.RequestHead;
 import io.pointsman.proxy.routing.RequestFacts;
 
 import java.net.InetAddress;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The routing facts of one HTTP request (SPEC §3 http matchers). One instance per client
@@ -16,7 +14,7 @@ import java.util.Locale;
 final class HttpRequestFacts implements RequestFacts {
     private InetAddress source;
     private int destinationPort;
-    private HttpRequest request;
+    private RequestHead request;
     private boolean hostKnown;
     private String host;
     private String path;
@@ -24,11 +22,11 @@ final class HttpRequestFacts implements RequestFacts {
     HttpRequestFacts() {
     }
 
-    HttpRequestFacts(InetAddress source, int destinationPort, HttpRequest request) {
+    HttpRequestFacts(InetAddress source, int destinationPort, RequestHead request) {
         reset(source, destinationPort, request);
     }
 
-    HttpRequestFacts reset(InetAddress source, int destinationPort, HttpRequest request) {
+    HttpRequestFacts reset(InetAddress source, int destinationPort, RequestHead request) {
         this.source = source;
         this.destinationPort = destinationPort;
         this.request = request;
@@ -41,19 +39,6 @@ final class HttpRequestFacts implements RequestFacts {
     /** Forgets the request (so a connection does not hold on to it between requests). */
     void clear() {
         reset(null, 0, null);
-    }
-
-    static String hostWithoutPort(String host) {
-        if (host == null) {
-            return null;
-        }
-        String h = host.trim();
-        if (h.startsWith("[")) {
-            int close = h.indexOf(']');
-            return (close < 0 ? h : h.substring(0, close + 1)).toLowerCase(Locale.ROOT);
-        }
-        int colon = h.indexOf(':');
-        return (colon < 0 ? h : h.substring(0, colon)).toLowerCase(Locale.ROOT);
     }
 
     @Override
@@ -69,7 +54,7 @@ final class HttpRequestFacts implements RequestFacts {
     @Override
     public String host() {
         if (!hostKnown) {
-            host = hostWithoutPort(request.headers().get(HttpHeaderNames.HOST));
+            host = request.host();
             hostKnown = true;
         }
         return host;
@@ -78,20 +63,18 @@ final class HttpRequestFacts implements RequestFacts {
     @Override
     public String path() {
         if (path == null) {
-            String uri = request.uri();
-            int q = uri.indexOf('?');
-            path = q < 0 ? uri : uri.substring(0, q);
+            path = request.path();
         }
         return path;
     }
 
     @Override
     public String method() {
-        return request.method().name();
+        return request.method();
     }
 
     @Override
     public List<String> header(String name) {
-        return request.headers().getAll(name);
+        return request.header(name);
     }
 }

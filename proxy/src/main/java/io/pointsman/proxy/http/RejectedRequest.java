@@ -1,7 +1,7 @@
 package io.pointsman.proxy.http;
 
 /**
- * Passed downstream by {@link RequestHygiene} in place of a refused request, so the
+ * Passed downstream by {@link ClientRequestDecoder} in place of a refused request, so the
  * handler answering requests in order sends the 400 after the responses to the requests
  * before it. Carries nothing of the request itself.
  */

@@ -7,9 +7,10 @@
  *   <li>{@link io.pointsman.proxy.http.HttpFrontendPipeline}: what an accepted http-mode
  *       connection goes through (PROXY header, TLS/SNI, strict decoding, hygiene, proxy);
  *       handler names are in {@link io.pointsman.proxy.http.HttpPipeline}.</li>
- *   <li>{@link io.pointsman.proxy.http.StrictRequestDecoder} and
- *       {@link io.pointsman.proxy.http.RequestHygiene}: which requests are unambiguous
- *       enough to forward; everything else gets 400 and a close (SPEC §4).</li>
+ *   <li>{@link io.pointsman.proxy.http.ClientRequestDecoder}: requests are not decoded
+ *       into objects; their heads are read and checked as bytes ({@code http.wire}:
+ *       which requests are unambiguous enough to forward, everything else gets 400 and a
+ *       close, SPEC §4) and forwarded as bytes, bodies as they came.</li>
  *   <li>{@code HttpProxyHandler}: one request at a time, routed and balanced per request,
  *       streamed to a pooled keep-alive server connection on the client's event loop
  *       ({@code ServerConnectionPool}), with reads paced by completed writes

@@ -58,7 +58,7 @@ class RequestHygieneTest {
     private EmbeddedChannel channel() {
         downstream = new Downstream();
         EmbeddedChannel ch = new EmbeddedChannel();
-        HttpPipeline.addRequestHandling(ch.pipeline(), HttpLimits.DEFAULT);
+        NettyRequestPath.addRequestHandling(ch.pipeline(), HttpLimits.DEFAULT);
         ch.pipeline().addLast(downstream);
         return ch;
     }

@@ -15,7 +15,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.pointsman.proxy.http.HttpLimits;
-import io.pointsman.proxy.http.HttpPipeline;
+import io.pointsman.proxy.http.NettyRequestPath;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Property-style: thousands of generated heads, mostly near-valid with one thing wrong, go
  * through both the Netty path (StrictRequestDecoder + RequestHygiene, as wired by
- * {@link HttpPipeline#addRequestHandling}) and {@link RequestHeadParser}. Accept/refuse must
+ * {@link NettyRequestPath#addRequestHandling}) and {@link RequestHeadParser}. Accept/refuse must
  * agree; when accepted, method, uri, version, headers and the facts must agree, and what
  * {@link RequestHead#writeForServer} writes must decode to the same request as the Netty
  * path's {@code prepareForServer} + {@code HttpRequestEncoder} output.
@@ -54,7 +54,7 @@ class RequestHeadNettyAgreementTest {
             Class<?> hop = Class.forName("io.pointsman.proxy.http.HopByHop");
             WANTS_UPGRADE = hop.getDeclaredMethod("wantsUpgrade", HttpHeaders.class);
             STRIP = hop.getDeclaredMethod("strip", HttpHeaders.class, boolean.class);
-            HOST_WITHOUT_PORT = Class.forName("io.pointsman.proxy.http.HttpRequestFacts")
+            HOST_WITHOUT_PORT = Class.forName("io.pointsman.proxy.http.HopByHop")
                     .getDeclaredMethod("hostWithoutPort", String.class);
             WANTS_UPGRADE.setAccessible(true);
             STRIP.setAccessible(true);
@@ -274,7 +274,7 @@ class RequestHeadNettyAgreementTest {
     private static Netty netty(String raw) {
         Netty netty = new Netty();
         EmbeddedChannel ch = new EmbeddedChannel();
-        HttpPipeline.addRequestHandling(ch.pipeline(), HttpLimits.DEFAULT);
+        NettyRequestPath.addRequestHandling(ch.pipeline(), HttpLimits.DEFAULT);
         ch.pipeline().addLast(netty);
         ch.writeInbound(RequestHeads.bytes(raw));
         ByteBuf b;

@@ -22,6 +22,20 @@ final class HopByHop {
     private HopByHop() {
     }
 
+    /** The Netty path's routing host: trimmed, port dropped, lower case (was HttpRequestFacts'). */
+    static String hostWithoutPort(String host) {
+        if (host == null) {
+            return null;
+        }
+        String h = host.trim();
+        if (h.startsWith("[")) {
+            int close = h.indexOf(']');
+            return (close < 0 ? h : h.substring(0, close + 1)).toLowerCase(Locale.ROOT);
+        }
+        int colon = h.indexOf(':');
+        return (colon < 0 ? h : h.substring(0, colon)).toLowerCase(Locale.ROOT);
+    }
+
     /**
      * True when the message asks for {@code Connection: upgrade} to WebSocket. Other
      * upgrades are not passed on: an {@code h2c} upgrade tunnelled to a server would let the
