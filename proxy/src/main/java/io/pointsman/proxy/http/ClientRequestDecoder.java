@@ -2,8 +2,6 @@ package io.pointsman.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.pointsman.proxy.http.wire.ChunkedScanner;
 import io.pointsman.proxy.http.wire.MalformedMessageException;
 import io.pointsman.proxy.http.wire.RequestHead;
@@ -26,7 +24,7 @@ import io.pointsman.proxy.http.wire.RequestRefusedException;
  * <p>When the connection becomes a tunnel the handler is removed and passes on what it
  * holds (the first bytes of the upgraded protocol).
  */
-final class ClientRequestDecoder extends ChannelInboundHandlerAdapter {
+final class ClientRequestDecoder extends RawSplitter {
     private enum State { HEAD, LENGTH, CHUNKED, REFUSED }
 
     private final RequestHeadParser parser;
@@ -35,46 +33,24 @@ final class ClientRequestDecoder extends ChannelInboundHandlerAdapter {
     private long remaining;
     /** A chunked request's head, held until its first chunk size proves valid. */
     private RequestHead heldHead;
-    private ByteBuf cumulation;
-    /** The buffer being decoded; null once handed on (the handler was removed meanwhile). */
-    private ByteBuf current;
 
     ClientRequestDecoder(HttpLimits limits) {
         this.parser = new RequestHeadParser(limits);
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf in)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        if (state == State.REFUSED) {
-            in.release();
-            return;
-        }
-        ByteBuf buf = in;
-        if (cumulation != null) {
-            buf = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
-            cumulation = null;
-        }
-        current = buf;
-        try {
-            decode(ctx, buf);
-        } finally {
-            if (current != null) {
-                current = null;
-                if (buf.isReadable() && state != State.REFUSED) {
-                    cumulation = buf; // an incomplete head, or a held head's first chunk line
-                } else {
-                    buf.release();
-                }
-            }
-        }
+    protected boolean keepsRest() {
+        return state != State.REFUSED; // an incomplete head, or a held head's first chunk line
     }
 
-    private void decode(ChannelHandlerContext ctx, ByteBuf buf) {
-        while (current != null && buf.isReadable()) {
+    @Override
+    protected boolean ignoresInput() {
+        return state == State.REFUSED;
+    }
+
+    @Override
+    protected void split(ChannelHandlerContext ctx, ByteBuf buf) {
+        while (!handedOn() && buf.isReadable()) {
             switch (state) {
                 case HEAD -> {
                     if (heldHead != null) {
@@ -125,7 +101,7 @@ final class ClientRequestDecoder extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(head);
         } else {
             ctx.fireChannelRead(head);
-            if (current != null) {
+            if (!handedOn()) {
                 end(ctx);
             }
         }
@@ -179,7 +155,7 @@ final class ClientRequestDecoder extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(buf.readRetainedSlice(i - from));
-        if (current != null && chunks.done()) {
+        if (!handedOn() && chunks.done()) {
             end(ctx);
         }
     }
@@ -210,25 +186,7 @@ final class ClientRequestDecoder extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
         heldHead = null;
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        ByteBuf rest = current != null ? current : cumulation;
-        current = null;
-        cumulation = null;
-        if (rest != null) {
-            if (rest.isReadable() && state != State.REFUSED) {
-                ctx.fireChannelRead(rest);
-            } else {
-                rest.release();
-            }
-        }
+        super.channelInactive(ctx);
     }
 }

@@ -2,8 +2,6 @@ package io.pointsman.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.pointsman.proxy.http.wire.ChunkedScanner;
 import io.pointsman.proxy.http.wire.MalformedMessageException;
 import io.pointsman.proxy.http.wire.ResponseHead;
@@ -26,7 +24,7 @@ import io.pointsman.proxy.http.wire.ResponseHeadParser;
  * and, from the head's callback, whether the body must lose its chunked framing for an
  * HTTP/1.0 client ({@link #dechunk}).
  */
-final class ServerResponseDecoder extends ChannelInboundHandlerAdapter {
+final class ServerResponseDecoder extends RawSplitter {
     private enum State { HEAD, LENGTH, CHUNKED, UNTIL_CLOSE, UPGRADED, FAILED }
 
     private final ResponseHeadParser parser;
@@ -35,11 +33,6 @@ final class ServerResponseDecoder extends ChannelInboundHandlerAdapter {
     private long remaining;
     private boolean headRequest;
     private boolean dechunk;
-    /** Bytes of an incomplete head, kept for the next read. */
-    private ByteBuf cumulation;
-    /** The buffer being decoded; null once handed on (the handler was removed meanwhile). */
-    private ByteBuf current;
-
     ServerResponseDecoder(HttpLimits limits) {
         this.parser = new ResponseHeadParser(limits.maxInitialLine() + limits.maxHeaderSize());
     }
@@ -55,57 +48,45 @@ final class ServerResponseDecoder extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof ByteBuf in)) {
-            ctx.fireChannelRead(msg);
-            return;
-        }
-        ByteBuf buf = in;
-        if (cumulation != null) {
-            buf = ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cumulation, in);
-            cumulation = null;
-        }
-        current = buf;
-        try {
-            decode(ctx, buf);
-        } catch (MalformedMessageException e) {
-            state = State.FAILED;
-            ctx.fireChannelRead(new MalformedResponse(e.getMessage()));
-        } finally {
-            if (current != null) {
-                current = null;
-                if (buf.isReadable() && state == State.HEAD) {
-                    cumulation = buf; // an incomplete head
-                } else {
-                    buf.release();
-                }
-            }
-        }
+    protected boolean keepsRest() {
+        return state == State.HEAD; // an incomplete head
     }
 
-    private void decode(ChannelHandlerContext ctx, ByteBuf buf) {
-        while (current != null && buf.isReadable()) {
-            switch (state) {
-                case HEAD -> {
-                    ResponseHead head = parser.parse(buf);
-                    if (head == null) {
-                        return;
+    @Override
+    protected boolean ignoresInput() {
+        return state == State.FAILED;
+    }
+
+    @Override
+    protected void split(ChannelHandlerContext ctx, ByteBuf buf) {
+        try {
+            while (!handedOn() && buf.isReadable()) {
+                switch (state) {
+                    case HEAD -> {
+                        ResponseHead head = parser.parse(buf);
+                        if (head == null) {
+                            return;
+                        }
+                        onHead(ctx, head);
                     }
-                    onHead(ctx, head);
-                }
-                case LENGTH -> {
-                    int n = (int) Math.min(remaining, buf.readableBytes());
-                    remaining -= n;
-                    ctx.fireChannelRead(buf.readRetainedSlice(n));
-                    if (remaining == 0) {
-                        end(ctx, State.HEAD);
+                    case LENGTH -> {
+                        int n = (int) Math.min(remaining, buf.readableBytes());
+                        remaining -= n;
+                        ctx.fireChannelRead(buf.readRetainedSlice(n));
+                        if (remaining == 0) {
+                            end(ctx, State.HEAD);
+                        }
                     }
+                    case CHUNKED -> chunked(ctx, buf);
+                    case UNTIL_CLOSE, UPGRADED -> ctx.fireChannelRead(buf.readRetainedSlice(buf.readableBytes()));
+                    case FAILED -> buf.skipBytes(buf.readableBytes());
+                    default -> throw new IllegalStateException(state.name());
                 }
-                case CHUNKED -> chunked(ctx, buf);
-                case UNTIL_CLOSE, UPGRADED -> ctx.fireChannelRead(buf.readRetainedSlice(buf.readableBytes()));
-                case FAILED -> buf.skipBytes(buf.readableBytes());
-                default -> throw new IllegalStateException(state.name());
             }
+        } catch (MalformedMessageException e) {
+            state = State.FAILED;
+            buf.skipBytes(buf.readableBytes());
+            ctx.fireChannelRead(new MalformedResponse(e.getMessage()));
         }
     }
 
@@ -113,7 +94,7 @@ final class ServerResponseDecoder extends ChannelInboundHandlerAdapter {
         int code = head.status();
         dechunk = false;
         ctx.fireChannelRead(head);
-        if (current == null) {
+        if (handedOn()) {
             return;
         }
         if (code >= 100 && code < 200) {
@@ -152,7 +133,7 @@ final class ServerResponseDecoder extends ChannelInboundHandlerAdapter {
             }
             ctx.fireChannelRead(buf.readRetainedSlice(i - from));
         }
-        if (current != null && chunks.done()) {
+        if (!handedOn() && chunks.done()) {
             end(ctx, State.HEAD);
         }
     }
@@ -165,27 +146,9 @@ final class ServerResponseDecoder extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (cumulation != null) {
-            cumulation.release();
-            cumulation = null;
-        }
         if (state == State.UNTIL_CLOSE) {
             end(ctx, State.HEAD); // the close is what ends a body without length or chunks
         }
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        ByteBuf rest = current != null ? current : cumulation;
-        current = null;
-        cumulation = null;
-        if (rest != null) {
-            if (rest.isReadable() && state != State.FAILED) {
-                ctx.fireChannelRead(rest); // the first bytes of the upgraded protocol
-            } else {
-                rest.release();
-            }
-        }
+        super.channelInactive(ctx);
     }
 }

@@ -154,14 +154,8 @@ public final class ResponseHeadParser {
             if (colon == i) {
                 throw new MalformedMessageException("empty header name");
             }
-            int v = colon + 1;
-            while (v < contentEnd && (b[v] == ' ' || b[v] == '\t')) {
-                v++;
-            }
-            int ve = contentEnd;
-            while (ve > v && (b[ve - 1] == ' ' || b[ve - 1] == '\t')) {
-                ve--;
-            }
+            int v = skipOws(b, colon + 1, contentEnd);
+            int ve = trimOws(b, v, contentEnd);
             for (int j = v; j < ve; j++) {
                 int c = b[j];
                 if (c >= 0 && c < 0x20 && c != '\t' || c == 0x7f) {
@@ -246,20 +240,10 @@ public final class ResponseHeadParser {
     /** Counts the tokens of a Connection value; close/keep-alive/upgrade set flags, the others name headers. */
     private static int connectionTokens(ResponseHead h, byte[] b, int from, int to) {
         int named = 0;
-        int i = from;
-        while (i <= to) {
-            int comma = i;
-            while (comma < to && b[comma] != ',') {
-                comma++;
-            }
-            int s = i;
-            int e = comma;
-            while (s < e && (b[s] == ' ' || b[s] == '\t')) {
-                s++;
-            }
-            while (e > s && (b[e - 1] == ' ' || b[e - 1] == '\t')) {
-                e--;
-            }
+        for (int i = from; i <= to; ) {
+            int comma = commaOrEnd(b, i, to);
+            int s = skipOws(b, i, comma);
+            int e = trimOws(b, s, comma);
             if (e > s) {
                 if (nameEquals(b, s, e, CLOSE)) {
                     h.connectionClose = true;
@@ -288,20 +272,10 @@ public final class ResponseHeadParser {
             }
             int v = h.nameEnd[c] + 1;
             int ve = contentEnd(b, v, h.lineEnd[c]);
-            int i = v;
-            while (i <= ve) {
-                int comma = i;
-                while (comma < ve && b[comma] != ',') {
-                    comma++;
-                }
-                int s = i;
-                int e = comma;
-                while (s < e && (b[s] == ' ' || b[s] == '\t')) {
-                    s++;
-                }
-                while (e > s && (b[e - 1] == ' ' || b[e - 1] == '\t')) {
-                    e--;
-                }
+            for (int i = v; i <= ve; ) {
+                int comma = commaOrEnd(b, i, ve);
+                int s = skipOws(b, i, comma);
+                int e = trimOws(b, s, comma);
                 if (e > s && !nameEquals(b, s, e, CONTENT_LENGTH) && !nameEquals(b, s, e, TRANSFER_ENCODING)
                         && !nameEquals(b, s, e, HOST)) {
                     for (int k = 0; k < h.headers; k++) {
@@ -316,15 +290,34 @@ public final class ResponseHeadParser {
         }
     }
 
+    private static int commaOrEnd(byte[] b, int from, int to) {
+        int i = from;
+        while (i < to && b[i] != ',') {
+            i++;
+        }
+        return i;
+    }
+
+    private static int skipOws(byte[] b, int from, int to) {
+        while (from < to && (b[from] == ' ' || b[from] == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimOws(byte[] b, int from, int to) {
+        while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
+            to--;
+        }
+        return to;
+    }
+
     private static boolean lastCodingIsChunked(byte[] b, int from, int to) {
         int s = to;
         while (s > from && b[s - 1] != ',') {
             s--;
         }
-        while (s < to && (b[s] == ' ' || b[s] == '\t')) {
-            s++;
-        }
-        return nameEquals(b, s, to, CHUNKED);
+        return nameEquals(b, skipOws(b, s, to), to, CHUNKED);
     }
 
     private static long digits(byte[] b, int from, int to) {
