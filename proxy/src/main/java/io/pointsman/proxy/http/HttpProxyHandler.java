@@ -330,7 +330,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         toServer.add(headForServer(head));
         attemptsLeft = 1 + Math.max(0, backend.retries());
         // Connect once the request is whole or the read batch ends, whichever is first: a
-        // head and its end then go to the server as one full request (see onConnected).
+        // head and its body then go to the server in one flush (see onConnected).
         connectPending = true;
         if (requestDone) {
             startPendingConnect();

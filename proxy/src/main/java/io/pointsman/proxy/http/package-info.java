@@ -18,8 +18,7 @@
  *       generation retirement ({@code Connection: close} on the first response after a
  *       swap) and the access log ({@code AccessLog}, logger {@code io.pointsman.access},
  *       written in batches off the event loop by {@code AccessLogWriter}). Writes are
- *       flushed once per read batch or message end; a request or response read whole
- *       is forwarded as one full message.</li>
+ *       flushed once per read batch or message end.</li>
  *   <li>{@link io.pointsman.proxy.http.ServerResponseDecoder}: responses are not decoded
  *       into objects; their heads are read into offsets ({@code http.wire}) and forwarded
  *       as bytes minus hop-by-hop headers, their bodies as they came.</li>

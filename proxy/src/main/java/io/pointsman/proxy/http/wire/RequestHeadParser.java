@@ -14,7 +14,7 @@ import static io.pointsman.proxy.http.wire.RequestSyntax.printable;
  * Finds, checks and indexes one HTTP/1.x request head straight from the bytes a client
  * sent, without building header objects: the replacement for Netty's
  * {@code HttpRequestDecoder} + {@code StrictRequestDecoder} + {@code RequestHygiene} on the
- * head (bodies are framed by the caller from {@link RequestHead#contentLength()} /
+ * head (that path is kept in the tests as the reference this parser is checked against) (bodies are framed by the caller from {@link RequestHead#contentLength()} /
  * {@link RequestHead#chunked()}). One instance per client connection, reused for every head.
  *
  * <p>Work is done in two passes so that a head arriving in pieces costs no more than one
