@@ -431,9 +431,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         backend.counters().open();
         accessEntry.server = s.name();
         accessEntry.connectStart = System.nanoTime();
-        Channel pooled = ServerConnectionPool.take(client.eventLoop(), s.key());
+        ServerResponseHandler pooled = ServerConnectionPool.take(client.eventLoop(), s.key());
         if (pooled != null) {
-            attach(pooled);
+            attach(pooled.channel(), pooled);
             reusedConnection = true;
             onConnected();
             return;
@@ -442,8 +442,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void connectNew(LiveServer s) {
-        ChannelFuture f = newConnection(s);
-        attach(f.channel());
+        ServerResponseHandler handler = new ServerResponseHandler(s.key(),
+                new ServerResponseDecoder(limits), backend.timeout().server().toMillis());
+        ChannelFuture f = newConnection(s, handler);
+        attach(f.channel(), handler);
         reusedConnection = false;
         f.addListener(x -> onConnect(f, s));
     }
@@ -465,9 +467,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         return lastServer.isUp() && lastServer.tryAcquire() ? lastServer : null;
     }
 
-    private ChannelFuture newConnection(LiveServer s) {
-        long serverTimeout = backend.timeout().server().toMillis();
-        String key = s.key();
+    private ChannelFuture newConnection(LiveServer s, ServerResponseHandler handler) {
         Counters backendCounters = backend.counters();
         return new Bootstrap()
                 .group(client.eventLoop())
@@ -481,18 +481,18 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast(HttpPipeline.WIRE_BYTES, WireBytes.server(backendCounters, s.counters()));
-                        ServerResponseDecoder decoder = new ServerResponseDecoder(limits);
-                        p.addLast(HttpPipeline.RESPONSE_DECODER, decoder);
-                        p.addLast(HttpPipeline.SERVER_RESPONSE, new ServerResponseHandler(key, decoder, serverTimeout));
+                        p.addLast(HttpPipeline.RESPONSE_DECODER, handler.decoder);
+                        p.addLast(HttpPipeline.SERVER_RESPONSE, handler);
                     }
                 })
                 .connect(s.address());
     }
 
-    private void attach(Channel ch) {
+    /** The handler is passed along: looking it up in the pipeline per request cost a name scan. */
+    private void attach(Channel ch, ServerResponseHandler handler) {
         serverChannel = ch;
-        serverHandler = (ServerResponseHandler) ch.pipeline().get(HttpPipeline.SERVER_RESPONSE);
-        serverHandler.owner = this;
+        serverHandler = handler;
+        handler.owner = this;
     }
 
     private void onConnect(ChannelFuture f, LiveServer s) {
@@ -794,7 +794,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         detachServer();
         releaseSlot();
         if (serverKeepAlive && requestDone && used != null && used.isActive()) {
-            ServerConnectionPool.offer(usedHandler.serverKey, used);
+            ServerConnectionPool.offer(usedHandler);
         } else if (used != null) {
             used.close();
         }

@@ -17,9 +17,10 @@ import java.util.Map;
  */
 final class ServerConnectionPool {
     private static final int MAX_IDLE_PER_SERVER = 64;
-    private static final FastThreadLocal<Map<String, ArrayDeque<Channel>>> IDLE = new FastThreadLocal<>() {
+    private static final FastThreadLocal<Map<String, ArrayDeque<ServerResponseHandler>>> IDLE =
+            new FastThreadLocal<>() {
         @Override
-        protected Map<String, ArrayDeque<Channel>> initialValue() {
+        protected Map<String, ArrayDeque<ServerResponseHandler>> initialValue() {
             return new HashMap<>();
         }
     };
@@ -27,44 +28,45 @@ final class ServerConnectionPool {
     private ServerConnectionPool() {
     }
 
-    /** An open idle connection to {@code serverKey}, or null. Call on {@code loop}. */
-    static Channel take(EventLoop loop, String serverKey) {
+    /** An open idle connection to {@code serverKey} (its last handler), or null. Call on {@code loop}. */
+    static ServerResponseHandler take(EventLoop loop, String serverKey) {
         assert loop.inEventLoop();
-        ArrayDeque<Channel> idle = IDLE.get().get(serverKey);
+        ArrayDeque<ServerResponseHandler> idle = IDLE.get().get(serverKey);
         while (idle != null && !idle.isEmpty()) {
-            Channel ch = idle.pollFirst();
-            if (ch.isActive()) {
-                return ch;
+            ServerResponseHandler h = idle.pollFirst();
+            if (h.channel().isActive()) {
+                return h;
             }
         }
         return null;
     }
 
     /** Parks an idle connection; closes it when the pool for that server is full. Call on its loop. */
-    static void offer(String serverKey, Channel ch) {
+    static void offer(ServerResponseHandler h) {
+        Channel ch = h.channel();
         assert ch.eventLoop().inEventLoop();
-        ArrayDeque<Channel> idle = IDLE.get().computeIfAbsent(serverKey, k -> new ArrayDeque<>());
+        ArrayDeque<ServerResponseHandler> idle = IDLE.get().computeIfAbsent(h.serverKey, k -> new ArrayDeque<>());
         if (idle.size() >= MAX_IDLE_PER_SERVER || !ch.isActive()) {
             ch.close();
             return;
         }
-        idle.addFirst(ch);
+        idle.addFirst(h);
         // Keep a read pending while idle: reads are not automatic, and without one a close
         // by the server would go unnoticed until the connection is reused.
         ch.read();
     }
 
     /** Forgets a connection that closed or is in use elsewhere. Call on its loop. */
-    static void remove(String serverKey, Channel ch) {
-        ArrayDeque<Channel> idle = IDLE.get().get(serverKey);
+    static void remove(ServerResponseHandler h) {
+        ArrayDeque<ServerResponseHandler> idle = IDLE.get().get(h.serverKey);
         if (idle != null) {
-            idle.remove(ch);
+            idle.remove(h);
         }
     }
 
     /** Idle connections to a server on the calling loop (tests). */
     static int idleCount(String serverKey) {
-        ArrayDeque<Channel> idle = IDLE.get().get(serverKey);
+        ArrayDeque<ServerResponseHandler> idle = IDLE.get().get(serverKey);
         return idle == null ? 0 : idle.size();
     }
 }

@@ -1,5 +1,6 @@
 package io.pointsman.proxy.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -33,6 +34,11 @@ final class ServerResponseHandler extends ChannelInboundHandlerAdapter {
         this.serverKey = serverKey;
         this.decoder = decoder;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+    }
+
+    /** The connection this handler is on (once added to its pipeline). */
+    Channel channel() {
+        return ctx.channel();
     }
 
     /** Notes activity on the connection (the proxy calls it when it flushes a write). */
@@ -109,7 +115,7 @@ final class ServerResponseHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         stopTimer();
-        ServerConnectionPool.remove(serverKey, ctx.channel());
+        ServerConnectionPool.remove(this);
         if (owner != null) {
             owner.serverClosed(ctx.channel());
         }
