@@ -224,7 +224,22 @@ final class AccessLog {
 
         /** The first {@code n} chars of {@code s}, UTF-8 encoded (what a PrintStream on UTF-8 would write). */
         LineBuilder text(String s, int n) {
-            for (int i = 0; i < n; i++) {
+            if (length + n > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
+            }
+            // ASCII, the usual case, straight into the array; the first other char goes the slow way.
+            byte[] b = bytes;
+            int at = length;
+            int i = 0;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                b[at++] = (byte) c;
+            }
+            length = at;
+            for (; i < n; i++) {
                 char c = s.charAt(i);
                 if (c < 0x80) {
                     put(c);
