@@ -72,9 +72,7 @@ final class ClientRequestDecoder extends RawSplitter {
                     onHead(ctx, head);
                 }
                 case LENGTH -> {
-                    int n = (int) Math.min(remaining, buf.readableBytes());
-                    remaining -= n;
-                    ctx.fireChannelRead(buf.readRetainedSlice(n));
+                    remaining = passLengthBody(ctx, buf, remaining);
                     if (remaining == 0) {
                         end(ctx);
                     }

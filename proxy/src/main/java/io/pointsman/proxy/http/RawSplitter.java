@@ -28,6 +28,16 @@ abstract class RawSplitter extends ChannelInboundHandlerAdapter {
     /** Input is no longer looked at (after a refusal): reads are released unread. */
     protected abstract boolean ignoresInput();
 
+    /**
+     * Passes on as much of a Content-Length body as {@code buf} holds, as a slice; returns
+     * how many body bytes are still to come.
+     */
+    protected static long passLengthBody(ChannelHandlerContext ctx, ByteBuf buf, long remaining) {
+        int n = (int) Math.min(remaining, buf.readableBytes());
+        ctx.fireChannelRead(buf.readRetainedSlice(n));
+        return remaining - n;
+    }
+
     /** True once the handler was removed during {@link #split} and passed its bytes on. */
     protected final boolean handedOn() {
         return current == null;

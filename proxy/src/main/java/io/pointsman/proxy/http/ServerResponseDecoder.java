@@ -70,9 +70,7 @@ final class ServerResponseDecoder extends RawSplitter {
                         onHead(ctx, head);
                     }
                     case LENGTH -> {
-                        int n = (int) Math.min(remaining, buf.readableBytes());
-                        remaining -= n;
-                        ctx.fireChannelRead(buf.readRetainedSlice(n));
+                        remaining = passLengthBody(ctx, buf, remaining);
                         if (remaining == 0) {
                             end(ctx, State.HEAD);
                         }

@@ -9,7 +9,6 @@ import java.util.List;
 
 import static io.pointsman.proxy.http.wire.RequestSyntax.equalsIgnoreCase;
 import static io.pointsman.proxy.http.wire.RequestSyntax.equalsLower;
-import static io.pointsman.proxy.http.wire.RequestSyntax.isOws;
 import static io.pointsman.proxy.http.wire.RequestSyntax.lower;
 import static io.pointsman.proxy.http.wire.RequestSyntax.printable;
 
@@ -242,18 +241,9 @@ public final class RequestHead {
             }
             int end = fields[f + 3];
             for (int t = fields[f + 2]; t <= end; ) {
-                int comma = t;
-                while (comma < end && b[comma] != ',') {
-                    comma++;
-                }
-                int s = t;
-                int e = comma;
-                while (s < e && isOws(b[s])) {
-                    s++;
-                }
-                while (e > s && isOws(b[e - 1])) {
-                    e--;
-                }
+                int comma = Tokens.commaOrEnd(b, t, end);
+                int s = Tokens.skipOws(b, t, comma);
+                int e = Tokens.trimOws(b, s, comma);
                 if (equalsLower(b, s, e, "close")) {
                     close = true;
                 } else if (equalsLower(b, s, e, "keep-alive")) {
@@ -289,18 +279,9 @@ public final class RequestHead {
             }
             int end = fields[cf + 3];
             for (int t = fields[cf + 2]; t <= end; ) {
-                int comma = t;
-                while (comma < end && b[comma] != ',') {
-                    comma++;
-                }
-                int s = t;
-                int e = comma;
-                while (s < e && isOws(b[s])) {
-                    s++;
-                }
-                while (e > s && isOws(b[e - 1])) {
-                    e--;
-                }
+                int comma = Tokens.commaOrEnd(b, t, end);
+                int s = Tokens.skipOws(b, t, comma);
+                int e = Tokens.trimOws(b, s, comma);
                 boolean named = e > s && !equalsLower(b, s, e, "close") && !equalsLower(b, s, e, "keep-alive")
                         && !equalsLower(b, s, e, "upgrade");
                 for (int h = 0; h < headerCount && named; h++) {

@@ -5,6 +5,10 @@ import io.netty.util.ByteProcessor;
 
 import java.nio.charset.StandardCharsets;
 
+import static io.pointsman.proxy.http.wire.Tokens.commaOrEnd;
+import static io.pointsman.proxy.http.wire.Tokens.skipOws;
+import static io.pointsman.proxy.http.wire.Tokens.trimOws;
+
 /**
  * Reads a response head straight from the server connection's bytes into a reused
  * {@link ResponseHead}: one copy of the head's bytes, offsets for its lines, and only
@@ -288,28 +292,6 @@ public final class ResponseHeadParser {
                 i = comma + 1;
             }
         }
-    }
-
-    private static int commaOrEnd(byte[] b, int from, int to) {
-        int i = from;
-        while (i < to && b[i] != ',') {
-            i++;
-        }
-        return i;
-    }
-
-    private static int skipOws(byte[] b, int from, int to) {
-        while (from < to && (b[from] == ' ' || b[from] == '\t')) {
-            from++;
-        }
-        return from;
-    }
-
-    private static int trimOws(byte[] b, int from, int to) {
-        while (to > from && (b[to - 1] == ' ' || b[to - 1] == '\t')) {
-            to--;
-        }
-        return to;
     }
 
     private static boolean lastCodingIsChunked(byte[] b, int from, int to) {
