@@ -35,22 +35,6 @@ public final class ResponseHeadParser {
     private static final byte[] CHUNKED = ascii("chunked");
     private static final byte[] CLOSE = ascii("close");
     private static final byte[] WEBSOCKET = ascii("websocket");
-    /** RFC 9110 tchar. */
-    private static final boolean[] TCHAR = new boolean[128];
-
-    static {
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[c] = true;
-        }
-        for (char c = '0'; c <= '9'; c++) {
-            TCHAR[c] = true;
-        }
-        for (char c = 'A'; c <= 'Z'; c++) {
-            TCHAR[c] = true;
-            TCHAR[c + ('a' - 'A')] = true;
-        }
-    }
-
     private final int maxHead;
     private final ResponseHead head = new ResponseHead();
     /** Bytes after the reader index already searched for the head's end without finding it. */
@@ -146,8 +130,7 @@ public final class ResponseHeadParser {
             }
             int colon = i;
             while (colon < contentEnd && b[colon] != ':') {
-                int c = b[colon];
-                if (c < 0 || !TCHAR[c]) {
+                if (!RequestSyntax.TCHAR[b[colon] & 0xff]) {
                     throw new MalformedMessageException("invalid character in header name");
                 }
                 colon++;
