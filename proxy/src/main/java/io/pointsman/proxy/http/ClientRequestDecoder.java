@@ -169,11 +169,6 @@ final class ClientRequestDecoder extends RawSplitter {
         ctx.fireChannelRead(new RejectedRequest(reason));
     }
 
-    /** True once a request was refused; nothing more is read or passed on. */
-    boolean refused() {
-        return state == State.REFUSED;
-    }
-
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         if (heldHead != null) {

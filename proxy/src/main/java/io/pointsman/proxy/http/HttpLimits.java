@@ -1,14 +1,14 @@
 package io.pointsman.proxy.http;
 
-import io.netty.handler.codec.http.HttpDecoderConfig;
-
 /**
  * Size limits of a request head. Past them the request is rejected with 400 (HAProxy
  * answers 414/431 in some cases; SPEC §4 asks for 400 for all of them).
  *
  * @param maxInitialLine    longest request line, in bytes
  * @param maxHeaderSize     largest header section, in bytes
- * @param maxChunkSize      largest body piece handed on at once (bodies stream; this only bounds a piece)
+ * @param maxChunkSize      largest body piece the Netty-based reference path (tests) hands on at once;
+ *                          the byte path forwards read buffers as they come, bounded by the
+ *                          transport's read size
  * @param maxHeaderNameSize longest header name; HAProxy kept it in 8 bits and CVE-2021-40346
  *                          came from overflowing that, so longer names are refused outright
  */
@@ -22,18 +22,5 @@ public record HttpLimits(int maxInitialLine, int maxHeaderSize, int maxChunkSize
             throw new IllegalArgumentException("HTTP limits must be positive: " + maxInitialLine + ", "
                     + maxHeaderSize + ", " + maxChunkSize + ", " + maxHeaderNameSize);
         }
-    }
-
-    /** Netty decoder settings: strict line endings, RFC 9112 transfer-coding rules, validated headers. */
-    HttpDecoderConfig decoderConfig() {
-        return new HttpDecoderConfig()
-                .setMaxInitialLineLength(maxInitialLine)
-                .setMaxHeaderSize(maxHeaderSize)
-                .setMaxChunkSize(maxChunkSize)
-                .setChunkedSupported(true)
-                .setAllowDuplicateContentLengths(false)
-                .setValidateHeaders(true)
-                .setStrictLineParsing(true)
-                .setUseRfc9112TransferEncoding(true);
     }
 }

@@ -63,10 +63,4 @@ final class ServerConnectionPool {
             idle.remove(h);
         }
     }
-
-    /** Idle connections to a server on the calling loop (tests). */
-    static int idleCount(String serverKey) {
-        ArrayDeque<ServerResponseHandler> idle = IDLE.get().get(serverKey);
-        return idle == null ? 0 : idle.size();
-    }
 }

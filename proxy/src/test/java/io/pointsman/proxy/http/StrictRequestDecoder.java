@@ -3,6 +3,7 @@ package io.pointsman.proxy.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -32,8 +33,21 @@ public final class StrictRequestDecoder extends HttpRequestDecoder {
     private boolean refused;
 
     public StrictRequestDecoder(HttpLimits limits) {
-        super(limits.decoderConfig());
+        super(decoderConfig(limits));
         this.scanner = new HeadScanner(limits);
+    }
+
+    /** Netty decoder settings: strict line endings, RFC 9112 transfer-coding rules, validated headers. */
+    static HttpDecoderConfig decoderConfig(HttpLimits limits) {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxInitialLine())
+                .setMaxHeaderSize(limits.maxHeaderSize())
+                .setMaxChunkSize(limits.maxChunkSize())
+                .setChunkedSupported(true)
+                .setAllowDuplicateContentLengths(false)
+                .setValidateHeaders(true)
+                .setStrictLineParsing(true)
+                .setUseRfc9112TransferEncoding(true);
     }
 
     @Override
