@@ -15,14 +15,16 @@ import java.util.function.Supplier;
  * {@code write(2)} on the event loop (and a slow stderr can never block a loop).
  *
  * <p>Two buffers: the loops append to the active one under a short lock; the writer
- * swaps them every {@link #PERIOD_NANOS} (sooner when the active one is half full) and
- * writes the full one out. When the writer falls behind and the active buffer is full,
+ * swaps them {@link #PERIOD_NANOS} after the first line of a batch (sooner when the
+ * active one is half full) and writes the full one out. With nothing to write it sleeps
+ * until the next line: an idle proxy has no thread waking up to look for log lines, and a
+ * busy one wakes it once per batch. When the writer falls behind and the active buffer is full,
  * lines are dropped and counted, and the count is reported as a warning once the writer
  * catches up: losing log lines is better than stalling traffic.
  */
 final class AccessLogWriter {
     private static final Logger LOG = LoggerFactory.getLogger(AccessLogWriter.class);
-    static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    static final long PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final Supplier<OutputStream> out;
     private final Object lock = new Object();
@@ -31,6 +33,10 @@ final class AccessLogWriter {
     private int length;
     private long droppedSinceReport;
     private long droppedTotal;
+    /** The writer sleeps until a line comes (guarded by {@link #lock}). */
+    private boolean writerIdle;
+    /** The writer was woken early for this batch (half full or dropping); guarded by {@link #lock}. */
+    private boolean writerNudged;
     /** Held while a batch is written: the writer thread, the shutdown hook and tests never interleave. */
     private final Object drainLock = new Object();
     private volatile Thread writer;
@@ -59,14 +65,22 @@ final class AccessLogWriter {
             if (!started) {
                 start();
             }
-            if (length + len > active.length) {
+            boolean full = length + len > active.length;
+            if (full) {
                 droppedSinceReport++;
                 droppedTotal++;
-                wake = true;
             } else {
                 System.arraycopy(line, 0, active, length, len);
                 length += len;
-                wake = length > active.length / 2;
+            }
+            if (writerIdle) {
+                writerIdle = false; // the first line of a batch: the writer gathers for a period
+                wake = true;
+            } else if (!writerNudged && (full || length > active.length / 2)) {
+                writerNudged = true; // no need to wait out the period
+                wake = true;
+            } else {
+                wake = false;
             }
         }
         if (wake && writer != null) {
@@ -79,6 +93,11 @@ final class AccessLogWriter {
         synchronized (lock) {
             return droppedTotal;
         }
+    }
+
+    /** The background writer, once started (tests look at its state). */
+    Thread writerThread() {
+        return writer;
     }
 
     /** Writes out what is buffered now (the writer thread, shutdown, tests). */
@@ -100,6 +119,7 @@ final class AccessLogWriter {
             length = 0;
             dropped = droppedSinceReport;
             droppedSinceReport = 0;
+            writerNudged = false;
         }
         // Only this method touches the spare buffer, and only one thread drains at a time.
         if (n > 0) {
@@ -131,7 +151,16 @@ final class AccessLogWriter {
 
     private void run() {
         while (true) {
-            LockSupport.parkNanos(this, PERIOD_NANOS);
+            boolean idle;
+            synchronized (lock) {
+                idle = length == 0 && droppedSinceReport == 0;
+                writerIdle = idle;
+            }
+            if (idle) {
+                LockSupport.park(this); // until the next line (or spuriously: looked at again)
+                continue;
+            }
+            LockSupport.parkNanos(this, PERIOD_NANOS); // let the batch fill
             drain();
         }
     }

@@ -118,4 +118,35 @@ class AccessLogTest {
         }
         assertEquals("x\n", sink.toString(StandardCharsets.US_ASCII));
     }
+
+    @Test
+    void idleWriterSleepsUntilTheNextLine() throws InterruptedException {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        AccessLogWriter w = new AccessLogWriter(() -> sink, 1024);
+        byte[] first = "first\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] second = "second\n".getBytes(StandardCharsets.US_ASCII);
+        w.append(first, first.length);
+        awaitSinkSize(sink, first.length);
+        // Nothing left to write: parked without a deadline (WAITING), not polling on a timer.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (w.writerThread().getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(Thread.State.WAITING, w.writerThread().getState());
+        w.append(second, second.length);
+        awaitSinkSize(sink, first.length + second.length);
+        assertEquals("first\nsecond\n", sink.toString(StandardCharsets.US_ASCII));
+    }
+
+    private static void awaitSinkSize(ByteArrayOutputStream sink, int size) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            synchronized (sink) {
+                if (sink.size() >= size) {
+                    return;
+                }
+            }
+            Thread.sleep(5);
+        }
+    }
 }
