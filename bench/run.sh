@@ -16,8 +16,18 @@
 #   --profile DIR: in round 1, async-profiler (CPU, kernel stacks included; fetched from Maven
 #   Central) samples each Pointsman target while wrk drives it: DIR/<target>.html (flame
 #   graph) and DIR/<target>.collapsed. That round's Pointsman figures carry the profiler's cost.
+#   --profile-event alloc samples where the heap is allocated instead (every 512 KiB).
+#   --syscalls DIR: in round 1, `strace -c -f` counts each proxy's system calls while wrk
+#   drives it: DIR/<target>.txt, with calls per request. That round's figures carry strace's cost.
+#   --perf DIR: in round 1, `perf record -e cpu-clock` samples each proxy (HAProxy too) while
+#   wrk drives it: DIR/<target>.txt, the busiest symbols, kernel ones included (Java frames
+#   show as one unnamed JIT block: use --profile for those). Also 3 s of `perf sched record`
+#   (every task on the machine) mid-run: DIR/<target>.sched.txt, how long each task waited
+#   to run once woken (`perf sched latency`).
 #   --alt-java-opts: a second Pointsman process with these extra JVM options (e.g. another GC)
 #   is measured in the same rounds (targets pointsman-http-alt, pointsman-tcp-alt).
+#   --pin: the proxies (every thread) on the last CPU, wrk and the backends on the others
+#   (taskset), so a proxy competes with no load-side process for its CPU.
 # reload: wrk keep-alive load for (reloads + 10) s while the config changes --reloads times
 #   1 s apart: Pointsman through git (commit, push, POST /sync), HAProxy master-worker with
 #   SIGUSR2. Counts wrk's socket errors and non-2xx responses.
@@ -43,11 +53,15 @@ OUT=""
 KEEP=0
 NOLOG=0
 PROFILE=""
+PROFILE_EVENT=cpu
+SYSCALLS=""
+PIN=0
+PERF=""
 ALT_OPTS=""
 ASYNC_PROFILER_VERSION=4.1
 NOLOG_PROP=org.slf4j.simpleLogger.log.io.pointsman.access=warn
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && !/^#/ {exit} NR > 1' "$0" | sed 's/^# \{0,1\}//'; }
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -64,12 +78,17 @@ while [ $# -gt 0 ]; do
         --keep) KEEP=1; shift ;;
         --also-without-access-log) NOLOG=1; shift ;;
         --profile) PROFILE=$(realpath -m "$2"); shift 2 ;;
+        --profile-event) PROFILE_EVENT=$2; shift 2 ;;
+        --syscalls) SYSCALLS=$(realpath -m "$2"); shift 2 ;;
+        --perf) PERF=$(realpath -m "$2"); shift 2 ;;
+        --pin) PIN=1; shift ;;
         --alt-java-opts) ALT_OPTS=$2; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
 done
 case "$MODE" in throughput|reload|idle|startup|all) ;; *) echo "run.sh: bad --mode $MODE" >&2; exit 2 ;; esac
+case "$PROFILE_EVENT" in cpu|alloc) ;; *) echo "run.sh: bad --profile-event $PROFILE_EVENT" >&2; exit 2 ;; esac
 case "$RELOAD_CLIENTS" in keep-alive|close|both) ;; *) echo "run.sh: bad --reload-clients $RELOAD_CLIENTS" >&2; exit 2 ;; esac
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: bad --rounds $ROUNDS" >&2; exit 2; }
 [[ "$RELOADS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: bad --reloads $RELOADS" >&2; exit 2; }
@@ -93,6 +112,8 @@ install_missing() {
     command -v nginx >/dev/null || missing+=(nginx)
     command -v curl >/dev/null || missing+=(curl)
     command -v git >/dev/null || missing+=(git)
+    [ -z "$SYSCALLS" ] || command -v strace >/dev/null || missing+=(strace)
+    [ -z "$PERF" ] || command -v perf >/dev/null || missing+=(linux-perf)
     if [ ${#missing[@]} -gt 0 ]; then
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
             log "installing ${missing[*]}"
@@ -118,6 +139,7 @@ install_missing() {
 
 TMP=""
 PIDS=()
+BACKEND_PIDS=()
 
 cleanup() {
     local rc=$?
@@ -139,6 +161,22 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # start NAME CMD... : runs CMD in the background, logs to $TMP/NAME.log; sets STARTED_PID.
+# --pin: CPU lists for the proxies and for the load side (wrk, backends); empty: no pinning.
+PROXY_CPUS=""
+LOAD_CPUS=""
+pin_setup() {
+    [ "$PIN" = 1 ] || return 0
+    local n; n=$(nproc)
+    [ "$n" -ge 2 ] || die "--pin needs at least 2 CPUs"
+    PROXY_CPUS=$(( n - 1 ))
+    LOAD_CPUS="0-$(( n - 2 ))"
+    log "pinning: proxies on CPU $PROXY_CPUS, wrk and backends on CPU $LOAD_CPUS"
+}
+
+# pin_proxy PID / pin_load PID: every thread of PID onto the proxies' / the load side's CPUs.
+pin_proxy() { [ -z "$PROXY_CPUS" ] || taskset -a -p -c "$PROXY_CPUS" "$1" >/dev/null; }
+pin_load() { [ -z "$LOAD_CPUS" ] || taskset -a -p -c "$LOAD_CPUS" "$1" >/dev/null; }
+
 start() {
     local name=$1; shift
     "$@" >"$TMP/$name.log" 2>&1 &
@@ -193,6 +231,37 @@ wait_http() {
 }
 
 # CPU ticks (utime + stime) of a whole process (every thread).
+# thread_ticks PID: "tid<TAB>name<TAB>utime+stime ticks<TAB>voluntary<TAB>involuntary context
+# switches" for each thread of PID.
+thread_ticks() {
+    local t s name cs
+    for t in /proc/"$1"/task/*; do
+        s=$(cat "$t/stat" 2>/dev/null) || continue
+        name=$(cat "$t/comm" 2>/dev/null) || continue
+        cs=$(awk '/^voluntary_ctxt_switches/ {v=$2} /^nonvoluntary_ctxt_switches/ {n=$2} END {printf "%d\t%d", v, n}' "$t/status" 2>/dev/null) || continue
+        s=${s##*) }
+        # shellcheck disable=SC2086
+        set -- $s
+        printf '%s\t%s\t%s\t%s\n' "${t##*/}" "$name" $(( ${12} + ${13} )) "$cs"
+    done
+}
+
+# thread_share BEFORE AFTER REQUESTS: each thread's share of the process's CPU between the
+# two thread_ticks snapshots, busiest first (threads under 0.5% left out), with its
+# voluntary/involuntary context switches per 1,000 requests.
+thread_share() {
+    awk -F'\t' -v n="$3" 'NR==FNR {b[$1]=$3; v[$1]=$4; w[$1]=$5; next}
+        {d=$3-b[$1]; if (d>0) {name[$1]=$2; t[$1]=d; tot+=d; cv[$1]=$4-v[$1]; cw[$1]=$5-w[$1]}}
+        END {if (n < 1) n = 1; for (k in t) if (t[k]*200 >= tot) printf "%5.1f%% %s (%.1f/%.1f)\n", 100*t[k]/tot, name[k],
+             cv[k]*1000/n, cw[k]*1000/n}' "$1" "$2" | sort -rn
+}
+
+# ctx_switches PID: "voluntary involuntary" context switches of all of PID's threads so far.
+ctx_switches() {
+    cat /proc/"$1"/task/*/status 2>/dev/null \
+        | awk '/^voluntary_ctxt_switches/ {v+=$2} /^nonvoluntary_ctxt_switches/ {n+=$2} END {print v+0, n+0}'
+}
+
 ticks() {
     local s
     s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
@@ -244,11 +313,14 @@ http {
 EOF
             start "nginx$i" nginx -e "$TMP/nginx$i/error.log" -p "$TMP/nginx$i" -c "$TMP/nginx$i/nginx.conf"
             eval "NGINX${i}_PID=$STARTED_PID"
+            BACKEND_PIDS+=("$STARTED_PID")
         done
     else
         BACKEND_KIND="pointsman backend (nginx not installed, or BENCH_BACKEND=pointsman)"
         start backend1 java -jar "$JAR" backend --name b1 --bind "127.0.0.1:$B1"
+        BACKEND_PIDS+=("$STARTED_PID")
         start backend2 java -jar "$JAR" backend --name b2 --bind "127.0.0.1:$B2"
+        BACKEND_PIDS+=("$STARTED_PID")
     fi
     wait_http "http://127.0.0.1:$B1/" 30 || die "backend 1 did not start (see $TMP)"
     wait_http "http://127.0.0.1:$B2/" 30 || die "backend 2 did not start (see $TMP)"
@@ -385,7 +457,9 @@ to_ms() {
 wrk_run() {
     local out=$1 d=$2 url=$3; shift 3
     # bounded: wrk stops itself after d; timeout is the belt to its braces
-    timeout $(( ${d%s} + 30 )) wrk -t1 -c"$CONNS" -d"$d" --latency --timeout 5s "$@" "$url" >"$out" 2>&1 || true
+    local pin=()
+    [ -z "$LOAD_CPUS" ] || pin=(taskset -c "$LOAD_CPUS")
+    timeout $(( ${d%s} + 30 )) "${pin[@]}" wrk -t1 -c"$CONNS" -d"$d" --latency --timeout 5s "$@" "$url" >"$out" 2>&1 || true
 }
 
 # wrk_bg OUTFILE DURATION URL [wrk args]: wrk in the background, a direct child we record (STARTED_PID)
@@ -484,6 +558,13 @@ mode_throughput() {
         pids+=("$xpid" "$xpid")
     fi
     local nt=${#names[@]}
+    if [ "$PIN" = 1 ]; then
+        # After start: a JVM started on one CPU would size itself (and pick its GC) for one.
+        pin_setup
+        local p
+        for p in $(printf '%s\n' "${pids[@]}" | sort -u); do pin_proxy "$p"; done
+        for p in "${BACKEND_PIDS[@]}"; do pin_load "$p"; done
+    fi
 
     if [ "${WARMUP%s}" -gt 0 ]; then
         log "warm-up: $WARMUP on each proxied target (not counted)"
@@ -503,9 +584,51 @@ mode_throughput() {
             if [ -n "$PROFILE" ] && [ "$r" = 1 ] && [[ ${names[$i]} == pointsman* ]]; then
                 profiled=1; profile_start "${pids[$i]}"
             fi
+            [ "$r" = 1 ] && [[ ${names[$i]} == pointsman* ]] && thread_ticks "${pids[$i]}" >"$TMP/threads0-${names[$i]}"
+            local tracer=""
+            if [ -n "$SYSCALLS" ] && [ "$r" = 1 ] && [ -n "${pids[$i]}" ]; then
+                mkdir -p "$SYSCALLS"
+                strace -c -f -q -p "${pids[$i]}" -o "$TMP/strace-${names[$i]}.txt" &
+                tracer=$!; PIDS+=("$tracer")
+                sleep 1 # strace attaches to every thread before the load starts
+            fi
+            if [ -n "$PERF" ] && [ "$r" = 1 ] && [ -n "${pids[$i]}" ]; then
+                mkdir -p "$PERF"
+                perf record -q -e cpu-clock -F 4000 -g -p "${pids[$i]}" -o "$TMP/perf-${names[$i]}.data" >/dev/null 2>&1 &
+                tracer=$!; PIDS+=("$tracer")
+                sleep 0.5
+                ( sleep 3; timeout 20 perf sched record -q -o "$TMP/sched-${names[$i]}.data" -- sleep 3 >/dev/null 2>&1
+                  perf sched latency -i "$TMP/sched-${names[$i]}.data" --sort max 2>/dev/null | head -30 >"$PERF/${names[$i]}.sched.txt"
+                  rm -f "$TMP/sched-${names[$i]}.data" ) &
+                PIDS+=("$!")
+            fi
+            local cs0="" cs1=""
+            [ "$r" = 1 ] && [ -n "${pids[$i]}" ] && cs0=$(ctx_switches "${pids[$i]}")
             t0=0; [ -n "${pids[$i]}" ] && t0=$(ticks "${pids[$i]}")
             wrk_run "$f" "$DURATION" "${urls[$i]}"
             t1=0; [ -n "${pids[$i]}" ] && t1=$(ticks "${pids[$i]}")
+            if [ -n "$cs0" ]; then
+                cs1=$(ctx_switches "${pids[$i]}")
+                log "${names[$i]}, round 1, context switches per 1,000 requests: $(awk -v a="$cs0" -v b="$cs1" -v n="$(wrk_field "$f" requests)" \
+                    'BEGIN {split(a,x," "); split(b,y," "); if (n > 0) printf "%.1f voluntary, %.1f involuntary", (y[1]-x[1])*1000/n, (y[2]-x[2])*1000/n}')"
+            fi
+            if [ -n "$tracer" ] && [ -n "$PERF" ]; then
+                kill -INT "$tracer" 2>/dev/null; wait "$tracer" 2>/dev/null || true
+                perf_summary "$TMP/perf-${names[$i]}.data" >"$PERF/${names[$i]}.txt"
+                mv "$TMP/perf-${names[$i]}.data" "$PERF/${names[$i]}.data"
+                log "${names[$i]}, round 1, perf: $PERF/${names[$i]}.txt"
+            elif [ -n "$tracer" ]; then
+                kill -INT "$tracer" 2>/dev/null; wait "$tracer" 2>/dev/null || true
+                syscalls_per_request "$TMP/strace-${names[$i]}.txt" "$(wrk_field "$f" requests)" >"$SYSCALLS/${names[$i]}.txt"
+                log "${names[$i]}, round 1, system calls per request: $(head -8 "$SYSCALLS/${names[$i]}.txt" | paste -sd, | sed 's/,/, /g')"
+            fi
+            if [ "$r" = 1 ] && [[ ${names[$i]} == pointsman* ]]; then
+                thread_ticks "${pids[$i]}" >"$TMP/threads1-${names[$i]}"
+                thread_share "$TMP/threads0-${names[$i]}" "$TMP/threads1-${names[$i]}" "$(wrk_field "$f" requests)" \
+                    >"$TMP/threads-${names[$i]}.txt"
+                log "${names[$i]}, round 1, CPU by thread (context switches per 1,000 requests, voluntary/involuntary):" \
+                    "$(paste -sd, "$TMP/threads-${names[$i]}.txt" | sed 's/,/, /g')"
+            fi
             [ "$profiled" = 1 ] && profile_stop "${pids[$i]}" "$PROFILE/${names[$i]}"
             reqs=$(wrk_field "$f" requests)
             if [ -n "${pids[$i]}" ] && [ "$reqs" -gt 0 ]; then
@@ -521,8 +644,21 @@ mode_throughput() {
     done
     kill -0 "$hpid" 2>/dev/null || die "haproxy died during the run"
     kill -0 "$ppid" 2>/dev/null || die "pointsman died during the run"
-    [ -n "$OUT" ] && cp "$res" "$OUT/throughput.tsv" && cp "$TMP"/wrk-*.txt "$OUT/" 2>/dev/null || true
+    [ -n "$OUT" ] && cp "$res" "$OUT/throughput.tsv" && cp "$TMP"/wrk-*.txt "$TMP"/threads-*.txt "$OUT/" 2>/dev/null || true
     report_throughput "$res"
+}
+
+# syscalls_per_request STRACE-C-FILE REQUESTS: "calls/request syscall", most frequent first.
+syscalls_per_request() {
+    awk -v n="$2" '$1 ~ /^[0-9.]+$/ && NF >= 5 {c=$4; name=$NF; if (c ~ /^[0-9]+$/ && n > 0) printf "%.3f %s\n", c/n, name}' "$1" \
+        | sort -rn
+}
+
+# perf_summary PERF-DATA: kernel vs user share, then the busiest symbols (self time).
+perf_summary() {
+    perf report -i "$1" --stdio --no-children --sort sym 2>/dev/null \
+        | awk '/^ *[0-9.]+%/ {p=$1; sub(/%/,"",p); if ($0 ~ /\[k\]/) k+=p; else u+=p; if (n++ < 40) top=top $0 "\n"}
+               END {printf "kernel %.1f%%, user %.1f%%\n\n%s", k, u, top}'
 }
 
 # async-profiler's agent library, from Maven Central (tools.profiler:async-profiler), unpacked into $TMP.
@@ -540,7 +676,9 @@ profiler_lib() {
 
 profile_start() { # profile_start PID
     # jcmd reads name=value as its own argument syntax: the agent's options go in quotes.
-    jcmd "$1" JVMTI.agent_load "$(profiler_lib)" '"start,event=cpu,interval=200us"' >/dev/null \
+    local what='event=cpu,interval=200us'
+    [ "$PROFILE_EVENT" = alloc ] && what='event=alloc,alloc=512k'
+    jcmd "$1" JVMTI.agent_load "$(profiler_lib)" "\"start,$what\"" >/dev/null \
         || die "async-profiler did not start in pid $1"
 }
 
