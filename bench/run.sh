@@ -629,7 +629,7 @@ mode_throughput() {
                 log "${names[$i]}, round 1, CPU by thread (context switches per 1,000 requests, voluntary/involuntary):" \
                     "$(paste -sd, "$TMP/threads-${names[$i]}.txt" | sed 's/,/, /g')"
             fi
-            [ "$profiled" = 1 ] && profile_stop "${pids[$i]}" "$PROFILE/${names[$i]}"
+            [ "$profiled" = 1 ] && profile_stop "${pids[$i]}" "$PROFILE/${names[$i]}" "$(wrk_field "$f" requests)"
             reqs=$(wrk_field "$f" requests)
             if [ -n "${pids[$i]}" ] && [ "$reqs" -gt 0 ]; then
                 cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v n="$reqs" 'BEGIN {printf "%.2f", (b-a)*1e6/hz/n}')
@@ -682,11 +682,17 @@ profile_start() { # profile_start PID
         || die "async-profiler did not start in pid $1"
 }
 
-profile_stop() { # profile_stop PID FILE-PREFIX
+profile_stop() { # profile_stop PID FILE-PREFIX REQUESTS
     mkdir -p "$(dirname "$2")"
-    jcmd "$1" JVMTI.agent_load "$(profiler_lib)" "\"dump,file=$2.html\"" >/dev/null
-    jcmd "$1" JVMTI.agent_load "$(profiler_lib)" "\"stop,file=$2.collapsed,collapsed\"" >/dev/null
-    log "profile of pid $1: $2.html"
+    local total=""
+    [ "$PROFILE_EVENT" = alloc ] && total=",total" # counts in bytes, not samples
+    jcmd "$1" JVMTI.agent_load "$(profiler_lib)" "\"dump,file=$2.html$total\"" >/dev/null
+    jcmd "$1" JVMTI.agent_load "$(profiler_lib)" "\"stop,file=$2.collapsed,collapsed$total\"" >/dev/null
+    if [ "$PROFILE_EVENT" = alloc ]; then
+        log "profile of pid $1: $2.html; heap allocated: $(awk -v n="$3" '{b+=$NF} END {if (n < 1) n = 1; printf "%.0f bytes per request (sampled)", b/n}' "$2.collapsed")"
+    else
+        log "profile of pid $1: $2.html"
+    fi
 }
 
 col() { # col FILE TARGET COLUMN(name)
@@ -1045,6 +1051,11 @@ if [ -n "$OUT" ]; then exec > >(tee -a "$OUT/report.md"); fi
     echo "Tools: $(haproxy -v | head -1 | cut -d' ' -f1-3), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2), $(java -version 2>&1 | head -1); jar $(basename "$JAR") ($(date -u -r "$JAR" '+%Y-%m-%d %H:%M UTC'))."
 }
 
+# cpu_ticks: "total steal" ticks of all CPUs so far (/proc/stat): on a VM, steal is time the
+# hypervisor gave our CPUs to someone else; a run with much of it measured a busy host.
+cpu_ticks() { awk '/^cpu / {t=0; for (i=2;i<=NF;i++) t+=$i; print t, $9; exit}' /proc/stat; }
+STEAL0=$(cpu_ticks)
+
 start_backends
 case "$MODE" in
     throughput) mode_throughput ;;
@@ -1053,4 +1064,5 @@ case "$MODE" in
     startup) mode_startup ;;
     all) mode_throughput; mode_reload; mode_startup; mode_idle ;;
 esac
-log "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+log "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); CPU time stolen by the hypervisor during the run:" \
+    "$(awk -v a="$STEAL0" -v b="$(cpu_ticks)" 'BEGIN {split(a,x," "); split(b,y," "); d=y[1]-x[1]; if (d < 1) d = 1; printf "%.1f%%", 100*(y[2]-x[2])/d}')"

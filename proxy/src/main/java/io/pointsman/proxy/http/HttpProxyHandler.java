@@ -50,6 +50,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HttpProxyHandler.class);
+    /** Room left behind a forwarded head for a body read with it (see {@link #heldHead}). */
+    private static final int SMALL_BODY = 512;
 
     private final ConnectionContext cx;
     private final HttpLimits limits;
@@ -100,6 +102,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean clientFlushPending;
     /** The request is routed and queued for a server; the connect waits for its end or the read batch's. */
     private boolean connectPending;
+    /**
+     * A forwarded response head not written yet: a small body read with it is copied in
+     * behind it, so a small response is one buffer and one send(2) rather than a head, a
+     * body slice and a writev(2). Written at the latest when the client is flushed.
+     */
+    private ByteBuf heldHead;
     /** The last write of a forwarded response to the client (the close after it waits for it). */
     private ChannelFuture lastClientWrite;
     /** The current response is a 101 this proxy agreed to: the connection becomes a tunnel at its end. */
@@ -289,6 +297,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         releaseAll(queued);
         releaseAll(toServer);
+        if (heldHead != null) {
+            heldHead.release(); // a close mid-response drops unflushed bytes anyway
+            heldHead = null;
+        }
         ctx.fireChannelInactive();
     }
 
@@ -569,6 +581,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void flushClient() {
+        if (heldHead != null) {
+            writeHeldHead();
+        }
         if (clientFlushPending) {
             clientFlushPending = false;
             client.flush();
@@ -607,7 +622,19 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof ByteBuf body) {
-            accessEntry.bytesOut += body.readableBytes();
+            int n = body.readableBytes();
+            accessEntry.bytesOut += n;
+            if (heldHead != null) {
+                if (n <= heldHead.writableBytes()) {
+                    // Copied by the source (address to address): the pooled destination's
+                    // writeBytes(ByteBuf) would make a ByteBuffer view per call.
+                    body.getBytes(body.readerIndex(), heldHead, heldHead.writerIndex(), n);
+                    heldHead.writerIndex(heldHead.writerIndex() + n);
+                    body.release();
+                    return;
+                }
+                writeHeldHead();
+            }
             writeToClient(body);
         } else if (msg instanceof ResponseHead head) {
             forwardHead(head);
@@ -618,6 +645,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         } else {
             ReferenceCountUtil.release(msg);
         }
+    }
+
+    private void writeHeldHead() {
+        ByteBuf head = heldHead;
+        heldHead = null;
+        writeToClient(head);
     }
 
     /** Forwarded bytes go out unflushed: the response's end or the read batch's flushes. */
@@ -688,9 +721,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             }
         }
         serverHandler.decoder.dechunk(dechunk);
-        ByteBuf out = client.alloc().buffer(head.forwardedSizeBound());
+        boolean hold = responseStarted && code != 101;
+        ByteBuf out = client.alloc().buffer(head.forwardedSizeBound() + (hold ? SMALL_BODY : 0));
         head.writeForClient(out, connection, dechunk);
-        writeToClient(out);
+        if (hold) {
+            heldHead = out;
+        } else {
+            writeToClient(out);
+        }
     }
 
     void serverReadComplete(Channel from) {
