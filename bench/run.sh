@@ -5,7 +5,8 @@
 #                [--warmup 5s] [--reloads 10] [--reload-clients keep-alive|close|both]
 #                [--connections 50] [--idle-conns 9000]
 #                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log]
-#                [--profile DIR] [--alt-java-opts "JVM OPTIONS"]
+#                [--profile DIR] [--profile-event cpu|alloc] [--syscalls DIR] [--perf DIR]
+#                [--alt-java-opts "JVM OPTIONS"] [--alt-jar PATH] [--pin]
 #
 # throughput: rounds in rotating order of: direct to a backend, HAProxy http, Pointsman http,
 #   HAProxy tcp, Pointsman tcp; `wrk -t1 -c50 -d<duration> --latency` each; one worker
@@ -26,6 +27,8 @@
 #   to run once woken (`perf sched latency`).
 #   --alt-java-opts: a second Pointsman process with these extra JVM options (e.g. another GC)
 #   is measured in the same rounds (targets pointsman-http-alt, pointsman-tcp-alt).
+#   --alt-jar: the same, with another build of Pointsman (A/B of a change in one run);
+#   both also print the alternative's ratios to the main Pointsman.
 #   --pin: the proxies (every thread) on the last CPU, wrk and the backends on the others
 #   (taskset), so a proxy competes with no load-side process for its CPU.
 # reload: wrk keep-alive load for (reloads + 10) s while the config changes --reloads times
@@ -58,6 +61,7 @@ SYSCALLS=""
 PIN=0
 PERF=""
 ALT_OPTS=""
+ALT_JAR=""
 ASYNC_PROFILER_VERSION=4.1
 NOLOG_PROP=org.slf4j.simpleLogger.log.io.pointsman.access=warn
 
@@ -83,6 +87,7 @@ while [ $# -gt 0 ]; do
         --perf) PERF=$(realpath -m "$2"); shift 2 ;;
         --pin) PIN=1; shift ;;
         --alt-java-opts) ALT_OPTS=$2; shift 2 ;;
+        --alt-jar) ALT_JAR=$(realpath "$2"); shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -542,14 +547,14 @@ mode_throughput() {
         urls+=("http://127.0.0.1:$qh/")
         pids+=("$qpid")
     fi
-    if [ -n "$ALT_OPTS" ]; then
-        # The same Pointsman with other JVM options, measured in the same rounds (same noise).
+    if [ -n "$ALT_OPTS$ALT_JAR" ]; then
+        # The same Pointsman with other JVM options or another build, measured in the same rounds (same noise).
         local xh xt xs
         xh=$(free_port); xt=$(free_port); xs=$(free_port)
         mkdir -p "$TMP/pm-alt"
         pointsman_cfg "$TMP/pm-alt/proxy.yaml" "$xh" "$xt" 0
         # shellcheck disable=SC2086
-        start pointsman-alt java $JAVA_OPTS $ALT_OPTS -jar "$JAR" run --config "$TMP/pm-alt" --node bench \
+        start pointsman-alt java $JAVA_OPTS $ALT_OPTS -jar "${ALT_JAR:-$JAR}" run --config "$TMP/pm-alt" --node bench \
             --threads 1 --status-bind "127.0.0.1:$xs"
         local xpid=$STARTED_PID
         wait_http "http://127.0.0.1:$xh/" 60 || die "pointsman (alt JVM options) not serving"
@@ -695,6 +700,13 @@ profile_stop() { # profile_stop PID FILE-PREFIX REQUESTS
     fi
 }
 
+alt_desc() { # what the alternative Pointsman differs in
+    local d=""
+    [ -n "$ALT_JAR" ] && d="jar \`$(basename "$ALT_JAR")\`"
+    [ -n "$ALT_OPTS" ] && d="${d:+$d, }JVM options \`$ALT_OPTS\`"
+    echo "$d"
+}
+
 col() { # col FILE TARGET COLUMN(name)
     awk -F'\t' -v t="$2" -v c="$3" 'NR==1 {for (i=1;i<=NF;i++) h[$i]=i; next} $2==t && $h[c] != "nan" {print $h[c]}' "$1"
 }
@@ -717,7 +729,7 @@ report_throughput() {
     echo "| --- | --- | --- | --- | --- | --- | --- |"
     local targets="direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp"
     [ "$NOLOG" = 1 ] && targets+=" pointsman-http-nolog"
-    [ -n "$ALT_OPTS" ] && targets+=" pointsman-http-alt pointsman-tcp-alt"
+    [ -n "$ALT_OPTS$ALT_JAR" ] && targets+=" pointsman-http-alt pointsman-tcp-alt"
     for t in $targets; do
         read -r m lo hi < <(col "$res" "$t" rps | med_min_max)
         read -r p50 _ _ < <(col "$res" "$t" p50 | med_min_max)
@@ -732,8 +744,8 @@ report_throughput() {
             haproxy-tcp) label="HAProxy mode tcp" ;;
             pointsman-tcp) label="Pointsman mode tcp" ;;
             pointsman-http-nolog) label="Pointsman mode http ($PM_HTTP_KIND), access log off" ;;
-            pointsman-http-alt) label="Pointsman mode http, JVM options \`$ALT_OPTS\`" ;;
-            pointsman-tcp-alt) label="Pointsman mode tcp, JVM options \`$ALT_OPTS\`" ;;
+            pointsman-http-alt) label="Pointsman mode http, $(alt_desc)" ;;
+            pointsman-tcp-alt) label="Pointsman mode tcp, $(alt_desc)" ;;
         esac
         if [ "$cpu" = nan ]; then cpu="–"; else cpu="$(fmt "$cpu" 1) [$(fmt "$cpulo" 1)–$(fmt "$cphi" 1)]"; fi
         echo "| $label | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $cpu | $err | $non |"
@@ -759,11 +771,19 @@ report_throughput() {
         done
         echo "$line |"
     fi
-    if [ -n "$ALT_OPTS" ]; then
+    if [ -n "$ALT_OPTS$ALT_JAR" ]; then
         for kind in http tcp; do
-            line="| $kind, Pointsman with \`$ALT_OPTS\`"
+            line="| $kind, Pointsman with $(alt_desc)"
             for c in rps p99 cpu_us; do
                 read -r m lo hi < <(ratios "$res" "pointsman-$kind-alt" "haproxy-$kind" "$c" | med_min_max)
+                line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
+            done
+            echo "$line |"
+        done
+        for kind in http tcp; do
+            line="| $kind, Pointsman with $(alt_desc) ÷ Pointsman (not HAProxy)"
+            for c in rps p99 cpu_us; do
+                read -r m lo hi < <(ratios "$res" "pointsman-$kind-alt" "pointsman-$kind" "$c" | med_min_max)
                 line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
             done
             echo "$line |"

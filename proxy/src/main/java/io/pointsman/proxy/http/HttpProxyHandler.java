@@ -11,6 +11,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -95,8 +96,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean closeAfterResponse;
     /** What waits for the server connection: the head's bytes, body pieces, {@link RequestEnd}. */
     private final ArrayDeque<Object> toServer = new ArrayDeque<>();
-    private int serverWrites;
-    private int clientWrites;
     /** Written to the server/client but not flushed yet: flushed once per read batch or message end. */
     private boolean serverFlushPending;
     private boolean clientFlushPending;
@@ -108,8 +107,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
      * body slice and a writev(2). Written at the latest when the client is flushed.
      */
     private ByteBuf heldHead;
-    /** The last write of a forwarded response to the client (the close after it waits for it). */
-    private ChannelFuture lastClientWrite;
     /** The current response is a 101 this proxy agreed to: the connection becomes a tunnel at its end. */
     private boolean tunnelAgreed;
 
@@ -133,26 +130,6 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     private boolean serverKeepAlive;
 
     private final AccessLog.Entry accessEntry = new AccessLog.Entry();
-
-    /** Reused for every write (no listener allocated per write). */
-    private final ChannelFutureListener serverWriteDone = f -> {
-        serverWrites--;
-        if (!f.isSuccess()) {
-            if (f.channel() == serverChannel) {
-                serverFailed("write to server failed: " + f.cause());
-            }
-            return;
-        }
-        readClientIfWanted();
-    };
-    private final ChannelFutureListener clientWriteDone = f -> {
-        clientWrites--;
-        if (!f.isSuccess()) {
-            client.close();
-            return;
-        }
-        readServerIfWanted();
-    };
 
     HttpProxyHandler(ConnectionContext cx, HttpLimits limits) {
         this.cx = cx;
@@ -302,6 +279,15 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             heldHead = null;
         }
         ctx.fireChannelInactive();
+    }
+
+    /** The client took what was queued for it (or fell behind): read the server again when it can. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (client.isWritable()) {
+            readServerIfWanted();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -554,6 +540,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (serverChannel != null) {
             serverChannel.read();
         }
+        readClientIfWanted(); // the rest of the body, now that it has somewhere to go
     }
 
     /**
@@ -565,8 +552,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             flushServer();
             return;
         }
-        serverWrites++;
-        serverChannel.write(object).addListener(serverWriteDone);
+        // No promise per write: a failed write fires exceptionCaught on the server channel,
+        // which closes it (serverClosed). Backpressure is the channel's writability.
+        serverChannel.write(object, serverChannel.voidPromise());
         serverFlushPending = true;
     }
 
@@ -609,8 +597,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (connected && serverWrites == 0) {
-            client.read();
+        if (connected && serverChannel.isWritable()) {
+            client.read(); // more of the body: the server keeps up (its outbound buffer is under the high water mark)
         }
     }
 
@@ -655,9 +643,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** Forwarded bytes go out unflushed: the response's end or the read batch's flushes. */
     private void writeToClient(ByteBuf bytes) {
-        clientWrites++;
-        lastClientWrite = rawOut.write(bytes);
-        lastClientWrite.addListener(clientWriteDone);
+        // No promise per write: a failed write fires exceptionCaught here, which closes the
+        // client. Backpressure is the client channel's writability.
+        rawOut.write(bytes, rawOut.voidPromise());
         clientFlushPending = true;
     }
 
@@ -670,7 +658,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         if (tunnelAgreed) {
             switchToTunnel();
         } else {
-            endExchange(lastClientWrite);
+            endExchange();
         }
     }
 
@@ -731,6 +719,13 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** The server took what was queued for it: read more of a request body when the client has it. */
+    void serverWritabilityChanged(Channel from) {
+        if (from == serverChannel && from.isWritable()) {
+            readClientIfWanted();
+        }
+    }
+
     void serverReadComplete(Channel from) {
         if (from == serverChannel) {
             flushClient();
@@ -739,7 +734,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void readServerIfWanted() {
-        if (serverChannel != null && connected && clientWrites == 0 && serverChannel.isActive()) {
+        if (serverChannel != null && connected && client.isWritable() && serverChannel.isActive()) {
             serverChannel.read();
         }
     }
@@ -826,7 +821,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     // ---- ending an exchange ------------------------------------------------------------
 
-    private void endExchange(ChannelFuture lastWrite) {
+    private void endExchange() {
         Channel used = serverChannel;
         ServerResponseHandler usedHandler = serverHandler;
         detachServer();
@@ -842,7 +837,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         backend = null;
         server = null;
         if (close) {
-            lastWrite.addListener(ChannelFutureListener.CLOSE);
+            // Closed once every byte written so far is out (an empty write completes after them).
+            rawOut.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             releaseAll(queued);
             return;
         }

@@ -108,6 +108,14 @@ final class ServerResponseHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (owner != null) {
+            owner.serverWritabilityChanged(ctx.channel());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         stopTimer();
     }
