@@ -700,6 +700,15 @@ profile_stop() { # profile_stop PID FILE-PREFIX REQUESTS
     fi
 }
 
+ratio_row() { # ratio_row FILE LABEL NUM DEN: a table row of NUM/DEN ratios (req/s, p99, CPU)
+    local line="| $2" c m lo hi
+    for c in rps p99 cpu_us; do
+        read -r m lo hi < <(ratios "$1" "$3" "$4" "$c" | med_min_max)
+        line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
+    done
+    echo "$line |"
+}
+
 alt_desc() { # what the alternative Pointsman differs in
     local d=""
     [ -n "$ALT_JAR" ] && d="jar \`$(basename "$ALT_JAR")\`"
@@ -753,40 +762,21 @@ report_throughput() {
     echo
     echo "| Pointsman / HAProxy (median of per-round ratios [min–max]) | req/s (target ≥ 1.0) | p99 (target ≤ 1.0) | CPU µs/req (target ≤ 1.0) |"
     echo "| --- | --- | --- | --- |"
-    local kind c line
+    local kind label
     for kind in http tcp; do
-        line="| $kind"
-        if [ "$kind" = http ]; then line+=" (Pointsman $PM_HTTP_KIND vs HAProxy http)"; fi
-        for c in rps p99 cpu_us; do
-            read -r m lo hi < <(ratios "$res" "pointsman-$kind" "haproxy-$kind" "$c" | med_min_max)
-            line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
-        done
-        echo "$line |"
+        label=$kind
+        if [ "$kind" = http ]; then label+=" (Pointsman $PM_HTTP_KIND vs HAProxy http)"; fi
+        ratio_row "$res" "$label" "pointsman-$kind" "haproxy-$kind"
     done
     if [ "$NOLOG" = 1 ]; then
-        line="| http, Pointsman access log off"
-        for c in rps p99 cpu_us; do
-            read -r m lo hi < <(ratios "$res" "pointsman-http-nolog" "haproxy-http" "$c" | med_min_max)
-            line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
-        done
-        echo "$line |"
+        ratio_row "$res" "http, Pointsman access log off" pointsman-http-nolog haproxy-http
     fi
     if [ -n "$ALT_OPTS$ALT_JAR" ]; then
         for kind in http tcp; do
-            line="| $kind, Pointsman with $(alt_desc)"
-            for c in rps p99 cpu_us; do
-                read -r m lo hi < <(ratios "$res" "pointsman-$kind-alt" "haproxy-$kind" "$c" | med_min_max)
-                line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
-            done
-            echo "$line |"
+            ratio_row "$res" "$kind, Pointsman with $(alt_desc)" "pointsman-$kind-alt" "haproxy-$kind"
         done
         for kind in http tcp; do
-            line="| $kind, Pointsman with $(alt_desc) ÷ Pointsman (not HAProxy)"
-            for c in rps p99 cpu_us; do
-                read -r m lo hi < <(ratios "$res" "pointsman-$kind-alt" "pointsman-$kind" "$c" | med_min_max)
-                line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
-            done
-            echo "$line |"
+            ratio_row "$res" "$kind, Pointsman with $(alt_desc) ÷ Pointsman (not HAProxy)" "pointsman-$kind-alt" "pointsman-$kind"
         done
     fi
     echo

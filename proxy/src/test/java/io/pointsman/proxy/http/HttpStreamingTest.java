@@ -1,5 +1,6 @@
 package io.pointsman.proxy.http;
 
+import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.runtime.ApplyResult;
 import io.pointsman.proxy.runtime.HealthView;
 import io.pointsman.proxy.runtime.ProxyRuntime;
@@ -11,7 +12,9 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -162,17 +167,83 @@ class HttpStreamingTest {
         }
     }
 
-    /** Waits (bounded) until the server's streamed count stops moving; returns it. */
-    private long awaitStall() throws InterruptedException {
+    @Test
+    void slowServerHoldsBackTheUploadAndTheUploadResumesWhenItReads() throws Exception {
+        long size = 256L << 20;
+        try (ServerSocket raw = new ServerSocket()) {
+            raw.setReceiveBufferSize(64 * 1024);
+            raw.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            assertInstanceOf(ApplyResult.Applied.class, runtime.apply(new HttpConfigs().defaultBackend("slow")
+                    .backend("slow", new HostPort("127.0.0.1", raw.getLocalPort())).build("127.0.0.1:" + port), "r2"));
+            AtomicLong sent = new AtomicLong();
+            AtomicReference<Throwable> uploadFailed = new AtomicReference<>();
+            try (Socket client = new Socket()) {
+                client.setSendBufferSize(64 * 1024);
+                client.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                client.setSoTimeout(30_000);
+                Thread uploader = new Thread(() -> {
+                    try {
+                        OutputStream out = client.getOutputStream();
+                        out.write(("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: " + size + "\r\n\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                        byte[] piece = new byte[1 << 16];
+                        for (long n = 0; n < size; n += piece.length) {
+                            out.write(piece);
+                            sent.addAndGet(piece.length);
+                        }
+                        out.flush();
+                    } catch (Exception e) {
+                        uploadFailed.set(e);
+                    }
+                }, "uploader");
+                uploader.setDaemon(true);
+                uploader.start();
+                try (Socket server = raw.accept()) {
+                    server.setSoTimeout(30_000);
+                    InputStream in = server.getInputStream();
+                    assertTrue(RawHttpClient.readHead(in).startsWith("POST /upload HTTP/1.1"));
+                    // Read none of the body: the proxy must stop reading the client, so the upload stalls.
+                    long stalledAt = awaitStill(sent);
+                    assertTrue(stalledAt < 64L << 20, "upload stalled after " + stalledAt + " bytes, far from " + size);
+                    // Read it all now: the proxy must take up reading the client again.
+                    byte[] buf = new byte[1 << 16];
+                    long got = 0;
+                    while (got < size) {
+                        int n = in.read(buf, 0, (int) Math.min(buf.length, size - got));
+                        if (n < 0) {
+                            break;
+                        }
+                        got += n;
+                    }
+                    assertEquals(size, got);
+                    server.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                            .getBytes(StandardCharsets.ISO_8859_1));
+                    server.getOutputStream().flush();
+                    uploader.join(30_000);
+                    assertEquals(null, uploadFailed.get());
+                    String head = RawHttpClient.readHead(client.getInputStream());
+                    assertTrue(head.startsWith("HTTP/1.1 200 OK"), head);
+                }
+            }
+        }
+    }
+
+    /** Waits (bounded) until {@code counter} stops moving; returns it. */
+    private static long awaitStill(AtomicLong counter) throws InterruptedException {
         long last = -1;
         int still = 0;
         for (int i = 0; i < 200 && still < 5; i++) {
             Thread.sleep(50);
-            long now = web.streamed.get();
+            long now = counter.get();
             still = now == last && now > 0 ? still + 1 : 0;
             last = now;
         }
-        assertTrue(still >= 5, "server stream never stalled: " + last);
+        assertTrue(still >= 5, "never stalled: " + last);
         return last;
+    }
+
+    /** Waits (bounded) until the server's streamed count stops moving; returns it. */
+    private long awaitStall() throws InterruptedException {
+        return awaitStill(web.streamed);
     }
 }
