@@ -250,6 +250,28 @@ class HttpProxyTest {
     }
 
     @Test
+    void bodiesAroundTheSizeCopiedBehindTheHeadArriveWholeAndInOrder() throws Exception {
+        HttpBackend web = backend("web");
+        apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
+        RawHttpClient c = client();
+        // "web GET /x..." bodies from 500 to 530 bytes, written with their head in one go:
+        // below, at and above what fits behind the forwarded head; then larger ones.
+        for (int size : new int[] {500, 505, 510, 511, 512, 513, 514, 515, 520, 530, 1024, 3000}) {
+            String uri = "/x" + "a".repeat(size - "web GET /x".length());
+            RawHttpClient.Response r = c.get(uri, "a");
+            assertEquals(200, r.status());
+            assertEquals("web GET " + uri, r.body(), "body of " + size + " bytes");
+        }
+        // Head and body written separately by the server (two reads at the proxy, or one).
+        for (int n : new int[] {0, 1, 511, 512, 513, 70_000}) {
+            RawHttpClient.Response r = c.get("/download?n=" + n, "a");
+            assertEquals(200, r.status());
+            assertEquals(n, r.body().length(), "download of " + n + " bytes");
+        }
+        assertEquals(1, c.connectionsOpened, "all on one keep-alive connection");
+    }
+
+    @Test
     void largeBodiesStreamBothWays() throws Exception {
         HttpBackend web = backend("web");
         apply(new HttpConfigs().defaultBackend("web").backend("web", web.address()), "r1");
