@@ -22,9 +22,9 @@
 #   drives it: DIR/<target>.txt, with calls per request. That round's figures carry strace's cost.
 #   --perf DIR: in round 1, `perf record -e cpu-clock` samples each proxy (HAProxy too) while
 #   wrk drives it: DIR/<target>.txt, the busiest symbols, kernel ones included (Java frames
-#   show as one unnamed JIT block: use --profile for those). Also 3 s of `perf sched record`
-#   (every task on the machine) mid-run: DIR/<target>.sched.txt, how long each task waited
-#   to run once woken (`perf sched latency`).
+#   show as one unnamed JIT block: use --profile for those). Also 3 s of the proxy's
+#   epoll_wait returns and context switches (tracepoints) mid-run: DIR/<target>.loop.txt,
+#   per thread: polls per second, events per poll, sleeps and preemptions per second.
 #   --alt-java-opts: a second Pointsman process with these extra JVM options (e.g. another GC)
 #   is measured in the same rounds (targets pointsman-http-alt, pointsman-tcp-alt).
 #   --alt-jar: the same, with another build of Pointsman (A/B of a change in one run);
@@ -602,9 +602,12 @@ mode_throughput() {
                 perf record -q -e cpu-clock -F 4000 -g -p "${pids[$i]}" -o "$TMP/perf-${names[$i]}.data" >/dev/null 2>&1 &
                 tracer=$!; PIDS+=("$tracer")
                 sleep 0.5
-                ( sleep 3; timeout 20 perf sched record -q -o "$TMP/sched-${names[$i]}.data" -- sleep 3 >/dev/null 2>&1
-                  perf sched latency -i "$TMP/sched-${names[$i]}.data" --sort max 2>/dev/null | head -30 >"$PERF/${names[$i]}.sched.txt"
-                  rm -f "$TMP/sched-${names[$i]}.data" ) &
+                ( sleep 3
+                  timeout 20 perf record -q -e syscalls:sys_exit_epoll_wait -e syscalls:sys_exit_epoll_pwait2 \
+                      -e sched:sched_switch -p "${pids[$i]}" -o "$TMP/loop-${names[$i]}.data" -- sleep 3 >/dev/null 2>&1
+                  loop_summary "$TMP/loop-${names[$i]}.data" 3 >"$PERF/${names[$i]}.loop.txt"
+                  log "${names[$i]}, round 1, event loop: $(head -1 "$PERF/${names[$i]}.loop.txt")"
+                  rm -f "$TMP/loop-${names[$i]}.data" ) &
                 PIDS+=("$!")
             fi
             local cs0="" cs1=""
@@ -657,6 +660,22 @@ mode_throughput() {
 syscalls_per_request() {
     awk -v n="$2" '$1 ~ /^[0-9.]+$/ && NF >= 5 {c=$4; name=$NF; if (c ~ /^[0-9]+$/ && n > 0) printf "%.3f %s\n", c/n, name}' "$1" \
         | sort -rn
+}
+
+# loop_summary PERF-DATA SECONDS: per thread that polled, busiest first: epoll_wait calls
+# per second, events per call, and how often it left the CPU asleep (nothing ready) or
+# preempted (someone else's turn).
+loop_summary() {
+    perf script -i "$1" 2>/dev/null | awk -v secs="$2" '
+        function hex(h,   i, c, v) { v = 0; h = tolower(h); sub(/^0x/, "", h)
+            for (i = 1; i <= length(h); i++) { c = index("0123456789abcdef", substr(h, i, 1)) - 1; v = v * 16 + c }
+            return v }
+        { tid = $2 }
+        /sys_exit_epoll/ { polls[tid]++; events[tid] += hex($NF); name[tid] = $1 }
+        /sched_switch/ { if ($0 ~ /prev_state=S/) slept[tid]++; else if ($0 ~ /prev_state=R/) preempted[tid]++ }
+        END { for (t in polls) printf "%s: %.0f polls/s, %.1f events per poll, %.0f sleeps/s, %.0f preemptions/s\n",
+                  name[t], polls[t] / secs, events[t] / polls[t], slept[t] / secs, preempted[t] / secs }' \
+        | sort -t: -k2 -rn
 }
 
 # perf_summary PERF-DATA: kernel vs user share, then the busiest symbols (self time).
