@@ -19,6 +19,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pointsman.proxy.http.wire.RequestHead;
+import io.pointsman.proxy.http.wire.RequestHeadParser;
 import io.pointsman.proxy.http.wire.ResponseHead;
 import io.pointsman.proxy.http.wire.ResponseHead.ConnectionHeader;
 import io.pointsman.proxy.runtime.ConnectionContext;
@@ -833,6 +834,9 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         }
         AccessLog.log(accessEntry, source, cx, System.nanoTime());
         boolean close = closeAfterResponse || !requestDone;
+        // Nothing looks at the head after this (routing facts were cleared, the log line is
+        // written): its arrays go to the next head parsed on this loop.
+        RequestHeadParser.recycle(request);
         request = null;
         backend = null;
         server = null;

@@ -59,8 +59,11 @@ public final class RequestHead {
     private static final byte[] XFP_COLON = ascii("X-Forwarded-Proto: ");
     private static final byte[] COMMA_SP = ascii(", ");
 
-    private final byte[] bytes;
-    private final int[] fields;
+    /** The head's bytes from 0 to {@link #length}; may be longer (reused, see {@link RequestHeadParser#recycle}). Null once recycled. */
+    byte[] bytes;
+    /** {@link #FIELDS} ints per header line; may be longer. Null once recycled. */
+    int[] fields;
+    private final int length;
     private final int headerCount;
     private final int wireLength;
     private final String method;
@@ -83,12 +86,14 @@ public final class RequestHead {
     private String path;
     private String host;
 
-    private RequestHead(byte[] bytes, int[] fields, int headerCount, int wireLength, String method, int methodEnd,
+    private RequestHead(byte[] bytes, int[] fields, int length, int headerCount, int wireLength, String method,
+                        int methodEnd,
                         int targetEnd, int minor, boolean absoluteForm, int uriStart, boolean uriSlash, int hostStart,
                         int hostEnd, long contentLength, boolean chunked, boolean expect100Continue,
                         boolean keepAlive, boolean wantsUpgrade) {
         this.bytes = bytes;
         this.fields = fields;
+        this.length = length;
         this.headerCount = headerCount;
         this.wireLength = wireLength;
         this.method = method;
@@ -112,8 +117,8 @@ public final class RequestHead {
      * to a syntactically valid head whose header offsets are in {@code fields}, and works
      * out its facts.
      */
-    static RequestHead create(byte[] b, int[] fields, int headerCount, int methodEnd, int targetEnd, int minor,
-                              int wireLength) throws RequestRefusedException {
+    static RequestHead create(byte[] b, int headLength, int[] fields, int headerCount, int methodEnd, int targetEnd,
+                              int minor, int wireLength) throws RequestRefusedException {
         int hosts = 0;
         int host = -1;
         int lengths = 0;
@@ -262,8 +267,9 @@ public final class RequestHead {
         boolean wantsUpgrade = upgrades == 1 && upgradeToken
                 && equalsLower(b, fields[upgrade * FIELDS + 2], fields[upgrade * FIELDS + 3], "websocket");
         boolean keepAlive = !close && (minor == 1 || keepAliveToken);
-        return new RequestHead(b, fields, headerCount, wireLength, method, methodEnd, targetEnd, minor, absoluteForm,
-                uriStart, uriSlash, hostStart, hostEnd, contentLength, codings == 1, expect, keepAlive, wantsUpgrade);
+        return new RequestHead(b, fields, headLength, headerCount, wireLength, method, methodEnd, targetEnd, minor,
+                absoluteForm, uriStart, uriSlash, hostStart, hostEnd, contentLength, codings == 1, expect, keepAlive,
+                wantsUpgrade);
     }
 
     /**
@@ -497,7 +503,7 @@ public final class RequestHead {
 
     /** Bytes of the head itself, request line to blank line. */
     public int length() {
-        return bytes.length;
+        return length;
     }
 
     /** Bytes the head took on the wire: {@link #length()} plus blank lines before it. */
@@ -549,7 +555,7 @@ public final class RequestHead {
             }
         }
         if (run >= 0) {
-            out.writeBytes(bytes, run, bytes.length - 2 - run);
+            out.writeBytes(bytes, run, length - 2 - run);
         }
         if (wantsUpgrade) {
             out.writeBytes(CONNECTION_UPGRADE);

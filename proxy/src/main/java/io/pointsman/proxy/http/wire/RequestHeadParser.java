@@ -1,6 +1,7 @@
 package io.pointsman.proxy.http.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.pointsman.proxy.http.HttpLimits;
 
 import static io.pointsman.proxy.http.wire.RequestSyntax.CR;
@@ -53,6 +54,63 @@ import static io.pointsman.proxy.http.wire.RequestSyntax.printable;
  * refusal or to drop a partial head, {@link #reset()} (a refusal resets by itself).
  */
 public final class RequestHeadParser {
+    /** Arrays kept for reuse only up to these sizes: a rare huge head is not held on to. */
+    private static final int MAX_SPARE_BYTES = 4096;
+    private static final int MAX_SPARE_FIELDS = 64 * RequestHead.FIELDS;
+    /**
+     * Spare arrays per thread (per event loop): finished requests' head arrays, taken by
+     * the next heads parsed on that thread. One loop has many exchanges in flight (a read
+     * batch parses a head on each of its connections before their responses come), hence
+     * a few dozen of them. No allocation per request for them, and no memory held per idle
+     * connection: at most {@link Spares#CAPACITY} × (4 KiB + 1.25 KiB) per event loop.
+     */
+    private static final FastThreadLocal<Spares> SPARES = new FastThreadLocal<>() {
+        @Override
+        protected Spares initialValue() {
+            return new Spares();
+        }
+    };
+
+    /** Two stacks of recycled arrays. */
+    private static final class Spares {
+        static final int CAPACITY = 64;
+        final byte[][] bytes = new byte[CAPACITY][];
+        final int[][] fields = new int[CAPACITY][];
+        int byteCount;
+        int fieldCount;
+
+        byte[] bytes(int length) {
+            if (byteCount > 0) {
+                byte[] b = bytes[--byteCount];
+                bytes[byteCount] = null;
+                if (b.length >= length) {
+                    return b;
+                }
+            }
+            return new byte[length];
+        }
+
+        int[] fields(int length) {
+            if (fieldCount > 0) {
+                int[] f = fields[--fieldCount];
+                fields[fieldCount] = null;
+                if (f.length >= length) {
+                    return f;
+                }
+            }
+            return new int[length];
+        }
+
+        void give(byte[] b, int[] f) {
+            if (byteCount < CAPACITY && b.length <= MAX_SPARE_BYTES) {
+                bytes[byteCount++] = b;
+            }
+            if (fieldCount < CAPACITY && f.length <= MAX_SPARE_FIELDS) {
+                fields[fieldCount++] = f;
+            }
+        }
+    }
+
     private final int maxInitialLine;
     private final int maxHeaderSize;
     private final int maxNameSize;
@@ -205,21 +263,44 @@ public final class RequestHeadParser {
 
     /** The blank line ends at {@code endRel}: copy the head once, check every byte, index it. */
     private RequestHead complete(ByteBuf in, int base, int endRel) throws RequestRefusedException {
-        byte[] b = new byte[endRel - headStart];
-        in.getBytes(base + headStart, b);
+        int length = endRel - headStart;
+        Spares spares = SPARES.get();
+        byte[] b = spares.bytes(length);
+        in.getBytes(base + headStart, b, 0, length);
         int lineEnd = requestLineEnd - headStart;
         int wireLength = endRel;
         int lines = headerLines;
         reset(); // before anything can throw: the parser is ready for the next head either way
         RequestLine line = checkRequestLine(b, 0, lineEnd);
-        int[] fields = new int[RequestHead.FIELDS * lines];
+        int[] fields = spares.fields(RequestHead.FIELDS * lines);
         int p = lineEnd + 2;
         for (int h = 0; h < lines; h++) {
             p = indexLine(b, p, fields, h * RequestHead.FIELDS);
         }
-        RequestHead head = RequestHead.create(b, fields, lines, line.methodEnd, line.targetEnd, line.minor, wireLength);
+        RequestHead head = RequestHead.create(b, length, fields, lines, line.methodEnd, line.targetEnd, line.minor,
+                wireLength);
         in.readerIndex(base + endRel);
         return head;
+    }
+
+    /**
+     * Gives {@code head}'s arrays to the next head parsed on this thread. Call it only when
+     * nothing will look at {@code head} again (its exchange is over): from here on its
+     * bytes belong to another request, and the head fails fast (its arrays are gone) if it
+     * is used all the same. Strings it already handed out stay valid.
+     */
+    public static void recycle(RequestHead head) {
+        if (head == null) {
+            return;
+        }
+        byte[] b = head.bytes;
+        int[] f = head.fields;
+        if (b == null) {
+            return; // recycled already
+        }
+        head.bytes = null;
+        head.fields = null;
+        SPARES.get().give(b, f);
     }
 
     private record RequestLine(int methodEnd, int targetEnd, int minor) {

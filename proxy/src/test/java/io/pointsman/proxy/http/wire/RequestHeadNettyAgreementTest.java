@@ -112,7 +112,15 @@ class RequestHeadNettyAgreementTest {
     // ---- comparing ---------------------------------------------------------------------
 
     /** Returns null when both refuse, "accepted" when both accept alike, else what differs. */
+    /**
+     * The head of the previous comparison, recycled before the next parse: every head but
+     * the first is parsed into reused arrays still holding an earlier head's bytes.
+     */
+    private static RequestHead previous;
+
     private static String compare(String raw) throws Exception {
+        RequestHeadParser.recycle(previous);
+        previous = null;
         String tail = "0\r\n\r\n"; // completes any framing: a body piece, a last chunk, or a bad next request
         Netty netty = netty(raw + tail);
         RequestHead mine;
@@ -145,6 +153,7 @@ class RequestHeadNettyAgreementTest {
         if (mine == null) {
             return "parser refused (" + myReason + "), Netty accepted: " + netty.request;
         }
+        previous = mine;
         HttpRequest r = netty.request;
         List<String> diffs = new ArrayList<>();
         check(diffs, "method", r.method().name(), mine.method());

@@ -402,6 +402,43 @@ class RequestHeadParserTest {
         }
     }
 
+    @Test
+    void aRecycledHeadsArraysCarryTheNextHeadAndTheOldHeadFailsFast() {
+        RequestHead first = accept("POST /first HTTP/1.1\r\nHost: first.example\r\nX-Long: " + "v".repeat(300)
+                + "\r\nContent-Length: 3\r\nAccept: */*\r\n\r\n");
+        assertEquals("/first", first.uri()); // handed out before recycling: stays valid
+        byte[] bytes = first.bytes;
+        int[] fields = first.fields;
+        RequestHeadParser.recycle(first);
+        RequestHeadParser.recycle(first); // twice: no harm
+        RequestHeadParser.recycle(null);
+
+        // A shorter head on the same thread takes the arrays; what lies past its end is the
+        // first head's bytes, and nothing may read them.
+        String raw = "GET /second?q HTTP/1.1\r\nHost: b\r\nConnection: keep-alive\r\n\r\n";
+        RequestHead second = accept(raw);
+        assertSame(bytes, second.bytes, "the recycled byte array was reused");
+        assertSame(fields, second.fields, "the recycled field array was reused");
+        assertEquals(raw.length(), second.length());
+        assertEquals("/second?q", second.uri());
+        assertEquals("b", second.host());
+        assertEquals(-1, second.contentLength());
+        assertEquals(List.of(), second.header("x-long"));
+        assertEquals("GET /second?q HTTP/1.1\r\nHost: b\r\n\r\n", forServer(second, null));
+
+        // The first head has no bytes any more: using it fails at once instead of reading
+        // another request's bytes.
+        assertEquals("/first", first.uri());
+        org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class, () -> first.header("host"));
+        org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class, () -> forServer(first, null));
+
+        // A head longer than the spare gets its own arrays.
+        RequestHeadParser.recycle(second);
+        RequestHead third = accept("GET /third HTTP/1.1\r\nHost: c\r\nX-Big: " + "w".repeat(bytes.length) + "\r\n\r\n");
+        assertTrue(third.bytes != bytes && third.bytes.length >= third.length());
+        assertEquals("c", third.host());
+    }
+
     // --- arrival in pieces --------------------------------------------------------------
 
     private static final List<String> SAMPLES = List.of(
