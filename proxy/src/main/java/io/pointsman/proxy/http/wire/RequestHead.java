@@ -22,7 +22,10 @@ import static io.pointsman.proxy.http.wire.RequestSyntax.printable;
  * cannot leak; the caller may release or reuse the input buffer as soon as
  * {@code parse} returns. (The copy is one memcpy of a few hundred bytes, which the
  * forwarding step needs anyway; a retained slice would instead pin the whole read
- * buffer until the response ends and stop the cumulator from reusing it.)
+ * buffer until the response ends and stop the cumulator from reusing it.) The arrays
+ * come from, and go back to, a small per-thread stack: the handler calls
+ * {@link RequestHeadParser#recycle} when the exchange is over, after which the head
+ * must not be used (it fails fast: its arrays are gone).
  *
  * <p>Strings (uri, path, host, header values) are made only when asked for, except the
  * method, which is a shared constant for the common ones. Not thread-safe: it belongs to
