@@ -153,16 +153,7 @@ class HttpStreamingTest {
             InputStream in = s.getInputStream();
             String head = RawHttpClient.readHead(in);
             assertTrue(head.startsWith("HTTP/1.1 200 OK"), head);
-            byte[] buf = new byte[1 << 16];
-            long total = 0;
-            while (total < size) {
-                int n = in.read(buf, 0, (int) Math.min(buf.length, size - total));
-                if (n < 0) {
-                    break;
-                }
-                total += n;
-            }
-            assertEquals(size, total);
+            assertEquals(size, skip(in, size));
             assertEquals(size, web.streamed.get());
         }
     }
@@ -206,16 +197,7 @@ class HttpStreamingTest {
                     long stalledAt = awaitStill(sent);
                     assertTrue(stalledAt < 64L << 20, "upload stalled after " + stalledAt + " bytes, far from " + size);
                     // Read it all now: the proxy must take up reading the client again.
-                    byte[] buf = new byte[1 << 16];
-                    long got = 0;
-                    while (got < size) {
-                        int n = in.read(buf, 0, (int) Math.min(buf.length, size - got));
-                        if (n < 0) {
-                            break;
-                        }
-                        got += n;
-                    }
-                    assertEquals(size, got);
+                    assertEquals(size, skip(in, size));
                     server.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
                             .getBytes(StandardCharsets.ISO_8859_1));
                     server.getOutputStream().flush();
@@ -226,6 +208,20 @@ class HttpStreamingTest {
                 }
             }
         }
+    }
+
+    /** Reads and drops up to {@code size} bytes; returns how many came before EOF. */
+    private static long skip(InputStream in, long size) throws java.io.IOException {
+        byte[] buf = new byte[1 << 16];
+        long total = 0;
+        while (total < size) {
+            int n = in.read(buf, 0, (int) Math.min(buf.length, size - total));
+            if (n < 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
     }
 
     /** Waits (bounded) until {@code counter} stops moving; returns it. */
