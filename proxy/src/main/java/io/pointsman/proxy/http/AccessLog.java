@@ -62,7 +62,10 @@ final class AccessLog {
         long start;
         long startMillis;
         String method;
+        /** The target as text, or null when it is {@link #head}'s (written from its bytes, no String made). */
         String uri;
+        /** The request being answered, until its line is logged; null for a line given as text. */
+        RequestHead head;
         String version;
         String backend;
         String server;
@@ -81,7 +84,8 @@ final class AccessLog {
         private String clientHost;
 
         void start(RequestHead head, long now) {
-            start(head.method(), head.uri(), head.protocol(), now);
+            start(head.method(), null, head.protocol(), now);
+            this.head = head;
         }
 
         void start(String method, String uri, String version, long now) {
@@ -89,6 +93,7 @@ final class AccessLog {
             startMillis = System.currentTimeMillis();
             this.method = method;
             this.uri = uri;
+            this.head = null;
             this.version = version;
             backend = null;
             server = null;
@@ -117,16 +122,12 @@ final class AccessLog {
             startMillis = System.currentTimeMillis();
             method = null;
             uri = null;
+            head = null;
             version = null;
             backend = "<NOSRV>";
             server = "<NOSRV>";
             status = 408;
             terminationState = "cR";
-        }
-
-        /** The request line as logged: {@code <BADREQ>} when there was none. */
-        String requestLine() {
-            return method == null ? "<BADREQ>" : method + " " + uri + " " + version;
         }
 
         String clientHost(InetSocketAddress address) {
@@ -173,7 +174,13 @@ final class AccessLog {
         if (e.method == null) {
             b.ascii("<BADREQ>");
         } else {
-            b.text(e.method).put(' ').text(e.uri).put(' ').text(e.version);
+            b.text(e.method).put(' ');
+            if (e.head != null) {
+                b.uri(e.head);
+            } else {
+                b.text(e.uri);
+            }
+            b.put(' ').text(e.version);
         }
         b.put('"');
         for (byte nl : NEWLINE) {
@@ -223,6 +230,15 @@ final class AccessLog {
         }
 
         /** The first {@code n} chars of {@code s}, UTF-8 encoded (what a PrintStream on UTF-8 would write). */
+        LineBuilder uri(RequestHead head) {
+            int n = head.uriLength();
+            if (length + n > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
+            }
+            length = head.copyUri(bytes, length);
+            return this;
+        }
+
         LineBuilder text(String s, int n) {
             if (length + n > bytes.length) {
                 bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));

@@ -3,6 +3,10 @@ package io.pointsman.proxy.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.pointsman.proxy.http.wire.RequestHead;
+import io.pointsman.proxy.http.wire.RequestHeadParser;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +50,34 @@ class AccessLogTest {
         assertEquals(prefix(END_MILLIS) + " [pointsman-io-4-1] [INFO] access - 127.0.0.1:50412 "
                 + "[23/Nov/2026:21:00:00.123] public-http web-farm/web0 0/0/1/3/5 200 512 -- gen=3(abc1234) "
                 + "\"GET /a?b=1 HTTP/1.1\"" + System.lineSeparator(), b.toString());
+    }
+
+    @Test
+    void theTargetIsWrittenFromTheHeadsBytesAsTheUriStringReads() throws Exception {
+        for (String line : new String[] {"GET /a?b=1&c=%22x%22 HTTP/1.1", "GET http://example.com:8080 HTTP/1.1",
+                "GET http://example.com/p/q?r HTTP/1.1", "OPTIONS * HTTP/1.1", "POST /up HTTP/1.0"}) {
+            ByteBuf in = Unpooled.copiedBuffer(line + "\r\nHost: example.com\r\n"
+                    + "Content-Length: 0\r\n\r\n", StandardCharsets.ISO_8859_1);
+            RequestHead head;
+            try {
+                head = new RequestHeadParser(HttpLimits.DEFAULT).parse(in);
+            } finally {
+                in.release();
+            }
+            AccessLog.Entry fromHead = answered();
+            fromHead.start(head, 1_000_000_000L);
+            AccessLog.Entry fromText = answered();
+            fromText.start(head.method(), head.uri(), head.protocol(), 1_000_000_000L);
+            assertEquals(formatted(fromText), formatted(fromHead), line);
+            assertTrue(formatted(fromHead).endsWith("\"" + head.method() + " " + head.uri() + " " + head.protocol()
+                    + "\"" + System.lineSeparator()), formatted(fromHead));
+        }
+    }
+
+    private static String formatted(AccessLog.Entry e) {
+        AccessLog.LineBuilder b = new AccessLog.LineBuilder();
+        AccessLog.format(b, e, new InetSocketAddress("127.0.0.1", 1), "fe", 1, null, 2_000_000_000L, END_MILLIS, "t");
+        return b.toString();
     }
 
     @Test

@@ -391,6 +391,25 @@ public final class RequestHead {
         return uri;
     }
 
+    /** The length of {@link #uri()} in bytes (it is ASCII: the request line was checked). */
+    public int uriLength() {
+        return targetEnd - uriStart + (uriSlash ? 1 : 0);
+    }
+
+    /**
+     * Copies the bytes of {@link #uri()} into {@code dst} at {@code at} (room for
+     * {@link #uriLength()} bytes) and returns where they end: the access log writes the
+     * target without making a String of it.
+     */
+    public int copyUri(byte[] dst, int at) {
+        if (uriSlash) {
+            dst[at++] = '/';
+        }
+        int n = targetEnd - uriStart;
+        System.arraycopy(bytes, uriStart, dst, at, n);
+        return at + n;
+    }
+
     /** {@link #uri()} without its query. */
     public String path() {
         if (path == null) {
