@@ -218,6 +218,13 @@ final class AccessLog {
             return this;
         }
 
+        /** Makes room for at least {@code n} more bytes. */
+        private void room(int n) {
+            if (length + n > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
+            }
+        }
+
         LineBuilder ascii(String s) {
             for (int i = 0; i < s.length(); i++) {
                 put(s.charAt(i));
@@ -229,20 +236,16 @@ final class AccessLog {
             return text(s, s.length());
         }
 
-        /** The first {@code n} chars of {@code s}, UTF-8 encoded (what a PrintStream on UTF-8 would write). */
+        /** The request target, copied from the head's bytes (ASCII, checked when parsed). */
         LineBuilder uri(RequestHead head) {
-            int n = head.uriLength();
-            if (length + n > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
-            }
+            room(head.uriLength());
             length = head.copyUri(bytes, length);
             return this;
         }
 
+        /** The first {@code n} chars of {@code s}, UTF-8 encoded (what a PrintStream on UTF-8 would write). */
         LineBuilder text(String s, int n) {
-            if (length + n > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
-            }
+            room(n);
             // ASCII, the usual case, straight into the array; the first other char goes the slow way.
             byte[] b = bytes;
             int at = length;

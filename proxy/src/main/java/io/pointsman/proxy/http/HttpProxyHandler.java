@@ -285,9 +285,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     /** The client took what was queued for it (or fell behind): read the server again when it can. */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (client.isWritable()) {
-            readServerIfWanted();
-        }
+        readServerIfWanted(); // it looks at the client's writability itself
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -722,8 +720,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     /** The server took what was queued for it: read more of a request body when the client has it. */
     void serverWritabilityChanged(Channel from) {
-        if (from == serverChannel && from.isWritable()) {
-            readClientIfWanted();
+        if (from == serverChannel) {
+            readClientIfWanted(); // it looks at the server's writability itself
         }
     }
 
