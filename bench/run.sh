@@ -267,13 +267,13 @@ ctx_switches() {
         | awk '/^voluntary_ctxt_switches/ {v+=$2} /^nonvoluntary_ctxt_switches/ {n+=$2} END {print v+0, n+0}'
 }
 
-ticks() {
+ticks() { # ticks PID: "utime stime" of the whole process (every thread), in clock ticks
     local s
-    s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+    s=$(cat "/proc/$1/stat" 2>/dev/null) || { echo "0 0"; return; }
     s=${s##*) }
     # shellcheck disable=SC2086
     set -- $s
-    echo $(( ${12} + ${13} ))
+    echo "${12} ${13}"
 }
 
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
@@ -577,8 +577,8 @@ mode_throughput() {
         for i in $(seq $(( nt - 1 ))); do wrk_run "$TMP/warmup-$i.txt" "$WARMUP" "${urls[$i]}"; done
     fi
 
-    printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\n' >"$res"
-    local r k i t0 t1 reqs cpu f
+    printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\tuser_us\n' >"$res"
+    local r k i t0 t1 reqs cpu user f
     for r in $(seq "$ROUNDS"); do
         local order=""
         for k in $(seq 0 $(( nt - 1 ))); do
@@ -612,9 +612,9 @@ mode_throughput() {
             fi
             local cs0="" cs1=""
             [ "$r" = 1 ] && [ -n "${pids[$i]}" ] && cs0=$(ctx_switches "${pids[$i]}")
-            t0=0; [ -n "${pids[$i]}" ] && t0=$(ticks "${pids[$i]}")
+            t0="0 0"; [ -n "${pids[$i]}" ] && t0=$(ticks "${pids[$i]}")
             wrk_run "$f" "$DURATION" "${urls[$i]}"
-            t1=0; [ -n "${pids[$i]}" ] && t1=$(ticks "${pids[$i]}")
+            t1="0 0"; [ -n "${pids[$i]}" ] && t1=$(ticks "${pids[$i]}")
             if [ -n "$cs0" ]; then
                 cs1=$(ctx_switches "${pids[$i]}")
                 log "${names[$i]}, round 1, context switches per 1,000 requests: $(awk -v a="$cs0" -v b="$cs1" -v n="$(wrk_field "$f" requests)" \
@@ -640,13 +640,14 @@ mode_throughput() {
             [ "$profiled" = 1 ] && profile_stop "${pids[$i]}" "$PROFILE/${names[$i]}" "$(wrk_field "$f" requests)"
             reqs=$(wrk_field "$f" requests)
             if [ -n "${pids[$i]}" ] && [ "$reqs" -gt 0 ]; then
-                cpu=$(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v n="$reqs" 'BEGIN {printf "%.2f", (b-a)*1e6/hz/n}')
+                read -r cpu user < <(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v n="$reqs" 'BEGIN {split(a,x," "); split(b,y," ")
+                    printf "%.2f %.2f\n", (y[1]+y[2]-x[1]-x[2])*1e6/hz/n, (y[1]-x[1])*1e6/hz/n}')
             else
-                cpu=nan
+                cpu=nan; user=nan
             fi
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$(wrk_field "$f" rps)" \
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$(wrk_field "$f" rps)" \
                 "$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" "$cpu" "$reqs" "$(wrk_field "$f" errors)" \
-                "$(wrk_field "$f" non2xx)" >>"$res"
+                "$(wrk_field "$f" non2xx)" "$user" >>"$res"
         done
         log "round $r/$ROUNDS done ($order)"
     done
@@ -719,9 +720,9 @@ profile_stop() { # profile_stop PID FILE-PREFIX REQUESTS
     fi
 }
 
-ratio_row() { # ratio_row FILE LABEL NUM DEN: a table row of NUM/DEN ratios (req/s, p99, CPU)
+ratio_row() { # ratio_row FILE LABEL NUM DEN: a table row of NUM/DEN ratios (req/s, p99, CPU, user-space CPU)
     local line="| $2" c m lo hi
-    for c in rps p99 cpu_us; do
+    for c in rps p99 cpu_us user_us; do
         read -r m lo hi < <(ratios "$1" "$3" "$4" "$c" | med_min_max)
         line+=" | $(fmt "$m" 2)× [$(fmt "$lo" 2)–$(fmt "$hi" 2)]"
     done
@@ -746,15 +747,15 @@ ratios() { # ratios FILE NUM DEN COLUMN → per-round NUM/DEN
 }
 
 report_throughput() {
-    local res=$1 t m lo hi p50 p99 p99lo p99hi cpu cpulo cphi err non label
+    local res=$1 t m lo hi p50 p99 p99lo p99hi cpu cpulo cphi user err non label
     echo
     echo "### Throughput: wrk -t1 -c$CONNS -d$DURATION --latency, $ROUNDS rounds (rotating order), warm-up $WARMUP"
     echo
     echo "Backends: $BACKEND_KIND. One worker thread per proxy (HAProxy \`nbthread 1\`; Pointsman \`run --threads 1\`)."
     echo "Pointsman \`mode: http\` frontend served as: **$PM_HTTP_KIND** (per-request balancing seen on one connection = http)."
     echo
-    echo "| target | req/s median [min–max] | p50 ms | p99 ms median [min–max] | proxy CPU µs/req median [min–max] | socket errors | non-2xx |"
-    echo "| --- | --- | --- | --- | --- | --- | --- |"
+    echo "| target | req/s median [min–max] | p50 ms | p99 ms median [min–max] | proxy CPU µs/req median [min–max] | of which user space | socket errors | non-2xx |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
     local targets="direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp"
     [ "$NOLOG" = 1 ] && targets+=" pointsman-http-nolog"
     [ -n "$ALT_OPTS$ALT_JAR" ] && targets+=" pointsman-http-alt pointsman-tcp-alt"
@@ -763,6 +764,7 @@ report_throughput() {
         read -r p50 _ _ < <(col "$res" "$t" p50 | med_min_max)
         read -r p99 p99lo p99hi < <(col "$res" "$t" p99 | med_min_max)
         read -r cpu cpulo cphi < <(col "$res" "$t" cpu_us | med_min_max)
+        read -r user _ _ < <(col "$res" "$t" user_us | med_min_max)
         err=$(col "$res" "$t" errors | awk '{s+=$1} END {print s+0}')
         non=$(col "$res" "$t" non2xx | awk '{s+=$1} END {print s+0}')
         case "$t" in
@@ -776,11 +778,12 @@ report_throughput() {
             pointsman-tcp-alt) label="Pointsman mode tcp, $(alt_desc)" ;;
         esac
         if [ "$cpu" = nan ]; then cpu="–"; else cpu="$(fmt "$cpu" 1) [$(fmt "$cpulo" 1)–$(fmt "$cphi" 1)]"; fi
-        echo "| $label | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $cpu | $err | $non |"
+        if [ -z "$user" ] || [ "$user" = nan ]; then user="–"; else user="$(fmt "$user" 2)"; fi
+        echo "| $label | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $cpu | $user | $err | $non |"
     done
     echo
-    echo "| Pointsman / HAProxy (median of per-round ratios [min–max]) | req/s (target ≥ 1.0) | p99 (target ≤ 1.0) | CPU µs/req (target ≤ 1.0) |"
-    echo "| --- | --- | --- | --- |"
+    echo "| Pointsman / HAProxy (median of per-round ratios [min–max]) | req/s (target ≥ 1.0) | p99 (target ≤ 1.0) | CPU µs/req (target ≤ 1.0) | user-space CPU µs/req (no target) |"
+    echo "| --- | --- | --- | --- | --- |"
     local kind label
     for kind in http tcp; do
         label=$kind

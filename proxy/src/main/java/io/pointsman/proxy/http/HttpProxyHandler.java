@@ -23,6 +23,7 @@ import io.pointsman.proxy.http.wire.RequestHeadParser;
 import io.pointsman.proxy.http.wire.ResponseHead;
 import io.pointsman.proxy.http.wire.ResponseHead.ConnectionHeader;
 import io.pointsman.proxy.runtime.ConnectionContext;
+import io.pointsman.proxy.runtime.DirectSend;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ServerQueue;
@@ -66,6 +67,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
      * their bytes go below it (counted, encrypted) without being encoded again.
      */
     private ChannelHandlerContext rawOut;
+    /**
+     * A plaintext client (no TLS below {@link #rawOut}): a response that is one buffer goes
+     * out by {@link DirectSend}, counted by {@link #clientWire} as its write would have been.
+     */
+    private final boolean plainClient;
+    private WireBytes clientWire;
     private InetSocketAddress source;
     /** {@code source}'s address bytes, for balancing on the source (kept: getAddress() copies). */
     private byte[] sourceBytes;
@@ -100,6 +107,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     /** Written to the server/client but not flushed yet: flushed once per read batch or message end. */
     private boolean serverFlushPending;
     private boolean clientFlushPending;
+    /**
+     * The one buffer written to the server since its last flush, not handed to Netty yet:
+     * alone at the flush, it goes out by {@link DirectSend}; a second write sends both
+     * through Netty (one writev).
+     */
+    private ByteBuf serverSingle;
     /** The request is routed and queued for a server; the connect waits for its end or the read batch's. */
     private boolean connectPending;
     /**
@@ -137,6 +150,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         this.limits = limits;
         this.forwardFor = Boolean.TRUE.equals(cx.frontend().config().forwardfor());
         this.scheme = cx.frontend().config().tls() != null ? "https" : "http";
+        this.plainClient = cx.frontend().config().tls() == null;
     }
 
     // ---- client events ---------------------------------------------------------------
@@ -145,6 +159,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         client = ctx.channel();
         rawOut = ctx.pipeline().context(HttpPipeline.RESPONSE_ENCODER);
+        clientWire = (WireBytes) ctx.pipeline().get(HttpPipeline.WIRE_BYTES);
     }
 
     @Override
@@ -477,7 +492,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                     @Override
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
-                        p.addLast(HttpPipeline.WIRE_BYTES, WireBytes.server(backendCounters, s.counters()));
+                        handler.wire = WireBytes.server(backendCounters, s.counters());
+                        p.addLast(HttpPipeline.WIRE_BYTES, handler.wire);
                         p.addLast(HttpPipeline.RESPONSE_DECODER, handler.decoder);
                         p.addLast(HttpPipeline.SERVER_RESPONSE, handler);
                     }
@@ -544,12 +560,23 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * Writes without flushing: the end of a message or of the client's read batch
-     * flushes, so a head and its body go out in one write(2).
+     * flushes, so a head and its body go out in one writev(2) through Netty, and a lone
+     * buffer (a GET's head, one piece of a body) in one send(2) past it.
      */
     private void writeToServer(Object object) {
         if (object == RequestEnd.INSTANCE) {
             flushServer();
             return;
+        }
+        if (!serverFlushPending && object instanceof ByteBuf only) {
+            serverSingle = only; // a GET's head: sent alone at the flush
+            serverFlushPending = true;
+            return;
+        }
+        if (serverSingle != null) {
+            ByteBuf first = serverSingle;
+            serverSingle = null;
+            serverChannel.write(first, serverChannel.voidPromise());
         }
         // No promise per write: a failed write fires exceptionCaught on the server channel,
         // which closes it (serverClosed). Backpressure is the channel's writability.
@@ -562,6 +589,14 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             serverFlushPending = false;
             if (serverChannel != null) {
                 serverHandler.touch();
+                ByteBuf only = serverSingle;
+                if (only != null) {
+                    serverSingle = null;
+                    if (sendNow(serverChannel, only, serverHandler.wire)) {
+                        return;
+                    }
+                    serverChannel.write(only, serverChannel.voidPromise());
+                }
                 serverChannel.flush();
             }
         }
@@ -569,12 +604,30 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     private void flushClient() {
         if (heldHead != null) {
-            writeHeldHead();
+            ByteBuf head = heldHead;
+            heldHead = null;
+            // A response read whole (head and small body in one buffer) and nothing else
+            // written in this batch: one send(2), past Netty's outbound path.
+            if (!clientFlushPending && plainClient && clientWire != null && sendNow(client, head, clientWire)) {
+                return;
+            }
+            writeToClient(head);
         }
         if (clientFlushPending) {
             clientFlushPending = false;
             client.flush();
         }
+    }
+
+    /**
+     * {@link DirectSend} of {@code buf} on {@code ch}, its bytes counted as {@code wire}
+     * counts a write; false when the caller must write (and flush) what is left of it.
+     */
+    private static boolean sendNow(Channel ch, ByteBuf buf, WireBytes wire) {
+        int n = buf.readableBytes();
+        boolean all = DirectSend.send(ch, buf);
+        wire.countSent(all ? n : n - buf.readableBytes());
+        return all;
     }
 
     /**
@@ -918,6 +971,12 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void detachServer() {
+        if (serverSingle != null) {
+            // Written but not flushed: the exchange on that connection is being given up.
+            serverSingle.release();
+            serverSingle = null;
+            serverFlushPending = false;
+        }
         if (serverHandler != null && serverHandler.owner == this) {
             serverHandler.owner = null;
         }

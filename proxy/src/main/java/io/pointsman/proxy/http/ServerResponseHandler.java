@@ -25,6 +25,8 @@ final class ServerResponseHandler extends ChannelInboundHandlerAdapter {
     /** This connection's decoder, told what each request expects. */
     final ServerResponseDecoder decoder;
     HttpProxyHandler owner;
+    /** This connection's byte counter, for what is sent past its pipeline ({@code DirectSend}). */
+    WireBytes wire;
     private final long timeoutNanos;
     private ChannelHandlerContext ctx;
     private long lastActivity;

@@ -51,6 +51,11 @@ final class WireBytes extends ChannelDuplexHandler {
         ctx.write(msg, promise);
     }
 
+    /** Bytes sent on this channel past its pipeline ({@code DirectSend}): counted as a write through here is. */
+    void countSent(int n) {
+        count(n, !readsAreIn);
+    }
+
     private void count(int n, boolean in) {
         if (n == 0) {
             return;

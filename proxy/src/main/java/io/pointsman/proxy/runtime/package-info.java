@@ -17,6 +17,8 @@
  * <p>Transport: native epoll when it loads, else Java NIO ({@link
  * io.pointsman.proxy.runtime.Transport}); epoll goes through {@link
  * io.pointsman.proxy.runtime.EpollInterestKeeper}, which repairs a Netty 4.2.18 epoll bug
- * that lost the last bytes of half-closed tunnels.
+ * that lost the last bytes of half-closed tunnels. {@link
+ * io.pointsman.proxy.runtime.DirectSend} is the relays' fast write: one {@code send(2)}
+ * past Netty's outbound path when nothing is queued ahead.
  */
 package io.pointsman.proxy.runtime;

@@ -19,6 +19,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.routing.RequestFacts;
 import io.pointsman.proxy.runtime.ConnectionContext;
+import io.pointsman.proxy.runtime.DirectSend;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ServerQueue;
@@ -39,11 +40,13 @@ import org.slf4j.LoggerFactory;
  * backend queue when every server is at its maxconn), then relays bytes both ways with
  * backpressure and half-close. All state is touched on that one event loop.
  *
- * <p>Relaying: both sockets have autoRead off. What one read batch brought is written to
- * the other side without a promise and flushed once at the batch's end; the next read is
- * asked for right away while the other side stays writable (its outbound buffer under the
- * high water mark), else when it becomes writable again. No allocation per chunk beyond
- * the buffers; byte counters are added once per batch.
+ * <p>Relaying: both sockets have autoRead off. Each chunk read is sent to the other side
+ * at once with one system call when nothing waits ahead of it ({@link DirectSend});
+ * otherwise, and for what the socket did not take, it is written without a promise and
+ * flushed once at the read batch's end. The next read is asked for right away while the
+ * other side stays writable (its outbound buffer under the high water mark), else when it
+ * becomes writable again. No allocation per chunk beyond the buffers; byte counters are
+ * added once per batch.
  *
  * <p>Half-close: when one side sends FIN, the FIN is forwarded (shutdownOutput) once
  * every byte before it was written (an empty write's promise completes after them); when
@@ -84,6 +87,9 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     /** Bytes of the current read batch, counted once at its end. */
     private int clientBatchBytes;
     private int serverBatchBytes;
+    /** A write of this batch went through Netty's outbound buffer (not {@link DirectSend}) and waits for a flush. */
+    private boolean serverFlushDue;
+    private boolean clientFlushDue;
     private long lastClientActivity;
     private long lastServerActivity;
     private ScheduledFuture<?> timer;
@@ -131,7 +137,10 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             return;
         }
         serverBatchBytes += n; // written to the server in this batch
-        server.write(buf, server.voidPromise());
+        if (!DirectSend.send(server, buf)) {
+            server.write(buf, server.voidPromise());
+            serverFlushDue = true;
+        }
     }
 
     @Override
@@ -149,6 +158,9 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             serverInUse.counters().addBytesIn(serverBatchBytes);
             serverBatchBytes = 0;
             lastServerActivity = lastClientActivity;
+        }
+        if (serverFlushDue) {
+            serverFlushDue = false;
             server.flush();
         }
         readClientIfServerWritable();
@@ -420,7 +432,10 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     /** A chunk from the server. */
     void serverRead(ByteBuf buf) {
         serverBatchBytes += buf.readableBytes();
-        client.write(buf, client.voidPromise());
+        if (!DirectSend.send(client, buf)) {
+            client.write(buf, client.voidPromise());
+            clientFlushDue = true;
+        }
     }
 
     /** The end of a read batch from the server: count, flush, read on if the client keeps up. */
@@ -434,6 +449,9 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             frontendCounters.addBytesOut(n);
             backend.counters().addBytesOut(n);
             serverInUse.counters().addBytesOut(n);
+        }
+        if (clientFlushDue) {
+            clientFlushDue = false;
             client.flush();
         }
         readServerIfClientWritable();
