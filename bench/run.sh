@@ -6,6 +6,7 @@
 #                [--connections 50] [--idle-conns 9000]
 #                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log]
 #                [--profile DIR] [--profile-event cpu|alloc] [--syscalls DIR] [--perf DIR]
+#                [--sched DIR]
 #                [--alt-java-opts "JVM OPTIONS"] [--alt-jar PATH] [--pin]
 #
 # throughput: rounds in rotating order of: direct to a backend, HAProxy http, Pointsman http,
@@ -25,6 +26,9 @@
 #   show as one unnamed JIT block: use --profile for those). Also 3 s of the proxy's
 #   epoll_wait returns and context switches (tracepoints) mid-run: DIR/<target>.loop.txt,
 #   per thread: polls per second, events per poll, sleeps and preemptions per second.
+#   --sched DIR: in round 1, 3 s of `perf sched record -a` (the whole machine) while wrk drives
+#   each target: DIR/<target>.txt, the busiest tasks with their CPU time, switches, and
+#   average/longest wait for a CPU once runnable (`perf sched latency`).
 #   --alt-java-opts: a second Pointsman process with these extra JVM options (e.g. another GC)
 #   is measured in the same rounds (targets pointsman-http-alt, pointsman-tcp-alt).
 #   --alt-jar: the same, with another build of Pointsman (A/B of a change in one run);
@@ -60,6 +64,7 @@ PROFILE_EVENT=cpu
 SYSCALLS=""
 PIN=0
 PERF=""
+SCHED=""
 ALT_OPTS=""
 ALT_JAR=""
 ASYNC_PROFILER_VERSION=4.1
@@ -85,6 +90,7 @@ while [ $# -gt 0 ]; do
         --profile-event) PROFILE_EVENT=$2; shift 2 ;;
         --syscalls) SYSCALLS=$(realpath -m "$2"); shift 2 ;;
         --perf) PERF=$(realpath -m "$2"); shift 2 ;;
+        --sched) SCHED=$(realpath -m "$2"); shift 2 ;;
         --pin) PIN=1; shift ;;
         --alt-java-opts) ALT_OPTS=$2; shift 2 ;;
         --alt-jar) ALT_JAR=$(realpath "$2"); shift 2 ;;
@@ -118,7 +124,7 @@ install_missing() {
     command -v curl >/dev/null || missing+=(curl)
     command -v git >/dev/null || missing+=(git)
     [ -z "$SYSCALLS" ] || command -v strace >/dev/null || missing+=(strace)
-    [ -z "$PERF" ] || command -v perf >/dev/null || missing+=(linux-perf)
+    [ -z "$PERF$SCHED" ] || command -v perf >/dev/null || missing+=(linux-perf)
     if [ ${#missing[@]} -gt 0 ]; then
         if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
             log "installing ${missing[*]}"
@@ -577,8 +583,8 @@ mode_throughput() {
         for i in $(seq $(( nt - 1 ))); do wrk_run "$TMP/warmup-$i.txt" "$WARMUP" "${urls[$i]}"; done
     fi
 
-    printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\tuser_us\n' >"$res"
-    local r k i t0 t1 reqs cpu user f
+    printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\tuser_us\tidle_pct\n' >"$res"
+    local r k i t0 t1 reqs cpu user idle m0 f
     for r in $(seq "$ROUNDS"); do
         local order=""
         for k in $(seq 0 $(( nt - 1 ))); do
@@ -610,15 +616,30 @@ mode_throughput() {
                   rm -f "$TMP/loop-${names[$i]}.data" ) &
                 PIDS+=("$!")
             fi
+            local sched_rec=""
+            if [ -n "$SCHED" ] && [ "$r" = 1 ]; then
+                mkdir -p "$SCHED"
+                ( sleep 3; timeout 20 perf sched record -q -a -o "$TMP/sched-${names[$i]}.data" -- sleep 3 >/dev/null 2>&1 ) &
+                sched_rec=$!; PIDS+=("$sched_rec")
+            fi
             local cs0="" cs1=""
             [ "$r" = 1 ] && [ -n "${pids[$i]}" ] && cs0=$(ctx_switches "${pids[$i]}")
             t0="0 0"; [ -n "${pids[$i]}" ] && t0=$(ticks "${pids[$i]}")
+            m0=$(machine_ticks)
             wrk_run "$f" "$DURATION" "${urls[$i]}"
             t1="0 0"; [ -n "${pids[$i]}" ] && t1=$(ticks "${pids[$i]}")
+            idle=$(awk -v a="$m0" -v b="$(machine_ticks)" 'BEGIN {split(a,x," "); split(b,y," "); d=y[1]-x[1]; if (d < 1) d = 1
+                printf "%.1f\n", 100*(y[2]-x[2])/d}')
             if [ -n "$cs0" ]; then
                 cs1=$(ctx_switches "${pids[$i]}")
                 log "${names[$i]}, round 1, context switches per 1,000 requests: $(awk -v a="$cs0" -v b="$cs1" -v n="$(wrk_field "$f" requests)" \
                     'BEGIN {split(a,x," "); split(b,y," "); if (n > 0) printf "%.1f voluntary, %.1f involuntary", (y[1]-x[1])*1000/n, (y[2]-x[2])*1000/n}')"
+            fi
+            if [ -n "$sched_rec" ]; then
+                wait "$sched_rec" 2>/dev/null || true
+                sched_summary "$TMP/sched-${names[$i]}.data" >"$SCHED/${names[$i]}.txt"
+                rm -f "$TMP/sched-${names[$i]}.data"
+                log "${names[$i]}, round 1, waits for a CPU (3 s, whole machine): $(awk -F'\t' 'NR > 1 && NR <= 5 {printf "%s%s avg %s ms, max %s ms", (NR > 2 ? "; " : ""), $1, $4, $5}' "$SCHED/${names[$i]}.txt")"
             fi
             if [ -n "$tracer" ] && [ -n "$PERF" ]; then
                 kill -INT "$tracer" 2>/dev/null; wait "$tracer" 2>/dev/null || true
@@ -645,9 +666,9 @@ mode_throughput() {
             else
                 cpu=nan; user=nan
             fi
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$(wrk_field "$f" rps)" \
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$(wrk_field "$f" rps)" \
                 "$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" "$cpu" "$reqs" "$(wrk_field "$f" errors)" \
-                "$(wrk_field "$f" non2xx)" "$user" >>"$res"
+                "$(wrk_field "$f" non2xx)" "$user" "$idle" >>"$res"
         done
         log "round $r/$ROUNDS done ($order)"
     done
@@ -677,6 +698,18 @@ loop_summary() {
         END { for (t in polls) printf "%s: %.0f polls/s, %.1f events per poll, %.0f sleeps/s, %.0f preemptions/s\n",
                   name[t], polls[t] / secs, events[t] / polls[t], slept[t] / secs, preempted[t] / secs }' \
         | sort -t: -k2 -rn
+}
+
+# sched_summary PERF-SCHED-DATA: the busiest tasks of the machine in those seconds (a TSV:
+# task, CPU ms, switches, average and longest wait for a CPU once runnable, in ms), from
+# `perf sched latency`, which counts a wait from a wake-up or a preemption to running again.
+sched_summary() {
+    printf 'task\truntime_ms\tswitches\tavg_delay_ms\tmax_delay_ms\n'
+    perf sched latency -i "$1" 2>/dev/null | awk -F'|' 'NF >= 5 && $2 ~ /ms/ {
+            task = $1; gsub(/^ +| +$/, "", task); rt = $2; sw = $3; avg = $4; mx = $5
+            gsub(/[^0-9.]/, "", rt); gsub(/[^0-9]/, "", sw); sub(/.*avg: */, "", avg); sub(/ *ms.*/, "", avg)
+            sub(/.*max: */, "", mx); sub(/ *ms.*/, "", mx)
+            printf "%s\t%s\t%s\t%s\t%s\n", task, rt, sw, avg, mx }' | sort -t$'\t' -k2 -rn | head -12
 }
 
 # perf_summary PERF-DATA: kernel vs user share, then the busiest symbols (self time).
@@ -747,15 +780,15 @@ ratios() { # ratios FILE NUM DEN COLUMN → per-round NUM/DEN
 }
 
 report_throughput() {
-    local res=$1 t m lo hi p50 p99 p99lo p99hi cpu cpulo cphi user err non label
+    local res=$1 t m lo hi p50 p99 p99lo p99hi cpu cpulo cphi user idle err non label
     echo
     echo "### Throughput: wrk -t1 -c$CONNS -d$DURATION --latency, $ROUNDS rounds (rotating order), warm-up $WARMUP"
     echo
     echo "Backends: $BACKEND_KIND. One worker thread per proxy (HAProxy \`nbthread 1\`; Pointsman \`run --threads 1\`)."
     echo "Pointsman \`mode: http\` frontend served as: **$PM_HTTP_KIND** (per-request balancing seen on one connection = http)."
     echo
-    echo "| target | req/s median [min–max] | p50 ms | p99 ms median [min–max] | proxy CPU µs/req median [min–max] | of which user space | socket errors | non-2xx |"
-    echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+    echo "| target | req/s median [min–max] | p50 ms | p99 ms median [min–max] | proxy CPU µs/req median [min–max] | of which user space | machine idle | socket errors | non-2xx |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     local targets="direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp"
     [ "$NOLOG" = 1 ] && targets+=" pointsman-http-nolog"
     [ -n "$ALT_OPTS$ALT_JAR" ] && targets+=" pointsman-http-alt pointsman-tcp-alt"
@@ -765,6 +798,7 @@ report_throughput() {
         read -r p99 p99lo p99hi < <(col "$res" "$t" p99 | med_min_max)
         read -r cpu cpulo cphi < <(col "$res" "$t" cpu_us | med_min_max)
         read -r user _ _ < <(col "$res" "$t" user_us | med_min_max)
+        read -r idle _ _ < <(col "$res" "$t" idle_pct | med_min_max)
         err=$(col "$res" "$t" errors | awk '{s+=$1} END {print s+0}')
         non=$(col "$res" "$t" non2xx | awk '{s+=$1} END {print s+0}')
         case "$t" in
@@ -779,7 +813,7 @@ report_throughput() {
         esac
         if [ "$cpu" = nan ]; then cpu="–"; else cpu="$(fmt "$cpu" 1) [$(fmt "$cpulo" 1)–$(fmt "$cphi" 1)]"; fi
         if [ -z "$user" ] || [ "$user" = nan ]; then user="–"; else user="$(fmt "$user" 2)"; fi
-        echo "| $label | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $cpu | $user | $err | $non |"
+        echo "| $label | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $cpu | $user | $(fmt "$idle" 1)% | $err | $non |"
     done
     echo
     echo "| Pointsman / HAProxy (median of per-round ratios [min–max]) | req/s (target ≥ 1.0) | p99 (target ≤ 1.0) | CPU µs/req (target ≤ 1.0) | user-space CPU µs/req (no target) |"
@@ -1086,6 +1120,9 @@ if [ -n "$OUT" ]; then exec > >(tee -a "$OUT/report.md"); fi
 # cpu_ticks: "total steal" ticks of all CPUs so far (/proc/stat): on a VM, steal is time the
 # hypervisor gave our CPUs to someone else; a run with much of it measured a busy host.
 cpu_ticks() { awk '/^cpu / {t=0; for (i=2;i<=NF;i++) t+=$i; print t, $9; exit}' /proc/stat; }
+# machine_ticks: "total idle" ticks of all CPUs so far (idle + iowait): how much of the
+# machine nobody used while a target ran (a saturated run should leave little).
+machine_ticks() { awk '/^cpu / {t=0; for (i=2;i<=NF;i++) t+=$i; print t, $5 + $6; exit}' /proc/stat; }
 STEAL0=$(cpu_ticks)
 
 start_backends
