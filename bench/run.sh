@@ -583,8 +583,8 @@ mode_throughput() {
         for i in $(seq $(( nt - 1 ))); do wrk_run "$TMP/warmup-$i.txt" "$WARMUP" "${urls[$i]}"; done
     fi
 
-    printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\tuser_us\tidle_pct\n' >"$res"
-    local r k i t0 t1 reqs cpu user idle m0 f
+    printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\tuser_us\tidle_pct\tsegs\n' >"$res"
+    local r k i t0 t1 reqs cpu user idle m0 g0 segs f
     for r in $(seq "$ROUNDS"); do
         local order=""
         for k in $(seq 0 $(( nt - 1 ))); do
@@ -625,11 +625,12 @@ mode_throughput() {
             local cs0="" cs1=""
             [ "$r" = 1 ] && [ -n "${pids[$i]}" ] && cs0=$(ctx_switches "${pids[$i]}")
             t0="0 0"; [ -n "${pids[$i]}" ] && t0=$(ticks "${pids[$i]}")
-            m0=$(machine_ticks)
+            m0=$(machine_ticks); g0=$(tcp_out_segs)
             wrk_run "$f" "$DURATION" "${urls[$i]}"
             t1="0 0"; [ -n "${pids[$i]}" ] && t1=$(ticks "${pids[$i]}")
             idle=$(awk -v a="$m0" -v b="$(machine_ticks)" 'BEGIN {split(a,x," "); split(b,y," "); d=y[1]-x[1]; if (d < 1) d = 1
                 printf "%.1f\n", 100*(y[2]-x[2])/d}')
+            segs=$(awk -v a="$g0" -v b="$(tcp_out_segs)" -v n="$(wrk_field "$f" requests)" 'BEGIN {if (n < 1) n = 1; printf "%.2f\n", (b-a)/n}')
             if [ -n "$cs0" ]; then
                 cs1=$(ctx_switches "${pids[$i]}")
                 log "${names[$i]}, round 1, context switches per 1,000 requests: $(awk -v a="$cs0" -v b="$cs1" -v n="$(wrk_field "$f" requests)" \
@@ -666,9 +667,9 @@ mode_throughput() {
             else
                 cpu=nan; user=nan
             fi
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$(wrk_field "$f" rps)" \
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$(wrk_field "$f" rps)" \
                 "$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" "$cpu" "$reqs" "$(wrk_field "$f" errors)" \
-                "$(wrk_field "$f" non2xx)" "$user" "$idle" >>"$res"
+                "$(wrk_field "$f" non2xx)" "$user" "$idle" "$segs" >>"$res"
         done
         log "round $r/$ROUNDS done ($order)"
     done
@@ -780,15 +781,15 @@ ratios() { # ratios FILE NUM DEN COLUMN → per-round NUM/DEN
 }
 
 report_throughput() {
-    local res=$1 t m lo hi p50 p99 p99lo p99hi cpu cpulo cphi user idle err non label
+    local res=$1 t m lo hi p50 p99 p99lo p99hi cpu cpulo cphi user idle segs err non label
     echo
     echo "### Throughput: wrk -t1 -c$CONNS -d$DURATION --latency, $ROUNDS rounds (rotating order), warm-up $WARMUP"
     echo
     echo "Backends: $BACKEND_KIND. One worker thread per proxy (HAProxy \`nbthread 1\`; Pointsman \`run --threads 1\`)."
     echo "Pointsman \`mode: http\` frontend served as: **$PM_HTTP_KIND** (per-request balancing seen on one connection = http)."
     echo
-    echo "| target | req/s median [min–max] | p50 ms | p99 ms median [min–max] | proxy CPU µs/req median [min–max] | of which user space | machine idle | socket errors | non-2xx |"
-    echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+    echo "| target | req/s median [min–max] | p50 ms | p99 ms median [min–max] | proxy CPU µs/req median [min–max] | of which user space | machine idle | TCP segments/req | socket errors | non-2xx |"
+    echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     local targets="direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp"
     [ "$NOLOG" = 1 ] && targets+=" pointsman-http-nolog"
     [ -n "$ALT_OPTS$ALT_JAR" ] && targets+=" pointsman-http-alt pointsman-tcp-alt"
@@ -799,6 +800,7 @@ report_throughput() {
         read -r cpu cpulo cphi < <(col "$res" "$t" cpu_us | med_min_max)
         read -r user _ _ < <(col "$res" "$t" user_us | med_min_max)
         read -r idle _ _ < <(col "$res" "$t" idle_pct | med_min_max)
+        read -r segs _ _ < <(col "$res" "$t" segs | med_min_max)
         err=$(col "$res" "$t" errors | awk '{s+=$1} END {print s+0}')
         non=$(col "$res" "$t" non2xx | awk '{s+=$1} END {print s+0}')
         case "$t" in
@@ -813,7 +815,7 @@ report_throughput() {
         esac
         if [ "$cpu" = nan ]; then cpu="–"; else cpu="$(fmt "$cpu" 1) [$(fmt "$cpulo" 1)–$(fmt "$cphi" 1)]"; fi
         if [ -z "$user" ] || [ "$user" = nan ]; then user="–"; else user="$(fmt "$user" 2)"; fi
-        echo "| $label | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $cpu | $user | $(fmt "$idle" 1)% | $err | $non |"
+        echo "| $label | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $cpu | $user | $(fmt "$idle" 1)% | $(fmt "$segs" 2) | $err | $non |"
     done
     echo
     echo "| Pointsman / HAProxy (median of per-round ratios [min–max]) | req/s (target ≥ 1.0) | p99 (target ≤ 1.0) | CPU µs/req (target ≤ 1.0) | user-space CPU µs/req (no target) |"
@@ -1123,6 +1125,9 @@ cpu_ticks() { awk '/^cpu / {t=0; for (i=2;i<=NF;i++) t+=$i; print t, $9; exit}' 
 # machine_ticks: "total idle" ticks of all CPUs so far (idle + iowait): how much of the
 # machine nobody used while a target ran (a saturated run should leave little).
 machine_ticks() { awk '/^cpu / {t=0; for (i=2;i<=NF;i++) t+=$i; print t, $5 + $6; exit}' /proc/stat; }
+# tcp_out_segs: TCP segments the machine has sent so far (/proc/net/snmp OutSegs): on loopback
+# each is one pass through the TCP stack, so segments per request count work a proxy causes.
+tcp_out_segs() { awk '/^Tcp:/ {if (!h) {for (i = 1; i <= NF; i++) if ($i == "OutSegs") c = i; h = 1} else {print $c; exit}}' /proc/net/snmp; }
 STEAL0=$(cpu_ticks)
 
 start_backends
