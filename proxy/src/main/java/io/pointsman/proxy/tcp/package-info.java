@@ -9,9 +9,10 @@
  * per-server maxconn queue), relays and runs the client/server inactivity timeouts;
  * {@link io.pointsman.proxy.tcp.ServerSideHandler} is its server half.
  *
- * <p>Backpressure: both channels have AUTO_READ off; a read batch from one side is
- * written to the other without promises and flushed once, and the next read is asked for
- * while the other side is writable (under its write-buffer high water mark), else when it
- * becomes writable again.
+ * <p>Backpressure: both channels have AUTO_READ off; each chunk read from one side is sent
+ * to the other at once by {@link io.pointsman.proxy.runtime.DirectSend} when nothing is
+ * queued there, else written without a promise and flushed once per read batch; the next
+ * read is asked for while the other side is writable (under its write-buffer high water
+ * mark), else when it becomes writable again.
  */
 package io.pointsman.proxy.tcp;
