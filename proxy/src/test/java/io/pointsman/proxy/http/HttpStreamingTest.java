@@ -137,6 +137,52 @@ class HttpStreamingTest {
         }
     }
 
+    /**
+     * Small responses go to the client by a direct send(2) when nothing is queued; a client
+     * that stops reading fills its socket, so sends come up short and the rest queues in
+     * Netty. Thousands of pipelined responses across that edge must arrive whole, in order.
+     */
+    @Test
+    void manySmallResponsesToAClientThatReadsLateArriveWholeAndInOrder() throws Exception {
+        int n = 2500;
+        String pad = "p".repeat(400); // bodies of ~420 bytes: each response is one buffer
+        // The backend echoes request headers as X-Seen-*: ~2.5 KB heads, ~7 MB of responses
+        // in all, far more than the proxy's socket to this client can hold.
+        String header = "X-Pad: " + "h".repeat(2000) + "\r\n";
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            s.setSoTimeout(20_000);
+            AtomicReference<Exception> writeFailure = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    for (int i = 0; i < n; i++) {
+                        out.write(("GET /" + i + "-" + pad + " HTTP/1.1\r\nHost: a\r\n" + header + "\r\n")
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                    }
+                    out.flush();
+                } catch (Exception e) {
+                    writeFailure.set(e);
+                }
+            }, "pipelining-writer");
+            writer.start();
+            Thread.sleep(1000); // the client reads nothing yet: the proxy's sends to it fill its socket
+            InputStream in = s.getInputStream();
+            for (int i = 0; i < n; i++) {
+                String head = RawHttpClient.readHead(in);
+                assertTrue(head.startsWith("HTTP/1.1 200 "), "response " + i + ": " + head);
+                int at = head.toLowerCase(java.util.Locale.ROOT).indexOf("content-length:");
+                assertTrue(at > 0, head);
+                int length = Integer.parseInt(head.substring(at + 15, head.indexOf('\r', at)).trim());
+                String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                assertEquals("web GET /" + i + "-" + pad, body, "response " + i);
+            }
+            writer.join(10_000);
+            assertEquals(null, writeFailure.get());
+        }
+    }
+
     @Test
     void slowReaderHoldsBackTheServerInsteadOfFillingMemory() throws Exception {
         long size = 256L << 20;
