@@ -483,7 +483,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         Counters backendCounters = backend.counters();
         return new Bootstrap()
                 .group(client.eventLoop())
-                .channel(cx.transport().socketChannelClass())
+                .channelFactory(cx.transport().connectionsTo(s.address()))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,

@@ -432,7 +432,7 @@ public final class ProxyRuntime implements AutoCloseable {
         }
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptGroup, workers)
-                .channel(transport.serverChannelClass())
+                .channelFactory(transport.listenersOn(socketAddress))
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.AUTO_READ, false)

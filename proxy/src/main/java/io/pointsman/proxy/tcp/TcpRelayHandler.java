@@ -309,7 +309,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         SendProxy sendProxy = backend.sendProxy();
         Bootstrap b = new Bootstrap()
                 .group(client.eventLoop())
-                .channel(cx.transport().socketChannelClass())
+                .channelFactory(cx.transport().connectionsTo(s.address()))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
