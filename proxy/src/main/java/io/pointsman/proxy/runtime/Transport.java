@@ -3,10 +3,10 @@ package io.pointsman.proxy.runtime;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
-import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -93,6 +93,10 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
      */
     public static final RecvByteBufAllocator RECV_ALLOCATOR = new AdaptiveRecvByteBufAllocator();
 
+    private static final ChannelFactory<Channel> EPOLL_INET = () -> new EpollSocketChannel(SocketProtocolFamily.INET);
+    private static final ChannelFactory<ServerChannel> EPOLL_INET_LISTENER =
+            () -> new EpollServerSocketChannel(SocketProtocolFamily.INET);
+
     /**
      * Channels for a connection to {@code remote}. Under epoll an IPv4 address gets an
      * AF_INET socket: Netty's default is AF_INET6 (IPv4-mapped) whenever the host has IPv6,
@@ -117,10 +121,6 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
     private boolean epollFor(InetSocketAddress address) {
         return socketChannelClass == EpollSocketChannel.class && address.getAddress() instanceof Inet4Address;
     }
-
-    private static final ChannelFactory<Channel> EPOLL_INET = () -> new EpollSocketChannel(SocketProtocolFamily.INET);
-    private static final ChannelFactory<ServerChannel> EPOLL_INET_LISTENER =
-            () -> new EpollServerSocketChannel(SocketProtocolFamily.INET);
 
     public MultiThreadIoEventLoopGroup newGroup(int threads, ThreadFactory threadFactory) {
         return new MultiThreadIoEventLoopGroup(threads, threadFactory, ioHandlerFactory);
