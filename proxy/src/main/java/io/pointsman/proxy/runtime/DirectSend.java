@@ -60,6 +60,18 @@ public final class DirectSend {
         return false;
     }
 
+    /**
+     * {@link #send} or, for what it could not send, a write through Netty without a
+     * promise; true when such a write was made and waits for the caller's flush.
+     */
+    public static boolean sendOrWrite(Channel ch, ByteBuf buf) {
+        if (send(ch, buf)) {
+            return false;
+        }
+        ch.write(buf, ch.voidPromise());
+        return true;
+    }
+
     private static boolean nothingQueued(EpollSocketChannel ch) {
         if (!ch.isActive() || ch.isOutputShutdown()) {
             return false;

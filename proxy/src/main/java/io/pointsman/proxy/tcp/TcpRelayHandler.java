@@ -137,10 +137,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             return;
         }
         serverBatchBytes += n; // written to the server in this batch
-        if (!DirectSend.send(server, buf)) {
-            server.write(buf, server.voidPromise());
-            serverFlushDue = true;
-        }
+        serverFlushDue |= DirectSend.sendOrWrite(server, buf);
     }
 
     @Override
@@ -432,10 +429,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     /** A chunk from the server. */
     void serverRead(ByteBuf buf) {
         serverBatchBytes += buf.readableBytes();
-        if (!DirectSend.send(client, buf)) {
-            client.write(buf, client.voidPromise());
-            clientFlushDue = true;
-        }
+        clientFlushDue |= DirectSend.sendOrWrite(client, buf);
     }
 
     /** The end of a read batch from the server: count, flush, read on if the client keeps up. */
