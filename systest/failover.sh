@@ -30,7 +30,8 @@ declare -a NETNS=()
 log() { printf '[failover %s] %s\n' "$(date +%H:%M:%S.%3N)" "$*"; }
 passed=0
 pass() { passed=$((passed + 1)); log "ok $passed: $*"; }
-fail() { log "FAIL: $*"; echo "failover: $passed passed, 1 failed"; exit 1; }
+failure=""
+fail() { failure="$*"; log "FAIL: $*"; echo "failover: $passed passed, 1 failed"; exit 1; }
 
 cleanup() {
   local rc=$?
@@ -58,6 +59,8 @@ cleanup() {
     for f in "$work"/*/pointsman.log "$work"/*/keepalived.log; do
       [ -f "$f" ] && { echo "--- $f (last 30 lines)"; tail -n 30 "$f"; }
     done
+    # Said again after the logs: a CI page that shows only the tail still names the step.
+    [ -n "$failure" ] && { log "FAIL (repeated after the logs): $failure"; echo "failover: $passed passed, 1 failed"; }
   else
     rm -rf "$work"
   fi
@@ -178,7 +181,23 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   done
 }
 healthy() { in_ns "$1" curl -fsS -m 1 -o /dev/null http://127.0.0.1:9900/healthz; }
-vip_on() { in_ns "$1" ip -o addr show dev eth0 | grep -q " $VIP/"; }
+# addrs NODE: the node's IPv4 addresses on eth0, one line. Captured whole before matching:
+# `ip ... | grep -q` under pipefail turns an early grep exit (SIGPIPE to ip) into "no VIP".
+addrs() { in_ns "$1" ip -o -4 addr show dev eth0 | awk '{printf "%s ", $4}'; }
+# vip_on / vip_off NODE: true when the node was asked and does / does not hold the VIP;
+# both false when it could not be asked, so an `ip netns exec` hiccup proves neither.
+vip_on() { local a; a="$(addrs "$1")" || return 1; [[ " $a" == *" $VIP/"* ]]; }
+vip_off() { local a; a="$(addrs "$1")" || return 1; [[ " $a" != *" $VIP/"* ]]; }
+# asked CHECK NODE: run vip_on or vip_off, asking again (up to 3 times) only when `ip` itself failed.
+asked() {
+  local check=$1 n=$2 i
+  for i in 1 2 3; do
+    if addrs "$n" >/dev/null 2>&1; then "$check" "$n"; return; fi
+    sleep 0.1
+  done
+  log "could not read $n's addresses 3 times: $(addrs "$n" 2>&1)"
+  return 1
+}
 client_ok() { in_ns client curl -fsS -m 1 -o /dev/null "http://$VIP:8080/"; }
 # client_through_vip LABEL: the client reaches the VIP within 5 s. A first miss is logged
 # with what the client saw (curl -v, its neighbour entry for the VIP, each node's MAC), so
@@ -217,7 +236,7 @@ done
 
 # ---------------------------------------------------------------- 1. VIP on lb1, traffic flows
 wait_for 20 "VIP on lb1" vip_on lb1
-vip_on lb2 && fail "VIP on both nodes"
+asked vip_off lb2 || fail "VIP on both nodes (lb1: $(addrs lb1); lb2: $(addrs lb2))"
 in_ns client ping -c1 -W1 "$VIP" >/dev/null 2>&1 || true   # client learns the VIP's MAC (arp_accept=0)
 ok=0; for i in $(seq 20); do client_ok && ok=$((ok + 1)); done
 [ $ok -eq 20 ] || fail "client loop through the VIP: $ok/20 succeeded"
@@ -276,9 +295,13 @@ kill "${PM_PID[lb1]}"
 wait_for 15 "VIP on lb2 (nopreempt run)" vip_on lb2
 start_pointsman lb1
 wait_for 60 "lb1 Pointsman healthy again" healthy lb1
-sleep 5   # give lb1 time it would need to preempt (failback took about 3-5 s above)
-vip_on lb2 || fail "nopreempt: lb1 took the VIP back"
-vip_on lb1 && fail "nopreempt: VIP on both nodes"
+# Watch for the time lb1 would need to preempt (failback took about 3-5 s above): at every
+# look, lb2 holds the VIP and lb1 does not.
+for i in $(seq 20); do
+  sleep 0.25
+  asked vip_off lb1 || fail "nopreempt: restarted lb1 took the VIP back (lb1: $(addrs lb1); lb2: $(addrs lb2))"
+  asked vip_on lb2 || fail "nopreempt: lb2 lost the VIP (lb1: $(addrs lb1); lb2: $(addrs lb2))"
+done
 client_through_vip "nopreempt"
 pass "5. nopreempt: restarted lb1 left the VIP on lb2"
 
