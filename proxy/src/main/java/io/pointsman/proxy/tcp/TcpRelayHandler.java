@@ -84,9 +84,15 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     private boolean connected;
     /** Client bytes read before the server connection was ready; sent first, in order. Made when needed. */
     private ArrayDeque<ByteBuf> pending;
-    /** Bytes of the current read batch, counted once at its end. */
+    /**
+     * Bytes of the current read batch of each direction, counted once at its end. One field
+     * per direction: under io_uring a read batch of the client can interleave with one of
+     * the server (completions come in kernel order), so a shared field mixed the two.
+     */
     private int clientBatchBytes;
-    private int serverBatchBytes;
+    /** Of {@link #clientBatchBytes}, those written to the server (not held in {@link #pending}). */
+    private int toServerBatchBytes;
+    private int fromServerBatchBytes;
     /** A write of this batch went through Netty's outbound buffer (not {@link DirectSend}) and waits for a flush. */
     private boolean serverFlushDue;
     private boolean clientFlushDue;
@@ -136,7 +142,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             pending.add(buf);
             return;
         }
-        serverBatchBytes += n; // written to the server in this batch
+        toServerBatchBytes += n;
         serverFlushDue |= DirectSend.sendOrWrite(server, buf);
     }
 
@@ -150,10 +156,10 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         if (!connected) {
             return;
         }
-        if (serverBatchBytes > 0) {
-            backend.counters().addBytesIn(serverBatchBytes);
-            serverInUse.counters().addBytesIn(serverBatchBytes);
-            serverBatchBytes = 0;
+        if (toServerBatchBytes > 0) {
+            backend.counters().addBytesIn(toServerBatchBytes);
+            serverInUse.counters().addBytesIn(toServerBatchBytes);
+            toServerBatchBytes = 0;
             lastServerActivity = lastClientActivity;
         }
         if (serverFlushDue) {
@@ -428,7 +434,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
 
     /** A chunk from the server. */
     void serverRead(ByteBuf buf) {
-        serverBatchBytes += buf.readableBytes();
+        fromServerBatchBytes += buf.readableBytes();
         clientFlushDue |= DirectSend.sendOrWrite(client, buf);
     }
 
@@ -436,9 +442,9 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     void serverReadComplete() {
         long now = System.nanoTime();
         lastServerActivity = now;
-        int n = serverBatchBytes;
+        int n = fromServerBatchBytes;
         if (n > 0) {
-            serverBatchBytes = 0;
+            fromServerBatchBytes = 0;
             lastClientActivity = now;
             frontendCounters.addBytesOut(n);
             backend.counters().addBytesOut(n);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.runtime.ApplyResult;
@@ -166,9 +168,26 @@ class TcpEdgeCasesTest {
     }
 
     @Test
-    void epollIsTheDefaultWhereItLoads() {
-        Transport t = Transport.choose();
-        assertEquals(io.netty.channel.epoll.Epoll.isAvailable() && !"nio".equals(System.getProperty(Transport.PROPERTY))
-                ? "epoll" : "nio", t.name());
+    void theDefaultTransportIsTheFirstOfIoUringEpollNioThatLoads() {
+        String forced = System.getProperty(Transport.PROPERTY);
+        String expected = forced != null ? forced
+                : IoUring.isAvailable() ? "io_uring" : Epoll.isAvailable() ? "epoll" : "nio";
+        assertEquals(expected, Transport.choose().name());
+    }
+
+    @Test
+    void anUnknownTransportNameIsRefusedWithTheChoices() {
+        String before = System.getProperty(Transport.PROPERTY);
+        System.setProperty(Transport.PROPERTY, "kqueue");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Transport::choose);
+            assertEquals("-Dpointsman.transport=kqueue: expected io_uring, epoll or nio", e.getMessage());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Transport.PROPERTY);
+            } else {
+                System.setProperty(Transport.PROPERTY, before);
+            }
+        }
     }
 }

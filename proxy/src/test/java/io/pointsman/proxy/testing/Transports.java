@@ -1,13 +1,14 @@
 package io.pointsman.proxy.testing;
 
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.uring.IoUring;
 import io.pointsman.proxy.runtime.Transport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 
 /**
- * The transports a behaviour test runs under: NIO always, native epoll where it loads
- * (the default then). Use with {@code @ParameterizedTest @MethodSource(Transports.ALL)}.
+ * The transports a behaviour test runs under: NIO always, io_uring and native epoll
+ * where they load (io_uring is the default then, epoll its fallback). Use with {@code @ParameterizedTest @MethodSource(Transports.ALL)}.
  */
 public final class Transports {
     public static final String ALL = "io.pointsman.proxy.testing.Transports#all";
@@ -16,7 +17,13 @@ public final class Transports {
     }
 
     public static Stream<Named<Transport>> all() {
-        Stream<Transport> ts = Epoll.isAvailable() ? Stream.of(Transport.epoll(), Transport.nio()) : Stream.of(Transport.nio());
-        return ts.map(t -> Named.of(t.name(), t));
+        Stream.Builder<Transport> ts = Stream.builder();
+        if (IoUring.isAvailable()) {
+            ts.add(Transport.ioUring());
+        }
+        if (Epoll.isAvailable()) {
+            ts.add(Transport.epoll());
+        }
+        return ts.add(Transport.nio()).build().map(t -> Named.of(t.name(), t));
     }
 }
