@@ -14,11 +14,11 @@
  * cut. Connections live on the worker loops; a backend connection shares its client's
  * loop.
  *
- * <p>Transport: native epoll when it loads, else Java NIO ({@link
- * io.pointsman.proxy.runtime.Transport}); epoll goes through {@link
+ * <p>Transport: io_uring where the kernel offers it, else native epoll, else Java NIO
+ * ({@link io.pointsman.proxy.runtime.Transport}). Epoll goes through {@link
  * io.pointsman.proxy.runtime.EpollInterestKeeper}, which repairs a Netty 4.2.18 epoll bug
- * that lost the last bytes of half-closed tunnels. {@link
- * io.pointsman.proxy.runtime.DirectSend} is the relays' fast write: one {@code send(2)}
- * past Netty's outbound path when nothing is queued ahead.
+ * that lost the last bytes of half-closed tunnels, and the relays write through {@link
+ * io.pointsman.proxy.runtime.DirectSend} there: one {@code send(2)} past Netty's outbound
+ * path when nothing is queued ahead (io_uring batches its sends itself).
  */
 package io.pointsman.proxy.runtime;
