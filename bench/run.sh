@@ -7,7 +7,7 @@
 #                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log]
 #                [--profile DIR] [--profile-event cpu|alloc] [--syscalls DIR] [--perf DIR]
 #                [--sched DIR]
-#                [--alt-java-opts "JVM OPTIONS"] [--alt-jar PATH] [--pin]
+#                [--alt-java-opts "JVM OPTIONS"] [--alt-jar PATH] [--pin] [--think-ms N]
 #
 # throughput: rounds in rotating order of: direct to a backend, HAProxy http, Pointsman http,
 #   HAProxy tcp, Pointsman tcp; `wrk -t1 -c50 -d<duration> --latency` each; one worker
@@ -35,6 +35,9 @@
 #   both also print the alternative's ratios to the main Pointsman.
 #   --pin: the proxies (every thread) on the last CPU, wrk and the backends on the others
 #   (taskset), so a proxy competes with no load-side process for its CPU.
+#   --think-ms N: each wrk connection waits N ms after a response before its next request
+#   (wrk's Lua delay()), so every proxy is offered about the same request rate, below what
+#   either can serve: latency compared at equal load rather than each at its own maximum.
 # reload: wrk keep-alive load for (reloads + 10) s while the config changes --reloads times
 #   1 s apart: Pointsman through git (commit, push, POST /sync), HAProxy master-worker with
 #   SIGUSR2. Counts wrk's socket errors and non-2xx responses.
@@ -67,6 +70,8 @@ PERF=""
 SCHED=""
 ALT_OPTS=""
 ALT_JAR=""
+THINK_MS=0
+THINK_SCRIPT=""
 ASYNC_PROFILER_VERSION=4.1
 NOLOG_PROP=org.slf4j.simpleLogger.log.io.pointsman.access=warn
 
@@ -94,6 +99,7 @@ while [ $# -gt 0 ]; do
         --pin) PIN=1; shift ;;
         --alt-java-opts) ALT_OPTS=$2; shift 2 ;;
         --alt-jar) ALT_JAR=$(realpath "$2"); shift 2 ;;
+        --think-ms) THINK_MS=$2; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -470,7 +476,9 @@ wrk_run() {
     # bounded: wrk stops itself after d; timeout is the belt to its braces
     local pin=()
     [ -z "$LOAD_CPUS" ] || pin=(taskset -c "$LOAD_CPUS")
-    timeout $(( ${d%s} + 30 )) "${pin[@]}" wrk -t1 -c"$CONNS" -d"$d" --latency --timeout 5s "$@" "$url" >"$out" 2>&1 || true
+    local think=()
+    [ -z "$THINK_SCRIPT" ] || think=(-s "$THINK_SCRIPT")
+    timeout $(( ${d%s} + 30 )) "${pin[@]}" wrk -t1 -c"$CONNS" -d"$d" --latency --timeout 5s "${think[@]}" "$@" "$url" >"$out" 2>&1 || true
 }
 
 # wrk_bg OUTFILE DURATION URL [wrk args]: wrk in the background, a direct child we record (STARTED_PID)
@@ -512,6 +520,10 @@ fmt() { awk -v v="$1" -v p="$2" 'BEGIN { if (v == "nan" || v == "") print "–";
 
 mode_throughput() {
     local hh ht ph pt sp res="$TMP/throughput.tsv"
+    if [ "$THINK_MS" -gt 0 ]; then
+        THINK_SCRIPT="$TMP/think.lua"
+        printf 'function delay()\n  return %d\nend\n' "$THINK_MS" >"$THINK_SCRIPT"
+    fi
     hh=$(free_port); ht=$(free_port); ph=$(free_port); pt=$(free_port); sp=$(free_port)
 
     haproxy_cfg "$TMP/haproxy.cfg" "$hh" "$ht" 0
@@ -783,7 +795,7 @@ ratios() { # ratios FILE NUM DEN COLUMN → per-round NUM/DEN
 report_throughput() {
     local res=$1 t m lo hi p50 p99 p99lo p99hi cpu cpulo cphi user idle segs err non label
     echo
-    echo "### Throughput: wrk -t1 -c$CONNS -d$DURATION --latency, $ROUNDS rounds (rotating order), warm-up $WARMUP"
+    echo "### Throughput: wrk -t1 -c$CONNS -d$DURATION --latency$([ "$THINK_MS" -gt 0 ] && echo ", ${THINK_MS} ms think time per connection (--think-ms)"), $ROUNDS rounds (rotating order), warm-up $WARMUP"
     echo
     echo "Backends: $BACKEND_KIND. One worker thread per proxy (HAProxy \`nbthread 1\`; Pointsman \`run --threads 1\`)."
     echo "Pointsman \`mode: http\` frontend served as: **$PM_HTTP_KIND** (per-request balancing seen on one connection = http)."
