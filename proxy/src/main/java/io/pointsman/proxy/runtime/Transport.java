@@ -25,6 +25,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
 
     public static Transport choose() {
         String wanted = System.getProperty(PROPERTY, "");
-        switch (wanted.toLowerCase(java.util.Locale.ROOT)) {
+        switch (wanted.toLowerCase(Locale.ROOT)) {
             case "io_uring":
                 return ioUring();
             case "epoll":
