@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
-import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -47,7 +46,9 @@ import org.slf4j.LoggerFactory;
 public record Transport(String name, IoHandlerFactory ioHandlerFactory,
                         Class<? extends ServerChannel> serverChannelClass,
                         Class<? extends Channel> socketChannelClass,
-                        boolean ipv6) {
+                        boolean ipv6,
+                        ChannelFactory<Channel> connections,
+                        ChannelFactory<ServerChannel> listeners) {
     /** System property: {@code io_uring}, {@code epoll} or {@code nio}; unset: the first of them that loads. */
     public static final String PROPERTY = "pointsman.transport";
 
@@ -88,19 +89,19 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
     public static Transport ioUring() {
         IoUring.ensureAvailability();
         return new Transport("io_uring", IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
-                IoUringSocketChannel.class, ipv6Available());
+                IoUringSocketChannel.class, ipv6Available(), IoUringSocketChannel::new, IoUringServerSocketChannel::new);
     }
 
     /** Native epoll, with the half-close repair of {@link EpollInterestKeeper}. */
     public static Transport epoll() {
         Epoll.ensureAvailability();
         return new Transport("epoll", EpollInterestKeeper.newFactory(), EpollServerSocketChannel.class,
-                EpollSocketChannel.class, ipv6Available());
+                EpollSocketChannel.class, ipv6Available(), EpollSocketChannel::new, EpollServerSocketChannel::new);
     }
 
     public static Transport nio() {
         return new Transport("nio", NioIoHandler.newFactory(), NioServerSocketChannel.class,
-                NioSocketChannel.class, ipv6Available());
+                NioSocketChannel.class, ipv6Available(), NioSocketChannel::new, NioServerSocketChannel::new);
     }
 
     /**
@@ -134,10 +135,12 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
      * (~0.1 µs per request in the http benchmark, bench/README "Where the rest goes").
      */
     public ChannelFactory<Channel> connectionsTo(InetSocketAddress remote) {
+        // connections/listeners are made once per transport: a ReflectiveChannelFactory
+        // per call looked the constructor up again for every backend connection.
         if (epollFor(remote)) {
             return EPOLL_INET;
         }
-        return new ReflectiveChannelFactory<>(socketChannelClass);
+        return connections;
     }
 
     /** Listening channels for {@code local}: AF_INET under epoll for an IPv4 address, as {@link #connectionsTo}. */
@@ -145,7 +148,7 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory,
         if (epollFor(local)) {
             return EPOLL_INET_LISTENER;
         }
-        return new ReflectiveChannelFactory<>(serverChannelClass);
+        return listeners;
     }
 
     private boolean epollFor(InetSocketAddress address) {
