@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             RenderCommand.class,
             StatusCommand.class,
             BackendCommand.class,
+            ImportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,134 @@
+package io.pointsman.agent.importer.translate;
+
+import io.pointsman.proxy.config.Cidr;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * HAProxy addresses ({@code str2sa_range()} in src/tools.c) as proxy.yaml addresses:
+ * {@code ipv4@}/{@code ipv6@}/{@code tcp@} prefixes, {@code *:80}, {@code :80},
+ * {@code :::80}, {@code [::1]:80} and {@code ::1:80} (the last colon starts the port).
+ */
+final class Addresses {
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+    private static final Set<String> SOCKET_PREFIXES = Set.of("unix@", "abns@", "abnsz@", "fd@", "sockpair@", "udp@",
+            "udp4@", "udp6@", "quic4@", "quic6@", "uxst@", "uxdg@", "rhttp@", "mptcp@", "mptcp4@", "mptcp6@");
+
+    /** A translated address ({@code value}) or why not ({@code failure}); {@code note} is worth telling. */
+    record Result(String value, String failure, String note) {
+        static Result ok(String value, String note) {
+            return new Result(value, null, note);
+        }
+
+        static Result fail(String why) {
+            return new Result(null, why, null);
+        }
+    }
+
+    private Addresses() {}
+
+    /** A listening address of a {@code bind} line. */
+    static Result bind(String text) {
+        Split s = split(text);
+        if (s.failure != null) {
+            return Result.fail(s.failure);
+        }
+        if (s.port == null || s.port.isEmpty()) {
+            return Result.fail("'" + text + "': missing port number");
+        }
+        if (s.port.contains("-")) {
+            return Result.fail("'" + text + "': a port range; Pointsman binds one port per address (list each)");
+        }
+        Integer port = HaproxyValues.integer(s.port);
+        if (port == null || port < 1 || port > 65535) {
+            return Result.fail("'" + text + "': bad port '" + s.port + "'");
+        }
+        String host = s.host;
+        if (host.isEmpty() || host.equals("*") || host.equals("0.0.0.0")) {
+            return Result.ok("*:" + port, s.v6only ? null : "HAProxy's '" + text + "' listens on every IPv4 address;"
+                    + " Pointsman's '*:" + port + "' on every IPv4 and IPv6 address");
+        }
+        if (host.equals("::")) {
+            return Result.ok("*:" + port, null);
+        }
+        return host(host, port, text);
+    }
+
+    /** A server address. */
+    static Result server(String text) {
+        Split s = split(text);
+        if (s.failure != null) {
+            return Result.fail(s.failure);
+        }
+        if (s.port == null || s.port.isEmpty()) {
+            return Result.fail("'" + text + "' has no port: HAProxy connects to the port the client connected to;"
+                    + " not supported by Pointsman yet (SPEC §10)");
+        }
+        if (s.port.startsWith("+") || s.port.startsWith("-")) {
+            return Result.fail("'" + text + "': a port offset from the client's destination port has no Pointsman equivalent");
+        }
+        Integer port = HaproxyValues.integer(s.port);
+        if (port == null || port < 1 || port > 65535) {
+            return Result.fail("'" + text + "': bad port '" + s.port + "'");
+        }
+        if (s.host.isEmpty() || s.host.equals("*")) {
+            return Result.fail("'" + text + "': a server needs a host");
+        }
+        return host(s.host, port, text);
+    }
+
+    private static Result host(String host, int port, String text) {
+        if (host.indexOf(':') >= 0) {
+            if (!Cidr.isIpv6Literal(host)) {
+                return Result.fail("'" + text + "': bad IPv6 address '" + host + "'");
+            }
+            return Result.ok("[" + host + "]:" + port, null);
+        }
+        if (!HOST_NAME.matcher(host).matches()) {
+            return Result.fail("'" + text + "': bad host '" + host + "'");
+        }
+        return Result.ok(host + ":" + port, null);
+    }
+
+    private record Split(String host, String port, boolean v6only, String failure) {
+    }
+
+    private static Split split(String text) {
+        String t = text;
+        boolean v6only = false;
+        for (String p : SOCKET_PREFIXES) {
+            if (t.startsWith(p)) {
+                return new Split(null, null, false, "'" + text + "': " + p.substring(0, p.length() - 1)
+                        + " sockets are not supported by Pointsman (TCP addresses only)");
+            }
+        }
+        if (t.startsWith("/")) {
+            return new Split(null, null, false, "'" + text + "': UNIX sockets are not supported by Pointsman (TCP addresses only)");
+        }
+        if (t.startsWith("ipv4@") || t.startsWith("tcp4@")) {
+            t = t.substring(5);
+        } else if (t.startsWith("ipv6@") || t.startsWith("tcp6@")) {
+            t = t.substring(5);
+            v6only = true;
+        } else if (t.startsWith("tcp@")) {
+            t = t.substring(4);
+        }
+        if (t.startsWith("[")) {
+            int close = t.indexOf(']');
+            if (close < 0) {
+                return new Split(null, null, false, "'" + text + "': missing ']'");
+            }
+            String host = t.substring(1, close);
+            String rest = t.substring(close + 1);
+            if (!rest.isEmpty() && !rest.startsWith(":")) {
+                return new Split(null, null, false, "'" + text + "': expected ':' after ']'");
+            }
+            return new Split(host, rest.isEmpty() ? null : rest.substring(1), v6only, null);
+        }
+        int colon = t.lastIndexOf(':');
+        if (colon < 0) {
+            return new Split(t, null, v6only, null);
+        }
+        return new Split(t.substring(0, colon), t.substring(colon + 1), v6only, null);
+    }
+}

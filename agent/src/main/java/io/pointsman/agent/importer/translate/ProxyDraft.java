@@ -1,0 +1,141 @@
+package io.pointsman.agent.importer.translate;
+
+import io.pointsman.agent.importer.haproxy.AclExpr;
+import io.pointsman.agent.importer.haproxy.CfgLine;
+import io.pointsman.agent.importer.haproxy.CfgSection;
+import io.pointsman.agent.importer.haproxy.RuleCondition;
+import io.pointsman.agent.importer.haproxy.SectionKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A frontend, backend or listen on its way to proxy.yaml: what the keyword handlers found,
+ * each value with its line, before names are resolved across proxies and the YAML is
+ * assembled.
+ */
+final class ProxyDraft {
+    final CfgSection section;
+    final String name;
+    final SectionKind kind;
+
+    Sourced<String> mode;
+    final List<BindDraft> binds = new ArrayList<>();
+    Sourced<Integer> maxconn;
+    Sourced<Boolean> forwardfor;
+    /** YAML timeout key ({@code client}, {@code http_request} …) → duration. */
+    final Map<String, Sourced<String>> timeouts = new LinkedHashMap<>();
+    final List<AclDef> acls = new ArrayList<>();
+    final List<RuleDraft> rules = new ArrayList<>();
+    Sourced<String> defaultBackend;
+
+    Sourced<String> balance;
+    Sourced<Integer> retries;
+    Sourced<Boolean> redispatch;
+    Sourced<Boolean> allbackups;
+    /** {@code option httpchk} and {@code http-check} settings. */
+    final CheckDraft check = new CheckDraft();
+    final List<ServerDraft> servers = new ArrayList<>();
+    /** {@code default-server} options so far, applied before each server's own. */
+    final List<String> defaultServer = new ArrayList<>();
+    Sourced<Boolean> nolinger;
+
+    final StatsDraft stats = new StatsDraft();
+    /** Lines that only matter when the frontend routes by SNI (tcp-request inspect-delay …). */
+    final List<CfgLine> sniHelpers = new ArrayList<>();
+    /** Set when the whole proxy stays out of proxy.yaml. */
+    String omitted;
+
+    ProxyDraft(CfgSection section) {
+        this.section = section;
+        this.name = section.name();
+        this.kind = section.kind();
+    }
+
+    boolean frontendSide() {
+        return kind.hasFrontend();
+    }
+
+    boolean backendSide() {
+        return kind.hasBackend();
+    }
+
+    /** http or tcp: HAProxy's default mode is tcp. */
+    String effectiveMode() {
+        return mode == null ? "tcp" : mode.value();
+    }
+
+    String label() {
+        return section.label();
+    }
+
+    /**
+     * One listening address; {@code crt} is the PEM file of {@code ssl crt FILE} (null = plain),
+     * {@code acceptProxy} its {@code accept-proxy}.
+     */
+    record BindDraft(String address, CfgLine line, String crt, boolean acceptProxy) {
+    }
+
+    /** One {@code acl} line. {@code expr} is null when it did not parse (reported as an error). */
+    record AclDef(String name, CfgLine line, AclExpr expr) {
+    }
+
+    /** One {@code use_backend} line. */
+    record RuleDraft(CfgLine line, String backend, RuleCondition condition) {
+    }
+
+    /** A rule that made it into proxy.yaml: its line and its {@code use_backend} entry. */
+    record EmittedRule(RuleDraft source, io.pointsman.agent.importer.yaml.YMap yaml) {
+    }
+
+    /** Health-check settings of a backend. */
+    static final class CheckDraft {
+        /** http when {@code option httpchk} is set. */
+        Sourced<String> type;
+        Sourced<String> path;
+        Sourced<String> method;
+        Sourced<String> expectStatus;
+        /** The tcp-level check options that Pointsman cannot run yet (ssl-hello-chk …). */
+        CfgLine unsupported;
+    }
+
+    /** One server line, with default-server options applied. */
+    static final class ServerDraft {
+        final CfgLine line;
+        final String name;
+        String address;
+        boolean check;
+        Integer weight;
+        boolean backup;
+        Integer maxconn;
+        boolean disabled;
+        String sendProxy = "none";
+        /** Options left out, each with its reason. */
+        final List<String> left = new ArrayList<>();
+        /** inter / rise / fall in effect for this server (HAProxy defaults when unset). */
+        long interMs = 2000;
+        int rise = 2;
+        int fall = 3;
+        /** Why it cannot be translated; null when it can. */
+        String failure;
+
+        ServerDraft(CfgLine line, String name) {
+            this.line = line;
+            this.name = name;
+        }
+    }
+
+    /** {@code stats …} lines of this proxy. */
+    static final class StatsDraft {
+        CfgLine enable;
+        Sourced<String> uri;
+        Sourced<String> refresh;
+        final List<Sourced<String[]>> auth = new ArrayList<>();
+        final List<CfgLine> lines = new ArrayList<>();
+
+        boolean enabled() {
+            return enable != null || uri != null || !auth.isEmpty() || refresh != null;
+        }
+    }
+}

@@ -1,0 +1,304 @@
+package io.pointsman.agent.importer.translate;
+
+import io.pointsman.agent.importer.haproxy.CfgLine;
+import io.pointsman.agent.importer.haproxy.KeywordCatalog;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code server}, {@code default-server} and the health-check keywords of a backend:
+ * {@code option httpchk}, {@code http-check}, the protocol checks, {@code option allbackups}.
+ * Per-server check timing ({@code inter}, {@code rise}, {@code fall}) and {@code send-proxy}
+ * are per backend in Pointsman; {@link Translator} reconciles them.
+ */
+final class ServerKeywords {
+    private static final Set<String> TLS = Set.of("ssl", "verify", "verifyhost", "ca-file", "crt", "crl-file", "sni",
+            "check-ssl", "check-sni", "check-alpn", "alpn", "npn", "ciphers", "ciphersuites", "curves", "sigalgs",
+            "client-sigalgs", "no-ssl", "no-verifyhost", "ssl-min-ver", "ssl-max-ver", "no-sslv3", "no-tlsv10",
+            "no-tlsv11", "no-tlsv12", "no-tlsv13", "force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12",
+            "force-tlsv13", "no-tls-tickets", "tls-tickets", "ssl-reuse", "no-ssl-reuse", "allow-0rtt",
+            "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn", "no-check-ssl", "renegotiate", "no-renegotiate", "ktls",
+            "sni-auto", "no-sni-auto", "check-sni-auto", "no-check-sni-auto");
+    private static final Set<String> NOT_NEEDED = Set.of("id", "pool-purge-delay", "pool-max-conn", "pool-low-conn",
+            "pool-conn-name", "max-reuse", "non-stick", "stick", "tcp-ut", "tfo", "no-tfo", "log-proto", "log-bufsize",
+            "guid", "shard", "hash-key", "check-pool-conn-name", "check-reuse-pool", "no-check-reuse-pool");
+    private static final Set<String> DNS = Set.of("resolvers", "resolve-prefer", "resolve-net", "resolve-opts", "init-addr");
+    private static final Set<String> CHECKS = Set.of("option ssl-hello-chk", "option mysql-check", "option pgsql-check",
+            "option redis-check", "option smtpchk", "option ldap-check", "option spop-check", "option external-check",
+            "option tcp-check");
+
+    private ServerKeywords() {}
+
+    static void register(KeywordTable t) {
+        t.on("server", ServerKeywords::server);
+        t.on("default-server", ServerKeywords::defaultServer);
+        t.on("server-template", (l, c) -> backendOnly(l, c, () -> c.notTranslated(l,
+                "servers filled from DNS are not supported by Pointsman yet (SPEC §10 server_template)")));
+        t.on("option httpchk", ServerKeywords::httpchk);
+        t.on("http-check", ServerKeywords::httpCheck);
+        t.on(CHECKS, (l, c) -> backendOnly(l, c, () -> {
+            if (l.negated()) {
+                c.translated(l);
+                return;
+            }
+            c.draft.check.unsupported = l;
+            c.notTranslated(l, "protocol health checks are not supported by Pointsman yet (SPEC §10): servers are"
+                    + " checked with a TCP connect instead");
+        }));
+        t.on("tcp-check", (l, c) -> backendOnly(l, c, () -> c.notTranslated(l,
+                "tcp-check rules are not supported by Pointsman yet (SPEC §10 check script)")));
+        t.on("option allbackups", (l, c) -> backendOnly(l, c, () -> {
+            c.draft.allbackups = new Sourced<>(!l.negated(), l);
+            c.translated(l);
+        }));
+    }
+
+    private static void backendOnly(CfgLine l, ProxyContext c, Runnable r) {
+        if (!c.draft.backendSide()) {
+            c.notApplicable(l);
+            return;
+        }
+        r.run();
+    }
+
+    private static void defaultServer(CfgLine l, ProxyContext c) {
+        backendOnly(l, c, () -> {
+            List<String> left = new ArrayList<>();
+            ProxyDraft.ServerDraft probe = new ProxyDraft.ServerDraft(l, "default-server");
+            if (!options(l, 1, probe, c, left)) {
+                return;
+            }
+            c.draft.defaultServer.addAll(l.words().subList(1, l.size()));
+            c.translated(l);
+            if (!probe.left.isEmpty()) {
+                c.notTranslated(l, String.join("; ", probe.left));
+            }
+        });
+    }
+
+    private static void server(CfgLine l, ProxyContext c) {
+        if (!c.draft.backendSide()) {
+            c.notApplicable(l);
+            return;
+        }
+        if (l.size() < 3) {
+            c.error(l, "'server' expects a name and an address");
+            return;
+        }
+        ProxyDraft.ServerDraft s = new ProxyDraft.ServerDraft(l, l.word(1));
+        // default-server options first (on a copy of the line's words), then the server's own.
+        CfgLine defaults = new CfgLine(l.number(), prepend("default-server", c.draft.defaultServer), null, l.text(), List.of());
+        if (!options(defaults, 1, s, c, new ArrayList<>())) {
+            return;
+        }
+        s.left.clear();
+        if (!options(l, 3, s, c, new ArrayList<>())) {
+            return;
+        }
+        Addresses.Result a = Addresses.server(l.word(2));
+        if (a.failure() != null) {
+            s.failure = a.failure();
+        } else {
+            s.address = a.value();
+        }
+        c.draft.servers.add(s);
+    }
+
+    private static List<String> prepend(String first, List<String> rest) {
+        List<String> out = new ArrayList<>();
+        out.add(first);
+        out.addAll(rest);
+        return out;
+    }
+
+    /** Applies the options from word {@code from} on; false after reporting an error. */
+    private static boolean options(CfgLine l, int from, ProxyDraft.ServerDraft s, ProxyContext c, List<String> unused) {
+        KeywordCatalog catalog = KeywordCatalog.get();
+        for (int i = from; i < l.size(); i++) {
+            String opt = l.word(i);
+            int arity = catalog.serverOptionArity(opt);
+            if (arity == -1) {
+                c.error(l, "unknown keyword '" + opt + "' on the " + l.keyword() + " line");
+                return false;
+            }
+            if (arity == KeywordCatalog.SPECIAL) {
+                // source ADDR [usesrc ADDR] [interface NAME]
+                int j = i + 2;
+                while (j + 1 < l.size() && (l.word(j).equals("usesrc") || l.word(j).equals("interface"))) {
+                    j += 2;
+                }
+                s.left.add("source " + l.word(i + 1) + ": a source address for server connections has no Pointsman equivalent");
+                i = j - 1;
+                continue;
+            }
+            String arg = arity > 0 ? l.word(i + 1) : null;
+            if (arity > 0 && arg == null) {
+                c.error(l, "'" + opt + "' expects an argument");
+                return false;
+            }
+            i += arity;
+            if (!option(l, opt, arg, s, c)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean option(CfgLine l, String opt, String arg, ProxyDraft.ServerDraft s, ProxyContext c) {
+        switch (opt) {
+            case "check" -> s.check = true;
+            case "no-check" -> s.check = false;
+            case "backup" -> s.backup = true;
+            case "no-backup" -> s.backup = false;
+            case "disabled" -> s.disabled = true;
+            case "enabled" -> s.disabled = false;
+            case "send-proxy" -> s.sendProxy = "v1";
+            case "send-proxy-v2" -> s.sendProxy = "v2";
+            case "no-send-proxy", "no-send-proxy-v2" -> s.sendProxy = "none";
+            case "weight" -> {
+                Integer w = HaproxyValues.integer(arg);
+                if (w == null || w > 256) {
+                    c.error(l, "weight '" + arg + "' out of range 0-256");
+                    return false;
+                }
+                s.weight = w;
+            }
+            case "maxconn" -> {
+                Integer m = HaproxyValues.integer(arg);
+                if (m == null) {
+                    c.error(l, "maxconn '" + arg + "' is not a number");
+                    return false;
+                }
+                s.maxconn = m;
+            }
+            case "rise", "fall" -> {
+                Integer n = HaproxyValues.integer(arg);
+                if (n == null || n < 1) {
+                    c.error(l, "'" + opt + "' expects a number of at least 1");
+                    return false;
+                }
+                if (opt.equals("rise")) {
+                    s.rise = n;
+                } else {
+                    s.fall = n;
+                }
+            }
+            case "inter" -> {
+                try {
+                    Duration d = HaproxyValues.time(arg);
+                    if (d.isZero()) {
+                        c.error(l, "'inter' must be longer than 0");
+                        return false;
+                    }
+                    s.interMs = Math.max(1, d.toMillis());
+                } catch (IllegalArgumentException e) {
+                    c.error(l, "inter: " + e.getMessage());
+                    return false;
+                }
+            }
+            case "fastinter", "downinter" -> s.left.add(opt + " " + arg
+                    + ": not supported by Pointsman yet (SPEC §10 fast_interval/down_interval)");
+            case "port", "addr" -> s.left.add(opt + " " + arg + ": checks on another "
+                    + (opt.equals("port") ? "port" : "address") + " are not supported by Pointsman yet (SPEC §10)");
+            case "maxqueue", "slowstart", "on-marked-down", "on-marked-up", "observe", "error-limit", "on-error" ->
+                    s.left.add(opt + (arg == null ? "" : " " + arg) + ": not supported by Pointsman yet (SPEC §10)");
+            case "cookie" -> s.left.add("cookie " + arg + ": cookie persistence has no Pointsman equivalent");
+            case "track" -> s.left.add("track " + arg + ": following another server's check has no Pointsman equivalent");
+            case "redir" -> s.left.add("redir " + arg + ": redirecting to a server has no Pointsman equivalent");
+            case "minconn" -> s.left.add("minconn: dynamic maxconn has no Pointsman equivalent");
+            default -> {
+                if (TLS.contains(opt)) {
+                    s.left.add(opt + (arg == null ? "" : " " + arg) + ": TLS to servers is not supported by Pointsman yet (SPEC §9)");
+                } else if (DNS.contains(opt)) {
+                    s.left.add(opt + " " + arg + ": Pointsman resolves server names when it applies a config"
+                            + " (re-resolving at run time: SPEC §10)");
+                } else if (opt.startsWith("agent-") || opt.equals("no-agent-check")) {
+                    s.left.add(opt + ": agent checks have no Pointsman equivalent");
+                } else if (!NOT_NEEDED.contains(opt) && !opt.startsWith("no-")) {
+                    s.left.add(opt + (arg == null ? "" : " " + arg) + ": no Pointsman equivalent");
+                }
+            }
+        }
+        return true;
+    }
+
+    /** {@code option httpchk [[METHOD] URI [VERSION]]}. */
+    private static void httpchk(CfgLine l, ProxyContext c) {
+        backendOnly(l, c, () -> {
+            ProxyDraft.CheckDraft k = c.draft.check;
+            if (l.negated() || "default".equals(l.modifier())) {
+                k.type = null;
+                k.path = null;
+                k.method = null;
+                c.translated(l);
+                return;
+            }
+            String method = "OPTIONS";
+            String uri = "/";
+            String version = null;
+            int n = l.size() - 2;
+            if (n == 1) {
+                uri = l.word(2);
+            } else if (n >= 2) {
+                method = l.word(2);
+                uri = l.word(3);
+                version = l.word(4);
+            }
+            k.type = new Sourced<>("http", l);
+            k.path = new Sourced<>(uri, l);
+            k.method = new Sourced<>(method, l);
+            c.translated(l);
+            if (version != null && version.contains("\n")) {
+                c.notTranslated(l, "the headers after the HTTP version (" + version.substring(version.indexOf('\n') + 1)
+                        .replace("\r", "").replace("\n", ", ") + ") are not sent: not supported by Pointsman yet"
+                        + " (SPEC §10 check host/headers)");
+            }
+        });
+    }
+
+    /** {@code http-check expect|send|disable-on-404|send-state …}. */
+    private static void httpCheck(CfgLine l, ProxyContext c) {
+        backendOnly(l, c, () -> {
+            String what = l.word(1);
+            ProxyDraft.CheckDraft k = c.draft.check;
+            if ("expect".equals(what)) {
+                int i = 2;
+                boolean not = "!".equals(l.word(i));
+                if (not) {
+                    i++;
+                }
+                String kind = l.word(i);
+                String value = l.word(i + 1);
+                if (!not && "status".equals(kind) && value != null && value.matches("[1-5]\\d\\d(,[1-5]\\d\\d)*")
+                        && !value.contains(",")) {
+                    k.expectStatus = new Sourced<>(value, l);
+                    c.translated(l);
+                    return;
+                }
+                c.notTranslated(l, "http-check expect " + l.rest(2) + ": Pointsman checks a status range only"
+                        + " (body and regex checks: SPEC §10)");
+                return;
+            }
+            if ("send".equals(what)) {
+                List<String> left = new ArrayList<>();
+                for (int i = 2; i + 1 < l.size(); i += 2) {
+                    switch (l.word(i)) {
+                        case "meth" -> k.method = new Sourced<>(l.word(i + 1), l);
+                        case "uri" -> k.path = new Sourced<>(l.word(i + 1), l);
+                        case "ver" -> { }
+                        default -> left.add(l.word(i) + " " + l.word(i + 1));
+                    }
+                }
+                c.translated(l);
+                if (!left.isEmpty()) {
+                    c.notTranslated(l, String.join(", ", left) + ": check headers and bodies are not supported by"
+                            + " Pointsman yet (SPEC §10)");
+                }
+                return;
+            }
+            c.notTranslated(l, "http-check " + what + " is not supported by Pointsman yet (SPEC §10)");
+        });
+    }
+}

@@ -1,0 +1,584 @@
+package io.pointsman.agent.importer.translate;
+
+import io.pointsman.agent.importer.haproxy.CfgLine;
+import io.pointsman.agent.importer.haproxy.CfgSection;
+import io.pointsman.agent.importer.haproxy.HaproxyConfig;
+import io.pointsman.agent.importer.haproxy.SectionKind;
+import io.pointsman.agent.importer.report.Finding;
+import io.pointsman.agent.importer.yaml.YMap;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * haproxy.cfg (parsed) → proxy.yaml (as a {@link YMap}) and the report. The steps:
+ * <ol>
+ *   <li>{@code global} ({@link GlobalKeywords}); sections Pointsman has no counterpart for
+ *       are reported once, on their first line;</li>
+ *   <li>each frontend, backend and listen: its lines, defaults included ({@link ProxyView}),
+ *       each through its keyword's handler ({@link KeywordTable}) into a {@link ProxyDraft};</li>
+ *   <li>backends settled: servers, per-backend check timing and PROXY protocol, whether
+ *       anything is left to route to;</li>
+ *   <li>the stats page: a proxy that only serves it becomes {@code stats:};</li>
+ *   <li>frontends settled: binds, TLS, acls and conditions ({@link AclBook},
+ *       {@link ConditionTranslator}), rules to backends that made it;</li>
+ *   <li>proxy.yaml assembled ({@link YamlAssembler}), with every value's line in a comment.</li>
+ * </ol>
+ */
+public final class Translator {
+    private final Translation t;
+    private final ProxyView view;
+    private final Map<String, ProxyDraft> backendsByName = new LinkedHashMap<>();
+    private final List<ProxyDraft> drafts = new ArrayList<>();
+    /** Why a backend-side draft cannot be routed to; absent = it can. */
+    private final Map<ProxyDraft, String> unusable = new HashMap<>();
+    private final Map<ProxyDraft, AclBook> books = new HashMap<>();
+    private final Map<ProxyDraft, List<ProxyDraft.EmittedRule>> rulesOut = new HashMap<>();
+    private final Map<ProxyDraft, Sourced<String>> defaultOut = new HashMap<>();
+    private final Map<ProxyDraft, Boolean> forwardfor = new HashMap<>();
+    private ProxyDraft statsProxy;
+
+    private Translator(HaproxyConfig config, Path baseDir) {
+        this.t = new Translation(config, baseDir);
+        this.view = new ProxyView(config);
+    }
+
+    /** The result of one translation. */
+    public record Result(YMap proxyYaml, List<Finding> findings, RouteCaseGenerator.Input routes) {
+    }
+
+    /**
+     * @param baseDir haproxy.cfg's directory, for relative pattern files ({@code acl … -f FILE})
+     */
+    public static Result translate(HaproxyConfig config, Path baseDir) {
+        Translator tr = new Translator(config, baseDir);
+        return tr.run();
+    }
+
+    private Result run() {
+        List<CfgLine> globalLines = new ArrayList<>();
+        for (CfgSection s : t.config.sections()) {
+            if (s.kind() == SectionKind.GLOBAL) {
+                globalLines.addAll(s.lines());
+                t.outcomes.add(s.header(), LineOutcomes.Kind.IN_SECTION, null, null);
+            }
+        }
+        GlobalKeywords.Settings global = GlobalKeywords.translate(globalLines, t);
+        otherSections();
+        KeywordTable table = KeywordTable.proxies();
+        for (CfgSection s : t.config.sections()) {
+            if (!s.kind().isProxy()) {
+                continue;
+            }
+            ProxyDraft d = new ProxyDraft(s);
+            if (disabled(s)) {
+                continue;
+            }
+            drafts.add(d);
+            if (d.backendSide()) {
+                backendsByName.put(d.name, d);
+            }
+            ProxyContext c = new ProxyContext(d, t);
+            t.outcomes.add(s.header(), LineOutcomes.Kind.TRANSLATED, null, null);
+            for (CfgLine line : view.lines(s)) {
+                Handler h = table.lookup(line);
+                if (h == null) {
+                    c.notTranslated(line, "no Pointsman equivalent");
+                } else {
+                    h.handle(line, c);
+                }
+            }
+        }
+        for (ProxyDraft d : drafts) {
+            if (d.backendSide()) {
+                settleServers(d);
+            }
+        }
+        settleStats();
+        for (ProxyDraft d : drafts) {
+            if (d.frontendSide()) {
+                settleFrontend(d);
+            }
+        }
+        settleForwardfor();
+        YamlAssembler assembler = new YamlAssembler(t, global, drafts, unusable, books, rulesOut, defaultOut,
+                forwardfor, statsProxy);
+        YMap yaml = assembler.assemble();
+        List<Finding> findings = TranslationReport.findings(t, view);
+        return new Result(yaml, findings, assembler.routes());
+    }
+
+    /** A proxy with {@code disabled} among its own lines is not started by HAProxy: left out whole. */
+    private boolean disabled(CfgSection s) {
+        for (CfgLine l : view.lines(s)) {
+            if (l.keyword().equals("disabled")) {
+                t.outcomes.add(s.header(), LineOutcomes.Kind.NOTE, s.label() + " is disabled (line " + l.number()
+                        + "): HAProxy does not start it, so it is left out", null);
+                t.outcomes.add(s.header(), LineOutcomes.Kind.TRANSLATED, null, null);
+                for (CfgLine x : s.lines()) {
+                    t.outcomes.add(x, LineOutcomes.Kind.IN_SECTION, null, null);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void otherSections() {
+        for (CfgSection s : t.config.sections()) {
+            String why = switch (s.kind()) {
+                case GLOBAL, FRONTEND, BACKEND, LISTEN -> null;
+                case DEFAULTS -> "";
+                case USERLIST -> "user lists for HTTP authentication are not supported by Pointsman yet (SPEC §8 userlists)";
+                case PEERS -> "peers synchronise stick tables between HAProxy processes; Pointsman has no stick tables";
+                case RESOLVERS -> "DNS resolvers are not supported by Pointsman yet (SPEC §10); Pointsman resolves"
+                        + " server names with the system resolver when it applies a config";
+                case MAILERS -> "e-mail alerts have no Pointsman equivalent (SPEC §11 notifications)";
+                case HTTP_ERRORS -> "custom error pages are not supported by Pointsman yet (SPEC §8 errorfiles)";
+                case CACHE -> "Pointsman does not cache responses";
+                case PROGRAM -> "process management: run it as its own systemd unit";
+                case RING -> "log rings are not supported by Pointsman (SPEC §10 log targets)";
+                default -> "no Pointsman equivalent";
+            };
+            if (why == null) {
+                continue;
+            }
+            if (s.kind() == SectionKind.DEFAULTS) {
+                t.outcomes.add(s.header(), LineOutcomes.Kind.IN_SECTION, null, null);
+                continue;
+            }
+            LineOutcomes.Kind kind = s.kind() == SectionKind.PROGRAM || s.kind() == SectionKind.PEERS
+                    ? LineOutcomes.Kind.NOT_NEEDED : LineOutcomes.Kind.NOT_TRANSLATED;
+            t.outcomes.add(s.header(), kind, why + (s.lines().isEmpty() ? "" : " (the section's " + s.lines().size()
+                    + " line" + (s.lines().size() == 1 ? "" : "s") + " with it)"), null);
+            for (CfgLine l : s.lines()) {
+                t.outcomes.add(l, LineOutcomes.Kind.IN_SECTION, null, null);
+            }
+        }
+    }
+
+    // ---- backends
+
+    private void settleServers(ProxyDraft d) {
+        ProxyContext c = new ProxyContext(d, t);
+        Map<String, ProxyDraft.ServerDraft> byAddress = new HashMap<>();
+        Map<String, ProxyDraft.ServerDraft> byName = new HashMap<>();
+        List<ProxyDraft.ServerDraft> usable = new ArrayList<>();
+        for (ProxyDraft.ServerDraft s : d.servers) {
+            if (s.failure != null) {
+                c.notTranslated(s.line, s.failure);
+                continue;
+            }
+            if (byName.containsKey(s.name)) {
+                c.error(s.line, "server name '" + s.name + "' is already used in " + d.label() + " (line "
+                        + byName.get(s.name).line.number() + ")");
+                continue;
+            }
+            byName.put(s.name, s);
+            ProxyDraft.ServerDraft same = byAddress.putIfAbsent(s.address, s);
+            if (same != null) {
+                c.notTranslated(s.line, "same address as server '" + same.name + "' (line " + same.line.number()
+                        + "): Pointsman keeps one server per address in a backend");
+                continue;
+            }
+            usable.add(s);
+        }
+        // PROXY protocol is per backend in Pointsman: the servers' most common setting wins.
+        String sendProxy = mostCommon(usable, s -> s.sendProxy);
+        List<ProxyDraft.ServerDraft> kept = new ArrayList<>();
+        for (ProxyDraft.ServerDraft s : usable) {
+            if (!s.sendProxy.equals(sendProxy)) {
+                c.notTranslated(s.line, "send-proxy " + s.sendProxy + " differs from the other servers' ("
+                        + sendProxy + "): Pointsman sends the PROXY protocol per backend");
+                continue;
+            }
+            kept.add(s);
+        }
+        // Check timing is per backend in Pointsman too.
+        List<ProxyDraft.ServerDraft> checked = kept.stream().filter(s -> s.check).toList();
+        String timing = mostCommon(checked, s -> s.interMs + "/" + s.rise + "/" + s.fall);
+        for (ProxyDraft.ServerDraft s : kept) {
+            c.translated(s.line);
+            if (!s.left.isEmpty()) {
+                c.notTranslated(s.line, String.join("; ", s.left));
+            }
+            if (s.check && timing != null && !timing.equals(s.interMs + "/" + s.rise + "/" + s.fall)) {
+                c.notTranslated(s.line, "inter/rise/fall " + s.interMs + "ms/" + s.rise + "/" + s.fall + " differ from"
+                        + " the other servers'; Pointsman has one check timing per backend ("
+                        + timing.replaceFirst("/", "ms/") + ")");
+            }
+        }
+        d.servers.retainAll(kept);
+        long backups = kept.stream().filter(s -> s.backup).count();
+        if (backups > 1 && (d.allbackups == null || !d.allbackups.value())) {
+            ProxyDraft.ServerDraft first = kept.stream().filter(s -> s.backup).findFirst().orElseThrow();
+            c.note(first.line, "without 'option allbackups' HAProxy sends to the first backup server only;"
+                    + " Pointsman balances over every backup server");
+        }
+        if (d.check.method != null && !"GET".equals(d.check.method.value()) && !checked.isEmpty()) {
+            c.note(d.check.method.line(), "HAProxy's check sends " + d.check.method.value()
+                    + "; Pointsman's sends GET (other methods: SPEC §10)");
+        }
+        if (kept.isEmpty() && d.kind == SectionKind.BACKEND) {
+            unusable.put(d, d.servers.isEmpty() && d.stats.enabled()
+                    ? "it serves the stats page, which Pointsman serves on a listener of its own (stats.bind)"
+                    : "no server Pointsman can use (HAProxy answers 503; Pointsman needs at least one server)");
+        }
+    }
+
+    private static <T> String mostCommon(List<T> items, java.util.function.Function<T, String> key) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (T i : items) {
+            counts.merge(key.apply(i), 1, Integer::sum);
+        }
+        String best = null;
+        int n = 0;
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            if (e.getValue() > n) {
+                best = e.getKey();
+                n = e.getValue();
+            }
+        }
+        return best;
+    }
+
+    // ---- stats
+
+    private void settleStats() {
+        for (ProxyDraft d : drafts) {
+            ProxyDraft.StatsDraft s = d.stats;
+            if (!s.enabled()) {
+                continue;
+            }
+            ProxyContext c = new ProxyContext(d, t);
+            boolean statsOnly = d.frontendSide() && d.servers.isEmpty() && d.rules.isEmpty() && d.defaultBackend == null
+                    && !hasServerLines(d);
+            String why = null;
+            if (d.kind == SectionKind.BACKEND) {
+                why = "the stats page is served from a backend here; Pointsman serves it on a listener of its own"
+                        + " (stats.bind): send the browser there";
+            } else if (!statsOnly) {
+                why = "the stats page inside a proxy that also carries traffic: Pointsman serves it on a listener"
+                        + " of its own (stats.bind)";
+            } else if (statsProxy != null) {
+                why = "a second stats page: Pointsman has one (" + statsProxy.label() + ")";
+            } else if (d.binds.isEmpty()) {
+                why = "the stats proxy has no address Pointsman can listen on";
+            } else if (d.binds.stream().anyMatch(b -> b.crt() != null)) {
+                why = "the stats page over TLS is not supported by Pointsman";
+            }
+            if (why != null) {
+                for (CfgLine l : s.lines) {
+                    c.notTranslated(l, why);
+                }
+                continue;
+            }
+            statsProxy = d;
+            for (CfgLine l : s.lines) {
+                String what = l.word(1);
+                switch (what) {
+                    case "enable", "show-node" -> c.translated(l);
+                    case "uri", "refresh" -> { }
+                    case "auth" -> {
+                        if (s.auth.get(0).line() == l) {
+                            c.translated(l);
+                            c.note(l, "the password is in proxy.yaml as the default of ${env:POINTSMAN_STATS_PASSWORD}:"
+                                    + " set that variable on the nodes and delete the default from git");
+                        } else {
+                            c.notTranslated(l, "Pointsman's stats page has one user (the first 'stats auth')");
+                        }
+                    }
+                    case "realm" -> {
+                        c.translated(l);
+                        c.note(l, "Pointsman's basic-auth realm is its own");
+                    }
+                    case "hide-version" -> c.notNeeded(l, "Pointsman's stats page shows no version");
+                    case "show-legends", "show-desc" -> c.notTranslated(l, "Pointsman's stats page has no legends"
+                            + " or descriptions");
+                    case "admin" -> c.notTranslated(l, "server actions on the stats page are not supported by"
+                            + " Pointsman yet (SPEC §11 stats admin)");
+                    default -> c.notTranslated(l, "stats " + what + " has no Pointsman equivalent");
+                }
+            }
+            if (s.uri != null) {
+                c.translated(s.uri.line());
+                if (s.uri.value().contains("?")) {
+                    c.note(s.uri.line(), "Pointsman matches the path: the page is at "
+                            + s.uri.value().substring(0, s.uri.value().indexOf('?')) + " (and " + s.uri.value()
+                            + " still reaches it)");
+                }
+            }
+            if (s.refresh != null) {
+                try {
+                    HaproxyValues.time(s.refresh.value());
+                    c.translated(s.refresh.line());
+                } catch (IllegalArgumentException e) {
+                    c.error(s.refresh.line(), "stats refresh: " + e.getMessage());
+                }
+            }
+            for (ProxyDraft.BindDraft b : d.binds) {
+                if (b != d.binds.get(0)) {
+                    c.notTranslated(b.line(), "the stats page listens on one address in Pointsman");
+                }
+            }
+        }
+    }
+
+    private boolean hasServerLines(ProxyDraft d) {
+        for (CfgLine l : view.lines(d.section)) {
+            if (l.keyword().equals("server")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- frontends
+
+    private void settleFrontend(ProxyDraft d) {
+        ProxyContext c = new ProxyContext(d, t);
+        if (d == statsProxy) {
+            for (ProxyDraft.BindDraft b : d.binds) {
+                c.translated(b.line());
+            }
+            markAcls(d, new AclBook(d.acls, new AclTranslator(t.baseDir), c.http()));
+            return;
+        }
+        if (d.binds.isEmpty()) {
+            unusable.putIfAbsent(d, "no address Pointsman can listen on");
+        }
+        // TLS: one certificate for every bind is what Pointsman's frontend tls takes today.
+        Set<String> crts = new LinkedHashSet<>();
+        boolean plain = false;
+        for (ProxyDraft.BindDraft b : d.binds) {
+            if (b.crt() == null) {
+                plain = true;
+            } else {
+                crts.add(b.crt());
+            }
+        }
+        if (!crts.isEmpty() && (plain || crts.size() > 1)) {
+            d.binds.removeIf(b -> {
+                if (b.crt() != null) {
+                    c.notTranslated(b.line(), "TLS on some binds of a frontend and not others (or several"
+                            + " certificates) is not supported by Pointsman yet (SPEC §9 per-bind tls)");
+                    return true;
+                }
+                return false;
+            });
+        }
+        long proxied = d.binds.stream().filter(ProxyDraft.BindDraft::acceptProxy).count();
+        if (proxied > 0 && proxied < d.binds.size()) {
+            d.binds.removeIf(b -> {
+                if (!b.acceptProxy()) {
+                    c.notTranslated(b.line(), "other binds of this frontend expect the PROXY protocol and this one"
+                            + " does not: Pointsman sets accept_proxy per frontend");
+                    return true;
+                }
+                return false;
+            });
+        }
+        AclBook book = new AclBook(d.acls, new AclTranslator(t.baseDir), c.http());
+        books.put(d, book);
+        List<ProxyDraft.EmittedRule> rules = new ArrayList<>();
+        Map<String, String> failedAcls = new HashMap<>();
+        List<CfgLine> lines = view.lines(d.section);
+        for (ProxyDraft.RuleDraft r : d.rules) {
+            String target = backendRef(r.backend(), r.line(), c, "use_backend");
+            if (target == null) {
+                continue;
+            }
+            if (r.condition() == null) {
+                rules.add(new ProxyDraft.EmittedRule(r, new YMap().put("backend", target)));
+                c.translated(r.line());
+                continue;
+            }
+            boolean undeclared = false;
+            for (var g : r.condition().anyOf()) {
+                for (var term : g) {
+                    if (term.name() != null && !book.declaredBefore(term.name(), lines, r.line())) {
+                        c.error(r.line(), "no such ACL: '" + term.name() + "' (an acl must be declared before the"
+                                + " rule that uses it)");
+                        undeclared = true;
+                    }
+                }
+            }
+            if (undeclared) {
+                continue;
+            }
+            ConditionTranslator.Result ct = ConditionTranslator.translate(r.condition(), book, r.line());
+            if (ct.failure() != null) {
+                c.notTranslated(r.line(), ct.failure());
+                for (var g : r.condition().anyOf()) {
+                    for (var term : g) {
+                        if (term.name() != null) {
+                            failedAcls.putIfAbsent(term.name(), "used by line " + r.line().number() + ", which is not"
+                                    + " translated: " + ct.failure());
+                        }
+                    }
+                }
+                continue;
+            }
+            c.translated(r.line());
+            if (ct.always() != null) {
+                if (!ct.always()) {
+                    c.note(r.line(), "the condition never holds, so the rule is left out");
+                    continue;
+                }
+                rules.add(new ProxyDraft.EmittedRule(r, new YMap().put("backend", target)));
+                continue;
+            }
+            YMap rule = new YMap().put("backend", target);
+            rule.put(ct.unless() ? "unless" : "if", ct.text());
+            rules.add(new ProxyDraft.EmittedRule(r, rule));
+        }
+        rulesOut.put(d, rules);
+        if (d.defaultBackend != null) {
+            String target = backendRef(d.defaultBackend.value(), d.defaultBackend.line(), c, "default_backend");
+            if (target != null) {
+                defaultOut.put(d, new Sourced<>(target, d.defaultBackend.line()));
+                c.translated(d.defaultBackend.line());
+            }
+        }
+        markAcls(d, book, failedAcls);
+        boolean sni = book.emitted().stream().anyMatch(e -> e.matcher().key().equals("sni"));
+        for (CfgLine l : d.sniHelpers) {
+            if (sni) {
+                c.notNeeded(l, "Pointsman reads the TLS ClientHello before it routes by sni");
+            } else {
+                c.notTranslated(l, "tcp-request rules are not supported by Pointsman yet (SPEC §8 tcp_request)");
+            }
+        }
+    }
+
+    private void markAcls(ProxyDraft d, AclBook book) {
+        markAcls(d, book, Map.of());
+    }
+
+    private void markAcls(ProxyDraft d, AclBook book, Map<String, String> failed) {
+        ProxyContext c = new ProxyContext(d, t);
+        for (ProxyDraft.AclDef a : d.acls) {
+            if (a.expr() == null) {
+                continue; // reported as an error already
+            }
+            if (book.usedLines().contains(a.line())) {
+                c.translated(a.line());
+            } else if (failed.containsKey(a.name())) {
+                c.notTranslated(a.line(), failed.get(a.name()));
+            } else {
+                c.notNeeded(a.line(), "no translated rule uses it");
+            }
+        }
+    }
+
+    /** The backend a rule names, if it can be routed to; null after recording why not. */
+    private String backendRef(String name, CfgLine line, ProxyContext c, String keyword) {
+        if (name.contains("%[")) {
+            c.notTranslated(line, "a backend name built at run time (" + name + ") has no Pointsman equivalent");
+            return null;
+        }
+        ProxyDraft b = backendsByName.get(name);
+        if (b == null) {
+            if (isDisabledBackend(name)) {
+                c.notTranslated(line, "backend '" + name + "' is disabled");
+                return null;
+            }
+            c.error(line, "unable to find required " + keyword + ": '" + name + "'");
+            return null;
+        }
+        String feMode = c.draft.effectiveMode();
+        String beMode = b.effectiveMode();
+        if (feMode.equals("http") && beMode.equals("tcp")) {
+            c.error(line, c.draft.label() + " (mode http) cannot use backend '" + name + "' (mode tcp)");
+            return null;
+        }
+        if (!feMode.equals(beMode)) {
+            c.notTranslated(line, "a tcp frontend using an http backend (HAProxy upgrades the connection) is not"
+                    + " supported by Pointsman: both sides need one mode");
+            return null;
+        }
+        String why = unusable.get(b);
+        if (why != null) {
+            c.notTranslated(line, "backend '" + name + "' is not translated: " + why);
+            return null;
+        }
+        return name;
+    }
+
+    private boolean isDisabledBackend(String name) {
+        for (CfgSection s : t.config.sections()) {
+            if (s.kind().hasBackend() && name.equals(s.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- forwardfor
+
+    /**
+     * HAProxy adds X-Forwarded-For when the frontend or the chosen backend has the option;
+     * Pointsman decides per frontend. A frontend without it gets it when every backend it
+     * routes to has it; a backend's option that cannot be carried that way is reported.
+     */
+    private void settleForwardfor() {
+        Map<ProxyDraft, Set<ProxyDraft>> users = new HashMap<>();
+        for (ProxyDraft f : drafts) {
+            if (!f.frontendSide()) {
+                continue;
+            }
+            Set<ProxyDraft> targets = targets(f);
+            boolean own = f.forwardfor != null && f.forwardfor.value();
+            boolean all = !targets.isEmpty() && targets.stream().allMatch(b -> b.forwardfor != null && b.forwardfor.value());
+            forwardfor.put(f, own || all);
+            for (ProxyDraft b : targets) {
+                users.computeIfAbsent(b, k -> new LinkedHashSet<>()).add(f);
+            }
+        }
+        for (ProxyDraft b : drafts) {
+            if (b.kind != SectionKind.BACKEND || b.forwardfor == null) {
+                continue;
+            }
+            ProxyContext c = new ProxyContext(b, t);
+            if (!b.forwardfor.value()) {
+                c.translated(b.forwardfor.line());
+                continue;
+            }
+            List<String> without = new ArrayList<>();
+            for (ProxyDraft f : users.getOrDefault(b, Set.of())) {
+                if (!forwardfor.getOrDefault(f, false)) {
+                    without.add(f.label());
+                }
+            }
+            if (without.isEmpty()) {
+                c.translated(b.forwardfor.line());
+            } else {
+                c.notTranslated(b.forwardfor.line(), "X-Forwarded-For is set per frontend in Pointsman, and "
+                        + String.join(", ", without) + " also routes to backends without it");
+            }
+        }
+    }
+
+    /** The backend-side drafts a frontend routes to (its own servers, for a listen). */
+    private Set<ProxyDraft> targets(ProxyDraft f) {
+        Set<ProxyDraft> out = new LinkedHashSet<>();
+        for (ProxyDraft.EmittedRule r : rulesOut.getOrDefault(f, List.of())) {
+            ProxyDraft b = backendsByName.get(r.source().backend());
+            if (b != null) {
+                out.add(b);
+            }
+        }
+        Sourced<String> def = defaultOut.get(f);
+        if (def != null && backendsByName.containsKey(def.value())) {
+            out.add(backendsByName.get(def.value()));
+        } else if (f.kind == SectionKind.LISTEN && !f.servers.isEmpty()) {
+            out.add(f);
+        }
+        return out;
+    }
+}

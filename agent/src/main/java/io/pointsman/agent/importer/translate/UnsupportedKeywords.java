@@ -1,0 +1,72 @@
+package io.pointsman.agent.importer.translate;
+
+import io.pointsman.agent.importer.haproxy.CfgLine;
+import java.util.Set;
+
+/**
+ * Proxy keywords Pointsman cannot express today, each with the reason the report gives (and
+ * the SPEC section that adds it, where one does). Registered first, so that a family's own
+ * handler replaces an entry here once it is translated.
+ */
+final class UnsupportedKeywords {
+    private static final String RULES = "not supported by Pointsman yet (SPEC §8 http_request/http_response rules)";
+    private static final Set<String> LEGACY_REWRITES = Set.of("reqadd", "reqrep", "reqirep", "reqdel", "reqidel",
+            "reqdeny", "reqideny", "reqallow", "reqiallow", "reqpass", "reqipass", "reqtarpit", "reqitarpit", "rspadd",
+            "rsprep", "rspirep", "rspdel", "rspidel", "rspdeny", "rspideny");
+    private static final String STOCK_ERRORS = "/errors/";
+
+    private UnsupportedKeywords() {}
+
+    static void register(KeywordTable t) {
+        t.on(Set.of("http-request", "http-response", "http-after-response"), (l, c) -> c.notTranslated(l, RULES));
+        t.on("redirect", (l, c) -> c.notTranslated(l, "not supported by Pointsman yet (SPEC §8 redirect)"));
+        t.on("block", (l, c) -> c.notTranslated(l, "'block' is HAProxy 1.x for 'http-request deny' (2.1 and later"
+                + " refuse it); " + RULES));
+        t.on(LEGACY_REWRITES, (l, c) -> c.notTranslated(l, "'" + l.keyword() + "' is HAProxy 1.x header rewriting"
+                + " (2.1 and later refuse it); " + RULES));
+        t.on(Set.of("reqsetbe", "reqisetbe"), (l, c) -> c.notTranslated(l, "'" + l.keyword() + "' is HAProxy 1.4"
+                + " backend switching by header regex: no Pointsman equivalent (write a use_backend with an acl)"));
+        t.on("errorfile", UnsupportedKeywords::errorfile);
+        t.on(Set.of("errorfiles", "errorloc", "errorloc302", "errorloc303", "http-error"), (l, c) -> c.notTranslated(l,
+                "custom error responses are not supported by Pointsman yet (SPEC §8 errorfiles)"));
+        t.on(Set.of("log", "log-format", "log-format-sd", "error-log-format", "log-tag", "log-steps", "capture",
+                "declare", "unique-id-format", "unique-id-header"), (l, c) -> c.notTranslated(l,
+                "log settings are not supported by Pointsman yet (SPEC §10); Pointsman logs to stderr, httplog-style"));
+        t.on(Set.of("stick-table", "stick", "tcp-request", "tcp-response"), UnsupportedKeywords::tcpRules);
+        t.on(Set.of("monitor-uri", "monitor-net", "monitor"), (l, c) -> c.notTranslated(l,
+                "Pointsman answers health checks on its status listener (/healthz), not in a proxy"));
+        t.on("compression", (l, c) -> c.notTranslated(l, "Pointsman does not compress responses"));
+        t.on(Set.of("cookie", "persist", "use-server", "force-persist", "ignore-persist", "dispatch",
+                "appsession"), (l, c) -> c.notTranslated(l, "server persistence has no Pointsman equivalent"));
+        t.on("http-reuse", (l, c) -> c.notTranslated(l, "not supported by Pointsman yet (SPEC §8 http_reuse)"));
+        t.on("retry-on", (l, c) -> c.notTranslated(l, "not supported by Pointsman yet (SPEC §8 retry_on)"));
+        t.on("http-send-name-header", (l, c) -> c.notTranslated(l, "no Pointsman equivalent"));
+        t.on(Set.of("source", "transparent", "usesrc"), (l, c) -> c.notTranslated(l,
+                "a source address for server connections has no Pointsman equivalent"));
+        t.on(Set.of("filter", "filter-sequence", "use-fcgi-app", "rate-limit", "max-keep-alive-queue",
+                "email-alert", "external-check", "load-server-state-from-file", "server-state-file-name",
+                "grace", "quic-initial", "guid", "force-be-switch", "be-unpublished", "hash-balance-factor",
+                "hash-preserve-affinity", "max-session-srv-conns", "hash-key", "clitcpka-cnt", "clitcpka-idle",
+                "clitcpka-intvl", "srvtcpka-cnt", "srvtcpka-idle", "srvtcpka-intvl", "crt"), (l, c) -> c.notTranslated(l,
+                "no Pointsman equivalent"));
+    }
+
+    private static void errorfile(CfgLine l, ProxyContext c) {
+        String file = l.word(2);
+        if (file != null && file.contains(STOCK_ERRORS) && file.endsWith(l.word(1) + ".http")) {
+            c.notNeeded(l, "HAProxy's stock error page; Pointsman answers with its own");
+            return;
+        }
+        c.notTranslated(l, "custom error pages are not supported by Pointsman yet (SPEC §8 errorfiles)");
+    }
+
+    /** tcp-request: the SNI-routing idiom is not needed, the rest is not supported yet. */
+    private static void tcpRules(CfgLine l, ProxyContext c) {
+        if (l.keyword().equals("tcp-request") && c.draft.frontendSide()
+                && ("inspect-delay".equals(l.word(1)) || ("content".equals(l.word(1)) && "accept".equals(l.word(2))))) {
+            c.draft.sniHelpers.add(l);
+            return; // settled once the frontend's rules are known
+        }
+        c.notTranslated(l, "stick tables and tcp rules are not supported by Pointsman yet (SPEC §8 limits, tcp_request)");
+    }
+}
