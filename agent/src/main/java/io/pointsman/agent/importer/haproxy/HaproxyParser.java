@@ -35,6 +35,10 @@ public final class HaproxyParser {
             "http-after-response", "tcp-request", "tcp-response");
     /** Keywords HAProxy refuses (rather than ignores) in a proxy without the capability. */
     private static final Set<String> FATAL_OUTSIDE = Set.of("server", "default-server", "server-template", "bind");
+    /** Options HAProxy 2.x refuses after {@code no} or {@code default} (src/cfgparse-listen.c). */
+    private static final Set<String> NOT_NEGATABLE = Set.of("forwardfor", "httpchk", "httplog", "httpslog", "tcplog",
+            "ssl-hello-chk", "smtpchk", "pgsql-check", "redis-check", "mysql-check", "ldap-check", "spop-check",
+            "tcp-check", "external-check", "tcpka", "originalto", "http_proxy");
     private static final int MAX_FATAL = 50;
 
     private final String file;
@@ -158,6 +162,11 @@ public final class HaproxyParser {
             if (words.isEmpty() || !MODIFIABLE.contains(words.get(0))) {
                 error(number, w0, "'no' and 'default' go only before option, log, busy-polling, set-dumpable,"
                         + " strict-limits, insecure-fork-wanted and numa-cpu-mapping");
+                return;
+            }
+            if (words.get(0).equals("option") && words.size() > 1 && NOT_NEGATABLE.contains(words.get(1))) {
+                error(number, w0 + " option " + utf8(words.get(1)), "negation/default is not supported for option '"
+                        + utf8(words.get(1)) + "'");
                 return;
             }
         }

@@ -26,8 +26,7 @@ final class ServerKeywords {
             "guid", "shard", "hash-key", "check-pool-conn-name", "check-reuse-pool", "no-check-reuse-pool");
     private static final Set<String> DNS = Set.of("resolvers", "resolve-prefer", "resolve-net", "resolve-opts", "init-addr");
     private static final Set<String> CHECKS = Set.of("option ssl-hello-chk", "option mysql-check", "option pgsql-check",
-            "option redis-check", "option smtpchk", "option ldap-check", "option spop-check", "option external-check",
-            "option tcp-check");
+            "option redis-check", "option smtpchk", "option ldap-check", "option spop-check", "option external-check");
 
     private ServerKeywords() {}
 
@@ -47,6 +46,7 @@ final class ServerKeywords {
             c.notTranslated(l, "protocol health checks are not supported by Pointsman yet (SPEC §10): servers are"
                     + " checked with a TCP connect instead");
         }));
+        t.on("option tcp-check", ServerKeywords::tcpCheck);
         t.on("tcp-check", (l, c) -> backendOnly(l, c, () -> c.notTranslated(l,
                 "tcp-check rules are not supported by Pointsman yet (SPEC §10 check script)")));
         t.on("option allbackups", (l, c) -> backendOnly(l, c, () -> {
@@ -61,6 +61,27 @@ final class ServerKeywords {
             return;
         }
         r.run();
+    }
+
+    /** {@code option tcp-check} with no {@code tcp-check} rule is a TCP connect check, Pointsman's tcp check. */
+    private static void tcpCheck(CfgLine l, ProxyContext c) {
+        backendOnly(l, c, () -> {
+            if (l.negated() || "default".equals(l.modifier())) {
+                c.translated(l);
+                return;
+            }
+            boolean rules = c.translation.config.sections().stream().anyMatch(s -> s == c.draft.section)
+                    && c.draft.section.lines().stream().anyMatch(x -> x.keyword().equals("tcp-check"));
+            if (rules) {
+                c.draft.check.unsupported = l;
+                c.notTranslated(l, "tcp-check rules are not supported by Pointsman yet (SPEC §10 check script):"
+                        + " servers are checked with a TCP connect instead");
+                return;
+            }
+            c.draft.check.type = null;
+            c.translated(l);
+            c.note(l, "without tcp-check rules it is a TCP connect check: Pointsman's check type tcp");
+        });
     }
 
     private static void defaultServer(CfgLine l, ProxyContext c) {

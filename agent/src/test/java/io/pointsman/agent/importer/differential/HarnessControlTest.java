@@ -1,0 +1,49 @@
+package io.pointsman.agent.importer.differential;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The harness can fail: given a Pointsman side that routes differently from HAProxy (the
+ * import of a config that differs in one rule, a weight and a forwardfor), it reports each of
+ * those differences. A harness that never finds anything would pass every case above.
+ */
+class HarnessControlTest {
+    private static final String HAPROXY = """
+            defaults
+                mode http
+                timeout connect 5s
+                timeout client 30s
+                timeout server 30s
+            frontend fe
+                bind :8080
+                option forwardfor
+                use_backend a if { path_beg /x }
+                default_backend b
+            backend a
+                server a1 10.0.0.1:80
+            backend b
+                balance roundrobin
+                server b1 10.0.0.2:80
+                server b2 10.0.0.3:80
+            """;
+
+    @Test
+    void reportsARuleAWeightAndAHeaderThatDiffer() throws Exception {
+        assertTrue(HaproxyProcess.installed(), "needs HAProxy at " + HaproxyProcess.BINARY + " (./test installs it)");
+        String pointsman = HAPROXY.replace("use_backend a if { path_beg /x }", "use_backend a if { path_beg /y }")
+                .replace("server b2 10.0.0.3:80", "server b2 10.0.0.3:80 weight 3")
+                .replace("    option forwardfor\n", "");
+        try (DifferentialRun run = new DifferentialRun("control", pointsman, HAPROXY, Map.of())) {
+            run.compare(1);
+            assertTrue(run.differences.stream().anyMatch(d -> d.aspect().equals("backend")),
+                    () -> "a rule that differs: " + run.differences);
+            assertTrue(run.differences.stream().anyMatch(d -> d.aspect().startsWith("balancing")),
+                    () -> "a weight that differs: " + run.differences);
+            assertTrue(run.differences.stream().anyMatch(d -> d.aspect().contains("x-forwarded-for")),
+                    () -> "a header that differs: " + run.differences);
+        }
+    }
+}
