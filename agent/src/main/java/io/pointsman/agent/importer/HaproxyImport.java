@@ -102,8 +102,36 @@ public final class HaproxyImport {
         } catch (IOException | RuntimeException e) {
             return refused(List.of(), "cannot read " + request.haproxyCfg() + ": " + describe(e));
         }
+        List<KeepalivedImport.NodeFile> kfiles = new ArrayList<>();
+        for (KeepalivedFile k : request.keepalived()) {
+            String text;
+            try {
+                text = Files.readString(k.path(), StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                return refused(List.of(), "cannot read " + k.path() + ": " + describe(e));
+            }
+            String name = k.path().getFileName() == null ? "keepalived.conf" : k.path().getFileName().toString();
+            kfiles.add(new KeepalivedImport.NodeFile(k.node(), name, text));
+        }
+        return translate(new Input(cfgName, bytes, request.haproxyCfg().toAbsolutePath().getParent(), kfiles,
+                request.node(), request.env()));
+    }
+
+    /**
+     * The files, already read.
+     *
+     * @param baseDir    where relative files named in haproxy.cfg (acl pattern files) are
+     * @param keepalived each node's keepalived.conf; a null node is {@code node}, else the file's router_id
+     */
+    public record Input(String cfgName, byte[] cfg, Path baseDir, List<KeepalivedImport.NodeFile> keepalived,
+            String node, UnaryOperator<String> env) {
+    }
+
+    /** Everything but reading and writing files. Never throws for bad input. */
+    public static Outcome translate(Input in) {
+        String cfgName = in.cfgName();
         List<Finding> findings = new ArrayList<>();
-        HaproxyConfig config = HaproxyParser.parse(cfgName, bytes, request.env());
+        HaproxyConfig config = HaproxyParser.parse(cfgName, in.cfg(), in.env());
         for (ParseFinding p : config.findings()) {
             findings.add(new Finding(cfgName, p.line(), p.keyword(), kind(p.kind()), p.message()));
         }
@@ -113,30 +141,19 @@ public final class HaproxyImport {
         if (config.hasErrors()) {
             return refused(findings, cfgName + " has errors HAProxy refuses too (listed above)");
         }
-        Path base = request.haproxyCfg().toAbsolutePath().getParent();
-        Translator.Result t = Translator.translate(config, base);
+        Translator.Result t = Translator.translate(config, in.baseDir());
         findings.addAll(t.findings());
 
         Map<String, String> nodeFiles = new LinkedHashMap<>();
         List<KeepalivedImport.NodeFile> kfiles = new ArrayList<>();
-        for (KeepalivedFile k : request.keepalived()) {
-            String node = k.node() != null ? k.node() : request.node();
-            String text;
-            try {
-                text = Files.readString(k.path(), StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException e) {
-                return refused(findings, "cannot read " + k.path() + ": " + describe(e));
-            }
-            String name = k.path().getFileName() == null ? "keepalived.conf" : k.path().getFileName().toString();
-            if (node == null) {
-                node = routerId(text);
-            }
+        for (KeepalivedImport.NodeFile k : in.keepalived()) {
+            String node = k.node() != null ? k.node() : in.node() != null ? in.node() : routerId(k.text());
             if (nodeFiles.containsKey(node)) {
                 return refused(findings, "two keepalived.conf files for node '" + node + "': name the nodes"
                         + " (--keepalived lb1=a.conf --keepalived lb2=b.conf)");
             }
-            nodeFiles.put(node, name);
-            kfiles.add(new KeepalivedImport.NodeFile(node, name, text));
+            nodeFiles.put(node, k.file());
+            kfiles.add(new KeepalivedImport.NodeFile(node, k.file(), k.text()));
         }
         YMap root = t.proxyYaml();
         Map<String, YMap> hosts = new LinkedHashMap<>();
@@ -164,8 +181,8 @@ public final class HaproxyImport {
             files.put("hosts/" + h.getKey() + ".yaml", "# Node " + h.getKey() + ": only what differs from proxy.yaml.\n"
                     + YamlText.write(doc));
         }
-        if (request.node() != null && hosts.isEmpty()) {
-            files.put("hosts/" + request.node() + ".yaml", "# Node " + request.node() + ": only what differs from"
+        if (in.node() != null && hosts.isEmpty()) {
+            files.put("hosts/" + in.node() + ".yaml", "# Node " + in.node() + ": only what differs from"
                     + " proxy.yaml (nothing yet).\n{}\n");
         }
 
@@ -194,8 +211,8 @@ public final class HaproxyImport {
         List<String> problems = new ArrayList<>();
         ConfigFiles all = new ConfigFiles(yamlOnly(files));
         List<String> nodes = new ArrayList<>(hosts.keySet());
-        if (request.node() != null && !nodes.contains(request.node())) {
-            nodes.add(request.node());
+        if (in.node() != null && !nodes.contains(in.node())) {
+            nodes.add(in.node());
         }
         nodes.add(0, null);
         for (String node : nodes) {
