@@ -300,9 +300,11 @@ public final class HaproxyImport {
     /** A keepalived.conf's router_id, the node name when none was given; "lb1" when it has none. */
     private static String routerId(String text) {
         for (String line : text.split("\n")) {
-            String[] w = line.trim().split("\\s+");
-            if (w.length >= 2 && w[0].equals("router_id") && w[1].matches("[A-Za-z0-9_.-]+")) {
-                return w[1];
+            String[] w = line.replaceAll("[#!].*", "").replace("{", " ").replace("}", " ").trim().split("\\s+");
+            for (int i = 0; i + 1 < w.length; i++) {
+                if (w[i].equals("router_id") && w[i + 1].matches("[A-Za-z0-9_.-]+")) {
+                    return w[i + 1];
+                }
             }
         }
         return "lb1";
