@@ -20,7 +20,7 @@ class ImportCommandTest {
         CliRun r = CliRun.of("import", SEED.resolve("haproxy.cfg").toString(), "--keepalived",
                 "lb1=" + SEED.resolve("keepalived.conf"), "-o", out.toString());
         assertEquals(2, r.exitCode(), r.out() + r.err());
-        assertTrue(r.out().contains("haproxy.cfg:32: stats show-legends: Pointsman's stats page has no legends"), r.out());
+        assertTrue(r.out().contains("haproxy.cfg:31: stats show-legends: Pointsman's stats page has no legends"), r.out());
         assertTrue(r.out().contains("Not translated:"), r.out());
         assertTrue(Files.isRegularFile(out.resolve("proxy.yaml")));
         assertTrue(Files.isRegularFile(out.resolve("hosts/lb1.yaml")));
