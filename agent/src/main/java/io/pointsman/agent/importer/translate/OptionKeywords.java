@@ -28,8 +28,15 @@ final class OptionKeywords {
             }
         });
         t.on(CONNECTION_MODES, OptionKeywords::connectionMode);
-        t.on(LOGS, (l, c) -> c.notTranslated(l, "access-log settings are not supported by Pointsman yet (SPEC §10);"
-                + " Pointsman logs every request and connection to stderr, httplog-style"));
+        t.on(LOGS, (l, c) -> {
+            boolean backendOption = l.word(1).equals("log-health-checks");
+            if (backendOption ? !c.draft.backendSide() : !c.draft.frontendSide()) {
+                c.notApplicable(l); // HAProxy ignores it there too
+                return;
+            }
+            c.notTranslated(l, "access-log settings are not supported by Pointsman yet (SPEC §10);"
+                    + " Pointsman logs every request and connection to stderr, httplog-style");
+        });
         t.on(KEEPALIVE, (l, c) -> c.notTranslated(l, "TCP keep-alive is not supported by Pointsman yet (SPEC §10 tcpka)"));
         t.on(TUNING, (l, c) -> c.notNeeded(l, "HAProxy performance tuning with no effect on what is served;"
                 + " Pointsman has no such switch"));

@@ -105,8 +105,11 @@ public final class RouteCaseGenerator {
         }
         Facts none = found.containsKey("#default") ? found.get("#default") : found.get("#reject");
         if (none != null) {
-            YMap c = none.toCase(in.defaultBackend() == null ? in.name() + ": no rule applies"
-                    : file + ":" + in.defaultLine() + " default " + in.defaultBackend(), in.name());
+            String label = in.defaultBackend() == null ? in.name() + ": no rule applies"
+                    : in.defaultBackend().equals(in.name()) && in.ruleLines().isEmpty()
+                    ? file + ":" + in.defaultLine() + " " + in.name() + "'s own servers"
+                    : file + ":" + in.defaultLine() + " default_backend " + in.defaultBackend();
+            YMap c = none.toCase(label, in.name());
             if (in.defaultBackend() == null) {
                 c.put("expect", "reject");
             } else {

@@ -106,6 +106,7 @@ public final class Translator {
             }
         }
         settleForwardfor();
+        missingTimeouts();
         YamlAssembler assembler = new YamlAssembler(t, global, drafts, unusable, books, rulesOut, defaultOut,
                 forwardfor, statsProxy);
         YMap yaml = assembler.assemble();
@@ -517,6 +518,34 @@ public final class Translator {
             }
         }
         return false;
+    }
+
+    /**
+     * HAProxy waits without limit where a timeout is missing (and warns); Pointsman applies
+     * the defaults' value or its own built-in one. The report says so on the proxy's line.
+     */
+    private void missingTimeouts() {
+        for (ProxyDraft d : drafts) {
+            if (d == statsProxy || unusable.containsKey(d)) {
+                continue;
+            }
+            List<String> missing = new ArrayList<>();
+            if (d.frontendSide() && !d.timeouts.containsKey("client")) {
+                missing.add("client");
+            }
+            if (d.backendSide() && !d.servers.isEmpty()) {
+                for (String k : List.of("connect", "server")) {
+                    if (!d.timeouts.containsKey(k)) {
+                        missing.add(k);
+                    }
+                }
+            }
+            if (!missing.isEmpty()) {
+                t.outcomes.add(d.section.header(), LineOutcomes.Kind.NOTE, "no timeout " + String.join(", ", missing)
+                        + ": HAProxy waits without limit (and warns); Pointsman applies the defaults' value or its"
+                        + " built-in one (connect 5s, client 30s, server 30s)", null);
+            }
+        }
     }
 
     // ---- forwardfor
