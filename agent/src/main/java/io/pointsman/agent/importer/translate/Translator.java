@@ -563,6 +563,15 @@ public final class Translator {
             }
             Set<ProxyDraft> targets = targets(f);
             boolean own = f.forwardfor != null && f.forwardfor.value();
+            if (!"http".equals(f.effectiveMode())) {
+                // HAProxy ignores forwardfor in mode tcp (and warns)
+                forwardfor.put(f, false);
+                if (own && f.section.lines().contains(f.forwardfor.line())) {
+                    t.outcomes.add(f.forwardfor.line(), LineOutcomes.Kind.NOTE, "HAProxy ignores it in mode tcp;"
+                            + " so does the import", null);
+                }
+                continue;
+            }
             boolean all = !targets.isEmpty() && targets.stream().allMatch(b -> b.forwardfor != null && b.forwardfor.value());
             forwardfor.put(f, own || all);
             for (ProxyDraft b : targets) {
