@@ -183,6 +183,12 @@ public final class TestConfig {
             return this;
         }
 
+        /** A server with {@code disabled: true} (MAINT): never picked. */
+        public BackendBuilder disabledServer(String server, HostPort address) {
+            servers.add(new Server(server, address, null, null, null, null, true));
+            return this;
+        }
+
         /** A server with {@code check: true}. */
         public BackendBuilder checkedServer(String server, HostPort address) {
             servers.add(new Server(server, address, null, true, null, null, null));
