@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ServerQueue;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * HAProxy's pending queue) up to {@code timeout.queue}; with no usable server at all it
  * fails at once. It then uses an idle connection the mode offers ({@link ServerSide#idle})
  * or connects a new one. A failed connect is retried while attempts are left (1 +
- * {@code retries}); with {@code redispatch} a retry goes to a server not tried yet when
- * there is one. The mode may also ask for another attempt after the connection failed the
+ * {@code retries}) and {@code retry_on} has {@code conn_failure} (the default); with
+ * {@code redispatch} a retry goes to a server not tried yet when there is one. The mode may also ask for another attempt after the connection failed the
  * request ({@link #retry}, http's {@code retry_on}).
  *
  * <p>Counting, as HAProxy does: a failed connect is a connect error of the server and the
@@ -111,6 +112,11 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
         attempt();
     }
 
+    /** Whether an attempt is left for {@link #retry()}. */
+    public boolean canRetry() {
+        return attemptsLeft > 1;
+    }
+
     /**
      * Another attempt for a request the connection to {@link #server()} failed (http's
      * {@code retry_on}), counted as a retry or redispatch. The caller has given up that
@@ -119,7 +125,7 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
      * @return false when no attempt is left (nothing changes then)
      */
     public boolean retry() {
-        if (attemptsLeft <= 1) {
+        if (!canRetry()) {
             return false;
         }
         attemptsLeft--;
@@ -258,7 +264,7 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
             }
         }
         listener.attempting(s);
-        Channel idle = side.idle(s);
+        Channel idle = side.idle(backend, s);
         if (idle != null) {
             state = State.CONNECTED;
             listener.connected(idle, true);
@@ -309,7 +315,7 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
         LiveServer s = server;
         s.counters().connectError();
         backend.counters().connectError();
-        if (--attemptsLeft > 0) {
+        if (--attemptsLeft > 0 && backend.retriesOn(RetryOn.CONN_FAILURE)) {
             log.debug("connect to {} failed ({}); retrying", s, f.cause().toString());
             previous = s;
             state = State.IDLE;

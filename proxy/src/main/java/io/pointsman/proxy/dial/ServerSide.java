@@ -16,7 +16,7 @@ public interface ServerSide {
      * An open idle connection to {@code server} on this event loop that the dial may use
      * instead of connecting (http's keep-alive pool, as {@code http_reuse} allows), or null.
      */
-    default Channel idle(LiveServer server) {
+    default Channel idle(LiveBackend backend, LiveServer server) {
         return null;
     }
 

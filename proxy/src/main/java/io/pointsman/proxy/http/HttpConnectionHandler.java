@@ -12,6 +12,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pointsman.proxy.config.HttpReuse;
 import io.pointsman.proxy.dial.ServerDialer;
 import io.pointsman.proxy.dial.ServerSide;
 import io.pointsman.proxy.http.wire.RequestHead;
@@ -21,6 +22,7 @@ import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.tcp.ProxiedAddresses;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,6 +52,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private static final Logger log = LoggerFactory.getLogger(HttpConnectionHandler.class);
     /** Room left behind a forwarded head for a body read with it (see {@link #heldHead}). */
     private static final int SMALL_BODY = 512;
+    private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     final ConnectionContext cx;
     private final HttpLimits limits;
@@ -79,6 +82,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     final AccessLog.Entry logEntry = new AccessLog.Entry();
     /** Gets each exchange its server connection. */
     ServerDialer dialer;
+    /** Requests begun on this connection: the first one gets a server connection of its own ({@code http_reuse: safe}). */
+    private int requests;
 
     /**
      * The idle timer is scheduled once and pushed back lazily: arming sets a deadline, and a
@@ -163,6 +168,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (exchange == null) {
             if (object instanceof RequestHead head) {
                 idleDeadline = 0;
+                requests++;
                 exchange = new HttpExchange(this, head);
                 exchange.start();
             } else {
@@ -356,8 +362,17 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         p.addLast(HttpPipeline.SERVER_RESPONSE, handler);
     }
 
+    /**
+     * An idle pooled connection, as {@code http_reuse} allows (HAProxy's http-reuse for
+     * HTTP/1.1): never with {@code never}; with {@code safe} not for the connection's first
+     * request, which gets a connection of its own; with {@code always} for any request.
+     */
     @Override
-    public Channel idle(LiveServer server) {
+    public Channel idle(LiveBackend backend, LiveServer server) {
+        HttpReuse reuse = backend.httpReuse();
+        if (reuse == HttpReuse.NEVER || reuse != HttpReuse.ALWAYS && requests <= 1) {
+            return null;
+        }
         ServerResponseHandler pooled = ServerConnectionPool.take(client.eventLoop(), server.key());
         return pooled == null ? null : pooled.channel();
     }
@@ -371,9 +386,15 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
      * reads the same way) with a Host made up from the address the client reached when a
      * 1.0 request had none. See {@link RequestHead#writeForServer}.
      */
-    ByteBuf headForServer(RequestHead head) {
+    ByteBuf headForServer(RequestHead head, LiveBackend backend) {
         ByteBuf out = client.alloc().buffer(head.length() + 128);
         head.writeForServer(out, forwardFor ? logEntry.clientHost(source) : null, scheme, hostIfMissing());
+        if (backend.httpReuse() == HttpReuse.NEVER && !head.wantsUpgrade()) {
+            // option http-server-close: the server is told this connection ends with its
+            // response. Written before the head's final blank line.
+            out.writerIndex(out.writerIndex() - 2);
+            out.writeBytes(CONNECTION_CLOSE);
+        }
         return out;
     }
 

@@ -7,6 +7,8 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.ReferenceCountUtil;
+import io.pointsman.proxy.config.HttpReuse;
+import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.dial.DialFailure;
 import io.pointsman.proxy.dial.DialListener;
 import io.pointsman.proxy.dial.ServerDialer;
@@ -93,6 +95,8 @@ final class HttpExchange implements DialListener {
     private ByteBuf serverSingle;
 
     // ---- response
+    /** A head (interim or final) went to the client: the request can no longer be tried again. */
+    private boolean clientSawResponse;
     private boolean interimResponse;
     private boolean responseStarted;
     private boolean serverKeepAlive;
@@ -129,7 +133,7 @@ final class HttpExchange implements DialListener {
             return;
         }
         // The backend's http_request rules (SPEC §8) run here, once it is chosen.
-        headOut = conn.headForServer(head);
+        headOut = conn.headForServer(head, backend);
         // Connect once the request is whole or the read batch ends, whichever is first: a
         // head and its body then go to the server in one flush (see connected).
         connectPending = true;
@@ -203,15 +207,27 @@ final class HttpExchange implements DialListener {
     /**
      * The client sent its FIN. Mid-request, the request can never be completed: abort it
      * now rather than leave the server waiting for the rest (logged CR). With the request
-     * whole, HAProxy's default holds (no abortonclose): the response is still sent, then
-     * the connection closes.
+     * whole, the response is still sent, then the connection closes (HTTP allows a client
+     * to close its side and read on) — unless the backend says {@code abortonclose}: then,
+     * as HAProxy, a request still waiting for its server is dropped at once: queued (CQ) or
+     * connecting (CC) without an answer, waiting for the response head (CH) with a 400.
      */
     void clientFin() {
         if (!requestDone) {
             entry.terminationState = "CR";
             client.close();
+            return;
+        }
+        closeAfterResponse = true;
+        if (done || responseStarted || backend == null || !backend.abortOnClose()) {
+            return;
+        }
+        if (connected) {
+            entry.terminationState = "CH";
+            fail(ErrorPage.BAD_REQUEST, "client closed while waiting for the response (abortonclose)");
         } else {
-            closeAfterResponse = true;
+            entry.terminationState = dialer.state() == ServerDialer.State.QUEUED ? "CQ" : "CC";
+            client.close(); // logged by clientClosed, status -1
         }
     }
 
@@ -397,8 +413,12 @@ final class HttpExchange implements DialListener {
             log.debug("{}: pooled connection to {} closed under request; resending on a new one", cx.describe(),
                     server);
             detachServer();
-            headOut = conn.headForServer(request);
+            headOut = conn.headForServer(request, backend);
             dialer.reconnect();
+            return;
+        }
+        if (!responseStarted && mayRetry(RetryOn.EMPTY_RESPONSE)) {
+            retryElsewhere("closed before responding");
             return;
         }
         detachServer();
@@ -417,6 +437,10 @@ final class HttpExchange implements DialListener {
         if (ch != serverChannel) {
             return;
         }
+        if (!responseStarted && mayRetry(RetryOn.RESPONSE_TIMEOUT)) {
+            retryElsewhere("did not answer in time");
+            return;
+        }
         entry.terminationState = "sH";
         countResponseError();
         abandonServer();
@@ -430,12 +454,51 @@ final class HttpExchange implements DialListener {
     private void serverFailed(String why) {
         log.debug("{}: {} on {}", cx.describe(), why, server);
         countResponseError();
+        if (!responseStarted && mayRetry(RetryOn.JUNK_RESPONSE)) {
+            retryElsewhere(why);
+            return;
+        }
         abandonServer();
         if (!responseStarted) {
             fail(ErrorPage.BAD_GATEWAY, why);
         } else {
             client.close();
         }
+    }
+
+    // ---- retry_on ------------------------------------------------------------------------
+
+    /**
+     * Whether the request may go to another attempt after {@code event} ({@code retry_on}):
+     * the backend retries on it, an attempt is left, the request was idempotent and had no
+     * body (bodies are not held to be sent twice), and nothing of a response reached the
+     * client.
+     */
+    private boolean mayRetry(int event) {
+        return backend.retriesOn(event) && requestDone && !requestHadBody && !clientSawResponse
+                && idempotent(request.method()) && dialer.canRetry();
+    }
+
+    /** RFC 9110 §9.2.2: sending these twice has the effect of sending them once. */
+    private static boolean idempotent(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * Gives up this server connection and sends the request on another attempt (another
+     * server when {@code redispatch} allows), counted as a retry or redispatch.
+     */
+    private void retryElsewhere(String why) {
+        log.debug("{}: {} {}; trying again", cx.describe(), server, why);
+        Channel ch = serverChannel;
+        detachServer();
+        ch.close();
+        server = null;
+        headOut = conn.headForServer(request, backend);
+        dialer.retry(); // gives the slot back; attempting, then connected or failed follow
     }
 
     // ---- response phase ------------------------------------------------------------------
@@ -453,6 +516,10 @@ final class HttpExchange implements DialListener {
         if (code >= 100 && code < 200 && code != 101) {
             interimResponse = true;
         } else {
+            if (mayRetry(RetryOn.statusBit(code))) {
+                retryElsewhere("answered " + code);
+                return;
+            }
             // The backend's, then the frontend's http_response rules (SPEC §8) run here,
             // before anything of the head is decided or written.
             responseStarted = true;
@@ -489,6 +556,7 @@ final class HttpExchange implements DialListener {
             }
         }
         serverHandler.decoder.dechunk(dechunk);
+        clientSawResponse = true;
         boolean hold = responseStarted && code != 101;
         ByteBuf out = client.alloc().buffer(head.forwardedSizeBound()
                 + (hold ? HttpConnectionHandler.heldBodyRoom() : 0));
@@ -516,7 +584,8 @@ final class HttpExchange implements DialListener {
         ServerResponseHandler usedHandler = serverHandler;
         detachServer();
         dialer.release();
-        if (serverKeepAlive && requestDone && used != null && used.isActive()) {
+        if (serverKeepAlive && requestDone && used != null && used.isActive()
+                && backend.httpReuse() != HttpReuse.NEVER) {
             ServerConnectionPool.offer(usedHandler);
         } else if (used != null) {
             used.close();

@@ -188,6 +188,11 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             clientInputDone = true;
             if (connected) {
                 forwardClientFin();
+            } else if (dialer != null && backend.abortOnClose()) {
+                // abortonclose: a client that is done sending while it waits for a server
+                // (queued or connecting) is dropped at once, as HAProxy does.
+                log.debug("{}: {} closed while waiting for a server (abortonclose)", cx.describe(), source);
+                client.close();
             }
             closeIfFinished();
         }
