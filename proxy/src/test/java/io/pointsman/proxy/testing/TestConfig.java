@@ -168,6 +168,7 @@ public final class TestConfig {
         private Boolean redispatch;
         private Balance balance;
         private Check check;
+        private Boolean abortOnClose;
 
         BackendBuilder(String name) {
             this.name = name;
@@ -211,6 +212,11 @@ public final class TestConfig {
             return this;
         }
 
+        public BackendBuilder abortOnClose(boolean on) {
+            this.abortOnClose = on;
+            return this;
+        }
+
         public BackendBuilder balance(Balance b) {
             this.balance = b;
             return this;
@@ -221,7 +227,8 @@ public final class TestConfig {
         }
 
         Backend build() {
-            return new Backend(name, null, balance, check, sendProxy, null, retries, redispatch, servers);
+            return new Backend(name, null, balance, check, sendProxy, null, retries, redispatch, null, List.of(),
+                    abortOnClose, servers);
         }
     }
 }
