@@ -15,6 +15,7 @@ import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.Normalizer;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.SendProxy;
+import io.pointsman.proxy.config.Stats;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.config.UseBackend;
@@ -38,6 +39,7 @@ public final class TestConfig {
     private final List<FrontendBuilder> frontends = new ArrayList<>();
     private final List<BackendBuilder> backends = new ArrayList<>();
     private final List<Listen> listens = new ArrayList<>();
+    private Stats stats;
 
     public TestConfig global(Integer maxconn, Duration hardStopAfter, Integer maxOldGenerations) {
         this.maxconn = maxconn;
@@ -48,6 +50,12 @@ public final class TestConfig {
 
     public TestConfig nolinger(boolean on) {
         this.nolinger = on;
+        return this;
+    }
+
+    /** A stats page on {@code bind} at {@code uri}, no auth. */
+    public TestConfig stats(String bind, String uri) {
+        this.stats = new Stats(HostPort.parse(bind), uri, null, null);
         return this;
     }
 
@@ -89,7 +97,7 @@ public final class TestConfig {
             bs.add(b.build());
         }
         ProxyConfig raw = new ProxyConfig(1, new Global(maxconn, 1, nolinger, hardStopAfter, maxOldGenerations),
-                new Defaults(Mode.TCP, timeouts, null, null, null), null, fs, bs, listens, null, null);
+                new Defaults(Mode.TCP, timeouts, null, null, null), stats, fs, bs, listens, null, null);
         return Normalizer.normalize(raw);
     }
 
