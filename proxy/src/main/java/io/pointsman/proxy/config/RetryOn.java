@@ -32,6 +32,9 @@ public record RetryOn(String name) {
     private static final int ALL_RETRYABLE_ERRORS = CONN_FAILURE | EMPTY_RESPONSE | JUNK_RESPONSE | RESPONSE_TIMEOUT
             | statusBit(500) | statusBit(502) | statusBit(503) | statusBit(504);
 
+    /** Every status code's bit. */
+    public static final int ANY_STATUS = ((1 << STATUSES.length) - 1) << FIRST_STATUS_BIT;
+
     /** The built-in {@code retry_on}: connect failures only. */
     public static final List<RetryOn> DEFAULT = List.of(new RetryOn("conn_failure"));
 

@@ -516,7 +516,7 @@ final class HttpExchange implements DialListener {
         if (code >= 100 && code < 200 && code != 101) {
             interimResponse = true;
         } else {
-            if (mayRetry(RetryOn.statusBit(code))) {
+            if (backend.retriesOnStatus(code) && mayRetry(RetryOn.statusBit(code))) {
                 retryElsewhere("answered " + code);
                 return;
             }

@@ -66,6 +66,11 @@ public final class LiveBackend {
         return (retryOn & event) != 0;
     }
 
+    /** Whether a response with this status is tried again ({@code retry_on} lists it). */
+    public boolean retriesOnStatus(int status) {
+        return (retryOn & RetryOn.ANY_STATUS) != 0 && (retryOn & RetryOn.statusBit(status)) != 0;
+    }
+
     public HttpReuse httpReuse() {
         return config.httpReuse();
     }
