@@ -101,7 +101,7 @@ class BackendHttpOptionsHaproxyTest {
 
             // Queued behind a request the server holds: dropped without an answer (CQ).
             Case queued = (proxy, log, line) -> {
-                try (Socket holder = send(proxy, "/hold"); Socket waiting = send(proxy, "/q")) {
+                try (Socket holder = RawHttpClient.sendGet(proxy, "/hold"); Socket waiting = RawHttpClient.sendGet(proxy, "/q")) {
                     Thread.sleep(300); // no probe can see HAProxy's queue; let the request get there
                     waiting.shutdownOutput();
                     String answer = answer(waiting);
@@ -119,7 +119,7 @@ class BackendHttpOptionsHaproxyTest {
 
             // Connecting to a server that does not answer the SYN: dropped without an answer (CC).
             Case connecting = (proxy, log, line) -> {
-                try (Socket s = send(proxy, "/c")) {
+                try (Socket s = RawHttpClient.sendGet(proxy, "/c")) {
                     Thread.sleep(300);
                     s.shutdownOutput();
                     return outcome(answer(s), log, line, "/c");
@@ -134,7 +134,7 @@ class BackendHttpOptionsHaproxyTest {
 
             // Waiting for the head of a server that never answers: 400 (CH).
             Case waiting = (proxy, log, line) -> {
-                try (Socket s = send(proxy, "/silent")) {
+                try (Socket s = RawHttpClient.sendGet(proxy, "/silent")) {
                     Thread.sleep(300);
                     s.shutdownOutput();
                     return outcome(answer(s), log, line, "/silent");
@@ -215,14 +215,6 @@ class BackendHttpOptionsHaproxyTest {
 
     private static void apply(ProxyRuntime runtime, HttpConfigs config, int port) {
         assertInstanceOf(ApplyResult.Applied.class, runtime.apply(config.build("127.0.0.1:" + port), "r1"));
-    }
-
-    private static Socket send(InetSocketAddress proxy, String path) throws Exception {
-        Socket s = Clients.connect(proxy);
-        s.setSoTimeout(15_000);
-        s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        s.getOutputStream().flush();
-        return s;
     }
 
     /** The status line the client got, or "closed". */

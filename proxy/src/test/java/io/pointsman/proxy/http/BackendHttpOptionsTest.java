@@ -212,14 +212,6 @@ class BackendHttpOptionsTest {
 
     // ---- abortonclose --------------------------------------------------------------------
 
-    private static Socket sendAndFin(InetSocketAddress proxy, String path) throws Exception {
-        Socket s = Clients.connect(proxy);
-        s.setSoTimeout(10_000);
-        s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        s.getOutputStream().flush();
-        return s;
-    }
-
     private static String readAll(Socket s) throws Exception {
         InputStream in = s.getInputStream();
         return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
@@ -231,7 +223,7 @@ class BackendHttpOptionsTest {
         InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", port);
         apply(new HttpConfigs().abortOnClose(true).defaultBackend("web").backendWithMaxconn("web", 1,
                 web.address()));
-        try (Socket holder = sendAndFin(proxy, "/hold"); Socket queued = sendAndFin(proxy, "/q")) {
+        try (Socket holder = RawHttpClient.sendGet(proxy, "/hold"); Socket queued = RawHttpClient.sendGet(proxy, "/q")) {
             await("queued", 5000, () -> backend().queueCurrent() == 1);
             queued.shutdownOutput();
             assertEquals("", readAll(queued), "closed without an answer");
@@ -248,7 +240,7 @@ class BackendHttpOptionsTest {
         HttpBackend web = closing(new HttpBackend("web"));
         InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", port);
         apply(new HttpConfigs().defaultBackend("web").backendWithMaxconn("web", 1, web.address()));
-        try (Socket holder = sendAndFin(proxy, "/hold"); Socket queued = sendAndFin(proxy, "/q")) {
+        try (Socket holder = RawHttpClient.sendGet(proxy, "/hold"); Socket queued = RawHttpClient.sendGet(proxy, "/q")) {
             await("queued", 5000, () -> backend().queueCurrent() == 1);
             queued.shutdownOutput();
             web.hold.complete(null);
@@ -265,7 +257,7 @@ class BackendHttpOptionsTest {
         apply(new HttpConfigs().timeouts(new Timeouts(Duration.ofSeconds(20), Duration.ofSeconds(30),
                         Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(10), null, null, null))
                 .abortOnClose(true).defaultBackend("web").backend("web", stalled.address()));
-        try (Socket s = sendAndFin(proxy, "/c")) {
+        try (Socket s = RawHttpClient.sendGet(proxy, "/c")) {
             await("connecting", 5000, () -> server(stalled.address()).current() == 1);
             s.shutdownOutput();
             assertEquals("", readAll(s));
@@ -279,7 +271,7 @@ class BackendHttpOptionsTest {
         HttpBackend web = closing(new HttpBackend("web"));
         InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", port);
         apply(new HttpConfigs().abortOnClose(true).defaultBackend("web").backend("web", web.address()));
-        try (Socket s = sendAndFin(proxy, "/silent")) {
+        try (Socket s = RawHttpClient.sendGet(proxy, "/silent")) {
             await("at the server", 5000, () -> web.requests.get() == 1);
             s.shutdownOutput();
             String response = readAll(s);
