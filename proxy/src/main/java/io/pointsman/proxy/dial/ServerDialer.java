@@ -288,7 +288,9 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // TLS to servers (SPEC §9) goes here, below the mode's handlers.
+                        // TLS to servers (SPEC §9) goes here, below the mode's handlers. Both
+                        // modes send some buffers past the pipeline (DirectSend, plaintext):
+                        // a connection with TLS must not.
                         side.initChannel(ch, b, s);
                     }
                 })
