@@ -25,6 +25,8 @@ final class BasicKeywords {
         t.on("fullconn", (l, c) -> c.notTranslated(l, "dynamic server maxconn (minconn/fullconn) has no Pointsman equivalent"));
         t.on("hash-type", (l, c) -> c.notTranslated(l, "Pointsman's source balancing always uses its own consistent hash"));
         t.on("bind-process", (l, c) -> c.notNeeded(l, "Pointsman is one process"));
+        t.on("http-reuse", BasicKeywords::httpReuse);
+        t.on("retry-on", BasicKeywords::retryOn);
     }
 
     private static void mode(CfgLine l, ProxyContext c) {
@@ -89,6 +91,63 @@ final class BasicKeywords {
             c.note(l, every == null || every.equals("-1")
                     ? "HAProxy redispatches on the last retry only; Pointsman tries another server on every retry"
                     : "HAProxy redispatches every " + every + " retries; Pointsman tries another server on every retry");
+        }
+    }
+
+    private static void httpReuse(CfgLine l, ProxyContext c) {
+        if (!c.draft.backendSide()) {
+            c.notApplicable(l);
+            return;
+        }
+        String mode = l.word(1);
+        switch (mode == null ? "" : mode) {
+            case "safe", "never", "always" -> {
+                c.draft.httpReuse = new Sourced<>(mode, l);
+                c.translated(l);
+            }
+            case "aggressive" -> {
+                c.draft.httpReuse = new Sourced<>("always", l);
+                c.translated(l);
+                c.note(l, "aggressive becomes always (Pointsman reuses idle connections only; HAProxy's aggressive"
+                        + " also reuses connections a server may have closed)");
+            }
+            default -> c.error(l, "'http-reuse' expects never, safe, aggressive or always");
+        }
+    }
+
+    /** {@code retry-on EVENT...}: HAProxy's dashed names as proxy.yaml's snake_case ones. */
+    private static void retryOn(CfgLine l, ProxyContext c) {
+        if (!c.draft.backendSide()) {
+            c.notApplicable(l);
+            return;
+        }
+        if (l.size() < 2) {
+            c.error(l, "'retry-on' expects at least one event");
+            return;
+        }
+        java.util.List<String> out = new java.util.ArrayList<>();
+        java.util.List<String> left = new java.util.ArrayList<>();
+        for (String w : l.words().subList(1, l.size())) {
+            String name = w.toLowerCase(java.util.Locale.ROOT).replace('-', '_');
+            if (name.equals("0rtt_rejected")) {
+                left.add(w + " (Pointsman sends no TLS early data to servers)");
+                continue;
+            }
+            try {
+                out.add(io.pointsman.proxy.config.RetryOn.parse(name).name());
+            } catch (IllegalArgumentException e) {
+                c.error(l, "retry-on: unknown keyword '" + w + "'");
+                return;
+            }
+        }
+        if (out.isEmpty()) {
+            c.notTranslated(l, String.join("; ", left));
+            return;
+        }
+        c.draft.retryOn = new Sourced<>(out, l);
+        c.translated(l);
+        if (!left.isEmpty()) {
+            c.note(l, "left out of the list: " + String.join("; ", left));
         }
     }
 

@@ -22,10 +22,10 @@ final class OptionKeywords {
     static void register(KeywordTable t) {
         t.on("option forwardfor", OptionKeywords::forwardfor);
         t.on("option http-keep-alive", (l, c) -> {
-            c.translated(l);
-            if (l.negated()) {
-                c.note(l, "Pointsman keeps connections alive on both sides");
+            if (c.draft.backendSide() && !l.negated()) {
+                c.draft.httpReuse = null;
             }
+            c.translated(l);
         });
         t.on(CONNECTION_MODES, OptionKeywords::connectionMode);
         t.on(LOGS, (l, c) -> {
@@ -44,8 +44,14 @@ final class OptionKeywords {
             c.draft.nolinger = new Sourced<>(!l.negated() && !"default".equals(l.modifier()), l);
             c.translated(l);
         });
-        t.on("option abortonclose", (l, c) -> c.notTranslated(l,
-                "not supported by Pointsman yet (SPEC §8 abortonclose)"));
+        t.on("option abortonclose", (l, c) -> {
+            if (!c.draft.backendSide()) {
+                c.notApplicable(l);
+                return;
+            }
+            c.draft.abortonclose = new Sourced<>(!l.negated() && !"default".equals(l.modifier()), l);
+            c.translated(l);
+        });
         t.on(Set.of("option accept-invalid-http-request", "option accept-invalid-http-response",
                 "option h1-case-adjust-bogus-client", "option h1-case-adjust-bogus-server",
                 "option http-restrict-req-hdr-names", "option http-drop-request-trailers",
@@ -77,22 +83,34 @@ final class OptionKeywords {
         }
     }
 
+    /**
+     * {@code option http-server-close}, {@code httpclose}, {@code forceclose}: a new server
+     * connection per request, Pointsman's {@code http_reuse: never} (per backend: a frontend's
+     * option goes to the backends it routes to, see {@link Translator}). The client side
+     * stays keep-alive in Pointsman; HAProxy's httpclose closes it too.
+     */
     private static void connectionMode(CfgLine l, ProxyContext c) {
-        if (l.negated() || "default".equals(l.modifier())) {
-            c.translated(l);
-            return;
-        }
         String what = l.word(1);
-        if (what.equals("forceclose") || what.equals("http-tunnel")) {
-            c.notTranslated(l, "option " + what + " is HAProxy 1.x (2.0/2.1 and later refuse it); Pointsman keeps"
-                    + " connections alive on both sides");
+        boolean off = l.negated() || "default".equals(l.modifier());
+        if (what.equals("http-tunnel")) {
+            c.notTranslated(l, "option http-tunnel is HAProxy 1.x (2.1 and later refuse it); Pointsman handles each"
+                    + " request");
             return;
         }
         if (what.equals("http-pretend-keepalive")) {
-            c.notNeeded(l, "Pointsman keeps server connections alive");
+            c.notNeeded(l, "Pointsman keeps server connections alive unless http_reuse is never");
             return;
         }
-        c.notTranslated(l, "option " + what + ": Pointsman keeps client and server connections alive"
-                + " (not closing them per request is not supported yet, SPEC §8 http_reuse)");
+        if (c.draft.backendSide()) {
+            c.draft.httpReuse = off ? null : new Sourced<>("never", l);
+        } else {
+            c.draft.frontendServerClose = off ? null : new Sourced<>(what, l);
+        }
+        c.translated(l);
+        if (!off && !what.equals("http-server-close")) {
+            c.note(l, "becomes http_reuse: never (a new server connection per request); Pointsman keeps the client"
+                    + " connection alive" + (what.equals("forceclose") ? " ('forceclose' is HAProxy 1.x)" : ""));
+        }
     }
+
 }

@@ -34,6 +34,12 @@ final class ProxyDraft {
     Sourced<Integer> retries;
     Sourced<Boolean> redispatch;
     Sourced<Boolean> allbackups;
+    /** {@code http-reuse}, or {@code never} from {@code option http-server-close}/{@code httpclose}. */
+    Sourced<String> httpReuse;
+    /** The connection-mode option of a frontend (http-server-close …), settled per backend it routes to. */
+    Sourced<String> frontendServerClose;
+    Sourced<List<String>> retryOn;
+    Sourced<Boolean> abortonclose;
     /** {@code option httpchk} and {@code http-check} settings. */
     final CheckDraft check = new CheckDraft();
     final List<ServerDraft> servers = new ArrayList<>();

@@ -106,6 +106,7 @@ public final class Translator {
             }
         }
         settleForwardfor();
+        settleServerClose();
         missingTimeouts();
         YamlAssembler assembler = new YamlAssembler(t, global, drafts, unusable, books, rulesOut, defaultOut,
                 forwardfor, statsProxy);
@@ -518,6 +519,31 @@ public final class Translator {
             }
         }
         return false;
+    }
+
+    /**
+     * A frontend's {@code option http-server-close} (or httpclose) makes HAProxy open a server
+     * connection per request whatever backend it picks; Pointsman sets that per backend, so
+     * it goes to every backend the frontend routes to (and so also to other frontends'
+     * requests to those backends: said in a note).
+     */
+    private void settleServerClose() {
+        for (ProxyDraft f : drafts) {
+            if (f.frontendServerClose == null || !"http".equals(f.effectiveMode())) {
+                continue;
+            }
+            List<String> names = new ArrayList<>();
+            for (ProxyDraft b : targets(f)) {
+                if (b.httpReuse == null) {
+                    b.httpReuse = new Sourced<>("never", f.frontendServerClose.line());
+                }
+                names.add(b.name);
+            }
+            if (!names.isEmpty()) {
+                t.outcomes.add(f.frontendServerClose.line(), LineOutcomes.Kind.NOTE, "http_reuse: never on the backends "
+                        + f.label() + " routes to (" + String.join(", ", names) + "): Pointsman sets it per backend", null);
+            }
+        }
     }
 
     /**

@@ -38,8 +38,6 @@ final class UnsupportedKeywords {
         t.on("compression", (l, c) -> c.notTranslated(l, "Pointsman does not compress responses"));
         t.on(Set.of("cookie", "persist", "use-server", "force-persist", "ignore-persist", "dispatch",
                 "appsession"), (l, c) -> c.notTranslated(l, "server persistence has no Pointsman equivalent"));
-        t.on("http-reuse", (l, c) -> c.notTranslated(l, "not supported by Pointsman yet (SPEC §8 http_reuse)"));
-        t.on("retry-on", (l, c) -> c.notTranslated(l, "not supported by Pointsman yet (SPEC §8 retry_on)"));
         t.on("http-send-name-header", (l, c) -> c.notTranslated(l, "no Pointsman equivalent"));
         t.on(Set.of("source", "transparent", "usesrc"), (l, c) -> c.notTranslated(l,
                 "a source address for server connections has no Pointsman equivalent"));

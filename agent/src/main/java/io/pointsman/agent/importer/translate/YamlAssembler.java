@@ -283,6 +283,31 @@ final class YamlAssembler {
         m.put("retries", d.retries == null ? 3 : d.retries.value(), d.retries == null ? "HAProxy's default" : at(d.retries.line()));
         m.put("redispatch", d.redispatch != null && d.redispatch.value(), d.redispatch == null
                 ? "HAProxy's default: no option redispatch" : at(d.redispatch.line()));
+        if (d.httpReuse != null && "http".equals(d.effectiveMode())) {
+            m.put("http_reuse", d.httpReuse.value(), at(d.httpReuse.line()));
+        }
+        if (d.retryOn != null) {
+            boolean http = "http".equals(d.effectiveMode());
+            YList events = new YList();
+            List<String> dropped = new ArrayList<>();
+            for (String e : d.retryOn.value()) {
+                if (http || e.equals("conn_failure") || e.equals("none")) {
+                    events.add(e);
+                } else {
+                    dropped.add(e);
+                }
+            }
+            if (!dropped.isEmpty()) {
+                t.outcomes.add(d.retryOn.line(), LineOutcomes.Kind.NOTE, "in mode tcp (" + d.label() + ") only"
+                        + " connect failures are retried: " + String.join(", ", dropped) + " left out", null);
+            }
+            if (!events.isEmpty()) {
+                m.put("retry_on", events, at(d.retryOn.line()));
+            }
+        }
+        if (d.abortonclose != null && d.abortonclose.value()) {
+            m.put("abortonclose", true, at(d.abortonclose.line()));
+        }
         YList servers = new YList();
         for (ProxyDraft.ServerDraft s : d.servers) {
             YMap sm = new YMap().put("name", s.name).put("address", s.address);
@@ -390,6 +415,10 @@ final class YamlAssembler {
         hoistKey(entries, out, "retries", e -> !e.list().equals("frontends"));
         hoistKey(entries, out, "redispatch", e -> !e.list().equals("frontends"));
         hoistKey(entries, out, "balance", e -> !e.list().equals("frontends"));
+        // Absent means Pointsman's default, which is HAProxy's: these move up only when every backend agrees.
+        for (String key : List.of("http_reuse", "retry_on", "abortonclose")) {
+            hoistUnanimous(entries, out, key, e -> !e.list().equals("frontends"));
+        }
         return out;
     }
 
@@ -417,6 +446,40 @@ final class YamlAssembler {
         for (Entry e : best.getValue()) {
             e.map().remove(key);
         }
+    }
+
+    private static void hoistUnanimous(List<Entry> entries, YMap out, String key,
+            java.util.function.Predicate<Entry> concerns) {
+        String value = null;
+        String comment = null;
+        int n = 0;
+        for (Entry e : entries) {
+            if (!concerns.test(e)) {
+                continue;
+            }
+            n++;
+            YMap.Entry x = e.map().entry(key);
+            if (x == null) {
+                return;
+            }
+            String v = io.pointsman.agent.importer.yaml.YamlText.write(new YMap().put(key, x.value()));
+            if (value != null && !value.equals(v)) {
+                return;
+            }
+            value = v;
+            comment = comment == null ? x.comment() : comment;
+        }
+        if (n < 2) {
+            return;
+        }
+        YNode first = null;
+        for (Entry e : entries) {
+            if (concerns.test(e)) {
+                first = first == null ? e.map().get(key) : first;
+                e.map().remove(key);
+            }
+        }
+        out.put(key, first, comment);
     }
 
     private static void hoistTimeout(List<Entry> entries, YMap out, String key, java.util.function.Predicate<Entry> concerns) {
