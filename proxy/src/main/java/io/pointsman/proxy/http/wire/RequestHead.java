@@ -420,12 +420,12 @@ public final class RequestHead {
         return path;
     }
 
-    /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+    /** 0 for HTTP/1.0, 1 for HTTP/1.1 (and for 1.2 to 1.9, handled as 1.1). */
     public int minorVersion() {
         return minor;
     }
 
-    /** {@code HTTP/1.0} or {@code HTTP/1.1}, as the client sent it. */
+    /** {@code HTTP/1.0} or {@code HTTP/1.1} (also for a 1.2-1.9 request line, handled as 1.1). */
     public String protocol() {
         return minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
     }
