@@ -62,8 +62,11 @@ class RouteAssertionsTest {
     @Test
     void malformedCasesAreReportedWithTheirLine() {
         assertEquals(List.of(
-                        "tests/routes.yaml:1: [0].expect_backnd: unknown key (known: dst_port, expect, expect_backend, frontend, headers, host, method, name, path, sni, src)",
-                        "tests/routes.yaml:1: [0]: a route case needs exactly one of expect_backend or expect: reject",
+                        "tests/routes.yaml:1: [0].expect_backnd: unknown key (known: dst_port, expect, expect_backend,"
+                                + " expect_location, expect_request_headers, expect_response_headers, expect_status, frontend,"
+                                + " headers, host, method, name, path, sni, src, tls)",
+                        "tests/routes.yaml:1: [0]: a route case needs an expectation: expect_backend, expect: reject,"
+                                + " expect_status, expect_location, expect_request_headers or expect_response_headers",
                         "tests/routes.yaml:3: [1]: a route case needs 'frontend'",
                         "tests/routes.yaml:4: [2].src: not an IP address: 'nowhere'"),
                 lines(check("""
