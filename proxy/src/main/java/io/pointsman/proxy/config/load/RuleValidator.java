@@ -164,8 +164,8 @@ final class RuleValidator {
                 report.error(lp + ".key", "required: what a client is (src)");
             }
             if ((l.requests() == null) == (l.concurrent() == null)) {
-                report.error(lp, "a limit takes 'requests' (with 'per') or 'concurrent', not "
-                        + (l.requests() == null ? "neither" : "both"));
+                report.error(lp, l.requests() == null ? "a limit needs 'requests' (with 'per') or 'concurrent'"
+                        : "a limit takes 'requests' (with 'per') or 'concurrent', not both");
             } else if (l.requests() != null) {
                 if (l.requests() < 1) {
                     report.error(lp + ".requests", "requests must be at least 1, got " + l.requests());
