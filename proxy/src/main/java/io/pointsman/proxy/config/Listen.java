@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * A frontend and its backend in one (HAProxy {@code listen}): a port map. It is also
  * a backend of its own name, so a frontend's {@code use_backend} may send traffic to it.
- * Its rules, limits and error files belong to its frontend half (they run once per
+ * Its acls, rules, limits and error files belong to its frontend half (they run once per
  * request, as in HAProxy); its backend half has none of its own.
  */
 public record Listen(
@@ -23,6 +23,9 @@ public record Listen(
         SendProxy sendProxy,
         Integer retries,
         Boolean redispatch,
+        HttpReuse httpReuse,
+        List<RetryOn> retryOn,
+        Boolean abortonclose,
         List<Server> servers,
         List<Acl> acl,
         List<RequestRule> httpRequest,
@@ -33,6 +36,7 @@ public record Listen(
 
     public Listen {
         bind = Lists.of(bind);
+        retryOn = Lists.of(retryOn);
         servers = Lists.of(servers);
         acl = Lists.of(acl);
         httpRequest = Lists.of(httpRequest);
@@ -42,13 +46,22 @@ public record Listen(
         errorfiles = Lists.of(errorfiles);
     }
 
-    /** A listen without acls, rules, limits or error files. */
+    /** Without acls, rules, limits or error files. */
+    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                  Boolean abortonclose, List<Server> servers) {
+        this(name, mode, bind, tls, maxconn, Boolean.TRUE.equals(forwardfor) ? new ForwardFor(null, null, null) : null,
+                acceptProxy, timeout, balance, check, sendProxy, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, null, null, null, null, null, null);
+    }
+
+    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, limits or error files. */
     public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, List<Server> servers) {
-        this(name, mode, bind, tls, maxconn, Boolean.TRUE.equals(forwardfor) ? new ForwardFor(null, null, null) : null,
-                acceptProxy, timeout, balance, check, sendProxy, retries, redispatch, servers, null, null, null, null,
-                null, null);
+        this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
+                redispatch, null, List.of(), null, servers);
     }
 
     /** Whether X-Forwarded-For / X-Forwarded-Proto are added ({@code forwardfor}). */
@@ -64,6 +77,7 @@ public record Listen(
 
     /** The backend half. */
     public Backend asBackend() {
-        return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers);
+        return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn,
+                abortonclose, servers);
     }
 }

@@ -34,6 +34,9 @@ public final class Normalizer {
                 or(d.retries(), 3),
                 or(d.redispatch(), true),
                 or(d.balance(), Balance.ROUNDROBIN),
+                or(d.httpReuse(), HttpReuse.SAFE),
+                d.retryOn().isEmpty() ? RetryOn.DEFAULT : d.retryOn(),
+                or(d.abortonclose(), false),
                 d.errorfiles());
 
         List<Frontend> frontends = new ArrayList<>();
@@ -48,7 +51,9 @@ public final class Normalizer {
             backends.add(new Backend(b.name(), or(b.mode(), defaults.mode()), or(b.balance(), defaults.balance()),
                     check(b.check()), or(b.sendProxy(), SendProxy.NONE), timeouts(b.timeout(), defaults),
                     or(b.retries(), defaults.retries()), or(b.redispatch(), defaults.redispatch()),
-                    servers(b.servers()), b.acl(), b.httpRequest(), b.httpResponse(), b.errorfiles()));
+                    or(b.httpReuse(), defaults.httpReuse()), retryOn(b.retryOn(), defaults),
+                    or(b.abortonclose(), defaults.abortonclose()), servers(b.servers()), b.acl(), b.httpRequest(),
+                    b.httpResponse(), b.errorfiles()));
         }
         List<Listen> listens = new ArrayList<>();
         for (Listen l : c.listens()) {
@@ -56,8 +61,9 @@ public final class Normalizer {
                     l.forwardedFor(), or(l.acceptProxy(), false), timeouts(l.timeout(), defaults),
                     or(l.balance(), defaults.balance()), check(l.check()), or(l.sendProxy(), SendProxy.NONE),
                     or(l.retries(), defaults.retries()), or(l.redispatch(), defaults.redispatch()),
-                    servers(l.servers()), l.acl(), l.httpRequest(), l.httpResponse(), l.tcpRequest(), l.limits(),
-                    errorfiles(l.errorfiles(), defaults)));
+                    or(l.httpReuse(), defaults.httpReuse()), retryOn(l.retryOn(), defaults),
+                    or(l.abortonclose(), defaults.abortonclose()), servers(l.servers()), l.acl(), l.httpRequest(),
+                    l.httpResponse(), l.tcpRequest(), l.limits(), errorfiles(l.errorfiles(), defaults)));
         }
         Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),
                 or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth());
@@ -77,6 +83,11 @@ public final class Normalizer {
         java.util.Map<Integer, String> all = new java.util.TreeMap<>(defaults.errorfiles());
         all.putAll(own);
         return all;
+    }
+
+    /** A list left empty was not written: the defaults' (which always has one after normalizing). */
+    private static List<RetryOn> retryOn(List<RetryOn> own, Defaults defaults) {
+        return own.isEmpty() ? defaults.retryOn() : own;
     }
 
     private static Check check(Check own) {
