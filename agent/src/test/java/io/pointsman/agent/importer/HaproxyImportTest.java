@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointsman.agent.importer.keepalived.KeepalivedImport;
 import io.pointsman.agent.importer.report.Finding;
+import io.pointsman.proxy.config.AclMatch;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.TextMatch;
 import io.pointsman.proxy.config.load.ConfigFiles;
 import io.pointsman.proxy.config.load.ConfigLoader;
 import io.pointsman.proxy.config.load.SecretSource;
@@ -80,8 +82,10 @@ class HaproxyImportTest {
                 """);
         assertEquals(HaproxyImport.ALL_TRANSLATED, o.status(), o.findings()::toString);
         Frontend f = frontend(config(o), "fe");
-        assertEquals(List.of("/api/", "/v2/"), f.acl().get(0).pathBeg());
-        assertEquals(List.of("api.example.com"), f.acl().get(1).host());
+        assertEquals(new AclMatch.PathBeg(List.of("/api/", "/v2/")), f.acl().get(0).match());
+        // hdr(host) -i: the whole Host header, case ignored (a port in it makes it differ, as in HAProxy)
+        assertEquals(new AclMatch.Header("host", new TextMatch.Exact(List.of("api.example.com"))), f.acl().get(1).match());
+        assertTrue(f.acl().get(1).ignoresCase());
         assertEquals("api !line11 || api-2 !line11", f.useBackend().get(0).ifCondition().toString());
         assertEquals("line12", f.useBackend().get(1).unlessCondition().toString());
         assertEquals(2, f.useBackend().size(), "if FALSE never holds: left out");
@@ -258,8 +262,8 @@ class HaproxyImportTest {
                     server d 10.0.0.1:3306
                 """, dir, List.of());
         Frontend f = frontend(config(o), "fe");
-        assertEquals("[10.1.0.0/16, 192.168.1.1/32]", f.acl().get(0).src().toString());
-        assertEquals("[10.0.0.0/8]", f.acl().get(1).src().toString());
+        assertEquals("[10.1.0.0/16, 192.168.1.1/32]", ((AclMatch.Src) f.acl().get(0).match()).networks().toString());
+        assertEquals("[10.0.0.0/8]", ((AclMatch.Src) f.acl().get(1).match()).networks().toString());
         HaproxyImport.Outcome missing = run("""
                 frontend fe
                     bind :3306

@@ -189,15 +189,15 @@ final class AclBook {
                     return http ? Resolution.constant(true)
                             : Resolution.fail("HTTP (is the traffic HTTP?) in mode tcp has no Pointsman matcher");
                 case "LOCALHOST":
-                    return book.predefined(name, new PmMatcher("src", null, List.of("127.0.0.0/8"), null));
+                    return book.predefined(name, PmMatcher.of("src", List.of("127.0.0.0/8"), false, null));
                 case "METH_GET":
-                    return http ? book.predefined(name, new PmMatcher("method", null, List.of("GET", "HEAD"), null))
+                    return http ? book.predefined(name, PmMatcher.of("method", List.of("GET", "HEAD"), false, null))
                             : Resolution.fail("METH_GET needs mode http");
                 case "METH_CONNECT", "METH_DELETE", "METH_HEAD", "METH_OPTIONS", "METH_POST", "METH_PUT", "METH_TRACE":
-                    return http ? book.predefined(name, new PmMatcher("method", null, List.of(name.substring(5)), null))
+                    return http ? book.predefined(name, PmMatcher.of("method", List.of(name.substring(5)), false, null))
                             : Resolution.fail(name + " needs mode http");
                 case "HTTP_URL_SLASH":
-                    return http ? book.predefined(name, new PmMatcher("path_beg", null, List.of("/"), null))
+                    return http ? book.predefined(name, PmMatcher.of("path_beg", List.of("/"), false, null))
                             : Resolution.fail(name + " needs mode http");
                 default:
                     if (exists(name)) {

@@ -38,9 +38,13 @@ final class AclTranslator {
 
     private static final List<String> SUFFIXES = List.of("beg", "end", "sub", "dir", "dom", "reg", "len", "cnt", "val",
             "ip", "found");
+    /** Fetches that have derived acl keywords ({@code hdr_beg}, {@code path_end}, {@code cook_sub} …). */
+    private static final List<String> DERIVING = List.of("hdr", "path", "url", "ssl_fc_sni", "base", "req_ssl_sni",
+            "urlp", "url_param", "cook", "req.cook");
     private static final Map<String, String> ALIASES = Map.of("req.hdr", "hdr", "req.fhdr", "hdr", "req_ssl_sni",
-            "req.ssl_sni", "hdr_host", "hdr", "url_path", "path");
+            "req.ssl_sni", "url_path", "path", "urlp", "url_param", "req.cook", "cook", "cookie", "cook");
     private static final Pattern LETTERS = Pattern.compile(".*[A-Za-z].*");
+    private static final List<String> TEXT_METHODS = List.of("str", "beg", "end", "sub", "dom", "reg", "found");
 
     private final Path baseDir;
 
@@ -50,16 +54,14 @@ final class AclTranslator {
     }
 
     Result translate(AclExpr e, boolean http) {
-        String fetch = ALIASES.getOrDefault(e.fetch(), e.fetch());
+        String fetch = e.fetch();
         String method = e.method();
         for (String suffix : SUFFIXES) {
             String tail = "_" + suffix;
             if (fetch.endsWith(tail) && !fetch.equals("req.ssl_sni")) {
-                String base = ALIASES.getOrDefault(fetch.substring(0, fetch.length() - tail.length()),
-                        fetch.substring(0, fetch.length() - tail.length()));
-                if (base.equals("hdr") || base.equals("path") || base.equals("url") || base.equals("ssl_fc_sni")
-                        || base.equals("base") || base.equals("req_ssl_sni") || base.equals("urlp")) {
-                    fetch = base.equals("req_ssl_sni") ? "req.ssl_sni" : base;
+                String base = fetch.substring(0, fetch.length() - tail.length());
+                if (DERIVING.contains(base)) {
+                    fetch = base;
                     if (method == null) {
                         method = suffix;
                     }
@@ -67,6 +69,7 @@ final class AclTranslator {
                 break;
             }
         }
+        fetch = ALIASES.getOrDefault(fetch, fetch);
         List<String> values = new ArrayList<>(e.values());
         for (String f : e.files()) {
             Path p = baseDir == null ? Path.of(f) : baseDir.resolve(f);
@@ -82,59 +85,58 @@ final class AclTranslator {
                         + "); put it beside haproxy.cfg or use an absolute path");
             }
         }
+        boolean lower = false;
         if (!e.converters().isEmpty()) {
-            boolean onlyLower = e.converters().size() == 1 && e.converters().get(0).equals("lower");
-            if (!onlyLower || !(method == null || method.equals("str") || method.equals("beg") || method.equals("end"))) {
+            lower = e.converters().size() == 1 && e.converters().get(0).equals("lower");
+            if (!lower) {
                 return Result.fail("converters (" + String.join(",", e.converters()) + ") have no Pointsman equivalent");
             }
+            // ',lower' turns the text into lower case: a pattern with capitals never matches it.
+            values = values.stream().filter(v -> v.equals(v.toLowerCase(Locale.ROOT))).toList();
         }
-        boolean lower = e.converters().contains("lower");
         boolean icase = e.ignoreCase() || lower;
-        if ("found".equals(method)) {
-            return Result.fail("-m found is not supported by Pointsman yet (SPEC §8 'found')");
-        }
-        if (values.isEmpty() && !"ssl_fc".equals(fetch)) {
+        if (values.isEmpty() && !"found".equals(method) && !"ssl_fc".equals(fetch) && !"bool".equals(method)) {
             return Result.never();
         }
         String m = method;
         return switch (fetch) {
             case "path" -> path(m == null ? "str" : m, icase, values);
             case "url" -> url(m == null ? "str" : m, icase, values);
-            case "hdr" -> header(e.args().isEmpty() ? null : e.args().get(0), m == null ? "str" : m, icase, lower, values, http);
+            case "hdr" -> named("header", e.args().isEmpty() ? null : e.args().get(0), m, icase, values, http);
+            case "cook" -> named("cookie", e.args().isEmpty() ? null : e.args().get(0), m, icase, values, http);
+            case "url_param" -> named("query_param", e.args().isEmpty() ? null : e.args().get(0), m, icase, values, http);
             case "src" -> src(m, values);
             case "dst_port" -> dstPort(m, values);
             case "req.ssl_sni" -> sni(m == null ? "str" : m, values, http);
-            case "method" -> method(m, values, http);
-            case "ssl_fc" -> Result.fail("ssl_fc is not supported by Pointsman yet (SPEC §8 acl ssl_fc)");
+            case "method" -> method(m, icase, values, http);
+            case "ssl_fc" -> sslFc(m, values, http);
             default -> Result.fail("the fetch '" + e.fetchText() + "' has no Pointsman matcher");
         };
     }
 
     private static Result path(String method, boolean icase, List<String> values) {
-        if (method.equals("reg")) {
-            List<Object> out = new ArrayList<>();
-            for (String v : values) {
-                String r = icase ? "(?i)" + v : v;
-                try {
-                    Pattern.compile(r);
-                } catch (PatternSyntaxException ex) {
-                    return Result.fail("regex '" + v + "' is not one Java reads the same: " + ex.getDescription());
-                }
-                out.add(r);
-            }
-            return Result.ok(new PmMatcher("path_reg", null, out, null));
-        }
-        if (icase && anyLetters(values)) {
-            return Result.fail("-i on path matches is not supported by Pointsman yet (SPEC §8 ignore_case)");
-        }
+        boolean ic = icase && anyLetters(values);
         return switch (method) {
-            case "str" -> Result.ok(new PmMatcher("path", null, new ArrayList<>(values), null));
-            case "beg" -> Result.ok(new PmMatcher("path_beg", null, new ArrayList<>(values), null));
-            case "end" -> Result.ok(new PmMatcher("path_end", null, new ArrayList<>(values), null));
-            case "sub", "dir" -> Result.fail("path " + method + " matches are not supported by Pointsman yet (SPEC §8 path_"
-                    + method + ")");
+            case "str" -> Result.ok(PmMatcher.of("path", values, ic, null));
+            case "beg" -> Result.ok(PmMatcher.of("path_beg", values, ic, null));
+            case "end" -> Result.ok(PmMatcher.of("path_end", values, ic, null));
+            case "sub" -> Result.ok(PmMatcher.of("path_sub", values, ic, null));
+            case "dir" -> Result.ok(PmMatcher.of("path_dir", values, ic, null));
+            case "reg" -> regexes(values).failure() != null ? regexes(values)
+                    : Result.ok(PmMatcher.of("path_reg", values, icase, null));
             default -> Result.fail("path -m " + method + " has no Pointsman matcher");
         };
+    }
+
+    private static Result regexes(List<String> values) {
+        for (String v : values) {
+            try {
+                Pattern.compile(v);
+            } catch (PatternSyntaxException ex) {
+                return Result.fail("regex '" + v + "' is not one Java reads the same: " + ex.getDescription());
+            }
+        }
+        return Result.ok(null);
     }
 
     private static Result url(String method, boolean icase, List<String> values) {
@@ -146,82 +148,36 @@ final class AclTranslator {
                 return Result.fail("url_beg '" + v + "' is not a path prefix; Pointsman matches paths");
             }
         }
-        if (icase && anyLetters(values)) {
-            return Result.fail("-i on path matches is not supported by Pointsman yet (SPEC §8 ignore_case)");
-        }
-        return Result.ok(new PmMatcher("path_beg", null, new ArrayList<>(values), "url_beg becomes path_beg (the same for"
-                + " requests with a path, which is every request but a proxy's absolute-form one)"));
+        return Result.ok(PmMatcher.of("path_beg", values, icase && anyLetters(values), "url_beg becomes path_beg (the"
+                + " same for requests with a path, which is every request but a proxy's absolute-form one)"));
     }
 
-    private static Result header(String name, String method, boolean icase, boolean lower, List<String> values,
-            boolean http) {
+    /** {@code hdr(NAME)}, {@code cook(NAME)}, {@code url_param(NAME)} with their match method. */
+    private static Result named(String key, String name, String method, boolean icase, List<String> values, boolean http) {
+        String what = key.equals("header") ? "hdr" : key.equals("cookie") ? "cook" : "url_param";
         if (!http) {
-            return Result.fail("header matches need mode http");
+            return Result.fail(what + " needs mode http");
         }
         if (name == null || name.isEmpty()) {
-            return Result.fail("hdr without a header name (all headers) has no Pointsman matcher");
+            return Result.fail(what + " without a name (all of them) has no Pointsman matcher");
         }
-        boolean host = name.equalsIgnoreCase("host");
-        if (lower) {
-            // ',lower' turns the header into lower case: a value with capitals never matches.
-            values = values.stream().filter(v -> v.equals(v.toLowerCase(Locale.ROOT))).toList();
-            if (values.isEmpty()) {
-                return Result.never();
-            }
+        String m = method == null ? "str" : method;
+        if (!TEXT_METHODS.contains(m)) {
+            return Result.fail(what + "(" + name + ") -m " + m + " has no Pointsman matcher");
         }
-        if (host && icase) {
-            switch (method) {
-                case "str" -> {
-                    for (String v : values) {
-                        if (v.contains(":") || v.startsWith("*")) {
-                            return Result.fail("hdr(host) -i '" + v + "': Pointsman's host matcher ignores the port and"
-                                    + " reads '*.' as a wildcard");
-                        }
-                    }
-                    return Result.ok(new PmMatcher("host", null, lowerAll(values), "host ignores a port in the Host"
-                            + " header ('example.com:8080' matches 'example.com'); HAProxy's hdr(host) compares the whole value"));
-                }
-                case "end" -> {
-                    List<Object> out = new ArrayList<>();
-                    for (String v : values) {
-                        if (!v.startsWith(".") || v.length() < 2 || v.contains(":")) {
-                            return Result.fail("hdr_end(host) '" + v + "' is not a domain suffix ('.example.com');"
-                                    + " not supported by Pointsman yet (SPEC §8 host_end)");
-                        }
-                        out.add("*" + v.toLowerCase(Locale.ROOT));
-                    }
-                    return Result.ok(new PmMatcher("host", null, out, "host ignores a port in the Host header;"
-                            + " HAProxy's hdr_end(host) compares the whole value"));
-                }
-                case "dom" -> {
-                    List<Object> out = new ArrayList<>();
-                    for (String v : values) {
-                        String d = v.toLowerCase(Locale.ROOT).replaceAll("^[./:?]+|[./:?]+$", "");
-                        if (d.isEmpty() || d.contains(":") || d.contains("/")) {
-                            return Result.fail("hdr_dom(host) '" + v + "' has no Pointsman host matcher");
-                        }
-                        out.add(d);
-                        out.add("*." + d);
-                    }
-                    return Result.ok(new PmMatcher("host", null, out, "hdr_dom(host) becomes the name and its"
-                            + " subdomains; HAProxy also matches it as a part in the middle of a longer name"
-                            + " (example.com.other.net)"));
-                }
-                default -> {
-                    return Result.fail("hdr(host) -m " + method + " is not supported by Pointsman yet (SPEC §8 host_"
-                            + method + ")");
-                }
-            }
+        if (m.equals("reg") && regexes(values).failure() != null) {
+            return regexes(values);
         }
-        if (!method.equals("str")) {
-            return Result.fail("header " + method + " matches are not supported by Pointsman yet (SPEC §8 header "
-                    + method + ")");
+        String text = m.equals("str") ? "exact" : m;
+        boolean ic = icase && (m.equals("reg") || anyLetters(values));
+        return Result.ok(PmMatcher.named(key, name, text, text.equals("found") ? List.of(true) : values, ic, null));
+    }
+
+    private static Result sslFc(String method, List<String> values, boolean http) {
+        if (!values.isEmpty() && !(values.size() == 1 && (values.get(0).equals("1") || values.get(0).equals("true")))) {
+            return Result.fail("ssl_fc with patterns " + values + " has no Pointsman matcher");
         }
-        if (icase && anyLetters(values)) {
-            return Result.fail("-i on header values is not supported by Pointsman yet (SPEC §8 ignore_case)");
-        }
-        return Result.ok(new PmMatcher("header", host ? "Host" : name, new ArrayList<>(values),
-                host ? null : "HAProxy splits the header at commas and matches each part; Pointsman matches each value"));
+        return Result.ok(PmMatcher.of("ssl_fc", List.of(true), false, null));
     }
 
     private static Result src(String method, List<String> values) {
@@ -237,9 +193,8 @@ final class AclTranslator {
             }
             out.add(c);
         }
-        return Result.ok(new PmMatcher("src", null, out, null));
+        return Result.ok(PmMatcher.of("src", out, false, null));
     }
-
     /** {@code 10.0.0.0/8}, {@code 10.0.0.0/255.0.0.0}, {@code 2001:db8::/32}, or a single address. */
     static String cidr(String v) {
         String addr = v;
@@ -329,7 +284,7 @@ final class AclTranslator {
         if (out.isEmpty()) {
             return Result.never();
         }
-        return Result.ok(new PmMatcher("dst_port", null, out, null));
+        return Result.ok(PmMatcher.of("dst_port", out, false, null));
     }
 
     private static Result sni(String method, List<String> values, boolean http) {
@@ -356,17 +311,17 @@ final class AclTranslator {
                 }
             }
         }
-        return Result.ok(new PmMatcher("sni", null, out, "Pointsman compares server names without regard to case"));
+        return Result.ok(PmMatcher.of("sni", out, false, "Pointsman compares server names without regard to case"));
     }
 
-    private static Result method(String method, List<String> values, boolean http) {
+    private static Result method(String method, boolean icase, List<String> values, boolean http) {
         if (!http) {
             return Result.fail("method needs mode http");
         }
         if (method != null) {
             return Result.fail("method -m " + method + " has no Pointsman matcher");
         }
-        return Result.ok(new PmMatcher("method", null, new ArrayList<>(values), null));
+        return Result.ok(PmMatcher.of("method", values, icase, null));
     }
 
     private static boolean anyLetters(List<String> values) {
@@ -378,11 +333,5 @@ final class AclTranslator {
         return false;
     }
 
-    private static List<Object> lowerAll(List<String> values) {
-        List<Object> out = new ArrayList<>();
-        for (String v : values) {
-            out.add(v.toLowerCase(Locale.ROOT));
-        }
-        return out;
-    }
+
 }

@@ -167,33 +167,26 @@ public final class RouteCaseGenerator {
         Set<Object> path = new LinkedHashSet<>(List.of("/"));
         Set<Object> method = new LinkedHashSet<>(List.of("GET"));
         Map<String, Set<Object>> headers = new LinkedHashMap<>();
+        Set<Object> tls = new LinkedHashSet<>(List.of(false));
+        Map<String, Set<Object>> cookies = new LinkedHashMap<>();
         for (PmMatcher m : in.matchers()) {
+            List<String> samples = samples(m);
             switch (m.key()) {
                 case "src" -> m.values().forEach(v -> src.add(inside((String) v)));
                 case "dst_port" -> ports.addAll(m.values());
                 case "sni" -> m.values().forEach(v -> sni.add(name((String) v)));
-                case "host" -> m.values().forEach(v -> host.add(name((String) v)));
-                case "path" -> path.addAll(m.values());
-                case "path_beg" -> m.values().forEach(v -> {
-                    path.add(v);
-                    path.add(v + "x");
-                });
-                case "path_end" -> m.values().forEach(v -> path.add(((String) v).startsWith("/") ? v : "/x" + v));
-                case "path_reg" -> m.values().forEach(v -> {
-                    String sample = regexSample((String) v);
-                    if (sample != null) {
-                        path.add(sample);
-                    }
-                });
-                case "method" -> method.addAll(m.values());
+                case "ssl_fc" -> tls.add(true);
+                case "path", "path_beg", "path_end", "path_sub", "path_dir", "path_reg" -> path.addAll(samples);
+                case "method" -> method.addAll(samples);
                 case "header" -> {
-                    if (m.header().equalsIgnoreCase("host")) {
-                        m.values().forEach(v -> host.add(((String) v).toLowerCase(Locale.ROOT)));
+                    if (m.name().equalsIgnoreCase("host")) {
+                        host.addAll(samples);
                     } else {
-                        Set<Object> vs = headers.computeIfAbsent(m.header(), h -> new LinkedHashSet<>(List.of("")));
-                        vs.addAll(m.values());
+                        headers.computeIfAbsent(m.name(), h -> new LinkedHashSet<>(List.of(""))).addAll(samples);
                     }
                 }
+                case "cookie" -> cookies.computeIfAbsent(m.name(), h -> new LinkedHashSet<>(List.of(""))).addAll(samples);
+                case "query_param" -> samples.forEach(v -> path.add("/?" + m.name() + "=" + v));
                 default -> { }
             }
         }
@@ -208,7 +201,9 @@ public final class RouteCaseGenerator {
         dims.add(new Dimension("host", null, new ArrayList<>(host)));
         dims.add(new Dimension("path", null, new ArrayList<>(path)));
         dims.add(new Dimension("method", null, new ArrayList<>(method)));
+        dims.add(new Dimension("tls", null, new ArrayList<>(tls)));
         headers.forEach((h, vs) -> dims.add(new Dimension("header", h, new ArrayList<>(vs))));
+        cookies.forEach((c, vs) -> dims.add(new Dimension("cookie", c, new ArrayList<>(vs))));
         dims.removeIf(d -> d.options().size() < 2);
         return dims;
     }
@@ -235,6 +230,49 @@ public final class RouteCaseGenerator {
                 choice[d] = 0;
             }
         }
+    }
+
+    /**
+     * Request values a matcher holds for (or may, for a regex): what each of its values
+     * looks like in a request, in the case the router will see it (host names lower case,
+     * as route tests give them).
+     */
+    static List<String> samples(PmMatcher m) {
+        List<String> out = new ArrayList<>();
+        String kind = m.text() != null ? m.text() : switch (m.key()) {
+            case "path_beg" -> "beg";
+            case "path_end" -> "end";
+            case "path_sub" -> "sub";
+            case "path_dir" -> "dir";
+            case "path_reg" -> "reg";
+            default -> "exact";
+        };
+        boolean path = m.key().startsWith("path");
+        boolean host = m.key().equals("header") && m.name().equalsIgnoreCase("host");
+        for (Object o : m.values()) {
+            String v = String.valueOf(o);
+            String sample = switch (kind) {
+                case "found" -> "1";
+                case "beg" -> v + "x";
+                case "end" -> path && !v.startsWith("/") ? "/x" + v : "x" + v;
+                case "sub" -> (path ? "/x" : "x") + v + "x";
+                case "dir" -> "/" + v.replaceAll("^/+|/+$", "") + "/x";
+                case "dom" -> "a." + v.replaceAll("^[./:?]+|[./:?]+$", "");
+                case "reg" -> regexSample(m.ignoreCase() ? "(?i)" + v : v);
+                default -> v;
+            };
+            if (sample == null) {
+                continue;
+            }
+            if (host) {
+                sample = sample.toLowerCase(Locale.ROOT);
+            }
+            out.add(sample);
+            if (kind.equals("beg") || kind.equals("exact") && path) {
+                out.add(v);
+            }
+        }
+        return out;
     }
 
     /** An address inside a network: the address itself for a host, else the network's first host. */
@@ -277,7 +315,8 @@ public final class RouteCaseGenerator {
 
     /** One request: the chosen value of each dimension. */
     private record Facts(InetAddress source, String src, int port, Integer dstPort, String sni, String host,
-            String path, String method, Map<String, String> headers, boolean http) implements RequestFacts {
+            String path, String method, Map<String, String> headers, boolean tlsOn, boolean http)
+            implements RequestFacts {
 
         static Facts of(List<Dimension> dims, int[] choice, int defaultPort, boolean http) {
             String src = DEFAULT_SRC;
@@ -287,6 +326,8 @@ public final class RouteCaseGenerator {
             String path = null;
             String method = null;
             Map<String, String> headers = new LinkedHashMap<>();
+            boolean tls = false;
+            List<String> cookies = new ArrayList<>();
             for (int i = 0; i < dims.size(); i++) {
                 Dimension d = dims.get(i);
                 Object v = d.options().get(choice[i]);
@@ -300,13 +341,18 @@ public final class RouteCaseGenerator {
                     case "host" -> host = (String) v;
                     case "path" -> path = (String) v;
                     case "method" -> method = (String) v;
+                    case "tls" -> tls = (Boolean) v;
+                    case "cookie" -> cookies.add(d.header() + "=" + v);
                     default -> headers.put(d.header(), (String) v);
                 }
+            }
+            if (!cookies.isEmpty()) {
+                headers.put("Cookie", String.join("; ", cookies));
             }
             try {
                 return new Facts(InetAddress.getByAddress(Cidr.literal(src)), src, defaultPort, dstPort,
                         sni == null || sni.isEmpty() ? null : sni, host == null || host.isEmpty() ? null : host,
-                        path, method, headers, http);
+                        path, method, headers, tls, http);
             } catch (UnknownHostException e) {
                 throw new IllegalStateException(e);
             }
@@ -317,14 +363,31 @@ public final class RouteCaseGenerator {
             return dstPort != null ? dstPort : port;
         }
 
+        /** As route tests see it: lower case, without a port. */
         @Override
         public String host() {
-            return host == null ? null : host.toLowerCase(Locale.ROOT);
+            if (host == null) {
+                return null;
+            }
+            int colon = host.indexOf(':');
+            return (colon >= 0 ? host.substring(0, colon) : host).toLowerCase(Locale.ROOT);
         }
 
         @Override
         public String path() {
-            return path != null ? path : http ? "/" : null;
+            String p = path != null ? path : http ? "/" : null;
+            return p == null || p.indexOf('?') < 0 ? p : p.substring(0, p.indexOf('?'));
+        }
+
+        @Override
+        public String query() {
+            return path == null || path.indexOf('?') < 0 ? null : path.substring(path.indexOf('?') + 1);
+        }
+
+        @Override
+        public io.pointsman.proxy.tls.TlsFacts tls() {
+            return tlsOn ? new io.pointsman.proxy.tls.TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", sni, null, null, 0)
+                    : null;
         }
 
         @Override
@@ -364,6 +427,9 @@ public final class RouteCaseGenerator {
             }
             if (method != null) {
                 m.put("method", method);
+            }
+            if (tlsOn) {
+                m.put("tls", true);
             }
             if (!headers.isEmpty()) {
                 YMap h = new YMap();

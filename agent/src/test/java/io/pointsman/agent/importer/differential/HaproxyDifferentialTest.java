@@ -50,15 +50,6 @@ class HaproxyDifferentialTest {
                             + " option forwardfor adds only X-Forwarded-For",
                     d -> d.aspect().startsWith("header the server received: x-forwarded-proto:")
                             && d.haproxy().equals("0x") && d.pointsman().equals("1x")),
-            new Deliberate("host-port",
-                    "hdr(host) -i becomes Pointsman's host matcher, which ignores a port in the Host header"
-                            + " (HAProxy compares the whole value): the report says so on the acl's line",
-                    d -> d.aspect().equals("backend") && d.source().host() != null && d.source().host().contains(":")),
-            new Deliberate("domain-in-the-middle",
-                    "hdr_dom(host) also matches the domain in the middle of a longer name (example.com.other.test);"
-                            + " the import matches the name and its subdomains: the report says so",
-                    d -> d.aspect().equals("backend") && d.source().host() != null
-                            && d.source().host().toLowerCase(java.util.Locale.ROOT).endsWith(".other.test")),
             new Deliberate("source-hash",
                     "balance source: each client sticks to one server on both sides, but Pointsman's consistent"
                             + " hash may pick another server than HAProxy's (the report says so)",

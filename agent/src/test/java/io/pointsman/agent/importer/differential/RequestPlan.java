@@ -210,7 +210,25 @@ final class RequestPlan {
         }
         for (AclExpr e : exprs) {
             String fetch = e.fetch();
+            if ("found".equals(e.method()) && !e.args().isEmpty() && fetch.contains("hdr")) {
+                v.headers.computeIfAbsent(e.args().get(0), k -> new ArrayList<>(List.of("nomatch"))).add("1");
+            }
             for (String value : e.values()) {
+                if (fetch.startsWith("cook") || fetch.startsWith("req.cook")) {
+                    String name = e.args().isEmpty() ? "c" : e.args().get(0);
+                    List<String> vs = v.headers.computeIfAbsent("Cookie", k -> new ArrayList<>(List.of("other=1")));
+                    vs.add(name + "=" + value);
+                    vs.add(name + "=" + value + "x");
+                    vs.add("a=b; " + name + "=" + value.toUpperCase(Locale.ROOT));
+                    continue;
+                }
+                if (fetch.startsWith("url_param") || fetch.startsWith("urlp")) {
+                    String name = e.args().isEmpty() ? "p" : e.args().get(0);
+                    v.paths.add("/search?" + name + "=" + value);
+                    v.paths.add("/search?x=1&" + name + "=" + value.toUpperCase(Locale.ROOT));
+                    v.paths.add("/search?" + name + "x=" + value);
+                    continue;
+                }
                 if (fetch.startsWith("src")) {
                     String inside = inside(value);
                     if (inside != null) {
