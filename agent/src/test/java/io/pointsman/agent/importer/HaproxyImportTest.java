@@ -339,6 +339,45 @@ class HaproxyImportTest {
     }
 
     @Test
+    void httpRulesInHaproxysOrderWithTheirConditionsAndWhatHasNoEquivalent() throws Exception {
+        HaproxyImport.Outcome o = run("""
+                userlist ops
+                    user root password $2y$10$abcdefghijklmnopqrstuuKQb2rC8nq0yHGfZZxGcrV8n1cDrtKdS
+                """ + HEAD + """
+                frontend fe
+                    bind :80
+                    acl ok http_auth(ops)
+                    redirect scheme https if { hdr(host) -i a.example.com }
+                    reqadd X-Old:\\ 1
+                    http-request auth realm Ops if { path_beg /ops } !ok
+                    http-request set-header X-Host %[req.hdr(host),lower]
+                    http-request set-header X-Ip %ci
+                    reqrep ^GET\\ /old(.*) GET\\ /new\\1
+                    block if { path /x }
+                    http-request allow
+                    default_backend be
+                backend be
+                    server s1 10.0.0.1:80
+                """);
+        String yaml = o.files().get("proxy.yaml");
+        int block = yaml.indexOf("deny: { status: 403 }");
+        int auth = yaml.indexOf("auth: { userlist: ops, realm: Ops }");
+        int ip = yaml.indexOf("value: \"%[src]\"");
+        int old = yaml.indexOf("name: X-Old");
+        int redirect = yaml.indexOf("redirect: { scheme: https }");
+        assertTrue(block > 0 && block < auth && auth < ip && ip < old && old < redirect, yaml);
+        assertTrue(finding(o, 14).message().contains("converters (lower)"), o.findings()::toString);
+        assertTrue(finding(o, 16).message().contains("rewriting the request line"), o.findings()::toString);
+        assertTrue(finding(o, 18).message().contains("no 'allow'"), o.findings()::toString);
+        assertEquals(Finding.Kind.NOTE, finding(o, 17).kind());
+        String routes = o.files().get("tests/routes.yaml");
+        assertTrue(routes.contains("expect_status: 302") && routes.contains("expect_location: \"https://a.example.com/\""),
+                routes);
+        assertTrue(routes.contains("expect_status: 401"), routes);
+        assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status());
+    }
+
+    @Test
     void garbageIsRefusedWithLineNumbers() {
         HaproxyImport.Outcome o = run("this is not\nan haproxy config {\n");
         assertEquals(HaproxyImport.REFUSED, o.status());

@@ -9,7 +9,7 @@ import java.util.Set;
  * Keyword → handler, for the keywords of frontends, backends, listens and defaults. Each
  * keyword family registers its handlers in one place ({@link BasicKeywords},
  * {@link TimeoutKeywords}, {@link BindKeywords}, {@link ServerKeywords},
- * {@link RoutingKeywords}, {@link StatsKeywords}, {@link OptionKeywords},
+ * {@link RoutingKeywords}, {@link StatsKeywords}, {@link OptionKeywords}, {@link RuleKeywords},
  * {@link UnsupportedKeywords}). A line is looked up by its two first words
  * ({@code option httpchk}, {@code timeout client}), then by its first.
  */
@@ -26,6 +26,7 @@ final class KeywordTable {
         RoutingKeywords.register(t);
         StatsKeywords.register(t);
         OptionKeywords.register(t);
+        RuleKeywords.register(t);
         return t;
     }
 

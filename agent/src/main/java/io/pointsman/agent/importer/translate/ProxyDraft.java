@@ -47,6 +47,13 @@ final class ProxyDraft {
     final List<String> defaultServer = new ArrayList<>();
     Sourced<Boolean> nolinger;
 
+    /** http-request (and redirect, block, 1.x req*) rules in HAProxy's order; see {@link RuleKeywords}. */
+    final List<ActionDraft> httpRequest = new ArrayList<>();
+    final List<ActionDraft> httpResponse = new ArrayList<>();
+    final List<ActionDraft> tcpRequest = new ArrayList<>();
+    /** {@code errorfile CODE FILE}: status → file. */
+    final Map<Integer, Sourced<String>> errorfiles = new java.util.TreeMap<>();
+
     final StatsDraft stats = new StatsDraft();
     /** Lines that only matter when the frontend routes by SNI (tcp-request inspect-delay …). */
     final List<CfgLine> sniHelpers = new ArrayList<>();
@@ -89,6 +96,16 @@ final class ProxyDraft {
 
     /** One {@code use_backend} line. */
     record RuleDraft(CfgLine line, String backend, RuleCondition condition) {
+    }
+
+    /**
+     * One rule line: its proxy.yaml action ({@code {redirect: {...}}}), its condition, and
+     * where HAProxy evaluates it ({@code order}: block 0, http-request 1, 1.x req* 2, redirect 3).
+     * {@code userlist} is set for {@code http-request auth}: the condition's http_auth(L) terms
+     * are what the action checks, not part of the rule's condition.
+     */
+    record ActionDraft(CfgLine line, io.pointsman.agent.importer.yaml.YMap action, RuleCondition condition, int order,
+            String userlist) {
     }
 
     /** A rule that made it into proxy.yaml: its line and its {@code use_backend} entry. */

@@ -4,7 +4,10 @@ import io.pointsman.agent.importer.yaml.YMap;
 import io.pointsman.proxy.config.Cidr;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.UseBackend;
+import io.pointsman.proxy.routing.ConnectionFacts;
 import io.pointsman.proxy.routing.FrontendRouter;
+import io.pointsman.proxy.rules.PasswordVerifier;
+import io.pointsman.proxy.rules.Simulator;
 import io.pointsman.proxy.routing.RequestFacts;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
@@ -58,24 +61,35 @@ public final class RouteCaseGenerator {
         for (io.pointsman.proxy.config.Frontend f : config.allFrontends()) {
             byName.put(f.name(), f);
         }
-        for (Frontend in : input.frontends()) {
-            io.pointsman.proxy.config.Frontend f = byName.get(in.name());
-            if (f == null) {
-                continue;
+        boolean backendRules = config.allBackends().stream().anyMatch(b -> !b.httpRequest().isEmpty());
+        try (PasswordVerifier verifier = PasswordVerifier.withOwnThread()) {
+            Simulator simulator = null;
+            for (Frontend in : input.frontends()) {
+                io.pointsman.proxy.config.Frontend f = byName.get(in.name());
+                if (f == null) {
+                    continue;
+                }
+                // Route tests run a frontend with rules through the rules engine (RouteAssertions): so do these.
+                boolean rules = backendRules || !f.httpRequest().isEmpty() || !f.tcpRequest().isEmpty();
+                if (rules && simulator == null) {
+                    simulator = new Simulator(config, verifier);
+                }
+                frontend(file, in, f, rules ? simulator : null, cases, unreached);
             }
-            frontend(file, in, f, cases, unreached);
         }
         return new Output(cases, unreached);
     }
 
-    private static void frontend(String file, Frontend in, io.pointsman.proxy.config.Frontend f, List<YMap> cases,
-            List<String> unreached) {
+    private static void frontend(String file, Frontend in, io.pointsman.proxy.config.Frontend f, Simulator simulator,
+            List<YMap> cases, List<String> unreached) {
         FrontendRouter router = FrontendRouter.compile(probe(f));
         boolean http = in.mode().equals("http");
         int port = f.bind().isEmpty() ? 0 : f.bind().get(0).port();
         List<Dimension> dims = dimensions(in, http, port);
         int rules = f.useBackend().size();
         Map<String, Facts> found = new LinkedHashMap<>();
+        Map<String, Facts> answers = new LinkedHashMap<>();
+        Map<String, io.pointsman.proxy.rules.Answer> answered = new LinkedHashMap<>();
         int tries = 0;
         // Requests with k values away from the plain default, k = 0, 1, 2, …: the simplest
         // request that reaches a rule is the one its case shows.
@@ -88,7 +102,25 @@ public final class RouteCaseGenerator {
                 Facts facts = Facts.of(dims, choice, port, http);
                 String got = router.route(facts);
                 String key = got == null ? "#reject" : got;
-                found.putIfAbsent(key, facts);
+                if (found.containsKey(key)) {
+                    continue;
+                }
+                if (simulator != null) {
+                    // The rules run first: a request they answer never reaches its use_backend.
+                    Verdict v = simulate(simulator, in, facts, http);
+                    if (v.answer() != null) {
+                        if (answers.size() < MAX_ANSWERS && answers.putIfAbsent(v.key(), facts) == null) {
+                            answered.put(v.key(), v.answer());
+                        }
+                        continue;
+                    }
+                    String want = key.equals("#default") ? in.defaultBackend() : key.equals("#reject") ? null
+                            : in.ruleBackends().get(Integer.parseInt(key.substring(1)));
+                    if (!java.util.Objects.equals(want, v.backend())) {
+                        continue;
+                    }
+                }
+                found.put(key, facts);
                 if (found.size() == rules + 1) {
                     break outer;
                 }
@@ -102,6 +134,33 @@ public final class RouteCaseGenerator {
                 continue;
             }
             cases.add(facts.toCase(label, in.name()).put("expect_backend", in.ruleBackends().get(i)));
+        }
+        if (simulator != null) {
+            // The rules' own answers (redirects, denials, returns, 401s): simplest requests first.
+            int simulated = 0;
+            answers:
+            for (int k = 0; k <= Math.min(2, dims.size()); k++) {
+                for (int[] choice : combinations(dims, k)) {
+                    if (++simulated > ANSWER_TRIES || answers.size() >= MAX_ANSWERS) {
+                        break answers;
+                    }
+                    Facts facts = Facts.of(dims, choice, port, http);
+                    Verdict v = simulate(simulator, in, facts, http);
+                    if (v.answer() != null && answers.putIfAbsent(v.key(), facts) == null) {
+                        answered.put(v.key(), v.answer());
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, Facts> a : answers.entrySet()) {
+            io.pointsman.proxy.rules.Answer answer = answered.get(a.getKey());
+            YMap c = a.getValue().toCase(in.name() + ": the rules answer " + answer.status()
+                    + (answer.header("Location") != null ? " " + answer.header("Location") : ""), in.name());
+            c.put("expect_status", answer.status());
+            if (answer.header("Location") != null) {
+                c.put("expect_location", answer.header("Location"));
+            }
+            cases.add(c);
         }
         Facts none = found.containsKey("#default") ? found.get("#default") : found.get("#reject");
         if (none != null) {
@@ -117,6 +176,41 @@ public final class RouteCaseGenerator {
             }
             cases.add(c);
         }
+    }
+
+    /** Cases for the rules engine's own answers (redirects, denials, returns, 401s) per frontend, at most. */
+    private static final int MAX_ANSWERS = 8;
+    /** Requests run through the rules engine per frontend while looking for its answers. */
+    private static final int ANSWER_TRIES = 3000;
+
+    /** What the rules engine did with a request: answered it, or sent it to a backend (null: none). */
+    private record Verdict(io.pointsman.proxy.rules.Answer answer, String backend) {
+        /** One case per status and redirect target (scheme and host), whatever the path. */
+        String key() {
+            String location = answer.header("Location");
+            return answer.status() + " " + (location == null ? "" : location.replaceFirst("^([a-z]+://[^/]*).*$", "$1"));
+        }
+    }
+
+    private static Verdict simulate(Simulator simulator, Frontend in, Facts facts, boolean http) {
+        ConnectionFacts connection = ConnectionFacts.of(facts.src(), 0, facts.destinationPort());
+        if (facts.tlsOn()) {
+            connection = connection.withTls(facts.tls());
+        }
+        if (!http) {
+            return new Verdict(null, simulator.tcp(in.name(), facts));
+        }
+        StringBuilder head = new StringBuilder(facts.method()).append(' ').append(facts.path == null ? "/" : facts.path)
+                .append(facts.host == null ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
+        if (facts.host != null) {
+            head.append("Host: ").append(facts.host).append("\r\n");
+        }
+        facts.headers().forEach((n, v) -> head.append(n).append(": ").append(v).append("\r\n"));
+        Simulator.Outcome o = simulator.http(in.name(), connection, head.append("\r\n").toString(), null);
+        io.pointsman.proxy.rules.Answer a = o.answer();
+        // No backend and 503 is "no rule took it" (a reject case); an answer before routing is the rules'.
+        boolean rulesAnswered = a != null && o.backend() == null && a.status() != 503;
+        return new Verdict(rulesAnswered ? a : null, o.backend());
     }
 
     /** The frontend with rule i sent to backend "#i" and the default to "#default". */

@@ -22,11 +22,6 @@ final class RoutingKeywords {
     }
 
     private static void acl(CfgLine l, ProxyContext c) {
-        if (!c.draft.frontendSide()) {
-            // acls in a backend serve backend rules (http-request …), which have their own handlers.
-            c.notApplicable(l);
-            return;
-        }
         if (l.size() < 3) {
             c.error(l, "'acl' expects a name and an expression");
             return;

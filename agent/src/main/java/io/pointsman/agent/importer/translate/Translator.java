@@ -5,6 +5,7 @@ import io.pointsman.agent.importer.haproxy.CfgSection;
 import io.pointsman.agent.importer.haproxy.HaproxyConfig;
 import io.pointsman.agent.importer.haproxy.SectionKind;
 import io.pointsman.agent.importer.report.Finding;
+import io.pointsman.agent.importer.yaml.YList;
 import io.pointsman.agent.importer.yaml.YMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +42,19 @@ public final class Translator {
     private final Map<ProxyDraft, List<ProxyDraft.EmittedRule>> rulesOut = new HashMap<>();
     private final Map<ProxyDraft, Sourced<String>> defaultOut = new HashMap<>();
     private final Map<ProxyDraft, Boolean> forwardfor = new HashMap<>();
+    private final Map<ProxyDraft, RulesOut> rulesYaml = new HashMap<>();
+    /** acl name → why a rule using it was left out, per proxy. */
+    private final Map<ProxyDraft, Map<String, String>> failedAcls = new HashMap<>();
+
+    /** The crypt(3) hashes Pointsman checks (as RuleValidator accepts them): bcrypt and sha-crypt. */
+    private static final java.util.regex.Pattern CRYPT_HASH = java.util.regex.Pattern.compile(
+            "\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}"
+                    + "|\\$[56]\\$(rounds=\\d{1,9}\\$)?[^$:\\n]{0,16}\\$[./A-Za-z0-9]{43}([./A-Za-z0-9]{43})?");
+
+    /** A proxy's translated rules, per proxy.yaml key. */
+    record RulesOut(List<Sourced<YMap>> httpRequest, List<Sourced<YMap>> httpResponse, List<Sourced<YMap>> tcpRequest,
+            YMap errorfiles) {
+    }
     private ProxyDraft statsProxy;
 
     private Translator(HaproxyConfig config, Path baseDir) {
@@ -105,11 +119,22 @@ public final class Translator {
                 settleFrontend(d);
             }
         }
+        for (ProxyDraft d : drafts) {
+            settleRules(d);
+        }
+        for (ProxyDraft d : drafts) {
+            AclBook book = books.get(d);
+            if (book != null) {
+                markAcls(d, book, failedAcls.getOrDefault(d, Map.of()));
+            } else {
+                markAcls(d, new AclBook(d.acls, new AclTranslator(t.baseDir), "http".equals(d.effectiveMode())));
+            }
+        }
         settleForwardfor();
         settleServerClose();
         missingTimeouts();
         YamlAssembler assembler = new YamlAssembler(t, global, drafts, unusable, books, rulesOut, defaultOut,
-                forwardfor, statsProxy);
+                forwardfor, statsProxy, rulesYaml, userlists());
         YMap yaml = assembler.assemble();
         List<Finding> findings = TranslationReport.findings(t, view);
         return new Result(yaml, findings, assembler.routes());
@@ -134,9 +159,8 @@ public final class Translator {
     private void otherSections() {
         for (CfgSection s : t.config.sections()) {
             String why = switch (s.kind()) {
-                case GLOBAL, FRONTEND, BACKEND, LISTEN -> null;
+                case GLOBAL, FRONTEND, BACKEND, LISTEN, USERLIST -> null;
                 case DEFAULTS -> "";
-                case USERLIST -> "user lists for HTTP authentication are not supported by Pointsman yet (SPEC §8 userlists)";
                 case PEERS -> "peers synchronise stick tables between HAProxy processes; Pointsman has no stick tables";
                 case RESOLVERS -> "DNS resolvers are not supported by Pointsman yet (SPEC §10); Pointsman resolves"
                         + " server names with the system resolver when it applies a config";
@@ -348,7 +372,6 @@ public final class Translator {
             for (ProxyDraft.BindDraft b : d.binds) {
                 c.translated(b.line());
             }
-            markAcls(d, new AclBook(d.acls, new AclTranslator(t.baseDir), c.http()));
             return;
         }
         if (d.binds.isEmpty()) {
@@ -388,7 +411,7 @@ public final class Translator {
         AclBook book = new AclBook(d.acls, new AclTranslator(t.baseDir), c.http());
         books.put(d, book);
         List<ProxyDraft.EmittedRule> rules = new ArrayList<>();
-        Map<String, String> failedAcls = new HashMap<>();
+        Map<String, String> failedAcls = this.failedAcls.computeIfAbsent(d, k -> new HashMap<>());
         List<CfgLine> lines = view.lines(d.section);
         for (ProxyDraft.RuleDraft r : d.rules) {
             String target = backendRef(r.backend(), r.line(), c, "use_backend");
@@ -447,7 +470,6 @@ public final class Translator {
                 c.translated(d.defaultBackend.line());
             }
         }
-        markAcls(d, book, failedAcls);
         boolean sni = book.emitted().stream().anyMatch(e -> e.matcher().key().equals("sni"));
         for (CfgLine l : d.sniHelpers) {
             if (sni) {
@@ -456,6 +478,232 @@ public final class Translator {
                 c.notTranslated(l, "tcp-request rules are not supported by Pointsman yet (SPEC §8 tcp_request)");
             }
         }
+    }
+
+    // ---- http rules
+
+    /**
+     * A proxy's rules: each condition translated with the proxy's acls (a rule whose
+     * condition cannot be is left out, and said so), in the order HAProxy evaluates them.
+     */
+    private void settleRules(ProxyDraft d) {
+        if (d == statsProxy || unusable.containsKey(d)) {
+            return;
+        }
+        boolean http = "http".equals(d.effectiveMode());
+        ProxyContext c = new ProxyContext(d, t);
+        AclBook book = books.computeIfAbsent(d, k -> new AclBook(d.acls, new AclTranslator(t.baseDir), http));
+        Map<String, String> failed = failedAcls.computeIfAbsent(d, k -> new HashMap<>());
+        List<CfgLine> lines = view.lines(d.section);
+        List<ProxyDraft.ActionDraft> request = new ArrayList<>(d.httpRequest);
+        request.sort(java.util.Comparator.comparingInt(ProxyDraft.ActionDraft::order));
+        List<Sourced<YMap>> req = rules(c, book, failed, lines, request, http, "HTTP rules need mode http");
+        List<Sourced<YMap>> res = rules(c, book, failed, lines, d.httpResponse, http, "HTTP rules need mode http");
+        List<Sourced<YMap>> tcp = rules(c, book, failed, lines, d.tcpRequest, !http,
+                "tcp-request connection reject in mode http has no Pointsman equivalent (tcp_request is mode tcp's)");
+        YMap errorfiles = new YMap();
+        for (Map.Entry<Integer, Sourced<String>> e : d.errorfiles.entrySet()) {
+            if (http) {
+                errorfiles.put(Integer.toString(e.getKey()), e.getValue().value(), null);
+            } else {
+                c.notApplicable(e.getValue().line());
+            }
+        }
+        rulesYaml.put(d, new RulesOut(req, res, tcp, errorfiles));
+    }
+
+    private List<Sourced<YMap>> rules(ProxyContext c, AclBook book, Map<String, String> failed, List<CfgLine> lines,
+            List<ProxyDraft.ActionDraft> drafts, boolean modeOk, String modeWhy) {
+        List<Sourced<YMap>> out = new ArrayList<>();
+        for (ProxyDraft.ActionDraft a : drafts) {
+            if (!modeOk) {
+                c.notTranslated(a.line(), modeWhy);
+                continue;
+            }
+            io.pointsman.agent.importer.haproxy.RuleCondition cond = a.condition();
+            YMap action = a.action();
+            if (a.userlist() != null) {
+                AuthSplit split = splitAuth(cond, a.line(), c);
+                if (split == null) {
+                    continue;
+                }
+                YMap inner = (YMap) action.get("auth");
+                inner.put("userlist", split.userlist());
+                cond = split.rest();
+            }
+            boolean undeclared = false;
+            if (cond != null) {
+                for (var g : cond.anyOf()) {
+                    for (var term : g) {
+                        if (term.name() != null && !book.declaredBefore(term.name(), lines, a.line())) {
+                            c.error(a.line(), "no such ACL: '" + term.name() + "'");
+                            undeclared = true;
+                        }
+                    }
+                }
+            }
+            if (undeclared) {
+                continue;
+            }
+            YMap rule = new YMap();
+            for (YMap.Entry e : action.entries()) {
+                rule.put(e.key(), e.value());
+            }
+            if (cond != null) {
+                ConditionTranslator.Result ct = ConditionTranslator.translate(cond, book, a.line());
+                if (ct.failure() != null) {
+                    c.notTranslated(a.line(), ct.failure());
+                    for (var g : cond.anyOf()) {
+                        for (var term : g) {
+                            if (term.name() != null) {
+                                failed.putIfAbsent(term.name(), "used by line " + a.line().number() + ", which is not"
+                                        + " translated: " + ct.failure());
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if (ct.always() != null && !ct.always()) {
+                    c.translated(a.line());
+                    c.note(a.line(), "the condition never holds, so the rule is left out");
+                    continue;
+                }
+                if (ct.always() == null) {
+                    rule.put(ct.unless() ? "unless" : "if", ct.text());
+                }
+            }
+            c.translated(a.line());
+            out.add(new Sourced<>(rule, a.line()));
+        }
+        return out;
+    }
+
+    /** The userlist an auth rule checks, and its condition without the http_auth terms. */
+    private record AuthSplit(String userlist, io.pointsman.agent.importer.haproxy.RuleCondition rest) {
+    }
+
+    /**
+     * {@code http-request auth if !{ http_auth(L) } [other terms]} or {@code unless { http_auth(L) }}:
+     * the http_auth terms name the userlist and are what {@code auth} itself checks; what is
+     * left is the rule's condition. Other shapes are left out, with the reason.
+     */
+    private AuthSplit splitAuth(io.pointsman.agent.importer.haproxy.RuleCondition cond, CfgLine line, ProxyContext c) {
+        String why = "an auth rule translates when its condition is 'if !http_auth(L) [other terms]' or"
+                + " 'unless http_auth(L)'";
+        if (cond == null || cond.anyOf().size() != 1) {
+            c.notTranslated(line, why);
+            return null;
+        }
+        String userlist = null;
+        List<io.pointsman.agent.importer.haproxy.RuleCondition.Term> rest = new ArrayList<>();
+        for (var term : cond.anyOf().get(0)) {
+            String list = httpAuth(c.draft, term);
+            if (list == null) {
+                rest.add(term);
+                continue;
+            }
+            if (term.negated() == cond.unless() || (userlist != null && !userlist.equals(list))) {
+                c.notTranslated(line, why);
+                return null;
+            }
+            userlist = list;
+            for (ProxyDraft.AclDef a : c.draft.acls) {
+                if (term.name() != null && a.name().equals(term.name())) {
+                    c.translated(a.line()); // what the auth action checks
+                }
+            }
+        }
+        if (userlist == null || (cond.unless() && !rest.isEmpty())) {
+            c.notTranslated(line, why);
+            return null;
+        }
+        boolean declared = false;
+        boolean hasUser = false;
+        for (CfgSection s : t.config.sections(SectionKind.USERLIST)) {
+            if (userlist.equals(s.name())) {
+                declared = true;
+                hasUser = s.lines().stream().anyMatch(l -> l.keyword().equals("user") && l.size() >= 4);
+            }
+        }
+        if (!declared) {
+            c.error(line, "no userlist named '" + userlist + "'");
+            return null;
+        }
+        if (!hasUser) {
+            c.notTranslated(line, "userlist '" + userlist + "' has no user Pointsman can check");
+            return null;
+        }
+        return new AuthSplit(userlist, rest.isEmpty() ? null
+                : new io.pointsman.agent.importer.haproxy.RuleCondition(false, List.of(rest)));
+    }
+
+    /** The userlist of an http_auth term (inline, or an acl all of whose lines are http_auth(L)), else null. */
+    private static String httpAuth(ProxyDraft d, io.pointsman.agent.importer.haproxy.RuleCondition.Term term) {
+        if (term.inline() != null) {
+            return term.inline().fetch().equals("http_auth") && term.inline().args().size() == 1
+                    ? term.inline().args().get(0) : null;
+        }
+        String list = null;
+        for (ProxyDraft.AclDef a : d.acls) {
+            if (a.name().equals(term.name())) {
+                if (a.expr() == null || !a.expr().fetch().equals("http_auth") || a.expr().args().size() != 1) {
+                    return null;
+                }
+                list = a.expr().args().get(0);
+            }
+        }
+        return list;
+    }
+
+    /** {@code userlist} sections: users with crypt(3) hashes or plain passwords; groups are reported. */
+    private List<YMap> userlists() {
+        List<YMap> out = new ArrayList<>();
+        for (CfgSection s : t.config.sections(SectionKind.USERLIST)) {
+            YList users = new YList();
+            for (CfgLine l : s.lines()) {
+                if (l.keyword().equals("user") && l.size() >= 4) {
+                    String kind = l.word(2);
+                    YMap u = new YMap().put("name", l.word(1));
+                    if (kind.equals("password")) {
+                        if (!CRYPT_HASH.matcher(l.word(3)).matches()) {
+                            t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "Pointsman checks bcrypt ($2a$, $2b$,"
+                                    + " $2y$) and sha-crypt ($5$, $6$) hashes; this one is another kind (DES or MD5"
+                                    + " crypt?): hash the password again", null);
+                            continue;
+                        }
+                        u.put("password", l.word(3));
+                    } else if (kind.equals("insecure-password")) {
+                        u.put("insecure_password", "${env:POINTSMAN_PASSWORD_" + l.word(1).toUpperCase(java.util.Locale.ROOT)
+                                .replaceAll("[^A-Z0-9_]", "_") + ":-" + l.word(3) + "}");
+                        t.outcomes.add(l, LineOutcomes.Kind.NOTE, "the plain password is in proxy.yaml as the default of"
+                                + " an environment variable: set it on the nodes and delete the default", null);
+                    } else {
+                        t.outcomes.add(l, LineOutcomes.Kind.ERROR, "'user' expects password or insecure-password", null);
+                        continue;
+                    }
+                    users.add(u, t.config.file() + ":" + l.number());
+                    t.outcomes.add(l, LineOutcomes.Kind.TRANSLATED, null, null);
+                    if (l.size() > 4) {
+                        t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "groups (http_auth_group) have no Pointsman"
+                                + " equivalent", null);
+                    }
+                } else if (l.keyword().equals("group")) {
+                    t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "groups (http_auth_group) have no Pointsman"
+                            + " equivalent", null);
+                } else {
+                    t.outcomes.add(l, LineOutcomes.Kind.ERROR, "'" + l.keyword() + "' expects a name and a password",
+                            null);
+                }
+            }
+            if (users.isEmpty()) {
+                t.outcomes.add(s.header(), LineOutcomes.Kind.NOT_TRANSLATED, "a userlist with no user: Pointsman"
+                        + " needs at least one", null);
+                continue;
+            }
+            t.outcomes.add(s.header(), LineOutcomes.Kind.TRANSLATED, null, null);
+            out.add(new YMap().put("name", s.name()).put("users", users));
+        }
+        return out;
     }
 
     private void markAcls(ProxyDraft d, AclBook book) {
@@ -467,6 +715,9 @@ public final class Translator {
         for (ProxyDraft.AclDef a : d.acls) {
             if (a.expr() == null) {
                 continue; // reported as an error already
+            }
+            if (t.outcomes.has(a.line(), LineOutcomes.Kind.TRANSLATED)) {
+                continue;
             }
             if (book.usedLines().contains(a.line())) {
                 c.translated(a.line());

@@ -9,26 +9,22 @@ import java.util.Set;
  * handler replaces an entry here once it is translated.
  */
 final class UnsupportedKeywords {
-    private static final String RULES = "not supported by Pointsman yet (SPEC §8 http_request/http_response rules)";
-    private static final Set<String> LEGACY_REWRITES = Set.of("reqadd", "reqrep", "reqirep", "reqdel", "reqidel",
-            "reqdeny", "reqideny", "reqallow", "reqiallow", "reqpass", "reqipass", "reqtarpit", "reqitarpit", "rspadd",
-            "rsprep", "rspirep", "rspdel", "rspidel", "rspdeny", "rspideny");
-    private static final String STOCK_ERRORS = "/errors/";
+    private static final Set<String> LEGACY_FILTERS = Set.of("reqdeny", "reqideny", "reqallow", "reqiallow", "reqpass",
+            "reqipass", "reqtarpit", "reqitarpit", "rspdeny", "rspideny");
 
     private UnsupportedKeywords() {}
 
     static void register(KeywordTable t) {
-        t.on(Set.of("http-request", "http-response", "http-after-response"), (l, c) -> c.notTranslated(l, RULES));
-        t.on("redirect", (l, c) -> c.notTranslated(l, "not supported by Pointsman yet (SPEC §8 redirect)"));
-        t.on("block", (l, c) -> c.notTranslated(l, "'block' is HAProxy 1.x for 'http-request deny' (2.1 and later"
-                + " refuse it); " + RULES));
-        t.on(LEGACY_REWRITES, (l, c) -> c.notTranslated(l, "'" + l.keyword() + "' is HAProxy 1.x header rewriting"
-                + " (2.1 and later refuse it); " + RULES));
+        t.on("http-after-response", (l, c) -> c.notTranslated(l, "http-after-response rules (on the proxy's own"
+                + " answers too) have no Pointsman equivalent"));
+        t.on(LEGACY_FILTERS, (l, c) -> c.notTranslated(l, "'" + l.keyword() + "' is HAProxy 1.x filtering by header"
+                + " regex (2.1 and later refuse it): write it as an acl and an http_request rule"));
         t.on(Set.of("reqsetbe", "reqisetbe"), (l, c) -> c.notTranslated(l, "'" + l.keyword() + "' is HAProxy 1.4"
                 + " backend switching by header regex: no Pointsman equivalent (write a use_backend with an acl)"));
-        t.on("errorfile", UnsupportedKeywords::errorfile);
-        t.on(Set.of("errorfiles", "errorloc", "errorloc302", "errorloc303", "http-error"), (l, c) -> c.notTranslated(l,
-                "custom error responses are not supported by Pointsman yet (SPEC §8 errorfiles)"));
+        t.on(Set.of("errorloc", "errorloc302", "errorloc303"), (l, c) -> c.notTranslated(l,
+                "an error answered by a redirect has no Pointsman equivalent (errorfiles hold whole responses)"));
+        t.on(Set.of("errorfiles", "http-error"), (l, c) -> c.notTranslated(l, "http-errors sections and http-error"
+                + " have no Pointsman equivalent; write the pages as errorfile lines"));
         t.on(Set.of("log", "log-format", "log-format-sd", "error-log-format", "log-tag", "log-steps", "capture",
                 "declare", "unique-id-format", "unique-id-header"), (l, c) -> c.notTranslated(l,
                 "log settings are not supported by Pointsman yet (SPEC §10); Pointsman logs to stderr, httplog-style"));
@@ -49,14 +45,7 @@ final class UnsupportedKeywords {
                 "no Pointsman equivalent"));
     }
 
-    private static void errorfile(CfgLine l, ProxyContext c) {
-        String file = l.word(2);
-        if (file != null && file.contains(STOCK_ERRORS) && file.endsWith(l.word(1) + ".http")) {
-            c.notNeeded(l, "HAProxy's stock error page; Pointsman answers with its own");
-            return;
-        }
-        c.notTranslated(l, "custom error pages are not supported by Pointsman yet (SPEC §8 errorfiles)");
-    }
+
 
     /** tcp-request: the SNI-routing idiom is not needed, the rest is not supported yet. */
     private static void tcpRules(CfgLine l, ProxyContext c) {

@@ -36,6 +36,8 @@ final class YamlAssembler {
     private final Map<ProxyDraft, Sourced<String>> defaults;
     private final Map<ProxyDraft, Boolean> forwardfor;
     private final ProxyDraft statsProxy;
+    private final Map<ProxyDraft, Translator.RulesOut> rulesYaml;
+    private final List<YMap> userlists;
     private final List<RouteCaseGenerator.Frontend> routes = new ArrayList<>();
 
     /** One entry of frontends/backends/listens with the proxy it came from. */
@@ -44,7 +46,8 @@ final class YamlAssembler {
 
     YamlAssembler(Translation t, GlobalKeywords.Settings global, List<ProxyDraft> drafts, Map<ProxyDraft, String> unusable,
             Map<ProxyDraft, AclBook> books, Map<ProxyDraft, List<ProxyDraft.EmittedRule>> rules, Map<ProxyDraft, Sourced<String>> defaults,
-            Map<ProxyDraft, Boolean> forwardfor, ProxyDraft statsProxy) {
+            Map<ProxyDraft, Boolean> forwardfor, ProxyDraft statsProxy, Map<ProxyDraft, Translator.RulesOut> rulesYaml,
+            List<YMap> userlists) {
         this.t = t;
         this.global = global;
         this.drafts = drafts;
@@ -54,6 +57,8 @@ final class YamlAssembler {
         this.defaults = defaults;
         this.forwardfor = forwardfor;
         this.statsProxy = statsProxy;
+        this.rulesYaml = rulesYaml;
+        this.userlists = userlists;
         this.file = t.config.file();
     }
 
@@ -87,6 +92,11 @@ final class YamlAssembler {
         YMap defaultsMap = hoist(entries);
         if (!defaultsMap.isEmpty()) {
             root.put("defaults", defaultsMap, "what every proxy below shares (HAProxy's defaults section, mostly)");
+        }
+        if (!userlists.isEmpty()) {
+            YList l = new YList();
+            userlists.forEach(u -> l.add(u));
+            root.put("userlists", l);
         }
         if (statsProxy != null) {
             root.put("stats", stats(statsProxy), at(statsProxy.section.header()) + ": " + statsProxy.label());
@@ -138,6 +148,7 @@ final class YamlAssembler {
         if (!routes && servers) {
             YMap m = frontendPart(d, d.name, new YMap());
             backendPart(d, m);
+            rules(d, m, true);
             entries.add(new Entry(m, d, "listens"));
             routes(d, d.name, d.name);
             return;
@@ -182,8 +193,49 @@ final class YamlAssembler {
         } else if (ownBackend != null) {
             m.put("default_backend", ownBackend, "the listen's own servers");
         }
+        rules(d, m, true);
         routes(d, d.name, defaultName);
         return m;
+    }
+
+    /** http_request, http_response, tcp_request and errorfiles of a proxy (or of a listen's frontend half). */
+    private void rules(ProxyDraft d, YMap m, boolean frontendHalf) {
+        Translator.RulesOut r = rulesYaml.get(d);
+        if (r == null) {
+            return;
+        }
+        put(m, "http_request", r.httpRequest());
+        put(m, "http_response", r.httpResponse());
+        if (frontendHalf) {
+            put(m, "tcp_request", r.tcpRequest());
+        }
+        if (!r.errorfiles().isEmpty()) {
+            m.put("errorfiles", r.errorfiles());
+        }
+    }
+
+    private void put(YMap m, String key, List<Sourced<YMap>> rules) {
+        if (rules.isEmpty()) {
+            return;
+        }
+        YList l = new YList();
+        for (Sourced<YMap> rule : rules) {
+            l.add(rule.value(), at(rule.line()));
+        }
+        m.put(key, l);
+    }
+
+    /** A backend's own acls (those its rules use). */
+    private void backendAcls(ProxyDraft d, YMap m) {
+        AclBook book = books.get(d);
+        if (book != null && !book.emitted().isEmpty()) {
+            YList acls = new YList();
+            for (AclBook.Emitted e : book.emitted()) {
+                acls.add(e.matcher().toYaml(e.name()), e.lines().isEmpty() ? "HAProxy's predefined acl " + e.name()
+                        : at(e.lines()));
+            }
+            m.put("acl", acls);
+        }
     }
 
     private void routes(ProxyDraft d, String frontend, String defaultBackend) {
@@ -263,6 +315,10 @@ final class YamlAssembler {
         m.put("name", d.name);
         m.put("mode", d.effectiveMode(), d.mode == null ? "HAProxy's default mode" : at(d.mode.line()));
         backendPart(d, m);
+        if (d.kind == SectionKind.BACKEND) {
+            backendAcls(d, m);
+            rules(d, m, false);
+        }
         return m;
     }
 

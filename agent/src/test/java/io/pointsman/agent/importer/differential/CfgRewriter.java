@@ -54,7 +54,8 @@ final class CfgRewriter {
             }
             for (CfgLine l : s.lines()) {
                 String k = l.keyword();
-                if (DROPPED.contains(k) || (k.equals("stats") && "socket".equals(l.word(1)))) {
+                boolean global = s.kind() == io.pointsman.agent.importer.haproxy.SectionKind.GLOBAL;
+                if ((DROPPED.contains(k) && (global || k.equals("log"))) || (k.equals("stats") && "socket".equals(l.word(1)))) {
                     replaced.put(l.number(), "# harness: " + l.text().strip());
                     continue;
                 }

@@ -31,6 +31,26 @@ class HarnessControlTest {
             """;
 
     @Test
+    void reportsHttpRulesThatDifferWhenTheRulesEngineStandsIn() throws Exception {
+        assertTrue(HaproxyProcess.installed(), "needs HAProxy at " + HaproxyProcess.BINARY + " (./test installs it)");
+        String haproxy = HAPROXY.replace("    option forwardfor\n", "    http-request set-header X-Env prod\n"
+                + "    http-request redirect prefix https://new.example.com if { hdr(host) -i old.example.com }\n"
+                + "    http-response set-header X-Frame-Options DENY\n");
+        String pointsman = haproxy.replace("X-Env prod", "X-Env test").replace("new.example.com", "other.example.com")
+                .replace("X-Frame-Options DENY", "X-Frame-Options SAMEORIGIN");
+        try (DifferentialRun run = new DifferentialRun("control-rules", pointsman, haproxy, Map.of())) {
+            assertTrue(run.simulated());
+            run.compare(1);
+            assertTrue(run.differences.stream().anyMatch(d -> d.aspect().contains("x-env")),
+                    () -> "a request header that differs: " + run.differences);
+            assertTrue(run.differences.stream().anyMatch(d -> d.aspect().equals("location")),
+                    () -> "a redirect that differs: " + run.differences);
+            assertTrue(run.differences.stream().anyMatch(d -> d.aspect().equals("response header x-frame-options")),
+                    () -> "a response header that differs: " + run.differences);
+        }
+    }
+
+    @Test
     void reportsARuleAWeightAndAHeaderThatDiffer() throws Exception {
         assertTrue(HaproxyProcess.installed(), "needs HAProxy at " + HaproxyProcess.BINARY + " (./test installs it)");
         String pointsman = HAPROXY.replace("use_backend a if { path_beg /x }", "use_backend a if { path_beg /y }")

@@ -35,9 +35,10 @@ record Probe(String frontend, int bindIndex, String source, boolean tls, String 
         String path, String host, Map<String, String> headers) {
 
     /** What one proxy did with a probe. */
-    record Seen(String outcome, int status, String location, String server, String proxied, List<String> received) {
+    record Seen(String outcome, int status, String location, String server, String proxied, List<String> received,
+            Map<String, String> responseHeaders) {
         static Seen failed(String outcome) {
-            return new Seen(outcome, 0, null, null, null, List.of());
+            return new Seen(outcome, 0, null, null, null, List.of(), Map.of());
         }
 
         /** The backend of {@code server} ("backend/server"), or null. */
@@ -59,6 +60,20 @@ record Probe(String frontend, int bindIndex, String source, boolean tls, String 
             sb.append(" (PROXY v1 ").append(proxyV1).append(')');
         }
         return sb.toString();
+    }
+
+    /** The request head this probe sends (without the PROXY header and TLS). */
+    String head() {
+        StringBuilder req = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+        if (host != null) {
+            req.append("Host: ").append(host).append("\r\n");
+        }
+        headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
+        req.append("Connection: close\r\n");
+        if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("DELETE")) {
+            req.append("Content-Length: 0\r\n");
+        }
+        return req.append("\r\n").toString();
     }
 
     Seen send(InetSocketAddress to) {
@@ -84,18 +99,8 @@ record Probe(String frontend, int bindIndex, String source, boolean tls, String 
                 }
                 s = ssl;
             }
-            StringBuilder req = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n");
-            if (host != null) {
-                req.append("Host: ").append(host).append("\r\n");
-            }
-            headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
-            req.append("Connection: close\r\n");
-            if (!method.equals("GET") && !method.equals("HEAD") && !method.equals("DELETE")) {
-                req.append("Content-Length: 0\r\n");
-            }
-            req.append("\r\n");
             OutputStream out = s.getOutputStream();
-            out.write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.write(head().getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
             byte[] response = readAll(s.getInputStream());
             if (response.length == 0) {
@@ -154,6 +159,6 @@ record Probe(String frontend, int bindIndex, String source, boolean tls, String 
                 proxied = line.substring(6);
             }
         }
-        return new Seen("response", status, h.get("location"), server, proxied, received);
+        return new Seen("response", status, h.get("location"), server, proxied, received, h);
     }
 }
