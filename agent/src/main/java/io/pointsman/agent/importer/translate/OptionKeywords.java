@@ -70,9 +70,38 @@ final class OptionKeywords {
     private static void forwardfor(CfgLine l, ProxyContext c) {
         boolean on = !l.negated() && !"default".equals(l.modifier());
         c.draft.forwardfor = new Sourced<>(on, l);
+        c.draft.forwardforOptions = null;
         if (on && l.size() > 2) {
-            c.notTranslated(l, "'" + l.rest(2) + "' is not supported by Pointsman yet (SPEC §8 forwardfor options):"
-                    + " Pointsman adds X-Forwarded-For for every client");
+            io.pointsman.agent.importer.yaml.YMap o = new io.pointsman.agent.importer.yaml.YMap();
+            for (int i = 2; i < l.size(); i++) {
+                String w = l.word(i);
+                String v = l.word(i + 1);
+                switch (w) {
+                    case "except" -> {
+                        String net = v == null ? null : AclTranslator.cidr(v);
+                        if (net == null) {
+                            c.error(l, "'except' expects a network");
+                            return;
+                        }
+                        o.put("except", new io.pointsman.agent.importer.yaml.YList().add(net));
+                        i++;
+                    }
+                    case "header" -> {
+                        if (v == null) {
+                            c.error(l, "'header' expects a header name");
+                            return;
+                        }
+                        o.put("header", v);
+                        i++;
+                    }
+                    case "if-none" -> o.put("if_none", true);
+                    default -> {
+                        c.error(l, "unknown option forwardfor argument '" + w + "'");
+                        return;
+                    }
+                }
+            }
+            c.draft.forwardforOptions = o;
         }
         if (!c.draft.frontendSide()) {
             return; // outcome recorded when backends are matched to frontends

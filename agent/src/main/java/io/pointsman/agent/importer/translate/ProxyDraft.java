@@ -24,6 +24,8 @@ final class ProxyDraft {
     final List<BindDraft> binds = new ArrayList<>();
     Sourced<Integer> maxconn;
     Sourced<Boolean> forwardfor;
+    /** {@code option forwardfor except NET header NAME if-none}: the proxy.yaml map, or null for plain {@code true}. */
+    io.pointsman.agent.importer.yaml.YMap forwardforOptions;
     /** YAML timeout key ({@code client}, {@code http_request} …) → duration. */
     final Map<String, Sourced<String>> timeouts = new LinkedHashMap<>();
     final List<AclDef> acls = new ArrayList<>();

@@ -42,6 +42,7 @@ public final class Translator {
     private final Map<ProxyDraft, List<ProxyDraft.EmittedRule>> rulesOut = new HashMap<>();
     private final Map<ProxyDraft, Sourced<String>> defaultOut = new HashMap<>();
     private final Map<ProxyDraft, Boolean> forwardfor = new HashMap<>();
+    private final Map<ProxyDraft, YMap> forwardforOptionsOfTargets = new HashMap<>();
     private final Map<ProxyDraft, RulesOut> rulesYaml = new HashMap<>();
     /** acl name → why a rule using it was left out, per proxy. */
     private final Map<ProxyDraft, Map<String, String>> failedAcls = new HashMap<>();
@@ -135,6 +136,7 @@ public final class Translator {
         missingTimeouts();
         YamlAssembler assembler = new YamlAssembler(t, global, drafts, unusable, books, rulesOut, defaultOut,
                 forwardfor, statsProxy, rulesYaml, userlists());
+        assembler.forwardforOptionsOfTargets.putAll(forwardforOptionsOfTargets);
         YMap yaml = assembler.assemble();
         List<Finding> findings = TranslationReport.findings(t, view);
         return new Result(yaml, findings, assembler.routes());
@@ -840,6 +842,18 @@ public final class Translator {
             }
             Set<ProxyDraft> targets = targets(f);
             boolean own = f.forwardfor != null && f.forwardfor.value();
+            if (!own && !targets.isEmpty()) {
+                // taken from the backends: their options must agree
+                Set<String> variants = new LinkedHashSet<>();
+                for (ProxyDraft b : targets) {
+                    variants.add(b.forwardforOptions == null ? "" : io.pointsman.agent.importer.yaml.YamlText.write(
+                            new YMap().put("o", b.forwardforOptions)));
+                }
+                if (variants.size() == 1) {
+                    forwardforOptionsOfTargets.put(f, targets.iterator().next().forwardforOptions);
+                }
+            }
+            boolean sameOptions = own || forwardforOptionsOfTargets.containsKey(f);
             if (!"http".equals(f.effectiveMode())) {
                 // HAProxy ignores forwardfor in mode tcp (and warns)
                 forwardfor.put(f, false);
@@ -849,7 +863,8 @@ public final class Translator {
                 }
                 continue;
             }
-            boolean all = !targets.isEmpty() && targets.stream().allMatch(b -> b.forwardfor != null && b.forwardfor.value());
+            boolean all = sameOptions && !targets.isEmpty()
+                    && targets.stream().allMatch(b -> b.forwardfor != null && b.forwardfor.value());
             forwardfor.put(f, own || all);
             for (ProxyDraft b : targets) {
                 users.computeIfAbsent(b, k -> new LinkedHashSet<>()).add(f);

@@ -38,6 +38,8 @@ final class YamlAssembler {
     private final ProxyDraft statsProxy;
     private final Map<ProxyDraft, Translator.RulesOut> rulesYaml;
     private final List<YMap> userlists;
+    /** For a frontend that takes forwardfor from its backends: their options, when they all have the same. */
+    final Map<ProxyDraft, YMap> forwardforOptionsOfTargets = new java.util.HashMap<>();
     private final List<RouteCaseGenerator.Frontend> routes = new ArrayList<>();
 
     /** One entry of frontends/backends/listens with the proxy it came from. */
@@ -279,8 +281,13 @@ final class YamlAssembler {
         }
         if (forwardfor.getOrDefault(d, false)) {
             CfgLine src = d.forwardfor != null && d.forwardfor.value() ? d.forwardfor.line() : null;
-            m.put("forwardfor", true, src != null ? at(src) + ": option forwardfor"
-                    : "option forwardfor of every backend it routes to");
+            YMap options = src != null ? d.forwardforOptions : forwardforOptionsOfTargets.get(d);
+            String comment = src != null ? at(src) + ": option forwardfor" : "option forwardfor of every backend it routes to";
+            if (options == null || options.isEmpty()) {
+                m.put("forwardfor", true, comment);
+            } else {
+                m.put("forwardfor", options, comment);
+            }
         }
         if (!d.binds.isEmpty() && d.binds.get(0).acceptProxy()) {
             m.put("accept_proxy", true, at(d.binds.get(0).line()) + ": accept-proxy");
