@@ -9,6 +9,7 @@ import java.util.List;
  * @param sendProxy PROXY protocol header sent to servers
  * @param retries   connect attempts per request/connection
  * @param redispatch later connect attempts may go to another server
+ * @param logHealthChecks a log line per change of a server's check result (HAProxy {@code option log-health-checks})
  */
 public record Backend(
         String name,
@@ -19,9 +20,15 @@ public record Backend(
         Timeouts timeout,
         Integer retries,
         Boolean redispatch,
-        List<Server> servers) {
+        List<Server> servers,
+        Boolean logHealthChecks) {
 
     public Backend {
         servers = Lists.of(servers);
+    }
+
+    public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
+                   Integer retries, Boolean redispatch, List<Server> servers) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers, null);
     }
 }

@@ -2,11 +2,27 @@ package io.pointsman.proxy.config;
 
 /**
  * Values inherited by every frontend, backend and listen that does not set them.
+ *
+ * @param logFormat         {@code httplog}, {@code tcplog}, {@code json} or a string of HAProxy %-variables;
+ *                          absent: httplog in http mode, tcplog in tcp mode
+ * @param dontlognull       no log line for a connection that sent nothing (HAProxy {@code option dontlognull})
+ * @param dontlogNormal     log only errors, timeouts, retries and 5xx ({@code option dontlog-normal})
+ * @param logSeparateErrors such lines at level {@code err} instead of {@code info} ({@code option log-separate-errors})
+ * @param logHealthChecks   a line per change of a server's check result ({@code option log-health-checks})
  */
 public record Defaults(
         Mode mode,
         Timeouts timeout,
         Integer retries,
         Boolean redispatch,
-        Balance balance) {
+        Balance balance,
+        String logFormat,
+        Boolean dontlognull,
+        Boolean dontlogNormal,
+        Boolean logSeparateErrors,
+        Boolean logHealthChecks) {
+
+    public Defaults(Mode mode, Timeouts timeout, Integer retries, Boolean redispatch, Balance balance) {
+        this(mode, timeout, retries, redispatch, balance, null, null, null, null, null);
+    }
 }

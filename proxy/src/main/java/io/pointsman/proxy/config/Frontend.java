@@ -13,6 +13,8 @@ import java.util.List;
  * @param acl            named matchers used by {@code use_backend} conditions
  * @param useBackend     rules in order; the first whose condition holds wins
  * @param defaultBackend used when no rule matches; absent = 503 (http) or close (tcp)
+ * @param logFormat, dontlognull, dontlogNormal, logSeparateErrors as in {@link Defaults}
+ * @param capture        request and response headers written into the log line
  */
 public record Frontend(
         String name,
@@ -25,11 +27,23 @@ public record Frontend(
         Timeouts timeout,
         List<Acl> acl,
         List<UseBackend> useBackend,
-        String defaultBackend) {
+        String defaultBackend,
+        String logFormat,
+        Boolean dontlognull,
+        Boolean dontlogNormal,
+        Boolean logSeparateErrors,
+        Capture capture) {
 
     public Frontend {
         bind = Lists.of(bind);
         acl = Lists.of(acl);
         useBackend = Lists.of(useBackend);
+    }
+
+    public Frontend(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+                    Boolean acceptProxy, Timeouts timeout, List<Acl> acl, List<UseBackend> useBackend,
+                    String defaultBackend) {
+        this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, acl, useBackend, defaultBackend,
+                null, null, null, null, null);
     }
 }

@@ -20,21 +20,35 @@ public record Listen(
         SendProxy sendProxy,
         Integer retries,
         Boolean redispatch,
-        List<Server> servers) {
+        List<Server> servers,
+        String logFormat,
+        Boolean dontlognull,
+        Boolean dontlogNormal,
+        Boolean logSeparateErrors,
+        Capture capture,
+        Boolean logHealthChecks) {
 
     public Listen {
         bind = Lists.of(bind);
         servers = Lists.of(servers);
     }
 
+    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, List<Server> servers) {
+        this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
+                redispatch, servers, null, null, null, null, null, null);
+    }
+
     /** The frontend half: binds here, always to the backend half. */
     public Frontend asFrontend() {
         return new Frontend(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout,
-                List.of(), List.of(), name);
+                List.of(), List.of(), name, logFormat, dontlognull, dontlogNormal, logSeparateErrors, capture);
     }
 
     /** The backend half. */
     public Backend asBackend() {
-        return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers);
+        return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers,
+                logHealthChecks);
     }
 }

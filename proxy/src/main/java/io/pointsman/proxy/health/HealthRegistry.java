@@ -54,7 +54,7 @@ public final class HealthRegistry implements AutoCloseable {
 
     /** Checks over NIO sockets; transitions logged as HAProxy does. */
     public HealthRegistry(EventLoopGroup group) {
-        this(group, NioSocketChannel.class, HealthRegistry::logTransition);
+        this(group, NioSocketChannel.class, (state, before, after) -> logTransition(state, before, after));
     }
 
     /**
@@ -306,12 +306,13 @@ public final class HealthRegistry implements AutoCloseable {
      * HAProxy's words: {@code Server web-farm/web0 is DOWN, reason: Layer4 connection
      * problem, info: "Connection refused", check duration: 1ms.}
      */
-    public static void logTransition(HealthState state, HealthSnapshot before, HealthSnapshot after) {
+    public static String logTransition(HealthState state, HealthSnapshot before, HealthSnapshot after) {
         String name = state.key().backend() + "/" + state.server();
         CheckResult r = after.lastCheck();
         if (after.monitoring() != Monitoring.CHECKED || r == null) {
-            log.info("Server {} is {}.", name, after.status());
-            return;
+            String line = "Server " + name + " is " + after.status() + ".";
+            log.info(line);
+            return line;
         }
         StringBuilder sb = new StringBuilder("Server ").append(name).append(" is ").append(after.up() ? "UP" : "DOWN")
                 .append(", reason: ").append(r.code().reason());
@@ -322,10 +323,12 @@ public final class HealthRegistry implements AutoCloseable {
             sb.append(", info: \"").append(r.info()).append('"');
         }
         sb.append(", check duration: ").append(after.lastCheckMillis()).append("ms.");
+        String line = sb.toString();
         if (after.up()) {
-            log.info(sb.toString());
+            log.info(line);
         } else {
-            log.warn(sb.toString());
+            log.warn(line);
         }
+        return line;
     }
 }

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
+import io.pointsman.proxy.log.LogTargets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +36,18 @@ final class GenerationCompiler {
     private final Function<String, ServerQueue> queues;
     private final HealthView health;
 
+    private final IntSupplier processConnections;
+
     GenerationCompiler(ProxyStats stats, Function<String, ServerQueue> queues, HealthView health) {
+        this(stats, queues, health, () -> 0);
+    }
+
+    GenerationCompiler(ProxyStats stats, Function<String, ServerQueue> queues, HealthView health,
+                       IntSupplier processConnections) {
         this.stats = stats;
         this.queues = queues;
         this.health = health;
+        this.processConnections = processConnections;
     }
 
     /** A first generation: nothing to take over. */
@@ -57,6 +67,11 @@ final class GenerationCompiler {
      *                 so sharing it with the old generation is safe.
      */
     Generation compile(ProxyConfig config, String revision, long number, Generation previous) {
+        return compile(config, revision, number, previous, LogTargets.NONE);
+    }
+
+    /** @param logTargets the config's {@code global.log}, made by the runtime's {@code LogSinks} */
+    Generation compile(ProxyConfig config, String revision, long number, Generation previous, LogTargets logTargets) {
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
         Departed departed = new Departed();
@@ -101,7 +116,8 @@ final class GenerationCompiler {
                 }
             }
         }
-        return new Generation(number, revision, config, frontends, backends, byBind, departed);
+        return new Generation(number, revision, config, frontends, backends, byBind, departed, logTargets,
+                processConnections);
     }
 
     /**

@@ -5,7 +5,9 @@ import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.stats.Counters;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -19,6 +21,7 @@ public final class LiveBackend {
     private final ServerQueue queue;
     /** Every server's address is an IP literal: a later generation may take this backend over as it is. */
     private final boolean literalAddresses;
+    private final Map<String, LiveServer> byName;
 
     LiveBackend(Backend config, List<LiveServer> servers, Balancer<LiveServer> balancer, Counters counters,
                 ServerQueue queue, boolean literalAddresses) {
@@ -28,6 +31,11 @@ public final class LiveBackend {
         this.counters = counters;
         this.queue = queue;
         this.literalAddresses = literalAddresses;
+        Map<String, LiveServer> names = new HashMap<>();
+        for (LiveServer s : servers) {
+            names.putIfAbsent(s.name(), s);
+        }
+        this.byName = names;
     }
 
     /** The config it was compiled from. */
@@ -45,6 +53,11 @@ public final class LiveBackend {
 
     public List<LiveServer> servers() {
         return servers;
+    }
+
+    /** A server by name, or null (the access logger finds the server a request went to). */
+    public LiveServer server(String name) {
+        return byName.get(name);
     }
 
     /** Connect retries after the first attempt. */

@@ -16,7 +16,13 @@ import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.LogTarget.Severity;
 import io.pointsman.proxy.health.HealthRegistry;
+import io.pointsman.proxy.health.HealthSnapshot;
+import io.pointsman.proxy.health.HealthState;
+import io.pointsman.proxy.log.LogSink;
+import io.pointsman.proxy.log.LogSinks;
+import io.pointsman.proxy.log.LogTargets;
 import io.pointsman.proxy.health.ServerCheckSpec;
 import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.tcp.TcpPipeline;
@@ -71,6 +77,7 @@ public final class ProxyRuntime implements AutoCloseable {
     private final Map<HostPort, Listener> listeners = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Generation> retired = new ConcurrentLinkedDeque<>();
     private final ChannelHandler childInitializer = new ClientInitializer();
+    private final LogSinks logSinks = new LogSinks();
 
     private EventLoopGroup acceptGroup;
     private EventLoop acceptLoop;
@@ -95,7 +102,7 @@ public final class ProxyRuntime implements AutoCloseable {
             return r == null || r.isUsable(backend, address);
         };
         this.compiler = new GenerationCompiler(stats, name -> queues.computeIfAbsent(name, n -> new ServerQueue()),
-                health);
+                health, connections::get);
     }
 
     public static Builder builder() {
@@ -164,8 +171,7 @@ public final class ProxyRuntime implements AutoCloseable {
         acceptLoop = (EventLoop) acceptGroup.next();
         workers = transport.newGroup(threads, new DefaultThreadFactory("pointsman-io", true));
         if (customHealth == null) {
-            healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(),
-                    HealthRegistry::logTransition);
+            healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(), this::healthEvent);
         }
         log.info("proxy started: transport {}{}, {} event-loop threads, IPv6 {}", transport.name(),
                 transport.name().equals("nio") && io.netty.channel.epoll.Epoll.isAvailable()
@@ -194,7 +200,8 @@ public final class ProxyRuntime implements AutoCloseable {
         HealthRegistry.Plan checks = null;
         try {
             io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
-            next = compiler.compile(normalized, revision, nextNumber, current);
+            LogTargets logTargets = logSinks.prepare(normalized.global().log());
+            next = compiler.compile(normalized, revision, nextNumber, current, logTargets);
             // Before the swap, so bad check settings refuse it; only changed backends are looked at.
             if (healthRegistry != null) {
                 checks = healthRegistry.plan(normalized.allBackends());
@@ -203,6 +210,7 @@ public final class ProxyRuntime implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             forgetCountersNotIn(current);
+            retainLogTargets();
             throw e;
         }
         Set<HostPort> wanted = next.binds();
@@ -219,6 +227,7 @@ public final class ProxyRuntime implements AutoCloseable {
                     l.channel().close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 }
                 forgetCountersNotIn(current);
+                retainLogTargets();
                 log.warn("generation {} ({}) not applied: cannot bind {}: {}; {} keeps serving", next.number(),
                         revision, address, e.getMessage(), current == null ? "nothing" : current);
                 return new ApplyResult.BindFailed(address, e.getMessage());
@@ -230,6 +239,7 @@ public final class ProxyRuntime implements AutoCloseable {
             return null;
         });
         stats.forget(next.departed().frontends, next.departed().backends, next.departed().serverKeys);
+        retainLogTargets();
         if (healthRegistry != null) {
             // Unchanged servers (backend + address) keep their state and checker.
             try {
@@ -242,6 +252,41 @@ public final class ProxyRuntime implements AutoCloseable {
         log.info("generation {} ({}) applied: binds added {}, kept {}, removed {}", next.number(), revision,
                 added, kept, removed);
         return new ApplyResult.Applied(next.number(), revision, added, kept, removed);
+    }
+
+    /**
+     * Closes the log targets no generation still serving names (what a swap dropped, or
+     * what a refused apply made). An old generation's connections keep logging to its
+     * targets until it is gone; a target dropped with it then loses their last lines.
+     */
+    private void retainLogTargets() {
+        List<LogTargets> kept = new ArrayList<>();
+        Generation g = current;
+        if (g != null) {
+            kept.add(g.logTargets());
+        }
+        for (Generation old : retired) {
+            kept.add(old.logTargets());
+        }
+        logSinks.retainOnly(kept);
+    }
+
+    /** Every log target, for {@code /metrics}: lines sent, dropped, lost. */
+    public List<LogSink> logSinks() {
+        return logSinks.all();
+    }
+
+    /**
+     * A server's state changed: said in the process log (HAProxy's words) and, as HAProxy
+     * sends it to its log targets, to the current generation's: DOWN at {@code alert}, UP
+     * and other changes at {@code notice}.
+     */
+    private void healthEvent(HealthState state, HealthSnapshot before, HealthSnapshot after) {
+        String line = HealthRegistry.logTransition(state, before, after);
+        Generation g = current;
+        if (g != null && line != null) {
+            g.logTargets().emit(before.up() && !after.up() ? Severity.ALERT : Severity.NOTICE, line);
+        }
     }
 
     /** The generation new connections get, or null before the first apply. */
@@ -310,6 +355,7 @@ public final class ProxyRuntime implements AutoCloseable {
         if (healthRegistry != null) {
             healthRegistry.close();
         }
+        logSinks.close();
         onAcceptLoop(() -> {
             for (Listener l : listeners.values()) {
                 l.channel().close();

@@ -2,6 +2,9 @@ package io.pointsman.proxy.config.load;
 
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Capture;
+import io.pointsman.proxy.config.LogTarget;
+import io.pointsman.proxy.log.LogFormat;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.CheckType;
 import io.pointsman.proxy.config.Cidr;
@@ -42,6 +45,8 @@ import java.util.regex.PatternSyntaxException;
 final class ConfigValidator {
     private static final Pattern ACL_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
     private static final Pattern INTERFACE = Pattern.compile("[^/\\s]{1,15}");
+    private static final Pattern LOG_TAG = Pattern.compile("[!-9;-Z\\\\^-~]{1,32}");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final List<String> MATCHERS = List.of("src", "dst_port", "sni", "path", "path_beg", "path_end",
             "path_reg", "host", "method", "header");
     private static final Set<String> HTTP_ONLY = Set.of("path", "path_beg", "path_end", "path_reg", "host", "method", "header");
@@ -97,6 +102,7 @@ final class ConfigValidator {
             }
             tls(l.tls(), p + ".tls");
             nonNegative(l.maxconn(), p + ".maxconn");
+            logging(l.logFormat(), l.capture(), norm.listens().get(i).mode(), p);
             backend(l.asBackend(), p, "listen");
         }
         binds();
@@ -114,6 +120,59 @@ final class ConfigValidator {
         nonNegative(raw.global().threads(), "global.threads");
         atLeast(raw.global().maxOldGenerations(), 1, "global.max_old_generations");
         positive(raw.global().hardStopAfter(), "global.hard_stop_after");
+        for (int i = 0; i < raw.global().log().size(); i++) {
+            LogTarget t = raw.global().log().get(i);
+            String p = "global.log[" + i + "]";
+            if (t.target() == null) {
+                error(p + ".target", "required: udp://host:port, tcp://host:port, unix:///dev/log or stderr");
+            }
+            if (t.tag() != null && !LOG_TAG.matcher(t.tag()).matches()) {
+                error(p + ".tag", "bad tag '" + t.tag() + "' (1-32 printable characters, no spaces or ':[]')");
+            }
+            if (t.hostname() != null && !t.hostname().matches("[!-~]{1,255}")) {
+                error(p + ".hostname", "bad hostname '" + t.hostname() + "' (printable characters, no spaces)");
+            }
+        }
+    }
+
+    /** log_format and capture of a frontend or listen (raw values; the mode is the normalized one). */
+    private void logging(String logFormat, Capture capture, Mode mode, String p) {
+        if (logFormat != null) {
+            if (logFormat.isEmpty()) {
+                error(p + ".log_format", "empty log format (httplog, tcplog, json or a string of %-variables)");
+            } else if (logFormat.equals("httplog") && mode == Mode.TCP) {
+                error(p + ".log_format", "httplog needs mode http (this is mode tcp: use tcplog)");
+            } else {
+                try {
+                    LogFormat.compile(logFormat);
+                } catch (IllegalArgumentException e) {
+                    error(p + ".log_format", e.getMessage());
+                }
+            }
+        }
+        if (capture == null) {
+            return;
+        }
+        if (mode == Mode.TCP && (!capture.requestHeaders().isEmpty() || !capture.responseHeaders().isEmpty())) {
+            error(p + ".capture", "capturing headers works only in mode http");
+        }
+        captureHeaders(capture.requestHeaders(), p + ".capture.request_headers");
+        captureHeaders(capture.responseHeaders(), p + ".capture.response_headers");
+    }
+
+    private void captureHeaders(List<Capture.Header> headers, String p) {
+        for (int i = 0; i < headers.size(); i++) {
+            Capture.Header h = headers.get(i);
+            String hp = p + "[" + i + "]";
+            if (h.name() == null || h.name().isBlank()) {
+                error(hp + ".name", "required: the header to capture");
+            } else if (!HEADER_NAME.matcher(h.name()).matches()) {
+                error(hp + ".name", "bad header name '" + h.name() + "'");
+            }
+            if (h.len() != null && (h.len() < 1 || h.len() > 4096)) {
+                error(hp + ".len", "len " + h.len() + " out of range 1-4096");
+            }
+        }
     }
 
     private void defaults() {
@@ -122,6 +181,9 @@ final class ConfigValidator {
         }
         timeouts(raw.defaults().timeout(), "defaults.timeout");
         nonNegative(raw.defaults().retries(), "defaults.retries");
+        if (raw.defaults().logFormat() != null && !raw.defaults().logFormat().equals("httplog")) {
+            logging(raw.defaults().logFormat(), null, null, "defaults");
+        }
     }
 
     private void stats() {
@@ -205,6 +267,7 @@ final class ConfigValidator {
         nonNegative(f.maxconn(), p + ".maxconn");
         timeouts(f.timeout(), p + ".timeout");
         Mode mode = n.mode();
+        logging(f.logFormat(), f.capture(), mode, p);
         String label = "frontend '" + f.name() + "'";
         Map<String, String> aclNames = new LinkedHashMap<>();
         for (int i = 0; i < f.acl().size(); i++) {
