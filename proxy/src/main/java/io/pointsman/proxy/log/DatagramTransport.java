@@ -13,7 +13,6 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import io.netty.channel.unix.DomainDatagramPacket;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.pointsman.proxy.config.LogAddress;
 import java.net.InetAddress;
@@ -107,12 +106,13 @@ final class DatagramTransport implements MessageTransport {
                     counts.sent(1);
                 } else {
                     counts.failed(1, f.cause());
+                    f.channel().close(); // the next batch opens a new socket (a restarted syslog daemon)
                 }
             };
             for (int end : bounds) {
                 ByteBuf one = out.retainedSlice(start, end - start);
-                Object packet = to instanceof DomainSocketAddress d ? new DomainDatagramPacket(one, d)
-                        : new DatagramPacket(one, (InetSocketAddress) to);
+                // The local socket is connected (a unix datagram socket must be, to send); UDP sends to each.
+                Object packet = to instanceof DomainSocketAddress ? one : new DatagramPacket(one, (InetSocketAddress) to);
                 ch.write(packet).addListener(counting);
                 start = end;
             }
@@ -141,7 +141,7 @@ final class DatagramTransport implements MessageTransport {
         return recipient;
     }
 
-    private Channel channel() throws InterruptedException {
+    private Channel channel() throws InterruptedException, UnknownHostException {
         if (channel != null && channel.isOpen()) {
             return channel;
         }
@@ -153,7 +153,7 @@ final class DatagramTransport implements MessageTransport {
             if (!LogIo.epoll()) {
                 throw new IllegalStateException("unix datagram sockets need Netty's native epoll, not available here");
             }
-            f = b.channel(EpollDomainDatagramChannel.class).register();
+            f = b.channel(EpollDomainDatagramChannel.class).connect(recipient());
         } else {
             f = b.channel(LogIo.epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class).bind(0);
         }

@@ -23,14 +23,16 @@ import java.util.concurrent.TimeUnit;
  * Syslog over TCP with octet counting (RFC 6587 §3.4.1: {@code LEN SP MSG}), what rsyslog's
  * imtcp and syslog-ng read. One connection, opened on the log event loop when the first
  * batch comes and again after it breaks, no more often than a back-off (1 s, doubling to
- * 30 s) allows. While it is down, one batch waits for the connection; anything more is
- * dropped and counted, as is a batch that finds the connection's outbound buffer full (a
+ * 30 s) allows. While it is being opened, up to 4 MiB of lines wait for it; while it is
+ * down, or past that, lines are dropped and counted, as is a batch that finds the connection's outbound buffer full (a
  * server that reads too slowly): the writer never waits for the network.
  */
 final class TcpTransport implements MessageTransport {
     private static final long MIN_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int CONNECT_TIMEOUT_MILLIS = 3000;
+    /** What may wait for a connection: a few batches' worth. */
+    private static final int MAX_PENDING_BYTES = 4 * 1024 * 1024;
 
     private final LogAddress address;
     private final LogSink.Counts counts;
@@ -74,12 +76,17 @@ final class TcpTransport implements MessageTransport {
             write(ch, out, n);
             return;
         }
-        if (pending != null) {
-            counts.failed(pendingMessages, new IllegalStateException("not connected to " + address));
-            pending.release();
+        if (pending == null) {
+            pending = out;
+            pendingMessages = n;
+        } else if (pending.readableBytes() + out.readableBytes() <= MAX_PENDING_BYTES) {
+            pending.writeBytes(out); // while connecting: sent together once connected
+            pendingMessages += n;
+            out.release();
+        } else {
+            counts.failed(n, new IllegalStateException("not connected to " + address));
+            out.release();
         }
-        pending = out;
-        pendingMessages = n;
         if (!connecting && System.nanoTime() - nextAttempt >= 0) {
             connect();
         }
