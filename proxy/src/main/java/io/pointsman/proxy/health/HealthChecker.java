@@ -133,7 +133,9 @@ final class HealthChecker {
         if (stopped) {
             return;
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - a.startNanos);
+        long nanos = System.nanoTime() - a.startNanos;
+        state.checkLatency().observe(nanos);
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
         HealthSnapshot before = state.record(result, millis);
         if (before != null) {
             try {

@@ -1,6 +1,7 @@
 package io.pointsman.proxy.health;
 
 import io.pointsman.proxy.health.HealthSnapshot.Monitoring;
+import io.pointsman.proxy.stats.LatencyHistogram;
 import java.time.Instant;
 
 /**
@@ -24,6 +25,7 @@ public final class HealthState {
     private final ServerKey key;
     private volatile String server;
     private volatile HealthSnapshot snapshot;
+    private final LatencyHistogram checkLatency = new LatencyHistogram();
 
     HealthState(ServerKey key, String server, Monitoring monitoring, int rise, int fall) {
         this.key = key;
@@ -43,6 +45,11 @@ public final class HealthState {
 
     public HealthSnapshot snapshot() {
         return snapshot;
+    }
+
+    /** Durations of this server's checks, for {@code /metrics}. */
+    public LatencyHistogram checkLatency() {
+        return checkLatency;
     }
 
     /** May take new connections as far as health goes: up, or not checked; never in MAINT. */

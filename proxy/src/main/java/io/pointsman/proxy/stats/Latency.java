@@ -2,14 +2,14 @@ package io.pointsman.proxy.stats;
 
 /**
  * The latency histograms of one backend or server: time waiting in the queue, to connect,
- * until the response head, in all (HAProxy's Tw, Tc, Tr, Tt), and of health checks.
+ * until the response head, in all (HAProxy's Tw, Tc, Tr, Tt). Health checks' durations
+ * are the health state's ({@code HealthState.checkLatency()}).
  */
 public final class Latency {
     private final LatencyHistogram queue = new LatencyHistogram();
     private final LatencyHistogram connect = new LatencyHistogram();
     private final LatencyHistogram response = new LatencyHistogram();
     private final LatencyHistogram total = new LatencyHistogram();
-    private final LatencyHistogram check = new LatencyHistogram();
 
     public LatencyHistogram queue() {
         return queue;
@@ -28,18 +28,12 @@ public final class Latency {
         return total;
     }
 
-    public LatencyHistogram check() {
-        return check;
-    }
-
     public Snapshot snapshot() {
-        return new Snapshot(queue.snapshot(), connect.snapshot(), response.snapshot(), total.snapshot(),
-                check.snapshot());
+        return new Snapshot(queue.snapshot(), connect.snapshot(), response.snapshot(), total.snapshot());
     }
 
-    /** The five histograms at one moment. */
+    /** The four histograms at one moment. */
     public record Snapshot(LatencyHistogram.Snapshot queue, LatencyHistogram.Snapshot connect,
-                           LatencyHistogram.Snapshot response, LatencyHistogram.Snapshot total,
-                           LatencyHistogram.Snapshot check) {
+                           LatencyHistogram.Snapshot response, LatencyHistogram.Snapshot total) {
     }
 }
