@@ -314,7 +314,9 @@ public final class HealthRegistry implements AutoCloseable {
             log.info(line);
             return line;
         }
-        StringBuilder sb = new StringBuilder("Server ").append(name).append(" is ").append(after.up() ? "UP" : "DOWN")
+        // HAProxy's words: a server put in NOLB by a 404 (disable_on_404) "is stopping".
+        StringBuilder sb = new StringBuilder("Server ").append(name).append(" is ")
+                .append(!after.up() ? "DOWN" : after.nolb() ? "stopping" : "UP")
                 .append(", reason: ").append(r.code().reason());
         if (r.httpStatus() > 0) {
             sb.append(", code: ").append(r.httpStatus());

@@ -17,6 +17,8 @@ import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.LogTarget.Severity;
+import io.pointsman.proxy.health.CheckResult;
+import io.pointsman.proxy.health.HealthListener;
 import io.pointsman.proxy.health.HealthRegistry;
 import io.pointsman.proxy.health.HealthSnapshot;
 import io.pointsman.proxy.health.HealthState;
@@ -171,7 +173,17 @@ public final class ProxyRuntime implements AutoCloseable {
         acceptLoop = (EventLoop) acceptGroup.next();
         workers = transport.newGroup(threads, new DefaultThreadFactory("pointsman-io", true));
         if (customHealth == null) {
-            healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(), this::healthEvent);
+            healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(), new HealthListener() {
+                @Override
+                public void onTransition(HealthState state, HealthSnapshot before, HealthSnapshot after) {
+                    healthEvent(state, before, after);
+                }
+
+                @Override
+                public void onCheckResultChange(HealthState state, HealthSnapshot after) {
+                    checkEvent(state, after);
+                }
+            });
         }
         log.info("proxy started: transport {}{}, {} event-loop threads, IPv6 {}", transport.name(),
                 transport.name().equals("nio") && io.netty.channel.epoll.Epoll.isAvailable()
@@ -286,7 +298,45 @@ public final class ProxyRuntime implements AutoCloseable {
         Generation g = current;
         if (g != null && line != null) {
             g.logTargets().emit(before.up() && !after.up() ? Severity.ALERT : Severity.NOTICE, line);
+            if (logsHealthChecks(g, state)) {
+                checkEvent(state, after);
+            }
         }
+    }
+
+    /**
+     * A check's result changed: with {@code log_health_checks} on the server's backend, a
+     * line in HAProxy's words ({@code Health check for server web/w1 failed, reason: …,
+     * check duration: 3ms, status: 2/3 UP.}) at {@code notice}.
+     */
+    private void checkEvent(HealthState state, HealthSnapshot after) {
+        Generation g = current;
+        if (g == null || !logsHealthChecks(g, state) || after.lastCheck() == null) {
+            return;
+        }
+        CheckResult r = after.lastCheck();
+        StringBuilder sb = new StringBuilder("Health check for server ").append(state.key().backend()).append('/')
+                .append(state.server()).append(r.success() ? " succeeded" : " failed")
+                .append(", reason: ").append(r.code().reason());
+        if (r.httpStatus() > 0) {
+            sb.append(", code: ").append(r.httpStatus());
+        }
+        if (r.info() != null) {
+            sb.append(", info: \"").append(r.info()).append('"');
+        }
+        sb.append(", check duration: ").append(after.lastCheckMillis()).append("ms, status: ");
+        if (after.up()) {
+            sb.append(after.health() - after.rise() + 1).append('/').append(after.fall())
+                    .append(after.nolb() ? " NOLB." : " UP.");
+        } else {
+            sb.append(after.health()).append('/').append(after.rise()).append(" DOWN.");
+        }
+        g.logTargets().emit(Severity.NOTICE, sb.toString());
+    }
+
+    private static boolean logsHealthChecks(Generation g, HealthState state) {
+        LiveBackend b = g.backend(state.key().backend());
+        return b != null && Boolean.TRUE.equals(b.config().logHealthChecks());
     }
 
     /** The generation new connections get, or null before the first apply. */

@@ -46,6 +46,7 @@ final class ConfigValidator {
     private static final Pattern ACL_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
     private static final Pattern INTERFACE = Pattern.compile("[^/\\s]{1,15}");
     private static final Pattern LOG_TAG = Pattern.compile("[!-9;-Z\\\\^-~]{1,32}");
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final List<String> MATCHERS = List.of("src", "dst_port", "sni", "path", "path_beg", "path_end",
             "path_reg", "host", "method", "header");
@@ -456,12 +457,106 @@ final class ConfigValidator {
         if (c == null) {
             return;
         }
-        if (c.type() == CheckType.HTTP && c.path() != null && !c.path().startsWith("/")) {
+        CheckType type = c.type() == null ? CheckType.TCP : c.type();
+        if (type == CheckType.HTTP && c.path() != null && !c.path().startsWith("/")) {
             error(p + ".path", "an http check path must start with '/', got '" + c.path() + "'");
         }
         positive(c.interval(), p + ".interval");
+        positive(c.fastInterval(), p + ".fast_interval");
+        positive(c.downInterval(), p + ".down_interval");
         atLeast(c.rise(), 1, p + ".rise");
         atLeast(c.fall(), 1, p + ".fall");
+        if (c.port() != null && (c.port() < 1 || c.port() > 65535)) {
+            error(p + ".port", "port " + c.port() + " out of range 1-65535");
+        }
+        String typeName = type.name().toLowerCase(Locale.ROOT);
+        if (type != CheckType.HTTP) {
+            Object[] httpOnly = {c.path(), c.expectStatus(), c.headers(), c.version(), c.expectBody(), c.expectBodyReg(),
+                c.disableOn404()};
+            String[] names = {"path", "expect_status", "headers", "version", "expect_body", "expect_body_reg",
+                "disable_on_404"};
+            for (int i = 0; i < names.length; i++) {
+                if (httpOnly[i] != null) {
+                    error(p + "." + names[i], "'" + names[i] + "' is for http checks (this check is type " + typeName + ")");
+                }
+            }
+            if (c.method() != null && type != CheckType.SMTP) {
+                error(p + ".method", "'method' is for http checks (HELO or EHLO for smtp)");
+            }
+            if (c.host() != null && type != CheckType.SMTP) {
+                error(p + ".host", "'host' is for http and smtp checks");
+            }
+        }
+        if (c.method() != null) {
+            if (type == CheckType.SMTP && !c.method().equals("HELO") && !c.method().equals("EHLO")) {
+                error(p + ".method", "an smtp check says HELO or EHLO, got '" + c.method() + "'");
+            } else if (type == CheckType.HTTP && !TOKEN.matcher(c.method()).matches()) {
+                error(p + ".method", "bad http method '" + c.method() + "'");
+            }
+        }
+        if (c.host() != null && !c.host().matches("[!-~]+")) {
+            error(p + ".host", "bad host '" + c.host() + "' (no spaces or control characters)");
+        }
+        if (c.version() != null && !c.version().equals("HTTP/1.0") && !c.version().equals("HTTP/1.1")) {
+            error(p + ".version", "version must be HTTP/1.0 or HTTP/1.1, got '" + c.version() + "'");
+        }
+        if (c.headers() != null) {
+            c.headers().forEach((name, value) -> {
+                if (!TOKEN.matcher(name).matches()) {
+                    error(p + ".headers." + name, "bad header name '" + name + "'");
+                } else if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Connection")
+                        || name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")) {
+                    error(p + ".headers." + name, "'" + name + "' is set by the check itself"
+                            + (name.equalsIgnoreCase("Host") ? " (use check.host)" : ""));
+                } else if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                    error(p + ".headers." + name, "a header value must be one line");
+                }
+            });
+        }
+        regex(c.expectBodyReg(), p + ".expect_body_reg");
+        if (c.user() != null && type != CheckType.MYSQL && type != CheckType.PGSQL) {
+            error(p + ".user", "'user' is for mysql and pgsql checks");
+        } else if (c.user() != null && (c.user().isEmpty() || !c.user().matches("[!-~]{1,64}"))) {
+            error(p + ".user", "bad user name '" + c.user() + "'");
+        }
+        if (type == CheckType.PGSQL && c.user() == null) {
+            error(p + ".user", "required: a pgsql check logs in as this user (HAProxy pgsql-check user)");
+        }
+        if (type == CheckType.SCRIPT) {
+            if (c.script() == null || c.script().isEmpty()) {
+                error(p + ".script", "required: the steps of a script check, e.g. [{send: \"PING\\r\\n\"}, {expect: \"+PONG\"}]");
+            }
+        } else if (c.script() != null) {
+            error(p + ".script", "'script' is for checks of type script (this is " + typeName + ")");
+        }
+        if (c.script() != null) {
+            for (int i = 0; i < c.script().size(); i++) {
+                io.pointsman.proxy.config.CheckStep s = c.script().get(i);
+                String sp = p + ".script[" + i + "]";
+                int set = (s.send() != null ? 1 : 0) + (s.expect() != null ? 1 : 0) + (s.expectReg() != null ? 1 : 0);
+                if (set != 1) {
+                    error(sp, "a step is exactly one of send, expect, expect_reg" + (set == 0 ? "" : " (found " + set + ")"));
+                }
+                if (s.send() != null && s.send().isEmpty()) {
+                    error(sp + ".send", "nothing to send");
+                }
+                if (s.expect() != null && s.expect().isEmpty()) {
+                    error(sp + ".expect", "an empty expect matches anything: remove it or say what to expect");
+                }
+                regex(s.expectReg(), sp + ".expect_reg");
+            }
+        }
+    }
+
+    private void regex(String regex, String path) {
+        if (regex == null) {
+            return;
+        }
+        try {
+            Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            error(path, "bad regex '" + regex + "': " + e.getDescription() + " near index " + e.getIndex());
+        }
     }
 
     private void timeouts(Timeouts t, String p) {

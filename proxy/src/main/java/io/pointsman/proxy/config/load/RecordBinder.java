@@ -56,6 +56,9 @@ final class RecordBinder {
         if (type instanceof ParameterizedType pt && pt.getRawType() == List.class) {
             return bindList(node, pt.getActualTypeArguments()[0], path);
         }
+        if (type instanceof ParameterizedType pt && pt.getRawType() == Map.class) {
+            return bindTextMap(node, path);
+        }
         Class<?> c = (Class<?>) type;
         if (isRecord(c)) {
             if (!(node instanceof YamlNode.MapNode m)) {
@@ -149,6 +152,25 @@ final class RecordBinder {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** A map of free names to text ({@code headers: {X-Check: "1"}}): keys kept in order, values strings. */
+    private Map<String, String> bindTextMap(YamlNode node, String path) {
+        if (!(node instanceof YamlNode.MapNode m)) {
+            error(node, path, "expected a map, got " + got(node));
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (YamlNode.Entry e : m.entries().values()) {
+            String p = Paths.child(path, e.key());
+            locations.put(p, e.keyLocation());
+            if (e.value() instanceof YamlNode.ScalarNode s) {
+                out.put(e.key(), s.text());
+            } else {
+                error(e.value(), p, "expected a string, got " + got(e.value()));
+            }
+        }
+        return out;
     }
 
     private List<Object> bindList(YamlNode node, Type element, String path) {
