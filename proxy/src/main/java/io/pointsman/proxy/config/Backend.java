@@ -1,5 +1,6 @@
 package io.pointsman.proxy.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -10,6 +11,8 @@ import java.util.List;
  * @param retries   connect attempts per request/connection
  * @param redispatch later connect attempts may go to another server
  * @param logHealthChecks a log line per change of a server's check result (HAProxy {@code option log-health-checks})
+ * @param slowstart  after a server comes UP its weight ramps from little to full over this time (HAProxy {@code slowstart})
+ * @param onMarkedDown what happens to a server's sessions when checks mark it DOWN
  */
 public record Backend(
         String name,
@@ -21,7 +24,9 @@ public record Backend(
         Integer retries,
         Boolean redispatch,
         List<Server> servers,
-        Boolean logHealthChecks) {
+        Boolean logHealthChecks,
+        Duration slowstart,
+        OnMarkedDown onMarkedDown) {
 
     public Backend {
         servers = Lists.of(servers);
@@ -29,6 +34,6 @@ public record Backend(
 
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, List<Server> servers) {
-        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers, null);
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers, null, null, null);
     }
 }

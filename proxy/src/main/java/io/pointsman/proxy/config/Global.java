@@ -13,6 +13,8 @@ import java.util.List;
  * @param maxOldGenerations   at most this many old generations keep connections alive (default 8)
  * @param log                 log targets (syslog over UDP/TCP, the local socket, stderr); none = access
  *                            lines to stderr in the {@code io.pointsman.access} logger's shape
+ * @param resolvers           how server host names are resolved and how often again (default: the
+ *                            system resolver, every 10 s)
  */
 public record Global(
         Integer maxconn,
@@ -20,7 +22,8 @@ public record Global(
         Boolean nolinger,
         Duration hardStopAfter,
         Integer maxOldGenerations,
-        List<LogTarget> log) {
+        List<LogTarget> log,
+        Resolvers resolvers) {
 
     public Global {
         log = Lists.of(log);
@@ -28,6 +31,6 @@ public record Global(
 
     public Global(Integer maxconn, Integer threads, Boolean nolinger, Duration hardStopAfter,
                   Integer maxOldGenerations) {
-        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, null);
+        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, null, null);
     }
 }

@@ -1,5 +1,6 @@
 package io.pointsman.proxy.config;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -26,7 +27,9 @@ public record Listen(
         Boolean dontlogNormal,
         Boolean logSeparateErrors,
         Capture capture,
-        Boolean logHealthChecks) {
+        Boolean logHealthChecks,
+        Duration slowstart,
+        OnMarkedDown onMarkedDown) {
 
     public Listen {
         bind = Lists.of(bind);
@@ -37,7 +40,7 @@ public record Listen(
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
-                redispatch, servers, null, null, null, null, null, null);
+                redispatch, servers, null, null, null, null, null, null, null, null);
     }
 
     /** The frontend half: binds here, always to the backend half. */
@@ -49,6 +52,6 @@ public record Listen(
     /** The backend half. */
     public Backend asBackend() {
         return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers,
-                logHealthChecks);
+                logHealthChecks, slowstart, onMarkedDown);
     }
 }

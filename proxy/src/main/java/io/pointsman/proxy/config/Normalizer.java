@@ -29,7 +29,8 @@ public final class Normalizer {
                 or(g.nolinger(), false),
                 g.hardStopAfter(),
                 or(g.maxOldGenerations(), DEFAULT_MAX_OLD_GENERATIONS),
-                log);
+                log,
+                resolvers(g.resolvers()));
         Defaults d = c.defaults() == null ? new Defaults(null, null, null, null, null) : c.defaults();
         Defaults defaults = new Defaults(
                 or(d.mode(), Mode.HTTP),
@@ -57,7 +58,8 @@ public final class Normalizer {
             backends.add(new Backend(b.name(), or(b.mode(), defaults.mode()), or(b.balance(), defaults.balance()),
                     check(b.check()), or(b.sendProxy(), SendProxy.NONE), timeouts(b.timeout(), defaults),
                     or(b.retries(), defaults.retries()), or(b.redispatch(), defaults.redispatch()),
-                    servers(b.servers()), or(b.logHealthChecks(), defaults.logHealthChecks())));
+                    servers(b.servers()), or(b.logHealthChecks(), defaults.logHealthChecks()), b.slowstart(),
+                    or(b.onMarkedDown(), OnMarkedDown.NONE)));
         }
         List<Listen> listens = new ArrayList<>();
         for (Listen l : c.listens()) {
@@ -69,12 +71,21 @@ public final class Normalizer {
                     servers(l.servers()), logFormat(l.logFormat(), mode, defaults),
                     or(l.dontlognull(), defaults.dontlognull()), or(l.dontlogNormal(), defaults.dontlogNormal()),
                     or(l.logSeparateErrors(), defaults.logSeparateErrors()), capture(l.capture()),
-                    or(l.logHealthChecks(), defaults.logHealthChecks())));
+                    or(l.logHealthChecks(), defaults.logHealthChecks()), l.slowstart(),
+                    or(l.onMarkedDown(), OnMarkedDown.NONE)));
         }
         Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),
                 or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth());
         return new ProxyConfig(or(c.version(), 1), global, defaults, stats, frontends, backends, listens,
                 c.keepalived(), c.sync());
+    }
+
+    private static Resolvers resolvers(Resolvers r) {
+        if (r == null) {
+            return Resolvers.SYSTEM;
+        }
+        return new Resolvers(r.nameservers(), or(r.interval(), Resolvers.DEFAULT_INTERVAL),
+                or(r.holdValid(), Resolvers.DEFAULT_HOLD_VALID));
     }
 
     /** A log target with every field set: rfc3164 (raw on stderr), local0, info, tag pointsman. */
@@ -125,7 +136,7 @@ public final class Normalizer {
         List<Server> out = new ArrayList<>();
         for (Server s : servers) {
             out.add(new Server(s.name(), s.address(), or(s.weight(), 1), or(s.check(), false),
-                    or(s.backup(), false), or(s.maxconn(), 0), or(s.disabled(), false)));
+                    or(s.backup(), false), or(s.maxconn(), 0), or(s.disabled(), false), or(s.maxqueue(), 0)));
         }
         return out;
     }

@@ -53,6 +53,7 @@ final class HealthChecker {
     private final Class<? extends Channel> channelClass;
     private final HealthListener listener;
     private final Executor resolver;
+    private final HealthRegistry registry;
     private volatile ServerCheckSpec spec;
     private volatile boolean stopped;
     /** Event loop only. */
@@ -60,7 +61,8 @@ final class HealthChecker {
     private Attempt current;
 
     HealthChecker(ServerCheckSpec spec, HealthState state, EventLoop loop, Class<? extends Channel> channelClass,
-                  HealthListener listener, Executor resolver) {
+                  HealthListener listener, Executor resolver, HealthRegistry registry) {
+        this.registry = registry;
         this.spec = spec;
         this.state = state;
         this.loop = loop;
@@ -185,6 +187,11 @@ final class HealthChecker {
                 } catch (UnknownHostException e) {
                     conclude(CheckResult.of(CheckCode.SOCKERR, e.getMessage()));
                 }
+                return;
+            }
+            java.net.InetSocketAddress known = registry.resolved(spec.backend(), address);
+            if (known != null && known.getAddress() != null) {
+                connect(known.getAddress());
                 return;
             }
             try {

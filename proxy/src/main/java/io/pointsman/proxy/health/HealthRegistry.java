@@ -51,6 +51,8 @@ public final class HealthRegistry implements AutoCloseable {
     /** Backend configs as last applied by {@link #apply(Plan)}, in order: what the next plan compares with. */
     private Map<String, Backend> lastBackends = Map.of();
     private boolean closed;
+    /** Where a server given by name is now (the runtime's address book); null: checkers resolve names themselves. */
+    private volatile java.util.function.BiFunction<String, HostPort, java.net.InetSocketAddress> addresses;
 
     /** Checks over NIO sockets; transitions logged as HAProxy does. */
     public HealthRegistry(EventLoopGroup group) {
@@ -229,7 +231,7 @@ public final class HealthRegistry implements AutoCloseable {
             HealthChecker checker = checkers.get(key);
             if (monitoring == Monitoring.CHECKED) {
                 if (checker == null) {
-                    checker = new HealthChecker(s, state, group.next(), channelClass, listener, resolver);
+                    checker = new HealthChecker(s, state, group.next(), channelClass, listener, resolver, this);
                     checkers.put(key, checker);
                     checker.start();
                 } else {
@@ -240,6 +242,19 @@ public final class HealthRegistry implements AutoCloseable {
                 checkers.remove(key);
             }
         }
+    }
+
+    /**
+     * Tells checkers where servers given by name are (as the runtime resolved them, with
+     * {@code global.resolvers}), instead of asking the system resolver.
+     */
+    public void addresses(java.util.function.BiFunction<String, HostPort, java.net.InetSocketAddress> lookup) {
+        this.addresses = lookup;
+    }
+
+    java.net.InetSocketAddress resolved(String backend, HostPort address) {
+        var lookup = addresses;
+        return lookup == null ? null : lookup.apply(backend, address);
     }
 
     /** A hash table capacity that holds {@code n} entries without rehashing. */

@@ -22,12 +22,14 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import io.pointsman.proxy.log.LogTargets;
+import io.pointsman.proxy.resolve.AddressBook;
+import io.pointsman.proxy.resolve.ServerAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a validated, normalized config into a {@link Generation}. Resolves server host
- * names here, on the caller's thread, so no event loop ever waits for DNS.
+ * Turns a validated, normalized config into a {@link Generation}. Server host names come
+ * resolved ({@link AddressBook}, on the apply thread), so no event loop ever waits for DNS.
  */
 final class GenerationCompiler {
     private static final Logger log = LoggerFactory.getLogger(GenerationCompiler.class);
@@ -37,6 +39,8 @@ final class GenerationCompiler {
     private final HealthView health;
 
     private final IntSupplier processConnections;
+    /** The addresses of the compile in progress (the runtime serializes compiles). */
+    private AddressBook.Book addresses;
 
     GenerationCompiler(ProxyStats stats, Function<String, ServerQueue> queues, HealthView health) {
         this(stats, queues, health, () -> 0);
@@ -72,6 +76,17 @@ final class GenerationCompiler {
 
     /** @param logTargets the config's {@code global.log}, made by the runtime's {@code LogSinks} */
     Generation compile(ProxyConfig config, String revision, long number, Generation previous, LogTargets logTargets) {
+        return compile(config, revision, number, previous, logTargets, null);
+    }
+
+    /**
+     * @param addresses the resolved addresses of the config's servers given by name (made by
+     *                  the runtime's {@code AddressBook} before this); null: names are resolved
+     *                  here with the system resolver
+     */
+    Generation compile(ProxyConfig config, String revision, long number, Generation previous, LogTargets logTargets,
+                       AddressBook.Book addresses) {
+        this.addresses = addresses;
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
         Departed departed = new Departed();
@@ -158,13 +173,13 @@ final class GenerationCompiler {
             LiveServer live;
             if (old < 0) {
                 String key = LiveServer.key(b.name(), s.address());
-                live = new LiveServer(key, b.name(), s, resolve(b.name(), s), stats.server(key), queue, health);
+                live = new LiveServer(key, b.name(), s, resolve(key, b.name(), s), stats.server(key), queue, health);
             } else if (literalAddress && oldConfigs.get(old).equals(s)) {
                 live = oldServers.get(old);
             } else {
                 LiveServer o = oldServers.get(old);
                 // Same address: a literal resolves to what it did (only a name is asked again).
-                InetSocketAddress address = literalAddress ? o.address() : resolve(b.name(), s);
+                ServerAddress address = literalAddress ? o.serverAddress() : resolve(o.key(), b.name(), s);
                 live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health);
             }
             servers.add(live);
@@ -210,23 +225,39 @@ final class GenerationCompiler {
         return (int) (n / 0.75f) + 1;
     }
 
-    private static InetSocketAddress resolve(String backend, Server s) {
+    /**
+     * A server's address: an IP literal as it is; a name as the address book resolved it
+     * (or, without one, the system resolver now).
+     *
+     * @throws IllegalArgumentException for a name that does not resolve
+     */
+    private ServerAddress resolve(String key, String backend, Server s) {
         HostPort a = s.address();
+        int port = Math.max(0, a.port());
         byte[] v4 = dottedQuad(a.host());
         if (v4 != null) {
             try {
                 // Most servers are IPv4 literals: no name service, and a tenth of the cost.
-                return new InetSocketAddress(InetAddress.getByAddress(v4), a.port());
+                return ServerAddress.literal(new InetSocketAddress(InetAddress.getByAddress(v4), port));
             } catch (UnknownHostException e) {
                 throw new IllegalStateException("4 bytes are always an IPv4 address", e);
             }
         }
+        if (a.host().indexOf(':') >= 0) {
+            try {
+                return ServerAddress.literal(new InetSocketAddress(InetAddress.getByName(a.host()), port));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("server " + backend + "/" + s.name() + ": bad address " + a);
+            }
+        }
+        ServerAddress prepared = addresses == null ? null : addresses.address(key);
+        if (prepared != null) {
+            return prepared;
+        }
         try {
-            return new InetSocketAddress(InetAddress.getByName(a.host()), a.port());
+            return ServerAddress.literal(new InetSocketAddress(InetAddress.getByName(a.host()), port));
         } catch (UnknownHostException e) {
-            log.warn("server {}/{}: cannot resolve {}; it gets no traffic in this generation", backend, s.name(),
-                    a.host());
-            return InetSocketAddress.createUnresolved(a.host(), a.port());
+            throw new IllegalArgumentException("server " + backend + "/" + s.name() + ": cannot resolve " + a.host());
         }
     }
 

@@ -3,6 +3,7 @@ package io.pointsman.proxy.runtime;
 import io.pointsman.proxy.balance.Candidate;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Server;
+import io.pointsman.proxy.resolve.ServerAddress;
 import io.pointsman.proxy.stats.Counters;
 import java.net.InetSocketAddress;
 
@@ -15,7 +16,7 @@ import java.net.InetSocketAddress;
 public final class LiveServer implements Candidate {
     private final String backend;
     private final Server config;
-    private final InetSocketAddress address;
+    private final ServerAddress address;
     private final Counters counters;
     private final ServerQueue queue;
     private final HealthView health;
@@ -23,7 +24,7 @@ public final class LiveServer implements Candidate {
     private final String key;
 
     /** @param key {@link #key(String, HostPort)} of backend and address */
-    LiveServer(String key, String backend, Server config, InetSocketAddress address, Counters counters,
+    LiveServer(String key, String backend, Server config, ServerAddress address, Counters counters,
                ServerQueue queue, HealthView health) {
         this.backend = backend;
         this.config = config;
@@ -55,9 +56,22 @@ public final class LiveServer implements Candidate {
         return config.address();
     }
 
-    /** Resolved at compile time (off the event loops); unresolved when the name did not resolve. */
+    /**
+     * Where new connections go: an IP literal as written, or a name as last resolved (at
+     * apply, then every {@code resolvers.interval}, off the event loops).
+     */
     public InetSocketAddress address() {
+        return address.current();
+    }
+
+    /** The resolved address shared with other generations (the address book moves it). */
+    ServerAddress serverAddress() {
         return address;
+    }
+
+    /** A name whose resolution has failed for longer than {@code hold_valid}: no traffic (stats: MAINT (resolution)). */
+    public boolean unresolved() {
+        return !address.valid();
     }
 
     public Counters counters() {
@@ -81,7 +95,7 @@ public final class LiveServer implements Candidate {
 
     @Override
     public boolean isUp() {
-        return !config.disabled() && !address.isUnresolved() && health.isUp(backend, config.address());
+        return !config.disabled() && address.valid() && health.isUp(backend, config.address());
     }
 
     @Override

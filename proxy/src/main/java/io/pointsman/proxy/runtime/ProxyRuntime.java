@@ -25,6 +25,9 @@ import io.pointsman.proxy.health.HealthState;
 import io.pointsman.proxy.log.LogSink;
 import io.pointsman.proxy.log.LogSinks;
 import io.pointsman.proxy.log.LogTargets;
+import io.pointsman.proxy.config.Resolvers;
+import io.pointsman.proxy.resolve.AddressBook;
+import io.pointsman.proxy.resolve.HostResolver;
 import io.pointsman.proxy.health.ServerCheckSpec;
 import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.tcp.TcpPipeline;
@@ -80,6 +83,7 @@ public final class ProxyRuntime implements AutoCloseable {
     private final ConcurrentLinkedDeque<Generation> retired = new ConcurrentLinkedDeque<>();
     private final ChannelHandler childInitializer = new ClientInitializer();
     private final LogSinks logSinks = new LogSinks();
+    private final AddressBook addresses;
 
     private EventLoopGroup acceptGroup;
     private EventLoop acceptLoop;
@@ -92,6 +96,7 @@ public final class ProxyRuntime implements AutoCloseable {
         this.transport = b.transport != null ? b.transport : Transport.choose();
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
         this.customHealth = b.health;
+        this.addresses = new AddressBook(b.resolver);
         this.retireGrace = b.retireGrace;
         Map<Mode, FrontendPipeline> p = new EnumMap<>(Mode.class);
         p.put(Mode.TCP, new TcpPipeline());
@@ -117,6 +122,7 @@ public final class ProxyRuntime implements AutoCloseable {
         private Transport transport;
         private HealthView health;
         private Duration retireGrace = DEFAULT_RETIRE_GRACE;
+        private HostResolver resolver;
         private final Map<Mode, FrontendPipeline> pipelines = new EnumMap<>(Mode.class);
 
         /** Event-loop threads ({@code global.threads}); 0 = one per core. */
@@ -152,6 +158,12 @@ public final class ProxyRuntime implements AutoCloseable {
             return this;
         }
 
+        /** Resolves server names with this instead of what {@code global.resolvers} says (tests). */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = resolver;
+            return this;
+        }
+
         /** Replaces the pipeline of a mode (HTTP plugs in here). */
         public Builder pipeline(Mode mode, FrontendPipeline pipeline) {
             pipelines.put(mode, pipeline);
@@ -184,6 +196,7 @@ public final class ProxyRuntime implements AutoCloseable {
                     checkEvent(state, after);
                 }
             });
+            healthRegistry.addresses((backend, address) -> addresses.current(LiveServer.key(backend, address)));
         }
         log.info("proxy started: transport {}{}, {} event-loop threads, IPv6 {}", transport.name(),
                 transport.name().equals("nio") && io.netty.channel.epoll.Epoll.isAvailable()
@@ -210,10 +223,14 @@ public final class ProxyRuntime implements AutoCloseable {
         }
         Generation next;
         HealthRegistry.Plan checks = null;
+        AddressBook.Book book = null;
         try {
             io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
+            // Server names resolved here, on this thread: one that does not resolve refuses the apply.
+            book = addresses.prepare(namedServers(normalized), normalized.global().resolvers() == null
+                    ? Resolvers.SYSTEM : normalized.global().resolvers());
             LogTargets logTargets = logSinks.prepare(normalized.global().log());
-            next = compiler.compile(normalized, revision, nextNumber, current, logTargets);
+            next = compiler.compile(normalized, revision, nextNumber, current, logTargets, book);
             // Before the swap, so bad check settings refuse it; only changed backends are looked at.
             if (healthRegistry != null) {
                 checks = healthRegistry.plan(normalized.allBackends());
@@ -223,6 +240,9 @@ public final class ProxyRuntime implements AutoCloseable {
         } catch (RuntimeException e) {
             forgetCountersNotIn(current);
             retainLogTargets();
+            if (book != null) {
+                addresses.abandon(book);
+            }
             throw e;
         }
         Set<HostPort> wanted = next.binds();
@@ -240,6 +260,7 @@ public final class ProxyRuntime implements AutoCloseable {
                 }
                 forgetCountersNotIn(current);
                 retainLogTargets();
+                addresses.abandon(book);
                 log.warn("generation {} ({}) not applied: cannot bind {}: {}; {} keeps serving", next.number(),
                         revision, address, e.getMessage(), current == null ? "nothing" : current);
                 return new ApplyResult.BindFailed(address, e.getMessage());
@@ -252,6 +273,7 @@ public final class ProxyRuntime implements AutoCloseable {
         });
         stats.forget(next.departed().frontends, next.departed().backends, next.departed().serverKeys);
         retainLogTargets();
+        addresses.commit(book);
         if (healthRegistry != null) {
             // Unchanged servers (backend + address) keep their state and checker.
             try {
@@ -281,6 +303,24 @@ public final class ProxyRuntime implements AutoCloseable {
             kept.add(old.logTargets());
         }
         logSinks.retainOnly(kept);
+    }
+
+    /** The servers of a config given by host name (not IP literals): what the address book resolves. */
+    private static List<AddressBook.Named> namedServers(ProxyConfig config) {
+        List<AddressBook.Named> out = new ArrayList<>();
+        for (io.pointsman.proxy.config.Backend b : config.allBackends()) {
+            for (io.pointsman.proxy.config.Server s : b.servers()) {
+                if (!GenerationCompiler.isLiteral(s.address().host())) {
+                    out.add(new AddressBook.Named(LiveServer.key(b.name(), s.address()), s.address()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Server host names and their resolution, for tests and diagnostics. */
+    public AddressBook addresses() {
+        return addresses;
     }
 
     /** Every log target, for {@code /metrics}: lines sent, dropped, lost. */
@@ -406,6 +446,7 @@ public final class ProxyRuntime implements AutoCloseable {
             healthRegistry.close();
         }
         logSinks.close();
+        addresses.close();
         onAcceptLoop(() -> {
             for (Listener l : listeners.values()) {
                 l.channel().close();

@@ -130,7 +130,9 @@ public final class StatsReports {
             CountersSnapshot c = counters.servers().getOrDefault(s.key(), ZERO);
             HealthState state = health == null ? null : health.state(name, s.configuredAddress().toString());
             HealthSnapshot h = state == null ? null : state.snapshot();
-            String status = s.disabled() ? "MAINT" : h != null ? h.status() : s.isUp() ? "no check" : "DOWN";
+            // HAProxy's word for a server whose name no longer resolves: MAINT (resolution).
+            String status = s.disabled() ? "MAINT" : s.unresolved() ? "MAINT (resolution)"
+                    : h != null ? h.status() : s.isUp() ? "no check" : "DOWN";
             boolean usable = s.isUp();
             if (usable && s.weight() > 0) {
                 weight += s.weight();

@@ -4,6 +4,7 @@ import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Capture;
 import io.pointsman.proxy.config.LogTarget;
+import io.pointsman.proxy.config.Resolvers;
 import io.pointsman.proxy.log.LogFormat;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.CheckType;
@@ -121,6 +122,20 @@ final class ConfigValidator {
         nonNegative(raw.global().threads(), "global.threads");
         atLeast(raw.global().maxOldGenerations(), 1, "global.max_old_generations");
         positive(raw.global().hardStopAfter(), "global.hard_stop_after");
+        Resolvers r = raw.global().resolvers();
+        if (r != null) {
+            positive(r.interval(), "global.resolvers.interval");
+            positive(r.holdValid(), "global.resolvers.hold_valid");
+            for (int i = 0; i < r.nameservers().size(); i++) {
+                HostPort ns = r.nameservers().get(i);
+                if (ns.isWildcard() || Cidr.literal(ns.host()) == null) {
+                    error("global.resolvers.nameservers[" + i + "]", "a name server is an IP address and port, got '"
+                            + ns + "'");
+                } else if (ns.port() < 1) {
+                    error("global.resolvers.nameservers[" + i + "]", "a name server needs a port (1-65535)");
+                }
+            }
+        }
         for (int i = 0; i < raw.global().log().size(); i++) {
             LogTarget t = raw.global().log().get(i);
             String p = "global.log[" + i + "]";
