@@ -32,7 +32,7 @@ public final class BackendCommand implements Callable<Integer> {
         List<DemoBackend> backends = new ArrayList<>();
         try {
             for (String b : binds) {
-                HostPort hp = HostPort.parse(b);
+                HostPort hp = HostPort.parseWithPort(b);
                 backends.add(DemoBackend.start(name, new InetSocketAddress(hp.isWildcard() ? "0.0.0.0" : hp.host(), hp.port()), group));
                 System.out.println("backend " + name + " listening on " + hp);
             }

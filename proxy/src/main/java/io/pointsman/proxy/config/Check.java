@@ -45,7 +45,7 @@ public record Check(
         Integer port,
         Duration fastInterval,
         Duration downInterval,
-        Boolean disableOn404,
+        @YamlName("disable_on_404") Boolean disableOn404,
         List<CheckStep> script,
         String user) {
 

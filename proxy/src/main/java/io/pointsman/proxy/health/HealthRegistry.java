@@ -280,6 +280,24 @@ public final class HealthRegistry implements AutoCloseable {
         return s == null || s.isUsable();
     }
 
+    /**
+     * How far a server's slow start has come: 1 unless it came UP from DOWN less than
+     * {@code slowstartNanos} ago (then the elapsed share).
+     */
+    public double rampUp(String backend, HostPort address, long slowstartNanos) {
+        Map<HostPort, HealthState> servers = byAddress.get(backend);
+        HealthState s = servers == null ? null : servers.get(address);
+        if (s == null) {
+            return 1;
+        }
+        HealthSnapshot h = s.snapshot();
+        if (!h.up() || h.downTransitions() == 0 || h.monitoring() != Monitoring.CHECKED) {
+            return 1;
+        }
+        long elapsed = java.time.Duration.between(h.lastChange(), java.time.Instant.now()).toNanos();
+        return elapsed >= slowstartNanos ? 1 : Math.max(0, (double) elapsed / slowstartNanos);
+    }
+
     public HealthState state(ServerKey key) {
         return states.get(key);
     }

@@ -5,6 +5,7 @@ import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.OnMarkedDown;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.routing.FrontendRouter;
@@ -173,14 +174,16 @@ final class GenerationCompiler {
             LiveServer live;
             if (old < 0) {
                 String key = LiveServer.key(b.name(), s.address());
-                live = new LiveServer(key, b.name(), s, resolve(key, b.name(), s), stats.server(key), queue, health);
+                live = new LiveServer(key, b.name(), s, resolve(key, b.name(), s), stats.server(key), queue, health,
+                        b.slowstart(), b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             } else if (literalAddress && oldConfigs.get(old).equals(s)) {
                 live = oldServers.get(old);
             } else {
                 LiveServer o = oldServers.get(old);
                 // Same address: a literal resolves to what it did (only a name is asked again).
                 ServerAddress address = literalAddress ? o.serverAddress() : resolve(o.key(), b.name(), s);
-                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health);
+                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health, b.slowstart(),
+                        b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             }
             servers.add(live);
         }

@@ -94,6 +94,15 @@ public final class LiveBackend {
     public LiveServer acquire(byte[] clientAddress, Predicate<? super LiveServer> exclude) {
         // The usual case, without allocating: the first pick has a free slot.
         LiveServer first = balancer.pick(clientAddress, exclude);
+        if (first == null && config.slowstart() != null) {
+            // Servers in slow start turned every pick away: they take it rather than nobody.
+            LiveServer.Ramp.OFF.set(Boolean.TRUE);
+            try {
+                first = balancer.pick(clientAddress, exclude);
+            } finally {
+                LiveServer.Ramp.OFF.set(Boolean.FALSE);
+            }
+        }
         if (first == null) {
             return null;
         }
@@ -116,7 +125,25 @@ public final class LiveBackend {
         return null;
     }
 
-    /** Whether some server could take connections if it had a free slot: then waiting in the queue makes sense. */
+    /**
+     * Whether a request may wait in the queue: the servers that could serve it set a
+     * {@code maxqueue} each and the queue holds their sum already (HAProxy redispatches past
+     * a server's maxqueue; with none left it answers 503). False when any usable server has
+     * no maxqueue.
+     */
+    public boolean queueFull() {
+        long limit = 0;
+        for (LiveServer s : servers) {
+            if (s.isUp() && s.weight() > 0) {
+                if (s.maxqueue() <= 0) {
+                    return false;
+                }
+                limit += s.maxqueue();
+            }
+        }
+        return limit > 0 && queue.size() >= limit;
+    }
+
     /** Some up server with weight has a free slot: a queued connection or request may try again. */
     public boolean hasFreeSlot() {
         for (LiveServer s : servers) {

@@ -104,9 +104,18 @@ public final class ProxyRuntime implements AutoCloseable {
         p.putAll(b.pipelines);
         this.pipelines = Map.copyOf(p);
         // Health is read through this indirection: the registry exists only once started.
-        HealthView health = customHealth != null ? customHealth : (backend, address) -> {
-            HealthRegistry r = healthRegistry;
-            return r == null || r.isUsable(backend, address);
+        HealthView health = customHealth != null ? customHealth : new HealthView() {
+            @Override
+            public boolean isUp(String backend, HostPort address) {
+                HealthRegistry r = healthRegistry;
+                return r == null || r.isUsable(backend, address);
+            }
+
+            @Override
+            public double rampUp(String backend, HostPort address, long slowstartNanos) {
+                HealthRegistry r = healthRegistry;
+                return r == null ? 1 : r.rampUp(backend, address, slowstartNanos);
+            }
         };
         this.compiler = new GenerationCompiler(stats, name -> queues.computeIfAbsent(name, n -> new ServerQueue()),
                 health, connections::get);
@@ -336,6 +345,9 @@ public final class ProxyRuntime implements AutoCloseable {
     private void healthEvent(HealthState state, HealthSnapshot before, HealthSnapshot after) {
         String line = HealthRegistry.logTransition(state, before, after);
         Generation g = current;
+        if (g != null && before.up() && !after.up()) {
+            shutdownSessions(g, state);
+        }
         if (g != null && line != null) {
             g.logTargets().emit(before.up() && !after.up() ? Severity.ALERT : Severity.NOTICE, line);
             if (logsHealthChecks(g, state)) {
@@ -372,6 +384,30 @@ public final class ProxyRuntime implements AutoCloseable {
             sb.append(after.health()).append('/').append(after.rise()).append(" DOWN.");
         }
         g.logTargets().emit(Severity.NOTICE, sb.toString());
+    }
+
+    /**
+     * {@code on_marked_down: shutdown_sessions}: the sessions of a server that went DOWN are
+     * closed at once (each closed on its own event loop by Netty), so clients retry
+     * elsewhere instead of waiting on a dead server.
+     */
+    private static void shutdownSessions(Generation g, HealthState state) {
+        LiveBackend b = g.backend(state.key().backend());
+        if (b == null) {
+            return;
+        }
+        for (LiveServer s : b.servers()) {
+            if (s.shutdownSessionsOnDown() && s.configuredAddress().toString().equals(state.key().address())) {
+                int n = 0;
+                for (Channel c : List.copyOf(s.counters().sessions())) {
+                    c.close();
+                    n++;
+                }
+                if (n > 0) {
+                    log.info("server {}/{} is DOWN: {} sessions shut down (on_marked_down)", b.name(), s.name(), n);
+                }
+            }
+        }
     }
 
     private static boolean logsHealthChecks(Generation g, HealthState state) {

@@ -432,6 +432,7 @@ final class ConfigValidator {
         }
         check(b.check(), p + ".check");
         nonNegative(b.retries(), p + ".retries");
+        positive(b.slowstart(), p + ".slowstart");
         timeouts(b.timeout(), p + ".timeout");
         Map<String, String> names = new HashMap<>();
         Map<String, String> addresses = new HashMap<>();
@@ -460,7 +461,14 @@ final class ConfigValidator {
                 error(sp + ".address", "required: the server's host:port");
             } else if (s.address().port() == 0) {
                 error(sp + ".address", "a server needs a port (1-65535), got '" + s.address() + "'");
+            } else if (s.address().isWildcard()) {
+                error(sp + ".address", "a server needs a host, got '" + s.address() + "'");
+            } else if (!s.address().hasPort() && Boolean.TRUE.equals(s.check())
+                    && (b.check() == null || b.check().port() == null)) {
+                error(sp + ".address", "a checked server without a port needs check.port (the client's port is "
+                        + "known only when a client connects)");
             }
+            nonNegative(s.maxqueue(), sp + ".maxqueue");
             if (s.weight() != null && (s.weight() < 0 || s.weight() > 256)) {
                 error(sp + ".weight", "weight " + s.weight() + " out of range 0-256");
             }
@@ -621,6 +629,10 @@ final class ConfigValidator {
         // (all pairs made a listen-per-customer config quadratic).
         Map<Integer, List<Parsed>> byPort = new HashMap<>();
         for (Bind b : all) {
+            if (b.address() != null && !b.address().hasPort()) {
+                error(b.path(), "a bind needs a port, got '" + b.address() + "'");
+                continue;
+            }
             if (b.address() == null || b.address().port() == 0) {
                 continue; // port 0 (ephemeral) never conflicts
             }
