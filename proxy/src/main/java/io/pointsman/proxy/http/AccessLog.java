@@ -1,6 +1,8 @@
 package io.pointsman.proxy.http;
 
 import io.pointsman.proxy.http.wire.RequestHead;
+import io.pointsman.proxy.http.wire.ResponseHead;
+import io.pointsman.proxy.log.Captures;
 import io.pointsman.proxy.log.FrontendLogging;
 import io.pointsman.proxy.log.LineBuilder;
 import io.pointsman.proxy.log.LogEntry;
@@ -62,6 +64,19 @@ final class AccessLog {
             server = "<NOSRV>";
             status = 408;
             terminationState = "cR";
+        }
+
+        /** The response headers the frontend captures ({@code capture.response_headers}), from the server's head. */
+        void captureResponse(ResponseHead response, Captures captures) {
+            List<Captures.Header> wanted = captures.response();
+            if (wanted.isEmpty()) {
+                return;
+            }
+            String[] values = new String[wanted.size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = response.header(wanted.get(i).name());
+            }
+            responseCaptures = values;
         }
 
         @Override

@@ -393,6 +393,10 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             refuseNoServer("no server of backend '" + backend.name() + "' is up");
             return;
         }
+        if (backend.queueFull()) {
+            refuseNoServer("the queue of backend '" + backend.name() + "' is at its servers' maxqueue");
+            return;
+        }
         accessEntry.queueStart = System.nanoTime();
         waiter = backend.queue().enqueue(client.eventLoop(), new ServerQueue.Attempt() {
             @Override
@@ -481,9 +485,11 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
 
     private ChannelFuture newConnection(LiveServer s, ServerResponseHandler handler) {
         Counters backendCounters = backend.counters();
+        // A server without a port gets the port the client connected to.
+        InetSocketAddress to = s.addressFor(destination.getPort());
         return new Bootstrap()
                 .group(client.eventLoop())
-                .channelFactory(cx.transport().connectionsTo(s.address()))
+                .channelFactory(cx.transport().connectionsTo(to))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
@@ -498,7 +504,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                         p.addLast(HttpPipeline.SERVER_RESPONSE, handler);
                     }
                 })
-                .connect(s.address());
+                .connect(to);
     }
 
     /** The handler is passed along: looking it up in the pipeline per request cost a name scan. */
@@ -517,6 +523,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 abandonServer();
                 return;
             }
+            s.sessionOpened(f.channel());
             onConnected();
             return;
         }
@@ -730,6 +737,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
             responseStarted = true;
             accessEntry.status = code;
             accessEntry.responded = System.nanoTime();
+            accessEntry.captureResponse(head, cx.frontend().logging().captures());
             countResponse(code);
             if (code == 101) {
                 serverKeepAlive = false;

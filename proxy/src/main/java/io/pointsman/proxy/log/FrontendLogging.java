@@ -21,9 +21,8 @@ public record FrontendLogging(LogFormat format, Captures captures, boolean dontl
 
     /** Whether this entry gets no line. */
     public boolean skips(LogEntry e) {
-        if (dontlognull && e.method == null && e.bytesIn == 0 && !"PR".equals(e.terminationState)
-                && (e.bytesOut == 0 || e.status == 408)) {
-            return true; // a connection that sent nothing: a port scan, a probe, an idle keep-alive
+        if (dontlognull && e.method == null && e.bytesIn == 0 && !"PR".equals(e.terminationState)) {
+            return true; // the client sent nothing (as HAProxy: no request bytes): a port scan, a probe
         }
         return dontlogNormal && !e.isError() && e.status < 400;
     }

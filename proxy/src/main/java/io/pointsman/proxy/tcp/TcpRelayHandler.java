@@ -18,6 +18,8 @@ import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.routing.RequestFacts;
+import io.pointsman.proxy.log.LogEntry;
+import io.pointsman.proxy.runtime.AccessLogger;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.DirectSend;
 import io.pointsman.proxy.runtime.LiveBackend;
@@ -103,6 +105,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     private boolean serverInputDone;
     private boolean clientOutputDone;
     private boolean serverOutputDone;
+    /** The session's tcplog facts, handed to the access logger once, when the client side closes. */
+    private final LogEntry entry = new LogEntry();
 
     TcpRelayHandler(ConnectionContext cx, boolean waitForFacts) {
         this.cx = cx;
@@ -119,6 +123,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         source = (InetSocketAddress) client.remoteAddress();
         destination = (InetSocketAddress) client.localAddress();
         lastClientActivity = System.nanoTime();
+        entry.reset(lastClientActivity);
         scheduleTimer(clientTimeoutNanos);
         if (waitForFacts) {
             client.read(); // feed the PROXY header decoder / SNI peek in front of us
@@ -151,6 +156,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         lastClientActivity = System.nanoTime();
         if (clientBatchBytes > 0) {
             frontendCounters.addBytesIn(clientBatchBytes);
+            entry.bytesIn += clientBatchBytes;
             clientBatchBytes = 0;
         }
         if (!connected) {
@@ -205,7 +211,14 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         releasePending();
         if (clientBatchBytes > 0) {
             frontendCounters.addBytesIn(clientBatchBytes);
+            entry.bytesIn += clientBatchBytes;
             clientBatchBytes = 0;
+        }
+        if (source != null) {
+            if (waiter != null && "--".equals(entry.terminationState)) {
+                entry.terminationState = "CQ"; // the client left while queued
+            }
+            AccessLogger.log(entry, source, cx, System.nanoTime());
         }
         if (timer != null) {
             timer.cancel(false);
@@ -238,9 +251,11 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         if (backend == null) {
             log.debug("{}: no route for {} (sni {}): closing", cx.describe(), source, sni);
             frontendCounters.deny();
+            entry.terminationState = "PR";
             client.close();
             return;
         }
+        entry.backend = backend.name();
         attemptsLeft = 1 + backend.retries();
         connectOrWait();
     }
@@ -254,6 +269,11 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             refuse("no server of backend '" + backend.name() + "' is up");
             return;
         }
+        if (backend.queueFull()) {
+            refuse("the queue of backend '" + backend.name() + "' is at its servers' maxqueue");
+            return;
+        }
+        entry.queueStart = System.nanoTime();
         long queueTimeout = backend.timeout().queue().toMillis();
         waiter = backend.queue().enqueue(client.eventLoop(), new ServerQueue.Attempt() {
             @Override
@@ -263,6 +283,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
                 }
                 if (tryConnect()) {
                     waiter = null;
+                    entry.queueEnd = System.nanoTime();
                     return true;
                 }
                 if (!backend.hasUsableServer()) {
@@ -281,6 +302,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             @Override
             public void timedOut() {
                 waiter = null;
+                entry.terminationState = "sQ";
                 refuse("queue timeout: every server of backend '" + backend.name() + "' stayed at maxconn");
             }
         }, queueTimeout, backend.counters());
@@ -288,6 +310,9 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
 
     private void refuse(String why) {
         log.debug("{}: {}; closing {}", cx.describe(), why, source);
+        if ("--".equals(entry.terminationState)) {
+            entry.terminationState = "SC";
+        }
         frontendCounters.deny();
         backend.counters().deny();
         client.close();
@@ -308,11 +333,15 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             tried.add(s);
         }
         serverInUse = s;
+        entry.server = s.name();
+        entry.connectStart = System.nanoTime();
         backend.counters().open();
+        // A server without a port gets the port the client connected to.
+        InetSocketAddress to = s.addressFor(destination.getPort());
         SendProxy sendProxy = backend.sendProxy();
         Bootstrap b = new Bootstrap()
                 .group(client.eventLoop())
-                .channelFactory(cx.transport().connectionsTo(s.address()))
+                .channelFactory(cx.transport().connectionsTo(to))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -329,7 +358,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
                         p.addLast("relay", new ServerSideHandler(TcpRelayHandler.this));
                     }
                 });
-        ChannelFuture f = b.connect(s.address());
+        ChannelFuture f = b.connect(to);
         Channel ch = f.channel();
         server = ch;
         // The slot is held for exactly the life of this server channel.
@@ -367,6 +396,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
                 return;
             }
             connected = true;
+            entry.connected = System.nanoTime();
+            s.sessionOpened(server);
             serverTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(backend.timeout().server().toMillis());
             lastServerActivity = System.nanoTime();
             if (serverTimeoutNanos > 0 && (timer == null || timer.getDelay(TimeUnit.NANOSECONDS) > serverTimeoutNanos)) {
@@ -406,6 +437,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         backend.counters().connectError();
         attemptsLeft--;
         if (attemptsLeft > 0) {
+            entry.retries++;
             log.debug("{}: connect to {} failed ({}); retrying", cx.describe(), s, f.cause().toString());
             backend.counters().retry();
             s.counters().retry();
@@ -413,6 +445,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         } else {
             log.info("{}: connect to {} failed ({}); no attempts left, closing client {}", cx.describe(), s,
                     f.cause().toString(), source);
+            entry.terminationState = "SC";
             frontendCounters.deny();
             client.close();
         }
@@ -446,6 +479,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         if (n > 0) {
             fromServerBatchBytes = 0;
             lastClientActivity = now;
+            entry.bytesOut += n;
             frontendCounters.addBytesOut(n);
             backend.counters().addBytesOut(n);
             serverInUse.counters().addBytesOut(n);
@@ -543,8 +577,10 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         long serverLeft = connected && serverTimeoutNanos > 0
                 ? lastServerActivity + serverTimeoutNanos - now : Long.MAX_VALUE;
         if (clientLeft <= 0) {
+            entry.terminationState = connected ? "cD" : "cR";
             closeBoth("client timeout");
         } else if (serverLeft <= 0) {
+            entry.terminationState = "sD";
             closeBoth("server timeout");
         } else {
             scheduleTimer(Math.min(clientLeft, serverLeft));
