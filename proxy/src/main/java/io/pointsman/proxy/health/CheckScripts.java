@@ -292,6 +292,9 @@ final class CheckScripts {
         if (length < plen + 4) {
             return closed || length >= MAX_REPLY ? fail(CheckCode.L7RSP, "truncated MySQL packet") : Verdict.WAIT;
         }
+        if (plen == 0) {
+            return fail(CheckCode.L7RSP, "empty MySQL packet");
+        }
         if ((reply[4] & 0xFF) == 0xFF) {
             int code = plen >= 3 ? (reply[5] & 0xFF) | (reply[6] & 0xFF) << 8 : 0;
             String message = plen > 3 ? new String(reply, 7, plen - 3, StandardCharsets.UTF_8) : "";
