@@ -13,6 +13,7 @@ import java.util.List;
  * @param logHealthChecks a log line per change of a server's check result (HAProxy {@code option log-health-checks})
  * @param slowstart  after a server comes UP its weight ramps from little to full over this time (HAProxy {@code slowstart})
  * @param onMarkedDown what happens to a server's sessions when checks mark it DOWN
+ * @param tcpka      TCP keep-alive probes on server sockets (HAProxy {@code option srvtcpka}/{@code tcpka})
  */
 public record Backend(
         String name,
@@ -26,7 +27,8 @@ public record Backend(
         List<Server> servers,
         Boolean logHealthChecks,
         Duration slowstart,
-        OnMarkedDown onMarkedDown) {
+        OnMarkedDown onMarkedDown,
+        Boolean tcpka) {
 
     public Backend {
         servers = Lists.of(servers);
@@ -34,6 +36,6 @@ public record Backend(
 
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, List<Server> servers) {
-        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers, null, null, null);
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers, null, null, null, null);
     }
 }

@@ -9,6 +9,7 @@ package io.pointsman.proxy.config;
  * @param dontlogNormal     log only errors, timeouts, retries and 5xx ({@code option dontlog-normal})
  * @param logSeparateErrors such lines at level {@code err} instead of {@code info} ({@code option log-separate-errors})
  * @param logHealthChecks   a line per change of a server's check result ({@code option log-health-checks})
+ * @param tcpka             TCP keep-alive probes (SO_KEEPALIVE) on client and server sockets ({@code option tcpka})
  */
 public record Defaults(
         Mode mode,
@@ -20,9 +21,10 @@ public record Defaults(
         Boolean dontlognull,
         Boolean dontlogNormal,
         Boolean logSeparateErrors,
-        Boolean logHealthChecks) {
+        Boolean logHealthChecks,
+        Boolean tcpka) {
 
     public Defaults(Mode mode, Timeouts timeout, Integer retries, Boolean redispatch, Balance balance) {
-        this(mode, timeout, retries, redispatch, balance, null, null, null, null, null);
+        this(mode, timeout, retries, redispatch, balance, null, null, null, null, null, null);
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
  * @param defaultBackend used when no rule matches; absent = 503 (http) or close (tcp)
  * @param logFormat, dontlognull, dontlogNormal, logSeparateErrors as in {@link Defaults}
  * @param capture        request and response headers written into the log line
+ * @param tcpka          TCP keep-alive probes on client sockets (HAProxy {@code option clitcpka}/{@code tcpka})
  */
 public record Frontend(
         String name,
@@ -32,7 +33,8 @@ public record Frontend(
         Boolean dontlognull,
         Boolean dontlogNormal,
         Boolean logSeparateErrors,
-        Capture capture) {
+        Capture capture,
+        Boolean tcpka) {
 
     public Frontend {
         bind = Lists.of(bind);
@@ -44,6 +46,6 @@ public record Frontend(
                     Boolean acceptProxy, Timeouts timeout, List<Acl> acl, List<UseBackend> useBackend,
                     String defaultBackend) {
         this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, acl, useBackend, defaultBackend,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 }

@@ -29,7 +29,8 @@ public record Listen(
         Capture capture,
         Boolean logHealthChecks,
         Duration slowstart,
-        OnMarkedDown onMarkedDown) {
+        OnMarkedDown onMarkedDown,
+        Boolean tcpka) {
 
     public Listen {
         bind = Lists.of(bind);
@@ -40,18 +41,18 @@ public record Listen(
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
-                redispatch, servers, null, null, null, null, null, null, null, null);
+                redispatch, servers, null, null, null, null, null, null, null, null, null);
     }
 
     /** The frontend half: binds here, always to the backend half. */
     public Frontend asFrontend() {
         return new Frontend(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout,
-                List.of(), List.of(), name, logFormat, dontlognull, dontlogNormal, logSeparateErrors, capture);
+                List.of(), List.of(), name, logFormat, dontlognull, dontlogNormal, logSeparateErrors, capture, tcpka);
     }
 
     /** The backend half. */
     public Backend asBackend() {
         return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers,
-                logHealthChecks, slowstart, onMarkedDown);
+                logHealthChecks, slowstart, onMarkedDown, tcpka);
     }
 }

@@ -42,7 +42,8 @@ public final class Normalizer {
                 or(d.dontlognull(), false),
                 or(d.dontlogNormal(), false),
                 or(d.logSeparateErrors(), false),
-                or(d.logHealthChecks(), false));
+                or(d.logHealthChecks(), false),
+                or(d.tcpka(), false));
 
         List<Frontend> frontends = new ArrayList<>();
         for (Frontend f : c.frontends()) {
@@ -51,7 +52,8 @@ public final class Normalizer {
                     or(f.forwardfor(), false), or(f.acceptProxy(), false), timeouts(f.timeout(), defaults),
                     f.acl(), f.useBackend(), f.defaultBackend(), logFormat(f.logFormat(), mode, defaults),
                     or(f.dontlognull(), defaults.dontlognull()), or(f.dontlogNormal(), defaults.dontlogNormal()),
-                    or(f.logSeparateErrors(), defaults.logSeparateErrors()), capture(f.capture())));
+                    or(f.logSeparateErrors(), defaults.logSeparateErrors()), capture(f.capture()),
+                    or(f.tcpka(), defaults.tcpka())));
         }
         List<Backend> backends = new ArrayList<>();
         for (Backend b : c.backends()) {
@@ -59,7 +61,7 @@ public final class Normalizer {
                     check(b.check()), or(b.sendProxy(), SendProxy.NONE), timeouts(b.timeout(), defaults),
                     or(b.retries(), defaults.retries()), or(b.redispatch(), defaults.redispatch()),
                     servers(b.servers()), or(b.logHealthChecks(), defaults.logHealthChecks()), b.slowstart(),
-                    or(b.onMarkedDown(), OnMarkedDown.NONE)));
+                    or(b.onMarkedDown(), OnMarkedDown.NONE), or(b.tcpka(), defaults.tcpka())));
         }
         List<Listen> listens = new ArrayList<>();
         for (Listen l : c.listens()) {
@@ -72,7 +74,7 @@ public final class Normalizer {
                     or(l.dontlognull(), defaults.dontlognull()), or(l.dontlogNormal(), defaults.dontlogNormal()),
                     or(l.logSeparateErrors(), defaults.logSeparateErrors()), capture(l.capture()),
                     or(l.logHealthChecks(), defaults.logHealthChecks()), l.slowstart(),
-                    or(l.onMarkedDown(), OnMarkedDown.NONE)));
+                    or(l.onMarkedDown(), OnMarkedDown.NONE), or(l.tcpka(), defaults.tcpka())));
         }
         Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),
                 or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth());

@@ -492,6 +492,7 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
                 .channelFactory(cx.transport().connectionsTo(to))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, backend.tcpka())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, backend.timeout().connect().toMillis()))
                 .handler(new ChannelInitializer<>() {

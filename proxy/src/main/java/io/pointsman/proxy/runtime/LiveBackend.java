@@ -69,6 +69,11 @@ public final class LiveBackend {
         return config.redispatch();
     }
 
+    /** SO_KEEPALIVE on connections to servers (HAProxy {@code option tcpka}/{@code srvtcpka}). */
+    public boolean tcpka() {
+        return Boolean.TRUE.equals(config.tcpka());
+    }
+
     public SendProxy sendProxy() {
         return config.sendProxy();
     }

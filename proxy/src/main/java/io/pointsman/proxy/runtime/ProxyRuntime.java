@@ -648,6 +648,10 @@ public final class ProxyRuntime implements AutoCloseable {
                 // RST instead of FIN_WAIT/TIME_WAIT at close (HAProxy "option nolinger").
                 ch.config().setOption(ChannelOption.SO_LINGER, 0);
             }
+            if (Boolean.TRUE.equals(cx.frontend().config().tcpka())) {
+                // The kernel probes an idle client (HAProxy "option tcpka"/"clitcpka").
+                ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
+            }
             pipelines.get(cx.frontend().mode()).init(ch, cx);
         }
     }

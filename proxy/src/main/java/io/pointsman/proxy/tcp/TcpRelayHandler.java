@@ -66,6 +66,9 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     private final boolean waitForFacts;
     private final Counters frontendCounters;
     private final long clientTimeoutNanos;
+    /** {@code timeout.client_fin}, {@code timeout.server_fin}; 0 = none (the inactivity timeouts go on). */
+    private final long clientFinNanos;
+    private long serverFinNanos;
 
     private Channel client;
     private InetSocketAddress source;
@@ -113,6 +116,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         this.waitForFacts = waitForFacts;
         this.frontendCounters = cx.frontend().counters();
         this.clientTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(cx.frontend().timeout().client().toMillis());
+        this.clientFinNanos = cx.frontend().timeout().clientFin() == null ? 0
+                : cx.frontend().timeout().clientFin().toNanos();
     }
 
     // ---- client events -------------------------------------------------------------
@@ -198,6 +203,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             }
         } else if (evt instanceof ChannelInputShutdownEvent) {
             clientInputDone = true;
+            finTimeoutNow(clientFinNanos);
             if (connected) {
                 forwardClientFin();
             }
@@ -345,6 +351,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, backend.tcpka())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, io.pointsman.proxy.runtime.Transport.RECV_ALLOCATOR)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         backend.timeout().connect().toMillis()))
@@ -399,6 +406,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             entry.connected = System.nanoTime();
             s.sessionOpened(server);
             serverTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(backend.timeout().server().toMillis());
+            serverFinNanos = backend.timeout().serverFin() == null ? 0 : backend.timeout().serverFin().toNanos();
             lastServerActivity = System.nanoTime();
             if (serverTimeoutNanos > 0 && (timer == null || timer.getDelay(TimeUnit.NANOSECONDS) > serverTimeoutNanos)) {
                 if (timer != null) {
@@ -498,6 +506,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     /** The server sent FIN. */
     void serverInputShutdown() {
         serverInputDone = true;
+        finTimeoutNow(serverFinNanos);
         afterWrites(client, () -> {
             if (client.isActive()) {
                 ((DuplexChannel) client).shutdownOutput().addListener(x -> {
@@ -559,6 +568,16 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
 
     // ---- timeouts ------------------------------------------------------------------
 
+    /** A side sent its FIN: a shorter *_fin timeout takes effect now (the timer may be set for later). */
+    private void finTimeoutNow(long finNanos) {
+        if (finNanos > 0 && (timer == null || timer.getDelay(TimeUnit.NANOSECONDS) > finNanos)) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            scheduleTimer(finNanos);
+        }
+    }
+
     private void scheduleTimer(long delayNanos) {
         if (delayNanos > 0 && delayNanos < Long.MAX_VALUE) {
             timer = client.eventLoop().schedule(this, delayNanos, TimeUnit.NANOSECONDS);
@@ -573,9 +592,12 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             return;
         }
         long now = System.nanoTime();
-        long clientLeft = clientTimeoutNanos > 0 ? lastClientActivity + clientTimeoutNanos - now : Long.MAX_VALUE;
-        long serverLeft = connected && serverTimeoutNanos > 0
-                ? lastServerActivity + serverTimeoutNanos - now : Long.MAX_VALUE;
+        // Once a side sent its FIN, its *_fin timeout (when set) replaces its inactivity timeout.
+        long clientTimeout = clientInputDone && clientFinNanos > 0 ? clientFinNanos : clientTimeoutNanos;
+        long serverTimeout = serverInputDone && serverFinNanos > 0 ? serverFinNanos : serverTimeoutNanos;
+        long clientLeft = clientTimeout > 0 ? lastClientActivity + clientTimeout - now : Long.MAX_VALUE;
+        long serverLeft = connected && serverTimeout > 0
+                ? lastServerActivity + serverTimeout - now : Long.MAX_VALUE;
         if (clientLeft <= 0) {
             entry.terminationState = connected ? "cD" : "cR";
             closeBoth("client timeout");

@@ -158,4 +158,83 @@ class ServerOptionsTest {
             s.release();
         }
     }
+
+    /** A server that accepts and then neither reads nor closes: only the proxy can end the session. */
+    private static java.net.ServerSocket silentServer() throws IOException {
+        java.net.ServerSocket ss = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        java.util.List<Socket> kept = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread t = new Thread(() -> {
+            while (!ss.isClosed()) {
+                try {
+                    kept.add(ss.accept());
+                } catch (IOException closed) {
+                    return;
+                }
+            }
+        }, "pmlog-silent-server");
+        t.setDaemon(true);
+        t.start();
+        return ss;
+    }
+
+    @Test
+    void clientFinEndsAHalfClosedTunnelLongBeforeTheClientTimeout() throws Exception {
+        for (String clientFin : new String[] {"300ms", null}) {
+            try (java.net.ServerSocket server = silentServer();
+                 ProxyRuntime runtime = ProxyRuntime.builder().threads(1).build().start()) {
+                int port = Clients.freePort();
+                String yaml = """
+                        version: 1
+                        defaults: { timeout: { client: 60s, server: 60s%s } }
+                        listens:
+                          - { name: t, mode: tcp, bind: ["127.0.0.1:%d"], servers: [{ name: s, address: "127.0.0.1:%d" }] }
+                        """.formatted(clientFin == null ? "" : ", client_fin: " + clientFin, port, server.getLocalPort());
+                assertInstanceOf(ApplyResult.Applied.class, runtime.apply(YamlConfigs.load(yaml), "r1"));
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.getOutputStream().write("bye".getBytes(StandardCharsets.US_ASCII));
+                    s.shutdownOutput(); // half-closed: the client is done sending, waits for the server
+                    s.setSoTimeout(clientFin == null ? 3000 : 20_000);
+                    if (clientFin == null) {
+                        org.junit.jupiter.api.Assertions.assertThrows(SocketTimeoutException.class,
+                                () -> s.getInputStream().read(), "the client timeout (60s) keeps the tunnel");
+                    } else {
+                        assertEquals(-1, s.getInputStream().read(), "client_fin ended the half-closed tunnel");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The kernel's view of this process's sockets with a keep-alive timer on the given local or remote port. */
+    private static String keepaliveSockets(String filter) throws Exception {
+        Process p = new ProcessBuilder("ss", "-tnoH", "state", "established", filter).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+
+    @Test
+    void tcpkaTurnsOnKeepAliveProbesOnBothSides() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/ss"))
+                || java.nio.file.Files.isExecutable(java.nio.file.Path.of("/bin/ss")), "ss (iproute2)");
+        try (HoldingServer server = new HoldingServer("127.0.0.1", 0, "ka");
+             ProxyRuntime runtime = ProxyRuntime.builder().threads(1).build().start()) {
+            int port = Clients.freePort();
+            String yaml = """
+                    version: 1
+                    defaults: { tcpka: true }
+                    listens:
+                      - { name: t, mode: tcp, bind: ["127.0.0.1:%d"], servers: [{ name: s, address: "127.0.0.1:%d" }] }
+                    """.formatted(port, server.port());
+            assertInstanceOf(ApplyResult.Applied.class, runtime.apply(YamlConfigs.load(yaml), "r1"));
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                assertEquals("ka", line(s.getInputStream()));
+                String clientSide = keepaliveSockets("( sport = :" + port + " )");
+                String serverSide = keepaliveSockets("( dport = :" + server.port() + " )");
+                assertTrue(clientSide.contains("timer:(keepalive"), "the proxy's client socket: " + clientSide);
+                assertTrue(serverSide.contains("timer:(keepalive"), "the proxy's server socket: " + serverSide);
+            }
+        }
+    }
 }

@@ -68,7 +68,7 @@ class FullConfigTest {
         // hosts/lb1.yaml deletes global.threads with null: the built-in 0 comes back.
         assertEquals(new Global(10000, 0, true, Duration.ofMinutes(30), 4, List.of(), Resolvers.SYSTEM), c.global());
         assertEquals(new Defaults(Mode.HTTP, DEFAULT_TIMEOUTS, 2, false, Balance.LEASTCONN, null, false, false, false,
-                false), c.defaults());
+                false, false), c.defaults());
         assertEquals(new Stats(HostPort.parse("127.0.0.1:8404"), "/haproxy", Duration.ofSeconds(10),
                 new StatsAuth("admin", "pw-s3cret-value")), c.stats());
     }
@@ -116,7 +116,7 @@ class FullConfigTest {
                                 null, null, null, null),
                         new Acl("site", null, null, List.of("www.example.com"), null, null, null, null, null, null, null)),
                 List.of(new UseBackend("app-pilot2", Condition.parse("from-pilot2 site"), null)), null, "tcplog", false,
-                false, false, new Capture(List.of(), List.of())), tunnel);
+                false, false, new Capture(List.of(), List.of()), false), tunnel);
     }
 
     @Test
@@ -129,7 +129,7 @@ class FullConfigTest {
                         new Server("web1", HostPort.parse("127.0.0.1:9002"), 3, true, false, 100, false, 0),
                         // web2 deleted by hosts/lb1.yaml, web3 appended by it
                         new Server("web3", HostPort.parse("127.0.0.1:9004"), 256, false, false, 0, false, 0)),
-                false, null, OnMarkedDown.NONE), c.backends().get(0));
+                false, null, OnMarkedDown.NONE, false), c.backends().get(0));
         Backend api = c.backends().get(1);
         assertEquals(Balance.LEASTCONN, api.balance());
         assertEquals(Check.BUILT_IN, api.check());
