@@ -1,5 +1,7 @@
 package io.pointsman.proxy.config;
 
+import java.util.List;
+
 /**
  * Values inherited by every frontend, backend and listen that does not set them.
  *
@@ -17,6 +19,9 @@ public record Defaults(
         Integer retries,
         Boolean redispatch,
         Balance balance,
+        HttpReuse httpReuse,
+        List<RetryOn> retryOn,
+        Boolean abortonclose,
         String logFormat,
         Boolean dontlognull,
         Boolean dontlogNormal,
@@ -24,7 +29,19 @@ public record Defaults(
         Boolean logHealthChecks,
         Boolean tcpka) {
 
+    public Defaults {
+        retryOn = Lists.of(retryOn);
+    }
+
+    /** Without the logging options. */
+    public Defaults(Mode mode, Timeouts timeout, Integer retries, Boolean redispatch, Balance balance,
+                    HttpReuse httpReuse, List<RetryOn> retryOn, Boolean abortonclose) {
+        this(mode, timeout, retries, redispatch, balance, httpReuse, retryOn, abortonclose, null, null, null, null,
+                null, null);
+    }
+
+    /** Without the backend HTTP options and the logging options. */
     public Defaults(Mode mode, Timeouts timeout, Integer retries, Boolean redispatch, Balance balance) {
-        this(mode, timeout, retries, redispatch, balance, null, null, null, null, null, null);
+        this(mode, timeout, retries, redispatch, balance, null, List.of(), null);
     }
 }

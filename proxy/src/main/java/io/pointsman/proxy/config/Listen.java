@@ -21,6 +21,9 @@ public record Listen(
         SendProxy sendProxy,
         Integer retries,
         Boolean redispatch,
+        HttpReuse httpReuse,
+        List<RetryOn> retryOn,
+        Boolean abortonclose,
         List<Server> servers,
         String logFormat,
         Boolean dontlognull,
@@ -34,14 +37,26 @@ public record Listen(
 
     public Listen {
         bind = Lists.of(bind);
+        retryOn = Lists.of(retryOn);
         servers = Lists.of(servers);
     }
 
+    /** Without the backend HTTP options (each left to {@code defaults}). */
     public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
-                redispatch, servers, null, null, null, null, null, null, null, null, null);
+                redispatch, null, List.of(), null, servers, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Without the logging and server options. */
+    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn, Boolean abortonclose,
+                  List<Server> servers) {
+        this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
+                redispatch, httpReuse, retryOn, abortonclose, servers, null, null, null, null, null, null, null, null,
+                null);
     }
 
     /** The frontend half: binds here, always to the backend half. */
@@ -52,7 +67,7 @@ public record Listen(
 
     /** The backend half. */
     public Backend asBackend() {
-        return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers,
-                logHealthChecks, slowstart, onMarkedDown, tcpka);
+        return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn,
+                abortonclose, servers, logHealthChecks, slowstart, onMarkedDown, tcpka);
     }
 }

@@ -38,6 +38,9 @@ public final class Normalizer {
                 or(d.retries(), 3),
                 or(d.redispatch(), true),
                 or(d.balance(), Balance.ROUNDROBIN),
+                or(d.httpReuse(), HttpReuse.SAFE),
+                d.retryOn().isEmpty() ? RetryOn.DEFAULT : d.retryOn(),
+                or(d.abortonclose(), false),
                 d.logFormat(),
                 or(d.dontlognull(), false),
                 or(d.dontlogNormal(), false),
@@ -60,7 +63,9 @@ public final class Normalizer {
             backends.add(new Backend(b.name(), or(b.mode(), defaults.mode()), or(b.balance(), defaults.balance()),
                     check(b.check()), or(b.sendProxy(), SendProxy.NONE), timeouts(b.timeout(), defaults),
                     or(b.retries(), defaults.retries()), or(b.redispatch(), defaults.redispatch()),
-                    servers(b.servers()), or(b.logHealthChecks(), defaults.logHealthChecks()), b.slowstart(),
+                    or(b.httpReuse(), defaults.httpReuse()), retryOn(b.retryOn(), defaults),
+                    or(b.abortonclose(), defaults.abortonclose()), servers(b.servers()),
+                    or(b.logHealthChecks(), defaults.logHealthChecks()), b.slowstart(),
                     or(b.onMarkedDown(), OnMarkedDown.NONE), or(b.tcpka(), defaults.tcpka())));
         }
         List<Listen> listens = new ArrayList<>();
@@ -70,7 +75,9 @@ public final class Normalizer {
                     or(l.forwardfor(), false), or(l.acceptProxy(), false), timeouts(l.timeout(), defaults),
                     or(l.balance(), defaults.balance()), check(l.check()), or(l.sendProxy(), SendProxy.NONE),
                     or(l.retries(), defaults.retries()), or(l.redispatch(), defaults.redispatch()),
-                    servers(l.servers()), logFormat(l.logFormat(), mode, defaults),
+                    or(l.httpReuse(), defaults.httpReuse()), retryOn(l.retryOn(), defaults),
+                    or(l.abortonclose(), defaults.abortonclose()), servers(l.servers()),
+                    logFormat(l.logFormat(), mode, defaults),
                     or(l.dontlognull(), defaults.dontlognull()), or(l.dontlogNormal(), defaults.dontlogNormal()),
                     or(l.logSeparateErrors(), defaults.logSeparateErrors()), capture(l.capture()),
                     or(l.logHealthChecks(), defaults.logHealthChecks()), l.slowstart(),
@@ -128,6 +135,11 @@ public final class Normalizer {
 
     private static Timeouts timeouts(Timeouts own, Defaults defaults) {
         return (own == null ? Timeouts.NONE : own).orElse(defaults.timeout());
+    }
+
+    /** A list left empty was not written: the defaults' (which always has one after normalizing). */
+    private static List<RetryOn> retryOn(List<RetryOn> own, Defaults defaults) {
+        return own.isEmpty() ? defaults.retryOn() : own;
     }
 
     private static Check check(Check own) {

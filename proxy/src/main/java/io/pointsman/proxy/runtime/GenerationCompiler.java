@@ -6,10 +6,13 @@ import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.OnMarkedDown;
+import io.pointsman.proxy.log.LogTargets;
+import io.pointsman.proxy.resolve.AddressBook;
+import io.pointsman.proxy.resolve.ServerAddress;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.routing.FrontendRouter;
-import io.pointsman.proxy.stats.ProxyStats;
+import io.pointsman.proxy.stats.StatsChange;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -20,37 +23,30 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.IntSupplier;
-import io.pointsman.proxy.log.LogTargets;
-import io.pointsman.proxy.resolve.AddressBook;
-import io.pointsman.proxy.resolve.ServerAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns a validated, normalized config into a {@link Generation}. Server host names come
- * resolved ({@link AddressBook}, on the apply thread), so no event loop ever waits for DNS.
+ * resolved ({@link AddressBook}, on the apply thread), so no event loop ever waits for DNS. Compiling
+ * changes nothing that serves: what a new generation adds gets new counters and queues,
+ * noted in its {@link StatsChange} for the runtime to publish with it.
  */
 final class GenerationCompiler {
     private static final Logger log = LoggerFactory.getLogger(GenerationCompiler.class);
 
-    private final ProxyStats stats;
-    private final Function<String, ServerQueue> queues;
     private final HealthView health;
-
     private final IntSupplier processConnections;
     /** The addresses of the compile in progress (the runtime serializes compiles). */
     private AddressBook.Book addresses;
 
-    GenerationCompiler(ProxyStats stats, Function<String, ServerQueue> queues, HealthView health) {
-        this(stats, queues, health, () -> 0);
+    GenerationCompiler(HealthView health) {
+        this(health, () -> 0);
     }
 
-    GenerationCompiler(ProxyStats stats, Function<String, ServerQueue> queues, HealthView health,
-                       IntSupplier processConnections) {
-        this.stats = stats;
-        this.queues = queues;
+    /** @param processConnections client connections open on the process now ({@code %ac} in log lines) */
+    GenerationCompiler(HealthView health, IntSupplier processConnections) {
         this.health = health;
         this.processConnections = processConnections;
     }
@@ -72,25 +68,21 @@ final class GenerationCompiler {
      *                 so sharing it with the old generation is safe.
      */
     Generation compile(ProxyConfig config, String revision, long number, Generation previous) {
-        return compile(config, revision, number, previous, LogTargets.NONE);
-    }
-
-    /** @param logTargets the config's {@code global.log}, made by the runtime's {@code LogSinks} */
-    Generation compile(ProxyConfig config, String revision, long number, Generation previous, LogTargets logTargets) {
-        return compile(config, revision, number, previous, logTargets, null);
+        return compile(config, revision, number, previous, LogTargets.NONE, null);
     }
 
     /**
-     * @param addresses the resolved addresses of the config's servers given by name (made by
-     *                  the runtime's {@code AddressBook} before this); null: names are resolved
-     *                  here with the system resolver
+     * @param logTargets the config's {@code global.log}, made by the runtime's {@code LogSinks}
+     * @param addresses  the resolved addresses of the config's servers given by name (made by
+     *                   the runtime's {@code AddressBook} before this); null: names are resolved
+     *                   here with the system resolver
      */
     Generation compile(ProxyConfig config, String revision, long number, Generation previous, LogTargets logTargets,
                        AddressBook.Book addresses) {
         this.addresses = addresses;
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
-        Departed departed = new Departed();
+        StatsChange stats = new StatsChange();
         for (int i = 0; i < all.size(); i++) {
             Backend b = all.get(i);
             LiveBackend before = previous == null ? null : previous.backend(i, b.name());
@@ -98,7 +90,7 @@ final class GenerationCompiler {
             if (before != null && before.literalAddresses() && before.config().equals(b)) {
                 live = before;
             } else {
-                live = compileBackend(b, before, departed);
+                live = compileBackend(b, before, stats);
             }
             backends.put(b.name(), live);
         }
@@ -107,7 +99,8 @@ final class GenerationCompiler {
         for (Frontend f : config.allFrontends()) {
             LiveFrontend before = previous == null ? null : previous.frontend(f.name());
             LiveFrontend live = before != null && before.config().equals(f) ? before
-                    : new LiveFrontend(f, FrontendRouter.compile(f), stats.frontend(f.name()));
+                    : new LiveFrontend(f, FrontendRouter.compile(f),
+                            before != null ? before.counters() : stats.newFrontend(f.name()));
             frontends.put(f.name(), live);
             for (HostPort bind : f.bind()) {
                 LiveFrontend other = byBind.putIfAbsent(bind, live);
@@ -120,19 +113,19 @@ final class GenerationCompiler {
         if (previous != null) {
             for (LiveBackend gone : previous.backends().values()) {
                 if (!backends.containsKey(gone.name())) {
-                    departed.backends.add(gone.name());
+                    stats.backendDropped(gone.name());
                     for (LiveServer s : gone.servers()) {
-                        departed.serverKeys.add(s.key());
+                        stats.serverDropped(s.key());
                     }
                 }
             }
             for (String gone : previous.frontends().keySet()) {
                 if (!frontends.containsKey(gone)) {
-                    departed.frontends.add(gone);
+                    stats.frontendDropped(gone);
                 }
             }
         }
-        return new Generation(number, revision, config, frontends, backends, byBind, departed, logTargets,
+        return new Generation(number, revision, config, frontends, backends, byBind, stats, logTargets,
                 processConnections);
     }
 
@@ -142,8 +135,8 @@ final class GenerationCompiler {
      * else by address); a server whose config is equal too, and whose address is an IP
      * literal, is the same {@link LiveServer}.
      */
-    private LiveBackend compileBackend(Backend b, LiveBackend before, Departed departed) {
-        ServerQueue queue = before != null ? before.queue() : queues.apply(b.name());
+    private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats) {
+        ServerQueue queue = before != null ? before.queue() : new ServerQueue();
         List<Server> configs = b.servers();
         List<Server> oldConfigs = before == null ? List.of() : before.config().servers();
         List<LiveServer> oldServers = before == null ? List.of() : before.servers();
@@ -174,7 +167,7 @@ final class GenerationCompiler {
             LiveServer live;
             if (old < 0) {
                 String key = LiveServer.key(b.name(), s.address());
-                live = new LiveServer(key, b.name(), s, resolve(key, b.name(), s), stats.server(key), queue, health,
+                live = new LiveServer(key, b.name(), s, resolve(key, b.name(), s), stats.newServer(key), queue, health,
                         b.slowstart(), b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             } else if (literalAddress && oldConfigs.get(old).equals(s)) {
                 live = oldServers.get(old);
@@ -191,31 +184,20 @@ final class GenerationCompiler {
             Set<HostPort> addresses = new HashSet<>(capacity(configs.size()));
             for (Server s : configs) {
                 if (!addresses.add(s.address())) {
-                    // Server state (health, counters, slots) is keyed by backend + address. (Counters
-                    // this compile created are forgotten by the runtime when it refuses the config.)
+                    // Server state (health, counters, slots) is keyed by backend + address.
                     throw new IllegalArgumentException("backend '" + b.name() + "' lists address " + s.address()
                             + " twice (server '" + s.name() + "')");
                 }
             }
             for (LiveServer o : oldServers) {
                 if (!addresses.contains(o.configuredAddress())) {
-                    departed.serverKeys.add(o.key());
+                    stats.serverDropped(o.key());
                 }
             }
         }
         Balancer<LiveServer> balancer = Balancers.create(b.balance(), servers);
-        return new LiveBackend(b, servers, balancer, before != null ? before.counters() : stats.backend(b.name()),
+        return new LiveBackend(b, servers, balancer, before != null ? before.counters() : stats.newBackend(b.name()),
                 queue, literal);
-    }
-
-    /**
-     * What the previous generation had and a new one does not: the counters to forget
-     * once the new one is published.
-     */
-    static final class Departed {
-        final List<String> frontends = new ArrayList<>();
-        final List<String> backends = new ArrayList<>();
-        final List<String> serverKeys = new ArrayList<>();
     }
 
     /** An IP literal: resolving it again gives the same address, so a server can be taken over. */

@@ -17,6 +17,7 @@ import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.LogTarget.Severity;
+import io.pointsman.proxy.config.Resolvers;
 import io.pointsman.proxy.health.CheckResult;
 import io.pointsman.proxy.health.HealthListener;
 import io.pointsman.proxy.health.HealthRegistry;
@@ -25,11 +26,12 @@ import io.pointsman.proxy.health.HealthState;
 import io.pointsman.proxy.log.LogSink;
 import io.pointsman.proxy.log.LogSinks;
 import io.pointsman.proxy.log.LogTargets;
-import io.pointsman.proxy.config.Resolvers;
 import io.pointsman.proxy.resolve.AddressBook;
 import io.pointsman.proxy.resolve.HostResolver;
 import io.pointsman.proxy.health.ServerCheckSpec;
 import io.pointsman.proxy.stats.ProxyStats;
+import io.pointsman.proxy.statspage.StatsListener;
+import io.pointsman.proxy.statspage.StatsReports;
 import io.pointsman.proxy.tcp.TcpPipeline;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -38,7 +40,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,11 +58,13 @@ import org.slf4j.LoggerFactory;
  * normalized config into a new {@link Generation} and swaps it in without disturbing
  * connections in flight; {@link #close()} stops everything.
  *
- * <p>The swap (SPEC §4): bind the new addresses first (paused); if any bind fails, close
- * what this swap bound and keep the old generation. Otherwise, on the accept loop,
- * publish the new generation with one reference write, retire the old one and close
- * the listeners that are gone. Addresses in both keep their socket. {@code apply} may be
- * called from any thread except an event loop; calls are serialized.
+ * <p>The swap (SPEC §4): compile (which changes nothing that serves), then bind the new
+ * addresses first (paused), the stats page's too; if any bind fails, close what this swap
+ * bound and keep the old generation. Otherwise, on the accept loop, publish the new
+ * generation with one reference write, its counters with it, retire the old one and close
+ * the listeners that are gone; then the stats page moves or takes its new settings.
+ * Addresses in both keep their socket. {@code apply} may be called from any thread except
+ * an event loop; calls are serialized.
  */
 public final class ProxyRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyRuntime.class);
@@ -76,8 +79,8 @@ public final class ProxyRuntime implements AutoCloseable {
     private volatile HealthRegistry healthRegistry;
     private final Map<Mode, FrontendPipeline> pipelines;
     private final ProxyStats stats = new ProxyStats();
-    private final Map<String, ServerQueue> queues = new ConcurrentHashMap<>();
     private final GenerationCompiler compiler;
+    private final StatsPage statsPage;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<HostPort, Listener> listeners = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Generation> retired = new ConcurrentLinkedDeque<>();
@@ -96,7 +99,6 @@ public final class ProxyRuntime implements AutoCloseable {
         this.transport = b.transport != null ? b.transport : Transport.choose();
         this.threads = b.threads > 0 ? b.threads : Runtime.getRuntime().availableProcessors();
         this.customHealth = b.health;
-        this.addresses = new AddressBook(b.resolver);
         this.retireGrace = b.retireGrace;
         Map<Mode, FrontendPipeline> p = new EnumMap<>(Mode.class);
         p.put(Mode.TCP, new TcpPipeline());
@@ -117,8 +119,9 @@ public final class ProxyRuntime implements AutoCloseable {
                 return r == null ? 1 : r.rampUp(backend, address, slowstartNanos);
             }
         };
-        this.compiler = new GenerationCompiler(stats, name -> queues.computeIfAbsent(name, n -> new ServerQueue()),
-                health, connections::get);
+        this.addresses = new AddressBook(b.resolver);
+        this.compiler = new GenerationCompiler(health, connections::get);
+        this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version));
     }
 
     public static Builder builder() {
@@ -133,6 +136,8 @@ public final class ProxyRuntime implements AutoCloseable {
         private Duration retireGrace = DEFAULT_RETIRE_GRACE;
         private HostResolver resolver;
         private final Map<Mode, FrontendPipeline> pipelines = new EnumMap<>(Mode.class);
+        private String node = "pointsman";
+        private String version = "dev";
 
         /** Event-loop threads ({@code global.threads}); 0 = one per core. */
         public Builder threads(int threads) {
@@ -170,6 +175,13 @@ public final class ProxyRuntime implements AutoCloseable {
         /** Resolves server names with this instead of what {@code global.resolvers} says (tests). */
         public Builder resolver(HostResolver resolver) {
             this.resolver = resolver;
+            return this;
+        }
+
+        /** The node's name and Pointsman's version, as the stats page shows them. */
+        public Builder identity(String node, String version) {
+            this.node = java.util.Objects.requireNonNull(node, "node");
+            this.version = java.util.Objects.requireNonNull(version, "version");
             return this;
         }
 
@@ -230,14 +242,14 @@ public final class ProxyRuntime implements AutoCloseable {
         if (onEventLoop()) {
             throw new IllegalStateException("apply must not run on an event loop (it waits for binds)");
         }
+        // Nothing that serves changes until the swap: compiling makes new objects only.
+        io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
+        // Server names resolved here, on this thread: one that does not resolve refuses the apply.
+        AddressBook.Book book = addresses.prepare(namedServers(normalized),
+                normalized.global().resolvers() == null ? Resolvers.SYSTEM : normalized.global().resolvers());
         Generation next;
         HealthRegistry.Plan checks = null;
-        AddressBook.Book book = null;
         try {
-            io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
-            // Server names resolved here, on this thread: one that does not resolve refuses the apply.
-            book = addresses.prepare(namedServers(normalized), normalized.global().resolvers() == null
-                    ? Resolvers.SYSTEM : normalized.global().resolvers());
             LogTargets logTargets = logSinks.prepare(normalized.global().log());
             next = compiler.compile(normalized, revision, nextNumber, current, logTargets, book);
             // Before the swap, so bad check settings refuse it; only changed backends are looked at.
@@ -247,11 +259,8 @@ public final class ProxyRuntime implements AutoCloseable {
                 ServerCheckSpec.of(normalized);
             }
         } catch (RuntimeException e) {
-            forgetCountersNotIn(current);
             retainLogTargets();
-            if (book != null) {
-                addresses.abandon(book);
-            }
+            addresses.abandon(book);
             throw e;
         }
         Set<HostPort> wanted = next.binds();
@@ -260,27 +269,31 @@ public final class ProxyRuntime implements AutoCloseable {
         List<HostPort> removed = sorted(listeners.keySet().stream().filter(a -> !wanted.contains(a)).toList());
 
         Map<HostPort, Listener> bound = new LinkedHashMap<>();
-        for (HostPort address : added) {
-            try {
+        HostPort binding = null;
+        StatsListener statsListener;
+        try {
+            for (HostPort address : added) {
+                binding = address;
                 bound.put(address, bind(address));
-            } catch (BindFailure e) {
-                for (Listener l : bound.values()) {
-                    l.channel().close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                }
-                forgetCountersNotIn(current);
-                retainLogTargets();
-                addresses.abandon(book);
-                log.warn("generation {} ({}) not applied: cannot bind {}: {}; {} keeps serving", next.number(),
-                        revision, address, e.getMessage(), current == null ? "nothing" : current);
-                return new ApplyResult.BindFailed(address, e.getMessage());
             }
+            binding = normalized.stats() == null ? null : normalized.stats().bind();
+            statsListener = statsPage.bind(normalized.stats());
+        } catch (BindFailure e) {
+            for (Listener l : bound.values()) {
+                l.channel().close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            retainLogTargets();
+            addresses.abandon(book);
+            log.warn("generation {} ({}) not applied: cannot bind {}: {}; {} keeps serving", next.number(),
+                    revision, binding, e.getMessage(), current == null ? "nothing" : current);
+            return new ApplyResult.BindFailed(binding, e.getMessage());
         }
         nextNumber++;
         onAcceptLoop(() -> {
             publish(next, bound, removed);
             return null;
         });
-        stats.forget(next.departed().frontends, next.departed().backends, next.departed().serverKeys);
+        statsPage.swapped(normalized.stats(), statsListener);
         retainLogTargets();
         addresses.commit(book);
         if (healthRegistry != null) {
@@ -425,8 +438,14 @@ public final class ProxyRuntime implements AutoCloseable {
         return retired.stream().filter(g -> g.connectionCount() > 0).toList();
     }
 
+    /** The counters of the current generation's frontends, backends and servers. */
     public ProxyStats stats() {
         return stats;
+    }
+
+    /** Where the stats page ({@code stats.bind}) listens now, or null when the config has none. */
+    public InetSocketAddress statsAddress() {
+        return statsPage.address();
     }
 
     /** Active health checks, or null when a custom {@link HealthView} replaced them. */
@@ -478,6 +497,7 @@ public final class ProxyRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        statsPage.close();
         if (healthRegistry != null) {
             healthRegistry.close();
         }
@@ -513,6 +533,7 @@ public final class ProxyRuntime implements AutoCloseable {
         listeners.putAll(bound);
         Generation old = current;
         current = next;
+        stats.publish(next.statsChange());
         for (HostPort address : removed) {
             Listener l = listeners.remove(address);
             if (l != null) {
@@ -632,7 +653,7 @@ public final class ProxyRuntime implements AutoCloseable {
         return new Listener(address, f.channel(), actual);
     }
 
-    private static final class BindFailure extends Exception {
+    static final class BindFailure extends Exception {
         BindFailure(String message) {
             super(message);
         }
@@ -678,25 +699,5 @@ public final class ProxyRuntime implements AutoCloseable {
         List<HostPort> out = new ArrayList<>(list);
         out.sort(Comparator.comparing(HostPort::toString));
         return out;
-    }
-
-    /**
-     * Counters of entities that {@code g} does not have leave the stats: after a refused
-     * swap, those its compile created. (A published swap forgets only what its generation
-     * {@linkplain Generation#departed() dropped}.)
-     */
-    private void forgetCountersNotIn(Generation g) {
-        if (g == null) {
-            stats.retainOnly(Set.of(), Set.of(), Set.of());
-        } else {
-            // Hash sets: retainAll asks contains() once per known counter.
-            Set<String> keys = new HashSet<>();
-            for (LiveBackend b : g.backends().values()) {
-                for (LiveServer s : b.servers()) {
-                    keys.add(s.key());
-                }
-            }
-            stats.retainOnly(g.frontends().keySet(), g.backends().keySet(), keys);
-        }
     }
 }
