@@ -2,6 +2,7 @@ package io.pointsman.proxy.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A pool of servers and how traffic is spread over them.
@@ -14,6 +15,10 @@ import java.util.List;
  * @param retryOn      what a request is tried again on ({@link RetryOn})
  * @param abortonclose a client's FIN while its request waits for a server (queued,
  *                     connecting, or waiting for the response head in http) aborts it
+ * @param acl          named matchers used by this backend's rule conditions
+ * @param httpRequest  rules run on a request once this backend is chosen (after the frontend's)
+ * @param httpResponse rules run on its servers' responses (before the frontend's)
+ * @param errorfiles   status → whole HTTP response file, for requests routed here (before the frontend's)
  * @param logHealthChecks a log line per change of a server's check result (HAProxy {@code option log-health-checks})
  * @param slowstart    after a server comes UP its weight ramps from little to full over this time (HAProxy {@code slowstart})
  * @param onMarkedDown what happens to a server's sessions when checks mark it DOWN
@@ -32,6 +37,10 @@ public record Backend(
         List<RetryOn> retryOn,
         Boolean abortonclose,
         List<Server> servers,
+        List<Acl> acl,
+        List<RequestRule> httpRequest,
+        List<ResponseRule> httpResponse,
+        Map<Integer, String> errorfiles,
         Boolean logHealthChecks,
         Duration slowstart,
         OnMarkedDown onMarkedDown,
@@ -40,9 +49,22 @@ public record Backend(
     public Backend {
         retryOn = Lists.of(retryOn);
         servers = Lists.of(servers);
+        acl = Lists.of(acl);
+        httpRequest = Lists.of(httpRequest);
+        httpResponse = Lists.of(httpResponse);
+        errorfiles = Lists.of(errorfiles);
     }
 
-    /** Without the server and logging options (each left to {@code defaults}). */
+    /** Without the server and logging options. */
+    public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
+                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                   List<ResponseRule> httpResponse, Map<Integer, String> errorfiles) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, acl, httpRequest, httpResponse, errorfiles, null, null, null, null);
+    }
+
+    /** Without acls, rules, error files, or the server and logging options. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                    Boolean abortonclose, List<Server> servers) {
@@ -50,7 +72,7 @@ public record Backend(
                 servers, null, null, null, null);
     }
 
-    /** Without the backend HTTP, server and logging options (each left to {@code defaults}). */
+    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, error files, or the server and logging options. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, null, List.of(), null, servers);

@@ -1,10 +1,13 @@
 package io.pointsman.proxy.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Values inherited by every frontend, backend and listen that does not set them.
  *
+ * @param errorfiles        inherited by frontends and listens, each status they set overriding it
+ *                          (HAProxy's {@code errorfile} in defaults)
  * @param logFormat         {@code httplog}, {@code tcplog}, {@code json} or a string of HAProxy %-variables;
  *                          absent: httplog in http mode, tcplog in tcp mode
  * @param dontlognull       no log line for a connection that sent nothing (HAProxy {@code option dontlognull})
@@ -22,6 +25,7 @@ public record Defaults(
         HttpReuse httpReuse,
         List<RetryOn> retryOn,
         Boolean abortonclose,
+        Map<Integer, String> errorfiles,
         String logFormat,
         Boolean dontlognull,
         Boolean dontlogNormal,
@@ -31,17 +35,24 @@ public record Defaults(
 
     public Defaults {
         retryOn = Lists.of(retryOn);
+        errorfiles = Lists.of(errorfiles);
     }
 
     /** Without the logging options. */
     public Defaults(Mode mode, Timeouts timeout, Integer retries, Boolean redispatch, Balance balance,
-                    HttpReuse httpReuse, List<RetryOn> retryOn, Boolean abortonclose) {
-        this(mode, timeout, retries, redispatch, balance, httpReuse, retryOn, abortonclose, null, null, null, null,
-                null, null);
+                    HttpReuse httpReuse, List<RetryOn> retryOn, Boolean abortonclose, Map<Integer, String> errorfiles) {
+        this(mode, timeout, retries, redispatch, balance, httpReuse, retryOn, abortonclose, errorfiles, null, null,
+                null, null, null, null);
     }
 
-    /** Without the backend HTTP options and the logging options. */
+    /** Without error files and the logging options. */
+    public Defaults(Mode mode, Timeouts timeout, Integer retries, Boolean redispatch, Balance balance,
+                    HttpReuse httpReuse, List<RetryOn> retryOn, Boolean abortonclose) {
+        this(mode, timeout, retries, redispatch, balance, httpReuse, retryOn, abortonclose, null);
+    }
+
+    /** Without the backend HTTP options, error files or the logging options. */
     public Defaults(Mode mode, Timeouts timeout, Integer retries, Boolean redispatch, Balance balance) {
-        this(mode, timeout, retries, redispatch, balance, null, List.of(), null);
+        this(mode, timeout, retries, redispatch, balance, null, List.of(), null, null);
     }
 }

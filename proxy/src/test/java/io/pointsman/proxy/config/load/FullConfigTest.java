@@ -18,7 +18,9 @@ import io.pointsman.proxy.config.Condition;
 import io.pointsman.proxy.config.Defaults;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.Global;
-import io.pointsman.proxy.config.HeaderMatch;
+import io.pointsman.proxy.config.AclMatch;
+import io.pointsman.proxy.config.Regex;
+import io.pointsman.proxy.config.TextMatch;
 import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.HttpReuse;
@@ -70,8 +72,8 @@ class FullConfigTest {
         // hosts/lb1.yaml deletes global.threads with null: the built-in 0 comes back.
         assertEquals(new Global(10000, 0, true, Duration.ofMinutes(30), 4, List.of(), Resolvers.SYSTEM), c.global());
         assertEquals(new Defaults(Mode.HTTP, DEFAULT_TIMEOUTS, 2, false, Balance.LEASTCONN, HttpReuse.ALWAYS,
-                List.of(RetryOn.parse("conn_failure"), RetryOn.parse("empty_response")), true, null, false, false, false,
-                false, false), c.defaults());
+                List.of(RetryOn.parse("conn_failure"), RetryOn.parse("empty_response")), true, c.defaults().errorfiles(),
+                null, false, false, false, false, false), c.defaults());
         assertEquals(new Stats(HostPort.parse("127.0.0.1:8404"), "/haproxy", Duration.ofSeconds(10),
                 new StatsAuth("admin", "pw-s3cret-value")), c.stats());
     }
@@ -94,16 +96,17 @@ class FullConfigTest {
                 Duration.ofSeconds(3)), pub.timeout());
         List<Acl> acl = pub.acl();
         assertEquals(9, acl.size());
-        assertEquals(List.of("/api/"), acl.get(0).pathBeg());
-        assertEquals(List.of("admin.example.com", "*.admin.example.com"), acl.get(1).host());
-        assertEquals(List.of("/healthz"), acl.get(2).path());
-        assertEquals(List.of(".png", ".jpg"), acl.get(3).pathEnd());
-        assertEquals(List.of("^/v1/(users|orders)"), acl.get(4).pathReg());
-        assertEquals(List.of("POST", "PUT", "DELETE"), acl.get(5).method());
-        assertEquals(new HeaderMatch("X-Beta", List.of("1", "yes")), acl.get(6).header());
-        assertEquals(List.of(Cidr.parse("203.0.113.0/24"), Cidr.parse("2001:db8::/32")), acl.get(7).src());
-        assertEquals(List.of(8081), acl.get(8).dstPort());
-        assertNull(acl.get(8).src());
+        assertEquals(new AclMatch.PathBeg(List.of("/api/")), acl.get(0).match());
+        assertEquals(new AclMatch.Host(List.of("admin.example.com", "*.admin.example.com")), acl.get(1).match());
+        assertEquals(new AclMatch.Path(List.of("/healthz")), acl.get(2).match());
+        assertEquals(new AclMatch.PathEnd(List.of(".png", ".jpg")), acl.get(3).match());
+        assertEquals(new AclMatch.PathReg(List.of(Regex.parse("^/v1/(users|orders)"))), acl.get(4).match());
+        assertEquals(new AclMatch.Method(List.of("POST", "PUT", "DELETE")), acl.get(5).match());
+        assertEquals(new AclMatch.Header("X-Beta", new TextMatch.Values(List.of("1", "yes"))), acl.get(6).match());
+        assertEquals(new AclMatch.Src(List.of(Cidr.parse("203.0.113.0/24"), Cidr.parse("2001:db8::/32"))),
+                acl.get(7).match());
+        assertEquals(new AclMatch.DstPort(List.of(8081)), acl.get(8).match());
+        assertNull(acl.get(8).ignoreCase());
         assertEquals(List.of(
                 new UseBackend("api-farm", Condition.parse("api !admin"), null),
                 new UseBackend("api-farm", Condition.parse("beta writes || legacy"), null),
@@ -115,11 +118,18 @@ class FullConfigTest {
         Frontend tunnel = c.frontends().get(1);
         assertEquals(new Frontend("app-tunnel", Mode.TCP, List.of(new HostPort("127.0.0.1", 8443)), null, null,
                 false, false, DEFAULT_TIMEOUTS,
-                List.of(new Acl("from-pilot2", List.of(Cidr.parse("203.0.113.0/24")), null, null, null, null, null,
-                                null, null, null, null),
-                        new Acl("site", null, null, List.of("www.example.com"), null, null, null, null, null, null, null)),
-                List.of(new UseBackend("app-pilot2", Condition.parse("from-pilot2 site"), null)), null, "tcplog", false,
-                false, false, new Capture(List.of(), List.of()), false), tunnel);
+                List.of(new Acl("from-pilot2", new AclMatch.Src(List.of(Cidr.parse("203.0.113.0/24")))),
+                        new Acl("site", new AclMatch.Sni(List.of("www.example.com")))),
+                List.of(new UseBackend("app-pilot2", Condition.parse("from-pilot2 site"), null)), null),
+                new Frontend(tunnel.name(), tunnel.mode(), tunnel.bind(), tunnel.tls(), tunnel.maxconn(),
+                        tunnel.forwardedFor(), tunnel.acceptProxy(), tunnel.timeout(), tunnel.acl(), tunnel.useBackend(),
+                        tunnel.defaultBackend(), tunnel.httpRequest(), tunnel.httpResponse(), tunnel.tcpRequest(),
+                        tunnel.limits(), tunnel.errorfiles()));
+        // The logging options, filled from defaults: a tcp frontend logs tcplog lines.
+        assertEquals("tcplog", tunnel.logFormat());
+        assertEquals(new Capture(List.of(), List.of()), tunnel.capture());
+        assertEquals(List.of(false, false, false, false), List.of(tunnel.dontlognull(), tunnel.dontlogNormal(),
+                tunnel.logSeparateErrors(), tunnel.tcpka()));
     }
 
     @Test
@@ -133,7 +143,8 @@ class FullConfigTest {
                         new Server("web1", HostPort.parse("127.0.0.1:9002"), 3, true, false, 100, false, 0),
                         // web2 deleted by hosts/lb1.yaml, web3 appended by it
                         new Server("web3", HostPort.parse("127.0.0.1:9004"), 256, false, false, 0, false, 0)),
-                false, null, OnMarkedDown.NONE, false), c.backends().get(0));
+                List.of(), List.of(), List.of(), c.backends().get(0).errorfiles(), false, null, OnMarkedDown.NONE, false),
+                c.backends().get(0));
         Backend api = c.backends().get(1);
         assertEquals(Balance.LEASTCONN, api.balance());
         assertEquals(Check.BUILT_IN, api.check());
