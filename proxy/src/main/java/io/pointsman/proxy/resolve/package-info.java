@@ -11,7 +11,7 @@
  *       new connections.</li>
  *   <li>{@link io.pointsman.proxy.resolve.HostResolver}: the system resolver, or
  *       {@link io.pointsman.proxy.resolve.DnsServerResolver} asking
- *       {@code resolvers.nameservers} (A, AAAA, SRV) with Netty's DNS client.</li>
+ *       {@code resolvers.nameservers} (A, AAAA) with Netty's DNS client.</li>
  * </ul>
  */
 package io.pointsman.proxy.resolve;

@@ -21,7 +21,7 @@ public final class Dnsmasq implements AutoCloseable {
 
     private final Path dir;
     private final Path hosts;
-    private final int port;
+    private int port;
     private final List<String> srv;
     private Process process;
 
@@ -30,10 +30,26 @@ public final class Dnsmasq implements AutoCloseable {
         this.hosts = dir.resolve("hosts");
         this.srv = srv;
         Files.writeString(hosts, "");
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            this.port = s.getLocalPort();
+        // dnsmasq listens on the port over UDP and TCP: a port free for UDP may be taken for
+        // TCP by another test. A few tries with fresh ports.
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+                 java.net.ServerSocket t = new java.net.ServerSocket(s.getLocalPort(), 1,
+                         InetAddress.getLoopbackAddress())) {
+                this.port = s.getLocalPort();
+            } catch (IOException taken) {
+                last = taken;
+                continue;
+            }
+            try {
+                start();
+                return;
+            } catch (IOException e) {
+                last = e;
+            }
         }
-        start();
+        throw last;
     }
 
     /**
@@ -58,7 +74,9 @@ public final class Dnsmasq implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!Files.exists(dir.resolve("dnsmasq.pid")) || Files.size(dir.resolve("dnsmasq.pid")) == 0) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
-                throw new IOException("dnsmasq did not start: " + Files.readString(dir.resolve("out.txt")));
+                Path logFile = dir.resolve("dnsmasq.log");
+                throw new IOException("dnsmasq did not start: " + Files.readString(dir.resolve("out.txt"))
+                        + (Files.exists(logFile) ? Files.readString(logFile) : ""));
             }
             Thread.sleep(20);
         }
