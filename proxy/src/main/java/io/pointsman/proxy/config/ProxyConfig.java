@@ -10,6 +10,7 @@ import java.util.Optional;
  * @param sync       per-node sync options (SPEC §5.8), normally from {@code hosts/<node>.yaml};
  *                   the proxy ignores it, the agent reads it
  * @param keepalived the Keepalived section (SPEC §7); the proxy ignores it
+ * @param bgp        the BGP section (SPEC §13): what the agent announces through BIRD; the proxy ignores it
  */
 public record ProxyConfig(
         Integer version,
@@ -20,7 +21,8 @@ public record ProxyConfig(
         List<Backend> backends,
         List<Listen> listens,
         Keepalived keepalived,
-        SyncSettings sync) {
+        SyncSettings sync,
+        Bgp bgp) {
 
     public ProxyConfig {
         frontends = Lists.of(frontends);

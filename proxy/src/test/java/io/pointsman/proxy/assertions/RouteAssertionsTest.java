@@ -25,7 +25,7 @@ class RouteAssertionsTest {
             List.of(new Listen("port-map", Mode.TCP, List.of(HostPort.parse("*:35007")), null, null, null, null, null,
                     null, null, null, null, null,
                     List.of(new Server("app0", HostPort.parse("127.0.0.1:36007"), null, null, null, null, null)))),
-            null, null));
+            null, null, null));
 
     private static List<ConfigError> check(String yaml) {
         return RouteAssertions.check(new ConfigFiles(Map.of("proxy.yaml", "version: 1", "tests/routes.yaml", yaml)), CONFIG);
@@ -110,7 +110,7 @@ class RouteAssertionsTest {
                             List.of(new Server("a", HostPort.parse("127.0.0.1:9002"), null, null, null, null, null))),
                     new Backend("web", Mode.HTTP, null, null, null, null, null, null,
                             List.of(new Server("a", HostPort.parse("127.0.0.1:9003"), null, null, null, null, null)))),
-            List.of(), null, null));
+            List.of(), null, null, null));
 
     @Test
     void aclFactsReachTheRouter() {

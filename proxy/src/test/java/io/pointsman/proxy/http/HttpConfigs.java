@@ -120,7 +120,7 @@ final class HttpConfigs {
                 null, acls, rules, defaultBackend);
         ProxyConfig raw = new ProxyConfig(1, new Global(null, 1, null, null, maxOldGenerations),
                 new Defaults(Mode.HTTP, timeouts, null, null, null), null, List.of(fe), backends, List.of(), null,
-                null);
+                null, null);
         return Normalizer.normalize(raw);
     }
 }

@@ -89,7 +89,7 @@ public final class TestConfig {
             bs.add(b.build());
         }
         ProxyConfig raw = new ProxyConfig(1, new Global(maxconn, 1, nolinger, hardStopAfter, maxOldGenerations),
-                new Defaults(Mode.TCP, timeouts, null, null, null), null, fs, bs, listens, null, null);
+                new Defaults(Mode.TCP, timeouts, null, null, null), null, fs, bs, listens, null, null, null);
         return Normalizer.normalize(raw);
     }
 
