@@ -166,7 +166,9 @@ public final class RunCommand implements Callable<Integer> {
             sync.start();
             Signal.handle(new Signal("HUP"), s -> sync.requestSync("SIGHUP"));
             onShutdown(() -> {
+                long drainUntil = System.nanoTime() + applier.prepareStop().toNanos();
                 sync.close();
+                PointsmanNode.awaitDrain(drainUntil);
                 applier.close();
                 stop.countDown();
             });
