@@ -101,6 +101,9 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 # router (route changes) and the switch (link changes) stamps every event, and clock_ms gives
 # the same clock (milliseconds since local midnight) for the moment an action starts.
 clock_ms() { date +%H:%M:%S.%N | awk -F: '{printf "%d\n", ($1 * 3600 + $2 * 60 + $3) * 1000}'; }
+utc_ms() { date -u +%H:%M:%S.%N | awk -F: '{printf "%d\n", ($1 * 3600 + $2 * 60 + $3) * 1000}'; }
+# log_utc_ms 2026-12-07T16:32:07.191Z: the agent's log time as utc_ms gives it.
+log_utc_ms() { echo "${1#*T}" | tr -d Z | awk -F: '{printf "%d\n", ($1 * 3600 + $2 * 60 + $3) * 1000}'; }
 # route_event T0 present|absent NODE: when (clock_ms) the router's route to the shared address
 # first changed, at or after T0, to one with (present) or without (absent) NODE as a next hop.
 route_event() {
@@ -396,7 +399,7 @@ for src in "${CLIENTS[@]}"; do
   LOAD+=($!)
 done
 sleep 0.3
-c0=$(clock_ms); t0=$(now_ms)
+c0=$(clock_ms); u0=$(utc_ms); t0=$(now_ms)
 kill -TERM "${PM_PID[n1]}"
 withdraw_ms=$(since "$c0" absent n1 10)
 for i in $(seq 150); do kill -0 "${PM_PID[n1]}" 2>/dev/null || break; sleep 0.1; done
@@ -411,6 +414,12 @@ load_total=$(wc -l < "$work/load.out"); load_ok=$(grep -c '^200 ' "$work/load.ou
 [ "$load_ok" = "$load_total" ] || fail "planned stop: $((load_total - load_ok)) of $load_total requests under load lost"
 [ "$exit_ms" -ge $((DRAIN_S * 1000)) ] || fail "planned stop: n1 exited after ${exit_ms} ms, before its ${DRAIN_S} s drain"
 grep -q "withdrawn (stopping)" "$work/n1/pointsman.conf" || fail "planned stop: n1's include is not withdrawn"
+# Where the time went, from n1's own log: the line the agent writes once BIRD answered.
+line=$(grep -m1 "withdrawn (stopping)" "$work/n1/pointsman.log" || true)
+if [ -n "$line" ]; then
+  logged=$(log_utc_ms "${line%% *}"); took=$(echo "$line" | sed -n 's/.*(\([0-9.]*\) ms)$/\1/p')
+  log "n1's withdrawal: include written and birdc answered in ${took} ms, done $(( logged - u0 )) ms after SIGTERM"
+fi
 pass "3. planned stop of n1: withdrawn from the router after ${withdraw_ms} ms, exited after ${exit_ms} ms (drain ${DRAIN_S} s); lost 0 of $load_total requests under load; ${slow_ok}/${#SLOW[@]} slow requests finished, $slow_on_n1 of them in flight on n1 at the stop"
 echo "BGP_PLANNED_STOP_WITHDRAW_MS=$withdraw_ms BGP_PLANNED_STOP_LOST=0/$load_total"
 c0=$(clock_ms)
