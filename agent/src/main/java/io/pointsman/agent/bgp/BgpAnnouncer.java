@@ -286,11 +286,6 @@ public final class BgpAnnouncer {
         return b.controlSocket() == null ? null : Path.of(b.controlSocket());
     }
 
-    /** The section that serves now, or null. */
-    public synchronized Bgp section() {
-        return section;
-    }
-
     /** True when the last change reached BIRD, or nothing needed telling. */
     public synchronized boolean withdrawnCleanly() {
         return announced.isEmpty() && (birdReconfigured || section == null || section.controlSocket() == null);

@@ -8,7 +8,7 @@ import io.pointsman.proxy.config.load.ConfigFiles;
 /**
  * The seam between the sync loop and the proxy: load, validate and swap one revision's files.
  * The production implementation wraps {@code ConfigLoader.load} and {@code ProxyRuntime.apply}
- * (and the keepalived step); tests use a small real one.
+ * (and the Keepalived and BGP steps); tests use a small real one.
  *
  * <p>Called from the sync thread (apply, diff) and the status API's worker (the read-only
  * methods); implementations must be thread-safe. {@link #apply} may block (binds, keepalived);
