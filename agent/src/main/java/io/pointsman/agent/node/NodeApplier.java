@@ -156,9 +156,9 @@ public final class NodeApplier implements ConfigApplier {
                     ? new ApplyOutcome.ValidationFailed(List.of("bgp: " + why))
                     : new ApplyOutcome.Failed("bgp: " + why);
         }
+        armCrashGuard(loaded.config()); // before the node counts as serving: it may start a process
         stats.commit(loaded.config().stats());
         good = new Good(loaded, revision.toString(), generation);
-        armCrashGuard(loaded.config());
         String message = "applied as generation " + generation + " (" + diff + ")"
                 + (keepalivedStep.message().isEmpty() ? "" : "; " + keepalivedStep.message())
                 + (bgpMessage.isEmpty() ? "" : "; bgp: " + bgpMessage)
