@@ -271,7 +271,9 @@ measure_failover() {
   local added; added=$(vip_added_at lb2 "$c0")
   [ -n "$added" ] || fail "$label: lb2 holds the VIP but its address monitor saw no VIP added"
   vip_ms=$(( added - c0 )); client_ms=$(( (t_client - t0) / 1000000 ))
-  log "$label: VIP on lb2 after ${vip_ms} ms, client served again after ${client_ms} ms"
+  # When lb1's track file was set (its mtime: the agent's write on a stop, the guard's on a crash).
+  local set_at; set_at=$(stat -c %y "$work/lb1/pointsman-lb1.state" | awk '{split($2, p, ":"); printf "%d\n", (p[1] * 3600 + p[2] * 60 + p[3]) * 1000}')
+  log "$label: VIP on lb2 after ${vip_ms} ms (track file set after $(( set_at - c0 )) ms, then VRRP: $(( added - set_at )) ms), client served again after ${client_ms} ms"
   local ok=0; for i in $(seq 20); do client_ok && ok=$((ok + 1)); done
   [ $ok -eq 20 ] || fail "client loop after failover ($label): $ok/20 succeeded"
   start_pointsman lb1
