@@ -27,6 +27,9 @@ VIP=198.18.0.100
 SUBNET=24
 declare -a PIDS=()
 declare -a NETNS=()
+# JVMs on a small shared machine: one GC thread, C1 only, a small heap (a killed JVM's memory
+# is torn down before its pipes close, so a crash is noticed sooner with less of it).
+JAVA=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx256m)
 
 log() { printf '[failover %s] %s\n' "$(date +%H:%M:%S.%3N)" "$*"; }
 # Timings come from the kernel's notifications (`ip -ts monitor address` on each node stamps
@@ -122,7 +125,7 @@ attach srv 198.18.0.21 198.18.0.22
 # ---------------------------------------------------------------- backends
 for i in 1 2; do
   mkdir -p "$work/web$i"
-  ip netns exec "$(ns srv)" java -jar "$jar" backend --name "web$i" --bind "198.18.0.2$i:8081" >"$work/web$i/backend.log" 2>&1 &
+  ip netns exec "$(ns srv)" "${JAVA[@]}" -jar "$jar" backend --name "web$i" --bind "198.18.0.2$i:8081" >"$work/web$i/backend.log" 2>&1 &
   PIDS+=($!)
 done
 
@@ -180,7 +183,7 @@ git add -A && git commit -qm "failover rig: one VIP, lb1 MASTER 200, lb2 BACKUP 
 declare -A PM_PID=()
 start_pointsman() {
   local n=$1
-  ip netns exec "$(ns "$n")" java -jar "$jar" run --repo "$central" --branch main --node "$n" --state-dir "$work/$n/state" \
+  ip netns exec "$(ns "$n")" "${JAVA[@]}" -jar "$jar" run --repo "$central" --branch main --node "$n" --state-dir "$work/$n/state" \
       --poll 1s --status-bind 127.0.0.1:9900 >>"$work/$n/pointsman.log" 2>&1 &
   PM_PID[$n]=$!
   PIDS+=($!)
