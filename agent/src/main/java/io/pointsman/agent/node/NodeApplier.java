@@ -27,6 +27,9 @@ import io.pointsman.proxy.config.load.LoadedConfig;
 import io.pointsman.proxy.config.load.SecretSource;
 import io.pointsman.proxy.runtime.ApplyResult;
 import io.pointsman.proxy.runtime.ProxyRuntime;
+import io.pointsman.proxy.statspage.PrometheusStats;
+import io.pointsman.proxy.statspage.StatsReport;
+import io.pointsman.proxy.statspage.StatsReports;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -61,7 +64,8 @@ public final class NodeApplier implements ConfigApplier {
     private final SecretSource secrets;
     private final KeepalivedManager keepalived;
     private final Supplier<InetSocketAddress> healthAddress;
-    private final StatsPublisher stats;
+    /** The proxy's stats as the agent's /metrics shows them; made with the runtime. */
+    private volatile Supplier<StatsReport> reports;
     private volatile Good good;
     private int startedThreads;
     private volatile Path trackFile;
@@ -95,7 +99,6 @@ public final class NodeApplier implements ConfigApplier {
         this.secrets = secrets;
         this.keepalived = keepalived;
         this.healthAddress = healthAddress;
-        this.stats = new StatsPublisher(node, version());
         this.bird = bird;
         this.bgp = new BgpAnnouncer(node, bird, Clock.systemUTC());
         this.crashGuard = new CrashGuard(node);
@@ -112,22 +115,17 @@ public final class NodeApplier implements ConfigApplier {
         Good previous = good;
         String diff = ConfigDiff.between(previous == null ? null : previous.loaded().config(), loaded.config()).summary();
         ProxyRuntime runtime = runtime(loaded.config().global().threads());
-        // The stats listener follows the runtime's listener rule: bind new first, close old last.
-        String statsBindProblem = stats.prepare(loaded.config().stats(), runtime);
-        if (statsBindProblem != null) {
-            return new ApplyOutcome.BindFailed(loaded.redactor().redact(statsBindProblem));
-        }
         ApplyResult result;
         try {
+            // The stats page is part of the swap: its listener is bound before it, like the
+            // frontends' (a bind failure refuses the whole apply), and moves after it.
             result = runtime.apply(loaded.config(), revision.toString());
         } catch (IllegalArgumentException e) {
             // The runtime refuses what it cannot compile (e.g. one server address twice in a
             // backend) before it changes anything: refused like any invalid config.
-            stats.abandon();
             return new ApplyOutcome.ValidationFailed(List.of(loaded.redactor().redact(e.getMessage())));
         }
         if (result instanceof ApplyResult.BindFailed bf) {
-            stats.abandon();
             return new ApplyOutcome.BindFailed(loaded.redactor().redact(bf.message()));
         }
         long generation = ((ApplyResult.Applied) result).generation();
@@ -136,7 +134,6 @@ public final class NodeApplier implements ConfigApplier {
             keepalivedStep = applyKeepalived(loaded.config());
         } catch (KeepalivedException e) {
             String why = loaded.redactor().redact(e.getMessage());
-            stats.abandon();
             swapBack(previous, revision);
             log.warn("{}: keepalived step failed, proxy swapped back: {}", revision, why);
             return e.getMessage().startsWith("keepalived -t")
@@ -149,7 +146,6 @@ public final class NodeApplier implements ConfigApplier {
         } catch (BgpException e) {
             String why = loaded.redactor().redact(e.getMessage());
             undoKeepalived(keepalivedStep, revision);
-            stats.abandon();
             swapBack(previous, revision);
             log.warn("{}: bgp step failed, proxy swapped back: {}", revision, why);
             return e.refused()
@@ -157,7 +153,6 @@ public final class NodeApplier implements ConfigApplier {
                     : new ApplyOutcome.Failed("bgp: " + why);
         }
         armCrashGuard(loaded.config()); // before the node counts as serving: it may start a process
-        stats.commit(loaded.config().stats());
         good = new Good(loaded, revision.toString(), generation);
         String message = "applied as generation " + generation + " (" + diff + ")"
                 + (keepalivedStep.message().isEmpty() ? "" : "; " + keepalivedStep.message())
@@ -277,6 +272,7 @@ public final class NodeApplier implements ConfigApplier {
         if (runtime == null) {
             runtime = startRuntime.apply(threads);
             startedThreads = threads;
+            reports = StatsReports.of(runtime, node, version());
         }
         return runtime;
     }
@@ -292,12 +288,11 @@ public final class NodeApplier implements ConfigApplier {
     }
 
     /**
-     * Stops the stats listener and the proxy (if they were started). The crash guard stands
+     * Stops the proxy, its stats page included (if it was started). The crash guard stands
      * down when the node is out of traffic already (a planned stop told BIRD); otherwise it
      * is left to act when the process exits.
      */
     public synchronized void close() {
-        stats.close();
         if (runtime != null) {
             runtime.close();
         }
@@ -308,7 +303,7 @@ public final class NodeApplier implements ConfigApplier {
 
     private void swapBack(Good previous, Revision failed) {
         ProxyConfig back = previous != null ? previous.loaded().config() : Normalizer.normalize(
-                new ProxyConfig(1, null, null, null, List.of(), List.of(), List.of(), null, null, null));
+                new ProxyConfig(1, null, null, null, List.of(), List.of(), List.of(), null, null));
         String revision = previous != null ? previous.revision() : "none";
         ApplyResult r = runtime.apply(back, revision);  // runtime is started: the failed apply started it
         if (r instanceof ApplyResult.BindFailed bf) {
@@ -340,9 +335,11 @@ public final class NodeApplier implements ConfigApplier {
         }
     }
 
+    /** Prometheus text of the proxy, for the agent's /metrics; empty before the first apply. */
     @Override
     public String proxyMetrics() {
-        return stats.metrics() + bgp.metrics();
+        Supplier<StatsReport> r = reports;
+        return (r == null ? "" : PrometheusStats.render(r.get())) + bgp.metrics();
     }
 
     @Override
@@ -372,7 +369,8 @@ public final class NodeApplier implements ConfigApplier {
         return new TrafficSample(at, byName);
     }
 
-    private static String version() {
+    /** Pointsman's version (the jar's), or "dev". */
+    public static String version() {
         String v = NodeApplier.class.getPackage().getImplementationVersion();
         return v != null ? v : "dev";
     }

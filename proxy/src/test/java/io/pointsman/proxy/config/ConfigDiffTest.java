@@ -18,7 +18,7 @@ class ConfigDiffTest {
                 List.of(new Frontend("web", Mode.HTTP, binds.stream().map(HostPort::parse).toList(), null, null, null,
                         null, null, List.of(), List.of(), "farm")),
                 List.of(new Backend("farm", Mode.HTTP, null, null, null, null, null, null, servers)),
-                List.of(), null, null, null));
+                List.of(), null, null));
     }
 
     @Test
@@ -67,6 +67,6 @@ class ConfigDiffTest {
 
     private static ProxyConfig withBgp(ProxyConfig c, Bgp bgp) {
         return new ProxyConfig(c.version(), c.global(), c.defaults(), c.stats(), c.frontends(), c.backends(),
-                c.listens(), c.keepalived(), c.sync(), bgp);
+                c.listens(), c.keepalived(), c.sync(), c.userlists(), bgp);
     }
 }

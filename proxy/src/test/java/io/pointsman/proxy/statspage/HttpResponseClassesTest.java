@@ -154,7 +154,7 @@ class HttpResponseClassesTest {
                 null, null, null, null, null, null, List.of(new Server("lst-app", app, null, null, null, null, null)));
         ProxyConfig raw = new ProxyConfig(1, new Global(null, 1, null, null, null),
                 new Defaults(Mode.HTTP, null, null, null, null), null, List.of(fe), List.of(web), List.of(lst), null,
-                null, null);
+                null);
         return Normalizer.normalize(raw);
     }
 }

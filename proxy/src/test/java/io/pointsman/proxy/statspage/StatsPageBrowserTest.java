@@ -198,7 +198,7 @@ class StatsPageBrowserTest {
                 new Server("gone", dead, null, true, null, null, null),
                 new Server("parked", maint, null, true, null, null, true)));
         ProxyConfig raw = new ProxyConfig(1, new Global(null, 1, null, null, null),
-                new Defaults(Mode.HTTP, null, null, null, null), null, List.of(fe), List.of(web), List.of(), null, null, null);
+                new Defaults(Mode.HTTP, null, null, null, null), null, List.of(fe), List.of(web), List.of(), null, null);
         return Normalizer.normalize(raw);
     }
 }

@@ -16,9 +16,13 @@ import io.pointsman.proxy.config.Condition;
 import io.pointsman.proxy.config.Defaults;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.Global;
-import io.pointsman.proxy.config.HeaderMatch;
+import io.pointsman.proxy.config.AclMatch;
+import io.pointsman.proxy.config.Regex;
+import io.pointsman.proxy.config.TextMatch;
 import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.HttpReuse;
+import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.Keepalived;
 import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.Mode;
@@ -65,7 +69,8 @@ class FullConfigTest {
         assertEquals(1, c.version());
         // hosts/lb1.yaml deletes global.threads with null: the built-in 0 comes back.
         assertEquals(new Global(10000, 0, true, Duration.ofMinutes(30), 4), c.global());
-        assertEquals(new Defaults(Mode.HTTP, DEFAULT_TIMEOUTS, 2, false, Balance.LEASTCONN), c.defaults());
+        assertEquals(new Defaults(Mode.HTTP, DEFAULT_TIMEOUTS, 2, false, Balance.LEASTCONN, HttpReuse.ALWAYS,
+                List.of(RetryOn.parse("conn_failure"), RetryOn.parse("empty_response")), true), c.defaults());
         assertEquals(new Stats(HostPort.parse("127.0.0.1:8404"), "/haproxy", Duration.ofSeconds(10),
                 new StatsAuth("admin", "pw-s3cret-value")), c.stats());
     }
@@ -88,16 +93,17 @@ class FullConfigTest {
                 Duration.ofSeconds(3)), pub.timeout());
         List<Acl> acl = pub.acl();
         assertEquals(9, acl.size());
-        assertEquals(List.of("/api/"), acl.get(0).pathBeg());
-        assertEquals(List.of("admin.example.com", "*.admin.example.com"), acl.get(1).host());
-        assertEquals(List.of("/healthz"), acl.get(2).path());
-        assertEquals(List.of(".png", ".jpg"), acl.get(3).pathEnd());
-        assertEquals(List.of("^/v1/(users|orders)"), acl.get(4).pathReg());
-        assertEquals(List.of("POST", "PUT", "DELETE"), acl.get(5).method());
-        assertEquals(new HeaderMatch("X-Beta", List.of("1", "yes")), acl.get(6).header());
-        assertEquals(List.of(Cidr.parse("203.0.113.0/24"), Cidr.parse("2001:db8::/32")), acl.get(7).src());
-        assertEquals(List.of(8081), acl.get(8).dstPort());
-        assertNull(acl.get(8).src());
+        assertEquals(new AclMatch.PathBeg(List.of("/api/")), acl.get(0).match());
+        assertEquals(new AclMatch.Host(List.of("admin.example.com", "*.admin.example.com")), acl.get(1).match());
+        assertEquals(new AclMatch.Path(List.of("/healthz")), acl.get(2).match());
+        assertEquals(new AclMatch.PathEnd(List.of(".png", ".jpg")), acl.get(3).match());
+        assertEquals(new AclMatch.PathReg(List.of(Regex.parse("^/v1/(users|orders)"))), acl.get(4).match());
+        assertEquals(new AclMatch.Method(List.of("POST", "PUT", "DELETE")), acl.get(5).match());
+        assertEquals(new AclMatch.Header("X-Beta", new TextMatch.Values(List.of("1", "yes"))), acl.get(6).match());
+        assertEquals(new AclMatch.Src(List.of(Cidr.parse("203.0.113.0/24"), Cidr.parse("2001:db8::/32"))),
+                acl.get(7).match());
+        assertEquals(new AclMatch.DstPort(List.of(8081)), acl.get(8).match());
+        assertNull(acl.get(8).ignoreCase());
         assertEquals(List.of(
                 new UseBackend("api-farm", Condition.parse("api !admin"), null),
                 new UseBackend("api-farm", Condition.parse("beta writes || legacy"), null),
@@ -109,9 +115,8 @@ class FullConfigTest {
         Frontend tunnel = c.frontends().get(1);
         assertEquals(new Frontend("app-tunnel", Mode.TCP, List.of(new HostPort("127.0.0.1", 8443)), null, null,
                 false, false, DEFAULT_TIMEOUTS,
-                List.of(new Acl("from-pilot2", List.of(Cidr.parse("203.0.113.0/24")), null, null, null, null, null,
-                                null, null, null, null),
-                        new Acl("site", null, null, List.of("www.example.com"), null, null, null, null, null, null, null)),
+                List.of(new Acl("from-pilot2", new AclMatch.Src(List.of(Cidr.parse("203.0.113.0/24")))),
+                        new Acl("site", new AclMatch.Sni(List.of("www.example.com")))),
                 List.of(new UseBackend("app-pilot2", Condition.parse("from-pilot2 site"), null)), null), tunnel);
     }
 
@@ -120,7 +125,8 @@ class FullConfigTest {
         ProxyConfig c = load("lb1").config();
         assertEquals(new Backend("web-farm", Mode.HTTP, Balance.ROUNDROBIN,
                 new Check(CheckType.HTTP, "/health", StatusRange.parse("200-399"), Duration.ofSeconds(2), 2, 3),
-                SendProxy.NONE, DEFAULT_TIMEOUTS, 2, false, List.of(
+                SendProxy.NONE, DEFAULT_TIMEOUTS, 2, false, HttpReuse.ALWAYS,
+                List.of(RetryOn.parse("conn_failure"), RetryOn.parse("empty_response")), true, List.of(
                         new Server("web0", HostPort.parse("127.0.0.1:9001"), 1, true, false, 0, false),
                         new Server("web1", HostPort.parse("127.0.0.1:9002"), 3, true, false, 100, false),
                         // web2 deleted by hosts/lb1.yaml, web3 appended by it
@@ -132,6 +138,12 @@ class FullConfigTest {
         assertEquals(Duration.ofMinutes(1), api.timeout().server());
         assertEquals(5, api.retries());
         assertTrue(api.redispatch());
+        assertEquals(HttpReuse.NEVER, api.httpReuse());
+        assertEquals(List.of(RetryOn.parse("response_timeout"), RetryOn.parse("503"), RetryOn.parse("504")),
+                api.retryOn());
+        assertEquals(RetryOn.RESPONSE_TIMEOUT | RetryOn.statusBit(503) | RetryOn.statusBit(504),
+                RetryOn.mask(api.retryOn()));
+        assertFalse(api.abortonclose());
         assertEquals(new HostPort("::1", 9101), api.servers().get(0).address());
         Backend pilot = c.backends().get(2);
         assertEquals(Mode.TCP, pilot.mode());
