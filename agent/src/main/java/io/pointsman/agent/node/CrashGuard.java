@@ -30,22 +30,25 @@ public final class CrashGuard implements AutoCloseable {
     /**
      * The guard, as {@code sh -c SCRIPT pointsman-crash-guard ACTION...}. Actions are
      * positional arguments, so no path or text is ever parsed as shell:
+     * {@code put PATH TEXT} (in place, shell builtins only: no process to start first),
      * {@code write PATH TEXT} (atomic: temp file, rename) and {@code birdc BIRDC SOCKET}
-     * ({@code birdc -s SOCKET configure}, at most 5 s).
+     * ({@code birdc -s SOCKET configure}, at most 5 s). The message comes last: it is not
+     * on the way to the node leaving traffic.
      */
     static final String SCRIPT = String.join("\n",
             "trap '' HUP INT TERM",
             "read -r word",
             "[ \"$word\" = stand-down ] && exit 0",
-            "echo \"pointsman crash guard: process $PPID is gone; taking the node out of traffic\" >&2",
             "while [ $# -gt 0 ]; do",
             "  case \"$1\" in",
+            "    put) printf '%s' \"$3\" > \"$2\"; shift 3 ;;",
             "    write) printf '%s' \"$3\" > \"$2.pointsman-guard\" && mv -f \"$2.pointsman-guard\" \"$2\"; shift 3 ;;",
             "    birdc) timeout 5 \"$2\" -s \"$3\" configure >/dev/null 2>&1"
                     + " || echo \"pointsman crash guard: birdc -s $3 configure failed\" >&2; shift 3 ;;",
             "    *) shift ;;",
             "  esac",
             "done",
+            "echo \"pointsman crash guard: process $PPID is gone; took the node out of traffic\" >&2",
             "");
     static final String NAME = "pointsman-crash-guard";
     private static final String STAND_DOWN = "stand-down\n";
@@ -58,7 +61,18 @@ public final class CrashGuard implements AutoCloseable {
             actions = List.copyOf(actions);
         }
 
-        /** Replace {@code file} with {@code text}. */
+        /**
+         * Write {@code text} into {@code file} in place: for a small value a reader takes on
+         * close (Keepalived watches its track files for IN_CLOSE_WRITE), where starting
+         * {@code mv} would cost time while the node is still in traffic.
+         */
+        public Will put(Path file, String text) {
+            List<String> a = new ArrayList<>(actions);
+            a.addAll(List.of("put", file.toString(), text));
+            return new Will(a);
+        }
+
+        /** Replace {@code file} with {@code text} atomically (temp file, rename). */
         public Will write(Path file, String text) {
             List<String> a = new ArrayList<>(actions);
             a.addAll(List.of("write", file.toString(), text));

@@ -213,7 +213,7 @@ public final class NodeApplier implements ConfigApplier {
         CrashGuard.Will will = CrashGuard.Will.NOTHING;
         Keepalived k = config.keepalived();
         if (k != null && k.configPath() != null && Boolean.TRUE.equals(k.trackAgent())) {
-            will = will.write(stateFile(Path.of(k.configPath())), KeepalivedManager.trackFileValue(false));
+            will = will.put(stateFile(Path.of(k.configPath())), KeepalivedManager.trackFileValue(false));
         }
         Bgp b = config.bgp();
         if (b != null && b.configPath() != null && b.withdrawsWhen(Bgp.WithdrawWhen.NOT_SERVING)) {

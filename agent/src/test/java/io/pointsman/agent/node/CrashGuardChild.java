@@ -7,14 +7,20 @@ import java.nio.file.Path;
 
 /**
  * A process for {@link CrashGuardTest} to kill: arms a {@link CrashGuard} whose will writes
- * {@code args[0]} with {@code args[1]} (and, with {@code args[2..3]} = birdc and socket,
- * reconfigures BIRD), prints {@code armed PID}, then waits on stdin: {@code disarm} disarms
- * and exits normally; anything else (or nothing, until it is killed) keeps it waiting.
+ * {@code args[0]} with {@code args[1]} (atomically; in place when the first argument is
+ * {@code --put}, then shifted) and, with {@code args[2..3]} = birdc and socket, reconfigures
+ * BIRD; prints {@code armed PID}, then waits on stdin: {@code disarm} disarms and exits
+ * normally; anything else (or nothing, until it is killed) keeps it waiting.
  */
 public final class CrashGuardChild {
     public static void main(String[] args) throws Exception {
         CrashGuard guard = new CrashGuard("child");
-        CrashGuard.Will will = CrashGuard.Will.NOTHING.write(Path.of(args[0]), args[1]);
+        boolean put = args[0].equals("--put");
+        if (put) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
+        CrashGuard.Will will = put ? CrashGuard.Will.NOTHING.put(Path.of(args[0]), args[1])
+                : CrashGuard.Will.NOTHING.write(Path.of(args[0]), args[1]);
         if (args.length > 3) {
             will = will.birdcConfigure(args[2], Path.of(args[3]));
         }

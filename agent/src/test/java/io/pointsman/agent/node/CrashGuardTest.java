@@ -63,6 +63,18 @@ class CrashGuardTest {
     }
 
     @Test
+    void putWritesInPlaceForATrackFile() throws Exception {
+        Path file = dir.resolve("state");
+        Files.writeString(file, "0\n");
+        Object inode = Files.getAttribute(file, "unix:ino");
+        Child child = startChild("--put", file.toString(), "1\n");
+        child.process().destroyForcibly();
+        Await.until("the guard to put 1 into " + file, Duration.ofSeconds(10),
+                () -> "1\n".equals(read(file)), () -> read(file));
+        assertEquals(inode, Files.getAttribute(file, "unix:ino"), "the same file, written in place");
+    }
+
+    @Test
     void aDisarmedGuardExitsWithoutActing() throws Exception {
         Path file = dir.resolve("state");
         Files.writeString(file, "0\n");
