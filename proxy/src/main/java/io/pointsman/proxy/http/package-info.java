@@ -21,8 +21,8 @@
  *       connection's {@link io.pointsman.proxy.dial.ServerDialer} (pooled per event loop in
  *       {@code ServerConnectionPool}, retries/redispatch, the backend queue at maxconn),
  *       reads paced by completed writes (backpressure), and the access log
- *       ({@code AccessLog}, logger {@code io.pointsman.access}, written in batches off the
- *       event loop by {@code AccessLogWriter}). Its javadoc lists the phases and where HTTP
+ *       ({@code AccessLog.Entry}, handed to {@link io.pointsman.proxy.runtime.AccessLogger},
+ *       which formats it and sends it to the log targets, package {@code log}). Its javadoc lists the phases and where HTTP
  *       rules (SPEC §8) take part; {@code HttpExchange.answer} is the one way Pointsman
  *       answers a request itself.</li>
  *   <li>{@link io.pointsman.proxy.http.ServerResponseDecoder}: responses are not decoded
