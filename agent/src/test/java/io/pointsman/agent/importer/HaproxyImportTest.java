@@ -132,6 +132,7 @@ class HaproxyImportTest {
                     server s4 10.0.0.1:80
                     server s5 app.internal
                     server s6 10.0.0.6:80 disabled send-proxy
+                    server s7 10.0.0.7 check
                 """);
         assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status());
         Backend b = config(o).backend("be").orElseThrow();
@@ -139,13 +140,14 @@ class HaproxyImportTest {
         assertEquals("/health", b.check().path());
         assertEquals(java.time.Duration.ofSeconds(3), b.check().interval());
         assertEquals(3, b.check().rise());
-        assertEquals(List.of("s1", "s2", "s3"), b.servers().stream().map(s -> s.name()).toList());
+        assertEquals(List.of("s1", "s2", "s3", "s5"), b.servers().stream().map(s -> s.name()).toList());
+        assertEquals("app.internal", b.servers().get(3).address().host(), "no port: the client's, as in HAProxy");
         assertEquals(5, b.servers().get(0).weight());
         assertTrue(b.servers().get(1).backup());
         assertTrue(finding(o, 16).message().contains("cookie persistence"));
-        assertTrue(finding(o, 16).message().contains("one check timing per backend"));
+        assertTrue(finding(o, 16).message().contains("one check per backend"));
         assertTrue(finding(o, 17).message().contains("same address as server 's1'"));
-        assertTrue(finding(o, 18).message().contains("has no port"));
+        assertTrue(finding(o, 20).message().contains("needs a check port"));
         assertTrue(finding(o, 19).message().contains("send-proxy v1 differs"));
     }
 

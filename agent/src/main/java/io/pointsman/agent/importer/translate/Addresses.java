@@ -61,8 +61,12 @@ final class Addresses {
             return Result.fail(s.failure);
         }
         if (s.port == null || s.port.isEmpty()) {
-            return Result.fail("'" + text + "' has no port: HAProxy connects to the port the client connected to;"
-                    + " not supported by Pointsman yet (SPEC §10)");
+            if (s.host.isEmpty() || s.host.equals("*")) {
+                return Result.fail("'" + text + "': a server needs a host");
+            }
+            Result r = host(s.host, 1, text);
+            // no port: the port the client connected to, as in HAProxy
+            return r.failure() != null ? r : Result.ok(r.value().substring(0, r.value().lastIndexOf(':')), null);
         }
         if (s.port.startsWith("+") || s.port.startsWith("-")) {
             return Result.fail("'" + text + "': a port offset from the client's destination port has no Pointsman equivalent");

@@ -1,7 +1,11 @@
 package io.pointsman.agent.importer.translate;
 
 import io.pointsman.agent.importer.haproxy.CfgLine;
+import io.pointsman.agent.importer.yaml.YMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The {@code global} section: the few settings proxy.yaml's {@code global:} holds
@@ -11,8 +15,15 @@ import java.util.Map;
  */
 final class GlobalKeywords {
     /** What proxy.yaml's global section gets: key → value, with the line. */
-    record Settings(Sourced<Integer> maxconn, Sourced<Integer> threads, Sourced<String> hardStopAfter) {
+    record Settings(Sourced<Integer> maxconn, Sourced<Integer> threads, Sourced<String> hardStopAfter,
+            List<Sourced<YMap>> log) {
     }
+
+    private static final Set<String> FACILITIES = Set.of("kern", "user", "mail", "daemon", "auth", "syslog", "lpr",
+            "news", "uucp", "cron", "auth2", "ftp", "ntp", "audit", "alert", "cron2", "local0", "local1", "local2",
+            "local3", "local4", "local5", "local6", "local7");
+    private static final List<String> LEVELS = List.of("emerg", "alert", "crit", "err", "warning", "notice", "info",
+            "debug");
 
     private static final String PROCESS = "process management: Pointsman runs as one process under systemd"
             + " (the Debian package sets user, limits and hardening)";
@@ -57,6 +68,13 @@ final class GlobalKeywords {
         Sourced<Integer> maxconn = null;
         Sourced<Integer> threads = null;
         Sourced<String> hardStop = null;
+        List<Sourced<YMap>> log = new ArrayList<>();
+        String tag = null;
+        for (CfgLine l : lines) {
+            if (l.keyword().equals("log-tag") && l.word(1) != null) {
+                tag = l.word(1);
+            }
+        }
         for (CfgLine l : lines) {
             String k = l.keyword();
             switch (k) {
@@ -93,13 +111,100 @@ final class GlobalKeywords {
                     t.outcomes.add(l, LineOutcomes.Kind.NOT_NEEDED, "relative crt paths are written out in full", null);
                 }
                 case "stats" -> stats(l, t);
-                case "log", "log-tag" -> t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED,
-                        "log targets are not supported by Pointsman yet (SPEC §10); Pointsman logs to stderr"
-                                + " (journald under systemd)", null);
+                case "log" -> {
+                    YMap target = logTarget(l, t, tag);
+                    if (target != null) {
+                        log.add(new Sourced<>(target, l));
+                        translated(t, l);
+                    }
+                }
+                case "log-tag" -> translated(t, l);
                 default -> other(l, t);
             }
         }
-        return new Settings(maxconn, threads, hardStop);
+        return new Settings(maxconn, threads, hardStop, log);
+    }
+
+    /**
+     * {@code log ADDRESS [len N] [format F] [sample R:S] FACILITY [LEVEL [MINLEVEL]]} as a
+     * {@code global.log} target; null after recording why not.
+     */
+    private static YMap logTarget(CfgLine l, Translation t, String tag) {
+        List<String> w = l.words();
+        if (l.negated() || w.size() < 2 || w.get(1).equals("global")) {
+            t.outcomes.add(l, LineOutcomes.Kind.NOT_NEEDED, "'log global' means nothing in the global section", null);
+            return null;
+        }
+        String address = w.get(1);
+        String target;
+        if (address.equals("stderr") || address.equals("stdout") || address.equals("fd@1") || address.equals("fd@2")) {
+            target = "stderr";
+            if (!address.endsWith("err") && !address.equals("fd@2")) {
+                t.outcomes.add(l, LineOutcomes.Kind.NOTE, "stdout becomes stderr: Pointsman writes its lines there", null);
+            }
+        } else if (address.startsWith("/") || address.startsWith("unix@")) {
+            target = "unix://" + (address.startsWith("unix@") ? address.substring(5) : address);
+        } else if (address.startsWith("ring@") || address.startsWith("fd@")) {
+            t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "'" + address + "': rings and file descriptors are not"
+                    + " Pointsman log targets (udp, tcp, unix, stderr)", null);
+            return null;
+        } else {
+            boolean tcp = address.startsWith("tcp@") || address.startsWith("tcp4@") || address.startsWith("tcp6@");
+            String hostPort = address.replaceFirst("^(udp|udp4|udp6|tcp|tcp4|tcp6|ipv4|ipv6)@", "");
+            int colon = hostPort.lastIndexOf(':');
+            boolean v6 = hostPort.indexOf(':') != colon;
+            String host = v6 && !hostPort.startsWith("[") ? "[" + hostPort + "]" : hostPort;
+            if (v6 && !hostPort.startsWith("[")) {
+                host = hostPort.contains("]") ? hostPort : "[" + hostPort + "]";
+            }
+            target = (tcp ? "tcp://" : "udp://") + host;
+        }
+        YMap m = new YMap().put("target", target);
+        int i = 2;
+        while (i < w.size() && (w.get(i).equals("len") || w.get(i).equals("format") || w.get(i).equals("sample")
+                || w.get(i).equals("profile"))) {
+            String opt = w.get(i);
+            String v = i + 1 < w.size() ? w.get(i + 1) : null;
+            if (opt.equals("format")) {
+                if (v == null || !List.of("rfc3164", "rfc5424", "raw").contains(v)) {
+                    t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "log format '" + v + "': Pointsman writes"
+                            + " rfc3164, rfc5424 and raw", null);
+                    return null;
+                }
+                m.put("format", v);
+            } else if (opt.equals("sample") || opt.equals("profile")) {
+                t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "log " + opt + " has no Pointsman equivalent", null);
+                return null;
+            } else {
+                t.outcomes.add(l, LineOutcomes.Kind.NOTE, "len " + v + " is not kept: Pointsman does not cut its lines",
+                        null);
+            }
+            i += 2;
+        }
+        if (i >= w.size() || !FACILITIES.contains(w.get(i))) {
+            if (!target.equals("stderr")) {
+                t.outcomes.add(l, LineOutcomes.Kind.ERROR, "log expects a facility after the address", null);
+                return null;
+            }
+        } else {
+            m.put("facility", w.get(i));
+            i++;
+        }
+        if (i < w.size()) {
+            if (!LEVELS.contains(w.get(i))) {
+                t.outcomes.add(l, LineOutcomes.Kind.ERROR, "unknown log level '" + w.get(i) + "'", null);
+                return null;
+            }
+            m.put("level", w.get(i));
+            if (i + 1 < w.size()) {
+                t.outcomes.add(l, LineOutcomes.Kind.NOTE, "the minimum level " + w.get(i + 1) + " is not kept: Pointsman"
+                        + " sends every level up to " + w.get(i), null);
+            }
+        }
+        if (tag != null && !target.equals("stderr")) {
+            m.put("tag", tag);
+        }
+        return m;
     }
 
     private static void stats(CfgLine l, Translation t) {

@@ -9,7 +9,7 @@ import java.util.Set;
  * Keyword → handler, for the keywords of frontends, backends, listens and defaults. Each
  * keyword family registers its handlers in one place ({@link BasicKeywords},
  * {@link TimeoutKeywords}, {@link BindKeywords}, {@link ServerKeywords},
- * {@link RoutingKeywords}, {@link StatsKeywords}, {@link OptionKeywords}, {@link RuleKeywords},
+ * {@link RoutingKeywords}, {@link StatsKeywords}, {@link OptionKeywords}, {@link RuleKeywords}, {@link LogKeywords},
  * {@link UnsupportedKeywords}). A line is looked up by its two first words
  * ({@code option httpchk}, {@code timeout client}), then by its first.
  */
@@ -27,6 +27,7 @@ final class KeywordTable {
         StatsKeywords.register(t);
         OptionKeywords.register(t);
         RuleKeywords.register(t);
+        LogKeywords.register(t);
         return t;
     }
 

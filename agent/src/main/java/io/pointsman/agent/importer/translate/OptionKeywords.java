@@ -5,9 +5,6 @@ import java.util.Set;
 
 /** {@code option …} lines other than the health-check and redispatch ones. */
 final class OptionKeywords {
-    private static final Set<String> LOGS = Set.of("option httplog", "option tcplog", "option httpslog",
-            "option dontlognull", "option dontlog-normal", "option log-separate-errors", "option logasap",
-            "option log-health-checks");
     private static final Set<String> CONNECTION_MODES = Set.of("option httpclose", "option http-server-close",
             "option forceclose", "option http-tunnel", "option http-pretend-keepalive");
     private static final Set<String> TUNING = Set.of("option splice-auto", "option splice-request",
@@ -28,16 +25,7 @@ final class OptionKeywords {
             c.translated(l);
         });
         t.on(CONNECTION_MODES, OptionKeywords::connectionMode);
-        t.on(LOGS, (l, c) -> {
-            boolean backendOption = l.word(1).equals("log-health-checks");
-            if (backendOption ? !c.draft.backendSide() : !c.draft.frontendSide()) {
-                c.notApplicable(l); // HAProxy ignores it there too
-                return;
-            }
-            c.notTranslated(l, "access-log settings are not supported by Pointsman yet (SPEC §10);"
-                    + " Pointsman logs every request and connection to stderr, httplog-style");
-        });
-        t.on(KEEPALIVE, (l, c) -> c.notTranslated(l, "TCP keep-alive is not supported by Pointsman yet (SPEC §10 tcpka)"));
+        t.on(KEEPALIVE, OptionKeywords::tcpka);
         t.on(TUNING, (l, c) -> c.notNeeded(l, "HAProxy performance tuning with no effect on what is served;"
                 + " Pointsman has no such switch"));
         t.on("option nolinger", (l, c) -> {
@@ -60,6 +48,25 @@ final class OptionKeywords {
         t.on(Set.of("option persist", "option prefer-last-server", "option checkcache", "option originalto",
                 "option http_proxy", "option transparent", "option forwarded", "option http-use-proxy-header"),
                 (l, c) -> c.notTranslated(l, "no Pointsman equivalent"));
+    }
+
+    /** {@code option tcpka} (both sides), {@code clitcpka} (client sockets), {@code srvtcpka} (server sockets). */
+    private static void tcpka(CfgLine l, ProxyContext c) {
+        boolean on = !l.negated() && !"default".equals(l.modifier());
+        String w = l.word(1);
+        boolean front = !w.equals("srvtcpka") && c.draft.frontendSide();
+        boolean back = !w.equals("clitcpka") && c.draft.backendSide();
+        if (!front && !back) {
+            c.notApplicable(l);
+            return;
+        }
+        if (front) {
+            c.draft.tcpkaFront = new Sourced<>(on, l);
+        }
+        if (back) {
+            c.draft.tcpkaBack = new Sourced<>(on, l);
+        }
+        c.translated(l);
     }
 
     /**

@@ -56,6 +56,15 @@ final class ProxyDraft {
     /** {@code errorfile CODE FILE}: status → file. */
     final Map<Integer, Sourced<String>> errorfiles = new java.util.TreeMap<>();
 
+    /** log_format, dontlognull, dontlog_normal, log_separate_errors (frontend side). */
+    final Map<String, Sourced<Object>> logging = new LinkedHashMap<>();
+    final List<Sourced<String[]>> captureRequest = new ArrayList<>();
+    final List<Sourced<String[]>> captureResponse = new ArrayList<>();
+    Sourced<Boolean> logHealthChecks;
+    /** tcpka for the frontend side and the backend side. */
+    Sourced<Boolean> tcpkaFront;
+    Sourced<Boolean> tcpkaBack;
+
     final StatsDraft stats = new StatsDraft();
     /** Lines that only matter when the frontend routes by SNI (tcp-request inspect-delay …). */
     final List<CfgLine> sniHelpers = new ArrayList<>();
@@ -116,13 +125,39 @@ final class ProxyDraft {
 
     /** Health-check settings of a backend. */
     static final class CheckDraft {
-        /** http when {@code option httpchk} is set. */
+        /** http, ssl_hello, redis, smtp, mysql, pgsql; null = tcp (or script, see {@link #tcpCheck}). */
         Sourced<String> type;
         Sourced<String> path;
         Sourced<String> method;
+        Sourced<String> version;
+        Sourced<String> host;
+        final Map<String, String> headers = new LinkedHashMap<>();
         Sourced<String> expectStatus;
-        /** The tcp-level check options that Pointsman cannot run yet (ssl-hello-chk …). */
+        Sourced<String> expectBody;
+        Sourced<String> expectBodyReg;
+        Sourced<String> user;
+        CfgLine disableOn404;
+        /** {@code option tcp-check}: a script check when it has steps. */
+        CfgLine tcpCheck;
+        final List<Sourced<String[]>> script = new ArrayList<>();
+        /** A tcp-check step that has no equivalent: the script is left out, the check is a TCP connect. */
+        CfgLine scriptBroken;
+        /** {@code tcp-check connect port N}. */
+        Sourced<Integer> port;
+        /** A check option Pointsman cannot run (ldap-check …): servers are checked with a TCP connect. */
         CfgLine unsupported;
+
+        /** Another check option replaces the earlier one, as in HAProxy. */
+        void reset() {
+            type = null;
+            path = null;
+            method = null;
+            version = null;
+            host = null;
+            headers.clear();
+            tcpCheck = null;
+            unsupported = null;
+        }
     }
 
     /** One server line, with default-server options applied. */
@@ -142,6 +177,17 @@ final class ProxyDraft {
         long interMs = 2000;
         int rise = 2;
         int fall = 3;
+        Integer maxqueue;
+        /** {@code resolvers NAME}. */
+        String resolvers;
+        /** Notes on options Pointsman takes differently. */
+        final List<String> notes = new ArrayList<>();
+        /** slowstart in ms, on-marked-down, check port, fastinter/downinter in ms (null: unset). */
+        Long slowstartMs;
+        String onMarkedDown;
+        Integer checkPort;
+        Long fastinterMs;
+        Long downinterMs;
         /** Why it cannot be translated; null when it can. */
         String failure;
 

@@ -27,6 +27,9 @@ final class ServerKeywords {
     private static final Set<String> DNS = Set.of("resolvers", "resolve-prefer", "resolve-net", "resolve-opts", "init-addr");
     private static final Set<String> CHECKS = Set.of("option ssl-hello-chk", "option mysql-check", "option pgsql-check",
             "option redis-check", "option smtpchk", "option ldap-check", "option spop-check", "option external-check");
+    /** HAProxy's protocol check → proxy.yaml check type. */
+    private static final java.util.Map<String, String> CHECK_TYPES = java.util.Map.of("ssl-hello-chk", "ssl_hello",
+            "mysql-check", "mysql", "pgsql-check", "pgsql", "redis-check", "redis", "smtpchk", "smtp");
 
     private ServerKeywords() {}
 
@@ -37,18 +40,9 @@ final class ServerKeywords {
                 "servers filled from DNS are not supported by Pointsman yet (SPEC §10 server_template)")));
         t.on("option httpchk", ServerKeywords::httpchk);
         t.on("http-check", ServerKeywords::httpCheck);
-        t.on(CHECKS, (l, c) -> backendOnly(l, c, () -> {
-            if (l.negated()) {
-                c.translated(l);
-                return;
-            }
-            c.draft.check.unsupported = l;
-            c.notTranslated(l, "protocol health checks are not supported by Pointsman yet (SPEC §10): servers are"
-                    + " checked with a TCP connect instead");
-        }));
+        t.on(CHECKS, ServerKeywords::protocolCheck);
         t.on("option tcp-check", ServerKeywords::tcpCheck);
-        t.on("tcp-check", (l, c) -> backendOnly(l, c, () -> c.notTranslated(l,
-                "tcp-check rules are not supported by Pointsman yet (SPEC §10 check script)")));
+        t.on("tcp-check", ServerKeywords::tcpCheckRule);
         t.on("option allbackups", (l, c) -> backendOnly(l, c, () -> {
             c.draft.allbackups = new Sourced<>(!l.negated(), l);
             c.translated(l);
@@ -63,6 +57,46 @@ final class ServerKeywords {
         r.run();
     }
 
+    /** {@code option ssl-hello-chk|redis-check|smtpchk|mysql-check|pgsql-check}: the check type of that name. */
+    private static void protocolCheck(CfgLine l, ProxyContext c) {
+        backendOnly(l, c, () -> {
+            ProxyDraft.CheckDraft k = c.draft.check;
+            if (l.negated() || "default".equals(l.modifier())) {
+                c.translated(l);
+                return;
+            }
+            String type = CHECK_TYPES.get(l.word(1));
+            if (type == null) {
+                k.unsupported = l;
+                c.notTranslated(l, "option " + l.word(1) + " has no Pointsman check: servers are checked with a TCP"
+                        + " connect instead");
+                return;
+            }
+            k.reset();
+            k.type = new Sourced<>(type, l);
+            switch (type) {
+                case "smtp" -> {
+                    if (l.word(2) != null) {
+                        k.method = new Sourced<>(l.word(2).toUpperCase(java.util.Locale.ROOT), l);
+                        if (l.word(3) != null) {
+                            k.host = new Sourced<>(l.word(3), l);
+                        }
+                    }
+                }
+                case "mysql", "pgsql" -> {
+                    if ("user".equals(l.word(2)) && l.word(3) != null) {
+                        k.user = new Sourced<>(l.word(3), l);
+                    } else if (type.equals("pgsql")) {
+                        c.error(l, "option pgsql-check expects 'user NAME'");
+                        return;
+                    }
+                }
+                default -> { }
+            }
+            c.translated(l);
+        });
+    }
+
     /** {@code option tcp-check} with no {@code tcp-check} rule is a TCP connect check, Pointsman's tcp check. */
     private static void tcpCheck(CfgLine l, ProxyContext c) {
         backendOnly(l, c, () -> {
@@ -70,17 +104,66 @@ final class ServerKeywords {
                 c.translated(l);
                 return;
             }
-            boolean rules = c.translation.config.sections().stream().anyMatch(s -> s == c.draft.section)
-                    && c.draft.section.lines().stream().anyMatch(x -> x.keyword().equals("tcp-check"));
-            if (rules) {
-                c.draft.check.unsupported = l;
-                c.notTranslated(l, "tcp-check rules are not supported by Pointsman yet (SPEC §10 check script):"
-                        + " servers are checked with a TCP connect instead");
-                return;
-            }
-            c.draft.check.type = null;
+            c.draft.check.reset();
+            c.draft.check.tcpCheck = l;
             c.translated(l);
-            c.note(l, "without tcp-check rules it is a TCP connect check: Pointsman's check type tcp");
+        });
+    }
+
+    /**
+     * {@code tcp-check connect [port N]}, {@code send STRING}, {@code expect [!] string|rstring
+     * VALUE}: the steps of a {@code script} check (with {@code option tcp-check}).
+     */
+    private static void tcpCheckRule(CfgLine l, ProxyContext c) {
+        backendOnly(l, c, () -> {
+            ProxyDraft.CheckDraft k = c.draft.check;
+            String what = l.word(1);
+            switch (what == null ? "" : what) {
+                case "connect" -> {
+                    if (!k.script.isEmpty() || l.size() > 2 && !(l.size() == 4 && "port".equals(l.word(2))
+                            && HaproxyValues.integer(l.word(3)) != null)) {
+                        k.scriptBroken = l;
+                        c.notTranslated(l, "tcp-check connect other than a first 'connect [port N]' has no Pointsman"
+                                + " equivalent");
+                        return;
+                    }
+                    if (l.size() == 4) {
+                        k.port = new Sourced<>(Integer.parseInt(l.word(3)), l);
+                    }
+                    c.translated(l);
+                }
+                case "send" -> {
+                    if (l.word(2) == null) {
+                        c.error(l, "tcp-check send expects a string");
+                        return;
+                    }
+                    k.script.add(new Sourced<>(new String[] {"send", l.word(2)}, l));
+                    c.translated(l);
+                }
+                case "expect" -> {
+                    int i = 2;
+                    if ("!".equals(l.word(i))) {
+                        k.scriptBroken = l;
+                        c.notTranslated(l, "a negated tcp-check expect has no Pointsman equivalent");
+                        return;
+                    }
+                    String kind = l.word(i);
+                    String v = l.word(i + 1);
+                    if (v == null || !("string".equals(kind) || "rstring".equals(kind))) {
+                        k.scriptBroken = l;
+                        c.notTranslated(l, "tcp-check expect " + kind + " has no Pointsman equivalent (string and"
+                                + " rstring have)");
+                        return;
+                    }
+                    k.script.add(new Sourced<>(new String[] {kind.equals("string") ? "expect" : "expect_reg", v}, l));
+                    c.translated(l);
+                }
+                case "comment" -> c.translated(l);
+                default -> {
+                    k.scriptBroken = l;
+                    c.notTranslated(l, "tcp-check " + what + " has no Pointsman equivalent");
+                }
+            }
         });
     }
 
@@ -219,12 +302,45 @@ final class ServerKeywords {
                     return false;
                 }
             }
-            case "fastinter", "downinter" -> s.left.add(opt + " " + arg
-                    + ": not supported by Pointsman yet (SPEC §10 fast_interval/down_interval)");
-            case "port", "addr" -> s.left.add(opt + " " + arg + ": checks on another "
-                    + (opt.equals("port") ? "port" : "address") + " are not supported by Pointsman yet (SPEC §10)");
-            case "maxqueue", "slowstart", "on-marked-down", "on-marked-up", "observe", "error-limit", "on-error" ->
-                    s.left.add(opt + (arg == null ? "" : " " + arg) + ": not supported by Pointsman yet (SPEC §10)");
+            case "fastinter", "downinter", "slowstart" -> {
+                try {
+                    long ms = Math.max(1, HaproxyValues.time(arg).toMillis());
+                    switch (opt) {
+                        case "fastinter" -> s.fastinterMs = ms;
+                        case "downinter" -> s.downinterMs = ms;
+                        default -> s.slowstartMs = ms;
+                    }
+                } catch (IllegalArgumentException e) {
+                    c.error(l, opt + ": " + e.getMessage());
+                    return false;
+                }
+            }
+            case "port" -> {
+                Integer p = HaproxyValues.integer(arg);
+                if (p == null || p < 1 || p > 65535) {
+                    c.error(l, "check port '" + arg + "' out of range 1-65535");
+                    return false;
+                }
+                s.checkPort = p;
+            }
+            case "maxqueue" -> {
+                Integer q = HaproxyValues.integer(arg);
+                if (q == null) {
+                    c.error(l, "maxqueue '" + arg + "' is not a number");
+                    return false;
+                }
+                s.maxqueue = q;
+            }
+            case "on-marked-down" -> {
+                if ("shutdown-sessions".equals(arg)) {
+                    s.onMarkedDown = "shutdown_sessions";
+                } else {
+                    s.left.add("on-marked-down " + arg + ": Pointsman has shutdown-sessions only");
+                }
+            }
+            case "addr" -> s.left.add("addr " + arg + ": checks on another address have no Pointsman equivalent");
+            case "on-marked-up", "observe", "error-limit", "on-error" ->
+                    s.left.add(opt + (arg == null ? "" : " " + arg) + ": no Pointsman equivalent");
             case "cookie" -> s.left.add("cookie " + arg + ": cookie persistence has no Pointsman equivalent");
             case "track" -> s.left.add("track " + arg + ": following another server's check has no Pointsman equivalent");
             case "redir" -> s.left.add("redir " + arg + ": redirecting to a server has no Pointsman equivalent");
@@ -232,9 +348,11 @@ final class ServerKeywords {
             default -> {
                 if (TLS.contains(opt)) {
                     s.left.add(opt + (arg == null ? "" : " " + arg) + ": TLS to servers is not supported by Pointsman yet (SPEC §9)");
+                } else if (opt.equals("resolvers")) {
+                    s.resolvers = arg;
                 } else if (DNS.contains(opt)) {
-                    s.left.add(opt + " " + arg + ": Pointsman resolves server names when it applies a config"
-                            + " (re-resolving at run time: SPEC §10)");
+                    s.notes.add(opt + " " + arg + ": Pointsman resolves names with global.resolvers (A and AAAA)"
+                            + " when it applies a config, then every resolvers.interval");
                 } else if (opt.startsWith("agent-") || opt.equals("no-agent-check")) {
                     s.left.add(opt + ": agent checks have no Pointsman equivalent");
                 } else if (!NOT_NEEDED.contains(opt) && !opt.startsWith("no-")) {
@@ -267,15 +385,28 @@ final class ServerKeywords {
                 uri = l.word(3);
                 version = l.word(4);
             }
+            k.reset();
             k.type = new Sourced<>("http", l);
             k.path = new Sourced<>(uri, l);
             k.method = new Sourced<>(method, l);
-            c.translated(l);
-            if (version != null && version.contains("\n")) {
-                c.notTranslated(l, "the headers after the HTTP version (" + version.substring(version.indexOf('\n') + 1)
-                        .replace("\r", "").replace("\n", ", ") + ") are not sent: not supported by Pointsman yet"
-                        + " (SPEC §10 check host/headers)");
+            if (version != null) {
+                String[] parts = version.split("\r?\n");
+                k.version = new Sourced<>(parts[0].trim(), l);
+                for (int i = 1; i < parts.length; i++) {
+                    int colon = parts[i].indexOf(':');
+                    if (colon <= 0) {
+                        continue;
+                    }
+                    String name = parts[i].substring(0, colon).trim();
+                    String value = parts[i].substring(colon + 1).trim();
+                    if (name.equalsIgnoreCase("host")) {
+                        k.host = new Sourced<>(value, l);
+                    } else {
+                        k.headers.put(name, value);
+                    }
+                }
             }
+            c.translated(l);
         });
     }
 
@@ -292,14 +423,23 @@ final class ServerKeywords {
                 }
                 String kind = l.word(i);
                 String value = l.word(i + 1);
-                if (!not && "status".equals(kind) && value != null && value.matches("[1-5]\\d\\d(,[1-5]\\d\\d)*")
-                        && !value.contains(",")) {
+                if (!not && "status".equals(kind) && value != null && value.matches("[1-5]\\d\\d(-[1-5]\\d\\d)?")) {
                     k.expectStatus = new Sourced<>(value, l);
                     c.translated(l);
                     return;
                 }
-                c.notTranslated(l, "http-check expect " + l.rest(2) + ": Pointsman checks a status range only"
-                        + " (body and regex checks: SPEC §10)");
+                if (!not && "string".equals(kind) && value != null) {
+                    k.expectBody = new Sourced<>(value, l);
+                    c.translated(l);
+                    return;
+                }
+                if (!not && "rstring".equals(kind) && value != null) {
+                    k.expectBodyReg = new Sourced<>(value, l);
+                    c.translated(l);
+                    return;
+                }
+                c.notTranslated(l, "http-check expect " + l.rest(2) + ": Pointsman checks a status or range, a string"
+                        + " in the body or a regex on it");
                 return;
             }
             if ("send".equals(what)) {
@@ -308,18 +448,39 @@ final class ServerKeywords {
                     switch (l.word(i)) {
                         case "meth" -> k.method = new Sourced<>(l.word(i + 1), l);
                         case "uri" -> k.path = new Sourced<>(l.word(i + 1), l);
-                        case "ver" -> { }
+                        case "ver" -> k.version = new Sourced<>(l.word(i + 1), l);
+                        case "hdr" -> {
+                            if (i + 2 >= l.size()) {
+                                c.error(l, "hdr expects a name and a value");
+                                return;
+                            }
+                            if (l.word(i + 1).equalsIgnoreCase("host")) {
+                                k.host = new Sourced<>(l.word(i + 2), l);
+                            } else {
+                                k.headers.put(l.word(i + 1), l.word(i + 2));
+                            }
+                            i++;
+                        }
                         default -> left.add(l.word(i) + " " + l.word(i + 1));
                     }
                 }
                 c.translated(l);
                 if (!left.isEmpty()) {
-                    c.notTranslated(l, String.join(", ", left) + ": check headers and bodies are not supported by"
-                            + " Pointsman yet (SPEC §10)");
+                    c.notTranslated(l, String.join(", ", left) + ": no Pointsman equivalent (check bodies, log-format"
+                            + " values)");
                 }
                 return;
             }
-            c.notTranslated(l, "http-check " + what + " is not supported by Pointsman yet (SPEC §10)");
+            if ("disable-on-404".equals(what)) {
+                k.disableOn404 = l;
+                c.translated(l);
+                return;
+            }
+            if ("comment".equals(what)) {
+                c.translated(l);
+                return;
+            }
+            c.notTranslated(l, "http-check " + what + " has no Pointsman equivalent");
         });
     }
 }

@@ -22,7 +22,9 @@ final class TimeoutKeywords {
             "connect", new Target("connect", false),
             "check", new Target("check", false),
             "queue", new Target("queue", false),
-            "tunnel", new Target("tunnel", false));
+            "tunnel", new Target("tunnel", false),
+            "client-fin", new Target("client_fin", true),
+            "server-fin", new Target("server_fin", false));
     private static final Map<String, String> LEGACY = Map.of("clitimeout", "client", "contimeout", "connect",
             "srvtimeout", "server");
 
@@ -46,8 +48,6 @@ final class TimeoutKeywords {
             return;
         }
         switch (name) {
-            case "client-fin", "server-fin" -> c.notTranslated(l, "timeout " + name
-                    + " is not supported by Pointsman yet (SPEC §10 adds client_fin/server_fin)");
             case "tarpit" -> c.notTranslated(l, "Pointsman has no tarpit");
             case "client-hs" -> c.notTranslated(l, "timeout client-hs has no Pointsman equivalent");
             default -> set(l, c, name, l.word(2), null);

@@ -137,6 +137,7 @@ public final class Translator {
         YamlAssembler assembler = new YamlAssembler(t, global, drafts, unusable, books, rulesOut, defaultOut,
                 forwardfor, statsProxy, rulesYaml, userlists());
         assembler.forwardforOptionsOfTargets.putAll(forwardforOptionsOfTargets);
+        assembler.resolvers = resolvers();
         YMap yaml = assembler.assemble();
         List<Finding> findings = TranslationReport.findings(t, view);
         return new Result(yaml, findings, assembler.routes());
@@ -161,11 +162,9 @@ public final class Translator {
     private void otherSections() {
         for (CfgSection s : t.config.sections()) {
             String why = switch (s.kind()) {
-                case GLOBAL, FRONTEND, BACKEND, LISTEN, USERLIST -> null;
+                case GLOBAL, FRONTEND, BACKEND, LISTEN, USERLIST, RESOLVERS -> null;
                 case DEFAULTS -> "";
                 case PEERS -> "peers synchronise stick tables between HAProxy processes; Pointsman has no stick tables";
-                case RESOLVERS -> "DNS resolvers are not supported by Pointsman yet (SPEC §10); Pointsman resolves"
-                        + " server names with the system resolver when it applies a config";
                 case MAILERS -> "e-mail alerts have no Pointsman equivalent (SPEC §11 notifications)";
                 case HTTP_ERRORS -> "custom error pages are not supported by Pointsman yet (SPEC §8 errorfiles)";
                 case CACHE -> "Pointsman does not cache responses";
@@ -202,6 +201,11 @@ public final class Translator {
                 c.notTranslated(s.line, s.failure);
                 continue;
             }
+            boolean hasPort = !s.address.endsWith("]") && s.address.matches(".*:\\d+");
+            if (s.check && !hasPort && s.checkPort == null && d.check.port == null) {
+                c.notTranslated(s.line, "a checked server without a port needs a check port ('port N'), as in HAProxy");
+                continue;
+            }
             if (byName.containsKey(s.name)) {
                 c.error(s.line, "server name '" + s.name + "' is already used in " + d.label() + " (line "
                         + byName.get(s.name).line.number() + ")");
@@ -229,33 +233,59 @@ public final class Translator {
         }
         // Check timing is per backend in Pointsman too.
         List<ProxyDraft.ServerDraft> checked = kept.stream().filter(s -> s.check).toList();
-        String timing = mostCommon(checked, s -> s.interMs + "/" + s.rise + "/" + s.fall);
+        String timing = mostCommon(checked, ServerTiming::of);
         for (ProxyDraft.ServerDraft s : kept) {
             c.translated(s.line);
             if (!s.left.isEmpty()) {
                 c.notTranslated(s.line, String.join("; ", s.left));
             }
-            if (s.check && timing != null && !timing.equals(s.interMs + "/" + s.rise + "/" + s.fall)) {
-                c.notTranslated(s.line, "inter/rise/fall " + s.interMs + "ms/" + s.rise + "/" + s.fall + " differ from"
-                        + " the other servers'; Pointsman has one check timing per backend ("
-                        + timing.replaceFirst("/", "ms/") + ")");
+            for (String n : s.notes) {
+                c.note(s.line, n);
             }
+            if (s.check && timing != null && !timing.equals(ServerTiming.of(s))) {
+                c.notTranslated(s.line, "check settings " + ServerTiming.of(s) + " differ from the other servers' ("
+                        + timing + "); Pointsman has one check per backend");
+            }
+
         }
         d.servers.retainAll(kept);
+        for (String setting : List.of("slowstart", "on-marked-down")) {
+            String common = mostCommon(kept, x -> String.valueOf(setting.equals("slowstart") ? x.slowstartMs
+                    : x.onMarkedDown));
+            for (ProxyDraft.ServerDraft x : kept) {
+                String v = String.valueOf(setting.equals("slowstart") ? x.slowstartMs : x.onMarkedDown);
+                if (!v.equals(common)) {
+                    c.notTranslated(x.line, setting + " " + v + " differs from the other servers' (" + common
+                            + "): Pointsman sets it per backend");
+                }
+            }
+        }
         long backups = kept.stream().filter(s -> s.backup).count();
         if (backups > 1 && (d.allbackups == null || !d.allbackups.value())) {
             ProxyDraft.ServerDraft first = kept.stream().filter(s -> s.backup).findFirst().orElseThrow();
             c.note(first.line, "without 'option allbackups' HAProxy sends to the first backup server only;"
                     + " Pointsman balances over every backup server");
         }
-        if (d.check.method != null && !"GET".equals(d.check.method.value()) && !checked.isEmpty()) {
-            c.note(d.check.method.line(), "HAProxy's check sends " + d.check.method.value()
-                    + "; Pointsman's sends GET (other methods: SPEC §10)");
+        if (d.check.scriptBroken != null && d.check.tcpCheck != null) {
+            c.notTranslated(d.check.tcpCheck, "its tcp-check steps are not all translatable (line "
+                    + d.check.scriptBroken.number() + "): servers are checked with a TCP connect instead");
         }
         if (kept.isEmpty() && d.kind == SectionKind.BACKEND) {
             unusable.put(d, d.servers.isEmpty() && d.stats.enabled()
                     ? "it serves the stats page, which Pointsman serves on a listener of its own (stats.bind)"
                     : "no server Pointsman can use (HAProxy answers 503; Pointsman needs at least one server)");
+        }
+    }
+
+    /** The check settings Pointsman has once per backend, as one comparable text. */
+    static final class ServerTiming {
+        private ServerTiming() {}
+
+        static String of(ProxyDraft.ServerDraft s) {
+            return "inter " + s.interMs + "ms rise " + s.rise + " fall " + s.fall
+                    + (s.fastinterMs != null ? " fastinter " + s.fastinterMs + "ms" : "")
+                    + (s.downinterMs != null ? " downinter " + s.downinterMs + "ms" : "")
+                    + (s.checkPort != null ? " port " + s.checkPort : "");
         }
     }
 
@@ -655,6 +685,79 @@ public final class Translator {
             }
         }
         return list;
+    }
+
+    /**
+     * The {@code resolvers} section the servers use becomes {@code global.resolvers}
+     * (Pointsman has one, used for every server name); others are reported.
+     */
+    private Sourced<YMap> resolvers() {
+        Set<String> used = new LinkedHashSet<>();
+        for (ProxyDraft d : drafts) {
+            for (ProxyDraft.ServerDraft s : d.servers) {
+                if (s.resolvers != null) {
+                    used.add(s.resolvers);
+                }
+            }
+        }
+        Sourced<YMap> out = null;
+        for (CfgSection s : t.config.sections(SectionKind.RESOLVERS)) {
+            if (!used.contains(s.name()) || out != null) {
+                t.outcomes.add(s.header(), out == null ? LineOutcomes.Kind.NOT_NEEDED : LineOutcomes.Kind.NOT_TRANSLATED,
+                        out == null ? "no translated server uses it" : "Pointsman has one resolvers section (global.resolvers)",
+                        null);
+                for (CfgLine l : s.lines()) {
+                    t.outcomes.add(l, LineOutcomes.Kind.IN_SECTION, null, null);
+                }
+                continue;
+            }
+            YMap r = new YMap();
+            YList nameservers = new YList();
+            for (CfgLine l : s.lines()) {
+                switch (l.keyword()) {
+                    case "nameserver" -> {
+                        String a = l.word(2) == null ? "" : l.word(2).replaceFirst("^(udp|udp4|udp6|ipv4|ipv6)@", "");
+                        Addresses.Result ar = a.startsWith("tcp") ? Addresses.Result.fail("DNS over TCP")
+                                : Addresses.server(a.matches(".*:\\d+") ? a : a + ":53");
+                        if (ar.failure() != null) {
+                            t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, ar.failure(), null);
+                        } else {
+                            nameservers.add(ar.value());
+                            t.outcomes.add(l, LineOutcomes.Kind.TRANSLATED, null, null);
+                        }
+                    }
+                    case "hold" -> {
+                        if ("valid".equals(l.word(1)) && l.word(2) != null) {
+                            r.put("hold_valid", HaproxyValues.duration(HaproxyValues.time(l.word(2))));
+                            t.outcomes.add(l, LineOutcomes.Kind.TRANSLATED, null, null);
+                        } else {
+                            t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "Pointsman keeps the last good address"
+                                    + " for hold_valid whatever the failure", null);
+                        }
+                    }
+                    case "timeout" -> {
+                        if ("resolve".equals(l.word(1)) && l.word(2) != null) {
+                            r.put("interval", HaproxyValues.duration(HaproxyValues.time(l.word(2))));
+                            t.outcomes.add(l, LineOutcomes.Kind.TRANSLATED, null, null);
+                        } else {
+                            t.outcomes.add(l, LineOutcomes.Kind.NOT_NEEDED, "DNS query timing is the resolver's own", null);
+                        }
+                    }
+                    case "parse-resolv-conf" -> t.outcomes.add(l, LineOutcomes.Kind.NOTE, "without nameservers Pointsman"
+                            + " asks the system resolver, which reads resolv.conf", null);
+                    default -> t.outcomes.add(l, LineOutcomes.Kind.NOT_NEEDED, "DNS client tuning with no Pointsman"
+                            + " equivalent", null);
+                }
+            }
+            if (!nameservers.isEmpty()) {
+                YMap ordered = new YMap().put("nameservers", nameservers);
+                r.entries().forEach(e -> ordered.put(e.key(), e.value()));
+                r = ordered;
+            }
+            t.outcomes.add(s.header(), LineOutcomes.Kind.TRANSLATED, null, null);
+            out = new Sourced<>(r, s.header());
+        }
+        return out;
     }
 
     /** {@code userlist} sections: users with crypt(3) hashes or plain passwords; groups are reported. */

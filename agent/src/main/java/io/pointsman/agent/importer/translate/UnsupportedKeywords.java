@@ -25,9 +25,6 @@ final class UnsupportedKeywords {
                 "an error answered by a redirect has no Pointsman equivalent (errorfiles hold whole responses)"));
         t.on(Set.of("errorfiles", "http-error"), (l, c) -> c.notTranslated(l, "http-errors sections and http-error"
                 + " have no Pointsman equivalent; write the pages as errorfile lines"));
-        t.on(Set.of("log", "log-format", "log-format-sd", "error-log-format", "log-tag", "log-steps", "capture",
-                "declare", "unique-id-format", "unique-id-header"), (l, c) -> c.notTranslated(l,
-                "log settings are not supported by Pointsman yet (SPEC §10); Pointsman logs to stderr, httplog-style"));
         t.on(Set.of("stick-table", "stick", "tcp-request", "tcp-response"), UnsupportedKeywords::tcpRules);
         t.on(Set.of("monitor-uri", "monitor-net", "monitor"), (l, c) -> c.notTranslated(l,
                 "Pointsman answers health checks on its status listener (/healthz), not in a proxy"));

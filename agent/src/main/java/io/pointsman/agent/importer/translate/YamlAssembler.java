@@ -23,8 +23,9 @@ import java.util.TreeSet;
  * a port map).
  */
 final class YamlAssembler {
-    private static final List<String> FRONT_TIMEOUTS = List.of("client", "http_request", "http_keep_alive");
-    private static final List<String> BACK_TIMEOUTS = List.of("connect", "server", "queue", "check", "tunnel");
+    private static final List<String> FRONT_TIMEOUTS = List.of("client", "http_request", "http_keep_alive", "client_fin");
+    private static final List<String> BACK_TIMEOUTS = List.of("connect", "server", "queue", "check", "tunnel",
+            "server_fin");
 
     private final Translation t;
     private final GlobalKeywords.Settings global;
@@ -40,6 +41,8 @@ final class YamlAssembler {
     private final List<YMap> userlists;
     /** For a frontend that takes forwardfor from its backends: their options, when they all have the same. */
     final Map<ProxyDraft, YMap> forwardforOptionsOfTargets = new java.util.HashMap<>();
+    /** global.resolvers, from the resolvers section the servers use; null when none. */
+    Sourced<YMap> resolvers;
     private final List<RouteCaseGenerator.Frontend> routes = new ArrayList<>();
 
     /** One entry of frontends/backends/listens with the proxy it came from. */
@@ -139,6 +142,16 @@ final class YamlAssembler {
         }
         if (global.hardStopAfter() != null) {
             g.put("hard_stop_after", global.hardStopAfter().value(), at(global.hardStopAfter().line()));
+        }
+        if (resolvers != null && !resolvers.value().isEmpty()) {
+            g.put("resolvers", resolvers.value(), at(resolvers.line()) + ": resolvers " + resolvers.line().word(1));
+        }
+        if (!global.log().isEmpty()) {
+            YList targets = new YList();
+            for (Sourced<YMap> target : global.log()) {
+                targets.add(target.value(), at(target.line()));
+            }
+            g.put("log", targets);
         }
         return g;
     }
@@ -292,6 +305,29 @@ final class YamlAssembler {
         if (!d.binds.isEmpty() && d.binds.get(0).acceptProxy()) {
             m.put("accept_proxy", true, at(d.binds.get(0).line()) + ": accept-proxy");
         }
+        for (Map.Entry<String, Sourced<Object>> e : d.logging.entrySet()) {
+            m.put(e.getKey(), YNode.of(e.getValue().value()), at(e.getValue().line()));
+        }
+        if (!d.captureRequest.isEmpty() || !d.captureResponse.isEmpty()) {
+            YMap cap = new YMap();
+            List<CfgLine> lines = new ArrayList<>();
+            for (String side : List.of("request_headers", "response_headers")) {
+                List<Sourced<String[]>> list = side.startsWith("request") ? d.captureRequest : d.captureResponse;
+                if (list.isEmpty()) {
+                    continue;
+                }
+                YList l = new YList();
+                for (Sourced<String[]> h : list) {
+                    l.add(new YMap().put("name", h.value()[0]).put("len", Integer.parseInt(h.value()[1])));
+                    lines.add(h.line());
+                }
+                cap.put(side, l);
+            }
+            m.put("capture", cap, at(lines));
+        }
+        if (d.tcpkaFront != null && d.tcpkaFront.value()) {
+            m.put("tcpka", true, at(d.tcpkaFront.line()));
+        }
         timeouts(d, m, d.kind == SectionKind.LISTEN ? both() : FRONT_TIMEOUTS);
         return m;
     }
@@ -334,7 +370,40 @@ final class YamlAssembler {
                 d.balance == null ? "HAProxy's default" : at(d.balance.line()));
         List<ProxyDraft.ServerDraft> checked = d.servers.stream().filter(s -> s.check).toList();
         if (!checked.isEmpty()) {
-            m.put("check", check(d, checked.get(0)), checkComment(d));
+            ProxyDraft.ServerDraft timing = checked.get(0);
+            String common = null;
+            java.util.Map<String, Integer> counts = new LinkedHashMap<>();
+            for (ProxyDraft.ServerDraft s : checked) {
+                counts.merge(Translator.ServerTiming.of(s), 1, Integer::sum);
+            }
+            int best = 0;
+            for (java.util.Map.Entry<String, Integer> e : counts.entrySet()) {
+                if (e.getValue() > best) {
+                    best = e.getValue();
+                    common = e.getKey();
+                }
+            }
+            for (ProxyDraft.ServerDraft s : checked) {
+                if (Translator.ServerTiming.of(s).equals(common)) {
+                    timing = s;
+                    break;
+                }
+            }
+            m.put("check", check(d, timing), checkComment(d));
+        }
+        ProxyDraft.ServerDraft slow = majority(d.servers, s -> String.valueOf(s.slowstartMs));
+        if (slow != null && slow.slowstartMs != null) {
+            m.put("slowstart", HaproxyValues.duration(Duration.ofMillis(slow.slowstartMs)), at(slow.line) + ": slowstart");
+        }
+        ProxyDraft.ServerDraft down = majority(d.servers, s -> String.valueOf(s.onMarkedDown));
+        if (down != null && down.onMarkedDown != null) {
+            m.put("on_marked_down", down.onMarkedDown, at(down.line) + ": on-marked-down");
+        }
+        if (d.logHealthChecks != null && d.logHealthChecks.value()) {
+            m.put("log_health_checks", true, at(d.logHealthChecks.line()));
+        }
+        if (d.tcpkaBack != null && d.tcpkaBack.value() && !(d.kind == SectionKind.LISTEN && m.has("tcpka"))) {
+            m.put("tcpka", true, at(d.tcpkaBack.line()));
         }
         String sendProxy = d.servers.isEmpty() ? "none" : d.servers.get(0).sendProxy;
         if (!sendProxy.equals("none")) {
@@ -386,6 +455,9 @@ final class YamlAssembler {
             if (s.maxconn != null && s.maxconn > 0) {
                 sm.put("maxconn", s.maxconn);
             }
+            if (s.maxqueue != null && s.maxqueue > 0) {
+                sm.put("maxqueue", s.maxqueue);
+            }
             if (s.disabled) {
                 sm.put("disabled", true);
             }
@@ -394,18 +466,93 @@ final class YamlAssembler {
         m.put("servers", servers);
     }
 
-    private YMap check(ProxyDraft d, ProxyDraft.ServerDraft timing) {
-        YMap c = new YMap();
-        boolean http = d.check.type != null && d.check.unsupported == null;
-        c.put("type", http ? "http" : "tcp");
-        if (http) {
-            c.put("path", d.check.path == null ? "/" : d.check.path.value());
-            if (d.check.expectStatus != null) {
-                c.put("expect_status", d.check.expectStatus.value());
+    /** The first server with the value most servers have (ties: the first seen). */
+    private static ProxyDraft.ServerDraft majority(List<ProxyDraft.ServerDraft> servers,
+            java.util.function.Function<ProxyDraft.ServerDraft, String> key) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (ProxyDraft.ServerDraft s : servers) {
+            counts.merge(key.apply(s), 1, Integer::sum);
+        }
+        String best = null;
+        int n = 0;
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            if (e.getValue() > n) {
+                best = e.getKey();
+                n = e.getValue();
             }
+        }
+        for (ProxyDraft.ServerDraft s : servers) {
+            if (key.apply(s).equals(best)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private YMap check(ProxyDraft d, ProxyDraft.ServerDraft timing) {
+        ProxyDraft.CheckDraft k = d.check;
+        YMap c = new YMap();
+        boolean script = k.tcpCheck != null && !k.script.isEmpty() && k.scriptBroken == null;
+        String type = k.unsupported != null ? "tcp" : k.tcpCheck != null ? (script ? "script" : "tcp")
+                : k.type == null ? "tcp" : k.type.value();
+        c.put("type", type);
+        if (type.equals("http")) {
+            if (k.method != null && !k.method.value().equals("GET")) {
+                c.put("method", k.method.value());
+            }
+            c.put("path", k.path == null ? "/" : k.path.value());
+            if (k.version != null && !k.version.value().equals("HTTP/1.1")) {
+                c.put("version", k.version.value());
+            }
+            if (k.host != null) {
+                c.put("host", k.host.value());
+            }
+            if (!k.headers.isEmpty()) {
+                YMap h = new YMap();
+                k.headers.forEach(h::put);
+                c.put("headers", h);
+            }
+            if (k.expectStatus != null) {
+                c.put("expect_status", k.expectStatus.value());
+            }
+            if (k.expectBody != null) {
+                c.put("expect_body", k.expectBody.value());
+            }
+            if (k.expectBodyReg != null) {
+                c.put("expect_body_reg", k.expectBodyReg.value());
+            }
+            if (k.disableOn404 != null) {
+                c.put("disable_on_404", true);
+            }
+        }
+        if (type.equals("smtp") && k.method != null) {
+            c.put("method", k.method.value());
+        }
+        if ((type.equals("smtp")) && k.host != null) {
+            c.put("host", k.host.value());
+        }
+        if ((type.equals("mysql") || type.equals("pgsql")) && k.user != null) {
+            c.put("user", k.user.value());
+        }
+        if (script) {
+            YList steps = new YList();
+            for (Sourced<String[]> step : k.script) {
+                steps.add(new YMap().put(step.value()[0], step.value()[1]));
+            }
+            c.put("script", steps);
+        }
+        Integer port = timing.checkPort != null ? timing.checkPort : k.port != null ? k.port.value() : null;
+        if (port != null) {
+            c.put("port", port);
         }
         if (timing.interMs != 2000) {
             c.put("interval", HaproxyValues.duration(Duration.ofMillis(timing.interMs)));
+        }
+        if (timing.fastinterMs != null) {
+            c.put("fast_interval", HaproxyValues.duration(Duration.ofMillis(timing.fastinterMs)));
+        }
+        if (timing.downinterMs != null) {
+            c.put("down_interval", HaproxyValues.duration(Duration.ofMillis(timing.downinterMs)));
         }
         if (timing.rise != 2) {
             c.put("rise", timing.rise);
