@@ -164,6 +164,10 @@ final class DifferentialRun implements AutoCloseable {
             throw new IllegalStateException(name + ": Pointsman did not apply the import: " + r);
         }
         importedOutcome = imported;
+        if (echoes.keySet().stream().anyMatch(id -> id.substring(id.indexOf('/') + 1).startsWith("sick"))) {
+            // both sides' checks mark the sick servers DOWN (the cases check every 400 ms, fall 2)
+            Thread.sleep(3000);
+        }
         return new HaproxyConfig[] {pmParsed, hpParsed};
     }
 
@@ -319,6 +323,8 @@ final class DifferentialRun implements AutoCloseable {
             m.merge(String.valueOf(p.send(new InetSocketAddress(POINTSMAN_IP, port)).server()), 1, Integer::sum);
         }
         balancingRounds++;
+        System.out.println("  " + name + " balancing over " + backend + " (balance " + balance(backend) + "): HAProxy " + h
+                + ", Pointsman " + m);
         if (!h.equals(m)) {
             differences.add(new Difference(name, p.frontend(), p.describe() + " × " + rounds, "balancing (balance "
                     + balance(backend) + ") over backend " + backend, h.toString(), m.toString(), p));

@@ -23,6 +23,8 @@ import javax.net.ssl.SSLSocket;
  * {@code X-Echo-Server: backend/server} and a body listing the request line and headers it
  * received. It reads a PROXY protocol v1 or v2 header first when one comes (and reports
  * the address it carried), and speaks TLS when the client does (TLS passthrough in tcp mode).
+ * A server whose name starts with {@code sick} answers 503 to {@code /health} (checks see it
+ * fail; other requests are served).
  * Blocking sockets, a thread per connection: it is test scaffolding.
  */
 final class EchoBackend implements AutoCloseable {
@@ -125,7 +127,9 @@ final class EchoBackend implements AutoCloseable {
                 requests.incrementAndGet();
                 byte[] b = body.toString().getBytes(StandardCharsets.UTF_8);
                 boolean head0 = lines[0].startsWith("HEAD ");
-                String resp = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Echo-Server: " + id
+                // A server named "sick…" fails its health checks (GET /health …) and serves the rest.
+                boolean sick = id.substring(id.indexOf('/') + 1).startsWith("sick") && lines[0].contains(" /health");
+                String resp = (sick ? "HTTP/1.1 503 Service Unavailable" : "HTTP/1.1 200 OK") + "\r\nContent-Type: text/plain\r\nX-Echo-Server: " + id
                         + "\r\nContent-Length: " + b.length + "\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n";
                 out.write(resp.getBytes(StandardCharsets.US_ASCII));
                 if (!head0) {
