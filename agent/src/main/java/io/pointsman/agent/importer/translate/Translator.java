@@ -166,7 +166,7 @@ public final class Translator {
                 case DEFAULTS -> "";
                 case PEERS -> "peers synchronise stick tables between HAProxy processes; Pointsman has no stick tables";
                 case MAILERS -> "e-mail alerts have no Pointsman equivalent (SPEC §11 notifications)";
-                case HTTP_ERRORS -> "custom error pages are not supported by Pointsman yet (SPEC §8 errorfiles)";
+                case HTTP_ERRORS -> "http-errors sections have no Pointsman equivalent: write each page as an errorfile line";
                 case CACHE -> "Pointsman does not cache responses";
                 case PROGRAM -> "process management: run it as its own systemd unit";
                 case RING -> "log rings are not supported by Pointsman (SPEC §10 log targets)";
@@ -507,7 +507,7 @@ public final class Translator {
             if (sni) {
                 c.notNeeded(l, "Pointsman reads the TLS ClientHello before it routes by sni");
             } else {
-                c.notTranslated(l, "tcp-request rules are not supported by Pointsman yet (SPEC §8 tcp_request)");
+                c.notTranslated(l, "tcp-request content rules have no Pointsman equivalent");
             }
         }
     }

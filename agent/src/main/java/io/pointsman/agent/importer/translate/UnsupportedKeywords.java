@@ -51,6 +51,7 @@ final class UnsupportedKeywords {
             c.draft.sniHelpers.add(l);
             return; // settled once the frontend's rules are known
         }
-        c.notTranslated(l, "stick tables and tcp rules are not supported by Pointsman yet (SPEC §8 limits, tcp_request)");
+        c.notTranslated(l, "stick tables have no direct Pointsman equivalent (its per-frontend limits cover the"
+                + " rate-limit idiom: write them by hand), nor tcp-request content rules");
     }
 }
