@@ -4,6 +4,7 @@ import io.pointsman.agent.keepalived.KeepalivedManager;
 import io.pointsman.agent.node.LocalDirectorySync;
 import io.pointsman.agent.node.NodeApplier;
 import io.pointsman.agent.node.PointsmanNode;
+import io.pointsman.agent.notify.Notifier;
 import io.pointsman.agent.node.TemplateRepo;
 import io.pointsman.agent.status.StatusServer;
 import io.pointsman.agent.status.StatusServerOptions;
@@ -160,7 +161,17 @@ public final class RunCommand implements Callable<Integer> {
         AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(status);
         NodeApplier applier = new NodeApplier(t -> ProxyRuntime.builder().threads(threads > 0 ? threads : t).build().start(),
                 nodeName, SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
-        try (LocalDirectorySync sync = new LocalDirectorySync(configDir, nodeName, applier, Clock.systemUTC());
+        Path notifyDir = stateDir;
+        try {
+            java.nio.file.Files.createDirectories(stateDir);
+        } catch (java.io.IOException e) {
+            // --config needs no state dir otherwise; only the notification outbox is lost at a restart.
+            spec.commandLine().getErr().println("pointsman run: cannot use --state-dir " + stateDir + " (" + e
+                    + "); notifications sent will not be remembered across restarts");
+            notifyDir = null;
+        }
+        try (Notifier notifier = Notifier.forNode(nodeName, notifyDir, applier).start();
+             LocalDirectorySync sync = new LocalDirectorySync(configDir, nodeName, applier, Clock.systemUTC(), notifier);
              StatusServer server = StatusServer.start(new StatusServerOptions(status, statusTokenFile, webhookSecretFile), sync)) {
             statusAddress.set(server.address());
             sync.start();

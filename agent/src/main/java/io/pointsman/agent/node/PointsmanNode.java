@@ -3,6 +3,7 @@ package io.pointsman.agent.node;
 import io.pointsman.agent.git.RemoteAuth;
 import io.pointsman.agent.git.TrustedKeys;
 import io.pointsman.agent.keepalived.KeepalivedManager;
+import io.pointsman.agent.notify.Notifier;
 import io.pointsman.agent.status.StatusServer;
 import io.pointsman.agent.status.StatusServerOptions;
 import io.pointsman.agent.sync.SyncEngine;
@@ -57,12 +58,14 @@ public final class PointsmanNode implements AutoCloseable {
     private final SyncEngine engine;
     private final StatusServer status;
     private final NodeApplier applier;
+    private final Notifier notifier;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private PointsmanNode(SyncEngine engine, StatusServer status, NodeApplier applier) {
+    private PointsmanNode(SyncEngine engine, StatusServer status, NodeApplier applier, Notifier notifier) {
         this.engine = engine;
         this.status = status;
         this.applier = applier;
+        this.notifier = notifier;
     }
 
     /** Starts everything; returns once the status listener is up (the first apply runs in the background). */
@@ -71,6 +74,7 @@ public final class PointsmanNode implements AutoCloseable {
         SyncEngine engine = null;
         StatusServer status = null;
         NodeApplier applier = null;
+        Notifier notifier = null;
         try {
             AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(o.statusBind());
             // The proxy starts with the first config it serves: its global.threads decides the
@@ -84,15 +88,16 @@ public final class PointsmanNode implements AutoCloseable {
                 log.info("node {} applies only commits signed by one of the {} key(s) in {}", o.node(),
                         o.trustedKeys().keyCount(), o.trustedKeys().dir());
             }
+            notifier = Notifier.forNode(o.node(), o.stateDir(), applier).start();
             engine = SyncEngine.open(o.repoUrl(), RemoteAuth.fromEnvironment(System.getenv(),
-                    Path.of(System.getProperty("user.home"), ".ssh")), o.stateDir(), syncOptions, applier);
+                    Path.of(System.getProperty("user.home"), ".ssh")), o.stateDir(), syncOptions, applier, notifier);
             StatusServerOptions so = new StatusServerOptions(o.statusBind(), o.statusTokenFile(), o.webhookSecretFile());
             status = StatusServer.start(so, engine);
             statusAddress.set(status.address());
             engine.start();
             log.info("node {} syncing {} (branch {}) every {}; status on {}", o.node(), engine.status().repo(),
                     o.branch(), io.pointsman.proxy.config.Durations.format(o.poll()), status.baseUrl());
-            return new PointsmanNode(engine, status, applier);
+            return new PointsmanNode(engine, status, applier, notifier);
         } catch (Exception e) {
             if (status != null) {
                 status.close();
@@ -102,6 +107,9 @@ public final class PointsmanNode implements AutoCloseable {
             }
             if (applier != null) {
                 applier.close();
+            }
+            if (notifier != null) {
+                notifier.close();
             }
             throw e;
         }
@@ -138,6 +146,7 @@ public final class PointsmanNode implements AutoCloseable {
         engine.close();
         status.close();
         applier.close();
+        notifier.close();
         log.info("node stopped");
     }
 }

@@ -9,6 +9,7 @@ import io.pointsman.agent.state.StateStore;
 import io.pointsman.agent.state.SyncState;
 import io.pointsman.proxy.config.Durations;
 import io.pointsman.proxy.config.HealthGate;
+import io.pointsman.proxy.config.NotifyEvent;
 import io.pointsman.proxy.config.load.ConfigFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService applyThread;
     private final HealthGateWatch healthGate;
+    private final SyncEvents events;
     private PollScheduler scheduler;
     private volatile boolean started;
     private volatile boolean closed;
@@ -75,7 +77,14 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     private Instant holdUntil;
 
     public SyncEngine(SyncOptions options, GitMirror mirror, ConfigApplier applier, StateStore store, Clock clock) {
+        this(options, mirror, applier, store, clock, SyncEvents.NONE);
+    }
+
+    /** @param events told about every apply, refusal, health gate verdict and run of failed fetches */
+    public SyncEngine(SyncOptions options, GitMirror mirror, ConfigApplier applier, StateStore store, Clock clock,
+            SyncEvents events) {
         this.options = options;
+        this.events = events;
         this.mirror = mirror;
         this.applier = applier;
         this.store = store;
@@ -89,9 +98,11 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
      * The usual wiring: the clone in {@code stateDir/repo.git}, state in {@code stateDir/state.json},
      * the system clock. Call {@link #start()} next.
      */
-    public static SyncEngine open(String repoUrl, RemoteAuth auth, Path stateDir, SyncOptions options, ConfigApplier applier) {
+    public static SyncEngine open(String repoUrl, RemoteAuth auth, Path stateDir, SyncOptions options, ConfigApplier applier,
+            SyncEvents events) {
         GitMirror mirror = new GitMirror(repoUrl, options.branch(), stateDir.resolve("repo.git"), auth, options.fetchTimeout());
-        return new SyncEngine(options, mirror, applier, new StateStore(stateDir, Clock.systemUTC()), Clock.systemUTC());
+        return new SyncEngine(options, mirror, applier, new StateStore(stateDir, Clock.systemUTC()), Clock.systemUTC(),
+                events);
     }
 
     /** Loads state, re-applies the last good commit, then syncs now and every poll. Returns at once. */
@@ -190,7 +201,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     @Override
     public String metricsText() {
         String proxy = applier.proxyMetrics();
-        String own = metrics.render(status());
+        String own = metrics.render(status()) + events.metricsText();
         return proxy == null || proxy.isEmpty() ? own : own + proxy + (proxy.endsWith("\n") ? "" : "\n");
     }
 
@@ -262,7 +273,12 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
             String serving = appliedRevision() == null ? "nothing applied yet" : "still serving " + appliedRevision();
             setStatus(SyncReason.FetchFailed, e.getMessage() + "; " + serving);
             log.warn("node {}: {} (failure {} in a row, {})", options.node(), e.getMessage(), failures, serving);
+            fetchFailing(e.getMessage());
             return;
+        }
+        if (snapshot().fetchFailingSince() != null) {
+            update(s -> s.withFetchFailing(null));
+            save();
         }
         Revision rev = Revision.of(options.branch(), head);
         SyncState st = snapshot();
@@ -336,6 +352,17 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         }
     }
 
+    /** Remembers when this run of failed fetches began (across restarts) and tells the notifier. */
+    private void fetchFailing(String why) {
+        Instant now = clock.instant();
+        SyncState before = snapshot();
+        SyncState after = update(s -> s.withFetchFailing(now));
+        if (after != before) {
+            save();
+        }
+        events.publish(SyncEvent.fetchFailing(after.fetchFailingSince(), why, now));
+    }
+
     /**
      * SPEC §5.11: with {@code sync.health_gate} in the config just applied, and a previous
      * good commit to go back to, the new generation is judged after the gate's window.
@@ -389,6 +416,8 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
             setStatus(SyncReason.HealthGateFailed, bad + " swapped back: " + verdict.message() + "; serving " + back);
         }
         healthGate.cancel();
+        events.publish(SyncEvent.about(NotifyEvent.HEALTH_GATE_FAILED, bad.toString(), SyncReason.HealthGateFailed.name(),
+                verdict.message() + "; serving " + back, refused.time()));
     }
 
     /** The branch head, fetched and verified in the local clone; repairs a damaged clone once. */
@@ -487,6 +516,8 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         } else {
             log.warn("node {}: {} {}: {}", options.node(), rev, outcome.reason(), outcome.message());
         }
+        events.publish(SyncEvent.about(eventOf(outcome), rev.toString(), outcome.reason().name(),
+                prefix + outcome.message(), at));
         return outcome;
     }
 
@@ -548,6 +579,15 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     private String refusal(Revision rev, String why) {
         Revision serving = appliedRevision();
         return rev + " refused: " + why + "; " + (serving == null ? "nothing applied yet" : "still serving " + serving);
+    }
+
+    private static NotifyEvent eventOf(ApplyOutcome outcome) {
+        return switch (outcome.reason()) {
+            case Applied -> NotifyEvent.APPLIED;
+            case SignatureRejected -> NotifyEvent.SIGNATURE_REJECTED;
+            case HealthGateFailed -> NotifyEvent.HEALTH_GATE_FAILED;
+            default -> NotifyEvent.REFUSED;
+        };
     }
 
     private static SyncReason reasonNamed(String name) {

@@ -142,7 +142,8 @@ public final class ConfigDiff {
                 Object x = rc.getAccessor().invoke(a);
                 Object y = rc.getAccessor().invoke(b);
                 if (!Objects.equals(x, y)) {
-                    changed.add(snake(rc.getName()));
+                    YamlName named = rc.getAnnotation(YamlName.class);
+                    changed.add(named != null ? named.value() : snake(rc.getName()));
                 }
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
