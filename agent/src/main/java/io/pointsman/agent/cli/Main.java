@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ValidateCommand.class,
             RenderCommand.class,
+            DiffCommand.class,
             StatusCommand.class,
             BackendCommand.class,
             CommandLine.HelpCommand.class

@@ -173,10 +173,43 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     public String diff(String revision) throws GitSyncException {
         ObjectId id = mirror.resolve(revision);
         if (id == null) {
+            id = fetchForDiff(revision);
+        }
+        if (id == null) {
             throw new IllegalArgumentException("unknown revision '" + revision + "' (not in the local clone of "
-                    + mirror.displayUrl() + "; try main@sha1:<hex>, a commit id or a branch name)");
+                    + mirror.displayUrl() + ", nor fetched from it; try main@sha1:<hex>, a commit id, a branch name "
+                    + "or refs/pull/<n>/head)");
         }
         return applier.diff(mirror.read(id, options.node()));
+    }
+
+    /**
+     * Fetches a revision the clone does not have, on the sync thread (one git writer at a
+     * time), waiting at most as long as a fetch may take plus a sync that runs meanwhile.
+     */
+    private ObjectId fetchForDiff(String revision) throws GitSyncException {
+        Future<ObjectId> f;
+        try {
+            f = syncThread.submit(() -> mirror.fetchRevision(revision));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null;
+        }
+        try {
+            return f.get(options.fetchTimeout().multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new GitSyncException(GitSyncException.Kind.REMOTE_UNREACHABLE,
+                    "fetching " + revision + " from " + mirror.displayUrl() + " took too long");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GitSyncException g) {
+                throw g;
+            }
+            throw new GitSyncException(GitSyncException.Kind.FETCH_FAILED, "fetching " + revision + " failed: "
+                    + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     @Override
