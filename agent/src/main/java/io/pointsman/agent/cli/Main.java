@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             ValidateCommand.class,
             RenderCommand.class,
             DiffCommand.class,
+            FleetCommand.class,
             StatusCommand.class,
             BackendCommand.class,
             CommandLine.HelpCommand.class

@@ -1,5 +1,6 @@
 package io.pointsman.agent.cli;
 
+import io.pointsman.agent.fleet.FleetFile;
 import io.pointsman.proxy.config.load.ConfigError;
 import io.pointsman.proxy.config.load.ConfigException;
 import io.pointsman.proxy.config.load.ConfigFiles;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Spec;
             "Check a config directory the way the agent checks a commit: parse",
             "proxy.yaml and hosts/*.yaml, merge each node's overrides, resolve",
             "secrets from this environment, validate, run the route assertions",
-            "in tests/*.yaml.",
+            "in tests/*.yaml; checks fleet.yaml when there is one.",
             "",
             "Without --node (or with --all-nodes), checks proxy.yaml alone and merged",
             "with each hosts/*.yaml.",
@@ -105,6 +106,7 @@ public final class ValidateCommand implements Callable<Integer> {
             }
             summary = names.isEmpty() ? "proxy.yaml; no host files" : "proxy.yaml; nodes: " + String.join(", ", names);
         }
+        fleetErrors(dir, errors);
         if (!errors.isEmpty()) {
             errors.forEach(err::println);
             err.flush();
@@ -113,6 +115,21 @@ public final class ValidateCommand implements Callable<Integer> {
         out.println(name + ": valid (" + summary + ")");
         out.flush();
         return 0;
+    }
+
+    /** {@code fleet.yaml}, when the repo has one, is checked too: a broken one breaks {@code pointsman fleet}. */
+    private static void fleetErrors(Path dir, Set<String> errors) {
+        Path file = dir.resolve(FleetFile.FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            FleetFile.parse(Files.readString(file));
+        } catch (ConfigException e) {
+            e.errors().forEach(x -> errors.add(x.toString()));
+        } catch (java.io.IOException e) {
+            errors.add(FleetFile.FILE_NAME + ": cannot read: " + e.getMessage());
+        }
     }
 
     /** The errors of one load; none when it is valid. */
