@@ -1,5 +1,7 @@
 package io.pointsman.proxy.routing;
 
+import io.pointsman.proxy.tls.TlsFacts;
+
 import java.net.InetAddress;
 import java.util.List;
 
@@ -14,6 +16,11 @@ public interface RequestFacts {
 
     /** The local port the client connected to. */
     int destinationPort();
+
+    /** The client connection's TLS handshake ({@code ssl_fc}); null when it is plaintext. */
+    default TlsFacts tls() {
+        return null;
+    }
 
     /** TLS ClientHello server name, lower case; null when none or not read. */
     default String sni() {

@@ -1,0 +1,30 @@
+package io.pointsman.proxy.tls;
+
+import java.security.cert.X509Certificate;
+
+/**
+ * What a client connection's TLS handshake established, for acls ({@code ssl_fc},
+ * {@code ssl_c_used}, {@code ssl_c_verify}) and {@code %[ssl_*]} variables (SPEC §8, §9).
+ * Made once per connection when its handshake completes; a plaintext connection has none.
+ *
+ * @param protocol          negotiated version, e.g. {@code TLSv1.3} ({@code %[ssl_fc_protocol]})
+ * @param cipher            negotiated cipher suite, OpenSSL name ({@code %[ssl_fc_cipher]})
+ * @param sni               server name the client asked for, lower case; null when none ({@code %[ssl_fc_sni]})
+ * @param alpn              negotiated application protocol; null when none
+ * @param clientCertificate the client's leaf certificate; null when it sent none ({@code ssl_c_used})
+ * @param clientVerify      HAProxy's {@code %[ssl_c_verify]}: 0 when the client certificate verified
+ *                          (or none was sent), else OpenSSL's X509_V_ERR code
+ */
+public record TlsFacts(
+        String protocol,
+        String cipher,
+        String sni,
+        String alpn,
+        X509Certificate clientCertificate,
+        int clientVerify) {
+
+    /** A client certificate was presented and verified ({@code ssl_c_verify} acl). */
+    public boolean clientVerified() {
+        return clientCertificate != null && clientVerify == 0;
+    }
+}
