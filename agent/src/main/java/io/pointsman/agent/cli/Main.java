@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             RenderCommand.class,
             DiffCommand.class,
             FleetCommand.class,
+            ServerCommand.class,
             StatusCommand.class,
             BackendCommand.class,
             CommandLine.HelpCommand.class

@@ -5,6 +5,8 @@ import io.pointsman.agent.node.LocalDirectorySync;
 import io.pointsman.agent.node.NodeApplier;
 import io.pointsman.agent.node.PointsmanNode;
 import io.pointsman.agent.notify.Notifier;
+import io.pointsman.agent.servers.ServerStateService;
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.agent.node.TemplateRepo;
 import io.pointsman.agent.status.StatusServer;
 import io.pointsman.agent.status.StatusServerOptions;
@@ -159,7 +161,9 @@ public final class RunCommand implements Callable<Integer> {
     private Integer runDirectory(String nodeName, InetSocketAddress status, CountDownLatch stop, PrintWriter out)
             throws Exception {
         AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(status);
-        NodeApplier applier = new NodeApplier(t -> ProxyRuntime.builder().threads(threads > 0 ? threads : t).build().start(),
+        ServerOverrides overrides = new ServerOverrides();
+        NodeApplier applier = new NodeApplier(t -> ProxyRuntime.builder().threads(threads > 0 ? threads : t)
+                .overrides(overrides).build().start(),
                 nodeName, SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
         Path notifyDir = stateDir;
         try {
@@ -172,7 +176,11 @@ public final class RunCommand implements Callable<Integer> {
         }
         try (Notifier notifier = Notifier.forNode(nodeName, notifyDir, applier).start();
              LocalDirectorySync sync = new LocalDirectorySync(configDir, nodeName, applier, Clock.systemUTC(), notifier);
-             StatusServer server = StatusServer.start(new StatusServerOptions(status, statusTokenFile, webhookSecretFile), sync)) {
+             ServerStateService servers = new ServerStateService(nodeName, notifyDir, overrides, applier::runtime,
+                     notifier, sync::recordHistory, Clock.systemUTC()).start();
+             StatusServer server = StatusServer.start(new StatusServerOptions(status, statusTokenFile, webhookSecretFile),
+                     sync, servers)) {
+            applier.statsAdmin(servers);
             statusAddress.set(server.address());
             sync.start();
             Signal.handle(new Signal("HUP"), s -> sync.requestSync("SIGHUP"));

@@ -156,6 +156,18 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
     }
 
     @Override
+    public synchronized void recordHistory(HistoryEntry entry) {
+        history.addLast(entry);
+        while (history.size() > HISTORY) {
+            history.removeFirst();
+        }
+        SyncStatus s = status;
+        status = new SyncStatus(s.node(), s.repo(), s.branch(), s.ready(), s.reason(), s.message(),
+                s.lastAppliedRevision(), s.lastAttemptedRevision(), s.lastFetchTime(), s.lastApplyTime(),
+                s.nextPollTime(), s.generation(), s.suspended(), List.copyOf(new ArrayList<>(history)));
+    }
+
+    @Override
     public synchronized void suspend(String reason) {
         suspended = true;
         suspendReason = reason == null || reason.isBlank() ? "no reason given" : reason;

@@ -188,6 +188,14 @@ public final class NodeApplier implements ConfigApplier {
                 : "; global.threads " + threads + " takes effect at restart (running with " + startedThreads + ")";
     }
 
+    /**
+     * What the stats page's admin form ({@code stats.admin}) does: set before the first apply,
+     * when the stats listener is bound.
+     */
+    public void statsAdmin(io.pointsman.proxy.statspage.StatsAdminActions actions) {
+        stats.adminActions(actions);
+    }
+
     /** The proxy, or null before the first apply. */
     public ProxyRuntime runtime() {
         return runtime;

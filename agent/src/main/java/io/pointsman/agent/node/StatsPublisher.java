@@ -4,6 +4,7 @@ import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Stats;
 import io.pointsman.proxy.runtime.ProxyRuntime;
 import io.pointsman.proxy.statspage.PrometheusStats;
+import io.pointsman.proxy.statspage.StatsAdminActions;
 import io.pointsman.proxy.statspage.StatsListener;
 import io.pointsman.proxy.statspage.StatsReport;
 import io.pointsman.proxy.statspage.StatsReports;
@@ -24,6 +25,8 @@ final class StatsPublisher implements AutoCloseable {
     private StatsListener listener;
     private HostPort bound;
     private StatsListener pending;
+    /** What {@code stats.admin} may do; null: no admin form. */
+    private volatile StatsAdminActions adminActions;
 
     StatsPublisher(String node, String version) {
         this.node = node;
@@ -43,7 +46,7 @@ final class StatsPublisher implements AutoCloseable {
             return null;
         }
         try {
-            pending = StatsListener.start(stats, reports);
+            pending = StatsListener.start(stats, reports, adminActions);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -52,6 +55,11 @@ final class StatsPublisher implements AutoCloseable {
             // Netty's sync() rethrows the checked BindException without declaring it.
             return "cannot bind stats listener " + stats.bind() + ": " + e.getMessage();
         }
+    }
+
+    /** Takes effect for listeners bound from now on (set it before the first apply). */
+    void adminActions(StatsAdminActions actions) {
+        this.adminActions = actions;
     }
 
     /** The apply succeeded: the new listener (if any) replaces the old, settings are updated. */

@@ -58,6 +58,17 @@ public record SyncState(
                 lastApplyTime, h, seen, suspended, suspendReason, fetchFailingSince);
     }
 
+    /** A history entry that is not an apply attempt (a runtime change): lastAttemptedRevision stays. */
+    public SyncState withHistory(HistoryEntry entry) {
+        List<HistoryEntry> h = new ArrayList<>(history);
+        h.add(entry);
+        while (h.size() > MAX_HISTORY) {
+            h.remove(0);
+        }
+        return new SyncState(lastGoodRevision, lastAttemptedRevision, rejectedRevision, rejectedReason, rejectedMessage,
+                lastApplyTime, h, seen, suspended, suspendReason, fetchFailingSince);
+    }
+
     public SyncState withLastGood(String revision, Instant at) {
         return new SyncState(revision, lastAttemptedRevision, rejectedRevision, rejectedReason, rejectedMessage,
                 at, history, seen, suspended, suspendReason, fetchFailingSince);

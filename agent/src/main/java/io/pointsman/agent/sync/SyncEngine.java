@@ -226,6 +226,12 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         return applier;
     }
 
+    @Override
+    public void recordHistory(HistoryEntry entry) {
+        update(s -> s.withHistory(entry));
+        save();
+    }
+
     public SyncMetrics metrics() {
         return metrics;
     }

@@ -1,5 +1,6 @@
 package io.pointsman.proxy.runtime;
 
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.proxy.balance.Balancer;
 import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
@@ -33,11 +34,14 @@ final class GenerationCompiler {
     private final ProxyStats stats;
     private final Function<String, ServerQueue> queues;
     private final HealthView health;
+    private final ServerOverrides overrides;
 
-    GenerationCompiler(ProxyStats stats, Function<String, ServerQueue> queues, HealthView health) {
+    GenerationCompiler(ProxyStats stats, Function<String, ServerQueue> queues, HealthView health,
+            ServerOverrides overrides) {
         this.stats = stats;
         this.queues = queues;
         this.health = health;
+        this.overrides = overrides;
     }
 
     /** A first generation: nothing to take over. */
@@ -142,14 +146,16 @@ final class GenerationCompiler {
             LiveServer live;
             if (old < 0) {
                 String key = LiveServer.key(b.name(), s.address());
-                live = new LiveServer(key, b.name(), s, resolve(b.name(), s), stats.server(key), queue, health);
+                live = new LiveServer(key, b.name(), s, resolve(b.name(), s), stats.server(key), queue, health,
+                        overrides.cell(b.name(), s.name()));
             } else if (literalAddress && oldConfigs.get(old).equals(s)) {
                 live = oldServers.get(old);
             } else {
                 LiveServer o = oldServers.get(old);
                 // Same address: a literal resolves to what it did (only a name is asked again).
                 InetSocketAddress address = literalAddress ? o.address() : resolve(b.name(), s);
-                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health);
+                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health,
+                        overrides.cell(b.name(), s.name()));
             }
             servers.add(live);
         }

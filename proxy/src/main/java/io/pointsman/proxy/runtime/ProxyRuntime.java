@@ -12,6 +12,7 @@ import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Mode;
@@ -67,6 +68,7 @@ public final class ProxyRuntime implements AutoCloseable {
     private final ProxyStats stats = new ProxyStats();
     private final Map<String, ServerQueue> queues = new ConcurrentHashMap<>();
     private final GenerationCompiler compiler;
+    private final ServerOverrides overrides;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<HostPort, Listener> listeners = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Generation> retired = new ConcurrentLinkedDeque<>();
@@ -94,8 +96,10 @@ public final class ProxyRuntime implements AutoCloseable {
             HealthRegistry r = healthRegistry;
             return r == null || r.isUsable(backend, address);
         };
+        this.overrides = b.overrides != null ? b.overrides : new ServerOverrides();
         this.compiler = new GenerationCompiler(stats, name -> queues.computeIfAbsent(name, n -> new ServerQueue()),
-                health);
+                health, overrides);
+        overrides.onChange(this::rebalance);
     }
 
     public static Builder builder() {
@@ -107,6 +111,7 @@ public final class ProxyRuntime implements AutoCloseable {
         private int threads;
         private Transport transport;
         private HealthView health;
+        private ServerOverrides overrides;
         private Duration retireGrace = DEFAULT_RETIRE_GRACE;
         private final Map<Mode, FrontendPipeline> pipelines = new EnumMap<>(Mode.class);
 
@@ -121,6 +126,15 @@ public final class ProxyRuntime implements AutoCloseable {
 
         public Builder transport(Transport transport) {
             this.transport = transport;
+            return this;
+        }
+
+        /**
+         * The runtime server state (drain, maint, weight) to use: the agent makes it first,
+         * to put back what was set before a restart. Default: a new, empty one.
+         */
+        public Builder overrides(ServerOverrides overrides) {
+            this.overrides = overrides;
             return this;
         }
 
@@ -239,6 +253,10 @@ public final class ProxyRuntime implements AutoCloseable {
                 log.error("generation {} ({}): health checks not updated: {}", next.number(), revision, e.toString());
             }
         }
+        for (ServerOverrides.Dropped d : overrides.retain(normalized, revision, java.time.Instant.now())) {
+            log.warn("runtime override of {}/{} ({}) dropped: generation {} ({}) has no such server", d.backend(),
+                    d.server(), d.override().describe(), next.number(), revision);
+        }
         log.info("generation {} ({}) applied: binds added {}, kept {}, removed {}", next.number(), revision,
                 added, kept, removed);
         return new ApplyResult.Applied(next.number(), revision, added, kept, removed);
@@ -256,6 +274,25 @@ public final class ProxyRuntime implements AutoCloseable {
 
     public ProxyStats stats() {
         return stats;
+    }
+
+    /** Servers drained, in maintenance or reweighted at runtime (SPEC §11). */
+    public ServerOverrides overrides() {
+        return overrides;
+    }
+
+    /** A server of {@code backend} changed weight or state at runtime: every generation still serving picks anew. */
+    private void rebalance(String backend) {
+        Generation g = current;
+        if (g != null && g.backend(backend) != null) {
+            g.backend(backend).rebalance();
+        }
+        for (Generation old : retired) {
+            LiveBackend b = old.backend(backend);
+            if (b != null) {
+                b.rebalance();
+            }
+        }
     }
 
     /** Active health checks, or null when a custom {@link HealthView} replaced them. */

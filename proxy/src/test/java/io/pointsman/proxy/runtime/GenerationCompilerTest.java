@@ -174,6 +174,7 @@ class GenerationCompilerTest {
         final Map<String, ServerQueue> queues = new ConcurrentHashMap<>();
         final ProxyStats stats = new ProxyStats();
         final GenerationCompiler compiler = new GenerationCompiler(stats,
-                n -> queues.computeIfAbsent(n, k -> new ServerQueue()), HealthView.ALWAYS_UP);
+                n -> queues.computeIfAbsent(n, k -> new ServerQueue()), HealthView.ALWAYS_UP,
+                new io.pointsman.proxy.admin.ServerOverrides());
     }
 }

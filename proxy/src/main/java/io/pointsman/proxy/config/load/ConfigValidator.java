@@ -145,6 +145,9 @@ final class ConfigValidator {
                 error("stats.auth.password", "required when 'auth' is set");
             }
         }
+        if (s.adminEnabled() && s.auth() == null) {
+            error("stats.admin", "needs stats.auth: the admin actions are for authenticated users only");
+        }
     }
 
     // ---- names
