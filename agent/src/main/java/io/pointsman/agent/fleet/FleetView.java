@@ -139,7 +139,7 @@ public record FleetView(String branch, String headName, String head, List<Row> r
     }
 
     /** {@code web/web1 drain (kernel upgrade)}, {@code api/api2 weight 50%} from {@code /status}'s runtimeOverrides. */
-    static List<String> overrides(JsonNode list) {
+    public static List<String> overrides(JsonNode list) {
         List<String> out = new ArrayList<>();
         if (!list.isArray()) {
             return out;
