@@ -161,6 +161,16 @@ public final class DemoCommand implements Callable<Integer> {
         sb.append("\nWatch the node:\n");
         command(sb, pm + " status --url " + statusUrl, "what it applied, and why not");
         command(sb, "curl -s " + statusUrl + "/status", "the same as JSON");
+        HostPort web = firstHttpBind(c);
+        if (web != null && c.backend("web").isPresent() && c.backend("web").get().servers().size() > 1) {
+            String first = c.backend("web").get().servers().get(0).name();
+            sb.append("\nDrain a server without a commit (kept across restarts, shown in status and on the stats page):\n");
+            command(sb, pm + " server drain web/" + first + " --reason 'trying drain' --url " + statusUrl,
+                    first + " takes no new requests; what it serves finishes");
+            command(sb, "curl -s http://" + web + "/", "answered by the other server");
+            command(sb, pm + " server list --url " + statusUrl, null);
+            command(sb, pm + " server ready web/" + first + " --url " + statusUrl, "back to normal");
+        }
         sb.append("\nChange the config the GitOps way:\n");
         command(sb, "git clone -q " + shellWord(central.toString()) + " lb-config && cd lb-config", null);
         command(sb, "${EDITOR:-vi} proxy.yaml && " + pm + " validate .", "change something, check it like haproxy -c");
@@ -171,6 +181,16 @@ public final class DemoCommand implements Callable<Integer> {
         command(sb, "git revert --no-edit HEAD && git push -q", "undo it: a revert is a commit like any other");
         sb.append('\n');
         return sb.toString();
+    }
+
+    /** The first bind of the first http frontend, or null. */
+    private static HostPort firstHttpBind(ProxyConfig c) {
+        for (Frontend f : c.allFrontends()) {
+            if (f.mode() == io.pointsman.proxy.config.Mode.HTTP && !f.bind().isEmpty()) {
+                return f.bind().get(0);
+            }
+        }
+        return null;
     }
 
     private static void command(StringBuilder sb, String command, String comment) {

@@ -101,6 +101,12 @@ class DemoIT {
         assertTrue(output.contains("~ defaults: retries"), "diff shows the edit:\n" + output);
         assertTrue(output.matches("(?s).*\ndemo +yes +.*"), "the fleet view lists the demo node:\n" + output);
         assertTrue(output.contains("sync requested"), output);
+        assertTrue(output.contains("web/web1: drain, weight 1, reason: trying drain"), "drain hint:\n" + output);
+        int curl = output.indexOf("# answered by the other server");
+        String answer = output.substring(curl, output.indexOf(">>>", curl));
+        assertTrue(answer.contains("Hello from web2"), "while web1 is drained web2 answers:\n" + answer);
+        assertTrue(output.matches("(?s).*\nweb/web1 +drain +.*trying drain.*"), "server list shows it:\n" + output);
+        assertTrue(output.contains("web/web1: ready, weight 1 (as git says)"), output);
     }
 
     private HttpResponse<String> get(String url, String authorization) throws Exception {
