@@ -162,8 +162,10 @@ public final class RunCommand implements Callable<Integer> {
             throws Exception {
         AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(status);
         ServerOverrides overrides = new ServerOverrides();
+        AtomicReference<ServerStateService> serversRef = new AtomicReference<>();
         NodeApplier applier = new NodeApplier(t -> ProxyRuntime.builder().threads(threads > 0 ? threads : t)
-                .overrides(overrides).build().start(),
+                .identity(nodeName, NodeApplier.version()).overrides(overrides)
+                .statsAdmin(PointsmanNode.statsAdmin(serversRef)).build().start(),
                 nodeName, SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
         Path notifyDir = stateDir;
         try {
@@ -180,7 +182,7 @@ public final class RunCommand implements Callable<Integer> {
                      notifier, sync::recordHistory, Clock.systemUTC()).start();
              StatusServer server = StatusServer.start(new StatusServerOptions(status, statusTokenFile, webhookSecretFile),
                      sync, servers)) {
-            applier.statsAdmin(servers);
+            serversRef.set(servers);
             statusAddress.set(server.address());
             sync.start();
             Signal.handle(new Signal("HUP"), s -> sync.requestSync("SIGHUP"));

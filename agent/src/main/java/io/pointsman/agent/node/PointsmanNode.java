@@ -73,6 +73,17 @@ public final class PointsmanNode implements AutoCloseable {
         this.servers = servers;
     }
 
+    /**
+     * The stats page's admin form, handed to the proxy before the service exists (the proxy
+     * is built by the first apply, which comes after it).
+     */
+    public static io.pointsman.proxy.statspage.StatsAdminActions statsAdmin(AtomicReference<ServerStateService> ref) {
+        return (backend, servers, state, reason) -> {
+            ServerStateService s = ref.get();
+            return s == null ? "the node is starting; try again" : s.apply(backend, servers, state, reason);
+        };
+    }
+
     /** Runtime server state: drain, maint, weight without a commit. */
     public ServerStateService servers() {
         return servers;
@@ -89,11 +100,12 @@ public final class PointsmanNode implements AutoCloseable {
         try {
             AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(o.statusBind());
             ServerOverrides overrides = new ServerOverrides();
+            AtomicReference<ServerStateService> serversRef = new AtomicReference<>();
             // The proxy starts with the first config it serves: its global.threads decides the
             // event loops (--threads, when given, wins).
             applier = new NodeApplier(threads -> ProxyRuntime.builder().threads(o.threads() > 0 ? o.threads() : threads)
-                    .overrides(overrides).build().start(), o.node(), SecretSource.system(), new KeepalivedManager(null),
-                    statusAddress::get);
+                    .identity(o.node(), NodeApplier.version()).overrides(overrides).statsAdmin(statsAdmin(serversRef))
+                    .build().start(), o.node(), SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
             SyncOptions syncOptions = SyncOptions.defaults(o.node(), o.branch()).withPoll(o.poll())
                     .withFetchTimeout(o.gitTimeout() != null ? o.gitTimeout() : Duration.ofSeconds(30));
             if (o.trustedKeys() != null) {
@@ -107,7 +119,7 @@ public final class PointsmanNode implements AutoCloseable {
             // Before the first apply: runtime overrides saved before a restart are back in place.
             servers = new ServerStateService(o.node(), o.stateDir(), overrides, applier::runtime, notifier,
                     engine::recordHistory, java.time.Clock.systemUTC()).start();
-            applier.statsAdmin(servers);
+            serversRef.set(servers);
             StatusServerOptions so = new StatusServerOptions(o.statusBind(), o.statusTokenFile(), o.webhookSecretFile());
             status = StatusServer.start(so, engine, servers);
             statusAddress.set(status.address());
