@@ -1,6 +1,7 @@
 package io.pointsman.proxy.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A pool of servers and how traffic is spread over them.
@@ -13,6 +14,10 @@ import java.util.List;
  * @param retryOn      what a request is tried again on ({@link RetryOn})
  * @param abortonclose a client's FIN while its request waits for a server (queued,
  *                     connecting, or waiting for the response head in http) aborts it
+ * @param acl          named matchers used by this backend's rule conditions
+ * @param httpRequest  rules run on a request once this backend is chosen (after the frontend's)
+ * @param httpResponse rules run on its servers' responses (before the frontend's)
+ * @param errorfiles   status → whole HTTP response file, for requests routed here (before the frontend's)
  */
 public record Backend(
         String name,
@@ -26,14 +31,30 @@ public record Backend(
         HttpReuse httpReuse,
         List<RetryOn> retryOn,
         Boolean abortonclose,
-        List<Server> servers) {
+        List<Server> servers,
+        List<Acl> acl,
+        List<RequestRule> httpRequest,
+        List<ResponseRule> httpResponse,
+        Map<Integer, String> errorfiles) {
 
     public Backend {
         retryOn = Lists.of(retryOn);
         servers = Lists.of(servers);
+        acl = Lists.of(acl);
+        httpRequest = Lists.of(httpRequest);
+        httpResponse = Lists.of(httpResponse);
+        errorfiles = Lists.of(errorfiles);
     }
 
-    /** Without the backend HTTP options (each left to {@code defaults}). */
+    /** Without acls, rules or error files. */
+    public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
+                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                   Boolean abortonclose, List<Server> servers) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, null, null, null, null);
+    }
+
+    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules or error files. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, null, List.of(), null, servers);

@@ -1,10 +1,13 @@
 package io.pointsman.proxy.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A frontend and its backend in one (HAProxy {@code listen}): a port map. It is also
  * a backend of its own name, so a frontend's {@code use_backend} may send traffic to it.
+ * Its acls, rules, limits and error files belong to its frontend half (they run once per
+ * request, as in HAProxy); its backend half has none of its own.
  */
 public record Listen(
         String name,
@@ -12,7 +15,7 @@ public record Listen(
         List<HostPort> bind,
         Tls tls,
         Integer maxconn,
-        Boolean forwardfor,
+        @YamlName("forwardfor") ForwardFor forwardedFor,
         Boolean acceptProxy,
         Timeouts timeout,
         Balance balance,
@@ -23,15 +26,37 @@ public record Listen(
         HttpReuse httpReuse,
         List<RetryOn> retryOn,
         Boolean abortonclose,
-        List<Server> servers) {
+        List<Server> servers,
+        List<Acl> acl,
+        List<RequestRule> httpRequest,
+        List<ResponseRule> httpResponse,
+        List<TcpRule> tcpRequest,
+        List<Limit> limits,
+        Map<Integer, String> errorfiles) {
 
     public Listen {
         bind = Lists.of(bind);
         retryOn = Lists.of(retryOn);
         servers = Lists.of(servers);
+        acl = Lists.of(acl);
+        httpRequest = Lists.of(httpRequest);
+        httpResponse = Lists.of(httpResponse);
+        tcpRequest = Lists.of(tcpRequest);
+        limits = Lists.of(limits);
+        errorfiles = Lists.of(errorfiles);
     }
 
-    /** Without the backend HTTP options (each left to {@code defaults}). */
+    /** Without acls, rules, limits or error files. */
+    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                  Boolean abortonclose, List<Server> servers) {
+        this(name, mode, bind, tls, maxconn, Boolean.TRUE.equals(forwardfor) ? new ForwardFor(null, null, null) : null,
+                acceptProxy, timeout, balance, check, sendProxy, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, null, null, null, null, null, null);
+    }
+
+    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, limits or error files. */
     public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, List<Server> servers) {
@@ -39,10 +64,15 @@ public record Listen(
                 redispatch, null, List.of(), null, servers);
     }
 
-    /** The frontend half: binds here, always to the backend half. */
+    /** Whether X-Forwarded-For / X-Forwarded-Proto are added ({@code forwardfor}). */
+    public boolean forwardfor() {
+        return forwardedFor != null;
+    }
+
+    /** The frontend half: binds here, always to the backend half; the rules run here. */
     public Frontend asFrontend() {
-        return new Frontend(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout,
-                List.of(), List.of(), name);
+        return new Frontend(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout,
+                acl, List.of(), name, httpRequest, httpResponse, tcpRequest, limits, errorfiles);
     }
 
     /** The backend half. */

@@ -5,18 +5,22 @@ import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.CheckType;
 import io.pointsman.proxy.config.Cidr;
-import io.pointsman.proxy.config.Condition;
+import io.pointsman.proxy.config.ForwardFor;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Keepalived;
+import io.pointsman.proxy.config.Limit;
 import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.NotifyTarget;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.RequestRule;
+import io.pointsman.proxy.config.ResponseRule;
 import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.config.Stats;
+import io.pointsman.proxy.config.TcpRule;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.config.Tls;
 import io.pointsman.proxy.config.TlsCertificate;
@@ -27,13 +31,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The semantic rules of SPEC §3 "Validation", checked on the bound records. Works on
@@ -41,12 +43,8 @@ import java.util.regex.PatternSyntaxException;
  * for what is inherited (modes after {@code defaults}). Paths index the same lists in
  * both, so each error points at the key or value to fix.
  */
-final class ConfigValidator {
-    private static final Pattern ACL_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
+final class ConfigValidator implements RuleValidator.Report {
     private static final Pattern INTERFACE = Pattern.compile("[^/\\s]{1,15}");
-    private static final List<String> MATCHERS = List.of("src", "dst_port", "sni", "path", "path_beg", "path_end",
-            "path_reg", "host", "method", "header");
-    private static final Set<String> HTTP_ONLY = Set.of("path", "path_beg", "path_end", "path_reg", "host", "method", "header");
 
     private final ProxyConfig raw;
     private final ProxyConfig norm;
@@ -58,6 +56,8 @@ final class ConfigValidator {
      * {@code use_backend} made validation quadratic (1,000 rules × 1,000 backends).
      */
     private final Map<String, Backend> backendsByName = new HashMap<>();
+    /** The userlists' names, for {@code auth} rules. */
+    private Set<String> userlists = Set.of();
 
     private ConfigValidator(ProxyConfig raw, ProxyConfig norm, Map<String, YamlNode.Location> locations, Problems problems) {
         this.raw = raw;
@@ -83,6 +83,7 @@ final class ConfigValidator {
         }
         global();
         defaults();
+        userlists = RuleValidator.userlists(raw, this);
         stats();
         names();
         for (int i = 0; i < raw.frontends().size(); i++) {
@@ -90,6 +91,7 @@ final class ConfigValidator {
         }
         for (int i = 0; i < raw.backends().size(); i++) {
             backend(raw.backends().get(i), "backends[" + i + "]", "backend");
+            backendRules(raw.backends().get(i), norm.backends().get(i).mode(), "backends[" + i + "]");
         }
         for (int i = 0; i < raw.listens().size(); i++) {
             Listen l = raw.listens().get(i);
@@ -100,6 +102,9 @@ final class ConfigValidator {
             tls(l.tls(), p + ".tls");
             nonNegative(l.maxconn(), p + ".maxconn");
             backend(l.asBackend(), p, "listen");
+            Mode mode = norm.listens().get(i).mode();
+            RuleValidator rules = frontendRules(l.limits(), l.acl(), p, mode, "listen '" + l.name() + "'");
+            frontendRules(rules, l.httpRequest(), l.httpResponse(), l.tcpRequest(), l.errorfiles(), l.forwardedFor(), p);
         }
         binds();
         keepalived();
@@ -125,6 +130,8 @@ final class ConfigValidator {
         timeouts(raw.defaults().timeout(), "defaults.timeout");
         nonNegative(raw.defaults().retries(), "defaults.retries");
         retryOn(raw.defaults().retryOn(), "defaults.retry_on", null, null);
+        new RuleValidator(this, "defaults", null, false, Set.of()).errorfiles(raw.defaults().errorfiles(),
+                "defaults.errorfiles");
     }
 
     private void stats() {
@@ -212,10 +219,7 @@ final class ConfigValidator {
         timeouts(f.timeout(), p + ".timeout");
         Mode mode = n.mode();
         String label = "frontend '" + f.name() + "'";
-        Map<String, String> aclNames = new LinkedHashMap<>();
-        for (int i = 0; i < f.acl().size(); i++) {
-            acl(f.acl().get(i), p + ".acl[" + i + "]", mode, label, aclNames);
-        }
+        RuleValidator rules = frontendRules(f.limits(), f.acl(), p, mode, label);
         for (int i = 0; i < f.useBackend().size(); i++) {
             var u = f.useBackend().get(i);
             String up = p + ".use_backend[" + i + "]";
@@ -227,12 +231,43 @@ final class ConfigValidator {
             if (u.ifCondition() != null && u.unlessCondition() != null) {
                 error(up + ".unless", "set 'if' or 'unless', not both");
             }
-            conditionRefs(u.ifCondition(), up + ".if", aclNames, label);
-            conditionRefs(u.unlessCondition(), up + ".unless", aclNames, label);
+            rules.condition(u.ifCondition(), up + ".if", RuleValidator.Stage.REQUEST);
+            rules.condition(u.unlessCondition(), up + ".unless", RuleValidator.Stage.REQUEST);
         }
         if (f.defaultBackend() != null) {
             backendRef(f.defaultBackend(), p + ".default_backend", mode, label);
         }
+        frontendRules(rules, f.httpRequest(), f.httpResponse(), f.tcpRequest(), f.errorfiles(), f.forwardedFor(), p);
+    }
+
+    /** A frontend's or listen's limits and acls (conditions read them). */
+    private RuleValidator frontendRules(List<Limit> limits, List<Acl> acls, String p, Mode mode, String label) {
+        RuleValidator rules = new RuleValidator(this, label, mode, true, userlists);
+        rules.limits(limits, p + ".limits");
+        for (int i = 0; i < acls.size(); i++) {
+            rules.acl(acls.get(i), p + ".acl[" + i + "]");
+        }
+        return rules;
+    }
+
+    private void frontendRules(RuleValidator rules, List<RequestRule> request, List<ResponseRule> response,
+                               List<TcpRule> tcp, Map<Integer, String> errorfiles, ForwardFor forwardFor, String p) {
+        rules.requestRules(request, p + ".http_request");
+        rules.responseRules(response, p + ".http_response");
+        rules.tcpRules(tcp, p + ".tcp_request");
+        rules.errorfiles(errorfiles, p + ".errorfiles");
+        rules.forwardfor(forwardFor, p + ".forwardfor");
+    }
+
+    /** A backend's acls and rules. */
+    private void backendRules(Backend b, Mode mode, String p) {
+        RuleValidator rules = new RuleValidator(this, "backend '" + b.name() + "'", mode, false, userlists);
+        for (int i = 0; i < b.acl().size(); i++) {
+            rules.acl(b.acl().get(i), p + ".acl[" + i + "]");
+        }
+        rules.requestRules(b.httpRequest(), p + ".http_request");
+        rules.responseRules(b.httpResponse(), p + ".http_response");
+        rules.errorfiles(b.errorfiles(), p + ".errorfiles");
     }
 
     private void backendRef(String name, String path, Mode mode, String label) {
@@ -243,85 +278,6 @@ final class ConfigValidator {
             error(path, "no backend named '" + name + "'" + suggest(name, names));
         } else if (mode != null && b.mode() != null && b.mode() != mode) {
             error(path, label + " is mode " + lower(mode) + " but backend '" + name + "' is mode " + lower(b.mode()));
-        }
-    }
-
-    private void conditionRefs(Condition c, String path, Map<String, String> aclNames, String label) {
-        if (c == null) {
-            return;
-        }
-        for (String acl : c.aclNames()) {
-            if (!aclNames.containsKey(acl)) {
-                error(path, "no acl named '" + acl + "' in " + label + suggest(acl, aclNames.keySet()));
-            }
-        }
-    }
-
-    private void acl(Acl a, String p, Mode mode, String label, Map<String, String> names) {
-        if (a.name() == null || a.name().isBlank()) {
-            error(p + ".name", "required: every acl needs a name");
-        } else if (!ACL_NAME.matcher(a.name()).matches()) {
-            error(p + ".name", "bad acl name '" + a.name() + "' (use letters, digits, '_', '.', ':' and '-')");
-        } else {
-            String first = names.putIfAbsent(a.name(), p + ".name");
-            if (first != null) {
-                error(p + ".name", "duplicate acl name '" + a.name() + "' (first at " + at(first) + ")");
-            }
-        }
-        Map<String, Object> set = new LinkedHashMap<>();
-        Object[] values = {a.src(), a.dstPort(), a.sni(), a.path(), a.pathBeg(), a.pathEnd(), a.pathReg(), a.host(),
-            a.method(), a.header()};
-        for (int i = 0; i < MATCHERS.size(); i++) {
-            if (values[i] != null) {
-                set.put(MATCHERS.get(i), values[i]);
-            }
-        }
-        if (set.isEmpty()) {
-            error(p, "an acl needs one matcher: " + String.join(", ", MATCHERS));
-            return;
-        }
-        if (set.size() > 1) {
-            error(p, "an acl takes exactly one matcher, found " + set.size() + ": " + String.join(", ", set.keySet())
-                    + " (declare one acl per matcher and combine them in the condition)");
-            return;
-        }
-        String matcher = set.keySet().iterator().next();
-        String mp = p + "." + matcher;
-        if (HTTP_ONLY.contains(matcher) && mode == Mode.TCP) {
-            error(mp, "'" + matcher + "' works only in mode http (" + label + " is mode tcp)");
-        }
-        if (matcher.equals("sni") && mode == Mode.HTTP) {
-            error(mp, "'sni' works only in mode tcp (" + label + " is mode http; use 'host')");
-        }
-        Object v = set.get(matcher);
-        if (v instanceof List<?> l && l.isEmpty()) {
-            error(mp, "'" + matcher + "' needs at least one value");
-        }
-        if (a.pathReg() != null) {
-            for (int i = 0; i < a.pathReg().size(); i++) {
-                try {
-                    Pattern.compile(a.pathReg().get(i));
-                } catch (PatternSyntaxException e) {
-                    error(mp + "[" + i + "]", "bad regex '" + a.pathReg().get(i) + "': " + e.getDescription()
-                            + " near index " + e.getIndex());
-                }
-            }
-        }
-        if (a.dstPort() != null) {
-            for (int i = 0; i < a.dstPort().size(); i++) {
-                int port = a.dstPort().get(i);
-                if (port < 1 || port > 65535) {
-                    error(mp + "[" + i + "]", "port " + port + " out of range 1-65535");
-                }
-            }
-        }
-        if (a.header() != null) {
-            if (a.header().name() == null || a.header().name().isBlank()) {
-                error(mp + ".name", "required: the header name");
-            }
-            if (a.header().values().isEmpty()) {
-                error(mp + ".values", "'header' needs at least one value");
-            }
         }
     }
 
@@ -687,11 +643,13 @@ final class ConfigValidator {
         return hint.startsWith(" (did you mean") ? hint : "";
     }
 
-    private void error(String path, String message) {
+    @Override
+    public void error(String path, String message) {
         problems.addUnlessCovered(location(path), path, message);
     }
 
-    private String at(String path) {
+    @Override
+    public String at(String path) {
         return location(path).toString();
     }
 
