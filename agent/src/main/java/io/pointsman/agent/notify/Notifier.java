@@ -1,7 +1,7 @@
 package io.pointsman.agent.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pointsman.agent.state.AtomicFiles;
+import io.pointsman.agent.system.AtomicFiles;
 import io.pointsman.agent.state.Json;
 import io.pointsman.agent.sync.SyncEvent;
 import io.pointsman.agent.sync.SyncEvents;
@@ -358,7 +358,7 @@ public final class Notifier implements SyncEvents, AutoCloseable {
         List<Pending> pending = new ArrayList<>();
         queues.values().forEach(pending::addAll);
         try {
-            AtomicFiles.write(file, json.writeValueAsBytes(new Saved(new ArrayList<>(sent), pending)));
+            AtomicFiles.writeDurably(file, json.writeValueAsBytes(new Saved(new ArrayList<>(sent), pending)));
         } catch (IOException e) {
             log.error("cannot write {}: {}", file, e.toString());
         }

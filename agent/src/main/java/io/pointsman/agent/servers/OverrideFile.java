@@ -1,7 +1,7 @@
 package io.pointsman.agent.servers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.pointsman.agent.state.AtomicFiles;
+import io.pointsman.agent.system.AtomicFiles;
 import io.pointsman.agent.state.Json;
 import io.pointsman.proxy.admin.AdminState;
 import io.pointsman.proxy.admin.ServerOverride;
@@ -70,6 +70,6 @@ final class OverrideFile {
         if (file == null) {
             return;
         }
-        AtomicFiles.write(file, json.writeValueAsBytes(new Content(entries.stream().map(Saved::of).toList())));
+        AtomicFiles.writeDurably(file, json.writeValueAsBytes(new Content(entries.stream().map(Saved::of).toList())));
     }
 }

@@ -2,6 +2,7 @@ package io.pointsman.agent.state;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import io.pointsman.agent.system.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -73,7 +74,7 @@ public final class StateStore {
 
     /** Writes the whole state atomically and durably ({@link AtomicFiles}). */
     public synchronized void save(SyncState state) throws IOException {
-        AtomicFiles.write(file, json.writeValueAsBytes(state));
+        AtomicFiles.writeDurably(file, json.writeValueAsBytes(state));
     }
 
     private static String firstLine(String s) {

@@ -2,6 +2,7 @@ package io.pointsman.agent.status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -17,11 +18,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.pointsman.agent.bgp.BgpStatus;
 import io.pointsman.agent.servers.ServerChange;
 import io.pointsman.agent.servers.ServerStateService;
 import io.pointsman.agent.state.Json;
 import io.pointsman.proxy.admin.UnknownServerException;
 import io.pointsman.agent.sync.SyncControl;
+import io.pointsman.agent.sync.SyncStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +107,7 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         switch (path) {
-            case "/status" -> write(ctx, status(), keepAlive);
+            case "/status" -> write(ctx, json(statusView()), keepAlive);
             case "/healthz" -> write(ctx, sync.applier().serving()
                     ? Reply.text(HttpResponseStatus.OK, "serving")
                     : Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not serving a good generation"), keepAlive);
@@ -131,6 +134,27 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
+    /**
+     * {@code GET /status}: the sync's status; the runtime overrides in force and dropped (the
+     * drift from git); what the node announces over BGP when it has a bgp section.
+     */
+    private Object statusView() {
+        SyncStatus status = sync.status();
+        BgpStatus bgp = sync.applier().bgp();
+        if (bgp == null && servers == null) {
+            return status;
+        }
+        ObjectNode view = MAPPER.valueToTree(status);
+        if (servers != null) {
+            view.set("runtimeOverrides", MAPPER.valueToTree(servers.overrides()));
+            view.set("runtimeOverridesDropped", MAPPER.valueToTree(servers.dropped()));
+        }
+        if (bgp != null) {
+            view.set("bgp", MAPPER.valueToTree(bgp));
+        }
+        return view;
+    }
+
     private String allowedMethod(String path) {
         if (servers != null && path.equals(SERVERS)) {
             return "GET";
@@ -143,16 +167,6 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             case "/sync", "/hooks/git", "/suspend", "/resume" -> "POST";
             default -> null;
         };
-    }
-
-    /** {@code /status}: the sync's status, and the runtime overrides in force and dropped (drift from git). */
-    private Reply status() {
-        com.fasterxml.jackson.databind.node.ObjectNode tree = MAPPER.valueToTree(sync.status());
-        if (servers != null) {
-            tree.set("runtimeOverrides", MAPPER.valueToTree(servers.overrides()));
-            tree.set("runtimeOverridesDropped", MAPPER.valueToTree(servers.dropped()));
-        }
-        return json(tree);
     }
 
     /**
