@@ -211,6 +211,7 @@ class HaproxyImportTest {
                     stats uri /haproxy?stats
                     stats auth admin:secret
                     stats auth other:x
+                    stats admin if LOCALHOST
                 frontend fe
                     bind :80
                     stats enable
@@ -224,7 +225,9 @@ class HaproxyImportTest {
         assertEquals("secret", c.stats().auth().password());
         assertTrue(o.files().get("proxy.yaml").contains("${env:POINTSMAN_STATS_PASSWORD:-secret}"));
         assertEquals(Finding.Kind.NOT_TRANSLATED, finding(o, 11).kind());
-        assertTrue(finding(o, 14).message().contains("also carries traffic"));
+        assertTrue(c.stats().adminEnabled());
+        assertTrue(finding(o, 12).message().contains("'if LOCALHOST' is not kept"), o.findings()::toString);
+        assertTrue(finding(o, 15).message().contains("also carries traffic"));
     }
 
     @Test

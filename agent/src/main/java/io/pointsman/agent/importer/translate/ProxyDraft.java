@@ -203,6 +203,8 @@ final class ProxyDraft {
         Sourced<String> uri;
         Sourced<String> refresh;
         final List<Sourced<String[]>> auth = new ArrayList<>();
+        /** {@code stats admin if …}. */
+        CfgLine admin;
         final List<CfgLine> lines = new ArrayList<>();
 
         boolean enabled() {

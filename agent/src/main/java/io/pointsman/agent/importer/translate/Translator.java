@@ -358,8 +358,19 @@ public final class Translator {
                     case "hide-version" -> c.notNeeded(l, "Pointsman's stats page shows no version");
                     case "show-legends", "show-desc" -> c.notTranslated(l, "Pointsman's stats page has no legends"
                             + " or descriptions");
-                    case "admin" -> c.notTranslated(l, "server actions on the stats page are not supported by"
-                            + " Pointsman yet (SPEC §11 stats admin)");
+                    case "admin" -> {
+                        if (s.auth.isEmpty()) {
+                            c.notTranslated(l, "Pointsman gives the stats page's server actions only to users who"
+                                    + " passed stats auth, and there is none");
+                        } else {
+                            s.admin = l;
+                            c.translated(l);
+                            if (!"TRUE".equals(l.word(3)) || l.size() > 4) {
+                                c.note(l, "Pointsman gives the actions to every user who passed stats auth; the"
+                                        + " condition '" + l.rest(2) + "' is not kept");
+                            }
+                        }
+                    }
                     default -> c.notTranslated(l, "stats " + what + " has no Pointsman equivalent");
                 }
             }

@@ -596,6 +596,9 @@ final class YamlAssembler {
             String[] ua = s.auth.get(0).value();
             m.put("auth", new YMap().put("user", ua[0]).put("password", "${env:POINTSMAN_STATS_PASSWORD:-" + ua[1] + "}"),
                     at(s.auth.get(0).line()) + ": set POINTSMAN_STATS_PASSWORD on the nodes, then drop the default");
+            if (s.admin != null) {
+                m.put("admin", true, at(s.admin) + ": stats admin");
+            }
         }
         return m;
     }
