@@ -94,6 +94,66 @@ class HaproxyImportTest {
     }
 
     @Test
+    void regexesJavaCannotReadAreLeftOutWithTheReason() throws Exception {
+        HaproxyImport.Outcome o = run(HEAD + """
+                frontend fe
+                    bind :80
+                    acl report path_reg ?^/reports/[0-9]+$
+                    use_backend be if report
+                    default_backend be
+                backend be
+                    option httpchk GET /health
+                    http-check expect rstring ?^ok
+                    server s1 10.0.0.1:80 check
+                """);
+        assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status(), o.findings()::toString);
+        assertTrue(finding(o, 8).message().contains("bad regex '?^/reports/[0-9]+$'"), o.findings()::toString);
+        assertTrue(finding(o, 13).message().contains("bad regex '?^ok'"), o.findings()::toString);
+        assertEquals(null, config(o).backend("be").orElseThrow().check().expectBodyReg());
+    }
+
+    @Test
+    void aStatsAuthWithoutPasswordIsRefusedWithItsLine() {
+        HaproxyImport.Outcome o = run(HEAD + """
+                listen stats
+                    bind :81
+                    stats enable
+                    stats auth admin
+                """);
+        assertEquals(HaproxyImport.REFUSED, o.status());
+        assertTrue(finding(o, 9).message().contains("'stats auth' expects 'user:password'"), o.findings()::toString);
+    }
+
+    @Test
+    void aListenWithoutBindIsABackendEvenWhenNamedBeforeItIsWritten() throws Exception {
+        HaproxyImport.Outcome o = run(HEAD + """
+                frontend fe
+                    bind :80
+                    use_backend app if { path_beg /app/ }
+                    default_backend app
+                listen app
+                    use_backend app
+                    server s1 10.0.0.1:80
+                """);
+        assertEquals(HaproxyImport.ALL_TRANSLATED, o.status(), o.findings()::toString);
+        ProxyConfig c = config(o);
+        assertEquals("10.0.0.1:80", c.backend("app").orElseThrow().servers().get(0).address().toString());
+        assertEquals(1, c.allFrontends().size());
+        assertEquals(Finding.Kind.NOT_NEEDED, finding(o, 11).kind());
+    }
+
+    @Test
+    void anAddressHaproxyRefusesIsRefused() {
+        HaproxyImport.Outcome o = run(HEAD + """
+                listen app
+                    bind :78330
+                    server s1 10.0.0.1:80
+                """);
+        assertEquals(HaproxyImport.REFUSED, o.status());
+        assertTrue(finding(o, 7).message().contains("bad port '78330'"), o.findings()::toString);
+    }
+
+    @Test
     void whatHaproxyRefusesInRulesIsRefusedWithTheLine() {
         HaproxyImport.Outcome o = run(HEAD + """
                 frontend fe
@@ -341,6 +401,11 @@ class HaproxyImportTest {
         assertEquals(HaproxyImport.REFUSED, o.status());
         assertTrue(o.findings().stream().anyMatch(f -> f.file().equals("k.conf") && f.line() == 1
                 && f.message().contains("never closed")), o.findings()::toString);
+        o = run(HEAD + "listen l\n    bind :80\n    server s 10.0.0.1:80\n", null,
+                List.of(new KeepalivedImport.NodeFile("lb1", "k.conf", "! only a comment\nglobal_defs {\n}\n")));
+        assertEquals(HaproxyImport.REFUSED, o.status());
+        assertTrue(o.findings().stream().anyMatch(f -> f.file().equals("k.conf") && f.message().contains(
+                "no vrrp_instance")), o.findings()::toString);
     }
 
     @Test

@@ -75,6 +75,10 @@ public final class KeepalivedImport {
             for (ConfBlock b : parsed.top()) {
                 top(d, b);
             }
+            if (parsed.problems().isEmpty() && d.instances.isEmpty()) {
+                add(n, 1, "", Finding.Kind.ERROR, "no vrrp_instance: nothing for Pointsman's keepalived section (it"
+                        + " keeps the virtual addresses of vrrp instances)");
+            }
             drafts.add(d);
         }
         YMap shared = new YMap();

@@ -1,5 +1,6 @@
 package io.pointsman.agent.importer.translate;
 
+import io.pointsman.proxy.config.Regex;
 import io.pointsman.agent.importer.haproxy.AclExpr;
 import io.pointsman.proxy.config.Cidr;
 import java.io.IOException;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One HAProxy ACL expression as a proxy.yaml matcher, when one means the same: fetches
@@ -131,9 +131,9 @@ final class AclTranslator {
     private static Result regexes(List<String> values) {
         for (String v : values) {
             try {
-                Pattern.compile(v);
-            } catch (PatternSyntaxException ex) {
-                return Result.fail("regex '" + v + "' is not one Java reads the same: " + ex.getDescription());
+                Regex.parse(v);
+            } catch (IllegalArgumentException ex) {
+                return Result.fail(ex.getMessage() + " (Java reads regexes; this one it cannot)");
             }
         }
         return Result.ok(null);

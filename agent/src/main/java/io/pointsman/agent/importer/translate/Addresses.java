@@ -14,14 +14,23 @@ final class Addresses {
     private static final Set<String> SOCKET_PREFIXES = Set.of("unix@", "abns@", "abnsz@", "fd@", "sockpair@", "udp@",
             "udp4@", "udp6@", "quic4@", "quic6@", "uxst@", "uxdg@", "rhttp@", "mptcp@", "mptcp4@", "mptcp6@");
 
-    /** A translated address ({@code value}) or why not ({@code failure}); {@code note} is worth telling. */
-    record Result(String value, String failure, String note) {
+    /**
+     * A translated address ({@code value}) or why not ({@code failure}, {@code invalid} when
+     * HAProxy refuses the address too); {@code note} is worth telling.
+     */
+    record Result(String value, String failure, String note, boolean invalid) {
         static Result ok(String value, String note) {
-            return new Result(value, null, note);
+            return new Result(value, null, note, false);
         }
 
+        /** An address HAProxy takes and Pointsman cannot. */
         static Result fail(String why) {
-            return new Result(null, why, null);
+            return new Result(null, why, null, false);
+        }
+
+        /** An address HAProxy refuses to start with. */
+        static Result invalid(String why) {
+            return new Result(null, why, null, true);
         }
     }
 
@@ -34,14 +43,14 @@ final class Addresses {
             return Result.fail(s.failure);
         }
         if (s.port == null || s.port.isEmpty()) {
-            return Result.fail("'" + text + "': missing port number");
+            return Result.invalid("'" + text + "': missing port number");
         }
         if (s.port.contains("-")) {
             return Result.fail("'" + text + "': a port range; Pointsman binds one port per address (list each)");
         }
         Integer port = HaproxyValues.integer(s.port);
         if (port == null || port < 1 || port > 65535) {
-            return Result.fail("'" + text + "': bad port '" + s.port + "'");
+            return badPort(text, s.port, port);
         }
         String host = s.host;
         if (host.isEmpty() || host.equals("*") || host.equals("0.0.0.0")) {
@@ -62,7 +71,7 @@ final class Addresses {
         }
         if (s.port == null || s.port.isEmpty()) {
             if (s.host.isEmpty() || s.host.equals("*")) {
-                return Result.fail("'" + text + "': a server needs a host");
+                return Result.invalid("'" + text + "': a server needs a host");
             }
             Result r = host(s.host, 1, text);
             // no port: the port the client connected to, as in HAProxy
@@ -73,18 +82,23 @@ final class Addresses {
         }
         Integer port = HaproxyValues.integer(s.port);
         if (port == null || port < 1 || port > 65535) {
-            return Result.fail("'" + text + "': bad port '" + s.port + "'");
+            return badPort(text, s.port, port);
         }
         if (s.host.isEmpty() || s.host.equals("*")) {
-            return Result.fail("'" + text + "': a server needs a host");
+            return Result.invalid("'" + text + "': a server needs a host");
         }
         return host(s.host, port, text);
+    }
+
+    private static Result badPort(String text, String written, Integer port) {
+        String why = "'" + text + "': bad port '" + written + "'";
+        return port == null || port > 65535 ? Result.invalid(why) : Result.fail(why);
     }
 
     private static Result host(String host, int port, String text) {
         if (host.indexOf(':') >= 0) {
             if (!Cidr.isIpv6Literal(host)) {
-                return Result.fail("'" + text + "': bad IPv6 address '" + host + "'");
+                return Result.invalid("'" + text + "': bad IPv6 address '" + host + "'");
             }
             return Result.ok("[" + host + "]:" + port, null);
         }

@@ -93,6 +93,10 @@ final class BindKeywords {
                 continue;
             }
             Addresses.Result r = Addresses.bind(address);
+            if (r.invalid()) {
+                c.error(l, r.failure());
+                return;
+            }
             if (r.failure() != null) {
                 left.add(r.failure());
                 continue;

@@ -1,5 +1,6 @@
 package io.pointsman.agent.importer.translate;
 
+import io.pointsman.proxy.config.Regex;
 import io.pointsman.agent.importer.yaml.YMap;
 import io.pointsman.proxy.config.Cidr;
 import io.pointsman.proxy.config.ProxyConfig;
@@ -398,7 +399,7 @@ public final class RouteCaseGenerator {
         String literal = r.replaceAll("^\\^", "").replaceAll("\\$$", "").replace("\\.", ".").replace("\\/", "/")
                 .replace(".*", "x").replace(".+", "x");
         List<String> candidates = List.of(literal, literal.startsWith("/") ? literal : "/" + literal);
-        Pattern p = Pattern.compile(regex);
+        Pattern p = Regex.parse(regex).pattern();
         for (String c : candidates) {
             if (!c.isEmpty() && p.matcher(c).find()) {
                 return c;

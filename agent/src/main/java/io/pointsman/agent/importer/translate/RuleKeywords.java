@@ -1,5 +1,6 @@
 package io.pointsman.agent.importer.translate;
 
+import io.pointsman.proxy.config.Regex;
 import io.pointsman.agent.importer.haproxy.CfgLine;
 import io.pointsman.agent.importer.haproxy.RuleCondition;
 import io.pointsman.agent.importer.yaml.YMap;
@@ -409,9 +410,9 @@ final class RuleKeywords {
 
     private static void regex(String r) {
         try {
-            Pattern.compile(r);
-        } catch (java.util.regex.PatternSyntaxException e) {
-            throw new IllegalArgumentException("regex '" + r + "' is not one Java reads the same: " + e.getDescription());
+            Regex.parse(r);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (Java reads regexes; this one it cannot)");
         }
     }
 }

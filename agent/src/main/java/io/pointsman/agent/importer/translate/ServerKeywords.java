@@ -1,5 +1,6 @@
 package io.pointsman.agent.importer.translate;
 
+import io.pointsman.proxy.config.Regex;
 import io.pointsman.agent.importer.haproxy.CfgLine;
 import io.pointsman.agent.importer.haproxy.KeywordCatalog;
 import java.time.Duration;
@@ -155,6 +156,12 @@ final class ServerKeywords {
                                 + " rstring have)");
                         return;
                     }
+                    String unreadable = "rstring".equals(kind) ? unreadableRegex(v) : null;
+                    if (unreadable != null) {
+                        k.scriptBroken = l;
+                        c.notTranslated(l, unreadable);
+                        return;
+                    }
                     k.script.add(new Sourced<>(new String[] {kind.equals("string") ? "expect" : "expect_reg", v}, l));
                     c.translated(l);
                 }
@@ -202,6 +209,10 @@ final class ServerKeywords {
             return;
         }
         Addresses.Result a = Addresses.server(l.word(2));
+        if (a.invalid()) {
+            c.error(l, a.failure());
+            return;
+        }
         if (a.failure() != null) {
             s.failure = a.failure();
         } else {
@@ -433,6 +444,10 @@ final class ServerKeywords {
                     c.translated(l);
                     return;
                 }
+                if (!not && "rstring".equals(kind) && value != null && unreadableRegex(value) != null) {
+                    c.notTranslated(l, unreadableRegex(value));
+                    return;
+                }
                 if (!not && "rstring".equals(kind) && value != null) {
                     k.expectBodyReg = new Sourced<>(value, l);
                     c.translated(l);
@@ -482,5 +497,15 @@ final class ServerKeywords {
             }
             c.notTranslated(l, "http-check " + what + " has no Pointsman equivalent");
         });
+    }
+
+    /** Why a check's regex cannot be carried over (Java reads it differently or not at all), or null. */
+    private static String unreadableRegex(String regex) {
+        try {
+            Regex.parse(regex);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage() + " (Java reads regexes; this one it cannot)";
+        }
     }
 }

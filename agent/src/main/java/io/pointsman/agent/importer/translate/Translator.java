@@ -10,6 +10,7 @@ import io.pointsman.agent.importer.yaml.YMap;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,6 +39,8 @@ public final class Translator {
     private final List<ProxyDraft> drafts = new ArrayList<>();
     /** Why a backend-side draft cannot be routed to; absent = it can. */
     private final Map<ProxyDraft, String> unusable = new HashMap<>();
+    /** Listens with no address Pointsman can listen on: written as backends only. */
+    private final Set<ProxyDraft> backendOnly = new HashSet<>();
     private final Map<ProxyDraft, AclBook> books = new HashMap<>();
     private final Map<ProxyDraft, List<ProxyDraft.EmittedRule>> rulesOut = new HashMap<>();
     private final Map<ProxyDraft, Sourced<String>> defaultOut = new HashMap<>();
@@ -115,6 +118,7 @@ public final class Translator {
             }
         }
         settleStats();
+        settleAddresses();
         for (ProxyDraft d : drafts) {
             if (d.frontendSide()) {
                 settleFrontend(d);
@@ -134,7 +138,7 @@ public final class Translator {
         settleForwardfor();
         settleServerClose();
         missingTimeouts();
-        YamlAssembler assembler = new YamlAssembler(t, global, drafts, unusable, books, rulesOut, defaultOut,
+        YamlAssembler assembler = new YamlAssembler(t, global, drafts, unusable, backendOnly, books, rulesOut, defaultOut,
                 forwardfor, statsProxy, rulesYaml, userlists());
         assembler.forwardforOptionsOfTargets.putAll(forwardforOptionsOfTargets);
         assembler.resolvers = resolvers();
@@ -343,6 +347,9 @@ public final class Translator {
                     case "enable", "show-node" -> c.translated(l);
                     case "uri", "refresh" -> { }
                     case "auth" -> {
+                        if (s.auth.stream().noneMatch(a -> a.line() == l)) {
+                            continue; // unreadable: its error is already reported
+                        }
                         if (s.auth.get(0).line() == l) {
                             c.translated(l);
                             c.note(l, "the password is in proxy.yaml as the default of ${env:POINTSMAN_STATS_PASSWORD}:"
@@ -409,6 +416,25 @@ public final class Translator {
 
     // ---- frontends
 
+    /**
+     * Which proxies have no address to listen on, decided before any rule names a backend
+     * (a rule may name a listen written further down). A frontend without one is left out;
+     * a listen without one is a backend, as in HAProxy (where a listen with no bind line is
+     * only reached through other proxies' use_backend).
+     */
+    private void settleAddresses() {
+        for (ProxyDraft d : drafts) {
+            if (!d.frontendSide() || d == statsProxy || !d.binds.isEmpty() || unusable.containsKey(d)) {
+                continue;
+            }
+            if (d.kind == SectionKind.LISTEN && !d.servers.isEmpty()) {
+                backendOnly.add(d);
+            } else {
+                unusable.put(d, "no address Pointsman can listen on");
+            }
+        }
+    }
+
     private void settleFrontend(ProxyDraft d) {
         ProxyContext c = new ProxyContext(d, t);
         if (d == statsProxy) {
@@ -417,8 +443,23 @@ public final class Translator {
             }
             return;
         }
-        if (d.binds.isEmpty()) {
-            unusable.putIfAbsent(d, "no address Pointsman can listen on");
+        if (backendOnly.contains(d)) {
+            boolean hadBinds = view.lines(d.section).stream().anyMatch(l -> "bind".equals(l.keyword()));
+            List<CfgLine> routing = new ArrayList<>(d.sniHelpers);
+            d.rules.forEach(r -> routing.add(r.line()));
+            if (d.defaultBackend != null) {
+                routing.add(d.defaultBackend.line());
+            }
+            for (CfgLine l : routing) {
+                if (hadBinds) {
+                    c.notTranslated(l, "none of " + d.label() + "'s binds is translated, so it is only a backend"
+                            + " and its routing rules have no frontend");
+                } else {
+                    c.notNeeded(l, d.label() + " has no bind line, so it is only a backend: its routing rules route"
+                            + " nothing (in HAProxy too)");
+                }
+            }
+            return;
         }
         // TLS: one certificate for every bind is what Pointsman's frontend tls takes today.
         Set<String> crts = new LinkedHashSet<>();
@@ -542,8 +583,9 @@ public final class Translator {
         request.sort(java.util.Comparator.comparingInt(ProxyDraft.ActionDraft::order));
         List<Sourced<YMap>> req = rules(c, book, failed, lines, request, http, "HTTP rules need mode http");
         List<Sourced<YMap>> res = rules(c, book, failed, lines, d.httpResponse, http, "HTTP rules need mode http");
-        List<Sourced<YMap>> tcp = rules(c, book, failed, lines, d.tcpRequest, !http,
-                "tcp-request connection reject in mode http has no Pointsman equivalent (tcp_request is mode tcp's)");
+        List<Sourced<YMap>> tcp = rules(c, book, failed, lines, d.tcpRequest, !http && !backendOnly.contains(d),
+                http ? "tcp-request connection reject in mode http has no Pointsman equivalent (tcp_request is mode"
+                        + " tcp's)" : d.label() + " has no address to listen on: no connection reaches it directly");
         YMap errorfiles = new YMap();
         for (Map.Entry<Integer, Sourced<String>> e : d.errorfiles.entrySet()) {
             if (http) {

@@ -31,6 +31,7 @@ final class YamlAssembler {
     private final GlobalKeywords.Settings global;
     private final List<ProxyDraft> drafts;
     private final Map<ProxyDraft, String> unusable;
+    private final Set<ProxyDraft> backendOnly;
     private final Map<ProxyDraft, AclBook> books;
     private final Map<ProxyDraft, List<ProxyDraft.EmittedRule>> rules;
     private final String file;
@@ -50,13 +51,14 @@ final class YamlAssembler {
     }
 
     YamlAssembler(Translation t, GlobalKeywords.Settings global, List<ProxyDraft> drafts, Map<ProxyDraft, String> unusable,
-            Map<ProxyDraft, AclBook> books, Map<ProxyDraft, List<ProxyDraft.EmittedRule>> rules, Map<ProxyDraft, Sourced<String>> defaults,
+            Set<ProxyDraft> backendOnly, Map<ProxyDraft, AclBook> books, Map<ProxyDraft, List<ProxyDraft.EmittedRule>> rules, Map<ProxyDraft, Sourced<String>> defaults,
             Map<ProxyDraft, Boolean> forwardfor, ProxyDraft statsProxy, Map<ProxyDraft, Translator.RulesOut> rulesYaml,
             List<YMap> userlists) {
         this.t = t;
         this.global = global;
         this.drafts = drafts;
         this.unusable = unusable;
+        this.backendOnly = backendOnly;
         this.books = books;
         this.rules = rules;
         this.defaults = defaults;
@@ -157,6 +159,10 @@ final class YamlAssembler {
     }
 
     private void listen(ProxyDraft d, List<Entry> entries) {
+        if (backendOnly.contains(d)) {
+            entries.add(new Entry(backend(d), d, "backends"));
+            return;
+        }
         boolean routes = !rules.getOrDefault(d, List.of()).isEmpty() || defaults.containsKey(d)
                 || !books.get(d).emitted().isEmpty();
         boolean servers = !d.servers.isEmpty();
@@ -358,7 +364,7 @@ final class YamlAssembler {
         m.put("name", d.name);
         m.put("mode", d.effectiveMode(), d.mode == null ? "HAProxy's default mode" : at(d.mode.line()));
         backendPart(d, m);
-        if (d.kind == SectionKind.BACKEND) {
+        if (d.kind == SectionKind.BACKEND || backendOnly.contains(d)) {
             backendAcls(d, m);
             rules(d, m, false);
         }

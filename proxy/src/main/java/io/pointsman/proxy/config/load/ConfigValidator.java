@@ -20,6 +20,7 @@ import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.NotifyTarget;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.Regex;
 import io.pointsman.proxy.config.RequestRule;
 import io.pointsman.proxy.config.ResponseRule;
 import io.pointsman.proxy.config.RetryOn;
@@ -41,7 +42,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The semantic rules of SPEC §3 "Validation", checked on the bound records. Works on
@@ -548,9 +548,9 @@ final class ConfigValidator implements RuleValidator.Report {
             return;
         }
         try {
-            Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            error(path, "bad regex '" + regex + "': " + e.getDescription() + " near index " + e.getIndex());
+            Regex.parse(regex);
+        } catch (IllegalArgumentException e) {
+            error(path, e.getMessage());
         }
     }
 
