@@ -143,6 +143,28 @@ class HaproxyImportTest {
     }
 
     @Test
+    void anAddressBoundTwiceIsBoundOnceAndAnOverlapIsLeftOut() throws Exception {
+        HaproxyImport.Outcome o = run(HEAD + """
+                frontend all
+                    bind *:80
+                    bind :5001,:5001
+                    default_backend be
+                frontend vip
+                    bind 10.0.0.5:80
+                    bind 10.0.0.5:81
+                    default_backend be
+                backend be
+                    server s1 10.0.0.1:80
+                """);
+        assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status(), o.findings()::toString);
+        assertEquals(Finding.Kind.NOTE, finding(o, 8).kind());
+        assertTrue(finding(o, 11).message().contains("overlaps '*:80' of frontend all (line 7)"), o.findings()::toString);
+        ProxyConfig c = config(o);
+        assertEquals(2, frontend(c, "all").bind().size());
+        assertEquals(1, frontend(c, "vip").bind().size());
+    }
+
+    @Test
     void anAddressHaproxyRefusesIsRefused() {
         HaproxyImport.Outcome o = run(HEAD + """
                 listen app

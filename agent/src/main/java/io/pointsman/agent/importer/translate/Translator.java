@@ -7,6 +7,7 @@ import io.pointsman.agent.importer.haproxy.SectionKind;
 import io.pointsman.agent.importer.report.Finding;
 import io.pointsman.agent.importer.yaml.YList;
 import io.pointsman.agent.importer.yaml.YMap;
+import io.pointsman.proxy.config.HostPort;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -423,6 +424,7 @@ public final class Translator {
      * only reached through other proxies' use_backend).
      */
     private void settleAddresses() {
+        settleOverlappingBinds();
         for (ProxyDraft d : drafts) {
             if (!d.frontendSide() || d == statsProxy || !d.binds.isEmpty() || unusable.containsKey(d)) {
                 continue;
@@ -431,6 +433,49 @@ public final class Translator {
                 backendOnly.add(d);
             } else {
                 unusable.put(d, "no address Pointsman can listen on");
+            }
+        }
+    }
+
+    /**
+     * HAProxy binds one address twice, or an address and the wildcard on its port, with
+     * SO_REUSEPORT (Linux then gives a connection to the more specific one, or spreads
+     * them); Pointsman binds a socket once. The first bind keeps the address, the stats
+     * page's before all others.
+     */
+    private void settleOverlappingBinds() {
+        record Taken(HostPort address, ProxyDraft.BindDraft bind, ProxyDraft owner) {
+        }
+        List<Taken> taken = new ArrayList<>();
+        List<ProxyDraft> order = new ArrayList<>();
+        if (statsProxy != null) {
+            order.add(statsProxy);
+        }
+        drafts.stream().filter(d -> d != statsProxy && d.frontendSide() && !unusable.containsKey(d)).forEach(order::add);
+        for (ProxyDraft d : order) {
+            ProxyContext c = new ProxyContext(d, t);
+            for (java.util.Iterator<ProxyDraft.BindDraft> it = d.binds.iterator(); it.hasNext(); ) {
+                ProxyDraft.BindDraft b = it.next();
+                if (d == statsProxy && b != d.binds.get(0)) {
+                    it.remove();
+                    c.notTranslated(b.line(), "'" + b.address() + "': Pointsman's stats page listens on one address ("
+                            + d.binds.get(0).address() + ")");
+                    continue;
+                }
+                HostPort address = HostPort.parse(b.address());
+                Taken clash = taken.stream().filter(x -> x.address().bindsOverlap(address)).findFirst().orElse(null);
+                if (clash == null) {
+                    taken.add(new Taken(address, b, d));
+                    continue;
+                }
+                it.remove();
+                if (clash.owner() == d && clash.address().equals(address)) {
+                    c.note(b.line(), "'" + b.address() + "' is bound once (it is listed twice)");
+                } else {
+                    c.notTranslated(b.line(), "'" + b.address() + "' overlaps '" + clash.bind().address() + "' of "
+                            + clash.owner().label() + " (line " + clash.bind().line().number() + "): HAProxy binds"
+                            + " both (SO_REUSEPORT), Pointsman binds an address and port once");
+                }
             }
         }
     }

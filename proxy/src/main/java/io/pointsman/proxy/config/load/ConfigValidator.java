@@ -35,7 +35,6 @@ import io.pointsman.proxy.config.VrrpInstance;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -592,14 +591,6 @@ final class ConfigValidator implements RuleValidator.Report {
     private record Bind(HostPort address, String path, String owner) {
     }
 
-    /** A bind with its host parsed once: {@code literal} is null for a name or a wildcard. */
-    private record Parsed(Bind bind, byte[] literal, boolean any) {
-        static Parsed of(Bind b) {
-            byte[] l = b.address().isWildcard() ? null : Cidr.literal(b.address().host());
-            return new Parsed(b, l, anyAddress(b.address(), l));
-        }
-    }
-
     private void binds() {
         List<Bind> all = new ArrayList<>();
         if (raw.stats() != null && raw.stats().bind() != null) {
@@ -619,7 +610,7 @@ final class ConfigValidator implements RuleValidator.Report {
         }
         // Only binds on one port can conflict: compare within a port, earlier binds first
         // (all pairs made a listen-per-customer config quadratic).
-        Map<Integer, List<Parsed>> byPort = new HashMap<>();
+        Map<Integer, List<Bind>> byPort = new HashMap<>();
         for (Bind b : all) {
             if (b.address() != null && !b.address().hasPort()) {
                 error(b.path(), "a bind needs a port, got '" + b.address() + "'");
@@ -628,43 +619,16 @@ final class ConfigValidator implements RuleValidator.Report {
             if (b.address() == null || b.address().port() == 0) {
                 continue; // port 0 (ephemeral) never conflicts
             }
-            Parsed p = Parsed.of(b);
-            List<Parsed> earlier = byPort.computeIfAbsent(b.address().port(), k -> new ArrayList<>(1));
-            for (Parsed a : earlier) {
-                if (overlap(a, p)) {
-                    error(b.path(), "bind '" + b.address() + "' conflicts with '" + a.bind().address() + "' of "
-                            + a.bind().owner() + " (" + at(a.bind().path()) + ")");
+            List<Bind> earlier = byPort.computeIfAbsent(b.address().port(), k -> new ArrayList<>(1));
+            for (Bind a : earlier) {
+                if (a.address().bindsOverlap(b.address())) {
+                    error(b.path(), "bind '" + b.address() + "' conflicts with '" + a.address() + "' of "
+                            + a.owner() + " (" + at(a.path()) + ")");
                     break;
                 }
             }
-            earlier.add(p);
+            earlier.add(b);
         }
-    }
-
-    /** Whether two binds on one port would want the same socket. */
-    private static boolean overlap(Parsed a, Parsed b) {
-        if (a.any() || b.any()) {
-            return true;
-        }
-        if (a.literal() != null && b.literal() != null) {
-            return Arrays.equals(a.literal(), b.literal());
-        }
-        return a.bind().address().host().equalsIgnoreCase(b.bind().address().host());
-    }
-
-    private static boolean anyAddress(HostPort h, byte[] l) {
-        if (h.isWildcard()) {
-            return true;
-        }
-        if (l == null) {
-            return false;
-        }
-        for (byte x : l) {
-            if (x != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---- keepalived, sync
