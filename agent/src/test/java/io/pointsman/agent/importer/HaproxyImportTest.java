@@ -165,6 +165,31 @@ class HaproxyImportTest {
     }
 
     @Test
+    void aCheckPointsmanCannotSendIsATcpConnect() throws Exception {
+        HaproxyImport.Outcome o = run(HEAD + """
+                listen a
+                    bind :80
+                    option httpchk GET /health HTTP/0.0
+                    server s1 10.0.0.1:80 check
+                listen b
+                    bind :81
+                    option httpchk GET health
+                    server s1 10.0.0.2:80 check
+                listen c
+                    bind :82
+                    option httpchk GET /health HTTP/1.1\\r\\nContent-Length:\\ 3
+                    server s1 10.0.0.3:80 check
+                """);
+        assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status(), o.findings()::toString);
+        assertTrue(finding(o, 8).message().contains("HTTP/1.0 or HTTP/1.1, not 'HTTP/0.0'"), o.findings()::toString);
+        assertTrue(finding(o, 12).message().contains("path starting with '/'"), o.findings()::toString);
+        assertTrue(finding(o, 16).message().contains("sets Content-Length itself"), o.findings()::toString);
+        for (Backend b : config(o).allBackends()) {
+            assertEquals(io.pointsman.proxy.config.CheckType.TCP, b.check().type(), b.name());
+        }
+    }
+
+    @Test
     void anAddressHaproxyRefusesIsRefused() {
         HaproxyImport.Outcome o = run(HEAD + """
                 listen app

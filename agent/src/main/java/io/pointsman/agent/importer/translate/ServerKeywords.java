@@ -6,7 +6,9 @@ import io.pointsman.agent.importer.haproxy.KeywordCatalog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * {@code server}, {@code default-server} and the health-check keywords of a backend:
@@ -15,6 +17,8 @@ import java.util.Set;
  * are per backend in Pointsman; {@link Translator} reconciles them.
  */
 final class ServerKeywords {
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
     private static final Set<String> TLS = Set.of("ssl", "verify", "verifyhost", "ca-file", "crt", "crl-file", "sni",
             "check-ssl", "check-sni", "check-alpn", "alpn", "npn", "ciphers", "ciphersuites", "curves", "sigalgs",
             "client-sigalgs", "no-ssl", "no-verifyhost", "ssl-min-ver", "ssl-max-ver", "no-sslv3", "no-tlsv10",
@@ -78,7 +82,8 @@ final class ServerKeywords {
             switch (type) {
                 case "smtp" -> {
                     if (l.word(2) != null) {
-                        k.method = new Sourced<>(l.word(2).toUpperCase(java.util.Locale.ROOT), l);
+                        // HAProxy sends HELO for anything but EHLO
+                        k.method = new Sourced<>("EHLO".equalsIgnoreCase(l.word(2)) ? "EHLO" : "HELO", l);
                         if (l.word(3) != null) {
                             k.host = new Sourced<>(l.word(3), l);
                         }
@@ -94,7 +99,9 @@ final class ServerKeywords {
                 }
                 default -> { }
             }
-            c.translated(l);
+            if (!unrunnable(l, c)) {
+                c.translated(l);
+            }
         });
     }
 
@@ -121,21 +128,26 @@ final class ServerKeywords {
             String what = l.word(1);
             switch (what == null ? "" : what) {
                 case "connect" -> {
-                    if (!k.script.isEmpty() || l.size() > 2 && !(l.size() == 4 && "port".equals(l.word(2))
-                            && HaproxyValues.integer(l.word(3)) != null)) {
+                    Integer port = l.size() == 4 && "port".equals(l.word(2)) ? HaproxyValues.integer(l.word(3)) : null;
+                    if (!k.script.isEmpty() || l.size() > 2 && (port == null || port < 1 || port > 65535)) {
                         k.scriptBroken = l;
                         c.notTranslated(l, "tcp-check connect other than a first 'connect [port N]' has no Pointsman"
                                 + " equivalent");
                         return;
                     }
-                    if (l.size() == 4) {
-                        k.port = new Sourced<>(Integer.parseInt(l.word(3)), l);
+                    if (port != null) {
+                        k.port = new Sourced<>(port, l);
                     }
                     c.translated(l);
                 }
                 case "send" -> {
                     if (l.word(2) == null) {
                         c.error(l, "tcp-check send expects a string");
+                        return;
+                    }
+                    if (l.word(2).isEmpty()) {
+                        k.scriptBroken = l;
+                        c.notTranslated(l, "a tcp-check send of nothing has no Pointsman equivalent");
                         return;
                     }
                     k.script.add(new Sourced<>(new String[] {"send", l.word(2)}, l));
@@ -150,7 +162,7 @@ final class ServerKeywords {
                     }
                     String kind = l.word(i);
                     String v = l.word(i + 1);
-                    if (v == null || !("string".equals(kind) || "rstring".equals(kind))) {
+                    if (v == null || v.isEmpty() || !("string".equals(kind) || "rstring".equals(kind))) {
                         k.scriptBroken = l;
                         c.notTranslated(l, "tcp-check expect " + kind + " has no Pointsman equivalent (string and"
                                 + " rstring have)");
@@ -417,7 +429,9 @@ final class ServerKeywords {
                     }
                 }
             }
-            c.translated(l);
+            if (!unrunnable(l, c)) {
+                c.translated(l);
+            }
         });
     }
 
@@ -479,6 +493,9 @@ final class ServerKeywords {
                         default -> left.add(l.word(i) + " " + l.word(i + 1));
                     }
                 }
+                if (unrunnable(l, c)) {
+                    return;
+                }
                 c.translated(l);
                 if (!left.isEmpty()) {
                     c.notTranslated(l, String.join(", ", left) + ": no Pointsman equivalent (check bodies, log-format"
@@ -507,5 +524,51 @@ final class ServerKeywords {
         } catch (IllegalArgumentException e) {
             return e.getMessage() + " (Java reads regexes; this one it cannot)";
         }
+    }
+
+    /**
+     * Whether the check, as this line leaves it, says something Pointsman's check cannot
+     * send (a method or header that is no HTTP token, a path not starting with '/', …):
+     * then the line is left out and servers are checked with a TCP connect, as for a check
+     * type Pointsman does not have.
+     */
+    private static boolean unrunnable(CfgLine l, ProxyContext c) {
+        ProxyDraft.CheckDraft k = c.draft.check;
+        String why = null;
+        boolean http = k.type != null && "http".equals(k.type.value());
+        if (http && k.method != null && !TOKEN.matcher(k.method.value()).matches()) {
+            why = "method '" + k.method.value() + "' is no HTTP token";
+        } else if (http && k.path != null && !k.path.value().startsWith("/")) {
+            why = "Pointsman's http check asks for a path starting with '/', not '" + k.path.value() + "'";
+        } else if (http && k.version != null && !k.version.value().equals("HTTP/1.0")
+                && !k.version.value().equals("HTTP/1.1")) {
+            why = "Pointsman's http check speaks HTTP/1.0 or HTTP/1.1, not '" + k.version.value() + "'";
+        } else if (k.host != null && !k.host.value().matches("[!-~]+")) {
+            why = "host '" + k.host.value() + "' has spaces or control characters";
+        } else if (k.user != null && !k.user.value().matches("[!-~]{1,64}")) {
+            why = "user '" + k.user.value() + "' is not one Pointsman's check logs in as";
+        } else {
+            for (Map.Entry<String, String> h : k.headers.entrySet()) {
+                String n = h.getKey();
+                if (!TOKEN.matcher(n).matches()) {
+                    why = "header name '" + n + "' is no HTTP token";
+                } else if (n.equalsIgnoreCase("Connection") || n.equalsIgnoreCase("Content-Length")
+                        || n.equalsIgnoreCase("Transfer-Encoding")) {
+                    why = "Pointsman's check sets " + n + " itself";
+                } else if (h.getValue().indexOf('\r') >= 0 || h.getValue().indexOf('\n') >= 0) {
+                    why = "header " + n + " has a line break in its value";
+                }
+                if (why != null) {
+                    break;
+                }
+            }
+        }
+        if (why == null) {
+            return false;
+        }
+        k.reset();
+        k.unsupported = l;
+        c.notTranslated(l, why + ": servers are checked with a TCP connect instead");
+        return true;
     }
 }
