@@ -190,6 +190,24 @@ class HaproxyImportTest {
     }
 
     @Test
+    void errorfilesPointsmanCannotReadAreLeftOutAndOnesHaproxyRefusesRefused() {
+        HaproxyImport.Outcome o = run(HEAD + """
+                listen a
+                    bind :80
+                    errorfile 503 errors/503.http
+                    errorfile 421 /srv/errors/421.http
+                    errorfile 503 /srv/errors/503.http
+                    server s1 10.0.0.1:80
+                """);
+        assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status(), o.findings()::toString);
+        assertTrue(finding(o, 8).message().contains("relative to the directory HAProxy starts in"), o.findings()::toString);
+        assertTrue(finding(o, 9).message().contains("no error page for status 421"), o.findings()::toString);
+        o = run(HEAD + "listen a\n    bind :80\n    errorfile 418 /srv/418.http\n    server s1 10.0.0.1:80\n");
+        assertEquals(HaproxyImport.REFUSED, o.status());
+        assertTrue(finding(o, 8).message().contains("status code '418' not handled"), o.findings()::toString);
+    }
+
+    @Test
     void anAddressHaproxyRefusesIsRefused() {
         HaproxyImport.Outcome o = run(HEAD + """
                 listen app

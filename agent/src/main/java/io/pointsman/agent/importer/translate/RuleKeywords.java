@@ -19,6 +19,12 @@ import java.util.regex.Pattern;
  * the 1.x {@code req*} rewrites, {@code redirect}.
  */
 final class RuleKeywords {
+    /** The statuses HAProxy 2.6 has error pages for ({@code http_err_codes} in src/http.c). */
+    private static final Set<Integer> HAPROXY_ERROR_PAGES = Set.of(200, 400, 401, 403, 404, 405, 407, 408, 410, 413,
+            421, 422, 425, 429, 500, 501, 502, 503, 504);
+    /** The statuses Pointsman's {@code errorfiles} take (SPEC §8). */
+    private static final Set<Integer> POINTSMAN_ERROR_PAGES = Set.of(200, 400, 401, 403, 404, 405, 407, 408, 410, 413,
+            425, 429, 500, 501, 502, 503, 504);
     private static final Set<String> REDIRECT_CODES = Set.of("301", "302", "303", "307", "308");
     /** {@code ^Name:} or {@code ^Name:.*}: a 1.x regex that means "this header". */
     private static final Pattern WHOLE_HEADER = Pattern.compile("\\^([A-Za-z0-9!#$%&'*+.^_`|~-]+):(\\.\\*)?(\\$)?");
@@ -309,8 +315,22 @@ final class RuleKeywords {
             c.error(l, "'errorfile' expects a status code and a file");
             return;
         }
+        int status = Integer.parseInt(code);
+        if (!HAPROXY_ERROR_PAGES.contains(status)) {
+            c.error(l, "status code '" + code + "' not handled (HAProxy has no error page for it)");
+            return;
+        }
         if (STOCK_ERRORS.stream().anyMatch(file::startsWith) && file.endsWith("/" + code + ".http")) {
             c.notNeeded(l, "HAProxy's stock error page; Pointsman answers with its own");
+            return;
+        }
+        if (!POINTSMAN_ERROR_PAGES.contains(status)) {
+            c.notTranslated(l, "Pointsman has no error page for status " + code);
+            return;
+        }
+        if (!file.startsWith("/")) {
+            c.notTranslated(l, "'" + file + "' is relative to the directory HAProxy starts in (or its default-path):"
+                    + " Pointsman reads error pages by absolute path");
             return;
         }
         c.draft.errorfiles.put(Integer.parseInt(code), new Sourced<>(file, l));
