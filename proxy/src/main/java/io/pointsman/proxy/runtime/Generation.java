@@ -6,6 +6,7 @@ import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.http.RetireConnectionEvent;
+import io.pointsman.proxy.limits.LimitRegistry;
 import io.pointsman.proxy.stats.StatsChange;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,13 +32,15 @@ public final class Generation {
     private final List<LiveBackend> ordered;
     private final Map<HostPort, LiveFrontend> byBind;
     private final StatsChange stats;
+    private final LimitRegistry.Prepared limits;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     /** Set on the accept loop when a newer generation replaced this one. */
     private volatile boolean retired;
     private ScheduledFuture<?> hardStop;
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
-               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, StatsChange stats) {
+               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, StatsChange stats,
+               LimitRegistry.Prepared limits) {
         this.number = number;
         this.revision = revision;
         this.config = config;
@@ -46,6 +49,12 @@ public final class Generation {
         this.ordered = List.copyOf(backends.values());
         this.byBind = Map.copyOf(byBind);
         this.stats = stats;
+        this.limits = limits;
+    }
+
+    /** Its frontends' limits, made the ones the next compile takes over once this generation serves. */
+    LimitRegistry.Prepared limits() {
+        return limits;
     }
 
     /**

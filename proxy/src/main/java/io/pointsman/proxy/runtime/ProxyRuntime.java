@@ -18,6 +18,8 @@ import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.health.HealthRegistry;
 import io.pointsman.proxy.health.ServerCheckSpec;
+import io.pointsman.proxy.limits.LimitRegistry;
+import io.pointsman.proxy.rules.PasswordVerifier;
 import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.statspage.StatsListener;
 import io.pointsman.proxy.statspage.StatsReports;
@@ -69,6 +71,10 @@ public final class ProxyRuntime implements AutoCloseable {
     private final Map<Mode, FrontendPipeline> pipelines;
     private final ProxyStats stats = new ProxyStats();
     private final GenerationCompiler compiler;
+    /** Limits of the serving generation, taken over by the next where unchanged. */
+    private final LimitRegistry limits = new LimitRegistry();
+    /** Checks {@code auth} rules' password hashes off the event loops, for every generation. */
+    private final PasswordVerifier passwords = PasswordVerifier.withOwnThread();
     private final StatsPage statsPage;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<HostPort, Listener> listeners = new ConcurrentHashMap<>();
@@ -97,7 +103,7 @@ public final class ProxyRuntime implements AutoCloseable {
             HealthRegistry r = healthRegistry;
             return r == null || r.isUsable(backend, address);
         };
-        this.compiler = new GenerationCompiler(health);
+        this.compiler = new GenerationCompiler(health, limits, passwords);
         this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version));
     }
 
@@ -193,7 +199,8 @@ public final class ProxyRuntime implements AutoCloseable {
      * @param revision where it came from (a commit), carried by the generation and its logs
      * @throws IllegalStateException when not started, closed, or called on an event loop
      * @throws IllegalArgumentException when the config cannot be compiled (e.g. one bind in two
-     *         frontends, a bad rule); validation normally catches this first. Nothing changes.
+     *         frontends, a bad rule, an error file that cannot be read); validation normally
+     *         catches the rest first. Nothing changes.
      */
     public synchronized ApplyResult apply(ProxyConfig normalized, String revision) {
         if (acceptGroup == null || closed) {
@@ -240,6 +247,7 @@ public final class ProxyRuntime implements AutoCloseable {
             publish(next, bound, removed);
             return null;
         });
+        limits.commit(next.limits());
         statsPage.swapped(normalized.stats(), statsListener);
         if (healthRegistry != null) {
             // Unchanged servers (backend + address) keep their state and checker.
@@ -344,6 +352,7 @@ public final class ProxyRuntime implements AutoCloseable {
         });
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        passwords.close();
         log.info("proxy stopped{}", current == null ? "" : " (was serving " + current + ")");
     }
 

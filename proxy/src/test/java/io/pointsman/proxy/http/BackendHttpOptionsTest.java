@@ -275,7 +275,7 @@ class BackendHttpOptionsTest {
             await("at the server", 5000, () -> web.requests.get() == 1);
             s.shutdownOutput();
             String response = readAll(s);
-            assertTrue(response.startsWith("HTTP/1.1 400 Bad Request"), response);
+            assertTrue(response.startsWith("HTTP/1.1 400 Bad request"), response); // HAProxy's wording
         }
         awaitLogLine("a CH line", " 400 ");
         assertTrue(log.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.contains(" CH ")), log.toString());
