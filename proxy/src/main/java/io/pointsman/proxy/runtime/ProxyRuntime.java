@@ -283,6 +283,11 @@ public final class ProxyRuntime implements AutoCloseable {
         return statsPage.address();
     }
 
+    /** Checks {@code auth} rules' passwords for every generation. */
+    public PasswordVerifier passwords() {
+        return passwords;
+    }
+
     /** Active health checks, or null when a custom {@link HealthView} replaced them. */
     public HealthRegistry health() {
         return healthRegistry;
