@@ -29,6 +29,16 @@ final class RawHttpClient implements AutoCloseable {
         this(proxy, null);
     }
 
+    /** Reads (and sends) on a socket the test opened itself, e.g. after writing pipelined requests. */
+    RawHttpClient(Socket socket) throws IOException {
+        this.proxy = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.fromHost = null;
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        this.connectionsOpened = 1;
+    }
+
     /** A client connecting from {@code fromHost} (a loopback address such as 127.0.0.2). */
     RawHttpClient(InetSocketAddress proxy, String fromHost) {
         this.proxy = proxy;
