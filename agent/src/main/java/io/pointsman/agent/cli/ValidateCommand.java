@@ -31,6 +31,12 @@ import picocli.CommandLine.Spec;
             "secrets from this environment, validate, run the route assertions",
             "in tests/*.yaml.",
             "",
+            "A route case names a frontend and a request (src, dst_port, sni, tls,",
+            "method, host, path with its query, headers) and what it must get:",
+            "expect_backend or expect: reject, and for what HTTP rules do,",
+            "expect_status, expect_location, expect_request_headers (what the server",
+            "receives) and expect_response_headers (what the client gets).",
+            "",
             "Without --node, checks proxy.yaml alone and merged with each hosts/*.yaml.",
             "Errors go to stderr, one per line: FILE:LINE: YAML.PATH: message.",
             "For example: proxy.yaml:14: frontends[1].default_backend: no backend named 'api'"
