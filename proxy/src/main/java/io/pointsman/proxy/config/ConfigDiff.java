@@ -64,6 +64,7 @@ public final class ConfigDiff {
         section(out, "stats", before == null ? null : before.stats(), after.stats());
         section(out, "keepalived", before == null ? null : before.keepalived(), after.keepalived());
         section(out, "sync", before == null ? null : before.sync(), after.sync());
+        section(out, "bgp", before == null ? null : before.bgp(), after.bgp());
         return new ConfigDiff(out);
     }
 

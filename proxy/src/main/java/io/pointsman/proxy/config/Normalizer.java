@@ -68,7 +68,7 @@ public final class Normalizer {
         Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),
                 or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth());
         return new ProxyConfig(or(c.version(), 1), global, defaults, stats, frontends, backends, listens,
-                c.keepalived(), c.sync(), c.userlists());
+                c.keepalived(), c.sync(), c.userlists(), c.bgp());
     }
 
     private static Timeouts timeouts(Timeouts own, Defaults defaults) {

@@ -11,6 +11,7 @@ import java.util.Optional;
  *                   the proxy ignores it, the agent reads it
  * @param keepalived the Keepalived section (SPEC §7); the proxy ignores it
  * @param userlists  users for {@code auth} rules (SPEC §8)
+ * @param bgp        the BGP section (SPEC §13): what the agent announces through BIRD; the proxy ignores it
  */
 public record ProxyConfig(
         Integer version,
@@ -22,7 +23,8 @@ public record ProxyConfig(
         List<Listen> listens,
         Keepalived keepalived,
         SyncSettings sync,
-        List<Userlist> userlists) {
+        List<Userlist> userlists,
+        Bgp bgp) {
 
     public ProxyConfig {
         frontends = Lists.of(frontends);
@@ -31,10 +33,10 @@ public record ProxyConfig(
         userlists = Lists.of(userlists);
     }
 
-    /** A config without userlists. */
+    /** A config without userlists or bgp. */
     public ProxyConfig(Integer version, Global global, Defaults defaults, Stats stats, List<Frontend> frontends,
                        List<Backend> backends, List<Listen> listens, Keepalived keepalived, SyncSettings sync) {
-        this(version, global, defaults, stats, frontends, backends, listens, keepalived, sync, null);
+        this(version, global, defaults, stats, frontends, backends, listens, keepalived, sync, null, null);
     }
 
     /** A userlist by name. */

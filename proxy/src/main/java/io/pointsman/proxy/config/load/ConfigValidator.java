@@ -2,6 +2,7 @@ package io.pointsman.proxy.config.load;
 
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Bgp;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.CheckType;
 import io.pointsman.proxy.config.Cidr;
@@ -108,6 +109,7 @@ final class ConfigValidator implements RuleValidator.Report {
         binds();
         keepalived();
         sync();
+        bgp();
     }
 
     // ---- global, defaults, stats
@@ -562,6 +564,73 @@ final class ConfigValidator implements RuleValidator.Report {
         }
     }
 
+    // ---- bgp
+
+    private void bgp() {
+        Bgp b = raw.bgp();
+        if (b == null) {
+            return;
+        }
+        hostOnly("bgp.config_path", b.configPath());
+        hostOnly("bgp.control_socket", b.controlSocket());
+        absolute(b.configPath(), "bgp.config_path");
+        absolute(b.controlSocket(), "bgp.control_socket");
+        if (b.announce().isEmpty()) {
+            error("bgp.announce", "required: the host routes this node announces while it serves, e.g. [\"192.0.2.10/32\"]");
+        }
+        Map<String, String> seen = new HashMap<>();
+        for (int i = 0; i < b.announce().size(); i++) {
+            String p = "bgp.announce[" + i + "]";
+            String text = b.announce().get(i);
+            Cidr c;
+            try {
+                c = Cidr.parse(text);
+            } catch (IllegalArgumentException e) {
+                error(p, e.getMessage());
+                continue;
+            }
+            int hostBits = c.network().length * 8;
+            if (c.network().length == 16 && isIpv4Mapped(c.network())) {
+                error(p, "'" + text + "' is an IPv4-mapped IPv6 address: announce the IPv4 address as a /32");
+            } else if (c.prefix() != hostBits) {
+                error(p, "'" + text + "' is not a host route: announce takes one address each, /32 for IPv4, /128"
+                        + " for IPv6 (a /" + c.prefix() + " would draw traffic for addresses this node does not serve)");
+            } else {
+                String first = seen.putIfAbsent(java.util.Arrays.toString(c.network()), p);
+                if (first != null) {
+                    error(p, "'" + text + "' is announced twice (first at " + at(first) + ")");
+                }
+            }
+        }
+        List<Bgp.WithdrawWhen> when = b.withdrawWhen();
+        if (when != null) {
+            for (int i = 0; i < when.size(); i++) {
+                if (when.indexOf(when.get(i)) < i) {
+                    error("bgp.withdraw_when[" + i + "]", lower(when.get(i)) + " is listed twice");
+                }
+            }
+        }
+        if (b.drain() != null && !b.withdrawsWhen(Bgp.WithdrawWhen.STOPPING)) {
+            error("bgp.drain", "drain is the wait after the withdrawal on a planned stop:"
+                    + " add 'stopping' to bgp.withdraw_when, or remove drain");
+        }
+    }
+
+    private static boolean isIpv4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    }
+
+    private void absolute(String path, String yamlPath) {
+        if (path != null && !path.startsWith("/")) {
+            error(yamlPath, key(yamlPath) + " must be an absolute path, got '" + path + "'");
+        }
+    }
+
     // ---- helpers
 
     private void nonNegative(Integer v, String path) {
@@ -586,8 +655,8 @@ final class ConfigValidator implements RuleValidator.Report {
         return path.substring(path.lastIndexOf('.') + 1);
     }
 
-    private static String lower(Mode m) {
-        return m.name().toLowerCase(Locale.ROOT);
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     private static String suggest(String name, java.util.Collection<String> candidates) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Balance;
+import io.pointsman.proxy.config.Bgp;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.CheckType;
 import io.pointsman.proxy.config.Cidr;
@@ -167,6 +168,22 @@ class FullConfigTest {
                         List.of("192.0.2.10/24", "192.0.2.11/24"), true))), c.keepalived());
         assertEquals(new SyncSettings(Duration.ofMinutes(10), false,
                 new HealthGate(Duration.ofSeconds(30), 0.5)), c.sync());
+    }
+
+    @Test
+    void bgpFromProxyYamlWithTheHostFilesPathsAndPrefixes() throws Exception {
+        assertEquals(new Bgp(List.of("192.0.2.20/32", "2001:db8::20/128"), null, null,
+                List.of(Bgp.WithdrawWhen.NOT_SERVING, Bgp.WithdrawWhen.STOPPING), Duration.ofSeconds(3)),
+                load(null).config().bgp());
+        Bgp lb1 = load("lb1").config().bgp();
+        assertEquals(new Bgp(List.of("192.0.2.21/32"), "/etc/bird/pointsman.conf", "/run/bird/bird.ctl",
+                List.of(Bgp.WithdrawWhen.NOT_SERVING, Bgp.WithdrawWhen.STOPPING), Duration.ofSeconds(3)), lb1);
+        assertFalse(lb1.withdrawsWhen(Bgp.WithdrawWhen.SUSPENDED));
+        Bgp defaults = new Bgp(List.of("192.0.2.21/32"), null, null, null, null);
+        for (Bgp.WithdrawWhen w : Bgp.WithdrawWhen.values()) {
+            assertTrue(defaults.withdrawsWhen(w), w + " withdraws when withdraw_when is not given");
+        }
+        assertEquals(Bgp.DEFAULT_DRAIN, defaults.drainOrDefault());
     }
 
     @Test
