@@ -142,6 +142,7 @@ final class HttpExchange implements DialListener {
         closeAfterResponse = !head.keepAlive();
         upgradeAsked = head.wantsUpgrade();
         LiveFrontend frontend = cx.frontend();
+        conn.facts.newRequest();
         FrontendLimits limits = frontend.limits();
         if (!limits.isEmpty()) {
             conn.countConnection(); // if a PROXY header named no client, the connection counts from now

@@ -35,6 +35,9 @@ final class HttpRequestFacts implements RequestFacts {
     private boolean tlsKnown;
     private TlsFacts tls;
 
+    /** This request's {@code %[unique_id]}, made when a rule first asks for it. */
+    private String uniqueId;
+
     private RequestHead request;
     private boolean hostKnown;
     private String host;
@@ -55,6 +58,11 @@ final class HttpRequestFacts implements RequestFacts {
 
     void sni(String serverName) {
         this.sni = serverName;
+    }
+
+    /** A new request begins on the connection: it gets a unique id of its own, if one is asked for. */
+    void newRequest() {
+        uniqueId = null;
     }
 
     /** The request routing looks at now. */
@@ -100,6 +108,41 @@ final class HttpRequestFacts implements RequestFacts {
     public String sni() {
         TlsFacts t = tls();
         return t == null ? null : t.sni();
+    }
+
+    /**
+     * HAProxy's usual {@code unique-id-format %{+X}o %ci:%cp_%fi:%fp_%Ts_%rt:%pid}: client
+     * address and port, local address and port, the time in seconds and a request counter
+     * of the process, and its pid, in upper-case hex ({@code 7F000001:C5A2_7F000001:1F90_
+     * 6574D1A0_0001:3E8}). Made the first time a rule of the request asks; never otherwise.
+     */
+    @Override
+    public String uniqueId() {
+        if (uniqueId == null) {
+            StringBuilder sb = new StringBuilder(64);
+            hex(sb, source);
+            sb.append(':').append(Integer.toHexString(sourcePort).toUpperCase(java.util.Locale.ROOT)).append('_');
+            InetSocketAddress local = client == null ? null : (InetSocketAddress) client.localAddress();
+            hex(sb, local == null ? null : local.getAddress());
+            sb.append(':').append(Integer.toHexString(destinationPort).toUpperCase(java.util.Locale.ROOT)).append('_');
+            sb.append(Long.toHexString(System.currentTimeMillis() / 1000).toUpperCase(java.util.Locale.ROOT)).append('_');
+            sb.append(String.format("%04X", UNIQUE_IDS.incrementAndGet() & 0xffffffffL)).append(':');
+            sb.append(Long.toHexString(ProcessHandle.current().pid()).toUpperCase(java.util.Locale.ROOT));
+            uniqueId = sb.toString();
+        }
+        return uniqueId;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong UNIQUE_IDS = new java.util.concurrent.atomic.AtomicLong();
+
+    private static void hex(StringBuilder sb, InetAddress a) {
+        if (a == null) {
+            return;
+        }
+        for (byte b : a.getAddress()) {
+            sb.append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+        }
     }
 
     @Override

@@ -292,6 +292,28 @@ class RulesLiveTest {
     }
 
     @Test
+    void eachRequestGetsAUniqueIdInHaproxysUsualFormat() throws IOException {
+        proxy("""
+                    http_request:
+                      - { set_header: { name: X-Request-ID, value: "%[unique_id]" } }
+                      - { set_header: { name: X-Same, value: "%[unique_id]" } }
+                    default_backend: be
+                """);
+        RawHttpClient c = client();
+        c.send(get("/1"));
+        String first = RecordingHttpServer.header(lastHead(), "X-Request-ID");
+        c.send(get("/2"));
+        String second = RecordingHttpServer.header(lastHead(), "X-Request-ID");
+        // %{+X}o %ci:%cp_%fi:%fp_%Ts_%rt:%pid
+        String format = "7F000001:[0-9A-F]+_7F000001:" + Integer.toHexString(port).toUpperCase()
+                + "_[0-9A-F]{8}_[0-9A-F]{4,}:[0-9A-F]+";
+        assertTrue(first.matches(format), first);
+        assertTrue(second.matches(format), second);
+        assertFalse(first.equals(second));
+        assertEquals(second, RecordingHttpServer.header(lastHead(), "X-Same"), "one id per request");
+    }
+
+    @Test
     void aValueThatExpandsToCrLfIs400AndNothingIsSplit() throws IOException {
         proxy("""
                     http_request:
