@@ -357,7 +357,7 @@ class RulesLiveTest {
 
     @Test
     void responseRulesActOnServersResponsesOnly() throws IOException {
-        proxy("""
+        YamlProxy p = proxy("""
                     acl:
                       - { name: deny, path: ["/deny"] }
                       - { name: bad, path: ["/bad"] }
@@ -388,6 +388,14 @@ class RulesLiveTest {
         assertNull(bad.header("strict-transport-security"));
         assertEquals(200, c.send(get("/")).status(), "the connection goes on after a denied response");
         assertEquals(1, c.connectionsOpened);
+        assertEquals(2, p.runtime().stats().snapshot().frontends().get("fe").denied(), "a denied request and response");
+        // An HTTP/1.0 client that asked to keep the connection is told it is kept.
+        RawHttpClient old = client();
+        RawHttpClient.Response r = old.send("GET /deny HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        assertEquals(403, r.status());
+        assertEquals("keep-alive", r.header("connection"));
+        assertEquals(200, old.send("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").status());
+        assertEquals(1, old.connectionsOpened);
     }
 
     // ---- error files -------------------------------------------------------------------
