@@ -82,7 +82,7 @@ public final class DemoCommand implements Callable<Integer> {
                     return 1;
                 }
             }
-            HostPort status = HostPort.parse(statusBind);
+            HostPort status = HostPort.parseWithPort(statusBind);
             try (PointsmanNode node = PointsmanNode.start(new PointsmanNode.Options(central.toString(), "main", "demo",
                     state.resolve("node"), io.pointsman.proxy.config.Durations.parse(poll),
                     new InetSocketAddress(status.host(), status.port()), null, null, 0, Duration.ofSeconds(10)))) {

@@ -110,7 +110,7 @@ public final class RunCommand implements Callable<Integer> {
         InetSocketAddress status;
         try {
             pollEvery = Durations.parse(poll);
-            HostPort hp = HostPort.parse(statusBind);
+            HostPort hp = HostPort.parseWithPort(statusBind);
             status = new InetSocketAddress(hp.isWildcard() ? "0.0.0.0" : hp.host(), hp.port());
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println("pointsman run: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.pointsman.proxy.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,10 @@ import java.util.Map;
  * @param httpRequest  rules run on a request once this backend is chosen (after the frontend's)
  * @param httpResponse rules run on its servers' responses (before the frontend's)
  * @param errorfiles   status → whole HTTP response file, for requests routed here (before the frontend's)
+ * @param logHealthChecks a log line per change of a server's check result (HAProxy {@code option log-health-checks})
+ * @param slowstart    after a server comes UP its weight ramps from little to full over this time (HAProxy {@code slowstart})
+ * @param onMarkedDown what happens to a server's sessions when checks mark it DOWN
+ * @param tcpka        TCP keep-alive probes on server sockets (HAProxy {@code option srvtcpka}/{@code tcpka})
  */
 public record Backend(
         String name,
@@ -35,7 +40,11 @@ public record Backend(
         List<Acl> acl,
         List<RequestRule> httpRequest,
         List<ResponseRule> httpResponse,
-        Map<Integer, String> errorfiles) {
+        Map<Integer, String> errorfiles,
+        Boolean logHealthChecks,
+        Duration slowstart,
+        OnMarkedDown onMarkedDown,
+        Boolean tcpka) {
 
     public Backend {
         retryOn = Lists.of(retryOn);
@@ -46,7 +55,16 @@ public record Backend(
         errorfiles = Lists.of(errorfiles);
     }
 
-    /** Without acls, rules or error files. */
+    /** Without the server and logging options. */
+    public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
+                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                   List<ResponseRule> httpResponse, Map<Integer, String> errorfiles) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, acl, httpRequest, httpResponse, errorfiles, null, null, null, null);
+    }
+
+    /** Without acls, rules, error files, or the server and logging options. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                    Boolean abortonclose, List<Server> servers) {
@@ -54,7 +72,7 @@ public record Backend(
                 servers, null, null, null, null);
     }
 
-    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules or error files. */
+    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, error files, or the server and logging options. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, null, List.of(), null, servers);

@@ -1,6 +1,7 @@
 package io.pointsman.proxy.config;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Process-wide settings.
@@ -10,11 +11,26 @@ import java.time.Duration;
  * @param nolinger            close client sockets with SO_LINGER 0 (HAProxy {@code option nolinger})
  * @param hardStopAfter       connections still on an older generation are closed this long after the swap that retired it; null = never
  * @param maxOldGenerations   at most this many old generations keep connections alive (default 8)
+ * @param log                 log targets (syslog over UDP/TCP, the local socket, stderr); none = access
+ *                            lines to stderr in the {@code io.pointsman.access} logger's shape
+ * @param resolvers           how server host names are resolved and how often again (default: the
+ *                            system resolver, every 10 s)
  */
 public record Global(
         Integer maxconn,
         Integer threads,
         Boolean nolinger,
         Duration hardStopAfter,
-        Integer maxOldGenerations) {
+        Integer maxOldGenerations,
+        List<LogTarget> log,
+        Resolvers resolvers) {
+
+    public Global {
+        log = Lists.of(log);
+    }
+
+    public Global(Integer maxconn, Integer threads, Boolean nolinger, Duration hardStopAfter,
+                  Integer maxOldGenerations) {
+        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, null, null);
+    }
 }

@@ -1,13 +1,15 @@
 package io.pointsman.proxy.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A frontend and its backend in one (HAProxy {@code listen}): a port map. It is also
  * a backend of its own name, so a frontend's {@code use_backend} may send traffic to it.
- * Its acls, rules, limits and error files belong to its frontend half (they run once per
- * request, as in HAProxy); its backend half has none of its own.
+ * Its acls, rules, limits, error files and logging options belong to its frontend half
+ * (they run once per request, as in HAProxy); its server options ({@code slowstart},
+ * {@code on_marked_down}, {@code log_health_checks}) to its backend half; {@code tcpka} to both.
  */
 public record Listen(
         String name,
@@ -32,7 +34,16 @@ public record Listen(
         List<ResponseRule> httpResponse,
         List<TcpRule> tcpRequest,
         List<Limit> limits,
-        Map<Integer, String> errorfiles) {
+        Map<Integer, String> errorfiles,
+        String logFormat,
+        Boolean dontlognull,
+        Boolean dontlogNormal,
+        Boolean logSeparateErrors,
+        Capture capture,
+        Boolean logHealthChecks,
+        Duration slowstart,
+        OnMarkedDown onMarkedDown,
+        Boolean tcpka) {
 
     public Listen {
         bind = Lists.of(bind);
@@ -46,7 +57,19 @@ public record Listen(
         errorfiles = Lists.of(errorfiles);
     }
 
-    /** Without acls, rules, limits or error files. */
+    /** Without the logging and server options. */
+    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                  Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                  List<ResponseRule> httpResponse, List<TcpRule> tcpRequest, List<Limit> limits,
+                  Map<Integer, String> errorfiles) {
+        this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, balance, check, sendProxy, retries,
+                redispatch, httpReuse, retryOn, abortonclose, servers, acl, httpRequest, httpResponse, tcpRequest,
+                limits, errorfiles, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Without acls, rules, limits, error files, or the logging and server options. */
     public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
@@ -56,7 +79,7 @@ public record Listen(
                 servers, null, null, null, null, null, null);
     }
 
-    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, limits or error files. */
+    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, limits, error files, or the logging and server options. */
     public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, List<Server> servers) {
@@ -69,15 +92,16 @@ public record Listen(
         return forwardedFor != null;
     }
 
-    /** The frontend half: binds here, always to the backend half; the rules run here. */
+    /** The frontend half: binds here, always to the backend half; the rules and the logging options apply here. */
     public Frontend asFrontend() {
         return new Frontend(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout,
-                acl, List.of(), name, httpRequest, httpResponse, tcpRequest, limits, errorfiles);
+                acl, List.of(), name, httpRequest, httpResponse, tcpRequest, limits, errorfiles, logFormat, dontlognull,
+                dontlogNormal, logSeparateErrors, capture, tcpka);
     }
 
     /** The backend half. */
     public Backend asBackend() {
         return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn,
-                abortonclose, servers);
+                abortonclose, servers, null, null, null, null, logHealthChecks, slowstart, onMarkedDown, tcpka);
     }
 }

@@ -12,6 +12,7 @@ import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ServerQueue;
 import io.pointsman.proxy.runtime.Transport;
 import io.pointsman.proxy.stats.Counters;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -213,6 +214,11 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
             fail(DialFailure.NO_SERVER, "no server of backend '" + backend.name() + "' is up");
             return;
         }
+        if (backend.queueFull()) {
+            // HAProxy's maxqueue: past it a request goes elsewhere; with nowhere else, 503.
+            fail(DialFailure.NO_SERVER, "the queue of backend '" + backend.name() + "' is at its servers' maxqueue");
+            return;
+        }
         state = State.QUEUED;
         if (queueStart == 0) {
             queueStart = System.nanoTime();
@@ -276,12 +282,15 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
     private void connect(LiveServer s) {
         state = State.CONNECTING;
         LiveBackend b = backend;
+        // A server without a port gets the port the client connected to.
+        InetSocketAddress to = s.addressFor(((InetSocketAddress) client.localAddress()).getPort());
         ChannelFuture f = new Bootstrap()
                 .group(client.eventLoop())
-                .channelFactory(transport.connectionsTo(s.address()))
+                .channelFactory(transport.connectionsTo(to))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, side.halfClosure())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, b.tcpka())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, Transport.RECV_ALLOCATOR)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, b.timeout().connect().toMillis()))
@@ -294,7 +303,7 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
                         side.initChannel(ch, b, s);
                     }
                 })
-                .connect(s.address());
+                .connect(to);
         connecting = f.channel();
         f.addListener(this);
     }
@@ -309,6 +318,7 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
         connecting = null;
         if (f.isSuccess()) {
             state = State.CONNECTED;
+            server.sessionOpened(ch); // tracked for on_marked_down: shutdown_sessions
             listener.connected(ch, false);
             return;
         }

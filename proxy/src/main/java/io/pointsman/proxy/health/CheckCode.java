@@ -8,7 +8,12 @@ public enum CheckCode {
     L4OK(true, "Layer4 check passed"),
     L4CON(false, "Layer4 connection problem"),
     L4TOUT(false, "Layer4 timeout"),
+    L6OK(true, "Layer6 check passed"),
+    L6TOUT(false, "Layer6 timeout"),
+    L6RSP(false, "Layer6 invalid response"),
     L7OK(true, "Layer7 check passed"),
+    /** A 404 with {@code disable_on_404}: up, but no new requests (NOLB). */
+    L7OKC(true, "Layer7 check conditionally passed"),
     L7STS(false, "Layer7 wrong status"),
     L7TOUT(false, "Layer7 timeout"),
     L7RSP(false, "Layer7 invalid response"),

@@ -5,6 +5,10 @@ import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.OnMarkedDown;
+import io.pointsman.proxy.log.LogTargets;
+import io.pointsman.proxy.resolve.AddressBook;
+import io.pointsman.proxy.resolve.ServerAddress;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.limits.FrontendLimits;
@@ -27,35 +31,46 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a validated, normalized config into a {@link Generation}. Resolves server host
- * names and reads error files here, on the caller's thread, so no event loop ever waits
- * for DNS or a disk. Compiling changes nothing that serves: what a new generation adds
- * gets new counters and queues, noted in its {@link StatsChange} for the runtime to
- * publish with it, and new limits, which the runtime commits to the {@link LimitRegistry}
- * once the generation serves.
+ * Turns a validated, normalized config into a {@link Generation}. Server host names come
+ * resolved ({@link AddressBook}, on the apply thread), and error files are read here, so no
+ * event loop ever waits for DNS or a disk. Compiling changes nothing that serves: what a new
+ * generation adds gets new counters and queues, noted in its {@link StatsChange} for the
+ * runtime to publish with it, and new limits, which the runtime commits to the
+ * {@link LimitRegistry} once the generation serves.
  */
 final class GenerationCompiler {
     private static final Logger log = LoggerFactory.getLogger(GenerationCompiler.class);
 
     private final HealthView health;
+    private final IntSupplier processConnections;
     private final LimitRegistry limits;
     private final PasswordVerifier passwords;
+    /** The addresses of the compile in progress (the runtime serializes compiles). */
+    private AddressBook.Book addresses;
 
     /** With limits of its own and no password checks (tests without {@code auth} rules). */
     GenerationCompiler(HealthView health) {
-        this(health, new LimitRegistry(), null);
+        this(health, () -> 0);
+    }
+
+    /** @param processConnections client connections open on the process now ({@code %ac} in log lines) */
+    GenerationCompiler(HealthView health, IntSupplier processConnections) {
+        this(health, processConnections, new LimitRegistry(), null);
     }
 
     /**
      * @param limits    the proxy's limits: unchanged ones keep their counts over a swap
      * @param passwords checks {@code auth} rules' hashes for every generation (one per process)
      */
-    GenerationCompiler(HealthView health, LimitRegistry limits, PasswordVerifier passwords) {
+    GenerationCompiler(HealthView health, IntSupplier processConnections, LimitRegistry limits,
+                       PasswordVerifier passwords) {
         this.health = health;
+        this.processConnections = processConnections;
         this.limits = limits;
         this.passwords = passwords;
     }
@@ -80,6 +95,18 @@ final class GenerationCompiler {
      * @throws IllegalArgumentException when an error file cannot be served (the message names it)
      */
     Generation compile(ProxyConfig config, String revision, long number, Generation previous) {
+        return compile(config, revision, number, previous, LogTargets.NONE, null);
+    }
+
+    /**
+     * @param logTargets the config's {@code global.log}, made by the runtime's {@code LogSinks}
+     * @param addresses  the resolved addresses of the config's servers given by name (made by
+     *                   the runtime's {@code AddressBook} before this); null: names are resolved
+     *                   here with the system resolver
+     */
+    Generation compile(ProxyConfig config, String revision, long number, Generation previous, LogTargets logTargets,
+                       AddressBook.Book addresses) {
+        this.addresses = addresses;
         LimitRegistry.Prepared prepared = limits.prepare(config);
         Userlists userlists = Userlists.compile(config.userlists(), passwords);
         boolean sameUsers = previous != null && previous.config().userlists().equals(config.userlists());
@@ -139,7 +166,8 @@ final class GenerationCompiler {
                 }
             }
         }
-        return new Generation(number, revision, config, frontends, backends, byBind, stats, prepared);
+        return new Generation(number, revision, config, frontends, backends, byBind, stats, prepared, logTargets,
+                processConnections);
     }
 
     /** Whether an unchanged section's compiled rules and pages can be taken over as they are. */
@@ -194,14 +222,16 @@ final class GenerationCompiler {
             LiveServer live;
             if (old < 0) {
                 String key = LiveServer.key(b.name(), s.address());
-                live = new LiveServer(key, b.name(), s, resolve(b.name(), s), stats.newServer(key), queue, health);
+                live = new LiveServer(key, b.name(), s, resolve(key, b.name(), s), stats.newServer(key), queue, health,
+                        b.slowstart(), b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             } else if (literalAddress && oldConfigs.get(old).equals(s)) {
                 live = oldServers.get(old);
             } else {
                 LiveServer o = oldServers.get(old);
                 // Same address: a literal resolves to what it did (only a name is asked again).
-                InetSocketAddress address = literalAddress ? o.address() : resolve(b.name(), s);
-                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health);
+                ServerAddress address = literalAddress ? o.serverAddress() : resolve(o.key(), b.name(), s);
+                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health, b.slowstart(),
+                        b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             }
             servers.add(live);
         }
@@ -235,23 +265,39 @@ final class GenerationCompiler {
         return (int) (n / 0.75f) + 1;
     }
 
-    private static InetSocketAddress resolve(String backend, Server s) {
+    /**
+     * A server's address: an IP literal as it is; a name as the address book resolved it
+     * (or, without one, the system resolver now).
+     *
+     * @throws IllegalArgumentException for a name that does not resolve
+     */
+    private ServerAddress resolve(String key, String backend, Server s) {
         HostPort a = s.address();
+        int port = Math.max(0, a.port());
         byte[] v4 = dottedQuad(a.host());
         if (v4 != null) {
             try {
                 // Most servers are IPv4 literals: no name service, and a tenth of the cost.
-                return new InetSocketAddress(InetAddress.getByAddress(v4), a.port());
+                return ServerAddress.literal(new InetSocketAddress(InetAddress.getByAddress(v4), port));
             } catch (UnknownHostException e) {
                 throw new IllegalStateException("4 bytes are always an IPv4 address", e);
             }
         }
+        if (a.host().indexOf(':') >= 0) {
+            try {
+                return ServerAddress.literal(new InetSocketAddress(InetAddress.getByName(a.host()), port));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("server " + backend + "/" + s.name() + ": bad address " + a);
+            }
+        }
+        ServerAddress prepared = addresses == null ? null : addresses.address(key);
+        if (prepared != null) {
+            return prepared;
+        }
         try {
-            return new InetSocketAddress(InetAddress.getByName(a.host()), a.port());
+            return ServerAddress.literal(new InetSocketAddress(InetAddress.getByName(a.host()), port));
         } catch (UnknownHostException e) {
-            log.warn("server {}/{}: cannot resolve {}; it gets no traffic in this generation", backend, s.name(),
-                    a.host());
-            return InetSocketAddress.createUnresolved(a.host(), a.port());
+            throw new IllegalArgumentException("server " + backend + "/" + s.name() + ": cannot resolve " + a.host());
         }
     }
 

@@ -1,10 +1,14 @@
 package io.pointsman.proxy.runtime;
 
+import io.pointsman.proxy.config.Capture;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.limits.FrontendLimits;
+import io.pointsman.proxy.log.Captures;
+import io.pointsman.proxy.log.FrontendLogging;
+import io.pointsman.proxy.log.LogFormat;
 import io.pointsman.proxy.routing.FrontendRouter;
 import io.pointsman.proxy.rules.ErrorPages;
 import io.pointsman.proxy.rules.Forwarding;
@@ -24,6 +28,7 @@ public final class LiveFrontend {
     private final FrontendLimits limits;
     private final SectionRules rules;
     private final Forwarding forwarding;
+    private final FrontendLogging logging;
 
     /** Without rules, limits or error pages (tests). */
     LiveFrontend(Frontend config, FrontendRouter router, Counters counters) {
@@ -38,6 +43,35 @@ public final class LiveFrontend {
         this.limits = limits;
         this.rules = rules;
         this.forwarding = forwarding;
+        this.logging = logging(config);
+    }
+
+    /** The frontend's log settings, compiled (a normalized config has every one set; tests' may not). */
+    static FrontendLogging logging(Frontend f) {
+        FrontendLogging fallback = f.mode() == Mode.TCP ? FrontendLogging.TCP_DEFAULT : FrontendLogging.HTTP_DEFAULT;
+        if (f.logFormat() == null && f.capture() == null && f.dontlognull() == null && f.dontlogNormal() == null
+                && f.logSeparateErrors() == null) {
+            return fallback;
+        }
+        Capture c = f.capture();
+        return new FrontendLogging(
+                f.logFormat() == null ? fallback.format() : LogFormat.compile(f.logFormat()),
+                c == null ? Captures.NONE : new Captures(headers(c.requestHeaders()), headers(c.responseHeaders())),
+                Boolean.TRUE.equals(f.dontlognull()), Boolean.TRUE.equals(f.dontlogNormal()),
+                Boolean.TRUE.equals(f.logSeparateErrors()));
+    }
+
+    private static List<Captures.Header> headers(List<Capture.Header> headers) {
+        List<Captures.Header> out = new java.util.ArrayList<>(headers.size());
+        for (Capture.Header h : headers) {
+            out.add(new Captures.Header(h.name(), h.len() == null ? 64 : h.len()));
+        }
+        return out;
+    }
+
+    /** How this frontend's requests or sessions are logged. */
+    public FrontendLogging logging() {
+        return logging;
     }
 
     public String name() {

@@ -5,6 +5,8 @@ import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.health.HealthRegistry;
 import io.pointsman.proxy.health.HealthSnapshot;
 import io.pointsman.proxy.health.HealthState;
+import io.pointsman.proxy.log.LogSink;
+import io.pointsman.proxy.runtime.AccessLogger;
 import io.pointsman.proxy.runtime.Generation;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveFrontend;
@@ -12,6 +14,8 @@ import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ProxyRuntime;
 import io.pointsman.proxy.stats.CountersSnapshot;
 import io.pointsman.proxy.stats.HttpResponses;
+import io.pointsman.proxy.stats.Latency;
+import io.pointsman.proxy.stats.LatencyHistogram;
 import io.pointsman.proxy.stats.StatsSnapshot;
 
 import java.time.Duration;
@@ -69,7 +73,31 @@ public final class StatsReports {
                         health, now));
             }
         }
-        return new StatsReport(node, version, g.revision(), g.number(), uptime, now, 0, sections);
+        List<StatsReport.LatencyRow> latencies = new ArrayList<>();
+        for (LiveBackend b : g.backends().values()) {
+            Latency.Snapshot bl = b.counters().latencySnapshot();
+            if (bl != null) {
+                latencies.add(new StatsReport.LatencyRow(b.name(), null, bl, null));
+            }
+            for (LiveServer s : b.servers()) {
+                Latency.Snapshot sl = s.counters().latencySnapshot();
+                HealthState state = runtime.health() == null ? null
+                        : runtime.health().state(b.name(), s.configuredAddress().toString());
+                LatencyHistogram.Snapshot check = state == null || state.snapshot().checks() == 0 ? null
+                        : state.checkLatency().snapshot();
+                if (sl != null || check != null) {
+                    latencies.add(new StatsReport.LatencyRow(b.name(), s.name(), sl, check));
+                }
+            }
+        }
+        latencies.sort(java.util.Comparator.comparing(StatsReport.LatencyRow::backend)
+                .thenComparing(r -> r.server() == null ? "" : r.server()));
+        List<StatsReport.LogTargetRow> targets = new ArrayList<>();
+        targets.add(new StatsReport.LogTargetRow("default", -1, AccessLogger.stderrDropped(), -1));
+        for (LogSink s : runtime.logSinks()) {
+            targets.add(new StatsReport.LogTargetRow(s.toString(), s.sent(), s.dropped(), s.failed()));
+        }
+        return new StatsReport(node, version, g.revision(), g.number(), uptime, now, 0, sections, latencies, targets);
     }
 
     private static StatsRow frontendRow(LiveFrontend fe, StatsSnapshot counters) {
@@ -102,7 +130,9 @@ public final class StatsReports {
             CountersSnapshot c = counters.servers().getOrDefault(s.key(), ZERO);
             HealthState state = health == null ? null : health.state(name, s.configuredAddress().toString());
             HealthSnapshot h = state == null ? null : state.snapshot();
-            String status = s.disabled() ? "MAINT" : h != null ? h.status() : s.isUp() ? "no check" : "DOWN";
+            // HAProxy's word for a server whose name no longer resolves: MAINT (resolution).
+            String status = s.disabled() ? "MAINT" : s.unresolved() ? "MAINT (resolution)"
+                    : h != null ? h.status() : s.isUp() ? "no check" : "DOWN";
             boolean usable = s.isUp();
             if (usable && s.weight() > 0) {
                 weight += s.weight();
