@@ -1,5 +1,6 @@
 package io.pointsman.proxy.runtime;
 
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.proxy.balance.Balancer;
 import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
@@ -47,29 +48,34 @@ final class GenerationCompiler {
     private static final Logger log = LoggerFactory.getLogger(GenerationCompiler.class);
 
     private final HealthView health;
+    private final ServerOverrides overrides;
     private final IntSupplier processConnections;
     private final LimitRegistry limits;
     private final PasswordVerifier passwords;
     /** The addresses of the compile in progress (the runtime serializes compiles). */
     private AddressBook.Book addresses;
 
-    /** With limits of its own and no password checks (tests without {@code auth} rules). */
-    GenerationCompiler(HealthView health) {
-        this(health, () -> 0);
+    GenerationCompiler(HealthView health, ServerOverrides overrides) {
+        this(health, overrides, () -> 0);
     }
 
-    /** @param processConnections client connections open on the process now ({@code %ac} in log lines) */
-    GenerationCompiler(HealthView health, IntSupplier processConnections) {
-        this(health, processConnections, new LimitRegistry(), null);
+    /**
+     * With limits of its own and no password checks (tests without {@code auth} rules).
+     *
+     * @param processConnections client connections open on the process now ({@code %ac} in log lines)
+     */
+    GenerationCompiler(HealthView health, ServerOverrides overrides, IntSupplier processConnections) {
+        this(health, overrides, processConnections, new LimitRegistry(), null);
     }
 
     /**
      * @param limits    the proxy's limits: unchanged ones keep their counts over a swap
      * @param passwords checks {@code auth} rules' hashes for every generation (one per process)
      */
-    GenerationCompiler(HealthView health, IntSupplier processConnections, LimitRegistry limits,
-                       PasswordVerifier passwords) {
+    GenerationCompiler(HealthView health, ServerOverrides overrides, IntSupplier processConnections,
+                       LimitRegistry limits, PasswordVerifier passwords) {
         this.health = health;
+        this.overrides = overrides;
         this.processConnections = processConnections;
         this.limits = limits;
         this.passwords = passwords;
@@ -223,14 +229,16 @@ final class GenerationCompiler {
             if (old < 0) {
                 String key = LiveServer.key(b.name(), s.address());
                 live = new LiveServer(key, b.name(), s, resolve(key, b.name(), s), stats.newServer(key), queue, health,
-                        b.slowstart(), b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
+                        overrides.cell(b.name(), s.name()), b.slowstart(),
+                        b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             } else if (literalAddress && oldConfigs.get(old).equals(s)) {
                 live = oldServers.get(old);
             } else {
                 LiveServer o = oldServers.get(old);
                 // Same address: a literal resolves to what it did (only a name is asked again).
                 ServerAddress address = literalAddress ? o.serverAddress() : resolve(o.key(), b.name(), s);
-                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health, b.slowstart(),
+                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health,
+                        overrides.cell(b.name(), s.name()), b.slowstart(),
                         b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             }
             servers.add(live);

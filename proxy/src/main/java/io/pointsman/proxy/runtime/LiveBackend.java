@@ -1,6 +1,7 @@
 package io.pointsman.proxy.runtime;
 
 import io.pointsman.proxy.balance.Balancer;
+import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.HttpReuse;
 import io.pointsman.proxy.config.RetryOn;
@@ -20,7 +21,8 @@ import java.util.function.Predicate;
 public final class LiveBackend {
     private final Backend config;
     private final List<LiveServer> servers;
-    private final Balancer<LiveServer> balancer;
+    /** Rebuilt when a server's weight changes at runtime ({@link #rebalance}). */
+    private volatile Balancer<LiveServer> balancer;
     private final Counters counters;
     private final ServerQueue queue;
     /** Every server's address is an IP literal: a later generation may take this backend over as it is. */
@@ -126,6 +128,14 @@ public final class LiveBackend {
 
     public ServerQueue queue() {
         return queue;
+    }
+
+    /**
+     * Builds the balancer again from the servers' weights now: after a runtime weight
+     * change (algorithms that precompute, as roundrobin's cycle, see it from the next pick).
+     */
+    void rebalance() {
+        balancer = Balancers.create(config.balance(), servers);
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.pointsman.proxy.runtime;
 
+import io.pointsman.proxy.admin.AdminState;
+import io.pointsman.proxy.admin.OverrideCell;
+import io.pointsman.proxy.admin.ServerOverride;
 import io.pointsman.proxy.balance.Candidate;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Server;
@@ -20,6 +23,8 @@ public final class LiveServer implements Candidate {
     private final Counters counters;
     private final ServerQueue queue;
     private final HealthView health;
+    /** Runtime state (drain, maint, weight) shared with every generation that has this server. */
+    private final OverrideCell override;
     /** Built once: the http path looks up its pooled connections by it on every request. */
     private final String key;
     /** The backend's {@code slowstart}; 0 = none. */
@@ -28,7 +33,8 @@ public final class LiveServer implements Candidate {
 
     /** @param key {@link #key(String, HostPort)} of backend and address */
     LiveServer(String key, String backend, Server config, ServerAddress address, Counters counters,
-               ServerQueue queue, HealthView health) {
+               ServerQueue queue, HealthView health, OverrideCell override) {
+        this.override = override;
         this.backend = backend;
         this.config = config;
         this.address = address;
@@ -42,7 +48,9 @@ public final class LiveServer implements Candidate {
 
     /** With the backend's server options: {@code slowstart}, {@code on_marked_down}. */
     LiveServer(String key, String backend, Server config, ServerAddress address, Counters counters,
-               ServerQueue queue, HealthView health, java.time.Duration slowstart, boolean shutdownSessionsOnDown) {
+               ServerQueue queue, HealthView health, OverrideCell override, java.time.Duration slowstart,
+               boolean shutdownSessionsOnDown) {
+        this.override = override;
         this.backend = backend;
         this.config = config;
         this.address = address;
@@ -102,9 +110,25 @@ public final class LiveServer implements Candidate {
         return counters;
     }
 
+    /** The weight in use: git's, unless changed at runtime. */
     @Override
     public int weight() {
+        return override.weight(config.weight());
+    }
+
+    /** The weight the config says. */
+    public int configuredWeight() {
         return config.weight();
+    }
+
+    /** {@code READY}, or {@code DRAIN}/{@code MAINT} when set at runtime. */
+    public AdminState adminState() {
+        return override.state();
+    }
+
+    /** What was changed at runtime, or null. */
+    public ServerOverride runtimeOverride() {
+        return override.get();
     }
 
     @Override
@@ -117,9 +141,16 @@ public final class LiveServer implements Candidate {
         return config.disabled();
     }
 
+    /** Takes new connections: not disabled in git, not drained or in maintenance at runtime, resolved, healthy. */
     @Override
     public boolean isUp() {
-        return !config.disabled() && address.valid() && health.isUp(backend, config.address());
+        return !config.disabled() && override.admitsNew() && address.valid()
+                && health.isUp(backend, config.address());
+    }
+
+    /** Healthy (or not checked) and resolved, whatever its administrative state: what the stats page's UP means. */
+    public boolean isHealthy() {
+        return address.valid() && health.isUp(backend, config.address());
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Mode;
@@ -86,6 +87,7 @@ public final class ProxyRuntime implements AutoCloseable {
     private final LimitRegistry limits = new LimitRegistry();
     /** Checks {@code auth} rules' password hashes off the event loops, for every generation. */
     private final PasswordVerifier passwords = PasswordVerifier.withOwnThread();
+    private final ServerOverrides overrides;
     private final StatsPage statsPage;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<HostPort, Listener> listeners = new ConcurrentHashMap<>();
@@ -126,8 +128,10 @@ public final class ProxyRuntime implements AutoCloseable {
             }
         };
         this.addresses = new AddressBook(b.resolver);
-        this.compiler = new GenerationCompiler(health, connections::get, limits, passwords);
-        this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version));
+        this.overrides = b.overrides != null ? b.overrides : new ServerOverrides();
+        this.compiler = new GenerationCompiler(health, overrides, connections::get, limits, passwords);
+        overrides.onChange(this::rebalance);
+        this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version), b.statsAdmin);
     }
 
     public static Builder builder() {
@@ -139,6 +143,8 @@ public final class ProxyRuntime implements AutoCloseable {
         private int threads;
         private Transport transport;
         private HealthView health;
+        private ServerOverrides overrides;
+        private io.pointsman.proxy.statspage.StatsAdminActions statsAdmin;
         private Duration retireGrace = DEFAULT_RETIRE_GRACE;
         private HostResolver resolver;
         private final Map<Mode, FrontendPipeline> pipelines = new EnumMap<>(Mode.class);
@@ -156,6 +162,24 @@ public final class ProxyRuntime implements AutoCloseable {
 
         public Builder transport(Transport transport) {
             this.transport = transport;
+            return this;
+        }
+
+        /**
+         * The runtime server state (drain, maint, weight) to use: the agent makes it first,
+         * to put back what was set before a restart. Default: a new, empty one.
+         */
+        public Builder overrides(ServerOverrides overrides) {
+            this.overrides = overrides;
+            return this;
+        }
+
+        /**
+         * What the stats page's admin form does when the config says {@code stats.admin}
+         * (the agent: it keeps the changes across restarts). Default: no form.
+         */
+        public Builder statsAdmin(io.pointsman.proxy.statspage.StatsAdminActions actions) {
+            this.statsAdmin = actions;
             return this;
         }
 
@@ -313,6 +337,10 @@ public final class ProxyRuntime implements AutoCloseable {
                 log.error("generation {} ({}): health checks not updated: {}", next.number(), revision, e.toString());
             }
         }
+        for (ServerOverrides.Dropped d : overrides.retain(normalized, revision, java.time.Instant.now())) {
+            log.warn("runtime override of {}/{} ({}) dropped: generation {} ({}) has no such server", d.backend(),
+                    d.server(), d.override().describe(), next.number(), revision);
+        }
         log.info("generation {} ({}) applied: binds added {}, kept {}, removed {}", next.number(), revision,
                 added, kept, removed);
         return new ApplyResult.Applied(next.number(), revision, added, kept, removed);
@@ -449,6 +477,25 @@ public final class ProxyRuntime implements AutoCloseable {
     /** The counters of the current generation's frontends, backends and servers. */
     public ProxyStats stats() {
         return stats;
+    }
+
+    /** Servers drained, in maintenance or reweighted at runtime (SPEC §11). */
+    public ServerOverrides overrides() {
+        return overrides;
+    }
+
+    /** A server of {@code backend} changed weight or state at runtime: every generation still serving picks anew. */
+    private void rebalance(String backend) {
+        Generation g = current;
+        if (g != null && g.backend(backend) != null) {
+            g.backend(backend).rebalance();
+        }
+        for (Generation old : retired) {
+            LiveBackend b = old.backend(backend);
+            if (b != null) {
+                b.rebalance();
+            }
+        }
     }
 
     /** Where the stats page ({@code stats.bind}) listens now, or null when the config has none. */

@@ -130,7 +130,7 @@ class ServerOptionsTest {
                 return ramp.getOrDefault(address.toString(), 1.0);
             }
         };
-        GenerationCompiler compiler = new GenerationCompiler(health);
+        GenerationCompiler compiler = new GenerationCompiler(health, new io.pointsman.proxy.admin.ServerOverrides());
         var config = YamlConfigs.load("""
                 version: 1
                 backends:
