@@ -534,9 +534,15 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
                 prefix + outcome.message(), at, ms);
         metrics.attempt(result, outcome.reason());
         synchronized (this) {
+            // Re-applying the last good commit (a restart, a swap back) is not the branch
+            // moving: a refusal stands until another commit is applied.
+            boolean newCommit = !rev.toString().equals(state.lastGoodRevision());
             state = state.withAttempt(entry);
             if (outcome.succeeded()) {
-                state = state.withLastGood(rev.toString(), clock.instant()).withRejected(null, null, null);
+                state = state.withLastGood(rev.toString(), clock.instant());
+                if (newCommit) {
+                    state = state.withRejected(null, null, null);
+                }
             } else if (!outcome.retryable()) {
                 state = state.withRejected(rev.toString(), outcome.reason().name(), outcome.message());
             }
