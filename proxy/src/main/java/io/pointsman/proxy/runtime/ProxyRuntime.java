@@ -131,6 +131,7 @@ public final class ProxyRuntime implements AutoCloseable {
         this.overrides = b.overrides != null ? b.overrides : new ServerOverrides();
         this.compiler = new GenerationCompiler(health, overrides, connections::get, limits, passwords);
         overrides.onChange(this::rebalance);
+        overrides.onStateChange(this::adminStateChanged);
         this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version), b.statsAdmin);
     }
 
@@ -455,6 +456,23 @@ public final class ProxyRuntime implements AutoCloseable {
                 if (n > 0) {
                     log.info("server {}/{} is DOWN: {} sessions shut down (on_marked_down)", b.name(), s.name(), n);
                 }
+            }
+        }
+    }
+
+    /** A drain or maintenance set or ended at runtime: a line to the log targets, as HAProxy logs it. */
+    private void adminStateChanged(ServerOverrides.StateChange change) {
+        Generation g = current;
+        LiveBackend b = g == null ? null : g.backend(change.backend());
+        if (b == null) {
+            return;
+        }
+        for (LiveServer s : b.servers()) {
+            if (s.name().equals(change.server())) {
+                String line = change.logLine(s.backup(), s.isHealthy());
+                log.info("{}", line);
+                g.logTargets().emit(change.alert() ? Severity.ALERT : Severity.NOTICE, line);
+                return;
             }
         }
     }
