@@ -169,11 +169,6 @@ final class HttpRequestFacts implements RequestFacts {
     }
 
     @Override
-    public String query() {
-        return request.query();
-    }
-
-    @Override
     public String method() {
         return request.method();
     }

@@ -76,9 +76,6 @@ final class DifferentialRun implements AutoCloseable {
     }
 
     private HaproxyImport.Outcome importedOutcome;
-    /** Set when the import has HTTP rules: the proxy does not run them yet, so the rules engine stands in. */
-    private io.pointsman.proxy.rules.Simulator simulator;
-    private io.pointsman.proxy.rules.PasswordVerifier verifier;
 
     private HaproxyConfig[] start(String pmText, String hpText, Map<String, byte[]> companions) throws Exception {
         HaproxyConfig original = HaproxyParser.parse("haproxy.cfg", pmText.getBytes(StandardCharsets.UTF_8), v -> null);
@@ -149,14 +146,6 @@ final class DifferentialRun implements AutoCloseable {
             }
         });
         LoadedConfig loaded = ConfigLoader.load(new ConfigFiles(yaml), null, SecretSource.of(Map.of()));
-        boolean rules = loaded.config().allFrontends().stream().anyMatch(f -> !f.httpRequest().isEmpty()
-                || !f.httpResponse().isEmpty()) || loaded.config().allBackends().stream().anyMatch(b -> !b.httpRequest()
-                .isEmpty() || !b.httpResponse().isEmpty());
-        if (rules) {
-            verifier = io.pointsman.proxy.rules.PasswordVerifier.withOwnThread();
-            open.add(verifier);
-            simulator = new io.pointsman.proxy.rules.Simulator(loaded.config(), verifier);
-        }
         ProxyRuntime runtime = ProxyRuntime.builder().threads(1).build().start();
         open.add(runtime);
         ApplyResult r = runtime.apply(loaded.config(), "import");
@@ -187,8 +176,7 @@ final class DifferentialRun implements AutoCloseable {
                     continue;
                 }
                 Probe.Seen h = p.send(new InetSocketAddress(HAPROXY_IP, port));
-                Probe.Seen m = simulator != null && f.http() ? simulate(p, port)
-                        : p.send(new InetSocketAddress(POINTSMAN_IP, port));
+                Probe.Seen m = p.send(new InetSocketAddress(POINTSMAN_IP, port));
                 probes++;
                 compare(p, h, m);
                 if (h.backend() != null && h.backend().equals(m.backend())) {
@@ -199,63 +187,6 @@ final class DifferentialRun implements AutoCloseable {
         for (Map.Entry<String, Probe> e : reachedBackend.entrySet()) {
             balancing(e.getKey(), e.getValue());
         }
-    }
-
-    /** Whether the Pointsman side is the rules engine (the import has HTTP rules the proxy does not run yet). */
-    boolean simulated() {
-        return simulator != null;
-    }
-
-    /**
-     * What Pointsman's rules engine does with a probe, as the client and the echo server would
-     * see it: the status and Location of its answer, or the backend it picks, the head the
-     * server receives, and the response after the http_response rules.
-     */
-    private Probe.Seen simulate(Probe p, int port) {
-        io.pointsman.proxy.routing.ConnectionFacts c = io.pointsman.proxy.routing.ConnectionFacts.of(
-                p.proxyV1() != null ? p.proxyV1() : p.source(), 40000, port);
-        if (p.tls()) {
-            c = c.withTls(new io.pointsman.proxy.tls.TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", p.sni(), null, null, 0));
-        }
-        io.pointsman.proxy.rules.Simulator.Outcome o;
-        String echo = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Echo-Server: %s\r\nContent-Length: 1\r\n\r\n";
-        io.pointsman.proxy.rules.Simulator.Outcome first = simulator.http(p.frontend(), c, p.head(), null);
-        String server = first.backend() == null ? null : onlyServer(first.backend());
-        o = first.serverRequest() == null ? first : simulator.http(p.frontend(), c, p.head(), String.format(echo, server));
-        Map<String, String> response = new LinkedHashMap<>();
-        String head = o.clientResponse();
-        for (String line : head.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon > 0 && !line.startsWith("HTTP/")) {
-                response.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-        }
-        List<String> received = new ArrayList<>();
-        if (o.serverRequest() != null) {
-            String[] lines = o.serverRequest().split("\r\n");
-            for (int i = 1; i < lines.length; i++) {
-                if (!lines[i].isEmpty()) {
-                    received.add(lines[i]);
-                }
-            }
-        }
-        String location = o.answer() == null ? null : o.answer().header("Location");
-        return new Probe.Seen("response", o.status(), location, o.answer() != null && o.backend() == null ? null : server,
-                null, received, response);
-    }
-
-    /** "backend/server" when the backend has one server (which one answers is then known). */
-    private String onlyServer(String backend) {
-        String only = null;
-        for (String id : echoes.keySet()) {
-            if (id.startsWith(backend + "/")) {
-                if (only != null) {
-                    return backend + "/?";
-                }
-                only = id;
-            }
-        }
-        return only;
     }
 
     private void compare(Probe p, Probe.Seen h, Probe.Seen m) {

@@ -90,8 +90,7 @@ class HaproxyDifferentialTest {
                     allowed.merge(why.id(), 1, Integer::sum);
                 }
             }
-            System.out.println("differential " + name + (run.simulated() ? " (Pointsman side: its rules engine)" : "")
-                    + ": " + run.probes + " probes to each side, "
+            System.out.println("differential " + name + ": " + run.probes + " probes to each side, "
                     + run.balancingRounds + " balancing comparisons, " + run.differences.size() + " differences ("
                     + allowed + " deliberate); import: " + run.imported().stats());
             for (Finding f : run.imported().findings()) {
