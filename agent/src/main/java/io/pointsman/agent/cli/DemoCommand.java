@@ -134,7 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         sb.append("\nTry the proxy:\n");
         for (Frontend f : c.allFrontends()) {
-            for (HostPort bind : f.bind()) {
+            for (HostPort bind : f.addresses()) {
                 String base = (f.mode() == io.pointsman.proxy.config.Mode.HTTP ? "curl -s http://" : "nc ") + bind
                         + (f.mode() == io.pointsman.proxy.config.Mode.HTTP ? "/" : "");
                 sb.append("  ").append(base).append("          # ").append(f.name()).append(" (").append(f.mode()

@@ -201,7 +201,7 @@ public final class RouteAssertions {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("checked literal", e);
         }
-        int port = c.dstPort() != null ? c.dstPort() : f.bind().isEmpty() ? 0 : f.bind().get(0).port();
+        int port = c.dstPort() != null ? c.dstPort() : f.bind().isEmpty() ? 0 : f.bind().get(0).address().port();
         boolean http = f.mode() == io.pointsman.proxy.config.Mode.HTTP;
         String host = c.host() != null ? stripPort(c.host()).toLowerCase(Locale.ROOT) : null;
         String path = c.path() != null ? c.path() : http ? "/" : null;

@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * Where clients connect, and how their traffic picks a backend.
  *
- * @param bind           listening addresses
- * @param tls            terminate TLS here (http mode); absent = plain
+ * @param bind           listening addresses, each optionally with its own {@code tls}
+ * @param tls            terminate TLS on every bind (a bind's own {@code tls:} keys win); absent = plain
  * @param maxconn        client connections at once on this frontend; absent = only the global limit
  * @param forwardfor     add X-Forwarded-For / X-Forwarded-Proto (http mode)
  * @param acceptProxy    expect a PROXY protocol v1/v2 header from an upstream balancer
@@ -17,7 +17,7 @@ import java.util.List;
 public record Frontend(
         String name,
         Mode mode,
-        List<HostPort> bind,
+        List<Bind> bind,
         Tls tls,
         Integer maxconn,
         Boolean forwardfor,
@@ -31,5 +31,10 @@ public record Frontend(
         bind = Lists.of(bind);
         acl = Lists.of(acl);
         useBackend = Lists.of(useBackend);
+    }
+
+    /** The listening addresses, in order. */
+    public List<HostPort> addresses() {
+        return Bind.addresses(bind);
     }
 }

@@ -10,11 +10,17 @@ import java.time.Duration;
  * @param nolinger            close client sockets with SO_LINGER 0 (HAProxy {@code option nolinger})
  * @param hardStopAfter       connections still on an older generation are closed this long after the swap that retired it; null = never
  * @param maxOldGenerations   at most this many old generations keep connections alive (default 8)
+ * @param tlsDefaults         TLS policy of binds that do not set it (HAProxy {@code ssl-default-bind-*})
  */
 public record Global(
         Integer maxconn,
         Integer threads,
         Boolean nolinger,
         Duration hardStopAfter,
-        Integer maxOldGenerations) {
+        Integer maxOldGenerations,
+        TlsDefaults tlsDefaults) {
+
+    public Global(Integer maxconn, Integer threads, Boolean nolinger, Duration hardStopAfter, Integer maxOldGenerations) {
+        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, null);
+    }
 }

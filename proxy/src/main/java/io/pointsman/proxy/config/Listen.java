@@ -9,7 +9,7 @@ import java.util.List;
 public record Listen(
         String name,
         Mode mode,
-        List<HostPort> bind,
+        List<Bind> bind,
         Tls tls,
         Integer maxconn,
         Boolean forwardfor,

@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Fills a parsed config with inherited values: {@code defaults} first, then the
  * built-in defaults. After {@link #normalize(ProxyConfig)} every field the runtime
- * reads is non-null except the ones documented as optional ({@code tls},
+ * reads is non-null except the ones documented as optional ({@code tls} (a bind's is the
+ * TLS it serves, see {@link Bind}),
  * {@code maxconn} of a frontend, {@code default_backend}, {@code hard_stop_after},
  * {@code stats}, {@code keepalived}, {@code sync}). Listens are kept as listens.
  */
@@ -24,7 +25,8 @@ public final class Normalizer {
                 or(g.threads(), 0),
                 or(g.nolinger(), false),
                 g.hardStopAfter(),
-                or(g.maxOldGenerations(), DEFAULT_MAX_OLD_GENERATIONS));
+                or(g.maxOldGenerations(), DEFAULT_MAX_OLD_GENERATIONS),
+                g.tlsDefaults());
         Defaults d = c.defaults() == null ? new Defaults(null, null, null, null, null) : c.defaults();
         Defaults defaults = new Defaults(
                 or(d.mode(), Mode.HTTP),
@@ -35,9 +37,9 @@ public final class Normalizer {
 
         List<Frontend> frontends = new ArrayList<>();
         for (Frontend f : c.frontends()) {
-            frontends.add(new Frontend(f.name(), or(f.mode(), defaults.mode()), f.bind(), f.tls(), f.maxconn(),
-                    or(f.forwardfor(), false), or(f.acceptProxy(), false), timeouts(f.timeout(), defaults),
-                    f.acl(), f.useBackend(), f.defaultBackend()));
+            frontends.add(new Frontend(f.name(), or(f.mode(), defaults.mode()), binds(f.bind(), f.tls(), global),
+                    f.tls(), f.maxconn(), or(f.forwardfor(), false), or(f.acceptProxy(), false),
+                    timeouts(f.timeout(), defaults), f.acl(), f.useBackend(), f.defaultBackend()));
         }
         List<Backend> backends = new ArrayList<>();
         for (Backend b : c.backends()) {
@@ -48,9 +50,9 @@ public final class Normalizer {
         }
         List<Listen> listens = new ArrayList<>();
         for (Listen l : c.listens()) {
-            listens.add(new Listen(l.name(), or(l.mode(), defaults.mode()), l.bind(), l.tls(), l.maxconn(),
-                    or(l.forwardfor(), false), or(l.acceptProxy(), false), timeouts(l.timeout(), defaults),
-                    or(l.balance(), defaults.balance()), check(l.check()), or(l.sendProxy(), SendProxy.NONE),
+            listens.add(new Listen(l.name(), or(l.mode(), defaults.mode()), binds(l.bind(), l.tls(), global),
+                    l.tls(), l.maxconn(), or(l.forwardfor(), false), or(l.acceptProxy(), false),
+                    timeouts(l.timeout(), defaults), or(l.balance(), defaults.balance()), check(l.check()), or(l.sendProxy(), SendProxy.NONE),
                     or(l.retries(), defaults.retries()), or(l.redispatch(), defaults.redispatch()),
                     servers(l.servers())));
         }
@@ -58,6 +60,16 @@ public final class Normalizer {
                 or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth());
         return new ProxyConfig(or(c.version(), 1), global, defaults, stats, frontends, backends, listens,
                 c.keepalived(), c.sync());
+    }
+
+    /** Each bind with the TLS it serves: its own keys over the frontend's over {@code tls_defaults}; null = plain. */
+    private static List<Bind> binds(List<Bind> binds, Tls frontendTls, Global global) {
+        List<Bind> out = new ArrayList<>(binds.size());
+        for (Bind b : binds) {
+            Tls tls = Tls.merge(b.tls(), frontendTls);
+            out.add(new Bind(b.address(), tls == null ? null : tls.withDefaults(global.tlsDefaults())));
+        }
+        return out;
     }
 
     private static Timeouts timeouts(Timeouts own, Defaults defaults) {

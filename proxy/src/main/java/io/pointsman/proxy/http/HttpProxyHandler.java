@@ -149,8 +149,8 @@ final class HttpProxyHandler extends ChannelInboundHandlerAdapter {
         this.cx = cx;
         this.limits = limits;
         this.forwardFor = Boolean.TRUE.equals(cx.frontend().config().forwardfor());
-        this.scheme = cx.frontend().config().tls() != null ? "https" : "http";
-        this.plainClient = cx.frontend().config().tls() == null;
+        this.scheme = cx.tls() != null ? "https" : "http";
+        this.plainClient = cx.tls() == null;
     }
 
     // ---- client events ---------------------------------------------------------------

@@ -1,6 +1,6 @@
 /**
- * HTTP mode: request hygiene, the HTTP/1.1 reverse proxy, WebSocket tunnels and TLS
- * termination of http frontends.
+ * HTTP mode: request hygiene, the HTTP/1.1 reverse proxy and WebSocket tunnels (TLS
+ * termination is {@code io.pointsman.proxy.tls}, the same for both modes).
  *
  * <p>Starting points:
  * <ul>

@@ -6,6 +6,7 @@ import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.http.RetireConnectionEvent;
+import io.pointsman.proxy.tls.TlsTerminations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One compiled config: immutable routing (frontends, backends, which frontend owns
- * which bind address), numbered and tagged with the revision it came from. A
+ * which bind address), the TLS contexts of its binds, numbered and tagged with the revision it came from. A
  * connection keeps the generation it was accepted under for its whole life; the
  * generation tracks those connections so an old one can be drained or hard-stopped.
  */
@@ -30,13 +31,15 @@ public final class Generation {
     private final List<LiveBackend> ordered;
     private final Map<HostPort, LiveFrontend> byBind;
     private final GenerationCompiler.Departed departed;
+    private final TlsTerminations tls;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     /** Set on the accept loop when a newer generation replaced this one. */
     private volatile boolean retired;
     private ScheduledFuture<?> hardStop;
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
-               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, GenerationCompiler.Departed departed) {
+               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, GenerationCompiler.Departed departed,
+               TlsTerminations tls) {
         this.number = number;
         this.revision = revision;
         this.config = config;
@@ -45,6 +48,12 @@ public final class Generation {
         this.ordered = List.copyOf(backends.values());
         this.byBind = Map.copyOf(byBind);
         this.departed = departed;
+        this.tls = tls;
+    }
+
+    /** The TLS its binds terminate, loaded for it (a refused apply never touches the serving one's). */
+    public TlsTerminations tls() {
+        return tls;
     }
 
     /**

@@ -3,12 +3,15 @@ package io.pointsman.proxy.runtime;
 import io.pointsman.proxy.balance.Balancer;
 import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.routing.FrontendRouter;
 import io.pointsman.proxy.stats.ProxyStats;
+import io.pointsman.proxy.tls.TlsTermination;
+import io.pointsman.proxy.tls.TlsTerminations;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -40,9 +43,9 @@ final class GenerationCompiler {
         this.health = health;
     }
 
-    /** A first generation: nothing to take over. */
+    /** A first generation without TLS: nothing to take over. */
     Generation compile(ProxyConfig config, String revision, long number) {
-        return compile(config, revision, number, null);
+        return compile(config, revision, number, null, TlsTerminations.NONE);
     }
 
     /**
@@ -55,8 +58,10 @@ final class GenerationCompiler {
      *                 router. A swap then costs in proportion to what changed, plus one
      *                 equality walk over the config. Everything taken over is immutable,
      *                 so sharing it with the old generation is safe.
+     * @param tls      the TLS of every bind of {@code config}, loaded for it (equal settings,
+     *                 equal terminations: a frontend taken over keeps the same ones)
      */
-    Generation compile(ProxyConfig config, String revision, long number, Generation previous) {
+    Generation compile(ProxyConfig config, String revision, long number, Generation previous, TlsTerminations tls) {
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
         Departed departed = new Departed();
@@ -75,10 +80,10 @@ final class GenerationCompiler {
         Map<HostPort, LiveFrontend> byBind = new LinkedHashMap<>();
         for (Frontend f : config.allFrontends()) {
             LiveFrontend before = previous == null ? null : previous.frontend(f.name());
-            LiveFrontend live = before != null && before.config().equals(f) ? before
-                    : new LiveFrontend(f, FrontendRouter.compile(f), stats.frontend(f.name()));
+            LiveFrontend live = before != null && before.config().equals(f) && sameTls(before, f, tls) ? before
+                    : new LiveFrontend(f, FrontendRouter.compile(f), stats.frontend(f.name()), terminations(f, tls));
             frontends.put(f.name(), live);
-            for (HostPort bind : f.bind()) {
+            for (HostPort bind : f.addresses()) {
                 LiveFrontend other = byBind.putIfAbsent(bind, live);
                 if (other != null) {
                     throw new IllegalArgumentException("bind " + bind + " is used by frontends '" + other.name()
@@ -101,7 +106,28 @@ final class GenerationCompiler {
                 }
             }
         }
-        return new Generation(number, revision, config, frontends, backends, byBind, departed);
+        return new Generation(number, revision, config, frontends, backends, byBind, departed, tls);
+    }
+
+    private static Map<HostPort, TlsTermination> terminations(Frontend f, TlsTerminations tls) {
+        Map<HostPort, TlsTermination> out = new HashMap<>();
+        for (Bind b : f.bind()) {
+            TlsTermination t = tls.forSettings(b.tls());
+            if (t != null) {
+                out.put(b.address(), t);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a frontend taken over has the terminations this generation loaded (equal settings share one). */
+    private static boolean sameTls(LiveFrontend before, Frontend f, TlsTerminations tls) {
+        for (Bind b : f.bind()) {
+            if (before.tls(b.address()) != tls.forSettings(b.tls())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

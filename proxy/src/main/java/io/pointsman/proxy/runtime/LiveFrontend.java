@@ -6,18 +6,23 @@ import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.routing.FrontendRouter;
 import io.pointsman.proxy.stats.Counters;
+import io.pointsman.proxy.tls.TlsTermination;
 import java.util.List;
+import java.util.Map;
 
 /** A frontend (or the frontend half of a listen) of one generation. */
 public final class LiveFrontend {
     private final Frontend config;
     private final FrontendRouter router;
     private final Counters counters;
+    /** The TLS each bind terminates; a plain bind is absent. */
+    private final Map<HostPort, TlsTermination> tls;
 
-    LiveFrontend(Frontend config, FrontendRouter router, Counters counters) {
+    LiveFrontend(Frontend config, FrontendRouter router, Counters counters, Map<HostPort, TlsTermination> tls) {
         this.config = config;
         this.router = router;
         this.counters = counters;
+        this.tls = Map.copyOf(tls);
     }
 
     public String name() {
@@ -29,7 +34,12 @@ public final class LiveFrontend {
     }
 
     public List<HostPort> binds() {
-        return config.bind();
+        return config.addresses();
+    }
+
+    /** The TLS a bind of this frontend terminates; null when it is plain. */
+    public TlsTermination tls(HostPort bind) {
+        return tls.get(bind);
     }
 
     public FrontendRouter router() {

@@ -20,6 +20,9 @@ import io.pointsman.proxy.health.HealthRegistry;
 import io.pointsman.proxy.health.ServerCheckSpec;
 import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.tcp.TcpPipeline;
+import io.pointsman.proxy.tls.CertificateStatus;
+import io.pointsman.proxy.tls.CertificateWatcher;
+import io.pointsman.proxy.tls.TlsTerminations;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -75,6 +78,7 @@ public final class ProxyRuntime implements AutoCloseable {
     private EventLoopGroup acceptGroup;
     private EventLoop acceptLoop;
     private EventLoopGroup workers;
+    private CertificateWatcher certificateWatcher;
     private volatile Generation current;
     private long nextNumber = 1;
     private volatile boolean closed;
@@ -163,6 +167,7 @@ public final class ProxyRuntime implements AutoCloseable {
         acceptGroup = transport.newGroup(1, new DefaultThreadFactory("pointsman-accept", true));
         acceptLoop = (EventLoop) acceptGroup.next();
         workers = transport.newGroup(threads, new DefaultThreadFactory("pointsman-io", true));
+        certificateWatcher = new CertificateWatcher();
         if (customHealth == null) {
             healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(),
                     HealthRegistry::logTransition);
@@ -193,8 +198,9 @@ public final class ProxyRuntime implements AutoCloseable {
         Generation next;
         HealthRegistry.Plan checks = null;
         try {
-            io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
-            next = compiler.compile(normalized, revision, nextNumber, current);
+            // PEM files, read here (off the event loops) into contexts the new generation owns.
+            TlsTerminations tls = TlsTerminations.build(normalized, current == null ? null : current.tls());
+            next = compiler.compile(normalized, revision, nextNumber, current, tls);
             // Before the swap, so bad check settings refuse it; only changed backends are looked at.
             if (healthRegistry != null) {
                 checks = healthRegistry.plan(normalized.allBackends());
@@ -258,6 +264,12 @@ public final class ProxyRuntime implements AutoCloseable {
         return stats;
     }
 
+    /** The TLS files the serving generation uses, as last read (certificates, CAs, CRLs, errors). */
+    public List<CertificateStatus> certificates() {
+        Generation g = current;
+        return g == null ? List.of() : g.tls().status();
+    }
+
     /** Active health checks, or null when a custom {@link HealthView} replaced them. */
     public HealthRegistry health() {
         return healthRegistry;
@@ -310,6 +322,7 @@ public final class ProxyRuntime implements AutoCloseable {
         if (healthRegistry != null) {
             healthRegistry.close();
         }
+        certificateWatcher.close();
         onAcceptLoop(() -> {
             for (Listener l : listeners.values()) {
                 l.channel().close();
@@ -340,6 +353,7 @@ public final class ProxyRuntime implements AutoCloseable {
         listeners.putAll(bound);
         Generation old = current;
         current = next;
+        certificateWatcher.watch(next.tls());
         for (HostPort address : removed) {
             Listener l = listeners.remove(address);
             if (l != null) {

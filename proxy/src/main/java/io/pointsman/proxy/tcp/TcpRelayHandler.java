@@ -15,6 +15,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.routing.RequestFacts;
@@ -24,6 +27,7 @@ import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ServerQueue;
 import io.pointsman.proxy.stats.Counters;
+import io.pointsman.proxy.tls.TlsFacts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -53,6 +57,11 @@ import org.slf4j.LoggerFactory;
  * both directions are finished, both sockets are closed. A reset or close of one side
  * closes the other after its pending writes.
  *
+ * <p>TLS: when the bind terminates TLS the client side of the pipeline decrypts in front
+ * of this handler, routing waits for the handshake (so acls see its {@link TlsFacts}),
+ * bytes to the client go through the pipeline's TLS handler (never {@link DirectSend}),
+ * and a FIN from the server becomes a {@code close_notify} before the client's FIN.
+ *
  * <p>Timeouts: {@code timeout client} / {@code timeout server} are inactivity timeouts of
  * each side (reads and writes), checked by one timer per tunnel rather than an
  * IdleStateHandler per socket (less memory per idle connection, no promise per write).
@@ -62,6 +71,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
 
     private final ConnectionContext cx;
     private final boolean waitForFacts;
+    /** The client side speaks TLS: writes to it go through its pipeline. */
+    private final boolean tlsClient;
     private final Counters frontendCounters;
     private final long clientTimeoutNanos;
 
@@ -104,9 +115,14 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     private boolean clientOutputDone;
     private boolean serverOutputDone;
 
-    TcpRelayHandler(ConnectionContext cx, boolean waitForFacts) {
+    /**
+     * @param waitForFacts route only once the handlers in front tell (PROXY header, SNI, TLS handshake)
+     * @param tlsClient    the client connection terminates TLS in front of this handler
+     */
+    TcpRelayHandler(ConnectionContext cx, boolean waitForFacts, boolean tlsClient) {
         this.cx = cx;
-        this.waitForFacts = waitForFacts;
+        this.waitForFacts = waitForFacts || tlsClient;
+        this.tlsClient = tlsClient;
         this.frontendCounters = cx.frontend().counters();
         this.clientTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(cx.frontend().timeout().client().toMillis());
     }
@@ -121,7 +137,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         lastClientActivity = System.nanoTime();
         scheduleTimer(clientTimeoutNanos);
         if (waitForFacts) {
-            client.read(); // feed the PROXY header decoder / SNI peek in front of us
+            client.read(); // feed the PROXY header decoder / SNI peek / TLS handshake in front of us
         } else {
             route();
         }
@@ -182,6 +198,17 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             destination = p.destination();
         } else if (evt == RoutingFactsEvent.Ready.INSTANCE) {
             route();
+        } else if (evt instanceof SslHandshakeCompletionEvent e) {
+            if (e.isSuccess()) {
+                TlsFacts tls = TlsFacts.of(client);
+                sni = tls == null ? null : tls.sni();
+                route();
+            } else {
+                log.debug("{}: TLS handshake with {} failed: {}", cx.describe(), source, e.cause().toString());
+                client.close();
+            }
+        } else if (evt instanceof SslCloseCompletionEvent) {
+            clientFinished(); // close_notify: the client sends nothing more
         } else if (evt instanceof SniCompletionEvent e) {
             if (e.isSuccess()) {
                 sni = e.hostname();
@@ -191,13 +218,20 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
                 client.close();
             }
         } else if (evt instanceof ChannelInputShutdownEvent) {
-            clientInputDone = true;
-            if (connected) {
-                forwardClientFin();
-            }
-            closeIfFinished();
+            clientFinished();
         }
         ReferenceCountUtil.release(evt);
+    }
+
+    private void clientFinished() {
+        if (clientInputDone) {
+            return;
+        }
+        clientInputDone = true;
+        if (connected) {
+            forwardClientFin();
+        }
+        closeIfFinished();
     }
 
     @Override
@@ -435,7 +469,12 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     /** A chunk from the server. */
     void serverRead(ByteBuf buf) {
         fromServerBatchBytes += buf.readableBytes();
-        clientFlushDue |= DirectSend.sendOrWrite(client, buf);
+        if (tlsClient) {
+            client.write(buf, client.voidPromise()); // encrypted by the TLS handler on its way out
+            clientFlushDue = true;
+        } else {
+            clientFlushDue |= DirectSend.sendOrWrite(client, buf);
+        }
     }
 
     /** The end of a read batch from the server: count, flush, read on if the client keeps up. */
@@ -465,13 +504,26 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     void serverInputShutdown() {
         serverInputDone = true;
         afterWrites(client, () -> {
-            if (client.isActive()) {
-                ((DuplexChannel) client).shutdownOutput().addListener(x -> {
-                    clientOutputDone = true;
-                    closeIfFinished();
-                });
+            if (!client.isActive()) {
+                return;
+            }
+            SslHandler tls = tlsClient ? client.pipeline().get(SslHandler.class) : null;
+            if (tls != null) {
+                // TLS ends with close_notify, then the FIN; the client may still send (TLS 1.3 half-close).
+                tls.closeOutbound().addListener(y -> shutdownClientOutput());
+            } else {
+                shutdownClientOutput();
             }
         });
+    }
+
+    private void shutdownClientOutput() {
+        if (client.isActive()) {
+            ((DuplexChannel) client).shutdownOutput().addListener(x -> {
+                clientOutputDone = true;
+                closeIfFinished();
+            });
+        }
     }
 
     /** The server connection closed (after connecting). */

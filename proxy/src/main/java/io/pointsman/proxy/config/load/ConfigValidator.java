@@ -2,6 +2,7 @@ package io.pointsman.proxy.config.load;
 
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.CheckType;
 import io.pointsman.proxy.config.Cidr;
@@ -18,6 +19,9 @@ import io.pointsman.proxy.config.Stats;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.config.Tls;
 import io.pointsman.proxy.config.TlsCertificate;
+import io.pointsman.proxy.config.TlsDefaults;
+import io.pointsman.proxy.config.TlsVerify;
+import io.pointsman.proxy.tls.CipherRules;
 import io.pointsman.proxy.config.TrackCheck;
 import io.pointsman.proxy.config.VrrpInstance;
 import java.lang.reflect.RecordComponent;
@@ -45,6 +49,8 @@ final class ConfigValidator {
     private static final List<String> MATCHERS = List.of("src", "dst_port", "sni", "path", "path_beg", "path_end",
             "path_reg", "host", "method", "header");
     private static final Set<String> HTTP_ONLY = Set.of("path", "path_beg", "path_end", "path_reg", "host", "method", "header");
+    /** What an http-mode frontend may offer in ALPN: it speaks HTTP/1.x to clients. */
+    private static final Set<String> HTTP_ALPN = Set.of("http/1.1", "http/1.0");
 
     private final ProxyConfig raw;
     private final ProxyConfig norm;
@@ -95,7 +101,9 @@ final class ConfigValidator {
             if (l.bind().isEmpty()) {
                 error(p + ".bind", "a listen needs at least one bind");
             }
+            Listen n = norm.listens().get(i);
             tls(l.tls(), p + ".tls");
+            binds(l.bind(), l.tls(), n.bind(), n.mode(), p);
             nonNegative(l.maxconn(), p + ".maxconn");
             backend(l.asBackend(), p, "listen");
         }
@@ -111,6 +119,10 @@ final class ConfigValidator {
             return;
         }
         nonNegative(raw.global().maxconn(), "global.maxconn");
+        TlsDefaults t = raw.global().tlsDefaults();
+        if (t != null) {
+            tlsPolicy(t.ciphers(), t.ciphersuites(), t.alpn(), "global.tls_defaults");
+        }
         nonNegative(raw.global().threads(), "global.threads");
         atLeast(raw.global().maxOldGenerations(), 1, "global.max_old_generations");
         positive(raw.global().hardStopAfter(), "global.hard_stop_after");
@@ -202,6 +214,7 @@ final class ConfigValidator {
             error(p + ".bind", "a frontend needs at least one bind");
         }
         tls(f.tls(), p + ".tls");
+        binds(f.bind(), f.tls(), n.bind(), n.mode(), p);
         nonNegative(f.maxconn(), p + ".maxconn");
         timeouts(f.timeout(), p + ".timeout");
         Mode mode = n.mode();
@@ -319,30 +332,94 @@ final class ConfigValidator {
         }
     }
 
+    /** A tls section as written: its keys, each on its own. Files are read on the node, when applied. */
     private void tls(Tls t, String p) {
         if (t == null) {
             return;
         }
-        if (t.cert() == null && t.key() == null && t.certificates().isEmpty()) {
-            error(p, "tls needs 'cert' and 'key' (PEM files)");
+        if (t.key() != null && t.cert() == null) {
+            error(p + ".cert", "'key' is set but 'cert' is missing");
         }
-        pair(t.cert(), t.key(), p);
         for (int i = 0; i < t.certificates().size(); i++) {
             TlsCertificate c = t.certificates().get(i);
             String cp = p + ".certificates[" + i + "]";
-            if (c.cert() == null && c.key() == null) {
-                error(cp, "a certificate needs 'cert' and 'key' (PEM files)");
+            if (c.cert() == null) {
+                error(cp + ".cert", "required: the certificate's PEM file (its key inside, or in 'key')");
             }
-            pair(c.cert(), c.key(), cp);
+        }
+        tlsPolicy(t.ciphers(), t.ciphersuites(), t.alpn(), p);
+    }
+
+    private void tlsPolicy(String ciphers, String ciphersuites, List<String> alpn, String p) {
+        if (ciphers != null) {
+            String problem = CipherRules.problem(ciphers);
+            if (problem != null) {
+                error(p + ".ciphers", problem);
+            }
+        }
+        if (ciphersuites != null) {
+            String problem = CipherRules.suitesProblem(ciphersuites);
+            if (problem != null) {
+                error(p + ".ciphersuites", problem);
+            }
+        }
+        if (alpn != null) {
+            for (int i = 0; i < alpn.size(); i++) {
+                String a = alpn.get(i);
+                if (a == null || a.isBlank() || a.length() > 255 || !a.chars().allMatch(ch -> ch > 32 && ch < 127)) {
+                    error(p + ".alpn[" + i + "]", "bad ALPN protocol name '" + a + "' (e.g. http/1.1, h2)");
+                }
+            }
         }
     }
 
-    private void pair(String cert, String key, String p) {
-        if (cert != null && key == null) {
-            error(p + ".key", "'cert' is set but 'key' is missing");
-        } else if (key != null && cert == null) {
-            error(p + ".cert", "'key' is set but 'cert' is missing");
+    /**
+     * The binds of a frontend or listen: an address each; what each serves (its own tls keys
+     * over the frontend's over global.tls_defaults, as normalized) must be complete.
+     */
+    private void binds(List<Bind> raw, Tls frontendTls, List<Bind> normalized, Mode mode, String p) {
+        for (int j = 0; j < raw.size(); j++) {
+            Bind b = raw.get(j);
+            String bp = p + ".bind[" + j + "]";
+            if (b.address() == null) {
+                error(bp + ".address", "required: the address to listen on (host:port, *:port or [v6]:port)");
+            }
+            tls(b.tls(), bp + ".tls");
+            Tls t = j < normalized.size() ? normalized.get(j).tls() : null;
+            if (t == null) {
+                continue;
+            }
+            // Where to point: the bind's own tls when it has one, else the frontend's.
+            String tp = b.tls() != null ? bp + ".tls" : p + ".tls";
+            if (t.cert() == null && t.certificates().isEmpty() && t.certDir() == null) {
+                error(tp, "tls needs 'cert' (a PEM file, its key inside or in 'key') or 'cert_dir'");
+            }
+            if (t.verify() != TlsVerify.NONE && t.clientCa() == null) {
+                error(tp + ".verify", "verify: " + lower(t.verify()) + " needs 'client_ca' (the CA file client"
+                        + " certificates must chain to)");
+            }
+            if (t.clientCa() != null && t.verify() == TlsVerify.NONE) {
+                error(tp + ".client_ca", "client_ca is set but verify is none, so no client certificate is asked"
+                        + " for: set verify: optional or required");
+            }
+            if (t.crl() != null && t.clientCa() == null) {
+                error(tp + ".crl", "crl needs 'client_ca' (it revokes client certificates)");
+            }
+            if (mode == Mode.HTTP) {
+                for (String a : t.alpn()) {
+                    if (!HTTP_ALPN.contains(a)) {
+                        String where = alpnSource(b.tls(), frontendTls) ? tp + ".alpn" : "global.tls_defaults.alpn";
+                        error(where, "a mode http frontend speaks HTTP/1.1 to clients: it may offer http/1.1 and"
+                                + " http/1.0 in ALPN, not '" + a + "' (mode tcp passes any protocol through)");
+                        break;
+                    }
+                }
+            }
         }
+    }
+
+    private static boolean alpnSource(Tls bind, Tls frontend) {
+        return (bind != null && bind.alpn() != null) || (frontend != null && frontend.alpn() != null);
     }
 
     // ---- backends and listens
@@ -416,38 +493,40 @@ final class ConfigValidator {
 
     // ---- binds
 
-    private record Bind(HostPort address, String path, String owner) {
+    private record Address(HostPort address, String path, String owner) {
     }
 
     /** A bind with its host parsed once: {@code literal} is null for a name or a wildcard. */
-    private record Parsed(Bind bind, byte[] literal, boolean any) {
-        static Parsed of(Bind b) {
+    private record Parsed(Address bind, byte[] literal, boolean any) {
+        static Parsed of(Address b) {
             byte[] l = b.address().isWildcard() ? null : Cidr.literal(b.address().host());
             return new Parsed(b, l, anyAddress(b.address(), l));
         }
     }
 
     private void binds() {
-        List<Bind> all = new ArrayList<>();
+        List<Address> all = new ArrayList<>();
         if (raw.stats() != null && raw.stats().bind() != null) {
-            all.add(new Bind(raw.stats().bind(), "stats.bind", "the stats page"));
+            all.add(new Address(raw.stats().bind(), "stats.bind", "the stats page"));
         }
         for (int i = 0; i < raw.frontends().size(); i++) {
             Frontend f = raw.frontends().get(i);
             for (int j = 0; j < f.bind().size(); j++) {
-                all.add(new Bind(f.bind().get(j), "frontends[" + i + "].bind[" + j + "]", "frontend '" + f.name() + "'"));
+                all.add(new Address(f.bind().get(j).address(), "frontends[" + i + "].bind[" + j + "]",
+                        "frontend '" + f.name() + "'"));
             }
         }
         for (int i = 0; i < raw.listens().size(); i++) {
             Listen l = raw.listens().get(i);
             for (int j = 0; j < l.bind().size(); j++) {
-                all.add(new Bind(l.bind().get(j), "listens[" + i + "].bind[" + j + "]", "listen '" + l.name() + "'"));
+                all.add(new Address(l.bind().get(j).address(), "listens[" + i + "].bind[" + j + "]",
+                        "listen '" + l.name() + "'"));
             }
         }
         // Only binds on one port can conflict: compare within a port, earlier binds first
         // (all pairs made a listen-per-customer config quadratic).
         Map<Integer, List<Parsed>> byPort = new HashMap<>();
-        for (Bind b : all) {
+        for (Address b : all) {
             if (b.address() == null || b.address().port() == 0) {
                 continue; // port 0 (ephemeral) never conflicts
             }
@@ -601,7 +680,7 @@ final class ConfigValidator {
         return path.substring(path.lastIndexOf('.') + 1);
     }
 
-    private static String lower(Mode m) {
+    private static String lower(Enum<?> m) {
         return m.name().toLowerCase(Locale.ROOT);
     }
 

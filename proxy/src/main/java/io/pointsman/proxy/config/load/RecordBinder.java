@@ -2,6 +2,7 @@ package io.pointsman.proxy.config.load;
 
 import io.pointsman.proxy.config.Durations;
 import io.pointsman.proxy.config.YamlName;
+import io.pointsman.proxy.config.YamlShorthand;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -24,8 +25,9 @@ import java.util.stream.Collectors;
  * Binds a {@link YamlNode} tree to the config records. A YAML key is the snake_case of
  * the component name unless {@link YamlName} says otherwise. Supported component types:
  * String, Integer, Boolean, Double, {@link Duration} (via {@link Durations#parse}), enums
- * (case-insensitive), {@code List<X>}, nested records, and value types with a static
- * {@code parse(String)}. Every problem is reported (unknown keys with a suggestion, wrong
+ * (case-insensitive, or through the enum's own {@code parse(String)}), {@code List<X>}, nested
+ * records (a scalar stands for the record's {@link YamlShorthand} component, when it has
+ * one), and value types with a static {@code parse(String)}. Every problem is reported (unknown keys with a suggestion, wrong
  * types, bad values) and binding goes on, so one run shows them all. Records where a
  * value was bad get {@code null} there.
  *
@@ -58,6 +60,9 @@ final class RecordBinder {
         }
         Class<?> c = (Class<?>) type;
         if (isRecord(c)) {
+            if (node instanceof YamlNode.ScalarNode s && SHAPES.get(c).shorthand() >= 0) {
+                return bindShorthand(s, c, path);
+            }
             if (!(node instanceof YamlNode.MapNode m)) {
                 error(node, path, "expected a map, got " + got(node));
                 return null;
@@ -77,20 +82,25 @@ final class RecordBinder {
      * parses class-file attributes and copies arrays on every call, which made binding a
      * 10,000-server config cost ~10 KB of garbage per server.
      */
-    private record RecordShape(Map<String, Integer> indexByKey, Type[] genericTypes, Constructor<?> constructor) {
+    private record RecordShape(Map<String, Integer> indexByKey, Type[] genericTypes, Constructor<?> constructor,
+                               int shorthand) {
         static RecordShape of(Class<?> type) {
             RecordComponent[] components = type.getRecordComponents();
             Map<String, Integer> byKey = new LinkedHashMap<>();
             Type[] generic = new Type[components.length];
             Class<?>[] types = new Class<?>[components.length];
+            int shorthand = -1;
             for (int i = 0; i < components.length; i++) {
                 byKey.put(yamlName(components[i]), i);
                 generic[i] = components[i].getGenericType();
                 types[i] = components[i].getType();
+                if (components[i].isAnnotationPresent(YamlShorthand.class)) {
+                    shorthand = i;
+                }
             }
             try {
                 return new RecordShape(java.util.Collections.unmodifiableMap(byKey), generic,
-                        type.getDeclaredConstructor(types));
+                        type.getDeclaredConstructor(types), shorthand);
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
             }
@@ -130,6 +140,24 @@ final class RecordBinder {
             return shape.constructor().newInstance(args);
         } catch (InvocationTargetException e) {
             problems.addUnlessCovered(map.location(), path, String.valueOf(e.getCause().getMessage()));
+            return null;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
+        }
+    }
+
+    /** A record written as the scalar its {@link YamlShorthand} component stands for. */
+    private Object bindShorthand(YamlNode.ScalarNode s, Class<?> type, String path) {
+        RecordShape shape = SHAPES.get(type);
+        Object[] args = new Object[shape.genericTypes().length];
+        args[shape.shorthand()] = bind(s, shape.genericTypes()[shape.shorthand()], path);
+        if (args[shape.shorthand()] == null) {
+            return null;
+        }
+        try {
+            return shape.constructor().newInstance(args);
+        } catch (InvocationTargetException e) {
+            problems.addUnlessCovered(s.location(), path, String.valueOf(e.getCause().getMessage()));
             return null;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
@@ -179,8 +207,10 @@ final class RecordBinder {
             // the positions the validator reports.
             return failed ? null : out;
         }
-        if (node instanceof YamlNode.ScalarNode && element instanceof Class<?> c && !isRecord(c)) {
-            // HAProxy users write `bind: "*:80"`: a single value is a one-element list.
+        if (element instanceof Class<?> c && (node instanceof YamlNode.ScalarNode && !isRecord(c)
+                || (isRecord(c) && SHAPES.get(c).shorthand() >= 0 && !(node instanceof YamlNode.ListNode)))) {
+            // HAProxy users write `bind: "*:80"`: a single value is a one-element list (so is a
+            // single {address, tls} where a bind is expected).
             Object v = bind(node, element, path);
             return v == null ? new ArrayList<>() : new ArrayList<>(List.of(v));
         }
@@ -240,7 +270,7 @@ final class RecordBinder {
             }
             return parsed(s, path, () -> Durations.parse(s.text()));
         }
-        if (c.isEnum()) {
+        if (c.isEnum() && parseMethod(c) == null) {
             for (Object constant : c.getEnumConstants()) {
                 if (((Enum<?>) constant).name().equalsIgnoreCase(s.text().trim())) {
                     return constant;
@@ -353,10 +383,13 @@ final class RecordBinder {
             return "a duration";
         }
         if (isRecord(c)) {
-            return "a map";
+            int shorthand = SHAPES.get(c).shorthand();
+            return shorthand >= 0 ? expected(SHAPES.get(c).genericTypes()[shorthand]) : "a map";
         }
         if (c.isEnum()) {
-            return "one of: " + enumValues(c);
+            return "one of: " + (parseMethod(c) != null
+                    ? Arrays.stream(c.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "))
+                    : enumValues(c));
         }
         if (c == String.class) {
             return "a string";
