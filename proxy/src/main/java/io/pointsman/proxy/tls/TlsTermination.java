@@ -84,6 +84,11 @@ public final class TlsTermination implements Mapping<String, SslContext> {
         return state.mapping().map(serverName);
     }
 
+    /** Session tickets on (the default) or off ({@code tickets: false}). */
+    boolean tickets() {
+        return policy.tickets();
+    }
+
     /** Every file's state: certificates with their names and expiry, CA and CRL files, errors. */
     public List<CertificateStatus> status() {
         return state.status();

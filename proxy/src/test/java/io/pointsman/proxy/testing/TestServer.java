@@ -35,6 +35,7 @@ public final class TestServer implements AutoCloseable {
     private final String tag;
     private final boolean echo;
     private final boolean lines;
+    private boolean closeAfterTag;
     private final List<Recorded> connections = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
 
@@ -89,6 +90,13 @@ public final class TestServer implements AutoCloseable {
         return new TestServer("127.0.0.1", tag, true, true);
     }
 
+    /** Sends {@code tag\n}, then its FIN, and reads nothing: a client sees a greeting and the end. */
+    public static TestServer greeting(String tag) {
+        TestServer s = new TestServer("127.0.0.1", tag, true);
+        s.closeAfterTag = true;
+        return s;
+    }
+
     public static TestServer recording() {
         return new TestServer("127.0.0.1", null, false);
     }
@@ -124,7 +132,11 @@ public final class TestServer implements AutoCloseable {
             accepted.incrementAndGet();
             connections.add(recorded);
             if (tag != null && !lines) {
-                ctx.writeAndFlush(Unpooled.copiedBuffer(tag + "\n", StandardCharsets.US_ASCII));
+                ctx.writeAndFlush(Unpooled.copiedBuffer(tag + "\n", StandardCharsets.US_ASCII)).addListener(f -> {
+                    if (closeAfterTag) {
+                        ((DuplexChannel) ctx.channel()).shutdownOutput();
+                    }
+                });
             }
             ctx.read();
         }
