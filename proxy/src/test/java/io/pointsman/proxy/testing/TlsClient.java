@@ -3,6 +3,7 @@ package io.pointsman.proxy.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -80,6 +81,18 @@ public final class TlsClient {
         }
         if (protocols != null) {
             params.setProtocols(protocols);
+        }
+        s.setSSLParameters(params);
+        s.startHandshake();
+        return s;
+    }
+
+    /** Completes a handshake over a socket already connected (after a PROXY header, say). */
+    public SSLSocket over(Socket raw, String sni) throws IOException {
+        SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket(raw, "127.0.0.1", raw.getPort(), true);
+        SSLParameters params = s.getSSLParameters();
+        if (sni != null) {
+            params.setServerNames(List.of(new SNIHostName(sni)));
         }
         s.setSSLParameters(params);
         s.startHandshake();
