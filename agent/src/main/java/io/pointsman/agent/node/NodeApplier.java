@@ -20,6 +20,8 @@ import io.pointsman.proxy.config.load.ConfigFiles;
 import io.pointsman.proxy.config.load.LoadedConfig;
 import io.pointsman.proxy.config.load.SecretSource;
 import io.pointsman.proxy.runtime.ApplyResult;
+import io.pointsman.proxy.statspage.PrometheusStats;
+import io.pointsman.proxy.tls.CertificateStatus;
 import io.pointsman.proxy.runtime.ProxyRuntime;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -236,7 +238,14 @@ public final class NodeApplier implements ConfigApplier {
 
     @Override
     public String proxyMetrics() {
-        return stats.metrics();
+        ProxyRuntime r = runtime;
+        return r == null ? stats.metrics() : stats.metrics() + PrometheusStats.certificates(r.certificates());
+    }
+
+    @Override
+    public List<CertificateStatus> certificates() {
+        ProxyRuntime r = runtime;
+        return r == null ? List.of() : r.certificates();
     }
 
     @Override

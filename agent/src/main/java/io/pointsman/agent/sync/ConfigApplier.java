@@ -3,6 +3,8 @@ package io.pointsman.agent.sync;
 import io.pointsman.agent.git.Revision;
 import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.load.ConfigFiles;
+import io.pointsman.proxy.tls.CertificateStatus;
+import java.util.List;
 
 /**
  * The seam between the sync loop and the proxy: load, validate and swap one revision's files.
@@ -39,6 +41,11 @@ public interface ConfigApplier {
     /** Prometheus text of the proxy's own counters, appended to {@code /metrics}; may be empty. */
     default String proxyMetrics() {
         return "";
+    }
+
+    /** The TLS files the proxy serves with, as last read (for {@code /status}); empty when none. */
+    default List<CertificateStatus> certificates() {
+        return List.of();
     }
 
     /** {@code sync.health_gate} of the config that serves now, or null (SPEC §5.11). */
