@@ -158,7 +158,8 @@ public final class RunCommand implements Callable<Integer> {
     private Integer runDirectory(String nodeName, InetSocketAddress status, CountDownLatch stop, PrintWriter out)
             throws Exception {
         AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(status);
-        NodeApplier applier = new NodeApplier(t -> ProxyRuntime.builder().threads(threads > 0 ? threads : t).build().start(),
+        NodeApplier applier = new NodeApplier(t -> ProxyRuntime.builder().threads(threads > 0 ? threads : t)
+                .identity(nodeName, NodeApplier.version()).build().start(),
                 nodeName, SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
         try (LocalDirectorySync sync = new LocalDirectorySync(configDir, nodeName, applier, Clock.systemUTC());
              StatusServer server = StatusServer.start(new StatusServerOptions(status, statusTokenFile, webhookSecretFile), sync)) {

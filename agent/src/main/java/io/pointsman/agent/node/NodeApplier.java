@@ -23,6 +23,9 @@ import io.pointsman.proxy.runtime.ApplyResult;
 import io.pointsman.proxy.statspage.PrometheusStats;
 import io.pointsman.proxy.tls.CertificateStatus;
 import io.pointsman.proxy.runtime.ProxyRuntime;
+import io.pointsman.proxy.statspage.PrometheusStats;
+import io.pointsman.proxy.statspage.StatsReport;
+import io.pointsman.proxy.statspage.StatsReports;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -53,7 +56,8 @@ public final class NodeApplier implements ConfigApplier {
     private final SecretSource secrets;
     private final KeepalivedManager keepalived;
     private final Supplier<InetSocketAddress> healthAddress;
-    private final StatsPublisher stats;
+    /** The proxy's stats as the agent's /metrics shows them; made with the runtime. */
+    private volatile Supplier<StatsReport> reports;
     private volatile Good good;
     private int startedThreads;
     private volatile Path trackFile;
@@ -78,7 +82,6 @@ public final class NodeApplier implements ConfigApplier {
         this.secrets = secrets;
         this.keepalived = keepalived;
         this.healthAddress = healthAddress;
-        this.stats = new StatsPublisher(node, version());
     }
 
     @Override
@@ -92,22 +95,17 @@ public final class NodeApplier implements ConfigApplier {
         Good previous = good;
         String diff = ConfigDiff.between(previous == null ? null : previous.loaded().config(), loaded.config()).summary();
         ProxyRuntime runtime = runtime(loaded.config().global().threads());
-        // The stats listener follows the runtime's listener rule: bind new first, close old last.
-        String statsBindProblem = stats.prepare(loaded.config().stats(), runtime);
-        if (statsBindProblem != null) {
-            return new ApplyOutcome.BindFailed(loaded.redactor().redact(statsBindProblem));
-        }
         ApplyResult result;
         try {
+            // The stats page is part of the swap: its listener is bound before it, like the
+            // frontends' (a bind failure refuses the whole apply), and moves after it.
             result = runtime.apply(loaded.config(), revision.toString());
         } catch (IllegalArgumentException e) {
             // The runtime refuses what it cannot compile (e.g. one server address twice in a
             // backend) before it changes anything: refused like any invalid config.
-            stats.abandon();
             return new ApplyOutcome.ValidationFailed(List.of(loaded.redactor().redact(e.getMessage())));
         }
         if (result instanceof ApplyResult.BindFailed bf) {
-            stats.abandon();
             return new ApplyOutcome.BindFailed(loaded.redactor().redact(bf.message()));
         }
         long generation = ((ApplyResult.Applied) result).generation();
@@ -116,14 +114,12 @@ public final class NodeApplier implements ConfigApplier {
             keepalivedMessage = applyKeepalived(loaded.config());
         } catch (KeepalivedException e) {
             String why = loaded.redactor().redact(e.getMessage());
-            stats.abandon();
             swapBack(previous, revision);
             log.warn("{}: keepalived step failed, proxy swapped back: {}", revision, why);
             return e.getMessage().startsWith("keepalived -t")
                     ? new ApplyOutcome.ValidationFailed(List.of("keepalived: " + why))
                     : new ApplyOutcome.Failed("keepalived: " + why);
         }
-        stats.commit(loaded.config().stats());
         good = new Good(loaded, revision.toString(), generation);
         String message = "applied as generation " + generation + " (" + diff + ")"
                 + (keepalivedMessage.isEmpty() ? "" : "; " + keepalivedMessage)
@@ -180,6 +176,7 @@ public final class NodeApplier implements ConfigApplier {
         if (runtime == null) {
             runtime = startRuntime.apply(threads);
             startedThreads = threads;
+            reports = StatsReports.of(runtime, node, version());
         }
         return runtime;
     }
@@ -194,9 +191,8 @@ public final class NodeApplier implements ConfigApplier {
         return runtime;
     }
 
-    /** Stops the stats listener and the proxy (if they were started). */
+    /** Stops the proxy, its stats page included (if it was started). */
     public synchronized void close() {
-        stats.close();
         if (runtime != null) {
             runtime.close();
         }
@@ -236,10 +232,13 @@ public final class NodeApplier implements ConfigApplier {
         }
     }
 
+    /** Prometheus text of the proxy, for the agent's /metrics; empty before the first apply. */
     @Override
     public String proxyMetrics() {
-        ProxyRuntime r = runtime;
-        return r == null ? stats.metrics() : stats.metrics() + PrometheusStats.certificates(r.certificates());
+        Supplier<StatsReport> r = reports;
+        ProxyRuntime proxy = runtime;
+        return r == null ? "" : PrometheusStats.render(r.get())
+                + (proxy == null ? "" : PrometheusStats.certificates(proxy.certificates()));
     }
 
     @Override
@@ -275,7 +274,8 @@ public final class NodeApplier implements ConfigApplier {
         return new TrafficSample(at, byName);
     }
 
-    private static String version() {
+    /** Pointsman's version (the jar's), or "dev". */
+    public static String version() {
         String v = NodeApplier.class.getPackage().getImplementationVersion();
         return v != null ? v : "dev";
     }

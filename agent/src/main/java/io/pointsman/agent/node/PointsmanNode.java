@@ -76,7 +76,8 @@ public final class PointsmanNode implements AutoCloseable {
             // The proxy starts with the first config it serves: its global.threads decides the
             // event loops (--threads, when given, wins).
             applier = new NodeApplier(threads -> ProxyRuntime.builder().threads(o.threads() > 0 ? o.threads() : threads)
-                    .build().start(), o.node(), SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
+                    .identity(o.node(), NodeApplier.version()).build().start(), o.node(), SecretSource.system(),
+                    new KeepalivedManager(null), statusAddress::get);
             SyncOptions syncOptions = SyncOptions.defaults(o.node(), o.branch()).withPoll(o.poll())
                     .withFetchTimeout(o.gitTimeout() != null ? o.gitTimeout() : Duration.ofSeconds(30));
             if (o.trustedKeys() != null) {

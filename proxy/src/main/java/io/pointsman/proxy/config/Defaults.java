@@ -1,5 +1,7 @@
 package io.pointsman.proxy.config;
 
+import java.util.List;
+
 /**
  * Values inherited by every frontend, backend and listen that does not set them.
  */
@@ -8,5 +10,17 @@ public record Defaults(
         Timeouts timeout,
         Integer retries,
         Boolean redispatch,
-        Balance balance) {
+        Balance balance,
+        HttpReuse httpReuse,
+        List<RetryOn> retryOn,
+        Boolean abortonclose) {
+
+    public Defaults {
+        retryOn = Lists.of(retryOn);
+    }
+
+    /** Without the backend HTTP options. */
+    public Defaults(Mode mode, Timeouts timeout, Integer retries, Boolean redispatch, Balance balance) {
+        this(mode, timeout, retries, redispatch, balance, null, List.of(), null);
+    }
 }

@@ -20,11 +20,23 @@ public record Listen(
         SendProxy sendProxy,
         Integer retries,
         Boolean redispatch,
+        HttpReuse httpReuse,
+        List<RetryOn> retryOn,
+        Boolean abortonclose,
         List<Server> servers) {
 
     public Listen {
         bind = Lists.of(bind);
+        retryOn = Lists.of(retryOn);
         servers = Lists.of(servers);
+    }
+
+    /** Without the backend HTTP options (each left to {@code defaults}). */
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, List<Server> servers) {
+        this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
+                redispatch, null, List.of(), null, servers);
     }
 
     /** The frontend half: binds here, always to the backend half. */
@@ -35,6 +47,7 @@ public record Listen(
 
     /** The backend half. */
     public Backend asBackend() {
-        return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, servers);
+        return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn,
+                abortonclose, servers);
     }
 }

@@ -33,7 +33,10 @@ public final class Normalizer {
                 (d.timeout() == null ? Timeouts.NONE : d.timeout()).orElse(Timeouts.BUILT_IN),
                 or(d.retries(), 3),
                 or(d.redispatch(), true),
-                or(d.balance(), Balance.ROUNDROBIN));
+                or(d.balance(), Balance.ROUNDROBIN),
+                or(d.httpReuse(), HttpReuse.SAFE),
+                d.retryOn().isEmpty() ? RetryOn.DEFAULT : d.retryOn(),
+                or(d.abortonclose(), false));
 
         List<Frontend> frontends = new ArrayList<>();
         for (Frontend f : c.frontends()) {
@@ -46,7 +49,8 @@ public final class Normalizer {
             backends.add(new Backend(b.name(), or(b.mode(), defaults.mode()), or(b.balance(), defaults.balance()),
                     check(b.check()), or(b.sendProxy(), SendProxy.NONE), timeouts(b.timeout(), defaults),
                     or(b.retries(), defaults.retries()), or(b.redispatch(), defaults.redispatch()),
-                    servers(b.servers())));
+                    or(b.httpReuse(), defaults.httpReuse()), retryOn(b.retryOn(), defaults),
+                    or(b.abortonclose(), defaults.abortonclose()), servers(b.servers())));
         }
         List<Listen> listens = new ArrayList<>();
         for (Listen l : c.listens()) {
@@ -54,7 +58,8 @@ public final class Normalizer {
                     l.tls(), l.maxconn(), or(l.forwardfor(), false), or(l.acceptProxy(), false),
                     timeouts(l.timeout(), defaults), or(l.balance(), defaults.balance()), check(l.check()), or(l.sendProxy(), SendProxy.NONE),
                     or(l.retries(), defaults.retries()), or(l.redispatch(), defaults.redispatch()),
-                    servers(l.servers())));
+                    or(l.httpReuse(), defaults.httpReuse()), retryOn(l.retryOn(), defaults),
+                    or(l.abortonclose(), defaults.abortonclose()), servers(l.servers())));
         }
         Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),
                 or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth());
@@ -74,6 +79,11 @@ public final class Normalizer {
 
     private static Timeouts timeouts(Timeouts own, Defaults defaults) {
         return (own == null ? Timeouts.NONE : own).orElse(defaults.timeout());
+    }
+
+    /** A list left empty was not written: the defaults' (which always has one after normalizing). */
+    private static List<RetryOn> retryOn(List<RetryOn> own, Defaults defaults) {
+        return own.isEmpty() ? defaults.retryOn() : own;
     }
 
     private static Check check(Check own) {

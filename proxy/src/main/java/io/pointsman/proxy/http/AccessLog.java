@@ -26,7 +26,8 @@ import java.util.Locale;
  * {@code SC} connect failed, {@code SH} server closed before its head, {@code sH} server
  * timeout, {@code sQ} queue timeout; a client that left: {@code CR} while sending its request,
  * {@code CH} waiting for the response head, {@code CD} during the response, with status -1
- * when nothing was answered), generation and commit, request line.
+ * when nothing was answered; with {@code abortonclose} also {@code CQ} while queued and
+ * {@code CC} while connecting), generation and commit, request line.
  *
  * <p>Cheap on the event loop: the line is formatted into a per-thread byte buffer (no
  * string building, dates formatted once per second) and handed to {@link AccessLogWriter},

@@ -35,6 +35,6 @@ public final class HttpFrontendPipeline implements FrontendPipeline {
         }
         client.pipeline().addLast(HttpPipeline.WIRE_BYTES, WireBytes.client(context.frontend().counters()));
         HttpPipeline.addRequestHandling(client.pipeline(), limits);
-        client.pipeline().addLast(HttpPipeline.PROXY, new HttpProxyHandler(context, limits));
+        client.pipeline().addLast(HttpPipeline.PROXY, new HttpConnectionHandler(context, limits));
     }
 }

@@ -24,7 +24,7 @@ final class ServerResponseHandler extends ChannelInboundHandlerAdapter {
     final String serverKey;
     /** This connection's decoder, told what each request expects. */
     final ServerResponseDecoder decoder;
-    HttpProxyHandler owner;
+    HttpExchange owner;
     /** This connection's byte counter, for what is sent past its pipeline ({@code DirectSend}). */
     WireBytes wire;
     private final long timeoutNanos;

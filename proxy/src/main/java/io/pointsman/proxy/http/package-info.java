@@ -11,14 +11,20 @@
  *       into objects; their heads are read and checked as bytes ({@code http.wire}:
  *       which requests are unambiguous enough to forward, everything else gets 400 and a
  *       close, SPEC §4) and forwarded as bytes, bodies as they came.</li>
- *   <li>{@code HttpProxyHandler}: one request at a time, routed and balanced per request,
- *       streamed to a pooled keep-alive server connection on the client's event loop
- *       ({@code ServerConnectionPool}), with reads paced by completed writes
- *       (backpressure), retries/redispatch, the backend queue at maxconn, timeouts,
- *       generation retirement ({@code Connection: close} on the first response after a
- *       swap) and the access log ({@code AccessLog}, logger {@code io.pointsman.access},
- *       written in batches off the event loop by {@code AccessLogWriter}). Writes are
- *       flushed once per read batch or message end.</li>
+ *   <li>{@code HttpConnectionHandler}: what lasts from one request to the next on a client
+ *       connection: the timer between requests, pipelined requests, retirement when its
+ *       generation is replaced ({@code Connection: close} on the next response), the switch
+ *       to a WebSocket tunnel, and the writes to the client (flushed once per read batch or
+ *       response end).</li>
+ *   <li>{@code HttpExchange}: one request and its response, made when the head arrives:
+ *       routed and balanced per request, streamed to a server connection from the
+ *       connection's {@link io.pointsman.proxy.dial.ServerDialer} (pooled per event loop in
+ *       {@code ServerConnectionPool}, retries/redispatch, the backend queue at maxconn),
+ *       reads paced by completed writes (backpressure), and the access log
+ *       ({@code AccessLog}, logger {@code io.pointsman.access}, written in batches off the
+ *       event loop by {@code AccessLogWriter}). Its javadoc lists the phases and where HTTP
+ *       rules (SPEC §8) take part; {@code HttpExchange.answer} is the one way Pointsman
+ *       answers a request itself.</li>
  *   <li>{@link io.pointsman.proxy.http.ServerResponseDecoder}: responses are not decoded
  *       into objects; their heads are read into offsets ({@code http.wire}) and forwarded
  *       as bytes minus hop-by-hop headers, their bodies as they came.</li>

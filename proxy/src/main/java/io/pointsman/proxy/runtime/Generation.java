@@ -6,6 +6,7 @@ import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.http.RetireConnectionEvent;
+import io.pointsman.proxy.stats.StatsChange;
 import io.pointsman.proxy.tls.TlsTerminations;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public final class Generation {
     /** The same in config order: the next compile finds its predecessors by position, no hashing. */
     private final List<LiveBackend> ordered;
     private final Map<HostPort, LiveFrontend> byBind;
-    private final GenerationCompiler.Departed departed;
+    private final StatsChange stats;
     private final TlsTerminations tls;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     /** Set on the accept loop when a newer generation replaced this one. */
@@ -38,7 +39,7 @@ public final class Generation {
     private ScheduledFuture<?> hardStop;
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
-               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, GenerationCompiler.Departed departed,
+               Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, StatsChange stats,
                TlsTerminations tls) {
         this.number = number;
         this.revision = revision;
@@ -47,7 +48,7 @@ public final class Generation {
         this.backends = Map.copyOf(backends);
         this.ordered = List.copyOf(backends.values());
         this.byBind = Map.copyOf(byBind);
-        this.departed = departed;
+        this.stats = stats;
         this.tls = tls;
     }
 
@@ -57,12 +58,11 @@ public final class Generation {
     }
 
     /**
-     * What the generation this one was compiled against had and this one has not
-     * (frontends, backends, server keys): whose counters leave the stats when this one is
-     * published.
+     * What this generation changes in the stats against the one it was compiled from:
+     * counters of what it adds, names of what it drops. Published with it.
      */
-    GenerationCompiler.Departed departed() {
-        return departed;
+    StatsChange statsChange() {
+        return stats;
     }
 
     public long number() {

@@ -9,7 +9,7 @@ import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.routing.FrontendRouter;
-import io.pointsman.proxy.stats.ProxyStats;
+import io.pointsman.proxy.stats.StatsChange;
 import io.pointsman.proxy.tls.TlsTermination;
 import io.pointsman.proxy.tls.TlsTerminations;
 import java.net.InetAddress;
@@ -22,24 +22,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Turns a validated, normalized config into a {@link Generation}. Resolves server host
- * names here, on the caller's thread, so no event loop ever waits for DNS.
+ * names here, on the caller's thread, so no event loop ever waits for DNS. Compiling
+ * changes nothing that serves: what a new generation adds gets new counters and queues,
+ * noted in its {@link StatsChange} for the runtime to publish with it.
  */
 final class GenerationCompiler {
     private static final Logger log = LoggerFactory.getLogger(GenerationCompiler.class);
 
-    private final ProxyStats stats;
-    private final Function<String, ServerQueue> queues;
     private final HealthView health;
 
-    GenerationCompiler(ProxyStats stats, Function<String, ServerQueue> queues, HealthView health) {
-        this.stats = stats;
-        this.queues = queues;
+    GenerationCompiler(HealthView health) {
         this.health = health;
     }
 
@@ -64,7 +61,7 @@ final class GenerationCompiler {
     Generation compile(ProxyConfig config, String revision, long number, Generation previous, TlsTerminations tls) {
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
-        Departed departed = new Departed();
+        StatsChange stats = new StatsChange();
         for (int i = 0; i < all.size(); i++) {
             Backend b = all.get(i);
             LiveBackend before = previous == null ? null : previous.backend(i, b.name());
@@ -72,7 +69,7 @@ final class GenerationCompiler {
             if (before != null && before.literalAddresses() && before.config().equals(b)) {
                 live = before;
             } else {
-                live = compileBackend(b, before, departed);
+                live = compileBackend(b, before, stats);
             }
             backends.put(b.name(), live);
         }
@@ -81,7 +78,8 @@ final class GenerationCompiler {
         for (Frontend f : config.allFrontends()) {
             LiveFrontend before = previous == null ? null : previous.frontend(f.name());
             LiveFrontend live = before != null && before.config().equals(f) && sameTls(before, f, tls) ? before
-                    : new LiveFrontend(f, FrontendRouter.compile(f), stats.frontend(f.name()), terminations(f, tls));
+                    : new LiveFrontend(f, FrontendRouter.compile(f),
+                            before != null ? before.counters() : stats.newFrontend(f.name()), terminations(f, tls));
             frontends.put(f.name(), live);
             for (HostPort bind : f.addresses()) {
                 LiveFrontend other = byBind.putIfAbsent(bind, live);
@@ -94,19 +92,19 @@ final class GenerationCompiler {
         if (previous != null) {
             for (LiveBackend gone : previous.backends().values()) {
                 if (!backends.containsKey(gone.name())) {
-                    departed.backends.add(gone.name());
+                    stats.backendDropped(gone.name());
                     for (LiveServer s : gone.servers()) {
-                        departed.serverKeys.add(s.key());
+                        stats.serverDropped(s.key());
                     }
                 }
             }
             for (String gone : previous.frontends().keySet()) {
                 if (!frontends.containsKey(gone)) {
-                    departed.frontends.add(gone);
+                    stats.frontendDropped(gone);
                 }
             }
         }
-        return new Generation(number, revision, config, frontends, backends, byBind, departed, tls);
+        return new Generation(number, revision, config, frontends, backends, byBind, stats, tls);
     }
 
     private static Map<HostPort, TlsTermination> terminations(Frontend f, TlsTerminations tls) {
@@ -136,8 +134,8 @@ final class GenerationCompiler {
      * else by address); a server whose config is equal too, and whose address is an IP
      * literal, is the same {@link LiveServer}.
      */
-    private LiveBackend compileBackend(Backend b, LiveBackend before, Departed departed) {
-        ServerQueue queue = before != null ? before.queue() : queues.apply(b.name());
+    private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats) {
+        ServerQueue queue = before != null ? before.queue() : new ServerQueue();
         List<Server> configs = b.servers();
         List<Server> oldConfigs = before == null ? List.of() : before.config().servers();
         List<LiveServer> oldServers = before == null ? List.of() : before.servers();
@@ -168,7 +166,7 @@ final class GenerationCompiler {
             LiveServer live;
             if (old < 0) {
                 String key = LiveServer.key(b.name(), s.address());
-                live = new LiveServer(key, b.name(), s, resolve(b.name(), s), stats.server(key), queue, health);
+                live = new LiveServer(key, b.name(), s, resolve(b.name(), s), stats.newServer(key), queue, health);
             } else if (literalAddress && oldConfigs.get(old).equals(s)) {
                 live = oldServers.get(old);
             } else {
@@ -183,31 +181,20 @@ final class GenerationCompiler {
             Set<HostPort> addresses = new HashSet<>(capacity(configs.size()));
             for (Server s : configs) {
                 if (!addresses.add(s.address())) {
-                    // Server state (health, counters, slots) is keyed by backend + address. (Counters
-                    // this compile created are forgotten by the runtime when it refuses the config.)
+                    // Server state (health, counters, slots) is keyed by backend + address.
                     throw new IllegalArgumentException("backend '" + b.name() + "' lists address " + s.address()
                             + " twice (server '" + s.name() + "')");
                 }
             }
             for (LiveServer o : oldServers) {
                 if (!addresses.contains(o.configuredAddress())) {
-                    departed.serverKeys.add(o.key());
+                    stats.serverDropped(o.key());
                 }
             }
         }
         Balancer<LiveServer> balancer = Balancers.create(b.balance(), servers);
-        return new LiveBackend(b, servers, balancer, before != null ? before.counters() : stats.backend(b.name()),
+        return new LiveBackend(b, servers, balancer, before != null ? before.counters() : stats.newBackend(b.name()),
                 queue, literal);
-    }
-
-    /**
-     * What the previous generation had and a new one does not: the counters to forget
-     * once the new one is published.
-     */
-    static final class Departed {
-        final List<String> frontends = new ArrayList<>();
-        final List<String> backends = new ArrayList<>();
-        final List<String> serverKeys = new ArrayList<>();
     }
 
     /** An IP literal: resolving it again gives the same address, so a server can be taken over. */

@@ -2,6 +2,8 @@ package io.pointsman.proxy.runtime;
 
 import io.pointsman.proxy.balance.Balancer;
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.HttpReuse;
+import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.stats.Counters;
@@ -19,6 +21,8 @@ public final class LiveBackend {
     private final ServerQueue queue;
     /** Every server's address is an IP literal: a later generation may take this backend over as it is. */
     private final boolean literalAddresses;
+    /** {@code retry_on} as bits of {@link RetryOn}. */
+    private final int retryOn;
 
     LiveBackend(Backend config, List<LiveServer> servers, Balancer<LiveServer> balancer, Counters counters,
                 ServerQueue queue, boolean literalAddresses) {
@@ -28,6 +32,7 @@ public final class LiveBackend {
         this.counters = counters;
         this.queue = queue;
         this.literalAddresses = literalAddresses;
+        this.retryOn = RetryOn.mask(config.retryOn());
     }
 
     /** The config it was compiled from. */
@@ -54,6 +59,25 @@ public final class LiveBackend {
 
     public boolean redispatch() {
         return config.redispatch();
+    }
+
+    /** Whether a request is tried again on this event ({@link RetryOn#CONN_FAILURE} …, {@link RetryOn#statusBit}). */
+    public boolean retriesOn(int event) {
+        return (retryOn & event) != 0;
+    }
+
+    /** Whether a response with this status is tried again ({@code retry_on} lists it). */
+    public boolean retriesOnStatus(int status) {
+        return (retryOn & RetryOn.ANY_STATUS) != 0 && (retryOn & RetryOn.statusBit(status)) != 0;
+    }
+
+    public HttpReuse httpReuse() {
+        return config.httpReuse();
+    }
+
+    /** A client's FIN aborts its request while it waits for a server ({@code abortonclose}). */
+    public boolean abortOnClose() {
+        return Boolean.TRUE.equals(config.abortonclose());
     }
 
     public SendProxy sendProxy() {
@@ -103,7 +127,6 @@ public final class LiveBackend {
         return null;
     }
 
-    /** Whether some server could take connections if it had a free slot: then waiting in the queue makes sense. */
     /** Some up server with weight has a free slot: a queued connection or request may try again. */
     public boolean hasFreeSlot() {
         for (LiveServer s : servers) {

@@ -19,6 +19,8 @@ import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.health.HealthRegistry;
 import io.pointsman.proxy.health.ServerCheckSpec;
 import io.pointsman.proxy.stats.ProxyStats;
+import io.pointsman.proxy.statspage.StatsListener;
+import io.pointsman.proxy.statspage.StatsReports;
 import io.pointsman.proxy.tcp.TcpPipeline;
 import io.pointsman.proxy.tls.CertificateStatus;
 import io.pointsman.proxy.tls.CertificateWatcher;
@@ -30,7 +32,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,11 +50,13 @@ import org.slf4j.LoggerFactory;
  * normalized config into a new {@link Generation} and swaps it in without disturbing
  * connections in flight; {@link #close()} stops everything.
  *
- * <p>The swap (SPEC §4): bind the new addresses first (paused); if any bind fails, close
- * what this swap bound and keep the old generation. Otherwise, on the accept loop,
- * publish the new generation with one reference write, retire the old one and close
- * the listeners that are gone. Addresses in both keep their socket. {@code apply} may be
- * called from any thread except an event loop; calls are serialized.
+ * <p>The swap (SPEC §4): compile (which changes nothing that serves), then bind the new
+ * addresses first (paused), the stats page's too; if any bind fails, close what this swap
+ * bound and keep the old generation. Otherwise, on the accept loop, publish the new
+ * generation with one reference write, its counters with it, retire the old one and close
+ * the listeners that are gone; then the stats page moves or takes its new settings.
+ * Addresses in both keep their socket. {@code apply} may be called from any thread except
+ * an event loop; calls are serialized.
  */
 public final class ProxyRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyRuntime.class);
@@ -68,8 +71,8 @@ public final class ProxyRuntime implements AutoCloseable {
     private volatile HealthRegistry healthRegistry;
     private final Map<Mode, FrontendPipeline> pipelines;
     private final ProxyStats stats = new ProxyStats();
-    private final Map<String, ServerQueue> queues = new ConcurrentHashMap<>();
     private final GenerationCompiler compiler;
+    private final StatsPage statsPage;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<HostPort, Listener> listeners = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Generation> retired = new ConcurrentLinkedDeque<>();
@@ -98,8 +101,8 @@ public final class ProxyRuntime implements AutoCloseable {
             HealthRegistry r = healthRegistry;
             return r == null || r.isUsable(backend, address);
         };
-        this.compiler = new GenerationCompiler(stats, name -> queues.computeIfAbsent(name, n -> new ServerQueue()),
-                health);
+        this.compiler = new GenerationCompiler(health);
+        this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version));
     }
 
     public static Builder builder() {
@@ -113,6 +116,8 @@ public final class ProxyRuntime implements AutoCloseable {
         private HealthView health;
         private Duration retireGrace = DEFAULT_RETIRE_GRACE;
         private final Map<Mode, FrontendPipeline> pipelines = new EnumMap<>(Mode.class);
+        private String node = "pointsman";
+        private String version = "dev";
 
         /** Event-loop threads ({@code global.threads}); 0 = one per core. */
         public Builder threads(int threads) {
@@ -144,6 +149,13 @@ public final class ProxyRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("retire grace must be >= 0, got " + grace);
             }
             this.retireGrace = grace;
+            return this;
+        }
+
+        /** The node's name and Pointsman's version, as the stats page shows them. */
+        public Builder identity(String node, String version) {
+            this.node = java.util.Objects.requireNonNull(node, "node");
+            this.version = java.util.Objects.requireNonNull(version, "version");
             return this;
         }
 
@@ -195,21 +207,16 @@ public final class ProxyRuntime implements AutoCloseable {
         if (onEventLoop()) {
             throw new IllegalStateException("apply must not run on an event loop (it waits for binds)");
         }
-        Generation next;
+        // Nothing that serves changes until the swap: compiling makes new objects only.
+        // PEM files, read here (off the event loops) into contexts the new generation owns.
+        TlsTerminations tls = TlsTerminations.build(normalized, current == null ? null : current.tls());
+        Generation next = compiler.compile(normalized, revision, nextNumber, current, tls);
+        // Before the swap, so bad check settings refuse it; only changed backends are looked at.
         HealthRegistry.Plan checks = null;
-        try {
-            // PEM files, read here (off the event loops) into contexts the new generation owns.
-            TlsTerminations tls = TlsTerminations.build(normalized, current == null ? null : current.tls());
-            next = compiler.compile(normalized, revision, nextNumber, current, tls);
-            // Before the swap, so bad check settings refuse it; only changed backends are looked at.
-            if (healthRegistry != null) {
-                checks = healthRegistry.plan(normalized.allBackends());
-            } else {
-                ServerCheckSpec.of(normalized);
-            }
-        } catch (RuntimeException e) {
-            forgetCountersNotIn(current);
-            throw e;
+        if (healthRegistry != null) {
+            checks = healthRegistry.plan(normalized.allBackends());
+        } else {
+            ServerCheckSpec.of(normalized);
         }
         Set<HostPort> wanted = next.binds();
         List<HostPort> added = sorted(wanted.stream().filter(a -> !listeners.containsKey(a)).toList());
@@ -217,25 +224,29 @@ public final class ProxyRuntime implements AutoCloseable {
         List<HostPort> removed = sorted(listeners.keySet().stream().filter(a -> !wanted.contains(a)).toList());
 
         Map<HostPort, Listener> bound = new LinkedHashMap<>();
-        for (HostPort address : added) {
-            try {
+        HostPort binding = null;
+        StatsListener statsListener;
+        try {
+            for (HostPort address : added) {
+                binding = address;
                 bound.put(address, bind(address));
-            } catch (BindFailure e) {
-                for (Listener l : bound.values()) {
-                    l.channel().close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                }
-                forgetCountersNotIn(current);
-                log.warn("generation {} ({}) not applied: cannot bind {}: {}; {} keeps serving", next.number(),
-                        revision, address, e.getMessage(), current == null ? "nothing" : current);
-                return new ApplyResult.BindFailed(address, e.getMessage());
             }
+            binding = normalized.stats() == null ? null : normalized.stats().bind();
+            statsListener = statsPage.bind(normalized.stats());
+        } catch (BindFailure e) {
+            for (Listener l : bound.values()) {
+                l.channel().close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            log.warn("generation {} ({}) not applied: cannot bind {}: {}; {} keeps serving", next.number(),
+                    revision, binding, e.getMessage(), current == null ? "nothing" : current);
+            return new ApplyResult.BindFailed(binding, e.getMessage());
         }
         nextNumber++;
         onAcceptLoop(() -> {
             publish(next, bound, removed);
             return null;
         });
-        stats.forget(next.departed().frontends, next.departed().backends, next.departed().serverKeys);
+        statsPage.swapped(normalized.stats(), statsListener);
         if (healthRegistry != null) {
             // Unchanged servers (backend + address) keep their state and checker.
             try {
@@ -260,6 +271,7 @@ public final class ProxyRuntime implements AutoCloseable {
         return retired.stream().filter(g -> g.connectionCount() > 0).toList();
     }
 
+    /** The counters of the current generation's frontends, backends and servers. */
     public ProxyStats stats() {
         return stats;
     }
@@ -268,6 +280,11 @@ public final class ProxyRuntime implements AutoCloseable {
     public List<CertificateStatus> certificates() {
         Generation g = current;
         return g == null ? List.of() : g.tls().status();
+    }
+
+    /** Where the stats page ({@code stats.bind}) listens now, or null when the config has none. */
+    public InetSocketAddress statsAddress() {
+        return statsPage.address();
     }
 
     /** Active health checks, or null when a custom {@link HealthView} replaced them. */
@@ -319,6 +336,7 @@ public final class ProxyRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        statsPage.close();
         if (healthRegistry != null) {
             healthRegistry.close();
         }
@@ -353,6 +371,7 @@ public final class ProxyRuntime implements AutoCloseable {
         listeners.putAll(bound);
         Generation old = current;
         current = next;
+        stats.publish(next.statsChange());
         certificateWatcher.watch(next.tls());
         for (HostPort address : removed) {
             Listener l = listeners.remove(address);
@@ -473,7 +492,7 @@ public final class ProxyRuntime implements AutoCloseable {
         return new Listener(address, f.channel(), actual);
     }
 
-    private static final class BindFailure extends Exception {
+    static final class BindFailure extends Exception {
         BindFailure(String message) {
             super(message);
         }
@@ -515,25 +534,5 @@ public final class ProxyRuntime implements AutoCloseable {
         List<HostPort> out = new ArrayList<>(list);
         out.sort(Comparator.comparing(HostPort::toString));
         return out;
-    }
-
-    /**
-     * Counters of entities that {@code g} does not have leave the stats: after a refused
-     * swap, those its compile created. (A published swap forgets only what its generation
-     * {@linkplain Generation#departed() dropped}.)
-     */
-    private void forgetCountersNotIn(Generation g) {
-        if (g == null) {
-            stats.retainOnly(Set.of(), Set.of(), Set.of());
-        } else {
-            // Hash sets: retainAll asks contains() once per known counter.
-            Set<String> keys = new HashSet<>();
-            for (LiveBackend b : g.backends().values()) {
-                for (LiveServer s : b.servers()) {
-                    keys.add(s.key());
-                }
-            }
-            stats.retainOnly(g.frontends().keySet(), g.backends().keySet(), keys);
-        }
     }
 }

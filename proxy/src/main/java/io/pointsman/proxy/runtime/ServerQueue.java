@@ -120,7 +120,13 @@ public final class ServerQueue {
         }
     }
 
+    /** Counts the waiters (a walk of the queue): for tests and reports, not per request. */
     public int size() {
         return waiters.size();
+    }
+
+    /** Nobody waits (constant time, unlike {@link #size()}). */
+    public boolean isEmpty() {
+        return waiters.isEmpty();
     }
 }

@@ -8,6 +8,12 @@
  * accepted connection to the generation current at accept and hands it to the
  * {@link io.pointsman.proxy.runtime.FrontendPipeline} of its frontend's mode.
  *
+ * <p>What belongs to one config belongs to its generation, so a refused apply changes
+ * nothing that serves: compiling only makes new objects (counters and queues of what the
+ * generation adds, taken over for what it keeps), its counters are published with it
+ * ({@code ProxyStats.publish}), and the stats page's listener ({@code StatsPage}) is bound
+ * before the swap and moved or closed after it, like the frontends'.
+ *
  * <p>Threading: listeners (server channels) live on one dedicated "accept" event loop,
  * and so do the generation swap, the retirement of old generations and the maxconn
  * gate; that single thread is what makes "accepted before or after the swap" a clean

@@ -1,54 +1,35 @@
 package io.pointsman.proxy.stats;
 
-import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The counters of every frontend, backend and server, by name. A generation asks for
- * its entities' counters when it is compiled; an entity that the new generation keeps
- * gets the same {@link Counters} object, so its numbers survive the swap.
+ * The counters of every frontend, backend and server of the generation serving new
+ * connections, by name. They change only when a generation is published
+ * ({@link #publish}): a generation's compile makes counters for what it adds and takes
+ * over those of what it keeps, so an entity the new generation keeps (same name; for
+ * servers the same backend and address) keeps its numbers, and a config that is refused
+ * never shows here.
  */
 public final class ProxyStats {
     private final Map<String, Counters> frontends = new ConcurrentHashMap<>();
     private final Map<String, Counters> backends = new ConcurrentHashMap<>();
     private final Map<String, Counters> servers = new ConcurrentHashMap<>();
 
-    public Counters frontend(String name) {
-        return frontends.computeIfAbsent(name, n -> new Counters());
-    }
-
-    public Counters backend(String name) {
-        return backends.computeIfAbsent(name, n -> new Counters());
-    }
-
-    /** @param key {@code backend/address} */
-    public Counters server(String key) {
-        return servers.computeIfAbsent(key, n -> new Counters());
-    }
-
     /**
-     * Forgets entities the current generation no longer has. Connections of old
-     * generations keep their own references, so they still count into the forgotten
-     * objects; those numbers simply leave the snapshot.
+     * A generation was published: what it dropped leaves the stats, what it added comes
+     * in. Connections of older generations keep their own references, so they still count
+     * into dropped counters; those numbers simply leave the snapshot. In proportion to what
+     * changed.
      */
-    public void retainOnly(Collection<String> frontendNames, Collection<String> backendNames,
-                           Collection<String> serverKeys) {
-        frontends.keySet().retainAll(frontendNames);
-        backends.keySet().retainAll(backendNames);
-        servers.keySet().retainAll(serverKeys);
-    }
-
-    /**
-     * Forgets these entities (what a swap dropped): in proportion to what changed, where
-     * {@link #retainOnly} walks every counter.
-     */
-    public void forget(Collection<String> frontendNames, Collection<String> backendNames,
-                       Collection<String> serverKeys) {
-        frontendNames.forEach(frontends::remove);
-        backendNames.forEach(backends::remove);
-        serverKeys.forEach(servers::remove);
+    public void publish(StatsChange change) {
+        change.droppedFrontends.forEach(frontends::remove);
+        change.droppedBackends.forEach(backends::remove);
+        change.droppedServers.forEach(servers::remove);
+        frontends.putAll(change.addedFrontends);
+        backends.putAll(change.addedBackends);
+        servers.putAll(change.addedServers);
     }
 
     public StatsSnapshot snapshot() {

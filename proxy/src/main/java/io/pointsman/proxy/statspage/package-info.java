@@ -9,9 +9,8 @@
  * runtime, so a report built by hand tests them. A row's {@code httpResponses} is null in
  * tcp mode: every form then leaves the {@code hrsp_*} fields out, as HAProxy does.
  * {@link io.pointsman.proxy.statspage.StatsReports#of} builds reports from a running
- * {@code ProxyRuntime}; wire it up as
- * {@code StatsListener.start(config.stats(), StatsReports.of(runtime, node, version))} and call
- * {@link io.pointsman.proxy.statspage.StatsListener#reconfigure} after each apply (a changed
- * {@code stats.bind} needs a new listener).
+ * {@code ProxyRuntime}. The runtime serves the page itself: its
+ * {@link io.pointsman.proxy.statspage.StatsListener} is bound, kept, reconfigured and
+ * closed with each generation swap, like the frontends' listeners.
  */
 package io.pointsman.proxy.statspage;

@@ -1,15 +1,11 @@
 package io.pointsman.proxy.tcp;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
@@ -20,27 +16,28 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.pointsman.proxy.config.SendProxy;
+import io.pointsman.proxy.dial.DialFailure;
+import io.pointsman.proxy.dial.DialListener;
+import io.pointsman.proxy.dial.ServerDialer;
+import io.pointsman.proxy.dial.ServerSide;
 import io.pointsman.proxy.routing.RequestFacts;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.DirectSend;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
-import io.pointsman.proxy.runtime.ServerQueue;
 import io.pointsman.proxy.stats.Counters;
 import io.pointsman.proxy.tls.TlsFacts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One TCP tunnel, client side: routes the connection once its facts are known, opens
- * the server connection on the client's event loop (retries, redispatch, waiting in the
+ * One TCP tunnel, client side: routes the connection once its facts are known, gets its
+ * server connection from a {@link ServerDialer} (retries, redispatch, waiting in the
  * backend queue when every server is at its maxconn), then relays bytes both ways with
  * backpressure and half-close. All state is touched on that one event loop.
  *
@@ -66,7 +63,7 @@ import org.slf4j.LoggerFactory;
  * each side (reads and writes), checked by one timer per tunnel rather than an
  * IdleStateHandler per socket (less memory per idle connection, no promise per write).
  */
-final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runnable {
+final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runnable, ServerSide, DialListener {
     private static final Logger log = LoggerFactory.getLogger(TcpRelayHandler.class);
 
     private final ConnectionContext cx;
@@ -83,12 +80,9 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     private boolean routed;
 
     private LiveBackend backend;
+    /** Made once the connection is routed. */
+    private ServerDialer dialer;
     private long serverTimeoutNanos;
-    private int attemptsLeft;
-    /** Servers tried for this connection; only needed (and made) on a retry with redispatch. */
-    private List<LiveServer> tried;
-    private LiveServer lastServer;
-    private ServerQueue.Waiter waiter;
 
     private Channel server;
     private LiveServer serverInUse;
@@ -230,6 +224,11 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         clientInputDone = true;
         if (connected) {
             forwardClientFin();
+        } else if (dialer != null && backend.abortOnClose()) {
+            // abortonclose: a client that is done sending while it waits for a server
+            // (queued or connecting) is dropped at once, as HAProxy does.
+            log.debug("{}: {} closed while waiting for a server (abortonclose)", cx.describe(), source);
+            client.close();
         }
         closeIfFinished();
     }
@@ -245,9 +244,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             timer.cancel(false);
             timer = null;
         }
-        if (waiter != null) {
-            waiter.cancel();
-            waiter = null;
+        if (dialer != null) {
+            dialer.abort(); // queued or connecting: nothing to wait for any more
         }
         if (server != null) {
             closeAfterWrites(server);
@@ -275,181 +273,76 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             client.close();
             return;
         }
-        attemptsLeft = 1 + backend.retries();
-        connectOrWait();
+        dialer = new ServerDialer(client, cx.transport(), this, frontendCounters);
+        dialer.dial(backend, source.getAddress().getAddress(), this);
+        if (!connected && client.isActive()) {
+            // One read while the server connection is made (or waits for a slot): the first
+            // bytes wait in `pending`, and a client that leaves meanwhile is noticed and
+            // gives its place and slot back. No more is read until connected.
+            client.read();
+        }
     }
 
-    private void connectOrWait() {
-        // Connections already waiting go first (as HAProxy's pending queue): no jumping it.
-        if (backend.queue().size() == 0 && tryConnect()) {
-            return;
+    @Override
+    public void initChannel(Channel ch, LiveBackend b, LiveServer s) {
+        ChannelPipeline p = ch.pipeline();
+        if (b.sendProxy() != SendProxy.NONE) {
+            p.addLast("proxy-protocol-encoder", HAProxyMessageEncoder.INSTANCE);
         }
-        if (!backend.hasUsableServer()) {
-            refuse("no server of backend '" + backend.name() + "' is up");
-            return;
-        }
-        long queueTimeout = backend.timeout().queue().toMillis();
-        waiter = backend.queue().enqueue(client.eventLoop(), new ServerQueue.Attempt() {
-            @Override
-            public boolean retry() {
-                if (!client.isActive()) {
-                    return true;
-                }
-                if (tryConnect()) {
-                    waiter = null;
-                    return true;
-                }
-                if (!backend.hasUsableServer()) {
-                    waiter = null;
-                    refuse("no server of backend '" + backend.name() + "' is up");
-                    return true;
-                }
-                return false;
-            }
-
-            @Override
-            public boolean slotFree() {
-                return backend.hasFreeSlot();
-            }
-
-            @Override
-            public void timedOut() {
-                waiter = null;
-                refuse("queue timeout: every server of backend '" + backend.name() + "' stayed at maxconn");
-            }
-        }, queueTimeout, backend.counters());
+        p.addLast("relay", new ServerSideHandler(this));
     }
 
-    private void refuse(String why) {
-        log.debug("{}: {}; closing {}", cx.describe(), why, source);
-        frontendCounters.deny();
-        backend.counters().deny();
-        client.close();
-    }
-
-    /** Takes a server slot and starts connecting; false when no usable server has a free slot. */
-    private boolean tryConnect() {
-        LiveServer s = pick();
-        if (s == null) {
-            return false;
-        }
-        if (lastServer != null && s != lastServer) {
-            backend.counters().redispatch();
-            s.counters().redispatch();
-        }
-        lastServer = s;
-        if (tried != null) {
-            tried.add(s);
-        }
-        serverInUse = s;
-        backend.counters().open();
-        SendProxy sendProxy = backend.sendProxy();
-        Bootstrap b = new Bootstrap()
-                .group(client.eventLoop())
-                .channelFactory(cx.transport().connectionsTo(s.address()))
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, io.pointsman.proxy.runtime.Transport.RECV_ALLOCATOR)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-                        backend.timeout().connect().toMillis()))
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ChannelPipeline p = ch.pipeline();
-                        if (sendProxy != SendProxy.NONE) {
-                            p.addLast("proxy-protocol-encoder", HAProxyMessageEncoder.INSTANCE);
-                        }
-                        p.addLast("relay", new ServerSideHandler(TcpRelayHandler.this));
-                    }
-                });
-        ChannelFuture f = b.connect(s.address());
-        Channel ch = f.channel();
-        server = ch;
-        // The slot is held for exactly the life of this server channel.
-        ch.closeFuture().addListener(x -> {
-            s.release();
-            backend.counters().close();
-        });
-        f.addListener(x -> onConnect(f, s));
+    @Override
+    public boolean halfClosure() {
         return true;
     }
 
-    private LiveServer pick() {
-        byte[] address = source.getAddress().getAddress();
-        if (lastServer == null) {
-            return backend.acquire(address, x -> false);
-        }
-        if (backend.redispatch()) {
-            if (tried == null) {
-                tried = new ArrayList<>(4);
-                tried.add(lastServer);
-            }
-            LiveServer s = backend.acquire(address, tried::contains);
-            return s != null ? s : backend.acquire(address, x -> false);
-        }
-        return lastServer.isUp() && lastServer.tryAcquire() ? lastServer : null;
+    @Override
+    public void failed(DialFailure why) {
+        log.debug("{}: {}; closing {}", cx.describe(), why, source);
+        client.close();
     }
 
-    private void onConnect(ChannelFuture f, LiveServer s) {
-        if (f.channel() != server) {
-            return;
-        }
-        if (f.isSuccess()) {
-            if (!client.isActive()) {
-                server.close();
-                return;
-            }
-            connected = true;
-            serverTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(backend.timeout().server().toMillis());
-            lastServerActivity = System.nanoTime();
-            if (serverTimeoutNanos > 0 && (timer == null || timer.getDelay(TimeUnit.NANOSECONDS) > serverTimeoutNanos)) {
-                if (timer != null) {
-                    timer.cancel(false); // the server's deadline comes first
-                }
-                scheduleTimer(serverTimeoutNanos);
-            }
-            if (backend.sendProxy() != SendProxy.NONE) {
-                server.write(ProxyHeaders.toServer(backend.sendProxy(), source, destination), server.voidPromise());
-            }
-            if (pending != null) {
-                ByteBuf b;
-                while ((b = pending.poll()) != null) {
-                    int n = b.readableBytes();
-                    backend.counters().addBytesIn(n);
-                    serverInUse.counters().addBytesIn(n);
-                    server.write(b, server.voidPromise());
-                }
-                pending = null;
-            }
-            server.flush();
-            if (clientInputDone) {
-                forwardClientFin();
-            } else {
-                readClientIfServerWritable();
-            }
-            server.read();
-            return;
-        }
-        f.channel().close();
-        server = null;
+    /** The server connection is up (its slot is held until it closes): send what waited, relay from now on. */
+    @Override
+    public void connected(Channel ch, boolean reused) {
+        server = ch;
+        serverInUse = dialer.server();
         if (!client.isActive()) {
-            return; // the client left while we were connecting; not the server's fault
+            // Closing, its channelInactive still to come.
+            ch.close();
+            dialer.release();
+            return;
         }
-        s.counters().connectError();
-        backend.counters().connectError();
-        attemptsLeft--;
-        if (attemptsLeft > 0) {
-            log.debug("{}: connect to {} failed ({}); retrying", cx.describe(), s, f.cause().toString());
-            backend.counters().retry();
-            s.counters().retry();
-            connectOrWait();
+        connected = true;
+        serverTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(backend.timeout().server().toMillis());
+        lastServerActivity = System.nanoTime();
+        if (serverTimeoutNanos > 0 && (timer == null || timer.getDelay(TimeUnit.NANOSECONDS) > serverTimeoutNanos)) {
+            if (timer != null) {
+                timer.cancel(false); // the server's deadline comes first
+            }
+            scheduleTimer(serverTimeoutNanos);
+        }
+        if (backend.sendProxy() != SendProxy.NONE) {
+            server.write(ProxyHeaders.toServer(backend.sendProxy(), source, destination), server.voidPromise());
+        }
+        if (pending != null) {
+            ByteBuf b;
+            while ((b = pending.poll()) != null) {
+                int n = b.readableBytes();
+                backend.counters().addBytesIn(n);
+                serverInUse.counters().addBytesIn(n);
+                server.write(b, server.voidPromise());
+            }
+            pending = null;
+        }
+        server.flush();
+        if (clientInputDone) {
+            forwardClientFin();
         } else {
-            log.info("{}: connect to {} failed ({}); no attempts left, closing client {}", cx.describe(), s,
-                    f.cause().toString(), source);
-            frontendCounters.deny();
-            client.close();
+            readClientIfServerWritable();
         }
+        server.read();
     }
 
     // ---- relaying ------------------------------------------------------------------
@@ -526,8 +419,9 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         }
     }
 
-    /** The server connection closed (after connecting). */
+    /** The server connection closed: its slot is free; the client is closed after what was sent to it. */
     void serverClosed() {
+        dialer.release();
         log.debug("{}: server {} closed", cx.describe(), serverInUse);
         closeAfterWrites(client);
     }

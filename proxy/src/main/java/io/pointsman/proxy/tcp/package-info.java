@@ -5,8 +5,9 @@
  *
  * <p>Starting points: {@link io.pointsman.proxy.tcp.TcpPipeline} assembles a client
  * connection's pipeline (optional PROXY header, TLS termination or SNI peek, then the relay);
- * {@link io.pointsman.proxy.tcp.TcpRelayHandler} routes, connects (retries, redispatch,
- * per-server maxconn queue), relays and runs the client/server inactivity timeouts;
+ * {@link io.pointsman.proxy.tcp.TcpRelayHandler} routes, gets its server connection from a
+ * {@link io.pointsman.proxy.dial.ServerDialer} (retries, redispatch, per-server maxconn
+ * queue, the same as http mode), relays and runs the client/server inactivity timeouts;
  * {@link io.pointsman.proxy.tcp.ServerSideHandler} is its server half.
  *
  * <p>Backpressure: both channels have AUTO_READ off; each chunk read from one side is sent

@@ -2,6 +2,7 @@ package io.pointsman.proxy.http;
 
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Balance;
 import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Condition;
 import io.pointsman.proxy.config.Defaults;
@@ -9,9 +10,11 @@ import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HeaderMatch;
 import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.HttpReuse;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.Normalizer;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.config.UseBackend;
@@ -30,6 +33,10 @@ final class HttpConfigs {
     private boolean acceptProxy;
     private io.pointsman.proxy.config.Tls tls;
     private int retries = 2;
+    private Balance balance;
+    private HttpReuse httpReuse;
+    private List<RetryOn> retryOn = List.of();
+    private Boolean abortOnClose;
     private Integer maxOldGenerations;
     private Timeouts timeouts = new Timeouts(Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(10),
             Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(1),
@@ -87,6 +94,30 @@ final class HttpConfigs {
         return this;
     }
 
+    /** For the backends added after this call. */
+    HttpConfigs balance(Balance b) {
+        balance = b;
+        return this;
+    }
+
+    /** For the backends added after this call. */
+    HttpConfigs httpReuse(HttpReuse reuse) {
+        httpReuse = reuse;
+        return this;
+    }
+
+    /** For the backends added after this call. */
+    HttpConfigs retryOn(String... events) {
+        retryOn = java.util.Arrays.stream(events).map(RetryOn::parse).toList();
+        return this;
+    }
+
+    /** For the backends added after this call. */
+    HttpConfigs abortOnClose(boolean on) {
+        abortOnClose = on;
+        return this;
+    }
+
     HttpConfigs maxOldGenerations(int n) {
         maxOldGenerations = n;
         return this;
@@ -102,7 +133,7 @@ final class HttpConfigs {
         for (int i = 0; i < servers.length; i++) {
             list.add(new Server(name + i, servers[i], null, null, null, null, null));
         }
-        backends.add(new Backend(name, Mode.HTTP, null, null, null, null, retries, true, list));
+        backends.add(backend(name, list));
         return this;
     }
 
@@ -112,8 +143,13 @@ final class HttpConfigs {
         for (int i = 0; i < servers.length; i++) {
             list.add(new Server(name + i, servers[i], null, null, null, maxconn, null));
         }
-        backends.add(new Backend(name, Mode.HTTP, null, null, null, null, retries, true, list));
+        backends.add(backend(name, list));
         return this;
+    }
+
+    private Backend backend(String name, List<Server> servers) {
+        return new Backend(name, Mode.HTTP, balance, null, null, null, retries, true, httpReuse, retryOn, abortOnClose,
+                servers);
     }
 
     ProxyConfig build(String bind) {

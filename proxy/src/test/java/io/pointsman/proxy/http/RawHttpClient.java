@@ -136,6 +136,19 @@ final class RawHttpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A socket to {@code proxy} that has sent {@code GET path} and nothing more: for tests
+     * that then half-close it, close it or read it their own way.
+     */
+    static Socket sendGet(InetSocketAddress proxy, String path) throws IOException {
+        Socket s = new Socket();
+        s.connect(proxy, 5000);
+        s.setSoTimeout(15_000);
+        s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        s.getOutputStream().flush();
+        return s;
+    }
+
     /** Reads one response head byte by byte, up to and including its blank line (or EOF). */
     static String readHead(java.io.InputStream in) throws java.io.IOException {
         StringBuilder sb = new StringBuilder();

@@ -2,7 +2,6 @@ package io.pointsman.proxy.stats;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -69,32 +68,27 @@ class ProxyStatsTest {
     }
 
     @Test
-    void sameNameSameCountersUntilForgotten() {
+    void aPublishedChangeBringsItsCountersAndDropsWhatItNames() {
         ProxyStats stats = new ProxyStats();
-        Counters fe = stats.frontend("fe");
+        StatsChange first = new StatsChange();
+        Counters fe = first.newFrontend("fe");
+        Counters kept = first.newServer("be/127.0.0.1:1");
+        first.newServer("be/127.0.0.1:2").open();
+        first.newBackend("be");
+        first.newBackend("gone");
+        assertTrue(stats.snapshot().frontends().isEmpty(), "nothing shows before it is published");
+        stats.publish(first);
         fe.open();
-        assertSame(fe, stats.frontend("fe"));
-        stats.server("be/127.0.0.1:1").open();
-        stats.retainOnly(List.of("fe"), List.of(), List.of());
-        StatsSnapshot s = stats.snapshot();
-        assertEquals(1, s.frontends().get("fe").total());
-        assertTrue(s.servers().isEmpty());
-    }
-
-    @Test
-    void forgetDropsOnlyTheNamedEntities() {
-        ProxyStats stats = new ProxyStats();
-        Counters kept = stats.server("be/127.0.0.1:1");
         kept.open();
-        stats.server("be/127.0.0.1:2").open();
-        stats.backend("be");
-        stats.backend("gone");
-        stats.frontend("fe");
-        stats.forget(List.of(), List.of("gone"), List.of("be/127.0.0.1:2"));
+        StatsChange second = new StatsChange();
+        second.backendDropped("gone");
+        second.serverDropped("be/127.0.0.1:2");
+        stats.publish(second);
         StatsSnapshot s = stats.snapshot();
         assertEquals(java.util.Set.of("be/127.0.0.1:1"), s.servers().keySet());
         assertEquals(java.util.Set.of("be"), s.backends().keySet());
         assertEquals(java.util.Set.of("fe"), s.frontends().keySet());
-        assertSame(kept, stats.server("be/127.0.0.1:1"));
+        assertEquals(1, s.frontends().get("fe").total());
+        assertEquals(1, s.servers().get("be/127.0.0.1:1").current());
     }
 }

@@ -190,4 +190,35 @@ class TcpEdgeCasesTest {
             }
         }
     }
+
+    @Test
+    void aClientThatFinishesWhileQueuedIsServedUnlessAbortOnClose() throws Exception {
+        for (boolean abortOnClose : new boolean[] {false, true}) {
+            try (TestServer echo = TestServer.lines("s"); ProxyRuntime rt = runtime(Transport.choose())) {
+                InetSocketAddress fe = apply(rt, new TestConfig()
+                        .frontend("fe").bind("127.0.0.1:0").defaultBackend("be").end()
+                        .backend("be").abortOnClose(abortOnClose).server("s", echo.address(), 1).end());
+                try (Socket holder = Clients.connect(fe); Socket waiting = Clients.connect(fe)) {
+                    assertEquals("s a", Clients.roundTrip(holder, "a"));
+                    waiting.getOutputStream().write("b\n".getBytes(StandardCharsets.US_ASCII));
+                    Clients.await("queued", 5000,
+                            () -> rt.stats().snapshot().backends().get("be").queueCurrent() == 1);
+                    waiting.shutdownOutput();
+                    if (abortOnClose) {
+                        assertEquals(-1, waiting.getInputStream().read(), "dropped while queued");
+                        Clients.await("the queue left", 5000,
+                                () -> rt.stats().snapshot().backends().get("be").queueCurrent() == 0);
+                    }
+                    holder.close();
+                    if (!abortOnClose) {
+                        // Half-closed: its line goes to the server once a slot frees, the answer comes back.
+                        assertEquals("s b", Clients.readLine(waiting.getInputStream()));
+                    }
+                }
+                Clients.await("the slot given back", 5000,
+                        () -> rt.stats().snapshot().servers().get("be/" + echo.address()).current() == 0);
+                assertEquals(abortOnClose ? 1 : 2, echo.accepted());
+            }
+        }
+    }
 }

@@ -16,6 +16,7 @@ import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.Normalizer;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.SendProxy;
+import io.pointsman.proxy.config.Stats;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.config.UseBackend;
@@ -39,6 +40,7 @@ public final class TestConfig {
     private final List<FrontendBuilder> frontends = new ArrayList<>();
     private final List<BackendBuilder> backends = new ArrayList<>();
     private final List<Listen> listens = new ArrayList<>();
+    private Stats stats;
 
     public TestConfig global(Integer maxconn, Duration hardStopAfter, Integer maxOldGenerations) {
         this.maxconn = maxconn;
@@ -49,6 +51,12 @@ public final class TestConfig {
 
     public TestConfig nolinger(boolean on) {
         this.nolinger = on;
+        return this;
+    }
+
+    /** A stats page on {@code bind} at {@code uri}, no auth. */
+    public TestConfig stats(String bind, String uri) {
+        this.stats = new Stats(HostPort.parse(bind), uri, null, null);
         return this;
     }
 
@@ -90,7 +98,7 @@ public final class TestConfig {
             bs.add(b.build());
         }
         ProxyConfig raw = new ProxyConfig(1, new Global(maxconn, 1, nolinger, hardStopAfter, maxOldGenerations),
-                new Defaults(Mode.TCP, timeouts, null, null, null), null, fs, bs, listens, null, null);
+                new Defaults(Mode.TCP, timeouts, null, null, null), stats, fs, bs, listens, null, null);
         return Normalizer.normalize(raw);
     }
 
@@ -169,6 +177,7 @@ public final class TestConfig {
         private Boolean redispatch;
         private Balance balance;
         private Check check;
+        private Boolean abortOnClose;
 
         BackendBuilder(String name) {
             this.name = name;
@@ -181,6 +190,12 @@ public final class TestConfig {
 
         public BackendBuilder server(String server, HostPort address, int maxconn) {
             servers.add(new Server(server, address, null, null, null, maxconn, null));
+            return this;
+        }
+
+        /** A server with {@code disabled: true} (MAINT): never picked. */
+        public BackendBuilder disabledServer(String server, HostPort address) {
+            servers.add(new Server(server, address, null, null, null, null, true));
             return this;
         }
 
@@ -206,6 +221,11 @@ public final class TestConfig {
             return this;
         }
 
+        public BackendBuilder abortOnClose(boolean on) {
+            this.abortOnClose = on;
+            return this;
+        }
+
         public BackendBuilder balance(Balance b) {
             this.balance = b;
             return this;
@@ -216,7 +236,8 @@ public final class TestConfig {
         }
 
         Backend build() {
-            return new Backend(name, null, balance, check, sendProxy, null, retries, redispatch, servers);
+            return new Backend(name, null, balance, check, sendProxy, null, retries, redispatch, null, List.of(),
+                    abortOnClose, servers);
         }
     }
 }

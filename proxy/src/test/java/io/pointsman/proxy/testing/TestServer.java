@@ -14,7 +14,16 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.pointsman.proxy.config.HostPort;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
@@ -27,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A loopback server for tests. {@link #echo(String)}: sends {@code tag\n} first (when a
  * tag is given), then echoes with backpressure and forwards half-close;
- * {@link #recording()}: keeps every connection's bytes.
+ * {@link #recording()}: keeps every connection's bytes; {@link #http(String)}: answers
+ * HTTP requests with its tag.
  */
 public final class TestServer implements AutoCloseable {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -35,6 +45,7 @@ public final class TestServer implements AutoCloseable {
     private final String tag;
     private final boolean echo;
     private final boolean lines;
+    private final boolean http;
     private boolean closeAfterTag;
     private final List<Recorded> connections = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
@@ -59,19 +70,26 @@ public final class TestServer implements AutoCloseable {
     }
 
     private TestServer(String host, String tag, boolean echo) {
-        this(host, tag, echo, false);
+        this(host, tag, echo, false, false);
     }
 
-    private TestServer(String host, String tag, boolean echo, boolean lines) {
+    private TestServer(String host, String tag, boolean echo, boolean lines, boolean http) {
         this.tag = tag;
         this.echo = echo;
         this.lines = lines;
+        this.http = http;
         ServerBootstrap b = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (http) {
+                            accepted.incrementAndGet();
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
+                                    new HttpHandler());
+                            return;
+                        }
                         if (lines) {
                             ch.pipeline().addLast(new LineBasedFrameDecoder(1 << 16));
                         }
@@ -87,7 +105,12 @@ public final class TestServer implements AutoCloseable {
 
     /** Answers each line {@code L} with {@code tag L}: every reply names the server. */
     public static TestServer lines(String tag) {
-        return new TestServer("127.0.0.1", tag, true, true);
+        return new TestServer("127.0.0.1", tag, true, true, false);
+    }
+
+    /** An HTTP/1.1 server answering every request {@code 200} with the body {@code tag}, keep-alive. */
+    public static TestServer http(String tag) {
+        return new TestServer("127.0.0.1", tag, false, false, true);
     }
 
     /** Sends {@code tag\n}, then its FIN, and reads nothing: a client sees a greeting and the end. */
@@ -122,6 +145,33 @@ public final class TestServer implements AutoCloseable {
     public void close() {
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final class HttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.read();
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer(tag, StandardCharsets.US_ASCII));
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            ctx.writeAndFlush(response).addListener(f -> ctx.read());
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                ctx.close(); // the client is done: so is this server (a tcp tunnel then ends)
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
     }
 
     private final class Handler extends ChannelInboundHandlerAdapter {

@@ -14,6 +14,7 @@ import io.pointsman.proxy.config.Keepalived;
 import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.config.Stats;
 import io.pointsman.proxy.config.Timeouts;
@@ -134,6 +135,7 @@ final class ConfigValidator {
         }
         timeouts(raw.defaults().timeout(), "defaults.timeout");
         nonNegative(raw.defaults().retries(), "defaults.retries");
+        retryOn(raw.defaults().retryOn(), "defaults.retry_on", null, null);
     }
 
     private void stats() {
@@ -431,6 +433,13 @@ final class ConfigValidator {
         check(b.check(), p + ".check");
         nonNegative(b.retries(), p + ".retries");
         timeouts(b.timeout(), p + ".timeout");
+        Backend normalized = b.name() == null ? null : backendsByName.get(b.name());
+        Mode mode = normalized == null ? null : normalized.mode();
+        String label = what + " '" + b.name() + "'";
+        if (b.httpReuse() != null && mode == Mode.TCP) {
+            error(p + ".http_reuse", "'http_reuse' works only in mode http (" + label + " is mode tcp)");
+        }
+        retryOn(b.retryOn(), p + ".retry_on", mode, label);
         Map<String, String> names = new HashMap<>();
         Map<String, String> addresses = new HashMap<>();
         for (int i = 0; i < b.servers().size(); i++) {
@@ -476,6 +485,26 @@ final class ConfigValidator {
         positive(c.interval(), p + ".interval");
         atLeast(c.rise(), 1, p + ".rise");
         atLeast(c.fall(), 1, p + ".fall");
+    }
+
+    /** A written {@code retry_on}: not empty, {@code none} alone, only connect failures in mode tcp. */
+    private void retryOn(List<RetryOn> list, String p, Mode mode, String label) {
+        if (list.isEmpty()) {
+            if (locations.containsKey(p)) {
+                error(p, "'retry_on' needs at least one event (write 'none' to never retry)");
+            }
+            return;
+        }
+        for (int i = 0; i < list.size(); i++) {
+            RetryOn r = list.get(i);
+            String ip = p + "[" + i + "]";
+            if (r.name().equals("none") && list.size() > 1) {
+                error(ip, "'none' stands alone in retry_on");
+            } else if (mode == Mode.TCP && r.httpOnly()) {
+                error(ip, "retry_on '" + r + "' works only in mode http (" + label
+                        + " is mode tcp: only conn_failure or none)");
+            }
+        }
     }
 
     private void timeouts(Timeouts t, String p) {

@@ -19,6 +19,8 @@ import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HeaderMatch;
 import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.HttpReuse;
+import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.Keepalived;
 import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.Mode;
@@ -69,7 +71,8 @@ class FullConfigTest {
         // hosts/lb1.yaml deletes global.threads with null: the built-in 0 comes back.
         assertEquals(new Global(10000, 0, true, Duration.ofMinutes(30), 4, new TlsDefaults(TlsVersion.TLS1_2,
                 "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL", null, null, false)), c.global());
-        assertEquals(new Defaults(Mode.HTTP, DEFAULT_TIMEOUTS, 2, false, Balance.LEASTCONN), c.defaults());
+        assertEquals(new Defaults(Mode.HTTP, DEFAULT_TIMEOUTS, 2, false, Balance.LEASTCONN, HttpReuse.ALWAYS,
+                List.of(RetryOn.parse("conn_failure"), RetryOn.parse("empty_response")), true), c.defaults());
         assertEquals(new Stats(HostPort.parse("127.0.0.1:8404"), "/haproxy", Duration.ofSeconds(10),
                 new StatsAuth("admin", "pw-s3cret-value")), c.stats());
     }
@@ -135,7 +138,8 @@ class FullConfigTest {
         ProxyConfig c = load("lb1").config();
         assertEquals(new Backend("web-farm", Mode.HTTP, Balance.ROUNDROBIN,
                 new Check(CheckType.HTTP, "/health", StatusRange.parse("200-399"), Duration.ofSeconds(2), 2, 3),
-                SendProxy.NONE, DEFAULT_TIMEOUTS, 2, false, List.of(
+                SendProxy.NONE, DEFAULT_TIMEOUTS, 2, false, HttpReuse.ALWAYS,
+                List.of(RetryOn.parse("conn_failure"), RetryOn.parse("empty_response")), true, List.of(
                         new Server("web0", HostPort.parse("127.0.0.1:9001"), 1, true, false, 0, false),
                         new Server("web1", HostPort.parse("127.0.0.1:9002"), 3, true, false, 100, false),
                         // web2 deleted by hosts/lb1.yaml, web3 appended by it
@@ -147,6 +151,12 @@ class FullConfigTest {
         assertEquals(Duration.ofMinutes(1), api.timeout().server());
         assertEquals(5, api.retries());
         assertTrue(api.redispatch());
+        assertEquals(HttpReuse.NEVER, api.httpReuse());
+        assertEquals(List.of(RetryOn.parse("response_timeout"), RetryOn.parse("503"), RetryOn.parse("504")),
+                api.retryOn());
+        assertEquals(RetryOn.RESPONSE_TIMEOUT | RetryOn.statusBit(503) | RetryOn.statusBit(504),
+                RetryOn.mask(api.retryOn()));
+        assertFalse(api.abortonclose());
         assertEquals(new HostPort("::1", 9101), api.servers().get(0).address());
         Backend pilot = c.backends().get(2);
         assertEquals(Mode.TCP, pilot.mode());
