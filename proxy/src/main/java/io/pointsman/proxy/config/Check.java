@@ -10,6 +10,7 @@ import java.time.Duration;
  * @param interval     time between two checks of one server
  * @param rise         consecutive successes to go UP
  * @param fall         consecutive failures to go DOWN
+ * @param tls          {@code false}: check in plaintext though the backend speaks TLS to its servers
  */
 public record Check(
         CheckType type,
@@ -17,10 +18,15 @@ public record Check(
         StatusRange expectStatus,
         Duration interval,
         Integer rise,
-        Integer fall) {
+        Integer fall,
+        Boolean tls) {
 
     public static final Check BUILT_IN = new Check(CheckType.TCP, "/", StatusRange.parse("200-399"),
             Duration.ofSeconds(2), 2, 3);
+
+    public Check(CheckType type, String path, StatusRange expectStatus, Duration interval, Integer rise, Integer fall) {
+        this(type, path, expectStatus, interval, rise, fall, null);
+    }
 
     public Check orElse(Check fallback) {
         if (fallback == null) {
@@ -32,6 +38,7 @@ public record Check(
                 expectStatus != null ? expectStatus : fallback.expectStatus,
                 interval != null ? interval : fallback.interval,
                 rise != null ? rise : fallback.rise,
-                fall != null ? fall : fallback.fall);
+                fall != null ? fall : fallback.fall,
+                tls != null ? tls : fallback.tls);
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
  * @param hardStopAfter       connections still on an older generation are closed this long after the swap that retired it; null = never
  * @param maxOldGenerations   at most this many old generations keep connections alive (default 8)
  * @param tlsDefaults         TLS policy of binds that do not set it (HAProxy {@code ssl-default-bind-*})
+ * @param serverTlsDefaults   TLS to servers where a backend's {@code tls:} does not set it (HAProxy {@code ssl-default-server-*})
  */
 public record Global(
         Integer maxconn,
@@ -18,9 +19,15 @@ public record Global(
         Boolean nolinger,
         Duration hardStopAfter,
         Integer maxOldGenerations,
-        TlsDefaults tlsDefaults) {
+        TlsDefaults tlsDefaults,
+        ServerTls serverTlsDefaults) {
 
     public Global(Integer maxconn, Integer threads, Boolean nolinger, Duration hardStopAfter, Integer maxOldGenerations) {
-        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, null);
+        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, null, null);
+    }
+
+    public Global(Integer maxconn, Integer threads, Boolean nolinger, Duration hardStopAfter, Integer maxOldGenerations,
+                  TlsDefaults tlsDefaults) {
+        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, tlsDefaults, null);
     }
 }

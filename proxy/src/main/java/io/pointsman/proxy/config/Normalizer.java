@@ -26,7 +26,8 @@ public final class Normalizer {
                 or(g.nolinger(), false),
                 g.hardStopAfter(),
                 or(g.maxOldGenerations(), DEFAULT_MAX_OLD_GENERATIONS),
-                g.tlsDefaults());
+                g.tlsDefaults(),
+                g.serverTlsDefaults());
         Defaults d = c.defaults() == null ? new Defaults(null, null, null, null, null) : c.defaults();
         Defaults defaults = new Defaults(
                 or(d.mode(), Mode.HTTP),
@@ -50,16 +51,17 @@ public final class Normalizer {
                     check(b.check()), or(b.sendProxy(), SendProxy.NONE), timeouts(b.timeout(), defaults),
                     or(b.retries(), defaults.retries()), or(b.redispatch(), defaults.redispatch()),
                     or(b.httpReuse(), defaults.httpReuse()), retryOn(b.retryOn(), defaults),
-                    or(b.abortonclose(), defaults.abortonclose()), servers(b.servers())));
+                    or(b.abortonclose(), defaults.abortonclose()), serverTls(b.tls(), global), servers(b.servers())));
         }
         List<Listen> listens = new ArrayList<>();
         for (Listen l : c.listens()) {
             listens.add(new Listen(l.name(), or(l.mode(), defaults.mode()), binds(l.bind(), l.tls(), global),
                     l.tls(), l.maxconn(), or(l.forwardfor(), false), or(l.acceptProxy(), false),
-                    timeouts(l.timeout(), defaults), or(l.balance(), defaults.balance()), check(l.check()), or(l.sendProxy(), SendProxy.NONE),
-                    or(l.retries(), defaults.retries()), or(l.redispatch(), defaults.redispatch()),
-                    or(l.httpReuse(), defaults.httpReuse()), retryOn(l.retryOn(), defaults),
-                    or(l.abortonclose(), defaults.abortonclose()), servers(l.servers())));
+                    timeouts(l.timeout(), defaults), or(l.balance(), defaults.balance()), check(l.check()),
+                    or(l.sendProxy(), SendProxy.NONE), or(l.retries(), defaults.retries()),
+                    or(l.redispatch(), defaults.redispatch()), or(l.httpReuse(), defaults.httpReuse()),
+                    retryOn(l.retryOn(), defaults), or(l.abortonclose(), defaults.abortonclose()),
+                    serverTls(l.serverTls(), global), servers(l.servers())));
         }
         Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),
                 or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth());
@@ -90,11 +92,16 @@ public final class Normalizer {
         return (own == null ? Check.BUILT_IN : own.orElse(Check.BUILT_IN));
     }
 
+    /** TLS to a backend's servers: its keys over {@code server_tls_defaults}; null (plain) when it has no {@code tls:}. */
+    private static ServerTls serverTls(ServerTls own, Global global) {
+        return own == null ? null : own.withDefaults(global.serverTlsDefaults());
+    }
+
     private static List<Server> servers(List<Server> servers) {
         List<Server> out = new ArrayList<>();
         for (Server s : servers) {
             out.add(new Server(s.name(), s.address(), or(s.weight(), 1), or(s.check(), false),
-                    or(s.backup(), false), or(s.maxconn(), 0), or(s.disabled(), false)));
+                    or(s.backup(), false), or(s.maxconn(), 0), or(s.disabled(), false), s.tls()));
         }
         return out;
     }

@@ -8,6 +8,7 @@ package io.pointsman.proxy.config;
  * @param backup   used only when every non-backup server is down
  * @param maxconn  connections at once to this server; past it requests wait in the queue; 0 = no limit
  * @param disabled administratively down (stats: MAINT)
+ * @param tls      {@code false}: plain to this server though its backend has {@code tls:}
  */
 public record Server(
         String name,
@@ -16,5 +17,11 @@ public record Server(
         Boolean check,
         Boolean backup,
         Integer maxconn,
-        Boolean disabled) {
+        Boolean disabled,
+        Boolean tls) {
+
+    public Server(String name, HostPort address, Integer weight, Boolean check, Boolean backup, Integer maxconn,
+                  Boolean disabled) {
+        this(name, address, weight, check, backup, maxconn, disabled, null);
+    }
 }

@@ -1,6 +1,7 @@
 package io.pointsman.proxy.health;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -152,6 +153,8 @@ final class HealthChecker {
         ScheduledFuture<?> timer;
         Channel channel;
         boolean connected;
+        /** TCP is up, the TLS handshake not done yet. */
+        boolean handshaking;
         boolean done;
 
         Attempt(ServerCheckSpec spec) {
@@ -197,6 +200,12 @@ final class HealthChecker {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (spec.tls() != null) {
+                                // The same TLS as the server's traffic (HAProxy: checks over SSL
+                                // where the server has ssl), unless check: {tls: false}.
+                                ch.pipeline().addLast(spec.tls().newHandler(ch.alloc(), spec.address(),
+                                        spec.timeout().toMillis()));
+                            }
                             if (http) {
                                 ch.pipeline().addLast(new HttpClientCodec(), new HttpCheckHandler());
                             } else {
@@ -215,16 +224,34 @@ final class HealthChecker {
                     return;
                 }
                 connected = true;
-                if (http) {
-                    f.channel().writeAndFlush(request()).addListener(w -> {
-                        if (!w.isSuccess()) {
-                            conclude(CheckResult.of(CheckCode.L7RSP, "request not sent: " + w.cause()));
-                        }
-                    });
-                } else {
-                    conclude(CheckResult.of(CheckCode.L4OK));
+                SslHandler tls = f.channel().pipeline().get(SslHandler.class);
+                if (tls == null) {
+                    layer7(f.channel(), http, CheckCode.L4OK);
+                    return;
                 }
+                handshaking = true;
+                tls.handshakeFuture().addListener(h -> {
+                    handshaking = false;
+                    if (h.isSuccess()) {
+                        layer7(f.channel(), http, CheckCode.L6OK);
+                    } else {
+                        conclude(CheckResult.of(CheckCode.L6RSP, String.valueOf(h.cause())));
+                    }
+                });
             });
+        }
+
+        /** The connection (and its TLS) is up: an http check asks its question, else {@code up} is the answer. */
+        private void layer7(Channel ch, boolean http, CheckCode up) {
+            if (http) {
+                ch.writeAndFlush(request()).addListener(w -> {
+                    if (!w.isSuccess()) {
+                        conclude(CheckResult.of(CheckCode.L7RSP, "request not sent: " + w.cause()));
+                    }
+                });
+            } else {
+                conclude(CheckResult.of(up));
+            }
         }
 
         private FullHttpRequest request() {
@@ -239,7 +266,7 @@ final class HealthChecker {
         }
 
         void timedOut() {
-            conclude(CheckResult.of(connected ? CheckCode.L7TOUT : CheckCode.L4TOUT,
+            conclude(CheckResult.of(handshaking ? CheckCode.L6TOUT : connected ? CheckCode.L7TOUT : CheckCode.L4TOUT,
                     "no answer within " + spec.timeout().toMillis() + "ms"));
         }
 
@@ -291,7 +318,7 @@ final class HealthChecker {
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                conclude(CheckResult.of(CheckCode.L7RSP, String.valueOf(cause)));
+                conclude(CheckResult.of(handshaking ? CheckCode.L6RSP : CheckCode.L7RSP, String.valueOf(cause)));
             }
         }
     }

@@ -7,7 +7,7 @@ import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.http.RetireConnectionEvent;
 import io.pointsman.proxy.stats.StatsChange;
-import io.pointsman.proxy.tls.TlsTerminations;
+import io.pointsman.proxy.tls.TlsContexts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +32,7 @@ public final class Generation {
     private final List<LiveBackend> ordered;
     private final Map<HostPort, LiveFrontend> byBind;
     private final StatsChange stats;
-    private final TlsTerminations tls;
+    private final TlsContexts tls;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     /** Set on the accept loop when a newer generation replaced this one. */
     private volatile boolean retired;
@@ -40,7 +40,7 @@ public final class Generation {
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
                Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, StatsChange stats,
-               TlsTerminations tls) {
+               TlsContexts tls) {
         this.number = number;
         this.revision = revision;
         this.config = config;
@@ -53,7 +53,7 @@ public final class Generation {
     }
 
     /** The TLS its binds terminate, loaded for it (a refused apply never touches the serving one's). */
-    public TlsTerminations tls() {
+    public TlsContexts tls() {
         return tls;
     }
 

@@ -11,7 +11,8 @@ import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.routing.FrontendRouter;
 import io.pointsman.proxy.stats.StatsChange;
 import io.pointsman.proxy.tls.TlsTermination;
-import io.pointsman.proxy.tls.TlsTerminations;
+import io.pointsman.proxy.tls.TlsContexts;
+import io.pointsman.proxy.tls.TlsOrigination;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -42,7 +43,7 @@ final class GenerationCompiler {
 
     /** A first generation without TLS: nothing to take over. */
     Generation compile(ProxyConfig config, String revision, long number) {
-        return compile(config, revision, number, null, TlsTerminations.NONE);
+        return compile(config, revision, number, null, TlsContexts.NONE);
     }
 
     /**
@@ -58,7 +59,7 @@ final class GenerationCompiler {
      * @param tls      the TLS of every bind of {@code config}, loaded for it (equal settings,
      *                 equal terminations: a frontend taken over keeps the same ones)
      */
-    Generation compile(ProxyConfig config, String revision, long number, Generation previous, TlsTerminations tls) {
+    Generation compile(ProxyConfig config, String revision, long number, Generation previous, TlsContexts tls) {
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
         StatsChange stats = new StatsChange();
@@ -66,10 +67,11 @@ final class GenerationCompiler {
             Backend b = all.get(i);
             LiveBackend before = previous == null ? null : previous.backend(i, b.name());
             LiveBackend live;
-            if (before != null && before.literalAddresses() && before.config().equals(b)) {
+            if (before != null && before.literalAddresses() && before.config().equals(b)
+                    && before.tls() == tls.forBackend(b.tls())) {
                 live = before;
             } else {
-                live = compileBackend(b, before, stats);
+                live = compileBackend(b, before, stats, tls.forBackend(b.tls()));
             }
             backends.put(b.name(), live);
         }
@@ -107,10 +109,10 @@ final class GenerationCompiler {
         return new Generation(number, revision, config, frontends, backends, byBind, stats, tls);
     }
 
-    private static Map<HostPort, TlsTermination> terminations(Frontend f, TlsTerminations tls) {
+    private static Map<HostPort, TlsTermination> terminations(Frontend f, TlsContexts tls) {
         Map<HostPort, TlsTermination> out = new HashMap<>();
         for (Bind b : f.bind()) {
-            TlsTermination t = tls.forSettings(b.tls());
+            TlsTermination t = tls.forBind(b.tls());
             if (t != null) {
                 out.put(b.address(), t);
             }
@@ -119,9 +121,9 @@ final class GenerationCompiler {
     }
 
     /** Whether a frontend taken over has the terminations this generation loaded (equal settings share one). */
-    private static boolean sameTls(LiveFrontend before, Frontend f, TlsTerminations tls) {
+    private static boolean sameTls(LiveFrontend before, Frontend f, TlsContexts tls) {
         for (Bind b : f.bind()) {
-            if (before.tls(b.address()) != tls.forSettings(b.tls())) {
+            if (before.tls(b.address()) != tls.forBind(b.tls())) {
                 return false;
             }
         }
@@ -134,7 +136,7 @@ final class GenerationCompiler {
      * else by address); a server whose config is equal too, and whose address is an IP
      * literal, is the same {@link LiveServer}.
      */
-    private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats) {
+    private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats, TlsOrigination tls) {
         ServerQueue queue = before != null ? before.queue() : new ServerQueue();
         List<Server> configs = b.servers();
         List<Server> oldConfigs = before == null ? List.of() : before.config().servers();
@@ -194,7 +196,7 @@ final class GenerationCompiler {
         }
         Balancer<LiveServer> balancer = Balancers.create(b.balance(), servers);
         return new LiveBackend(b, servers, balancer, before != null ? before.counters() : stats.newBackend(b.name()),
-                queue, literal);
+                queue, literal, tls);
     }
 
     /** An IP literal: resolving it again gives the same address, so a server can be taken over. */

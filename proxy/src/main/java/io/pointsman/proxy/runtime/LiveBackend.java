@@ -7,6 +7,7 @@ import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.stats.Counters;
+import io.pointsman.proxy.tls.TlsOrigination;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -23,9 +24,11 @@ public final class LiveBackend {
     private final boolean literalAddresses;
     /** {@code retry_on} as bits of {@link RetryOn}. */
     private final int retryOn;
+    /** TLS to the servers (those without {@code tls: false}); null = plain. */
+    private final TlsOrigination tls;
 
     LiveBackend(Backend config, List<LiveServer> servers, Balancer<LiveServer> balancer, Counters counters,
-                ServerQueue queue, boolean literalAddresses) {
+                ServerQueue queue, boolean literalAddresses, TlsOrigination tls) {
         this.config = config;
         this.servers = List.copyOf(servers);
         this.balancer = balancer;
@@ -33,6 +36,27 @@ public final class LiveBackend {
         this.queue = queue;
         this.literalAddresses = literalAddresses;
         this.retryOn = RetryOn.mask(config.retryOn());
+        this.tls = tls;
+    }
+
+    /** The backend's TLS to servers; null when plain. */
+    public TlsOrigination tls() {
+        return tls;
+    }
+
+    /** The TLS of connections to {@code server}: the backend's, unless the server says {@code tls: false}. */
+    public TlsOrigination tls(LiveServer server) {
+        return tls == null || Boolean.FALSE.equals(server.config().tls()) ? null : tls;
+    }
+
+    /**
+     * Which idle connections a new request to {@code server} may reuse: the server's key, and
+     * for a TLS server the origination it was made with (a swap that turns TLS on, off or
+     * changes it must not hand over a connection made otherwise).
+     */
+    public String poolKey(LiveServer server) {
+        TlsOrigination t = tls(server);
+        return t == null ? server.key() : server.key() + "|" + t.id();
     }
 
     /** The config it was compiled from. */

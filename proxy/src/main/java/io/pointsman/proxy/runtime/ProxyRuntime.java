@@ -24,7 +24,7 @@ import io.pointsman.proxy.statspage.StatsReports;
 import io.pointsman.proxy.tcp.TcpPipeline;
 import io.pointsman.proxy.tls.CertificateStatus;
 import io.pointsman.proxy.tls.CertificateWatcher;
-import io.pointsman.proxy.tls.TlsTerminations;
+import io.pointsman.proxy.tls.TlsContexts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -209,12 +209,12 @@ public final class ProxyRuntime implements AutoCloseable {
         }
         // Nothing that serves changes until the swap: compiling makes new objects only.
         // PEM files, read here (off the event loops) into contexts the new generation owns.
-        TlsTerminations tls = TlsTerminations.build(normalized, current == null ? null : current.tls());
+        TlsContexts tls = TlsContexts.build(normalized, current == null ? null : current.tls());
         Generation next = compiler.compile(normalized, revision, nextNumber, current, tls);
         // Before the swap, so bad check settings refuse it; only changed backends are looked at.
         HealthRegistry.Plan checks = null;
         if (healthRegistry != null) {
-            checks = healthRegistry.plan(normalized.allBackends());
+            checks = healthRegistry.plan(normalized.allBackends(), tls);
         } else {
             ServerCheckSpec.of(normalized);
         }

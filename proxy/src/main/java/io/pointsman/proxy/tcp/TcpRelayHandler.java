@@ -429,13 +429,25 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     private void forwardClientFin() {
         Channel s = server;
         afterWrites(s, () -> {
-            if (s.isActive()) {
-                ((DuplexChannel) s).shutdownOutput().addListener(x -> {
-                    serverOutputDone = true;
-                    closeIfFinished();
-                });
+            if (!s.isActive()) {
+                return;
+            }
+            if (s.pipeline().first() instanceof SslHandler tls) {
+                // TLS to the server: close_notify first, then the FIN.
+                tls.closeOutbound().addListener(y -> shutdownServerOutput(s));
+            } else {
+                shutdownServerOutput(s);
             }
         });
+    }
+
+    private void shutdownServerOutput(Channel s) {
+        if (s.isActive()) {
+            ((DuplexChannel) s).shutdownOutput().addListener(x -> {
+                serverOutputDone = true;
+                closeIfFinished();
+            });
+        }
     }
 
     private void closeIfFinished() {

@@ -21,19 +21,19 @@ public final class CertificateWatcher implements AutoCloseable {
 
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(
             new DefaultThreadFactory("pointsman-tls-watch", true));
-    private volatile TlsTerminations watched = TlsTerminations.NONE;
+    private volatile TlsContexts watched = TlsContexts.NONE;
 
     public CertificateWatcher() {
         thread.scheduleWithFixedDelay(this::poll, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** From now on, watches these (the generation just published); older ones accept no new handshakes. */
-    public void watch(TlsTerminations terminations) {
+    public void watch(TlsContexts terminations) {
         watched = terminations;
     }
 
     private void poll() {
-        for (TlsTermination t : watched.all()) {
+        for (WatchedTls t : watched.watched()) {
             try {
                 t.reloadIfChanged();
             } catch (RuntimeException e) {

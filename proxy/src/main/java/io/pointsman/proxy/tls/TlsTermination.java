@@ -1,6 +1,5 @@
 package io.pointsman.proxy.tls;
 
-import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.OpenSslContext;
@@ -12,7 +11,6 @@ import io.netty.util.Mapping;
 import io.pointsman.proxy.config.Tls;
 import io.pointsman.proxy.config.TlsCertificate;
 import io.pointsman.proxy.config.TlsVerify;
-import io.pointsman.proxy.config.TlsVersion;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -46,7 +44,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Event loops only call {@link #map}: one volatile read.
  */
-public final class TlsTermination implements Mapping<String, SslContext> {
+public final class TlsTermination implements Mapping<String, SslContext>, WatchedTls {
     private static final Logger log = LoggerFactory.getLogger(TlsTermination.class);
 
     private final Tls settings;
@@ -90,6 +88,7 @@ public final class TlsTermination implements Mapping<String, SslContext> {
     }
 
     /** Every file's state: certificates with their names and expiry, CA and CRL files, errors. */
+    @Override
     public List<CertificateStatus> status() {
         return state.status();
     }
@@ -102,7 +101,8 @@ public final class TlsTermination implements Mapping<String, SslContext> {
      *
      * @return true when contexts were rebuilt
      */
-    boolean reloadIfChanged() {
+    @Override
+    public boolean reloadIfChanged() {
         State s = state;
         Snapshot now = Snapshot.of(settings);
         if (now.equals(s.snapshot())) {
@@ -155,7 +155,7 @@ public final class TlsTermination implements Mapping<String, SslContext> {
     }
 
     /** The client-certificate verifier and the errors of its CA and CRL files. */
-    private record Trust(ClientCertificateVerifier verifier, List<X509Certificate> cas, List<X509CRL> crls,
+    private record Trust(CertificateVerifier verifier, List<X509Certificate> cas, List<X509CRL> crls,
                          String caError, String crlError, List<FileStamp> stamps) {
     }
 
@@ -316,7 +316,7 @@ public final class TlsTermination implements Mapping<String, SslContext> {
         if (before != null && cas == before.cas() && crls == before.crls()) {
             return new Trust(before.verifier(), cas, crls, caError, crlError, stamps);
         }
-        return new Trust(ClientCertificateVerifier.of(cas, crls), cas, crls, caError, crlError, stamps);
+        return new Trust(CertificateVerifier.forClients(cas, crls), cas, crls, caError, crlError, stamps);
     }
 
     /** SNI names to contexts; the first certificate that loaded is the default. Null when none did. */
@@ -341,11 +341,9 @@ public final class TlsTermination implements Mapping<String, SslContext> {
 
     private static SslContext context(ServedCertificate c, Policy policy, Trust trust) {
         try {
-            SslContextBuilder b = SslContextBuilder.forServer(c.key, c.chain.toArray(new X509Certificate[0]))
-                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
-                    .protocols(policy.protocols())
-                    .ciphers(policy.ciphers())
-                    .applicationProtocolConfig(policy.alpn());
+            SslContextBuilder b = policy.common().applyTo(SslContextBuilder
+                    .forServer(c.key, c.chain.toArray(new X509Certificate[0]))
+                    .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK));
             if (trust.verifier() != null) {
                 b.trustManager(trust.verifier()).clientAuth(policy.clientAuth());
             }
@@ -390,36 +388,13 @@ public final class TlsTermination implements Mapping<String, SslContext> {
         return List.copyOf(out);
     }
 
-    /** What every context of one section shares, worked out once. */
-    private record Policy(List<String> protocols, List<String> ciphers, ApplicationProtocolConfig alpn,
-                          boolean tickets, ClientAuth clientAuth) {
+    /** What every context of one section shares: the common policy, tickets, client certificates. */
+    private record Policy(TlsPolicy common, boolean tickets, ClientAuth clientAuth) {
         static Policy of(Tls t) {
             Objects.requireNonNull(t.minVersion(), "normalized tls settings");
-            String[] protocols = t.minVersion() == TlsVersion.TLS1_3
-                    ? new String[] {"TLSv1.3"} : new String[] {"TLSv1.2", "TLSv1.3"};
-            if (t.ciphersuites() != null) {
-                String problem = CipherRules.suitesProblem(t.ciphersuites());
-                if (problem != null) {
-                    throw new TlsSetupException("ciphersuites: " + problem);
-                }
-            }
-            List<String> ciphers = null; // Netty's defaults (modern AEAD suites first)
-            if (t.ciphers() != null) {
-                try {
-                    ciphers = new ArrayList<>(CipherRules.expand(t.ciphers()));
-                } catch (IllegalArgumentException e) {
-                    throw new TlsSetupException("ciphers: " + e.getMessage(), e);
-                }
-                ciphers.addAll(CipherRules.TLS13_SUITES);
-            }
-            ApplicationProtocolConfig alpn = t.alpn().isEmpty() ? ApplicationProtocolConfig.DISABLED
-                    : new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                            // No protocol in common: go on without ALPN, as OpenSSL does.
-                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, t.alpn());
             ClientAuth auth = t.verify() == TlsVerify.REQUIRED ? ClientAuth.REQUIRE
                     : t.verify() == TlsVerify.OPTIONAL ? ClientAuth.OPTIONAL : ClientAuth.NONE;
-            return new Policy(List.of(protocols), ciphers == null ? null : List.copyOf(ciphers), alpn,
+            return new Policy(TlsPolicy.of(t.minVersion(), t.ciphers(), t.ciphersuites(), t.alpn()),
                     Boolean.TRUE.equals(t.tickets()), auth);
         }
     }

@@ -5,7 +5,7 @@
  *
  * <p>Starting points:
  * <ul>
- *   <li>{@link io.pointsman.proxy.tls.TlsTerminations}: the TLS of one generation, built
+ *   <li>{@link io.pointsman.proxy.tls.TlsContexts}: the TLS of one generation, built
  *       when a config is applied (off the event loops), one
  *       {@link io.pointsman.proxy.tls.TlsTermination} per distinct {@code tls:} settings
  *       (certificates picked by SNI, the section's policy, the client-certificate

@@ -74,6 +74,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     private TestServer(String host, String tag, boolean echo, boolean lines, boolean http) {
+        this(host, tag, echo, lines, http, null);
+    }
+
+    private TestServer(String host, String tag, boolean echo, boolean lines, boolean http,
+                       io.netty.handler.ssl.SslContext tls) {
         this.tag = tag;
         this.echo = echo;
         this.lines = lines;
@@ -84,6 +89,9 @@ public final class TestServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         if (http) {
                             accepted.incrementAndGet();
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
@@ -111,6 +119,11 @@ public final class TestServer implements AutoCloseable {
     /** An HTTP/1.1 server answering every request {@code 200} with the body {@code tag}, keep-alive. */
     public static TestServer http(String tag) {
         return new TestServer("127.0.0.1", tag, false, false, true);
+    }
+
+    /** {@link #echo} over TLS with {@code tls} (a server context). */
+    public static TestServer echoTls(String tag, io.netty.handler.ssl.SslContext tls) {
+        return new TestServer("127.0.0.1", tag, true, false, false, tls);
     }
 
     /** Sends {@code tag\n}, then its FIN, and reads nothing: a client sees a greeting and the end. */

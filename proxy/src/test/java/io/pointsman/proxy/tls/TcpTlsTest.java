@@ -132,6 +132,32 @@ class TcpTlsTest {
         }
     }
 
+    /** A tcp listen that terminates TLS and speaks TLS again to its server, verifying it (HAProxy {@code ssl} on both sides). */
+    @Test
+    void aTcpListenReEncryptsToItsServer() throws Exception {
+        int port = Clients.freePort();
+        io.netty.handler.ssl.SslContext serverSide = io.netty.handler.ssl.SslContextBuilder
+                .forServer(api.cert().toFile(), api.key().toFile()).build();
+        try (TestServer secure = TestServer.echoTls("secure", serverSide)) {
+            assertInstanceOf(ApplyResult.Applied.class, runtime.apply(YamlConfigs.load("""
+                    version: 1
+                    listens:
+                      - name: bridge
+                        mode: tcp
+                        bind: { address: "127.0.0.1:%d", tls: { cert: %s, key: %s } }
+                        server_tls: { ca: %s, sni: api.example }
+                        servers: [ { name: s, address: "%s" } ]
+                    """.formatted(port, site.cert(), site.key(), pki.caCert(), secure.address())), "bridge"));
+            try (SSLSocket s = TlsClient.trusting(pki.caCert()).connect(port, "tcp.example")) {
+                BufferedReader in = reader(s);
+                assertEquals("secure", in.readLine());
+                s.getOutputStream().write("round trip\n".getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().flush();
+                assertEquals("round trip", in.readLine());
+            }
+        }
+    }
+
     /** HAProxy's {@code accept-proxy ssl}: the PROXY header comes first, in clear, then the handshake. */
     @Test
     void aProxyProtocolHeaderIsReadBeforeTheHandshake() throws Exception {

@@ -16,6 +16,7 @@ import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.Server;
+import io.pointsman.proxy.config.ServerTls;
 import io.pointsman.proxy.config.Stats;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.config.Tls;
@@ -123,6 +124,13 @@ final class ConfigValidator {
         TlsDefaults t = raw.global().tlsDefaults();
         if (t != null) {
             tlsPolicy(t.ciphers(), t.ciphersuites(), t.alpn(), "global.tls_defaults");
+        }
+        ServerTls st = raw.global().serverTlsDefaults();
+        if (st != null) {
+            serverTlsKeys(st, "global.server_tls_defaults");
+            if (st.sni() != null) {
+                error("global.server_tls_defaults.sni", "sni names one service: set it on the backend");
+            }
         }
         nonNegative(raw.global().threads(), "global.threads");
         atLeast(raw.global().maxOldGenerations(), 1, "global.max_old_generations");
@@ -440,6 +448,7 @@ final class ConfigValidator {
             error(p + ".http_reuse", "'http_reuse' works only in mode http (" + label + " is mode tcp)");
         }
         retryOn(b.retryOn(), p + ".retry_on", mode, label);
+        serverTls(b, normalized, p, what.equals("listen") ? "server_tls" : "tls", mode);
         Map<String, String> names = new HashMap<>();
         Map<String, String> addresses = new HashMap<>();
         for (int i = 0; i < b.servers().size(); i++) {
@@ -473,6 +482,70 @@ final class ConfigValidator {
             }
             nonNegative(s.maxconn(), sp + ".maxconn");
         }
+    }
+
+    /** TLS to a backend's servers: the section as written, what it is with the defaults, the servers' and check's {@code tls}. */
+    private void serverTls(Backend b, Backend normalized, String p, String key, Mode mode) {
+        String tp = p + "." + key;
+        ServerTls t = b.tls();
+        if (t != null) {
+            serverTlsKeys(t, tp);
+            if (t.sni() != null && (t.sni().isBlank() || t.sni().contains("%["))) {
+                error(tp + ".sni", t.sni().isBlank() ? "empty sni" : "sni takes a name; %[…] expressions are not"
+                        + " available here yet (give the name, or leave sni out for the server's host name)");
+            }
+        }
+        ServerTls n = normalized == null ? null : normalized.tls();
+        if (n != null) {
+            if (n.verify() == TlsVerify.REQUIRED && n.ca() == null) {
+                error(tp, "verify: required (the default, as HAProxy's ssl-server-verify) needs 'ca' (the CA file"
+                        + " server certificates must chain to, or @system-ca), or set verify: none");
+            }
+            if (n.verify() == TlsVerify.NONE && (n.ca() != null || n.crl() != null)) {
+                error(tp + (n.ca() != null ? ".ca" : ".crl"), "'" + (n.ca() != null ? "ca" : "crl") + "' is set"
+                        + " but verify is none, so server certificates are not checked: set verify: required");
+            }
+            if (n.crl() != null && ServerTls.SYSTEM_CA.equals(n.ca())) {
+                error(tp + ".crl", "a crl needs a CRL for every CA of the chain: give 'ca' as a file, not @system-ca");
+            }
+            if (mode == Mode.HTTP) {
+                for (String a : n.alpn()) {
+                    if (!HTTP_ALPN.contains(a)) {
+                        error(tp + ".alpn", "a mode http backend speaks HTTP/1.1 to its servers: it may offer http/1.1"
+                                + " and http/1.0 in ALPN, not '" + a + "'");
+                        break;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < b.servers().size(); i++) {
+            Boolean tls = b.servers().get(i).tls();
+            String sp = p + ".servers[" + i + "].tls";
+            if (Boolean.TRUE.equals(tls)) {
+                error(sp, "TLS to servers is set on the " + (key.equals("tls") ? "backend" : "listen") + " ('" + key
+                        + ": {…}'); a server may only turn it off with tls: false");
+            } else if (Boolean.FALSE.equals(tls) && n == null) {
+                error(sp, "tls: false, but the servers of this " + (key.equals("tls") ? "backend" : "listen")
+                        + " are plain anyway (no '" + key + ":')");
+            }
+        }
+        if (b.check() != null && b.check().tls() != null) {
+            if (b.check().tls()) {
+                error(p + ".check.tls", "checks use TLS where the servers do; only tls: false (plain checks) is set here");
+            } else if (n == null) {
+                error(p + ".check.tls", "tls: false, but the checks are plain anyway (no '" + key + ":')");
+            }
+        }
+    }
+
+    private void serverTlsKeys(ServerTls t, String p) {
+        if (t.verify() == TlsVerify.OPTIONAL) {
+            error(p + ".verify", "a server's certificate is verified or not: none or required");
+        }
+        if (t.key() != null && t.cert() == null) {
+            error(p + ".cert", "'key' is set but 'cert' is missing");
+        }
+        tlsPolicy(t.ciphers(), t.ciphersuites(), t.alpn(), p);
     }
 
     private void check(Check c, String p) {

@@ -27,17 +27,19 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Verifies client certificates as HAProxy's {@code ca-file} / {@code crl-file} do:
- * the chain the client sent must lead to a certificate of the CA file (every one of which
- * is trusted), be valid now, allow client authentication, and, with a CRL file, no
- * certificate of the chain may be revoked, and every CA of the chain needs a CRL
- * (OpenSSL's {@code CRL_CHECK_ALL}, which HAProxy sets).
+ * Verifies the peer's certificate as HAProxy's {@code ca-file} / {@code crl-file} do, for
+ * client certificates (a bind's {@code client_ca}) and for servers (a backend's {@code ca}):
+ * the chain the peer sent must lead to a certificate of the CA file (every one of which is
+ * trusted), be valid now, allow client (or server) authentication, and, with a CRL file, no
+ * certificate of the chain may be revoked, and every CA of the chain needs a CRL (OpenSSL's
+ * {@code CRL_CHECK_ALL}, which HAProxy sets). A server's certificate must also carry the
+ * name the connection was made for (its SNI), when it was made for a name.
  *
  * <p>A failure is an {@link OpenSslCertificateException} carrying OpenSSL's
  * {@code X509_V_ERR_*} code (HAProxy's {@code ssl_c_verify} numbers), so BoringSSL ends
  * the handshake with the matching alert.
  */
-final class ClientCertificateVerifier extends X509ExtendedTrustManager {
+final class CertificateVerifier extends X509ExtendedTrustManager {
     /** OpenSSL's X509_V_ERR_* codes (x509_vfy.h), as {@code %[ssl_c_verify]} shows them. */
     static final int UNSPECIFIED = 1;
     static final int UNABLE_TO_GET_CRL = 3;
@@ -49,15 +51,19 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
     static final int INVALID_CA = 24;
     static final int PATH_LENGTH_EXCEEDED = 25;
     static final int INVALID_PURPOSE = 26;
+    static final int HOSTNAME_MISMATCH = 62;
 
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+    private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
     private static final String ANY_EKU = "2.5.29.37.0";
 
     private final Set<TrustAnchor> anchors;
     private final X509Certificate[] issuers;
     private final List<X509CRL> crls;
+    /** Verifies servers (the peers this side connects to), not clients. */
+    private final boolean servers;
 
-    private ClientCertificateVerifier(List<X509Certificate> cas, List<X509CRL> crls) {
+    private CertificateVerifier(List<X509Certificate> cas, List<X509CRL> crls, boolean servers) {
         Set<TrustAnchor> a = new HashSet<>();
         for (X509Certificate c : cas) {
             a.add(new TrustAnchor(c, null));
@@ -65,18 +71,24 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
         this.anchors = Set.copyOf(a);
         this.issuers = cas.toArray(new X509Certificate[0]);
         this.crls = crls == null ? null : List.copyOf(crls);
+        this.servers = servers;
     }
 
-    /** @param cas the CA file's certificates; @param crls the CRL file's CRLs, null = no revocation check */
-    static ClientCertificateVerifier of(List<X509Certificate> cas, List<X509CRL> crls) {
-        return new ClientCertificateVerifier(cas, crls);
+    /** Client certificates. @param cas the CA file's certificates; @param crls the CRL file's CRLs, null = none */
+    static CertificateVerifier forClients(List<X509Certificate> cas, List<X509CRL> crls) {
+        return new CertificateVerifier(cas, crls, false);
+    }
+
+    /** Servers' certificates, and their names. */
+    static CertificateVerifier forServers(List<X509Certificate> cas, List<X509CRL> crls) {
+        return new CertificateVerifier(cas, crls, true);
     }
 
     void verify(X509Certificate[] chain) throws CertificateException {
         if (chain == null || chain.length == 0) {
-            throw new OpenSslCertificateException("the client sent no certificate", UNSPECIFIED);
+            throw new OpenSslCertificateException("the peer sent no certificate", UNSPECIFIED);
         }
-        purpose(chain[0]);
+        purpose(chain[0], servers ? SERVER_AUTH : CLIENT_AUTH);
         // The path ends below the anchor: drop what the client sent of the CA file itself.
         List<X509Certificate> path = new ArrayList<>(List.of(chain));
         while (path.size() > 1 && isAnchor(path.get(path.size() - 1))) {
@@ -116,13 +128,13 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
         return false;
     }
 
-    /** OpenSSL's "sslclient" purpose: a leaf that limits its key's use must allow client authentication. */
-    private static void purpose(X509Certificate leaf) throws CertificateException {
+    /** OpenSSL's "sslclient"/"sslserver" purpose: a leaf that limits its key's use must allow this use. */
+    private static void purpose(X509Certificate leaf, String use) throws CertificateException {
         try {
             List<String> eku = leaf.getExtendedKeyUsage();
-            if (eku != null && !eku.contains(CLIENT_AUTH) && !eku.contains(ANY_EKU)) {
-                throw new OpenSslCertificateException("the client certificate is not for client authentication",
-                        INVALID_PURPOSE);
+            if (eku != null && !eku.contains(use) && !eku.contains(ANY_EKU)) {
+                throw new OpenSslCertificateException("the certificate is not for "
+                        + (use.equals(CLIENT_AUTH) ? "client" : "server") + " authentication", INVALID_PURPOSE);
             }
         } catch (CertificateParsingException e) {
             throw new OpenSslCertificateException("bad extended key usage: " + e.getMessage(), INVALID_PURPOSE);
@@ -161,42 +173,72 @@ final class ClientCertificateVerifier extends X509ExtendedTrustManager {
         return UNSPECIFIED;
     }
 
-    private static String describe(CertPathValidatorException e) {
-        return "client certificate refused (" + e.getReason() + "): " + e.getMessage();
+    private String describe(CertPathValidatorException e) {
+        return (servers ? "server" : "client") + " certificate refused (" + e.getReason() + "): " + e.getMessage();
+    }
+
+    /**
+     * The name a server connection was made for must be one of the certificate's DNS names
+     * (a wildcard covers one label, leftmost), or its CN when it has none, as OpenSSL's
+     * {@code X509_check_host}. No name (a server given by IP address, no {@code sni}): not
+     * checked, as HAProxy without {@code sni}/{@code verifyhost}.
+     */
+    static void checkName(X509Certificate leaf, String name) throws CertificateException {
+        if (name == null || name.isEmpty() || io.netty.util.NetUtil.isValidIpV4Address(name)
+                || io.netty.util.NetUtil.isValidIpV6Address(name)) {
+            return;
+        }
+        String want = name.toLowerCase(java.util.Locale.ROOT);
+        for (String have : ServedCertificate.names(leaf)) {
+            if (have.equals(want) || (have.startsWith("*.") && want.indexOf('.') > 0
+                    && want.substring(want.indexOf('.')).equals(have.substring(1)))) {
+                return;
+            }
+        }
+        throw new OpenSslCertificateException("the server's certificate is not for " + name + " (it is for "
+                + ServedCertificate.names(leaf) + ")", HOSTNAME_MISMATCH);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
+        if (servers) {
+            throw new CertificateException("verifies servers only");
+        }
         verify(chain);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        verify(chain);
+        checkClientTrusted(chain, authType, (SSLEngine) null);
     }
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        verify(chain);
+        checkClientTrusted(chain, authType, (SSLEngine) null);
     }
 
+    /** A server's certificate, for the name the connection was made for ({@code engine.getPeerHost()}). */
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
             throws CertificateException {
-        throw new CertificateException("verifies clients only");
+        if (!servers) {
+            throw new CertificateException("verifies clients only");
+        }
+        verify(chain);
+        checkName(chain[0], engine == null ? null : engine.getPeerHost());
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
             throws CertificateException {
-        throw new CertificateException("verifies clients only");
+        checkServerTrusted(chain, authType, (SSLEngine) null);
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("verifies clients only");
+        checkServerTrusted(chain, authType, (SSLEngine) null);
     }
 
     /** The CA names sent with the certificate request, so clients pick a certificate these accept. */
