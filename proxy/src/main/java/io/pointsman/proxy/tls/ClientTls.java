@@ -36,7 +36,7 @@ public final class ClientTls {
     public static void add(ChannelPipeline pipeline, TlsTermination termination, long handshakeTimeoutMillis) {
         pipeline.addLast(TLS, new TerminationHandler(termination,
                 handshakeTimeoutMillis > 0 ? handshakeTimeoutMillis : DEFAULT_HANDSHAKE_TIMEOUT_MILLIS));
-        pipeline.addLast(FACTS, new TlsFactsHandler());
+        pipeline.addLast(FACTS, new TlsFactsHandler(termination.asksClientCertificates()));
     }
 
     /** Netty's SNI handler, with what a context alone cannot say set on each connection's engine. */

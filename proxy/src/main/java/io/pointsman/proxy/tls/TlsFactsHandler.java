@@ -20,7 +20,13 @@ import javax.net.ssl.SSLSession;
  * name is a fact of the handshake, not a signal to route before it.
  */
 final class TlsFactsHandler extends ChannelInboundHandlerAdapter {
+    /** The bind asks for client certificates: only then can there be one to look up. */
+    private final boolean clientCertificates;
     private String sni;
+
+    TlsFactsHandler(boolean clientCertificates) {
+        this.clientCertificates = clientCertificates;
+    }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
@@ -40,13 +46,15 @@ final class TlsFactsHandler extends ChannelInboundHandlerAdapter {
 
     private TlsFacts facts(SSLSession session, String alpn) {
         X509Certificate client = null;
-        try {
-            Certificate[] peer = session.getPeerCertificates();
-            if (peer.length > 0 && peer[0] instanceof X509Certificate x) {
-                client = x;
+        if (clientCertificates) {
+            try {
+                Certificate[] peer = session.getPeerCertificates();
+                if (peer.length > 0 && peer[0] instanceof X509Certificate x) {
+                    client = x;
+                }
+            } catch (SSLPeerUnverifiedException e) {
+                // the client sent no certificate
             }
-        } catch (SSLPeerUnverifiedException e) {
-            // the client sent no certificate
         }
         String cipher = session.getCipherSuite();
         String openSsl = CipherSuiteConverter.toOpenSsl(cipher, false);

@@ -82,6 +82,11 @@ public final class TlsTermination implements Mapping<String, SslContext>, Watche
         return state.mapping().map(serverName);
     }
 
+    /** Whether clients are asked for a certificate ({@code verify: optional|required}). */
+    boolean asksClientCertificates() {
+        return policy.clientAuth() != ClientAuth.NONE;
+    }
+
     /** Session tickets on (the default) or off ({@code tickets: false}). */
     boolean tickets() {
         return policy.tickets();
