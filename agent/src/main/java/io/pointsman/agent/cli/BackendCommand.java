@@ -20,19 +20,25 @@ import picocli.CommandLine.Option;
 @Command(name = "backend", hidden = true, mixinStandardHelpOptions = true,
         description = "Serve the demo HTTP backend (answers with its name; /health = 200) until killed.")
 public final class BackendCommand implements Callable<Integer> {
-    @Option(names = "--name", required = true, description = "Name it answers with.")
-    String name;
+    @Option(names = "--name", required = true,
+            description = "Name it answers with; repeated, the n-th name is the n-th --bind's.")
+    List<String> names;
 
     @Option(names = "--bind", required = true, description = "host:port to listen on (repeatable).")
     List<String> binds;
 
     @Override
     public Integer call() throws Exception {
+        if (names.size() != 1 && names.size() != binds.size()) {
+            System.err.println("pointsman backend: give one --name, or one per --bind (" + binds.size() + ")");
+            return 2;
+        }
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         List<DemoBackend> backends = new ArrayList<>();
         try {
-            for (String b : binds) {
-                HostPort hp = HostPort.parse(b);
+            for (int i = 0; i < binds.size(); i++) {
+                HostPort hp = HostPort.parse(binds.get(i));
+                String name = names.get(names.size() == 1 ? 0 : i);
                 backends.add(DemoBackend.start(name, new InetSocketAddress(hp.isWildcard() ? "0.0.0.0" : hp.host(), hp.port()), group));
                 System.out.println("backend " + name + " listening on " + hp);
             }

@@ -39,7 +39,12 @@ import sun.misc.Signal;
             "before the remote is asked, so a node comes up even when git is down.",
             "",
             "Without --repo, a local bare repo under the state dir is created from",
-            "the config template; its path is printed: clone it, change, push."
+            "the config template; its path is printed: clone it, change, push.",
+            "",
+            "On SIGTERM the node leaves traffic first (Keepalived's track file, the",
+            "bgp routes withdrawn), serves what is in flight for bgp.drain, then",
+            "stops. If the process dies instead, a child process (the crash guard)",
+            "does the leaving: sets the track file, withdraws, reconfigures BIRD."
         },
         footer = {
             "",
@@ -167,7 +172,9 @@ public final class RunCommand implements Callable<Integer> {
             sync.start();
             Signal.handle(new Signal("HUP"), s -> sync.requestSync("SIGHUP"));
             onShutdown(() -> {
+                long drainUntil = System.nanoTime() + applier.prepareStop().toNanos();
                 sync.close();
+                PointsmanNode.awaitDrain(drainUntil);
                 applier.close();
                 stop.countDown();
             });

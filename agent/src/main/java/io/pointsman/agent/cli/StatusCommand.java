@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,6 +106,13 @@ public final class StatusCommand implements Callable<Integer> {
                 }
             }
         }
+        JsonNode bgp = s.path("bgp");
+        if (bgp.isObject()) {
+            JsonNode announced = bgp.path("announced");
+            sb.append(String.format("bgp         %s%s%n", announced.isArray() && !announced.isEmpty()
+                    ? "announcing " + join(announced) : "withdrawn (" + text(bgp, "withdrawnBecause") + ")",
+                    bgp.path("birdReconfigured").asBoolean(false) ? "" : " — BIRD not told: " + text(bgp, "message")));
+        }
         JsonNode history = s.path("history");
         if (history.isArray() && !history.isEmpty() && historyLines > 0) {
             sb.append(String.format("history (newest first)%n"));
@@ -115,6 +124,12 @@ public final class StatusCommand implements Callable<Integer> {
             }
         }
         return sb.toString();
+    }
+
+    private static String join(JsonNode array) {
+        List<String> items = new ArrayList<>();
+        array.forEach(v -> items.add(v.asText()));
+        return String.join(", ", items);
     }
 
     private static String text(JsonNode n, String field) {

@@ -21,12 +21,16 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A tiny HTTP server that answers every request with its own name, the path asked and
  * the X-Forwarded-For it saw, and {@code /health} with 200. Keep-alive aware.
+ * {@code /slow?ms=N} answers after N ms: a request that stays in flight, for drain tests.
  */
 public final class DemoBackend implements AutoCloseable {
     private final String name;
@@ -75,6 +79,7 @@ public final class DemoBackend implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
             String body;
+            QueryStringDecoder uri = new QueryStringDecoder(request.uri());
             if (request.uri().equals("/health")) {
                 body = "ok\n";
             } else {
@@ -90,6 +95,27 @@ public final class DemoBackend implements AutoCloseable {
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             if (keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            // /slow?ms=N answers after N ms (at most a minute): a request in flight for tests of drains.
+            long delay = uri.path().equals("/slow") ? slowMillis(uri) : 0;
+            if (delay > 0) {
+                ctx.executor().schedule(() -> send(ctx, response, keepAlive), delay, TimeUnit.MILLISECONDS);
+            } else {
+                send(ctx, response, keepAlive);
+            }
+        }
+
+        private static long slowMillis(QueryStringDecoder uri) {
+            List<String> ms = uri.parameters().get("ms");
+            try {
+                return ms == null ? 1000 : Math.max(0, Math.min(60_000, Long.parseLong(ms.get(0))));
+            } catch (NumberFormatException e) {
+                return 1000;
+            }
+        }
+
+        private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+            if (keepAlive) {
                 ctx.writeAndFlush(response);
             } else {
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -1,17 +1,12 @@
 package io.pointsman.agent.keepalived;
 
+import io.pointsman.agent.system.AtomicFiles;
+import io.pointsman.agent.system.Command;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,13 +20,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeepalivedManager {
     private static final Logger log = LoggerFactory.getLogger(KeepalivedManager.class);
-    private static final long PROCESS_TIMEOUT_SECONDS = 15;
+    private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(15);
 
     private final String keepalivedBinary;
 
     /** @param keepalivedBinary the keepalived executable for {@code -t}; null = look it up on PATH */
     public KeepalivedManager(String keepalivedBinary) {
-        this.keepalivedBinary = keepalivedBinary != null ? keepalivedBinary : findOnPath("keepalived");
+        this.keepalivedBinary = keepalivedBinary != null ? keepalivedBinary : Command.find("keepalived");
     }
 
     /** What an apply did. */
@@ -47,32 +42,36 @@ public final class KeepalivedManager {
     public Outcome apply(Path configPath, String rendered, Path checkScriptPath, String checkScript, Path pidFile,
             String reloadCommand) throws KeepalivedException {
         try {
-            if (checkScriptPath != null && checkScript != null) {
-                writeScript(checkScriptPath, checkScript);
+            if (checkScriptPath != null && checkScript != null && !checkScript.equals(AtomicFiles.read(checkScriptPath))) {
+                AtomicFiles.writeExecutable(checkScriptPath, checkScript);
             }
-            String previous = Files.exists(configPath) ? Files.readString(configPath, StandardCharsets.UTF_8) : null;
+            String previous = AtomicFiles.read(configPath);
             if (rendered.equals(previous)) {
                 return new Outcome(false, false, false, "keepalived.conf unchanged", previous);
             }
-            Files.createDirectories(configPath.toAbsolutePath().getParent());
-            Path temp = configPath.resolveSibling(configPath.getFileName() + ".pointsman-new");
-            writeDurably(temp, rendered);
             boolean tested = false;
             if (keepalivedBinary != null) {
-                Result t = run(List.of(keepalivedBinary, "-t", "-f", temp.toString()));
+                // Tested under a name of its own, so a refused text never sits at configPath.
+                Path candidate = configPath.resolveSibling(configPath.getFileName() + ".pointsman-test");
+                AtomicFiles.write(candidate, rendered);
+                Command.Result t;
+                try {
+                    t = run(List.of(keepalivedBinary, "-t", "-f", candidate.toString()));
+                } finally {
+                    Files.deleteIfExists(candidate);
+                }
                 tested = true;
-                if (t.code != 0) {
-                    Files.deleteIfExists(temp);
-                    throw new KeepalivedException("keepalived -t rejected the rendered config (exit " + t.code + "): "
-                            + t.output.replace(temp.toString(), configPath.toString()).trim());
+                if (!t.ok()) {
+                    throw new KeepalivedException("keepalived -t rejected the rendered config (exit " + t.exitCode() + "): "
+                            + t.output().replace(candidate.toString(), configPath.toString()).trim());
                 }
             }
-            move(temp, configPath);
+            AtomicFiles.write(configPath, rendered);
             String reloadMessage;
             try {
                 reloadMessage = reload(pidFile, reloadCommand);
             } catch (KeepalivedException e) {
-                restoreFile(configPath, previous);
+                AtomicFiles.restore(configPath, previous);
                 throw e;
             }
             boolean reloaded = reloadMessage == null;
@@ -94,11 +93,16 @@ public final class KeepalivedManager {
             return;
         }
         try {
-            restoreFile(configPath, outcome.previous());
+            AtomicFiles.restore(configPath, outcome.previous());
         } catch (IOException e) {
             throw new KeepalivedException("cannot restore " + configPath + ": " + e.getMessage(), e);
         }
         reload(pidFile, reloadCommand);
+    }
+
+    /** The track_file's text: {@code 0} while serving; anything else makes Keepalived give up the VIP. */
+    public static String trackFileValue(boolean serving) {
+        return serving ? "0\n" : "1\n";
     }
 
     /**
@@ -106,15 +110,11 @@ public final class KeepalivedManager {
      * give up the VIP now. Atomic (rename), so Keepalived never reads a half-written value.
      */
     public void writeTrackFile(Path file, boolean serving) throws KeepalivedException {
-        String value = serving ? "0\n" : "1\n";
+        String value = trackFileValue(serving);
         try {
-            if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(value)) {
-                return;
+            if (!value.equals(AtomicFiles.read(file))) {
+                AtomicFiles.write(file, value);
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Path temp = file.resolveSibling(file.getFileName() + ".pointsman-new");
-            writeDurably(temp, value);
-            move(temp, file);
         } catch (IOException e) {
             throw new KeepalivedException("cannot write " + file + ": " + e.getMessage(), e);
         }
@@ -123,9 +123,9 @@ public final class KeepalivedManager {
     /** @return null when Keepalived was told, else why it was not (not running yet: not a failure) */
     private String reload(Path pidFile, String reloadCommand) throws KeepalivedException {
         if (reloadCommand != null && !reloadCommand.isBlank()) {
-            Result r = run(List.of("/bin/sh", "-c", reloadCommand));
-            if (r.code != 0) {
-                throw new KeepalivedException("reload command failed (exit " + r.code + "): " + r.output.trim());
+            Command.Result r = run(List.of("/bin/sh", "-c", reloadCommand));
+            if (!r.ok()) {
+                throw new KeepalivedException("reload command failed (exit " + r.exitCode() + "): " + r.output().trim());
             }
             return null;
         }
@@ -134,93 +134,26 @@ public final class KeepalivedManager {
         }
         String pid;
         try {
-            pid = Files.readString(pidFile, StandardCharsets.UTF_8).trim();
+            pid = Files.readString(pidFile).trim();
         } catch (IOException e) {
             return "Keepalived not reloaded: cannot read " + pidFile;
         }
-        if (!pid.matches("\\d+") || ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false) == false) {
+        if (!pid.matches("\\d+") || !ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
             return "Keepalived not reloaded: pid file " + pidFile + " names no running process";
         }
-        Result r = run(List.of("kill", "-HUP", pid));
-        if (r.code != 0) {
-            throw new KeepalivedException("cannot signal Keepalived (pid " + pid + "): " + r.output.trim());
+        Command.Result r = run(List.of("kill", "-HUP", pid));
+        if (!r.ok()) {
+            throw new KeepalivedException("cannot signal Keepalived (pid " + pid + "): " + r.output().trim());
         }
         return null;
     }
 
-    private static void restoreFile(Path configPath, String previous) throws IOException {
-        if (previous == null) {
-            Files.deleteIfExists(configPath);
-        } else {
-            Path temp = configPath.resolveSibling(configPath.getFileName() + ".pointsman-restore");
-            writeDurably(temp, previous);
-            move(temp, configPath);
-        }
-    }
-
-    private static void writeScript(Path path, String text) throws IOException {
-        if (Files.exists(path) && Files.readString(path, StandardCharsets.UTF_8).equals(text)) {
-            return;
-        }
-        Files.createDirectories(path.toAbsolutePath().getParent());
-        Path temp = path.resolveSibling(path.getFileName() + ".pointsman-new");
-        writeDurably(temp, text);
-        // enable_script_security: the script must not be writable by anyone but its owner.
-        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        move(temp, path);
-    }
-
-    static void writeDurably(Path path, String text) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-            ch.force(true);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
+    private static Command.Result run(List<String> command) throws KeepalivedException {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            return Command.run(command, PROCESS_TIMEOUT);
+        } catch (Command.Failed e) {
+            throw new KeepalivedException(e.getMessage(), e);
         }
-    }
-
-    private record Result(int code, String output) {}
-
-    private static Result run(List<String> command) throws KeepalivedException {
-        try {
-            Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            boolean done = p.waitFor(PROCESS_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            if (!done) {
-                p.destroyForcibly();
-                throw new KeepalivedException(command.get(0) + " did not finish within " + PROCESS_TIMEOUT_SECONDS + "s");
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return new Result(p.exitValue(), out);
-        } catch (IOException e) {
-            throw new KeepalivedException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeepalivedException("interrupted while running " + command.get(0), e);
-        }
-    }
-
-    static String findOnPath(String name) {
-        String path = System.getenv("PATH");
-        List<String> dirs = new ArrayList<>(List.of((path == null ? "" : path).split(":")));
-        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/local/sbin"));
-        for (String dir : dirs) {
-            if (dir.isEmpty()) {
-                continue;
-            }
-            Path p = Path.of(dir, name);
-            if (Files.isExecutable(p)) {
-                return p.toString();
-            }
-        }
-        return null;
     }
 
     public boolean canTest() {

@@ -25,8 +25,9 @@ public final class KeepalivedRenderer {
      * @param checkScript absolute path of the script that exits 0 when /healthz answers 200;
      *                    used when {@code track_agent} is true
      * @param stateFile   absolute path of the file the agent writes 0 (serving) or 1 (stopping)
-     *                    to; Keepalived watches it with inotify, so a graceful stop releases the
-     *                    VIP at once instead of after {@code fall} failed checks
+     *                    to, and the node's crash guard 1 when the process dies; Keepalived
+     *                    watches it with inotify, so a stop or a crash releases the VIP at once
+     *                    instead of after {@code fall} failed checks
      */
     public static String render(Keepalived k, String node, String checkScript, String stateFile) {
         StringBuilder sb = new StringBuilder();

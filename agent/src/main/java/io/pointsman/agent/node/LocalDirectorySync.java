@@ -148,11 +148,13 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
         suspended = true;
         suspendReason = reason == null || reason.isBlank() ? "no reason given" : reason;
         publish(applied != null, SyncReason.Suspended, "suspended: " + suspendReason, status.generation());
+        applier.suspended(true);
     }
 
     @Override
     public synchronized void resume() {
         suspended = false;
+        applier.suspended(false);
         lastAttempted = null;
         requestSync("resume");
     }

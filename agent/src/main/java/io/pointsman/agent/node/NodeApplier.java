@@ -1,5 +1,10 @@
 package io.pointsman.agent.node;
 
+import io.pointsman.agent.bgp.BgpAnnouncer;
+import io.pointsman.agent.bgp.BgpException;
+import io.pointsman.agent.bgp.BgpStatus;
+import io.pointsman.agent.bgp.Bird;
+import io.pointsman.agent.bgp.BirdInclude;
 import io.pointsman.agent.git.Revision;
 import io.pointsman.agent.keepalived.KeepalivedException;
 import io.pointsman.agent.keepalived.KeepalivedManager;
@@ -8,6 +13,7 @@ import io.pointsman.agent.sync.ApplyOutcome;
 import io.pointsman.agent.sync.ConfigApplier;
 import io.pointsman.agent.sync.TrafficSample;
 import io.pointsman.proxy.assertions.RouteAssertions;
+import io.pointsman.proxy.config.Bgp;
 import io.pointsman.proxy.config.ConfigDiff;
 import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.Keepalived;
@@ -28,6 +34,8 @@ import io.pointsman.proxy.statspage.StatsReport;
 import io.pointsman.proxy.statspage.StatsReports;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -39,9 +47,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The production {@link ConfigApplier}: one revision's files → load, merge, resolve
- * secrets, validate → route assertions → proxy swap → Keepalived. Atomic: when the
- * Keepalived step fails after the swap, the proxy is swapped back to the last good
- * config, so {@code lastAppliedRevision} and what serves never disagree.
+ * secrets, validate → route assertions → proxy swap → Keepalived → BGP. Atomic: when the
+ * Keepalived or BGP step fails after the swap, what the earlier steps changed is put back
+ * and the proxy swapped back to the last good config, so {@code lastAppliedRevision} and
+ * what serves never disagree. After each apply the {@link CrashGuard} learns what to undo
+ * if the process dies; {@link #prepareStop} takes the node out of traffic on a planned stop.
  */
 public final class NodeApplier implements ConfigApplier {
     private static final Logger log = LoggerFactory.getLogger(NodeApplier.class);
@@ -61,6 +71,9 @@ public final class NodeApplier implements ConfigApplier {
     private volatile Good good;
     private int startedThreads;
     private volatile Path trackFile;
+    private final BgpAnnouncer bgp;
+    private final Bird bird;
+    private final CrashGuard crashGuard;
 
     /**
      * @param healthAddress the agent's status listener, which Keepalived's check script calls
@@ -77,11 +90,20 @@ public final class NodeApplier implements ConfigApplier {
      */
     public NodeApplier(IntFunction<ProxyRuntime> startRuntime, String node, SecretSource secrets,
             KeepalivedManager keepalived, Supplier<InetSocketAddress> healthAddress) {
+        this(startRuntime, node, secrets, keepalived, healthAddress, Bird.installed());
+    }
+
+    /** @param bird BIRD's programs ({@code bird -p}, {@code birdc}) for the bgp section */
+    public NodeApplier(IntFunction<ProxyRuntime> startRuntime, String node, SecretSource secrets,
+            KeepalivedManager keepalived, Supplier<InetSocketAddress> healthAddress, Bird bird) {
         this.startRuntime = startRuntime;
         this.node = node;
         this.secrets = secrets;
         this.keepalived = keepalived;
         this.healthAddress = healthAddress;
+        this.bird = bird;
+        this.bgp = new BgpAnnouncer(node, bird, Clock.systemUTC());
+        this.crashGuard = new CrashGuard(node);
     }
 
     @Override
@@ -109,9 +131,9 @@ public final class NodeApplier implements ConfigApplier {
             return new ApplyOutcome.BindFailed(loaded.redactor().redact(bf.message()));
         }
         long generation = ((ApplyResult.Applied) result).generation();
-        String keepalivedMessage = "";
+        KeepalivedStep keepalivedStep;
         try {
-            keepalivedMessage = applyKeepalived(loaded.config());
+            keepalivedStep = applyKeepalived(loaded.config());
         } catch (KeepalivedException e) {
             String why = loaded.redactor().redact(e.getMessage());
             swapBack(previous, revision);
@@ -120,9 +142,23 @@ public final class NodeApplier implements ConfigApplier {
                     ? new ApplyOutcome.ValidationFailed(List.of("keepalived: " + why))
                     : new ApplyOutcome.Failed("keepalived: " + why);
         }
+        String bgpMessage;
+        try {
+            bgpMessage = bgp.apply(loaded.config().bgp());
+        } catch (BgpException e) {
+            String why = loaded.redactor().redact(e.getMessage());
+            undoKeepalived(keepalivedStep, revision);
+            swapBack(previous, revision);
+            log.warn("{}: bgp step failed, proxy swapped back: {}", revision, why);
+            return e.refused()
+                    ? new ApplyOutcome.ValidationFailed(List.of("bgp: " + why))
+                    : new ApplyOutcome.Failed("bgp: " + why);
+        }
+        armCrashGuard(loaded.config()); // before the node counts as serving: it may start a process
         good = new Good(loaded, revision.toString(), generation);
         String message = "applied as generation " + generation + " (" + diff + ")"
-                + (keepalivedMessage.isEmpty() ? "" : "; " + keepalivedMessage)
+                + (keepalivedStep.message().isEmpty() ? "" : "; " + keepalivedStep.message())
+                + (bgpMessage.isEmpty() ? "" : "; bgp: " + bgpMessage)
                 + threadsNote(loaded.config().global().threads());
         log.info("{}: {}", revision, message);
         return new ApplyOutcome.Applied(generation, message);
@@ -133,10 +169,15 @@ public final class NodeApplier implements ConfigApplier {
         return RouteAssertions.loadAndCheck(files, node, secrets);
     }
 
-    private String applyKeepalived(ProxyConfig config) throws KeepalivedException {
+    /** What the Keepalived step of one apply did, so a later step's failure can undo it. */
+    private record KeepalivedStep(Keepalived section, KeepalivedManager.Outcome outcome, String message) {
+        static final KeepalivedStep NONE = new KeepalivedStep(null, null, "");
+    }
+
+    private KeepalivedStep applyKeepalived(ProxyConfig config) throws KeepalivedException {
         Keepalived k = config.keepalived();
         if (k == null || k.configPath() == null) {
-            return "";
+            return KeepalivedStep.NONE;
         }
         Path conf = Path.of(k.configPath());
         Path script = conf.resolveSibling("pointsman-check-" + node + ".sh");
@@ -149,11 +190,68 @@ public final class NodeApplier implements ConfigApplier {
             keepalived.writeTrackFile(state, true);
             trackFile = state;
         }
-        return o.changed() ? o.message() : "";
+        return new KeepalivedStep(k, o, o.changed() ? o.message() : "");
+    }
+
+    /** A later step failed: keepalived.conf goes back to what it was and Keepalived is reloaded. */
+    private void undoKeepalived(KeepalivedStep step, Revision failed) {
+        if (step.outcome() == null) {
+            return;
+        }
+        Keepalived k = step.section();
+        try {
+            keepalived.restore(Path.of(k.configPath()), step.outcome(), k.pidFile() == null ? null : Path.of(k.pidFile()),
+                    k.reloadCommand());
+        } catch (KeepalivedException e) {
+            log.error("{}: could not put keepalived.conf back after a failed apply: {}", failed, e.getMessage());
+        }
+    }
+
+    /**
+     * Tells the {@link CrashGuard} what to undo if this process dies: Keepalived's track
+     * file set (the VIP moves), BIRD's include withdrawn and BIRD reconfigured.
+     */
+    private void armCrashGuard(ProxyConfig config) {
+        CrashGuard.Will will = CrashGuard.Will.NOTHING;
+        Keepalived k = config.keepalived();
+        if (k != null && k.configPath() != null && Boolean.TRUE.equals(k.trackAgent())) {
+            will = will.put(stateFile(Path.of(k.configPath())), KeepalivedManager.trackFileValue(false));
+        }
+        Bgp b = config.bgp();
+        if (b != null && b.configPath() != null && b.withdrawsWhen(Bgp.WithdrawWhen.NOT_SERVING)) {
+            will = will.write(Path.of(b.configPath()), BirdInclude.withdrawn(node, "not serving (the Pointsman process is gone)"));
+            if (b.controlSocket() != null && bird.birdc() != null) {
+                will = will.birdcConfigure(bird.birdc(), Path.of(b.controlSocket()));
+            }
+        }
+        crashGuard.arm(will);
     }
 
     private Path stateFile(Path conf) {
         return conf.resolveSibling("pointsman-" + node + ".state");
+    }
+
+    /**
+     * The first half of a planned stop: Keepalived gives up the VIP and BGP withdraws the
+     * routes (as {@code withdraw_when} says), while the proxy still serves what is in flight.
+     *
+     * @return how long to let connections finish before closing the listeners (bgp
+     *         {@code drain}; zero when nothing was withdrawn)
+     */
+    public Duration prepareStop() {
+        releaseVip();
+        return bgp.stop();
+    }
+
+    /** Sync was suspended or resumed: BGP withdraws or announces again (SPEC §13 {@code withdraw_when}). */
+    @Override
+    public void suspended(boolean suspended) {
+        bgp.suspended(suspended);
+    }
+
+    @Override
+    public BgpStatus bgp() {
+        return bgp.status(crashGuard.pid());
     }
 
     /**
@@ -191,10 +289,17 @@ public final class NodeApplier implements ConfigApplier {
         return runtime;
     }
 
-    /** Stops the proxy, its stats page included (if it was started). */
+    /**
+     * Stops the proxy, its stats page included (if it was started). The crash guard stands
+     * down when the node is out of traffic already (a planned stop told BIRD); otherwise it
+     * is left to act when the process exits.
+     */
     public synchronized void close() {
         if (runtime != null) {
             runtime.close();
+        }
+        if (bgp.withdrawnCleanly()) {
+            crashGuard.close();
         }
     }
 
@@ -237,8 +342,8 @@ public final class NodeApplier implements ConfigApplier {
     public String proxyMetrics() {
         Supplier<StatsReport> r = reports;
         ProxyRuntime proxy = runtime;
-        return r == null ? "" : PrometheusStats.render(r.get())
-                + (proxy == null ? "" : PrometheusStats.certificates(proxy.certificates()));
+        return (r == null ? "" : PrometheusStats.render(r.get()))
+                + (proxy == null ? "" : PrometheusStats.certificates(proxy.certificates())) + bgp.metrics();
     }
 
     @Override

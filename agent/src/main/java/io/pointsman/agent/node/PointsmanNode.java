@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -126,19 +127,36 @@ public final class PointsmanNode implements AutoCloseable {
     }
 
     /**
-     * A graceful stop: Keepalived is told to release the VIP first (traffic moves to the
-     * peer now, not after failed health checks), then syncing stops (nothing new gets
-     * applied while closing), then the status listener, then the proxy. Idempotent.
+     * A graceful stop: the node leaves traffic first — Keepalived releases the VIP, BGP
+     * withdraws the routes — so new connections go elsewhere now, not after failed health
+     * checks; then syncing stops (nothing new gets applied while closing); the proxy keeps
+     * serving the connections in flight for bgp {@code drain}; then the status listener and
+     * the proxy close. Idempotent.
      */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        applier.releaseVip();
+        long drainUntil = System.nanoTime() + applier.prepareStop().toNanos();
         engine.close();
+        awaitDrain(drainUntil);
         status.close();
         applier.close();
         log.info("node stopped");
+    }
+
+    /** Sleeps until {@code deadline} ({@link System#nanoTime}) while the proxy finishes what is in flight. */
+    public static void awaitDrain(long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return;
+        }
+        log.info("draining: closing the listeners in {} ms", TimeUnit.NANOSECONDS.toMillis(left));
+        try {
+            TimeUnit.NANOSECONDS.sleep(left);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.pointsman.agent.status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -17,8 +18,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.pointsman.agent.bgp.BgpStatus;
 import io.pointsman.agent.state.Json;
 import io.pointsman.agent.sync.SyncControl;
+import io.pointsman.agent.sync.SyncStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +95,7 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         switch (path) {
-            case "/status" -> write(ctx, json(sync.status()), keepAlive);
+            case "/status" -> write(ctx, json(statusView()), keepAlive);
             case "/healthz" -> write(ctx, sync.applier().serving()
                     ? Reply.text(HttpResponseStatus.OK, "serving")
                     : Reply.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not serving a good generation"), keepAlive);
@@ -117,6 +120,18 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             });
             default -> write(ctx, Reply.text(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path), keepAlive);
         }
+    }
+
+    /** {@code GET /status}: the sync's status, with what the node announces over BGP when it has a bgp section. */
+    private Object statusView() {
+        SyncStatus status = sync.status();
+        BgpStatus bgp = sync.applier().bgp();
+        if (bgp == null) {
+            return status;
+        }
+        ObjectNode view = MAPPER.valueToTree(status);
+        view.set("bgp", MAPPER.valueToTree(bgp));
+        return view;
     }
 
     private static String allowedMethod(String path) {

@@ -1,5 +1,6 @@
 package io.pointsman.agent.sync;
 
+import io.pointsman.agent.bgp.BgpStatus;
 import io.pointsman.agent.git.Revision;
 import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.load.ConfigFiles;
@@ -9,7 +10,7 @@ import java.util.List;
 /**
  * The seam between the sync loop and the proxy: load, validate and swap one revision's files.
  * The production implementation wraps {@code ConfigLoader.load} and {@code ProxyRuntime.apply}
- * (and the keepalived step); tests use a small real one.
+ * (and the Keepalived and BGP steps); tests use a small real one.
  *
  * <p>Called from the sync thread (apply, diff) and the status API's worker (the read-only
  * methods); implementations must be thread-safe. {@link #apply} may block (binds, keepalived);
@@ -38,7 +39,7 @@ public interface ConfigApplier {
      */
     String diff(ConfigFiles candidate);
 
-    /** Prometheus text of the proxy's own counters, appended to {@code /metrics}; may be empty. */
+    /** Prometheus text of the node's own counters (proxy, BGP), appended to {@code /metrics}; may be empty. */
     default String proxyMetrics() {
         return "";
     }
@@ -56,5 +57,18 @@ public interface ConfigApplier {
     /** The proxy's traffic totals per backend now, for the health gate; cheap, any thread. */
     default TrafficSample traffic() {
         return TrafficSample.NONE;
+    }
+
+    /**
+     * Syncing was suspended or resumed (SPEC §5.8: {@code POST /suspend}, {@code sync.suspend});
+     * a node that announces routes over BGP withdraws them while suspended (SPEC §13).
+     * Blocking (may reconfigure BIRD); called from the sync thread or the status API's workers.
+     */
+    default void suspended(boolean suspended) {
+    }
+
+    /** What this node announces over BGP, for {@code /status}; null without a bgp section. */
+    default BgpStatus bgp() {
+        return null;
     }
 }

@@ -106,6 +106,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         }
         scheduler = new PollScheduler(options.node(), () -> requestSync("poll"));
         healthGate.start();
+        applier.suspended(state.suspended()); // before the first apply, so a suspended node never announces
         syncThread.execute(this::applyLastGoodSafely);
         requestSync("start");
     }
@@ -141,6 +142,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         store.save(s);
         setStatus(SyncReason.Suspended, "suspended: " + r);
         log.info("sync suspended for node {}: {}", options.node(), r);
+        applier.suspended(true);
     }
 
     /** Resumes syncing (persisted) and syncs at once. Blocking file I/O. */
@@ -269,18 +271,23 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         if (st.suspended()) {
             // Still fetched, so GET /diff can show what resuming would apply.
             setStatus(SyncReason.Suspended, "suspended: " + st.suspendReason() + "; branch head " + rev);
+            applier.suspended(true);
             return;
         }
+        // From here on the node is not suspended, except by the head's own sync.suspend
+        // (checked once its files are read): each path that returns says which.
         if (rev.equals(appliedRevision()) && applier.serving()) {
             synchronized (this) {
                 ready = true;
             }
             setStatus(SyncReason.Applied, "up to date at " + rev);
+            applier.suspended(false);
             return;
         }
         if (rev.toString().equals(st.rejectedRevision())) {
             // SPEC §5.4: a commit refused for its content is not tried again until the branch moves.
             setStatus(reasonNamed(st.rejectedReason()), refusal(rev, st.rejectedMessage()) + " (not retried until the branch moves)");
+            applier.suspended(false);
             return;
         }
         if (options.trustedKeys() != null) {
@@ -296,6 +303,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
             }
             if (problem != null) {
                 record(rev, new ApplyOutcome.Rejected(SyncReason.SignatureRejected, problem), clock.instant(), 0, "");
+                applier.suspended(false);
                 return;
             }
         }
@@ -310,8 +318,10 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         if (settings.suspend()) {
             setStatus(SyncReason.Suspended, rev + " sets sync.suspend for node " + options.node() + "; "
                     + (appliedRevision() == null ? "nothing applied" : "serving " + appliedRevision()));
+            applier.suspended(true);
             return;
         }
+        applier.suspended(false);
         Instant now = clock.instant();
         SyncState seenState = update(s -> s.withSeen(head.name(), now));
         // apply_delay stages changes across a fleet; a node that serves nothing yet has

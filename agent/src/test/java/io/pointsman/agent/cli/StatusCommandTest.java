@@ -77,6 +77,24 @@ class StatusCommandTest {
     }
 
     @Test
+    void bgpLineSaysWhatIsAnnouncedOrWhyNot() throws IOException {
+        String url = serve("""
+                {"node":"lb1","ready":true,"reason":"Applied","history":[],
+                 "bgp":{"prefixes":["192.0.2.10/32"],"announced":["192.0.2.10/32"],"withdrawnBecause":null,
+                        "birdReconfigured":true,"message":"announced"}}
+                """);
+        assertTrue(run("status", "--url", url).out().contains("bgp         announcing 192.0.2.10/32\n"));
+        stop();
+        url = serve("""
+                {"node":"lb1","ready":true,"reason":"Suspended","history":[],
+                 "bgp":{"prefixes":["192.0.2.10/32"],"announced":[],"withdrawnBecause":"suspended",
+                        "birdReconfigured":false,"message":"BIRD not reconfigured: no control socket /run/bird/bird.ctl"}}
+                """);
+        assertTrue(run("status", "--url", url).out().contains(
+                "bgp         withdrawn (suspended) — BIRD not told: BIRD not reconfigured: no control socket /run/bird/bird.ctl\n"));
+    }
+
+    @Test
     void refusedCommitExitsOne() throws IOException {
         String url = serve("""
                 {"node":"lb2","ready":false,"reason":"ValidationFailed","message":"proxy.yaml:3: version: must be 1","history":[]}

@@ -29,6 +29,9 @@ class DemoBackendTest {
             HttpResponse<String> health = client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals("ok\n", health.body());
+            HttpResponse<String> slow = client.send(HttpRequest.newBuilder(URI.create(base + "/slow?ms=200")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(slow.body().startsWith("Hello from web0 — GET /slow?ms=200"), slow.body());
         } finally {
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,7 +102,11 @@ class HealthGateTest {
                 && SyncReason.HealthGateFailed.name().equals(h.reason())).findFirst().orElseThrow(
                 () -> new AssertionError("no HealthGateFailed entry for " + bad + " in " + s.history()));
         assertEquals(HistoryEntry.FAILURE, refusal.result());
-        assertTrue(refusal.message().contains("error ratio 1.00"), refusal.message());
+        // Nearly every connection after the swap failed: connections accepted just before it
+        // may still be served by the good config while the first window is sampled.
+        Matcher ratio = Pattern.compile("error ratio (\\d\\.\\d\\d)")
+                .matcher(refusal.message());
+        assertTrue(ratio.find() && Double.parseDouble(ratio.group(1)) >= 0.9, refusal.message());
         assertTrue(refusal.message().contains("before it 0 of "), refusal.message());
         assertTrue(node.engine().metricsText().contains("pointsman_sync_health_gate_total{result=\"failed\"} 1"),
                 node.engine().metricsText());

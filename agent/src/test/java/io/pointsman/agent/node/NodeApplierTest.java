@@ -3,8 +3,13 @@ package io.pointsman.agent.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pointsman.agent.bgp.BgpStatus;
+import io.pointsman.agent.bgp.Bird;
+import io.pointsman.agent.bgp.RealBird;
 import io.pointsman.agent.git.Revision;
 import io.pointsman.agent.keepalived.KeepalivedManager;
 import io.pointsman.agent.sync.ApplyOutcome;
@@ -21,6 +26,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,9 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The apply is atomic across proxy and Keepalived (SPEC §7): when the Keepalived step
- * fails after the swap, the previous keepalived.conf is restored and the proxy swapped
- * back, so what serves and what status says applied never disagree.
+ * The apply is atomic across proxy, Keepalived (SPEC §7) and BGP (SPEC §13): when a later
+ * step fails after the swap, what the earlier ones changed is restored and the proxy
+ * swapped back, so what serves and what status says applied never disagree.
  */
 class NodeApplierTest {
     @TempDir
@@ -233,5 +239,71 @@ class NodeApplierTest {
         assertTrue(refused.message().contains("proxy.yaml:2:"), refused.message());
         assertEquals(generation, runtime.current().number(), "no new generation for an invalid config");
         assertEquals("one", greeting());
+    }
+
+    // ---------------------------------------------------------------- bgp (SPEC §13), with a real BIRD
+
+    private ConfigFiles withBgp(ConfigFiles f, RealBird bird, String... prefixes) {
+        Map<String, String> m = new java.util.HashMap<>(f.files());
+        m.put("proxy.yaml", m.get("proxy.yaml") + "bgp:\n  announce: [" + String.join(", ", prefixes) + "]\n  drain: 2s\n");
+        m.put("hosts/lb1.yaml", m.get("hosts/lb1.yaml") + "bgp:\n  config_path: " + bird.include
+                + "\n  control_socket: " + bird.socket + "\n");
+        return new ConfigFiles(m);
+    }
+
+    private NodeApplier applier(String keepalivedBinary, Bird bird) {
+        return new NodeApplier(threads -> runtime, "lb1", SecretSource.of(Map.of()),
+                new KeepalivedManager(keepalivedBinary), () -> new InetSocketAddress("127.0.0.1", 9900), bird);
+    }
+
+    @Test
+    void bgpAnnouncesWithTheSwapAndARefusedCommitNeverWithdraws() throws Exception {
+        assumeTrue(RealBird.missing() == null, RealBird.missing());
+        Path birdDir = Files.createDirectories(dir.resolve("bird"));
+        try (RealBird bird = new RealBird(birdDir, "").start()) {
+            // BIRD's answers take milliseconds; a short bound keeps the "does not answer" case quick.
+            Bird installed = Bird.installed();
+            NodeApplier applier = applier("/bin/true", new Bird(installed.birdPath(), installed.birdc(),
+                    java.time.Duration.ofSeconds(2)));
+            try {
+                ApplyOutcome first = applier.apply(withBgp(files(one, 100, "true"), bird, "198.18.100.1/32"), rev('a'));
+                assertTrue(first.succeeded(), first.message());
+                assertTrue(first.message().contains("bgp: " + bird.include + " written (bird -p ok), BIRD reconfigured; announced"),
+                        first.message());
+                assertEquals(List.of("198.18.100.1/32"), bird.routes());
+                BgpStatus s = applier.bgp();
+                assertEquals(List.of("198.18.100.1/32"), s.announced());
+                assertNotNull(s.crashGuardPid(), "a crash guard stands by");
+                assertTrue(applier.proxyMetrics().contains("pointsman_bgp_announced{prefix=\"198.18.100.1/32\"} 1"));
+
+                // Refused for its content: nothing changes, the route stays.
+                ApplyOutcome invalid = applier.apply(withBgp(files(two, 100, "true"), bird, "198.18.100.0/24"), rev('b'));
+                assertInstanceOf(ApplyOutcome.ValidationFailed.class, invalid);
+                assertTrue(invalid.message().contains("is not a host route"), invalid.message());
+                assertEquals(List.of("198.18.100.1/32"), bird.routes());
+
+                // The BGP step itself fails (BIRD does not answer): Keepalived and the proxy go back.
+                String keepalivedBefore = Files.readString(dir.resolve("keepalived.conf"));
+                bird.signal("STOP");
+                ApplyOutcome failed;
+                try {
+                    failed = applier.apply(withBgp(files(two, 150, "true"), bird, "198.18.100.2/32"), rev('c'));
+                } finally {
+                    bird.signal("CONT");
+                }
+                assertInstanceOf(ApplyOutcome.Failed.class, failed);
+                assertTrue(failed.message().startsWith("bgp: BIRD's control socket"), failed.message());
+                assertEquals("one", greeting(), "proxy swapped back");
+                assertEquals(rev('a').toString(), runtime.current().revision());
+                assertEquals(keepalivedBefore, Files.readString(dir.resolve("keepalived.conf")), "keepalived.conf put back");
+                assertEquals(List.of("198.18.100.1/32"), bird.routes());
+
+                assertEquals(java.time.Duration.ofSeconds(2), applier.prepareStop());
+                assertEquals(List.of(), bird.routes(), "a planned stop withdraws before the listeners close");
+                assertEquals("one", greeting(), "and the proxy still serves while it drains");
+            } finally {
+                applier.close();
+            }
+        }
     }
 }

@@ -14,8 +14,12 @@ import io.pointsman.proxy.config.load.ConfigFiles;
 import io.pointsman.proxy.config.load.ConfigLoader;
 import io.pointsman.proxy.config.load.LoadedConfig;
 import io.pointsman.proxy.config.load.SecretSource;
+import io.pointsman.proxy.routing.ConnectionFacts;
 import io.pointsman.proxy.routing.FrontendRouter;
 import io.pointsman.proxy.routing.RequestFacts;
+import io.pointsman.proxy.rules.PasswordVerifier;
+import io.pointsman.proxy.rules.Simulator;
+import io.pointsman.proxy.tls.TlsFacts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -37,7 +41,12 @@ public final class RouteAssertions {
     public static final String DEFAULT_SRC = "192.0.2.1";
 
     private static final Set<String> KEYS = Set.of("name", "frontend", "src", "dst_port", "sni", "host", "path",
-            "method", "headers", "expect_backend", "expect");
+            "method", "headers", "tls", "expect_backend", "expect", "expect_status", "expect_location",
+            "expect_request_headers", "expect_response_headers");
+    /** Password checks of {@code auth} rules, off the caller's thread; one for the process. */
+    private static final class Verifier {
+        static final PasswordVerifier INSTANCE = PasswordVerifier.withOwnThread();
+    }
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private RouteAssertions() {}
@@ -128,8 +137,33 @@ public final class RouteAssertions {
         if (expect != null && !reject) {
             errors.add(new ConfigError(file, line, path + ".expect", "only 'reject' is allowed here; use expect_backend for a backend"));
         }
-        if ((expectBackend == null) == !reject) {
-            errors.add(new ConfigError(file, line, path, "a route case needs exactly one of expect_backend or expect: reject"));
+        Integer expectStatus = null;
+        if (n.has("expect_status")) {
+            JsonNode st = n.get("expect_status");
+            if (!st.canConvertToInt() || st.asInt() < 100 || st.asInt() > 599) {
+                errors.add(new ConfigError(file, line, path + ".expect_status", "expected an HTTP status (100-599)"));
+            } else {
+                expectStatus = st.asInt();
+            }
+        }
+        String expectLocation = text(n, "expect_location");
+        Map<String, String> expectRequestHeaders = headerMap(n, "expect_request_headers", file, line, path, errors);
+        Map<String, String> expectResponseHeaders = headerMap(n, "expect_response_headers", file, line, path, errors);
+        boolean rules = expectStatus != null || expectLocation != null || !expectRequestHeaders.isEmpty()
+                || !expectResponseHeaders.isEmpty();
+        if (expectBackend != null && reject) {
+            errors.add(new ConfigError(file, line, path, "a route case takes expect_backend or expect: reject, not both"));
+        } else if (expectBackend == null && !reject && !rules) {
+            errors.add(new ConfigError(file, line, path, "a route case needs an expectation: expect_backend, expect: reject,"
+                    + " expect_status, expect_location, expect_request_headers or expect_response_headers"));
+        }
+        boolean tls = false;
+        if (n.has("tls")) {
+            if (!n.get("tls").isBoolean()) {
+                errors.add(new ConfigError(file, line, path + ".tls", "expected true or false"));
+            } else {
+                tls = n.get("tls").asBoolean();
+            }
         }
         String src = text(n, "src");
         if (src != null && Cidr.literal(src) == null) {
@@ -164,7 +198,30 @@ public final class RouteAssertions {
             return null;
         }
         return new RouteCase(file, line, index, frontend, src, dstPort, lower(text(n, "sni")), text(n, "host"),
-                text(n, "path"), text(n, "method"), headers, expectBackend, reject);
+                text(n, "path"), text(n, "method"), headers, tls, expectBackend, reject, expectStatus, expectLocation,
+                expectRequestHeaders, expectResponseHeaders);
+    }
+
+    /** A map of header name → value (null or "" = the header must be absent). */
+    private static Map<String, String> headerMap(JsonNode n, String key, String file, int line, String path,
+                                                 List<ConfigError> errors) {
+        JsonNode h = n.get(key);
+        if (h == null || h.isNull()) {
+            return Map.of();
+        }
+        if (!h.isObject()) {
+            errors.add(new ConfigError(file, line, path + "." + key, "expected a map of header name to value"));
+            return Map.of();
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        h.fields().forEachRemaining(e -> {
+            if (e.getValue().isContainerNode()) {
+                errors.add(new ConfigError(file, line, path + "." + key + "." + e.getKey(), "expected one value"));
+            } else {
+                out.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
+            }
+        });
+        return out;
     }
 
     /** Runs parsed cases; returns one error per failing case. */
@@ -175,6 +232,7 @@ public final class RouteAssertions {
         for (Frontend f : config.allFrontends()) {
             frontends.put(f.name(), f);
         }
+        Simulator simulator = null;
         for (RouteCase c : cases) {
             String path = "[" + c.index() + "]";
             Frontend f = frontends.get(c.frontend());
@@ -182,16 +240,103 @@ public final class RouteAssertions {
                 errors.add(new ConfigError(c.file(), c.line(), path + ".frontend", "no frontend named '" + c.frontend() + "'"));
                 continue;
             }
-            FrontendRouter router = routers.computeIfAbsent(f.name(), k -> FrontendRouter.compile(f));
-            String got = router.route(facts(c, f));
+            boolean http = f.mode() == io.pointsman.proxy.config.Mode.HTTP;
+            boolean rules = !f.httpRequest().isEmpty() || !f.tcpRequest().isEmpty() || c.checksRules()
+                    || config.allBackends().stream().anyMatch(b -> !b.httpRequest().isEmpty());
+            String got;
+            Simulator.Outcome outcome = null;
+            if (!rules) {
+                FrontendRouter router = routers.computeIfAbsent(f.name(), k -> FrontendRouter.compile(f));
+                got = router.route(facts(c, f));
+            } else {
+                if (simulator == null) {
+                    simulator = new Simulator(config, Verifier.INSTANCE);
+                }
+                if (http) {
+                    outcome = simulator.http(f.name(), connection(c, f), requestHead(c), null);
+                    got = outcome.backend();
+                } else {
+                    got = simulator.tcp(f.name(), facts(c, f));
+                }
+            }
+            List<String> wrong = new ArrayList<>();
             String want = c.expectReject() ? null : c.expectBackend();
-            if (want == null ? got != null : !want.equals(got)) {
-                errors.add(new ConfigError(c.file(), c.line(), path, c.describe() + ": expected "
-                        + (want == null ? "reject" : "backend '" + want + "'") + ", got "
-                        + (got == null ? "reject" : "backend '" + got + "'")));
+            if ((c.expectReject() || want != null) && (want == null ? got != null : !want.equals(got))) {
+                wrong.add("expected " + (want == null ? "reject" : "backend '" + want + "'") + ", got "
+                        + (got == null ? "reject" : "backend '" + got + "'"));
+            }
+            if (outcome != null) {
+                check(c, outcome, wrong);
+            } else if (c.checksRules()) {
+                wrong.add("status, location and headers are checked in http mode only");
+            }
+            if (!wrong.isEmpty()) {
+                errors.add(new ConfigError(c.file(), c.line(), path, c.describe() + ": " + String.join("; ", wrong)));
             }
         }
         return errors;
+    }
+
+    private static void check(RouteCase c, Simulator.Outcome o, List<String> wrong) {
+        if (c.expectStatus() != null && c.expectStatus() != o.status()) {
+            wrong.add("expected status " + c.expectStatus() + ", got " + o.status());
+        }
+        if (c.expectLocation() != null) {
+            String got = o.answer() == null ? null : o.answer().header("Location");
+            if (!c.expectLocation().equals(got)) {
+                wrong.add("expected location '" + c.expectLocation() + "', got "
+                        + (got == null ? "none" : "'" + got + "'"));
+            }
+        }
+        c.expectRequestHeaders().forEach((name, value) -> {
+            if (o.serverRequest() == null) {
+                wrong.add("expected the server to receive " + name + ", but no request reached a server (status "
+                        + o.status() + ")");
+                return;
+            }
+            compare("the server to receive", name, value, o.serverHeader(name), wrong);
+        });
+        c.expectResponseHeaders().forEach((name, value) -> compare("the client to get", name, value,
+                o.clientHeader(name), wrong));
+    }
+
+    private static void compare(String who, String name, String want, List<String> got, List<String> wrong) {
+        String joined = String.join(", ", got);
+        if (want.isEmpty() ? !got.isEmpty() : !want.equals(joined)) {
+            wrong.add("expected " + who + " " + name + (want.isEmpty() ? " absent" : ": '" + want + "'") + ", got "
+                    + (got.isEmpty() ? "none" : "'" + joined + "'"));
+        }
+    }
+
+    /** The request a case describes: method, path (with its query), Host (HTTP/1.0 without one), headers. */
+    private static String requestHead(RouteCase c) {
+        String method = c.method() != null ? c.method() : "GET";
+        String target = c.path() != null ? c.path() : "/";
+        List<String> hostHeader = c.headers().get("host");
+        String host = c.host() != null ? c.host() : hostHeader != null && !hostHeader.isEmpty() ? hostHeader.get(0) : null;
+        StringBuilder sb = new StringBuilder(method).append(' ').append(target)
+                .append(host == null ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
+        if (host != null) {
+            sb.append("Host: ").append(host).append("\r\n");
+        }
+        c.headers().forEach((name, values) -> {
+            if (!name.equals("host")) {
+                for (String v : values) {
+                    sb.append(name).append(": ").append(v).append("\r\n");
+                }
+            }
+        });
+        return sb.append("\r\n").toString();
+    }
+
+    private static ConnectionFacts connection(RouteCase c, Frontend f) {
+        int port = c.dstPort() != null ? c.dstPort() : f.bind().isEmpty() ? 0 : f.bind().get(0).address().port();
+        ConnectionFacts plain = ConnectionFacts.of(c.src() != null ? c.src() : DEFAULT_SRC, 0, port);
+        if (!c.tls()) {
+            return plain;
+        }
+        String sni = c.sni() != null ? c.sni() : c.host() != null ? stripPort(c.host()).toLowerCase(Locale.ROOT) : null;
+        return plain.withTls(new TlsFacts("TLSv1.3", "TLS_AES_128_GCM_SHA256", sni, null, null, 0));
     }
 
     private static RequestFacts facts(RouteCase c, Frontend f) {

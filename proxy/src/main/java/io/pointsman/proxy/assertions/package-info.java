@@ -5,6 +5,11 @@
  *
  * <p>Starting point: {@link io.pointsman.proxy.assertions.RouteAssertions#check}. Cases
  * run against {@link io.pointsman.proxy.routing.FrontendRouter}, the same compiled
- * router that serves traffic, so a passing case means what it says.
+ * router that serves traffic, so a passing case means what it says; a case that states
+ * what rules do ({@code expect_status}, {@code expect_location},
+ * {@code expect_request_headers}, {@code expect_response_headers}) or a frontend with rules
+ * runs through {@link io.pointsman.proxy.rules.Simulator}: the same rules and head writers,
+ * on a request built from the case ({@code tls}, {@code headers}, a {@code path} with a
+ * query) and a plain 200 from the server.
  */
 package io.pointsman.proxy.assertions;

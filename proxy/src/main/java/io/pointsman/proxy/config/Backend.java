@@ -1,6 +1,7 @@
 package io.pointsman.proxy.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A pool of servers and how traffic is spread over them.
@@ -13,6 +14,10 @@ import java.util.List;
  * @param retryOn      what a request is tried again on ({@link RetryOn})
  * @param abortonclose a client's FIN while its request waits for a server (queued,
  *                     connecting, or waiting for the response head in http) aborts it
+ * @param acl          named matchers used by this backend's rule conditions
+ * @param httpRequest  rules run on a request once this backend is chosen (after the frontend's)
+ * @param httpResponse rules run on its servers' responses (before the frontend's)
+ * @param errorfiles   status → whole HTTP response file, for requests routed here (before the frontend's)
  * @param tls          TLS to the servers (as written; normalized: with
  *                     {@code global.server_tls_defaults} and the built-in defaults); absent = plain
  */
@@ -28,26 +33,43 @@ public record Backend(
         HttpReuse httpReuse,
         List<RetryOn> retryOn,
         Boolean abortonclose,
-        ServerTls tls,
-        List<Server> servers) {
+        List<Server> servers,
+        List<Acl> acl,
+        List<RequestRule> httpRequest,
+        List<ResponseRule> httpResponse,
+        Map<Integer, String> errorfiles,
+        ServerTls tls) {
 
     public Backend {
         retryOn = Lists.of(retryOn);
         servers = Lists.of(servers);
+        acl = Lists.of(acl);
+        httpRequest = Lists.of(httpRequest);
+        httpResponse = Lists.of(httpResponse);
+        errorfiles = Lists.of(errorfiles);
     }
 
-    /** Without the backend HTTP options (each left to {@code defaults}). */
+    /** Without acls, rules, error files or TLS to servers. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
-                   Integer retries, Boolean redispatch, List<Server> servers) {
-        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, null, List.of(), null, servers);
+                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                   Boolean abortonclose, List<Server> servers) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, null, null, null, null, null);
     }
 
     /** Without TLS to servers. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
-                   Boolean abortonclose, List<Server> servers) {
+                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                   List<ResponseRule> httpResponse, Map<Integer, String> errorfiles) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
-                null, servers);
+                servers, acl, httpRequest, httpResponse, errorfiles, null);
+    }
+
+    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules or error files. */
+    public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
+                   Integer retries, Boolean redispatch, List<Server> servers) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, null, List.of(), null, servers);
     }
 
     /** Whether connections to {@code server} use {@link #tls} (a server may turn it off with {@code tls: false}). */

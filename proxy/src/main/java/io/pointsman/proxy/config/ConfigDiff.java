@@ -10,7 +10,8 @@ import java.util.TreeSet;
 
 /**
  * What changes between two configs, by name: frontends (listens included), backends,
- * servers and binds added, removed or changed. It names what changed and never prints a
+ * servers, binds, userlists and users added, removed or changed (a changed frontend or
+ * backend names the keys that changed: {@code http_request}, {@code limits}, …). It names what changed and never prints a
  * value, so resolved secrets cannot leak through it. Backs {@code GET /diff} and the
  * apply log line.
  */
@@ -51,11 +52,19 @@ public final class ConfigDiff {
             changes.addAll(serverLines);
             return changes;
         });
+        Map<String, Userlist> u0 = byName(before == null ? List.of() : before.userlists());
+        Map<String, Userlist> u1 = byName(after.userlists());
+        named(out, "userlist", u0, u1, (a, b) -> {
+            List<String> changes = new ArrayList<>();
+            named(changes, "user", byName(a.users()), byName(b.users()), (x, y) -> List.of("password"));
+            return changes;
+        });
         section(out, "global", before == null ? null : before.global(), after.global());
         section(out, "defaults", before == null ? null : before.defaults(), after.defaults());
         section(out, "stats", before == null ? null : before.stats(), after.stats());
         section(out, "keepalived", before == null ? null : before.keepalived(), after.keepalived());
         section(out, "sync", before == null ? null : before.sync(), after.sync());
+        section(out, "bgp", before == null ? null : before.bgp(), after.bgp());
         return new ConfigDiff(out);
     }
 
@@ -87,7 +96,8 @@ public final class ConfigDiff {
         List<String> s = new ArrayList<>();
         counts.forEach((k, v) -> {
             String kind = k.substring(1);
-            boolean named = kind.equals("frontend") || kind.equals("backend") || kind.equals("server");
+            boolean named = kind.equals("frontend") || kind.equals("backend") || kind.equals("server")
+                    || kind.equals("userlist") || kind.equals("user");
             s.add(named ? k.charAt(0) + String.valueOf(v) + " " + kind + (v == 1 ? "" : "s") : k);
         });
         return String.join(", ", s);
@@ -142,7 +152,8 @@ public final class ConfigDiff {
                 Object x = rc.getAccessor().invoke(a);
                 Object y = rc.getAccessor().invoke(b);
                 if (!Objects.equals(x, y)) {
-                    changed.add(snake(rc.getName()));
+                    YamlName key = rc.getAnnotation(YamlName.class);
+                    changed.add(key != null ? key.value() : snake(rc.getName()));
                 }
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);

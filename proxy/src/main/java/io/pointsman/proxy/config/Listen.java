@@ -1,12 +1,15 @@
 package io.pointsman.proxy.config;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A frontend and its backend in one (HAProxy {@code listen}): a port map. It is also
  * a backend of its own name, so a frontend's {@code use_backend} may send traffic to it.
- * {@code tls} is its frontend half's (termination); {@code server_tls} its backend half's
- * (TLS to its servers, a backend's {@code tls}).
+ * Its acls, rules, limits and error files belong to its frontend half (they run once per
+ * request, as in HAProxy); its backend half has none of its own. {@code tls} is its frontend
+ * half's (termination); {@code server_tls} its backend half's (TLS to its servers, a
+ * backend's {@code tls}).
  */
 public record Listen(
         String name,
@@ -14,7 +17,7 @@ public record Listen(
         List<Bind> bind,
         Tls tls,
         Integer maxconn,
-        Boolean forwardfor,
+        @YamlName("forwardfor") ForwardFor forwardedFor,
         Boolean acceptProxy,
         Timeouts timeout,
         Balance balance,
@@ -25,41 +28,59 @@ public record Listen(
         HttpReuse httpReuse,
         List<RetryOn> retryOn,
         Boolean abortonclose,
-        ServerTls serverTls,
-        List<Server> servers) {
+        List<Server> servers,
+        List<Acl> acl,
+        List<RequestRule> httpRequest,
+        List<ResponseRule> httpResponse,
+        List<TcpRule> tcpRequest,
+        List<Limit> limits,
+        Map<Integer, String> errorfiles,
+        ServerTls serverTls) {
 
     public Listen {
         bind = Lists.of(bind);
         retryOn = Lists.of(retryOn);
         servers = Lists.of(servers);
+        acl = Lists.of(acl);
+        httpRequest = Lists.of(httpRequest);
+        httpResponse = Lists.of(httpResponse);
+        tcpRequest = Lists.of(tcpRequest);
+        limits = Lists.of(limits);
+        errorfiles = Lists.of(errorfiles);
     }
 
-    /** Without the backend HTTP options (each left to {@code defaults}). */
+    /** Without acls, rules, limits, error files or TLS to servers. */
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                  Boolean abortonclose, List<Server> servers) {
+        this(name, mode, bind, tls, maxconn, Boolean.TRUE.equals(forwardfor) ? new ForwardFor(null, null, null) : null,
+                acceptProxy, timeout, balance, check, sendProxy, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, null, null, null, null, null, null, null);
+    }
+
+    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, limits, error files or TLS to servers. */
     public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
-                redispatch, null, List.of(), null, null, servers);
+                redispatch, null, List.of(), null, servers);
     }
 
-    /** Without TLS to servers. */
-    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
-                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
-                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn, Boolean abortonclose,
-                  List<Server> servers) {
-        this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
-                redispatch, httpReuse, retryOn, abortonclose, null, servers);
+    /** Whether X-Forwarded-For / X-Forwarded-Proto are added ({@code forwardfor}). */
+    public boolean forwardfor() {
+        return forwardedFor != null;
     }
 
-    /** The frontend half: binds here, always to the backend half. */
+    /** The frontend half: binds here, always to the backend half; the rules run here. */
     public Frontend asFrontend() {
-        return new Frontend(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout,
-                List.of(), List.of(), name);
+        return new Frontend(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout,
+                acl, List.of(), name, httpRequest, httpResponse, tcpRequest, limits, errorfiles);
     }
 
     /** The backend half. */
     public Backend asBackend() {
         return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn,
-                abortonclose, serverTls, servers);
+                abortonclose, servers, List.of(), List.of(), List.of(), Map.of(), serverTls);
     }
 }

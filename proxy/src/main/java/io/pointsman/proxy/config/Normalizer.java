@@ -8,9 +8,11 @@ import java.util.List;
  * Fills a parsed config with inherited values: {@code defaults} first, then the
  * built-in defaults. After {@link #normalize(ProxyConfig)} every field the runtime
  * reads is non-null except the ones documented as optional ({@code tls} (a bind's is the
- * TLS it serves, see {@link Bind}),
- * {@code maxconn} of a frontend, {@code default_backend}, {@code hard_stop_after},
- * {@code stats}, {@code keepalived}, {@code sync}). Listens are kept as listens.
+ * TLS it serves, see {@link Bind}; a backend's is with {@code server_tls_defaults}),
+ * {@code maxconn} of a frontend, {@code forwardfor} (null = off), {@code default_backend},
+ * {@code hard_stop_after}, {@code stats}, {@code keepalived}, {@code sync}). Listens are
+ * kept as listens. {@code defaults.errorfiles} go to every frontend and listen, a status
+ * they set themselves overriding it.
  */
 public final class Normalizer {
     public static final int DEFAULT_MAXCONN = 8192;
@@ -37,13 +39,15 @@ public final class Normalizer {
                 or(d.balance(), Balance.ROUNDROBIN),
                 or(d.httpReuse(), HttpReuse.SAFE),
                 d.retryOn().isEmpty() ? RetryOn.DEFAULT : d.retryOn(),
-                or(d.abortonclose(), false));
+                or(d.abortonclose(), false),
+                d.errorfiles());
 
         List<Frontend> frontends = new ArrayList<>();
         for (Frontend f : c.frontends()) {
             frontends.add(new Frontend(f.name(), or(f.mode(), defaults.mode()), binds(f.bind(), f.tls(), global),
-                    f.tls(), f.maxconn(), or(f.forwardfor(), false), or(f.acceptProxy(), false),
-                    timeouts(f.timeout(), defaults), f.acl(), f.useBackend(), f.defaultBackend()));
+                    f.tls(), f.maxconn(), f.forwardedFor(), or(f.acceptProxy(), false),
+                    timeouts(f.timeout(), defaults), f.acl(), f.useBackend(), f.defaultBackend(), f.httpRequest(),
+                    f.httpResponse(), f.tcpRequest(), f.limits(), errorfiles(f.errorfiles(), defaults)));
         }
         List<Backend> backends = new ArrayList<>();
         for (Backend b : c.backends()) {
@@ -51,22 +55,24 @@ public final class Normalizer {
                     check(b.check()), or(b.sendProxy(), SendProxy.NONE), timeouts(b.timeout(), defaults),
                     or(b.retries(), defaults.retries()), or(b.redispatch(), defaults.redispatch()),
                     or(b.httpReuse(), defaults.httpReuse()), retryOn(b.retryOn(), defaults),
-                    or(b.abortonclose(), defaults.abortonclose()), serverTls(b.tls(), global), servers(b.servers())));
+                    or(b.abortonclose(), defaults.abortonclose()), servers(b.servers()), b.acl(), b.httpRequest(),
+                    b.httpResponse(), b.errorfiles(), serverTls(b.tls(), global)));
         }
         List<Listen> listens = new ArrayList<>();
         for (Listen l : c.listens()) {
             listens.add(new Listen(l.name(), or(l.mode(), defaults.mode()), binds(l.bind(), l.tls(), global),
-                    l.tls(), l.maxconn(), or(l.forwardfor(), false), or(l.acceptProxy(), false),
+                    l.tls(), l.maxconn(), l.forwardedFor(), or(l.acceptProxy(), false),
                     timeouts(l.timeout(), defaults), or(l.balance(), defaults.balance()), check(l.check()),
                     or(l.sendProxy(), SendProxy.NONE), or(l.retries(), defaults.retries()),
                     or(l.redispatch(), defaults.redispatch()), or(l.httpReuse(), defaults.httpReuse()),
                     retryOn(l.retryOn(), defaults), or(l.abortonclose(), defaults.abortonclose()),
-                    serverTls(l.serverTls(), global), servers(l.servers())));
+                    servers(l.servers()), l.acl(), l.httpRequest(), l.httpResponse(), l.tcpRequest(), l.limits(),
+                    errorfiles(l.errorfiles(), defaults), serverTls(l.serverTls(), global)));
         }
         Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),
                 or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth());
         return new ProxyConfig(or(c.version(), 1), global, defaults, stats, frontends, backends, listens,
-                c.keepalived(), c.sync());
+                c.keepalived(), c.sync(), c.userlists(), c.bgp());
     }
 
     /** Each bind with the TLS it serves: its own keys over the frontend's over {@code tls_defaults}; null = plain. */
@@ -81,6 +87,16 @@ public final class Normalizer {
 
     private static Timeouts timeouts(Timeouts own, Defaults defaults) {
         return (own == null ? Timeouts.NONE : own).orElse(defaults.timeout());
+    }
+
+    /** The error files of {@code defaults}, each status overridden by the section's own (as HAProxy inherits them). */
+    private static java.util.Map<Integer, String> errorfiles(java.util.Map<Integer, String> own, Defaults defaults) {
+        if (defaults.errorfiles().isEmpty()) {
+            return own;
+        }
+        java.util.Map<Integer, String> all = new java.util.TreeMap<>(defaults.errorfiles());
+        all.putAll(own);
+        return all;
     }
 
     /** A list left empty was not written: the defaults' (which always has one after normalizing). */

@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param sync       per-node sync options (SPEC §5.8), normally from {@code hosts/<node>.yaml};
  *                   the proxy ignores it, the agent reads it
  * @param keepalived the Keepalived section (SPEC §7); the proxy ignores it
+ * @param userlists  users for {@code auth} rules (SPEC §8)
+ * @param bgp        the BGP section (SPEC §13): what the agent announces through BIRD; the proxy ignores it
  */
 public record ProxyConfig(
         Integer version,
@@ -20,12 +22,26 @@ public record ProxyConfig(
         List<Backend> backends,
         List<Listen> listens,
         Keepalived keepalived,
-        SyncSettings sync) {
+        SyncSettings sync,
+        List<Userlist> userlists,
+        Bgp bgp) {
 
     public ProxyConfig {
         frontends = Lists.of(frontends);
         backends = Lists.of(backends);
         listens = Lists.of(listens);
+        userlists = Lists.of(userlists);
+    }
+
+    /** A config without userlists or bgp. */
+    public ProxyConfig(Integer version, Global global, Defaults defaults, Stats stats, List<Frontend> frontends,
+                       List<Backend> backends, List<Listen> listens, Keepalived keepalived, SyncSettings sync) {
+        this(version, global, defaults, stats, frontends, backends, listens, keepalived, sync, null, null);
+    }
+
+    /** A userlist by name. */
+    public Optional<Userlist> userlist(String name) {
+        return userlists.stream().filter(u -> name.equals(u.name())).findFirst();
     }
 
     /** A backend or a listen (which is also a backend) by name. */

@@ -1,13 +1,12 @@
 package io.pointsman.proxy.routing;
 
-import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Condition;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.UseBackend;
+import io.pointsman.proxy.limits.FrontendLimits;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The compiled, immutable routing table of one frontend: its acls as
@@ -39,6 +38,7 @@ public final class FrontendRouter {
     private static final int UNCACHED = -1;
 
     private final String name;
+    private final AclSet aclSet;
     private final AclMatcher[] acls;
     /** Per acl: its cache slot (0–63 in the bit sets, 64+ in a per-decision array), or {@link #UNCACHED}. */
     private final int[] slot;
@@ -58,10 +58,11 @@ public final class FrontendRouter {
     private record Rule(String backend, int[][] groups, boolean unless, RuleIndex index, int runLength) {
     }
 
-    private FrontendRouter(String name, AclMatcher[] acls, int[] slot, int extraSlots, Rule[] rules,
+    private FrontendRouter(String name, AclSet aclSet, int[] slot, int extraSlots, Rule[] rules,
                            String defaultBackend, boolean usesSni, boolean usesHttpFacts) {
         this.name = name;
-        this.acls = acls;
+        this.aclSet = aclSet;
+        this.acls = aclSet.matchers;
         this.slot = slot;
         this.extraSlots = extraSlots;
         this.rules = rules;
@@ -77,7 +78,15 @@ public final class FrontendRouter {
      *                               condition names an acl the frontend does not declare
      */
     public static FrontendRouter compile(Frontend frontend) {
-        return compile(frontend, MIN_INDEXED_RUN);
+        return compile(frontend, FrontendLimits.NONE, MIN_INDEXED_RUN);
+    }
+
+    /**
+     * As {@link #compile(Frontend)}, with the frontend's limits for its {@code over_limit}
+     * acls (the generation's, from {@code LimitRegistry.prepare}).
+     */
+    public static FrontendRouter compile(Frontend frontend, FrontendLimits limits) {
+        return compile(frontend, limits, MIN_INDEXED_RUN);
     }
 
     /**
@@ -85,17 +94,15 @@ public final class FrontendRouter {
      * ({@code Integer.MAX_VALUE}: none, the plain linear walk the index is tested against).
      */
     static FrontendRouter compile(Frontend frontend, int minIndexedRun) {
+        return compile(frontend, FrontendLimits.NONE, minIndexedRun);
+    }
+
+    private static FrontendRouter compile(Frontend frontend, FrontendLimits limits, int minIndexedRun) {
         if (minIndexedRun < 1) {
             throw new IllegalArgumentException("minIndexedRun must be >= 1, got " + minIndexedRun);
         }
-        Map<String, Integer> index = new HashMap<>();
-        List<AclMatcher> matchers = new ArrayList<>();
-        for (Acl acl : frontend.acl()) {
-            if (index.putIfAbsent(acl.name(), matchers.size()) != null) {
-                throw new InvalidRouteException("frontend '" + frontend.name() + "': duplicate acl '" + acl.name() + "'");
-            }
-            matchers.add(AclMatchers.compile(frontend.name(), acl));
-        }
+        AclSet aclSet = AclSet.compile("frontend '" + frontend.name() + "'", frontend.acl(), limits);
+        List<AclMatcher> matchers = Arrays.asList(aclSet.matchers);
         boolean[] used = new boolean[matchers.size()];
         List<UseBackend> useBackends = frontend.useBackend();
         int[][][] conditions = new int[useBackends.size()][][];
@@ -106,7 +113,7 @@ public final class FrontendRouter {
                         + "' sets both if and unless");
             }
             Condition c = ub.ifCondition() != null ? ub.ifCondition() : ub.unlessCondition();
-            conditions[r] = c == null ? null : compile(frontend.name(), ub.backend(), c, index, used);
+            conditions[r] = c == null ? null : compile(frontend.name(), ub.backend(), c, aclSet, used);
         }
 
         // Runs of indexable rules; every other rule is walked.
@@ -153,7 +160,7 @@ public final class FrontendRouter {
         for (int i = 0; i < slot.length; i++) {
             slot[i] = refs[i] > 1 ? slots++ : UNCACHED;
             if (refs[i] > 0) {
-                matchers.get(i).prepare();
+                aclSet.prepare(i);
             }
         }
 
@@ -165,7 +172,7 @@ public final class FrontendRouter {
                 http |= matchers.get(i).readsHttp();
             }
         }
-        return new FrontendRouter(frontend.name(), matchers.toArray(new AclMatcher[0]), slot,
+        return new FrontendRouter(frontend.name(), aclSet, slot,
                 Math.max(0, slots - STACK_ACLS), rules.toArray(new Rule[0]), frontend.defaultBackend(), sni, http);
     }
 
@@ -197,14 +204,14 @@ public final class FrontendRouter {
         return true;
     }
 
-    private static int[][] compile(String frontend, String backend, Condition c, Map<String, Integer> index, boolean[] used) {
+    private static int[][] compile(String frontend, String backend, Condition c, AclSet index, boolean[] used) {
         int[][] groups = new int[c.anyOf().size()][];
         for (int g = 0; g < groups.length; g++) {
             List<Condition.Term> terms = c.anyOf().get(g);
             groups[g] = new int[terms.size()];
             for (int t = 0; t < terms.size(); t++) {
                 Condition.Term term = terms.get(t);
-                Integer i = index.get(term.acl());
+                Integer i = index.indexOf(term.acl());
                 if (i == null) {
                     throw new InvalidRouteException("frontend '" + frontend + "': use_backend '" + backend
                             + "' refers to unknown acl '" + term.acl() + "'");
@@ -295,6 +302,11 @@ public final class FrontendRouter {
     /** Whether some rule reads host, path, method or headers (meaningful only in http mode). */
     public boolean usesHttpFacts() {
         return usesHttpFacts;
+    }
+
+    /** The frontend's compiled acls, for its rules' conditions. */
+    public AclSet acls() {
+        return aclSet;
     }
 
     /** The frontend this table belongs to. */

@@ -535,5 +535,11 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         public String sni() {
             return sni;
         }
+
+        /** The handshake's facts when the bind terminates TLS (routing waits for it), else null. */
+        @Override
+        public TlsFacts tls() {
+            return TlsFacts.of(client);
+        }
     }
 }

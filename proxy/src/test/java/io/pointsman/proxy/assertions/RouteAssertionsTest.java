@@ -63,8 +63,11 @@ class RouteAssertionsTest {
     @Test
     void malformedCasesAreReportedWithTheirLine() {
         assertEquals(List.of(
-                        "tests/routes.yaml:1: [0].expect_backnd: unknown key (known: dst_port, expect, expect_backend, frontend, headers, host, method, name, path, sni, src)",
-                        "tests/routes.yaml:1: [0]: a route case needs exactly one of expect_backend or expect: reject",
+                        "tests/routes.yaml:1: [0].expect_backnd: unknown key (known: dst_port, expect, expect_backend,"
+                                + " expect_location, expect_request_headers, expect_response_headers, expect_status, frontend,"
+                                + " headers, host, method, name, path, sni, src, tls)",
+                        "tests/routes.yaml:1: [0]: a route case needs an expectation: expect_backend, expect: reject,"
+                                + " expect_status, expect_location, expect_request_headers or expect_response_headers",
                         "tests/routes.yaml:3: [1]: a route case needs 'frontend'",
                         "tests/routes.yaml:4: [2].src: not an IP address: 'nowhere'"),
                 lines(check("""
@@ -85,12 +88,11 @@ class RouteAssertionsTest {
     private static final ProxyConfig ACL_CONFIG = Normalizer.normalize(new ProxyConfig(1, null, null, null,
             List.of(new Frontend("app-tunnel", Mode.TCP, List.of(Bind.plain(HostPort.parse("127.0.0.1:8443"))), null, null, null, null,
                             null,
-                            List.of(new io.pointsman.proxy.config.Acl("from-pilot2",
+                            List.of(new io.pointsman.proxy.config.Acl("from-pilot2", new io.pointsman.proxy.config.AclMatch.Src(
                                             List.of(io.pointsman.proxy.config.Cidr.parse("203.0.113.0/24"),
-                                                    io.pointsman.proxy.config.Cidr.parse("2001:db8::/32")),
-                                            null, null, null, null, null, null, null, null, null),
-                                    new io.pointsman.proxy.config.Acl("sni-app", null, null, List.of("app.example.com"),
-                                            null, null, null, null, null, null, null)),
+                                                    io.pointsman.proxy.config.Cidr.parse("2001:db8::/32")))),
+                                    new io.pointsman.proxy.config.Acl("sni-app",
+                                            new io.pointsman.proxy.config.AclMatch.Sni(List.of("app.example.com")))),
                             List.of(new io.pointsman.proxy.config.UseBackend("pilot2",
                                             io.pointsman.proxy.config.Condition.parse("from-pilot2"), null),
                                     new io.pointsman.proxy.config.UseBackend("app",
@@ -98,10 +100,10 @@ class RouteAssertionsTest {
                             null),
                     new Frontend("public-http", Mode.HTTP, List.of(Bind.plain(HostPort.parse("127.0.0.1:8080"))), null, null, null,
                             null, null,
-                            List.of(new io.pointsman.proxy.config.Acl("api", null, null, null, null, List.of("/api/"),
-                                            null, null, null, null, null),
-                                    new io.pointsman.proxy.config.Acl("admin", null, null, null, null, null, null, null,
-                                            List.of("admin.example.com"), null, null)),
+                            List.of(new io.pointsman.proxy.config.Acl("api",
+                                            new io.pointsman.proxy.config.AclMatch.PathBeg(List.of("/api/"))),
+                                    new io.pointsman.proxy.config.Acl("admin",
+                                            new io.pointsman.proxy.config.AclMatch.Host(List.of("admin.example.com")))),
                             List.of(new io.pointsman.proxy.config.UseBackend("pilot2",
                                     null, io.pointsman.proxy.config.Condition.parse("api || admin"))),
                             "web")),

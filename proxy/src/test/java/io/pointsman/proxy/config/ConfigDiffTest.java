@@ -54,4 +54,19 @@ class ConfigDiffTest {
         assertTrue(ConfigDiff.between(a, a).isEmpty());
         assertEquals("no changes\n", ConfigDiff.between(a, a).toString());
     }
+
+    @Test
+    void bgpSectionAddedChangedAndRemoved() {
+        ProxyConfig none = config(List.of("*:80"), List.of(server("web0", "127.0.0.1:9001", 1)), "pw");
+        Bgp one = new Bgp(List.of("192.0.2.10/32"), "/etc/bird/pointsman.conf", null, null, null);
+        Bgp two = new Bgp(List.of("192.0.2.10/32", "192.0.2.11/32"), "/etc/bird/pointsman.conf", null, null, null);
+        assertEquals(List.of("+ bgp"), ConfigDiff.between(none, withBgp(none, one)).lines());
+        assertEquals(List.of("~ bgp: announce"), ConfigDiff.between(withBgp(none, one), withBgp(none, two)).lines());
+        assertEquals(List.of("- bgp"), ConfigDiff.between(withBgp(none, two), none).lines());
+    }
+
+    private static ProxyConfig withBgp(ProxyConfig c, Bgp bgp) {
+        return new ProxyConfig(c.version(), c.global(), c.defaults(), c.stats(), c.frontends(), c.backends(),
+                c.listens(), c.keepalived(), c.sync(), c.userlists(), bgp);
+    }
 }

@@ -8,7 +8,8 @@ import io.pointsman.proxy.config.Condition;
 import io.pointsman.proxy.config.Defaults;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.Global;
-import io.pointsman.proxy.config.HeaderMatch;
+import io.pointsman.proxy.config.AclMatch;
+import io.pointsman.proxy.config.TextMatch;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.HttpReuse;
 import io.pointsman.proxy.config.Mode;
@@ -48,20 +49,19 @@ final class HttpConfigs {
     }
 
     static Acl pathBeg(String name, String... prefixes) {
-        return new Acl(name, null, null, null, null, List.of(prefixes), null, null, null, null, null);
+        return new Acl(name, new AclMatch.PathBeg(List.of(prefixes)));
     }
 
     static Acl host(String name, String... hosts) {
-        return new Acl(name, null, null, null, null, null, null, null, List.of(hosts), null, null);
+        return new Acl(name, new AclMatch.Host(List.of(hosts)));
     }
 
     static Acl method(String name, String... methods) {
-        return new Acl(name, null, null, null, null, null, null, null, null, List.of(methods), null);
+        return new Acl(name, new AclMatch.Method(List.of(methods)));
     }
 
     static Acl header(String name, String header, String... values) {
-        return new Acl(name, null, null, null, null, null, null, null, null, null,
-                new HeaderMatch(header, List.of(values)));
+        return new Acl(name, new AclMatch.Header(header, new TextMatch.Values(List.of(values))));
     }
 
     HttpConfigs use(String backend, String condition) {

@@ -337,8 +337,8 @@ class HttpProxyTest {
         HttpBackend inside = backend("inside");
         HttpBackend outside = backend("outside");
         apply(new HttpConfigs().acceptProxy(true)
-                .acl(new io.pointsman.proxy.config.Acl("pilot", List.of(io.pointsman.proxy.config.Cidr.parse("203.0.113.0/24")),
-                        null, null, null, null, null, null, null, null, null))
+                .acl(new io.pointsman.proxy.config.Acl("pilot", new io.pointsman.proxy.config.AclMatch.Src(
+                        List.of(io.pointsman.proxy.config.Cidr.parse("203.0.113.0/24")))))
                 .use("inside", "pilot").defaultBackend("outside")
                 .backend("inside", inside.address()).backend("outside", outside.address()), "r1");
         RawHttpClient c = client();

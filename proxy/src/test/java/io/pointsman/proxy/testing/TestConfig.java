@@ -144,13 +144,12 @@ public final class TestConfig {
         }
 
         public FrontendBuilder srcAcl(String acl, String... cidrs) {
-            acls.add(new Acl(acl, Arrays.stream(cidrs).map(Cidr::parse).toList(), null, null, null, null, null,
-                    null, null, null, null));
+            acls.add(new Acl(acl, new io.pointsman.proxy.config.AclMatch.Src(Arrays.stream(cidrs).map(Cidr::parse).toList())));
             return this;
         }
 
         public FrontendBuilder sniAcl(String acl, String... names) {
-            acls.add(new Acl(acl, null, null, List.of(names), null, null, null, null, null, null, null));
+            acls.add(new Acl(acl, new io.pointsman.proxy.config.AclMatch.Sni(List.of(names))));
             return this;
         }
 

@@ -2,22 +2,27 @@ package io.pointsman.proxy.config.load;
 
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Bgp;
 import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.CheckType;
 import io.pointsman.proxy.config.Cidr;
-import io.pointsman.proxy.config.Condition;
+import io.pointsman.proxy.config.ForwardFor;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Keepalived;
+import io.pointsman.proxy.config.Limit;
 import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.RequestRule;
+import io.pointsman.proxy.config.ResponseRule;
 import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.config.ServerTls;
 import io.pointsman.proxy.config.Stats;
+import io.pointsman.proxy.config.TcpRule;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.config.Tls;
 import io.pointsman.proxy.config.TlsCertificate;
@@ -31,13 +36,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The semantic rules of SPEC §3 "Validation", checked on the bound records. Works on
@@ -45,12 +48,8 @@ import java.util.regex.PatternSyntaxException;
  * for what is inherited (modes after {@code defaults}). Paths index the same lists in
  * both, so each error points at the key or value to fix.
  */
-final class ConfigValidator {
-    private static final Pattern ACL_NAME = Pattern.compile("[A-Za-z0-9_.:-]+");
+final class ConfigValidator implements RuleValidator.Report {
     private static final Pattern INTERFACE = Pattern.compile("[^/\\s]{1,15}");
-    private static final List<String> MATCHERS = List.of("src", "dst_port", "sni", "path", "path_beg", "path_end",
-            "path_reg", "host", "method", "header");
-    private static final Set<String> HTTP_ONLY = Set.of("path", "path_beg", "path_end", "path_reg", "host", "method", "header");
     /** What an http-mode frontend may offer in ALPN: it speaks HTTP/1.x to clients. */
     private static final Set<String> HTTP_ALPN = Set.of("http/1.1", "http/1.0");
 
@@ -64,6 +63,8 @@ final class ConfigValidator {
      * {@code use_backend} made validation quadratic (1,000 rules × 1,000 backends).
      */
     private final Map<String, Backend> backendsByName = new HashMap<>();
+    /** The userlists' names, for {@code auth} rules. */
+    private Set<String> userlists = Set.of();
 
     private ConfigValidator(ProxyConfig raw, ProxyConfig norm, Map<String, YamlNode.Location> locations, Problems problems) {
         this.raw = raw;
@@ -89,6 +90,7 @@ final class ConfigValidator {
         }
         global();
         defaults();
+        userlists = RuleValidator.userlists(raw, this);
         stats();
         names();
         for (int i = 0; i < raw.frontends().size(); i++) {
@@ -96,6 +98,7 @@ final class ConfigValidator {
         }
         for (int i = 0; i < raw.backends().size(); i++) {
             backend(raw.backends().get(i), "backends[" + i + "]", "backend");
+            backendRules(raw.backends().get(i), norm.backends().get(i).mode(), "backends[" + i + "]");
         }
         for (int i = 0; i < raw.listens().size(); i++) {
             Listen l = raw.listens().get(i);
@@ -108,10 +111,14 @@ final class ConfigValidator {
             binds(l.bind(), l.tls(), n.bind(), n.mode(), p);
             nonNegative(l.maxconn(), p + ".maxconn");
             backend(l.asBackend(), p, "listen");
+            Mode mode = norm.listens().get(i).mode();
+            RuleValidator rules = frontendRules(l.limits(), l.acl(), p, mode, "listen '" + l.name() + "'");
+            frontendRules(rules, l.httpRequest(), l.httpResponse(), l.tcpRequest(), l.errorfiles(), l.forwardedFor(), p);
         }
         binds();
         keepalived();
         sync();
+        bgp();
     }
 
     // ---- global, defaults, stats
@@ -144,6 +151,8 @@ final class ConfigValidator {
         timeouts(raw.defaults().timeout(), "defaults.timeout");
         nonNegative(raw.defaults().retries(), "defaults.retries");
         retryOn(raw.defaults().retryOn(), "defaults.retry_on", null, null);
+        new RuleValidator(this, "defaults", null, false, Set.of()).errorfiles(raw.defaults().errorfiles(),
+                "defaults.errorfiles");
     }
 
     private void stats() {
@@ -229,10 +238,7 @@ final class ConfigValidator {
         timeouts(f.timeout(), p + ".timeout");
         Mode mode = n.mode();
         String label = "frontend '" + f.name() + "'";
-        Map<String, String> aclNames = new LinkedHashMap<>();
-        for (int i = 0; i < f.acl().size(); i++) {
-            acl(f.acl().get(i), p + ".acl[" + i + "]", mode, label, aclNames);
-        }
+        RuleValidator rules = frontendRules(f.limits(), f.acl(), p, mode, label);
         for (int i = 0; i < f.useBackend().size(); i++) {
             var u = f.useBackend().get(i);
             String up = p + ".use_backend[" + i + "]";
@@ -244,12 +250,43 @@ final class ConfigValidator {
             if (u.ifCondition() != null && u.unlessCondition() != null) {
                 error(up + ".unless", "set 'if' or 'unless', not both");
             }
-            conditionRefs(u.ifCondition(), up + ".if", aclNames, label);
-            conditionRefs(u.unlessCondition(), up + ".unless", aclNames, label);
+            rules.condition(u.ifCondition(), up + ".if", RuleValidator.Stage.REQUEST);
+            rules.condition(u.unlessCondition(), up + ".unless", RuleValidator.Stage.REQUEST);
         }
         if (f.defaultBackend() != null) {
             backendRef(f.defaultBackend(), p + ".default_backend", mode, label);
         }
+        frontendRules(rules, f.httpRequest(), f.httpResponse(), f.tcpRequest(), f.errorfiles(), f.forwardedFor(), p);
+    }
+
+    /** A frontend's or listen's limits and acls (conditions read them). */
+    private RuleValidator frontendRules(List<Limit> limits, List<Acl> acls, String p, Mode mode, String label) {
+        RuleValidator rules = new RuleValidator(this, label, mode, true, userlists);
+        rules.limits(limits, p + ".limits");
+        for (int i = 0; i < acls.size(); i++) {
+            rules.acl(acls.get(i), p + ".acl[" + i + "]");
+        }
+        return rules;
+    }
+
+    private void frontendRules(RuleValidator rules, List<RequestRule> request, List<ResponseRule> response,
+                               List<TcpRule> tcp, Map<Integer, String> errorfiles, ForwardFor forwardFor, String p) {
+        rules.requestRules(request, p + ".http_request");
+        rules.responseRules(response, p + ".http_response");
+        rules.tcpRules(tcp, p + ".tcp_request");
+        rules.errorfiles(errorfiles, p + ".errorfiles");
+        rules.forwardfor(forwardFor, p + ".forwardfor");
+    }
+
+    /** A backend's acls and rules. */
+    private void backendRules(Backend b, Mode mode, String p) {
+        RuleValidator rules = new RuleValidator(this, "backend '" + b.name() + "'", mode, false, userlists);
+        for (int i = 0; i < b.acl().size(); i++) {
+            rules.acl(b.acl().get(i), p + ".acl[" + i + "]");
+        }
+        rules.requestRules(b.httpRequest(), p + ".http_request");
+        rules.responseRules(b.httpResponse(), p + ".http_response");
+        rules.errorfiles(b.errorfiles(), p + ".errorfiles");
     }
 
     private void backendRef(String name, String path, Mode mode, String label) {
@@ -260,85 +297,6 @@ final class ConfigValidator {
             error(path, "no backend named '" + name + "'" + suggest(name, names));
         } else if (mode != null && b.mode() != null && b.mode() != mode) {
             error(path, label + " is mode " + lower(mode) + " but backend '" + name + "' is mode " + lower(b.mode()));
-        }
-    }
-
-    private void conditionRefs(Condition c, String path, Map<String, String> aclNames, String label) {
-        if (c == null) {
-            return;
-        }
-        for (String acl : c.aclNames()) {
-            if (!aclNames.containsKey(acl)) {
-                error(path, "no acl named '" + acl + "' in " + label + suggest(acl, aclNames.keySet()));
-            }
-        }
-    }
-
-    private void acl(Acl a, String p, Mode mode, String label, Map<String, String> names) {
-        if (a.name() == null || a.name().isBlank()) {
-            error(p + ".name", "required: every acl needs a name");
-        } else if (!ACL_NAME.matcher(a.name()).matches()) {
-            error(p + ".name", "bad acl name '" + a.name() + "' (use letters, digits, '_', '.', ':' and '-')");
-        } else {
-            String first = names.putIfAbsent(a.name(), p + ".name");
-            if (first != null) {
-                error(p + ".name", "duplicate acl name '" + a.name() + "' (first at " + at(first) + ")");
-            }
-        }
-        Map<String, Object> set = new LinkedHashMap<>();
-        Object[] values = {a.src(), a.dstPort(), a.sni(), a.path(), a.pathBeg(), a.pathEnd(), a.pathReg(), a.host(),
-            a.method(), a.header()};
-        for (int i = 0; i < MATCHERS.size(); i++) {
-            if (values[i] != null) {
-                set.put(MATCHERS.get(i), values[i]);
-            }
-        }
-        if (set.isEmpty()) {
-            error(p, "an acl needs one matcher: " + String.join(", ", MATCHERS));
-            return;
-        }
-        if (set.size() > 1) {
-            error(p, "an acl takes exactly one matcher, found " + set.size() + ": " + String.join(", ", set.keySet())
-                    + " (declare one acl per matcher and combine them in the condition)");
-            return;
-        }
-        String matcher = set.keySet().iterator().next();
-        String mp = p + "." + matcher;
-        if (HTTP_ONLY.contains(matcher) && mode == Mode.TCP) {
-            error(mp, "'" + matcher + "' works only in mode http (" + label + " is mode tcp)");
-        }
-        if (matcher.equals("sni") && mode == Mode.HTTP) {
-            error(mp, "'sni' works only in mode tcp (" + label + " is mode http; use 'host')");
-        }
-        Object v = set.get(matcher);
-        if (v instanceof List<?> l && l.isEmpty()) {
-            error(mp, "'" + matcher + "' needs at least one value");
-        }
-        if (a.pathReg() != null) {
-            for (int i = 0; i < a.pathReg().size(); i++) {
-                try {
-                    Pattern.compile(a.pathReg().get(i));
-                } catch (PatternSyntaxException e) {
-                    error(mp + "[" + i + "]", "bad regex '" + a.pathReg().get(i) + "': " + e.getDescription()
-                            + " near index " + e.getIndex());
-                }
-            }
-        }
-        if (a.dstPort() != null) {
-            for (int i = 0; i < a.dstPort().size(); i++) {
-                int port = a.dstPort().get(i);
-                if (port < 1 || port > 65535) {
-                    error(mp + "[" + i + "]", "port " + port + " out of range 1-65535");
-                }
-            }
-        }
-        if (a.header() != null) {
-            if (a.header().name() == null || a.header().name().isBlank()) {
-                error(mp + ".name", "required: the header name");
-            }
-            if (a.header().values().isEmpty()) {
-                error(mp + ".values", "'header' needs at least one value");
-            }
         }
     }
 
@@ -758,6 +716,73 @@ final class ConfigValidator {
         }
     }
 
+    // ---- bgp
+
+    private void bgp() {
+        Bgp b = raw.bgp();
+        if (b == null) {
+            return;
+        }
+        hostOnly("bgp.config_path", b.configPath());
+        hostOnly("bgp.control_socket", b.controlSocket());
+        absolute(b.configPath(), "bgp.config_path");
+        absolute(b.controlSocket(), "bgp.control_socket");
+        if (b.announce().isEmpty()) {
+            error("bgp.announce", "required: the host routes this node announces while it serves, e.g. [\"192.0.2.10/32\"]");
+        }
+        Map<String, String> seen = new HashMap<>();
+        for (int i = 0; i < b.announce().size(); i++) {
+            String p = "bgp.announce[" + i + "]";
+            String text = b.announce().get(i);
+            Cidr c;
+            try {
+                c = Cidr.parse(text);
+            } catch (IllegalArgumentException e) {
+                error(p, e.getMessage());
+                continue;
+            }
+            int hostBits = c.network().length * 8;
+            if (c.network().length == 16 && isIpv4Mapped(c.network())) {
+                error(p, "'" + text + "' is an IPv4-mapped IPv6 address: announce the IPv4 address as a /32");
+            } else if (c.prefix() != hostBits) {
+                error(p, "'" + text + "' is not a host route: announce takes one address each, /32 for IPv4, /128"
+                        + " for IPv6 (a /" + c.prefix() + " would draw traffic for addresses this node does not serve)");
+            } else {
+                String first = seen.putIfAbsent(java.util.Arrays.toString(c.network()), p);
+                if (first != null) {
+                    error(p, "'" + text + "' is announced twice (first at " + at(first) + ")");
+                }
+            }
+        }
+        List<Bgp.WithdrawWhen> when = b.withdrawWhen();
+        if (when != null) {
+            for (int i = 0; i < when.size(); i++) {
+                if (when.indexOf(when.get(i)) < i) {
+                    error("bgp.withdraw_when[" + i + "]", lower(when.get(i)) + " is listed twice");
+                }
+            }
+        }
+        if (b.drain() != null && !b.withdrawsWhen(Bgp.WithdrawWhen.STOPPING)) {
+            error("bgp.drain", "drain is the wait after the withdrawal on a planned stop:"
+                    + " add 'stopping' to bgp.withdraw_when, or remove drain");
+        }
+    }
+
+    private static boolean isIpv4Mapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    }
+
+    private void absolute(String path, String yamlPath) {
+        if (path != null && !path.startsWith("/")) {
+            error(yamlPath, key(yamlPath) + " must be an absolute path, got '" + path + "'");
+        }
+    }
+
     // ---- helpers
 
     private void nonNegative(Integer v, String path) {
@@ -782,8 +807,8 @@ final class ConfigValidator {
         return path.substring(path.lastIndexOf('.') + 1);
     }
 
-    private static String lower(Enum<?> m) {
-        return m.name().toLowerCase(Locale.ROOT);
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
     }
 
     private static String suggest(String name, java.util.Collection<String> candidates) {
@@ -791,11 +816,13 @@ final class ConfigValidator {
         return hint.startsWith(" (did you mean") ? hint : "";
     }
 
-    private void error(String path, String message) {
+    @Override
+    public void error(String path, String message) {
         problems.addUnlessCovered(location(path), path, message);
     }
 
-    private String at(String path) {
+    @Override
+    public String at(String path) {
         return location(path).toString();
     }
 

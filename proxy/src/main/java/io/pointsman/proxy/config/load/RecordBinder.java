@@ -1,8 +1,10 @@
 package io.pointsman.proxy.config.load;
 
 import io.pointsman.proxy.config.Durations;
+import io.pointsman.proxy.config.OneOf;
+import io.pointsman.proxy.config.ScalarOrMap;
 import io.pointsman.proxy.config.YamlName;
-import io.pointsman.proxy.config.YamlShorthand;
+import io.pointsman.proxy.config.YamlValue;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -25,11 +27,13 @@ import java.util.stream.Collectors;
  * Binds a {@link YamlNode} tree to the config records. A YAML key is the snake_case of
  * the component name unless {@link YamlName} says otherwise. Supported component types:
  * String, Integer, Boolean, Double, {@link Duration} (via {@link Durations#parse}), enums
- * (case-insensitive, or through the enum's own {@code parse(String)}), {@code List<X>}, nested
- * records (a scalar stands for the record's {@link YamlShorthand} component, when it has
- * one), and value types with a static {@code parse(String)}. Every problem is reported (unknown keys with a suggestion, wrong
- * types, bad values) and binding goes on, so one run shows them all. Records where a
- * value was bad get {@code null} there.
+ * (case-insensitive), {@code List<X>}, {@code Map<String|Integer, X>}, nested records,
+ * value types with a static {@code parse(String)}, records that are either
+ * ({@link ScalarOrMap}), and "one of" components: a sealed interface of records, the
+ * variant chosen by a key of the enclosing map ({@link OneOf}). Every problem is reported
+ * (unknown keys with a suggestion, wrong types, bad values, no or two variants) and
+ * binding goes on, so one run shows them all. Records where a value was bad get
+ * {@code null} there.
  *
  * <p>Records the location of every path it binds, for the validator's messages.
  */
@@ -58,13 +62,16 @@ final class RecordBinder {
         if (type instanceof ParameterizedType pt && pt.getRawType() == List.class) {
             return bindList(node, pt.getActualTypeArguments()[0], path);
         }
+        if (type instanceof ParameterizedType pt && pt.getRawType() == Map.class) {
+            return bindMap(node, pt.getActualTypeArguments()[0], pt.getActualTypeArguments()[1], path);
+        }
         Class<?> c = (Class<?>) type;
         if (isRecord(c)) {
-            if (node instanceof YamlNode.ScalarNode s && SHAPES.get(c).shorthand() >= 0) {
-                return bindShorthand(s, c, path);
+            if (node instanceof YamlNode.ScalarNode s && scalarForm(c)) {
+                return scalar(s, c, path);
             }
             if (!(node instanceof YamlNode.MapNode m)) {
-                error(node, path, "expected a map, got " + got(node));
+                error(node, path, "expected " + expected(c) + ", got " + got(node));
                 return null;
             }
             return bindRecord(m, c, path);
@@ -81,30 +88,100 @@ final class RecordBinder {
      * ({@code getRecordComponents}, {@code getGenericType}, {@code getDeclaredConstructor})
      * parses class-file attributes and copies arrays on every call, which made binding a
      * 10,000-server config cost ~10 KB of garbage per server.
+     *
+     * @param variantsByKey the variant keys of the record's one-of components
+     * @param oneOfs        the one-of components, by component index
+     * @param valueOnly     the record is a variant whose key's value is its one component ({@link YamlValue})
      */
     private record RecordShape(Map<String, Integer> indexByKey, Type[] genericTypes, Constructor<?> constructor,
-                               int shorthand) {
+                               Map<String, Variant> variantsByKey, Map<Integer, OneOfComponent> oneOfs,
+                               boolean valueOnly) {
         static RecordShape of(Class<?> type) {
             RecordComponent[] components = type.getRecordComponents();
             Map<String, Integer> byKey = new LinkedHashMap<>();
+            Map<String, Variant> variants = new LinkedHashMap<>();
+            Map<Integer, OneOfComponent> oneOfs = new LinkedHashMap<>();
             Type[] generic = new Type[components.length];
             Class<?>[] types = new Class<?>[components.length];
-            int shorthand = -1;
             for (int i = 0; i < components.length; i++) {
-                byKey.put(yamlName(components[i]), i);
                 generic[i] = components[i].getGenericType();
                 types[i] = components[i].getType();
-                if (components[i].isAnnotationPresent(YamlShorthand.class)) {
-                    shorthand = i;
+                if (isOneOf(types[i])) {
+                    List<String> keys = new ArrayList<>();
+                    for (Class<?> v : types[i].getPermittedSubclasses()) {
+                        String key = variantKey(v);
+                        if (variants.put(key, new Variant(i, v)) != null) {
+                            throw new IllegalStateException(type.getSimpleName() + ": two variants for key " + key);
+                        }
+                        keys.add(key);
+                    }
+                    oneOfs.put(i, new OneOfComponent(components[i].getAnnotation(OneOf.class), List.copyOf(keys)));
+                } else {
+                    byKey.put(yamlName(components[i]), i);
                 }
             }
+            for (String k : variants.keySet()) {
+                if (byKey.containsKey(k)) {
+                    throw new IllegalStateException(type.getSimpleName() + ": variant key " + k + " is also a component");
+                }
+            }
+            boolean valueOnly = components.length == 1 && components[0].isAnnotationPresent(YamlValue.class);
             try {
                 return new RecordShape(java.util.Collections.unmodifiableMap(byKey), generic,
-                        type.getDeclaredConstructor(types), shorthand);
+                        type.getDeclaredConstructor(types), java.util.Collections.unmodifiableMap(variants),
+                        java.util.Collections.unmodifiableMap(oneOfs), valueOnly);
             } catch (NoSuchMethodException e) {
                 throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
             }
         }
+
+        /** Every key a map of this record may hold, for "did you mean" hints. */
+        List<String> allKeys() {
+            List<String> all = new ArrayList<>(indexByKey.keySet());
+            all.addAll(variantsByKey.keySet());
+            return all;
+        }
+    }
+
+    /** A variant of a one-of component: its class and the component it fills. */
+    private record Variant(int component, Class<?> type) {
+    }
+
+    /** A one-of component: its wording (may be null) and its variants' keys in declaration order. */
+    private record OneOfComponent(OneOf wording, List<String> keys) {
+        String missing() {
+            return wording == null ? "needs one of: " + String.join(", ", keys)
+                    : wording.owner() + " needs one " + wording.noun() + ": " + String.join(", ", keys);
+        }
+
+        String several(List<String> found) {
+            String what = wording == null ? "takes exactly one of " + String.join(", ", keys)
+                    : wording.owner() + " takes exactly one " + wording.noun();
+            String hint = wording == null || wording.hint().isEmpty() ? "" : " (" + wording.hint() + ")";
+            return what + ", found " + found.size() + ": " + String.join(", ", found) + hint;
+        }
+    }
+
+    /** A sealed interface whose variants are all records. */
+    private static boolean isOneOf(Class<?> c) {
+        if (!c.isInterface() || !c.isSealed()) {
+            return false;
+        }
+        for (Class<?> v : c.getPermittedSubclasses()) {
+            if (!v.isRecord()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String variantKey(Class<?> variant) {
+        YamlName n = variant.getAnnotation(YamlName.class);
+        if (n != null) {
+            return n.value();
+        }
+        String simple = variant.getSimpleName();
+        return snakeCase(Character.toLowerCase(simple.charAt(0)) + simple.substring(1));
     }
 
     private static final ClassValue<RecordShape> SHAPES = new ClassValue<>() {
@@ -125,16 +202,35 @@ final class RecordBinder {
     private Object bindRecord(YamlNode.MapNode map, Class<?> type, String path) {
         RecordShape shape = SHAPES.get(type);
         Object[] args = new Object[shape.genericTypes().length];
+        Map<Integer, List<String>> chosen = shape.oneOfs().isEmpty() ? Map.of() : new HashMap<>();
         for (YamlNode.Entry e : map.entries().values()) {
             String p = Paths.child(path, e.key());
             locations.put(p, e.keyLocation());
             Integer i = shape.indexByKey().get(e.key());
-            if (i == null) {
-                problems.addUnlessCovered(e.keyLocation(), p, "unknown key '" + e.key() + "'"
-                        + hint(e.key(), shape.indexByKey().keySet()));
+            if (i != null) {
+                args[i] = bind(e.value(), shape.genericTypes()[i], p);
                 continue;
             }
-            args[i] = bind(e.value(), shape.genericTypes()[i], p);
+            Variant v = shape.variantsByKey().get(e.key());
+            if (v == null) {
+                problems.addUnlessCovered(e.keyLocation(), p, "unknown key '" + e.key() + "'"
+                        + hint(e.key(), shape.allKeys()));
+                continue;
+            }
+            List<String> keys = chosen.computeIfAbsent(v.component(), k -> new ArrayList<>(1));
+            keys.add(e.key());
+            if (keys.size() == 1) {
+                args[v.component()] = bindVariant(e.value(), v.type(), p);
+            }
+        }
+        for (Map.Entry<Integer, OneOfComponent> o : shape.oneOfs().entrySet()) {
+            List<String> keys = chosen.get(o.getKey());
+            if (keys == null) {
+                error(map, path, o.getValue().missing());
+            } else if (keys.size() > 1) {
+                error(map, path, o.getValue().several(keys));
+                args[o.getKey()] = null;
+            }
         }
         try {
             return shape.constructor().newInstance(args);
@@ -146,27 +242,88 @@ final class RecordBinder {
         }
     }
 
-    /** A record written as the scalar its {@link YamlShorthand} component stands for. */
-    private Object bindShorthand(YamlNode.ScalarNode s, Class<?> type, String path) {
-        RecordShape shape = SHAPES.get(type);
-        Object[] args = new Object[shape.genericTypes().length];
-        args[shape.shorthand()] = bind(s, shape.genericTypes()[shape.shorthand()], path);
-        if (args[shape.shorthand()] == null) {
+    /**
+     * A one-of variant from its key's value: the value itself for a {@link YamlValue}
+     * variant, else a map of its components (or nothing: {@code deny:} is a deny with
+     * every option at its default).
+     */
+    private Object bindVariant(YamlNode value, Class<?> variant, String path) {
+        RecordShape shape = SHAPES.get(variant);
+        if (shape.valueOnly()) {
+            if (value instanceof YamlNode.NullNode) {
+                error(value, path, "expected " + expected(shape.genericTypes()[0]) + ", got null");
+                return null;
+            }
+            Object v = bind(value, shape.genericTypes()[0], path);
+            if (v == null) {
+                return null;
+            }
+            try {
+                return shape.constructor().newInstance(v);
+            } catch (InvocationTargetException e) {
+                error(value, path, String.valueOf(e.getCause().getMessage()));
+                return null;
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot build " + variant.getSimpleName(), e);
+            }
+        }
+        if (value instanceof YamlNode.NullNode) {
+            return blank(variant);
+        }
+        if (!(value instanceof YamlNode.MapNode m)) {
+            error(value, path, "expected a map, got " + got(value));
             return null;
         }
-        try {
-            return shape.constructor().newInstance(args);
-        } catch (InvocationTargetException e) {
-            problems.addUnlessCovered(s.location(), path, String.valueOf(e.getCause().getMessage()));
-            return null;
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot build " + type.getSimpleName(), e);
-        }
+        return bindRecord(m, variant, path);
     }
 
-    /** A record bound from a map; value records with a {@code parse(String)} are scalars. */
+    /** {@code Map<String|Integer, X>}: keys as written (an Integer key must be a whole number), values bound. */
+    private Map<Object, Object> bindMap(YamlNode node, Type keyType, Type valueType, String path) {
+        if (!(node instanceof YamlNode.MapNode m)) {
+            error(node, path, "expected a map, got " + got(node));
+            return null;
+        }
+        Map<Object, Object> out = new LinkedHashMap<>();
+        boolean failed = false;
+        for (YamlNode.Entry e : m.entries().values()) {
+            String p = Paths.child(path, e.key());
+            locations.put(p, e.keyLocation());
+            Object key = e.key();
+            if (keyType == Integer.class) {
+                Long n = parseLong(e.key());
+                if (n == null || n < Integer.MIN_VALUE || n > Integer.MAX_VALUE) {
+                    problems.addUnlessCovered(e.keyLocation(), p, "expected a whole number as key, got '" + e.key() + "'");
+                    failed = true;
+                    continue;
+                }
+                key = (int) (long) n;
+            }
+            if (e.value() instanceof YamlNode.NullNode) {
+                error(e.value(), p, "expected " + expected(valueType) + ", got null");
+                failed = true;
+                continue;
+            }
+            Object v = bind(e.value(), valueType, p);
+            if (v == null) {
+                failed = true;
+            } else {
+                out.put(key, v);
+            }
+        }
+        return failed ? null : out;
+    }
+
+    /**
+     * A record bound from a map; value records with a {@code parse(String)} are scalars,
+     * unless they are {@link ScalarOrMap} (then both).
+     */
     private static boolean isRecord(Class<?> c) {
-        return c.isRecord() && parseMethod(c) == null;
+        return c.isRecord() && (parseMethod(c) == null || c.isAnnotationPresent(ScalarOrMap.class));
+    }
+
+    /** Whether a value of this class may be written as a scalar. */
+    private static boolean scalarForm(Class<?> c) {
+        return !isRecord(c) || parseMethod(c) != null;
     }
 
     /** A record with every component absent, standing in for an entry that could not be bound. */
@@ -207,10 +364,10 @@ final class RecordBinder {
             // the positions the validator reports.
             return failed ? null : out;
         }
-        if (element instanceof Class<?> c && (node instanceof YamlNode.ScalarNode && !isRecord(c)
-                || (isRecord(c) && SHAPES.get(c).shorthand() >= 0 && !(node instanceof YamlNode.ListNode)))) {
+        if (element instanceof Class<?> c && (node instanceof YamlNode.ScalarNode && scalarForm(c)
+                || node instanceof YamlNode.MapNode && c.isAnnotationPresent(ScalarOrMap.class))) {
             // HAProxy users write `bind: "*:80"`: a single value is a one-element list (so is a
-            // single {address, tls} where a bind is expected).
+            // single map where the elements may be scalars or maps: `bind: {address: …, tls: …}`).
             Object v = bind(node, element, path);
             return v == null ? new ArrayList<>() : new ArrayList<>(List.of(v));
         }
@@ -281,9 +438,17 @@ final class RecordBinder {
         }
         Method parse = parseMethod(c);
         if (parse != null) {
+            Object arg = s.text();
+            if (parse.getParameterTypes()[0] == Boolean.class) {
+                arg = scalar(s, Boolean.class, path);
+                if (arg == null) {
+                    return null;
+                }
+            }
+            Object given = arg;
             return parsed(s, path, () -> {
                 try {
-                    return parse.invoke(null, s.text());
+                    return parse.invoke(null, given);
                 } catch (InvocationTargetException e) {
                     if (e.getCause() instanceof RuntimeException re) {
                         throw re;
@@ -318,13 +483,20 @@ final class RecordBinder {
         return PARSE.get(c).orElse(null);
     }
 
+    /** A static {@code parse(String)}, or for a {@link ScalarOrMap} record a {@code parse(Boolean)}. */
     private static Method findParseMethod(Class<?> c) {
-        try {
-            Method m = c.getMethod("parse", String.class);
-            return Modifier.isStatic(m.getModifiers()) && c.isAssignableFrom(m.getReturnType()) ? m : null;
-        } catch (NoSuchMethodException e) {
-            return null;
+        for (Class<?> arg : c.isAnnotationPresent(ScalarOrMap.class) ? new Class<?>[] {String.class, Boolean.class}
+                : new Class<?>[] {String.class}) {
+            try {
+                Method m = c.getMethod("parse", arg);
+                if (Modifier.isStatic(m.getModifiers()) && c.isAssignableFrom(m.getReturnType())) {
+                    return m;
+                }
+            } catch (NoSuchMethodException e) {
+                // try the next form
+            }
         }
+        return null;
     }
 
     private void error(YamlNode node, String path, String message) {
@@ -366,10 +538,13 @@ final class RecordBinder {
     }
 
     private static String expected(Type t) {
-        if (t instanceof ParameterizedType) {
-            return "a list";
+        if (t instanceof ParameterizedType pt) {
+            return pt.getRawType() == Map.class ? "a map" : "a list";
         }
         Class<?> c = (Class<?>) t;
+        if (c.isRecord() && c.isAnnotationPresent(ScalarOrMap.class)) {
+            return "a value or a map";
+        }
         if (c == Integer.class) {
             return "a whole number";
         }
@@ -383,8 +558,7 @@ final class RecordBinder {
             return "a duration";
         }
         if (isRecord(c)) {
-            int shorthand = SHAPES.get(c).shorthand();
-            return shorthand >= 0 ? expected(SHAPES.get(c).genericTypes()[shorthand]) : "a map";
+            return "a map";
         }
         if (c.isEnum()) {
             return "one of: " + (parseMethod(c) != null
@@ -399,6 +573,8 @@ final class RecordBinder {
             case "Cidr" -> "an address or network (CIDR)";
             case "Condition" -> "a condition";
             case "StatusRange" -> "a status range";
+            case "Regex" -> "a regular expression";
+            case "Template" -> "a text (may hold %[...] variables)";
             default -> "a value";
         };
     }

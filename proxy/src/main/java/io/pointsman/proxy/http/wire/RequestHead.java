@@ -420,12 +420,19 @@ public final class RequestHead {
         return path;
     }
 
-    /** 0 for HTTP/1.0, 1 for HTTP/1.1. */
+    /** The query of {@link #uri()} without its '?'; null when the target has no '?'. */
+    public String query() {
+        String u = uri();
+        int q = u.indexOf('?');
+        return q < 0 ? null : u.substring(q + 1);
+    }
+
+    /** 0 for HTTP/1.0, 1 for HTTP/1.1 (and for 1.2 to 1.9, handled as 1.1). */
     public int minorVersion() {
         return minor;
     }
 
-    /** {@code HTTP/1.0} or {@code HTTP/1.1}, as the client sent it. */
+    /** {@code HTTP/1.0} or {@code HTTP/1.1} (also for a 1.2-1.9 request line, handled as 1.1). */
     public String protocol() {
         return minor == 0 ? "HTTP/1.0" : "HTTP/1.1";
     }
@@ -603,6 +610,207 @@ public final class RequestHead {
             out.writeBytes(CRLF);
         }
         out.writeBytes(CRLF);
+    }
+
+    /**
+     * Writes the head as it goes to a server after {@code http_request} rules and with
+     * {@code forwardfor}'s options: as {@link #writeForServer(ByteBuf, String, String, String)},
+     * and then
+     * <ul>
+     *   <li>the target is {@link RequestEdits#uri()} when a rule changed path or query;</li>
+     *   <li>each received line a rule dropped is left out, one it changed is written
+     *       {@code Name: new value} in its place (name as received), the others are
+     *       copied as they came (runs of them in one write, as without edits); lines rules
+     *       added follow the received ones, in order;</li>
+     *   <li>the client address goes in {@code forwardedForHeader} (null: X-Forwarded-For),
+     *       merged with that header's current values into one line; with {@code ifNone} and
+     *       the header already there, nothing is added and the header is left as it is;
+     *       X-Forwarded-Proto is the proxy's unless a rule added one;</li>
+     *   <li>a Host a rule set replaces the received one (or an absolute-form target's).</li>
+     * </ul>
+     * Hop-by-hop and framing lines are handled exactly as without edits (rules cannot name
+     * them: validation refuses it). With no edits, the default header and no
+     * {@code ifNone}, this is {@link #writeForServer(ByteBuf, String, String, String)}.
+     *
+     * @param edits          what rules did; null or empty for none
+     * @param forwardedFor   the client address, or null when the frontend has no {@code forwardfor}
+     *                       (or the client is in its {@code except} networks)
+     */
+    public void writeForServer(ByteBuf out, RequestEdits edits, String forwardedFor, String forwardedForHeader,
+                               boolean ifNone, String forwardedProto, String hostIfMissing) {
+        boolean customHeader = forwardedForHeader != null && !forwardedForHeader.equalsIgnoreCase("x-forwarded-for");
+        if ((edits == null || edits.isEmpty()) && !customHeader && !(ifNone && forwardedFor != null)) {
+            writeForServer(out, forwardedFor, forwardedProto, hostIfMissing);
+            return;
+        }
+        HeaderEdits he = edits == null || edits.headers().isEmpty() ? null : edits.headers();
+        String ffName = forwardedForHeader == null ? "X-Forwarded-For" : forwardedForHeader;
+        String ffLower = ffName.toLowerCase(java.util.Locale.ROOT);
+        boolean forwarded = forwardedFor != null;
+        boolean addFf = forwarded && !(ifNone && (he != null ? he.has(ffLower) : !header(ffName).isEmpty()));
+
+        out.writeBytes(bytes, 0, methodEnd + 1);
+        if (edits != null && edits.uriChanged()) {
+            ByteBufUtil.writeAscii(out, edits.uri());
+        } else {
+            if (uriSlash) {
+                out.writeByte('/');
+            }
+            out.writeBytes(bytes, uriStart, targetEnd - uriStart);
+        }
+        out.writeBytes(minor == 0 && wantsUpgrade ? HTTP_10_CRLF : HTTP_11_CRLF);
+        if (absoluteForm) {
+            String host = he == null ? null : he.replacedValue(headerCount);
+            if (he == null || he.kept(headerCount)) {
+                out.writeBytes(HOST_COLON);
+                out.writeBytes(bytes, hostStart, hostEnd - hostStart);
+                out.writeBytes(CRLF);
+            } else if (host != null) {
+                out.writeBytes(HOST_COLON);
+                ByteBufUtil.writeAscii(out, host);
+                out.writeBytes(CRLF);
+            }
+        }
+        int run = -1;
+        for (int h = 0; h < headerCount; h++) {
+            int f = h * FIELDS;
+            int kind = fields[f + 4];
+            boolean drop = droppedEdited(kind, forwarded)
+                    || (addFf && (customHeader ? lineNameIs(h, ffLower) : kind == X_FORWARDED_FOR));
+            String value = null;
+            if (!drop && he != null && !he.kept(h)) {
+                value = he.replacedValue(h);
+                drop = true; // dropped, or written anew below
+            }
+            if (drop) {
+                if (run >= 0) {
+                    out.writeBytes(bytes, run, fields[f] - run);
+                    run = -1;
+                }
+                if (value != null) {
+                    out.writeBytes(bytes, fields[f], fields[f + 1] - fields[f]);
+                    out.writeByte(':').writeByte(' ');
+                    ByteBufUtil.writeAscii(out, value);
+                    out.writeBytes(CRLF);
+                }
+            } else if (run < 0) {
+                run = fields[f];
+            }
+        }
+        if (run >= 0) {
+            out.writeBytes(bytes, run, length - 2 - run);
+        }
+        if (wantsUpgrade) {
+            out.writeBytes(CONNECTION_UPGRADE);
+        }
+        boolean ruleProto = false;
+        boolean ruleHost = false;
+        if (he != null) {
+            for (String[] a : he.addedLines()) {
+                if (addFf && a[1].equals(ffLower)) {
+                    continue; // merged below
+                }
+                ruleProto |= a[1].equals("x-forwarded-proto");
+                ruleHost |= a[1].equals("host");
+                ByteBufUtil.writeAscii(out, a[0]);
+                out.writeByte(':').writeByte(' ');
+                ByteBufUtil.writeAscii(out, a[2]);
+                out.writeBytes(CRLF);
+            }
+        }
+        if (addFf) {
+            ByteBufUtil.writeAscii(out, ffName);
+            out.writeByte(':').writeByte(' ');
+            for (int h = 0; h < headerCount; h++) {
+                int f = h * FIELDS;
+                int kind = fields[f + 4];
+                if ((customHeader ? lineNameIs(h, ffLower) && (kind & NAMED_BY_CONNECTION) == 0
+                        : kind == X_FORWARDED_FOR) && (he == null || !he.dropped(h))) {
+                    String v = he == null ? null : he.replacedValue(h);
+                    if (v != null) {
+                        ByteBufUtil.writeAscii(out, v);
+                    } else {
+                        out.writeBytes(bytes, fields[f + 2], fields[f + 3] - fields[f + 2]);
+                    }
+                    out.writeBytes(COMMA_SP);
+                }
+            }
+            if (he != null) {
+                for (String[] a : he.addedLines()) {
+                    if (a[1].equals(ffLower)) {
+                        ByteBufUtil.writeAscii(out, a[2]);
+                        out.writeBytes(COMMA_SP);
+                    }
+                }
+            }
+            ByteBufUtil.writeAscii(out, forwardedFor);
+            out.writeBytes(CRLF);
+        }
+        if (forwarded && !ruleProto) {
+            out.writeBytes(XFP_COLON);
+            ByteBufUtil.writeAscii(out, forwardedProto);
+            out.writeBytes(CRLF);
+        }
+        if (minor == 0 && !wantsUpgrade && hostStart < 0 && !ruleHost) {
+            out.writeBytes(HOST_COLON);
+            ByteBufUtil.writeAscii(out, hostIfMissing);
+            out.writeBytes(CRLF);
+        }
+        out.writeBytes(CRLF);
+    }
+
+    /** As {@link #dropped} for the edited path, where X-Forwarded-For is decided by the caller. */
+    private boolean droppedEdited(int kind, boolean forwarded) {
+        if ((kind & NAMED_BY_CONNECTION) != 0) {
+            return true;
+        }
+        return switch (kind) {
+            case CONNECTION, HOP_BY_HOP -> true;
+            case UPGRADE -> !wantsUpgrade;
+            case HOST -> absoluteForm;
+            case X_FORWARDED_PROTO -> forwarded;
+            default -> false;
+        };
+    }
+
+    private boolean lineNameIs(int h, String lower) {
+        int f = h * FIELDS;
+        return equalsLower(bytes, fields[f], fields[f + 1], lower);
+    }
+
+    /**
+     * The header lines as rules see them: the received lines, except that an absolute-form
+     * target's authority is the one Host (an extra line at the end) and received Host
+     * lines are not there (they are not forwarded).
+     */
+    HeaderLines lines() {
+        return new HeaderLines() {
+            @Override
+            public int lineCount() {
+                return headerCount + (absoluteForm ? 1 : 0);
+            }
+
+            @Override
+            public boolean nameIs(int i, String lowerName) {
+                if (i == headerCount) {
+                    return lowerName.equals("host");
+                }
+                if (absoluteForm && (fields[i * FIELDS + 4] & KIND) == HOST) {
+                    return false;
+                }
+                return lineNameIs(i, lowerName);
+            }
+
+            @Override
+            public String lineName(int i) {
+                return i == headerCount ? "Host" : headerName(i);
+            }
+
+            @Override
+            public String lineValue(int i) {
+                return i == headerCount ? rawHost() : headerValue(i);
+            }
+        };
     }
 
     private boolean dropped(int kind, boolean forwarded) {

@@ -33,8 +33,8 @@ import static io.pointsman.proxy.http.wire.RequestSyntax.printable;
  * <ul>
  *   <li>blank lines (CR/LF) before the request line are skipped (RFC 9112 §2.2), at most
  *       {@link HttpLimits#maxInitialLine()} bytes of them;</li>
- *   <li>request line exactly {@code tchar+ SP %x21-7E+ SP HTTP/1.0|1.1 CRLF}, at most
- *       {@code maxInitialLine} bytes (without CRLF);</li>
+ *   <li>request line exactly {@code tchar+ SP %x21-7E+ SP HTTP/1.DIGIT CRLF}, at most
+ *       {@code maxInitialLine} bytes (without CRLF); 1.2 to 1.9 are taken as 1.1 (RFC 9110 §2.5);</li>
  *   <li>every line ends with CRLF (no bare LF; a CR anywhere else is refused: it is how
  *       CR-vs-LF disagreements between hops start);</li>
  *   <li>header lines: no leading whitespace (obs-fold, SPEC §4), a non-empty token name of
@@ -308,8 +308,10 @@ public final class RequestHeadParser {
 
     /**
      * Exactly {@code METHOD SP target SP HTTP/1.x} in {@code b[start, end)} (no CRLF): a token,
-     * one space, visible ASCII, one space, {@code HTTP/1.0} or {@code HTTP/1.1}. Netty alone
-     * tolerates runs of spaces, other whitespace and any version.
+     * one space, visible ASCII, one space, {@code HTTP/1.} and one digit; {@code HTTP/1.2} to
+     * {@code HTTP/1.9} are handled as {@code HTTP/1.1} (RFC 9110 §2.5: same major version,
+     * answered with the highest minor we speak). Netty alone tolerates runs of spaces, other
+     * whitespace and any version; it refuses 1.2-1.9, which is the one place we accept more.
      */
     private static RequestLine checkRequestLine(byte[] b, int start, int end) throws RequestRefusedException {
         int i = start;
@@ -326,10 +328,11 @@ public final class RequestHeadParser {
         }
         if (i == targetStart || end - i != 9 || b[i] != ' ' || b[i + 1] != 'H' || b[i + 2] != 'T'
                 || b[i + 3] != 'T' || b[i + 4] != 'P' || b[i + 5] != '/' || b[i + 6] != '1' || b[i + 7] != '.'
-                || b[i + 8] != '0' && b[i + 8] != '1') {
+                || b[i + 8] < '0' || b[i + 8] > '9') {
             throw badRequestLine(b, start, end);
         }
-        return new RequestLine(methodEnd, i, b[i + 8] - '0');
+        // RFC 9110 §2.5: a later 1.x minor version is answered as the highest we speak, 1.1.
+        return new RequestLine(methodEnd, i, b[i + 8] == '0' ? 0 : 1);
     }
 
     private static RequestRefusedException badRequestLine(byte[] b, int start, int end) {

@@ -1,6 +1,7 @@
 package io.pointsman.proxy.http.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 
 import java.nio.charset.StandardCharsets;
 
@@ -148,6 +149,135 @@ public final class ResponseHead {
         }
         out.writeBytes(connection.line);
         out.writeByte('\r').writeByte('\n');
+    }
+
+    /**
+     * Writes the head as it goes to the client after {@code http_response} rules: as
+     * {@link #writeForClient(ByteBuf, ConnectionHeader, boolean)}, with each received line
+     * a rule dropped left out, one it changed written {@code Name: new value} in its place,
+     * and the lines rules added after the received ones. {@code edits} null or empty: no
+     * change at all.
+     */
+    public void writeForClient(ByteBuf out, ConnectionHeader connection, boolean dechunk, HeaderEdits edits) {
+        if (edits == null || edits.isEmpty()) {
+            writeForClient(out, connection, dechunk);
+            return;
+        }
+        out.writeBytes(bytes, 0, statusLineEnd);
+        for (int i = 0; i < headers; i++) {
+            byte k = kind[i];
+            boolean keep = switch (k) {
+                case OTHER -> true;
+                case UPGRADE -> connection == ConnectionHeader.UPGRADE;
+                case TRANSFER_ENCODING -> !dechunk;
+                default -> false;
+            };
+            if (!keep || edits.dropped(i)) {
+                continue;
+            }
+            String value = edits.replacedValue(i);
+            if (value == null) {
+                out.writeBytes(bytes, lineStart[i], lineEnd[i] - lineStart[i]);
+            } else {
+                out.writeBytes(bytes, lineStart[i], nameEnd[i] - lineStart[i]);
+                out.writeByte(':').writeByte(' ');
+                ByteBufUtil.writeAscii(out, value);
+                out.writeByte('\r').writeByte('\n');
+            }
+        }
+        for (String[] a : edits.addedLines()) {
+            ByteBufUtil.writeAscii(out, a[0]);
+            out.writeByte(':').writeByte(' ');
+            ByteBufUtil.writeAscii(out, a[2]);
+            out.writeByte('\r').writeByte('\n');
+        }
+        out.writeBytes(connection.line);
+        out.writeByte('\r').writeByte('\n');
+    }
+
+    /** Bytes the head can take at most once {@code edits} are applied (for sizing the buffer). */
+    public int forwardedSizeBound(HeaderEdits edits) {
+        if (edits == null || edits.isEmpty()) {
+            return forwardedSizeBound();
+        }
+        int n = forwardedSizeBound();
+        for (int i = 0; i < headers; i++) {
+            String v = edits.replacedValue(i);
+            if (v != null) {
+                n += v.length() + 4;
+            }
+        }
+        for (String[] a : edits.addedLines()) {
+            n += a[0].length() + a[2].length() + 4;
+        }
+        return n;
+    }
+
+    /** Every value of the headers called {@code name} (ASCII, any case), in order; for {@code res.hdr}. */
+    public java.util.List<String> headers(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        java.util.List<String> out = new java.util.ArrayList<>(1);
+        for (int i = 0; i < headers; i++) {
+            if (nameIs(i, lower)) {
+                out.add(value(i));
+            }
+        }
+        return out;
+    }
+
+    private boolean nameIs(int i, String lower) {
+        int s = lineStart[i];
+        int e = nameEnd[i];
+        if (e - s != lower.length()) {
+            return false;
+        }
+        for (int j = 0; j < e - s; j++) {
+            int c = bytes[s + j];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != lower.charAt(j)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String value(int i) {
+        int v = nameEnd[i] + 1;
+        int e = lineEnd[i];
+        while (v < e && (bytes[v] == ' ' || bytes[v] == '\t')) {
+            v++;
+        }
+        while (e > v && (bytes[e - 1] == '\n' || bytes[e - 1] == '\r' || bytes[e - 1] == ' ' || bytes[e - 1] == '\t')) {
+            e--;
+        }
+        return new String(bytes, v, e - v, StandardCharsets.ISO_8859_1);
+    }
+
+    /** The header lines as rules see them (hop-by-hop ones included: rules cannot name those). */
+    HeaderLines lines() {
+        return new HeaderLines() {
+            @Override
+            public int lineCount() {
+                return headers;
+            }
+
+            @Override
+            public boolean nameIs(int i, String lowerName) {
+                return ResponseHead.this.nameIs(i, lowerName);
+            }
+
+            @Override
+            public String lineName(int i) {
+                return new String(bytes, lineStart[i], nameEnd[i] - lineStart[i], StandardCharsets.ISO_8859_1);
+            }
+
+            @Override
+            public String lineValue(int i) {
+                return value(i);
+            }
+        };
     }
 
     /** The value of the first header called {@code name} (ASCII, any case), or null; for tests and logs. */

@@ -9,6 +9,7 @@ import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Balance;
+import io.pointsman.proxy.config.Bgp;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.CheckType;
 import io.pointsman.proxy.config.Cidr;
@@ -16,7 +17,9 @@ import io.pointsman.proxy.config.Condition;
 import io.pointsman.proxy.config.Defaults;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.Global;
-import io.pointsman.proxy.config.HeaderMatch;
+import io.pointsman.proxy.config.AclMatch;
+import io.pointsman.proxy.config.Regex;
+import io.pointsman.proxy.config.TextMatch;
 import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.HttpReuse;
@@ -106,16 +109,17 @@ class FullConfigTest {
                 Duration.ofSeconds(3)), pub.timeout());
         List<Acl> acl = pub.acl();
         assertEquals(9, acl.size());
-        assertEquals(List.of("/api/"), acl.get(0).pathBeg());
-        assertEquals(List.of("admin.example.com", "*.admin.example.com"), acl.get(1).host());
-        assertEquals(List.of("/healthz"), acl.get(2).path());
-        assertEquals(List.of(".png", ".jpg"), acl.get(3).pathEnd());
-        assertEquals(List.of("^/v1/(users|orders)"), acl.get(4).pathReg());
-        assertEquals(List.of("POST", "PUT", "DELETE"), acl.get(5).method());
-        assertEquals(new HeaderMatch("X-Beta", List.of("1", "yes")), acl.get(6).header());
-        assertEquals(List.of(Cidr.parse("203.0.113.0/24"), Cidr.parse("2001:db8::/32")), acl.get(7).src());
-        assertEquals(List.of(8081), acl.get(8).dstPort());
-        assertNull(acl.get(8).src());
+        assertEquals(new AclMatch.PathBeg(List.of("/api/")), acl.get(0).match());
+        assertEquals(new AclMatch.Host(List.of("admin.example.com", "*.admin.example.com")), acl.get(1).match());
+        assertEquals(new AclMatch.Path(List.of("/healthz")), acl.get(2).match());
+        assertEquals(new AclMatch.PathEnd(List.of(".png", ".jpg")), acl.get(3).match());
+        assertEquals(new AclMatch.PathReg(List.of(Regex.parse("^/v1/(users|orders)"))), acl.get(4).match());
+        assertEquals(new AclMatch.Method(List.of("POST", "PUT", "DELETE")), acl.get(5).match());
+        assertEquals(new AclMatch.Header("X-Beta", new TextMatch.Values(List.of("1", "yes"))), acl.get(6).match());
+        assertEquals(new AclMatch.Src(List.of(Cidr.parse("203.0.113.0/24"), Cidr.parse("2001:db8::/32"))),
+                acl.get(7).match());
+        assertEquals(new AclMatch.DstPort(List.of(8081)), acl.get(8).match());
+        assertNull(acl.get(8).ignoreCase());
         assertEquals(List.of(
                 new UseBackend("api-farm", Condition.parse("api !admin"), null),
                 new UseBackend("api-farm", Condition.parse("beta writes || legacy"), null),
@@ -127,9 +131,8 @@ class FullConfigTest {
         Frontend tunnel = c.frontends().get(1);
         assertEquals(new Frontend("app-tunnel", Mode.TCP, List.of(Bind.plain(new HostPort("127.0.0.1", 8443))), null, null,
                 false, false, DEFAULT_TIMEOUTS,
-                List.of(new Acl("from-pilot2", List.of(Cidr.parse("203.0.113.0/24")), null, null, null, null, null,
-                                null, null, null, null),
-                        new Acl("site", null, null, List.of("www.example.com"), null, null, null, null, null, null, null)),
+                List.of(new Acl("from-pilot2", new AclMatch.Src(List.of(Cidr.parse("203.0.113.0/24")))),
+                        new Acl("site", new AclMatch.Sni(List.of("www.example.com")))),
                 List.of(new UseBackend("app-pilot2", Condition.parse("from-pilot2 site"), null)), null), tunnel);
     }
 
@@ -181,6 +184,22 @@ class FullConfigTest {
                         List.of("192.0.2.10/24", "192.0.2.11/24"), true))), c.keepalived());
         assertEquals(new SyncSettings(Duration.ofMinutes(10), false,
                 new HealthGate(Duration.ofSeconds(30), 0.5)), c.sync());
+    }
+
+    @Test
+    void bgpFromProxyYamlWithTheHostFilesPathsAndPrefixes() throws Exception {
+        assertEquals(new Bgp(List.of("192.0.2.20/32", "2001:db8::20/128"), null, null,
+                List.of(Bgp.WithdrawWhen.NOT_SERVING, Bgp.WithdrawWhen.STOPPING), Duration.ofSeconds(3)),
+                load(null).config().bgp());
+        Bgp lb1 = load("lb1").config().bgp();
+        assertEquals(new Bgp(List.of("192.0.2.21/32"), "/etc/bird/pointsman.conf", "/run/bird/bird.ctl",
+                List.of(Bgp.WithdrawWhen.NOT_SERVING, Bgp.WithdrawWhen.STOPPING), Duration.ofSeconds(3)), lb1);
+        assertFalse(lb1.withdrawsWhen(Bgp.WithdrawWhen.SUSPENDED));
+        Bgp defaults = new Bgp(List.of("192.0.2.21/32"), null, null, null, null);
+        for (Bgp.WithdrawWhen w : Bgp.WithdrawWhen.values()) {
+            assertTrue(defaults.withdrawsWhen(w), w + " withdraws when withdraw_when is not given");
+        }
+        assertEquals(Bgp.DEFAULT_DRAIN, defaults.drainOrDefault());
     }
 
     @Test

@@ -238,6 +238,19 @@ class RequestHeadParserTest {
         assertTrue(why.startsWith("malformed request line: "), why);
     }
 
+    /** RFC 9110 §2.5: a request line with a later 1.x minor version is handled as HTTP/1.1. */
+    @ParameterizedTest
+    @ValueSource(strings = {"HTTP/1.2", "HTTP/1.9"})
+    void laterMinorVersionIsHandledAsHttp11(String version) {
+        RequestHead h = accept("GET /a?b HTTP/1.1\r\nHost: a\r\n\r\n".replace("HTTP/1.1", version));
+        assertEquals(1, h.minorVersion());
+        assertEquals("HTTP/1.1", h.protocol());
+        assertTrue(h.keepAlive(), "1.1 semantics: keep-alive by default");
+        assertTrue(forServer(h, null).startsWith("GET /a?b HTTP/1.1\r\n"), "forwarded as 1.1");
+        // ...with 1.1's rules: a Host is required, as for 1.1.
+        assertEquals("no Host header on HTTP/1.1", refuse("GET / " + version + "\r\n\r\n"));
+    }
+
     @Test
     void badRequestLineAnsweredBeforeTheHeadEnds() {
         assertTrue(refuse("GET  / HTTP/1.1\r\nHost: a\r\n").startsWith("malformed request line: GET  / HTTP/1.1"));
