@@ -543,7 +543,7 @@ final class RecordBinder {
         }
         Class<?> c = (Class<?>) t;
         if (c.isRecord() && c.isAnnotationPresent(ScalarOrMap.class)) {
-            return "a value or a map";
+            return c.getSimpleName().equals("Bind") ? "an address (host:port) or {address, tls}" : "a value or a map";
         }
         if (c == Integer.class) {
             return "a whole number";
