@@ -4,7 +4,7 @@
 #   bench/run.sh [--mode throughput|tls|reload|idle|startup|all] [--duration 10s] [--rounds 5]
 #                [--warmup 5s] [--reloads 10] [--reload-clients keep-alive|close|both]
 #                [--connections 50] [--idle-conns 9000]
-#                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log]
+#                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log] [--also-syslog-udp]
 #                [--profile DIR] [--profile-event cpu|alloc] [--syscalls DIR] [--perf DIR]
 #                [--sched DIR]
 #                [--alt-java-opts "JVM OPTIONS"] [--alt-jar PATH] [--pin] [--think-ms N]
@@ -15,6 +15,11 @@
 #   Reports median [min–max] of req/s, p50/p99, proxy CPU µs/request, and Pointsman/HAProxy
 #   ratios taken round by round (median of the per-round ratios). --also-without-access-log
 #   adds a sixth target: a second Pointsman with the per-request access log turned off.
+#   --also-syslog-udp adds a Pointsman whose access log goes to syslog over UDP
+#   (global.log: udp://, rfc3164) instead of stderr: a real rsyslogd started here on a
+#   loopback port takes the lines and discards them (rsyslog from Debian; without it, a
+#   `socat` UDP sink). Its ratio to the stderr Pointsman of the same rounds is the cost of
+#   syslog (issue 15: within 5% req/s and CPU/request).
 #   --profile DIR: in round 1, async-profiler (CPU, kernel stacks included; fetched from Maven
 #   Central) samples each Pointsman target while wrk drives it: DIR/<target>.html (flame
 #   graph) and DIR/<target>.collapsed. That round's Pointsman figures carry the profiler's cost.
@@ -70,6 +75,8 @@ JAR=""
 OUT=""
 KEEP=0
 NOLOG=0
+SYSLOG=0
+SYSLOG_STATUS=""
 PROFILE=""
 PROFILE_EVENT=cpu
 SYSCALLS=""
@@ -99,6 +106,7 @@ while [ $# -gt 0 ]; do
         --out) OUT=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --also-without-access-log) NOLOG=1; shift ;;
+        --also-syslog-udp) SYSLOG=1; shift ;;
         --profile) PROFILE=$(realpath -m "$2"); shift 2 ;;
         --profile-event) PROFILE_EVENT=$2; shift 2 ;;
         --syscalls) SYSCALLS=$(realpath -m "$2"); shift 2 ;;
@@ -524,6 +532,23 @@ med_min_max() {
 fmt_int() { awk -v v="$1" 'BEGIN { s = sprintf("%.0f", v); r = ""; while (length(s) > 3) { r = "," substr(s, length(s)-2) r; s = substr(s, 1, length(s)-3) } print s r }'; }
 fmt() { awk -v v="$1" -v p="$2" 'BEGIN { if (v == "nan" || v == "") print "–"; else printf "%." p "f", v }'; }
 
+# ---- a syslog daemon for --also-syslog-udp ------------------------------------------------------
+
+# start_udp_sink PORT: rsyslogd listening on 127.0.0.1:PORT/udp, discarding what it gets (a socat sink without rsyslog)
+start_udp_sink() {
+    local port=$1
+    if [ -x /usr/sbin/rsyslogd ]; then
+        mkdir -p "$TMP/rsyslog"
+        printf '%s\n' "global(workDirectory=\"$TMP/rsyslog\")" 'module(load="imudp")' \
+            "input(type=\"imudp\" address=\"127.0.0.1\" port=\"$port\")" '*.* stop' >"$TMP/rsyslog/rsyslog.conf"
+        start rsyslogd /usr/sbin/rsyslogd -n -f "$TMP/rsyslog/rsyslog.conf" -i "$TMP/rsyslog/rsyslogd.pid"
+    elif command -v socat >/dev/null; then
+        start udp-sink socat -u "UDP-RECV:$port,bind=127.0.0.1" /dev/null
+    else
+        die "--also-syslog-udp needs rsyslog (apt-get install rsyslog) or socat"
+    fi
+}
+
 # ---- throughput ------------------------------------------------------------------------------
 
 mode_throughput() {
@@ -572,6 +597,26 @@ mode_throughput() {
         names+=(pointsman-http-nolog)
         urls+=("http://127.0.0.1:$qh/")
         pids+=("$qpid")
+    fi
+    if [ "$SYSLOG" = 1 ]; then
+        # A Pointsman whose access lines go to a syslog daemon over UDP (the usual deployment),
+        # against the stderr one above: what syslog costs per request.
+        local lp lh lt ls
+        lp=$(free_port); lh=$(free_port); lt=$(free_port); ls=$(free_port)
+        start_udp_sink "$lp"
+        mkdir -p "$TMP/pm-syslog"
+        pointsman_cfg "$TMP/pm-syslog/proxy.yaml" "$lh" "$lt" 0
+        sed -i "s|^global:|global:\n  log: [{ target: \"udp://127.0.0.1:$lp\", format: rfc3164, facility: local0 }]|" \
+            "$TMP/pm-syslog/proxy.yaml"
+        # shellcheck disable=SC2086
+        start pointsman-syslog java $JAVA_OPTS -jar "$JAR" run --config "$TMP/pm-syslog" --node bench \
+            --threads 1 --status-bind "127.0.0.1:$ls"
+        local lpid=$STARTED_PID
+        wait_http "http://127.0.0.1:$lh/" 60 || die "pointsman (syslog over UDP) not serving"
+        names+=(pointsman-http-syslog)
+        urls+=("http://127.0.0.1:$lh/")
+        pids+=("$lpid")
+        SYSLOG_STATUS="127.0.0.1:$ls"
     fi
     if [ -n "$ALT_OPTS$ALT_JAR" ]; then
         # The same Pointsman with other JVM options or another build, measured in the same rounds (same noise).
@@ -1026,6 +1071,7 @@ report_throughput() {
     echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     local targets="direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp"
     [ "$NOLOG" = 1 ] && targets+=" pointsman-http-nolog"
+    [ "$SYSLOG" = 1 ] && targets+=" pointsman-http-syslog"
     [ -n "$ALT_OPTS$ALT_JAR" ] && targets+=" pointsman-http-alt pointsman-tcp-alt"
     for t in $targets; do
         read -r m lo hi < <(col "$res" "$t" rps | med_min_max)
@@ -1044,6 +1090,7 @@ report_throughput() {
             haproxy-tcp) label="HAProxy mode tcp" ;;
             pointsman-tcp) label="Pointsman mode tcp" ;;
             pointsman-http-nolog) label="Pointsman mode http ($PM_HTTP_KIND), access log off" ;;
+            pointsman-http-syslog) label="Pointsman mode http ($PM_HTTP_KIND), access log to syslog over UDP" ;;
             pointsman-http-alt) label="Pointsman mode http, $(alt_desc)" ;;
             pointsman-tcp-alt) label="Pointsman mode tcp, $(alt_desc)" ;;
         esac
@@ -1062,6 +1109,14 @@ report_throughput() {
     done
     if [ "$NOLOG" = 1 ]; then
         ratio_row "$res" "http, Pointsman access log off" pointsman-http-nolog haproxy-http
+    fi
+    if [ "$SYSLOG" = 1 ]; then
+        ratio_row "$res" "http, Pointsman access log to syslog over UDP ÷ Pointsman to stderr (target within 5%)" \
+            pointsman-http-syslog pointsman-http
+        local lines
+        lines=$(curl -s "http://$SYSLOG_STATUS/metrics" | awk '/^pointsman_log_lines_(sent|dropped|failed)_total\{target="udp/ {printf "%s %s; ", $1, $2}')
+        echo
+        echo "Syslog target counts at the end: ${lines:-(none read)}"
     fi
     if [ -n "$ALT_OPTS$ALT_JAR" ]; then
         for kind in http tcp; do

@@ -37,7 +37,7 @@ public final class BackendCommand implements Callable<Integer> {
         List<DemoBackend> backends = new ArrayList<>();
         try {
             for (int i = 0; i < binds.size(); i++) {
-                HostPort hp = HostPort.parse(binds.get(i));
+                HostPort hp = HostPort.parseWithPort(binds.get(i));
                 String name = names.get(names.size() == 1 ? 0 : i);
                 backends.add(DemoBackend.start(name, new InetSocketAddress(hp.isWildcard() ? "0.0.0.0" : hp.host(), hp.port()), group));
                 System.out.println("backend " + name + " listening on " + hp);

@@ -106,6 +106,17 @@ public final class StatusCommand implements Callable<Integer> {
                 }
             }
         }
+        JsonNode overrides = s.path("runtimeOverrides");
+        if (overrides.isArray() && !overrides.isEmpty()) {
+            sb.append(String.format("runtime     %d server(s) differ from git:%n", overrides.size()));
+            for (String o : io.pointsman.agent.fleet.FleetView.overrides(overrides)) {
+                sb.append(String.format("  %s%n", o));
+            }
+        }
+        for (JsonNode d : s.path("runtimeOverridesDropped")) {
+            sb.append(String.format("dropped     %s/%s (%s): %s has no such server%n", text(d, "backend"),
+                    text(d, "server"), text(d, "override"), shortRevision(text(d, "revision"))));
+        }
         JsonNode bgp = s.path("bgp");
         if (bgp.isObject()) {
             JsonNode announced = bgp.path("announced");

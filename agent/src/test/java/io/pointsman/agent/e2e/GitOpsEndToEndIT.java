@@ -100,7 +100,8 @@ class GitOpsEndToEndIT {
         await("node serves", () -> get("/healthz").statusCode() == 200);
         assertTrue(proxied("/a").startsWith("Hello from web1"), "first commit serves web1");
         String first = head();
-        assertEquals("main@sha1:" + first, status().path("lastAppliedRevision").asText());
+        // The proxy serves as soon as it is swapped; the revision is recorded right after.
+        await("first commit recorded", () -> ("main@sha1:" + first).equals(status().path("lastAppliedRevision").asText()));
 
         // A bad commit: refused, the proxy keeps serving the last good one.
         Files.writeString(work.resolve("proxy.yaml"), Files.readString(work.resolve("proxy.yaml"))
@@ -146,7 +147,9 @@ class GitOpsEndToEndIT {
                 .header("Authorization", "Basic " + basic).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("farm") && page.body().contains(moved.substring(0, 7)), page.body());
-        assertTrue(get("/metrics").body().contains("pointsman_generation_info"), "proxy metrics on the agent's /metrics");
+        String metrics = get("/metrics").body();
+        assertTrue(metrics.contains("pointsman_generation_info"), "proxy metrics on the agent's /metrics");
+        assertEquals("", promtool(metrics), "promtool check metrics on the agent's /metrics:\n" + metrics);
 
         // Secrets: resolved on the node, never shown.
         for (String path : List.of("/status", "/config", "/metrics")) {
@@ -281,5 +284,17 @@ class GitOpsEndToEndIT {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /** Prometheus' linter on a /metrics text: "" when clean (Debian package prometheus, installed by ./test). */
+    private static String promtool(String metrics) throws Exception {
+        java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(promtool), "promtool is not installed");
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        p.getOutputStream().write(metrics.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool did not finish");
+        return p.exitValue() == 0 && out.isBlank() ? "" : "exit " + p.exitValue() + ": " + out;
     }
 }

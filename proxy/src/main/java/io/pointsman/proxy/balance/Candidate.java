@@ -19,4 +19,13 @@ public interface Candidate {
 
     /** Connections (tcp) or requests in flight (http) to it right now. */
     int currentConnections();
+
+    /**
+     * Whether this pick may go to it: false for a share of picks while the server is in
+     * slow start (its weight ramping up after it came UP), so it gets that share of its
+     * traffic; those picks go on to the next server.
+     */
+    default boolean admits() {
+        return true;
+    }
 }

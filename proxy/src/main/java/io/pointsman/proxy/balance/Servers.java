@@ -6,9 +6,9 @@ import java.util.function.Predicate;
 final class Servers {
     private Servers() {}
 
-    /** Can take a new connection now: up, weighted, below maxconn, not excluded. */
+    /** Can take a new connection now: up, weighted, below maxconn, admitted by its slow start, not excluded. */
     static <T extends Candidate> boolean usable(T s, Predicate<? super T> exclude) {
-        return s.weight() > 0 && s.isUp() && s.hasFreeSlot() && !exclude.test(s);
+        return s.weight() > 0 && s.isUp() && s.hasFreeSlot() && s.admits() && !exclude.test(s);
     }
 
     /** Could take traffic if it had a free slot: up, weighted, not excluded. */

@@ -1,5 +1,6 @@
 package io.pointsman.proxy.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,10 @@ import java.util.Map;
  * @param httpRequest  rules run on a request once this backend is chosen (after the frontend's)
  * @param httpResponse rules run on its servers' responses (before the frontend's)
  * @param errorfiles   status → whole HTTP response file, for requests routed here (before the frontend's)
+ * @param logHealthChecks a log line per change of a server's check result (HAProxy {@code option log-health-checks})
+ * @param slowstart    after a server comes UP its weight ramps from little to full over this time (HAProxy {@code slowstart})
+ * @param onMarkedDown what happens to a server's sessions when checks mark it DOWN
+ * @param tcpka        TCP keep-alive probes on server sockets (HAProxy {@code option srvtcpka}/{@code tcpka})
  * @param tls          TLS to the servers (as written; normalized: with
  *                     {@code global.server_tls_defaults} and the built-in defaults); absent = plain
  */
@@ -38,6 +43,10 @@ public record Backend(
         List<RequestRule> httpRequest,
         List<ResponseRule> httpResponse,
         Map<Integer, String> errorfiles,
+        Boolean logHealthChecks,
+        Duration slowstart,
+        OnMarkedDown onMarkedDown,
+        Boolean tcpka,
         ServerTls tls) {
 
     public Backend {
@@ -49,24 +58,35 @@ public record Backend(
         errorfiles = Lists.of(errorfiles);
     }
 
-    /** Without acls, rules, error files or TLS to servers. */
+    /** Without TLS to servers. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
-                   Boolean abortonclose, List<Server> servers) {
+                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                   List<ResponseRule> httpResponse, Map<Integer, String> errorfiles, Boolean logHealthChecks,
+                   Duration slowstart, OnMarkedDown onMarkedDown, Boolean tcpka) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
-                servers, null, null, null, null, null);
+                servers, acl, httpRequest, httpResponse, errorfiles, logHealthChecks, slowstart, onMarkedDown, tcpka,
+                null);
     }
 
-    /** Without TLS to servers. */
+    /** Without the server and logging options. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                    Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
                    List<ResponseRule> httpResponse, Map<Integer, String> errorfiles) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
-                servers, acl, httpRequest, httpResponse, errorfiles, null);
+                servers, acl, httpRequest, httpResponse, errorfiles, null, null, null, null, null);
     }
 
-    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules or error files. */
+    /** Without acls, rules, error files, or the server and logging options. */
+    public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
+                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                   Boolean abortonclose, List<Server> servers) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, null, null, null, null);
+    }
+
+    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, error files, or the server and logging options. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, null, List.of(), null, servers);

@@ -19,6 +19,9 @@ import java.util.Map;
  * @param tcpRequest     rules run on every connection before routing (tcp mode)
  * @param limits         per-client request rates and connection counts, for {@code over_limit} acls
  * @param errorfiles     status → a file holding a whole HTTP response, served instead of the proxy's own page
+ * @param logFormat      as in {@link Defaults}, and so {@code dontlognull}, {@code dontlogNormal}, {@code logSeparateErrors}
+ * @param capture        request and response headers written into the log line
+ * @param tcpka          TCP keep-alive probes on client sockets (HAProxy {@code option clitcpka}/{@code tcpka})
  */
 public record Frontend(
         String name,
@@ -36,7 +39,13 @@ public record Frontend(
         List<ResponseRule> httpResponse,
         List<TcpRule> tcpRequest,
         List<Limit> limits,
-        Map<Integer, String> errorfiles) {
+        Map<Integer, String> errorfiles,
+        String logFormat,
+        Boolean dontlognull,
+        Boolean dontlogNormal,
+        Boolean logSeparateErrors,
+        Capture capture,
+        Boolean tcpka) {
 
     public Frontend {
         bind = Lists.of(bind);
@@ -49,7 +58,16 @@ public record Frontend(
         errorfiles = Lists.of(errorfiles);
     }
 
-    /** A frontend that only routes: no rules, limits or error files. */
+    /** Without the logging options. */
+    public Frontend(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+                    Boolean acceptProxy, Timeouts timeout, List<Acl> acl, List<UseBackend> useBackend,
+                    String defaultBackend, List<RequestRule> httpRequest, List<ResponseRule> httpResponse,
+                    List<TcpRule> tcpRequest, List<Limit> limits, Map<Integer, String> errorfiles) {
+        this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, acl, useBackend, defaultBackend,
+                httpRequest, httpResponse, tcpRequest, limits, errorfiles, null, null, null, null, null, null);
+    }
+
+    /** A frontend that only routes: no rules, limits, error files or logging options. */
     public Frontend(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                     Boolean acceptProxy, Timeouts timeout, List<Acl> acl, List<UseBackend> useBackend,
                     String defaultBackend) {

@@ -6,8 +6,14 @@ import java.util.regex.Pattern;
  * An address as written in proxy.yaml: {@code host:port}, {@code *:port} (every IPv4
  * and IPv6 address), or {@code [v6]:port}. {@code host} is kept as written (an IP
  * literal or a name to resolve off the event loop); {@code *} is {@link #isWildcard()}.
+ * A server may be written without a port ({@code 10.0.0.5}, {@code [2001:db8::5]}): port
+ * {@link #NO_PORT}, meaning the port the client connected to (validation refuses it
+ * everywhere else).
  */
 public record HostPort(String host, int port) {
+    /** No port was written. */
+    public static final int NO_PORT = -1;
+
     /** Compiled once: a config of 10,000 servers parses 10,000 addresses. */
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
@@ -15,9 +21,23 @@ public record HostPort(String host, int port) {
         if (host == null || host.isEmpty()) {
             throw new IllegalArgumentException("empty host");
         }
-        if (port < 0 || port > 65535) {
+        if (port < NO_PORT || port > 65535) {
             throw new IllegalArgumentException("port " + port + " out of range 0-65535");
         }
+    }
+
+    /** Whether a port was written. */
+    public boolean hasPort() {
+        return port != NO_PORT;
+    }
+
+    /** As {@link #parse}, but a port is required (a listening address, a command-line option). */
+    public static HostPort parseWithPort(String text) {
+        HostPort h = parse(text);
+        if (!h.hasPort()) {
+            throw new IllegalArgumentException("bad address '" + text + "' (expected host:port, *:port or [v6]:port)");
+        }
+        return h;
     }
 
     public static HostPort parse(String text) {
@@ -29,6 +49,9 @@ public record HostPort(String host, int port) {
         String port;
         if (s.startsWith("[")) {
             int close = s.indexOf(']');
+            if (close > 0 && close == s.length() - 1 && Cidr.isIpv6Literal(s.substring(1, close))) {
+                return new HostPort(s.substring(1, close), NO_PORT);
+            }
             if (close < 0 || close + 1 >= s.length() || s.charAt(close + 1) != ':') {
                 throw new IllegalArgumentException("bad address '" + text + "' (expected [v6]:port)");
             }
@@ -39,6 +62,9 @@ public record HostPort(String host, int port) {
             }
         } else {
             int colon = s.lastIndexOf(':');
+            if (colon < 0 && HOST_NAME.matcher(s).matches() && !s.chars().allMatch(Character::isDigit)) {
+                return new HostPort(s, NO_PORT);
+            }
             if (colon <= 0) {
                 throw new IllegalArgumentException("bad address '" + text + "' (expected host:port, *:port or [v6]:port)");
             }
@@ -73,6 +99,7 @@ public record HostPort(String host, int port) {
 
     @Override
     public String toString() {
-        return isIpv6() ? "[" + host + "]:" + port : host + ":" + port;
+        String h = isIpv6() ? "[" + host + "]" : host;
+        return port == NO_PORT ? h : h + ":" + port;
     }
 }

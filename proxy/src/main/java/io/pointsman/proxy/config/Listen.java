@@ -1,15 +1,17 @@
 package io.pointsman.proxy.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A frontend and its backend in one (HAProxy {@code listen}): a port map. It is also
  * a backend of its own name, so a frontend's {@code use_backend} may send traffic to it.
- * Its acls, rules, limits and error files belong to its frontend half (they run once per
- * request, as in HAProxy); its backend half has none of its own. {@code tls} is its frontend
- * half's (termination); {@code server_tls} its backend half's (TLS to its servers, a
- * backend's {@code tls}).
+ * Its acls, rules, limits, error files and logging options belong to its frontend half
+ * (they run once per request, as in HAProxy); its server options ({@code slowstart},
+ * {@code on_marked_down}, {@code log_health_checks}) to its backend half; {@code tcpka} to both.
+ * {@code tls} is its frontend half's (termination); {@code server_tls} its backend half's (TLS to
+ * its servers, a backend's {@code tls}).
  */
 public record Listen(
         String name,
@@ -35,6 +37,15 @@ public record Listen(
         List<TcpRule> tcpRequest,
         List<Limit> limits,
         Map<Integer, String> errorfiles,
+        String logFormat,
+        Boolean dontlognull,
+        Boolean dontlogNormal,
+        Boolean logSeparateErrors,
+        Capture capture,
+        Boolean logHealthChecks,
+        Duration slowstart,
+        OnMarkedDown onMarkedDown,
+        Boolean tcpka,
         ServerTls serverTls) {
 
     public Listen {
@@ -49,17 +60,29 @@ public record Listen(
         errorfiles = Lists.of(errorfiles);
     }
 
-    /** Without acls, rules, limits, error files or TLS to servers. */
+    /** Without the logging and server options. */
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                  Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                  List<ResponseRule> httpResponse, List<TcpRule> tcpRequest, List<Limit> limits,
+                  Map<Integer, String> errorfiles) {
+        this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, balance, check, sendProxy, retries,
+                redispatch, httpReuse, retryOn, abortonclose, servers, acl, httpRequest, httpResponse, tcpRequest,
+                limits, errorfiles, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /** Without acls, rules, limits, error files, or the logging and server options. */
     public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                   Boolean abortonclose, List<Server> servers) {
         this(name, mode, bind, tls, maxconn, Boolean.TRUE.equals(forwardfor) ? new ForwardFor(null, null, null) : null,
                 acceptProxy, timeout, balance, check, sendProxy, retries, redispatch, httpReuse, retryOn, abortonclose,
-                servers, null, null, null, null, null, null, null);
+                servers, null, null, null, null, null, null);
     }
 
-    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, limits, error files or TLS to servers. */
+    /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, limits, error files, or the logging and server options. */
     public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, List<Server> servers) {
@@ -72,15 +95,16 @@ public record Listen(
         return forwardedFor != null;
     }
 
-    /** The frontend half: binds here, always to the backend half; the rules run here. */
+    /** The frontend half: binds here, always to the backend half; the rules and the logging options apply here. */
     public Frontend asFrontend() {
         return new Frontend(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout,
-                acl, List.of(), name, httpRequest, httpResponse, tcpRequest, limits, errorfiles);
+                acl, List.of(), name, httpRequest, httpResponse, tcpRequest, limits, errorfiles, logFormat, dontlognull,
+                dontlogNormal, logSeparateErrors, capture, tcpka);
     }
 
     /** The backend half. */
     public Backend asBackend() {
         return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn,
-                abortonclose, servers, List.of(), List.of(), List.of(), Map.of(), serverTls);
+                abortonclose, servers, null, null, null, null, logHealthChecks, slowstart, onMarkedDown, tcpka, serverTls);
     }
 }

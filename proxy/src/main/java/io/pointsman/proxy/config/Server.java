@@ -8,6 +8,8 @@ package io.pointsman.proxy.config;
  * @param backup   used only when every non-backup server is down
  * @param maxconn  connections at once to this server; past it requests wait in the queue; 0 = no limit
  * @param disabled administratively down (stats: MAINT)
+ * @param maxqueue requests that may wait for this server's slots; past it new ones get 503 at once
+ *                 rather than queue (HAProxy {@code maxqueue}); 0 = no limit
  * @param tls      {@code false}: plain to this server though its backend has {@code tls:}
  */
 public record Server(
@@ -18,10 +20,16 @@ public record Server(
         Boolean backup,
         Integer maxconn,
         Boolean disabled,
+        Integer maxqueue,
         Boolean tls) {
 
     public Server(String name, HostPort address, Integer weight, Boolean check, Boolean backup, Integer maxconn,
                   Boolean disabled) {
-        this(name, address, weight, check, backup, maxconn, disabled, null);
+        this(name, address, weight, check, backup, maxconn, disabled, null, null);
+    }
+
+    public Server(String name, HostPort address, Integer weight, Boolean check, Boolean backup, Integer maxconn,
+                  Boolean disabled, Integer maxqueue) {
+        this(name, address, weight, check, backup, maxconn, disabled, maxqueue, null);
     }
 }

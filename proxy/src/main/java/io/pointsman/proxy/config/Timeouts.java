@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param check         one health check
  * @param tunnel        inactivity of an upgraded (WebSocket) connection
  * @param queue         waiting for a free server slot (maxconn)
+ * @param clientFin     client inactivity once the client has sent its FIN (a half-closed tunnel); absent = {@code client}
+ * @param serverFin     server inactivity once the server has sent its FIN; absent = {@code server}
  */
 public record Timeouts(
         Duration connect,
@@ -23,7 +25,14 @@ public record Timeouts(
         Duration httpKeepAlive,
         Duration check,
         Duration tunnel,
-        Duration queue) {
+        Duration queue,
+        Duration clientFin,
+        Duration serverFin) {
+
+    public Timeouts(Duration connect, Duration client, Duration server, Duration httpRequest, Duration httpKeepAlive,
+                    Duration check, Duration tunnel, Duration queue) {
+        this(connect, client, server, httpRequest, httpKeepAlive, check, tunnel, queue, null, null);
+    }
 
     public static final Timeouts NONE = new Timeouts(null, null, null, null, null, null, null, null);
 
@@ -45,6 +54,8 @@ public record Timeouts(
                 httpKeepAlive != null ? httpKeepAlive : fallback.httpKeepAlive,
                 check != null ? check : fallback.check,
                 tunnel != null ? tunnel : fallback.tunnel,
-                queue != null ? queue : fallback.queue);
+                queue != null ? queue : fallback.queue,
+                clientFin != null ? clientFin : fallback.clientFin,
+                serverFin != null ? serverFin : fallback.serverFin);
     }
 }

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GenericFutureListener;
+import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
@@ -16,6 +17,7 @@ import io.pointsman.proxy.runtime.ServerQueue;
 import io.pointsman.proxy.runtime.Transport;
 import io.pointsman.proxy.stats.Counters;
 import io.pointsman.proxy.tls.TlsOrigination;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -225,6 +227,11 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
             fail(DialFailure.NO_SERVER, "no server of backend '" + backend.name() + "' is up");
             return;
         }
+        if (backend.queueFull()) {
+            // HAProxy's maxqueue: past it a request goes elsewhere; with nowhere else, 503.
+            fail(DialFailure.NO_SERVER, "the queue of backend '" + backend.name() + "' is at its servers' maxqueue");
+            return;
+        }
         state = State.QUEUED;
         if (queueStart == 0) {
             queueStart = System.nanoTime();
@@ -290,12 +297,15 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
         LiveBackend b = backend;
         TlsOrigination tls = b.tls(s);
         long connectTimeout = b.timeout().connect().toMillis();
+        // A server without a port gets the port the client connected to.
+        InetSocketAddress to = s.addressFor(((InetSocketAddress) client.localAddress()).getPort());
         ChannelFuture f = new Bootstrap()
                 .group(client.eventLoop())
-                .channelFactory(transport.connectionsTo(s.address()))
+                .channelFactory(transport.connectionsTo(to))
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, side.halfClosure())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, b.tcpka())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, Transport.RECV_ALLOCATOR)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, b.timeout().connect().toMillis()))
@@ -305,13 +315,14 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
                         // TLS below the mode's handlers, first in the pipeline: DirectSend
                         // sends nothing past a pipeline that starts with it.
                         if (tls != null) {
-                            ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc(), s.configuredAddress(),
+                            ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc(),
+                                    new HostPort(s.configuredAddress().host(), to.getPort()),
                                     connectTimeout));
                         }
                         side.initChannel(ch, b, s);
                     }
                 })
-                .connect(s.address());
+                .connect(to);
         connecting = f.channel();
         f.addListener(this);
     }
@@ -332,6 +343,7 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
         if (tls == null) {
             connecting = null;
             state = State.CONNECTED;
+            server.sessionOpened(ch); // tracked for on_marked_down: shutdown_sessions
             listener.connected(ch, false);
             return;
         }

@@ -12,6 +12,8 @@ public enum CheckCode {
     L6TOUT(false, "Layer6 timeout"),
     L6RSP(false, "Layer6 invalid response"),
     L7OK(true, "Layer7 check passed"),
+    /** A 404 with {@code disable_on_404}: up, but no new requests (NOLB). */
+    L7OKC(true, "Layer7 check conditionally passed"),
     L7STS(false, "Layer7 wrong status"),
     L7TOUT(false, "Layer7 timeout"),
     L7RSP(false, "Layer7 invalid response"),

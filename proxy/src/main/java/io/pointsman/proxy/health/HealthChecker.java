@@ -1,7 +1,6 @@
 package io.pointsman.proxy.health;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,22 +9,18 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.pointsman.proxy.config.CheckType;
 import io.pointsman.proxy.config.Cidr;
 import io.pointsman.proxy.config.HostPort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -36,18 +31,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the active checks of one server on one event loop, one check at a time: each
- * check starts {@code interval} after the previous one ended (so a slow server never
- * has checks piling up), the first after a random part of an interval so that the
- * servers of a fresh config are not all checked in the same instant.
+ * check starts an interval after the previous one ended (so a slow server never has
+ * checks piling up), the first after a random part of an interval so that the servers of
+ * a fresh config are not all checked in the same instant. The interval is HAProxy's:
+ * {@code interval} while UP, {@code fast_interval} while going up or down,
+ * {@code down_interval} while DOWN.
  *
- * <ul>
- *   <li>{@code tcp}: connect within {@code timeout.check} → {@code L4OK}; refused →
- *       {@code L4CON}; no answer in time → {@code L4TOUT}.</li>
- *   <li>{@code http}: connect, send {@code GET path HTTP/1.1} with {@code Host} and
- *       {@code Connection: close}, read the status line: in {@code expect_status} →
- *       {@code L7OK}, else {@code L7STS <code>}; no response in time → {@code L7TOUT};
- *       garbage or close before a response → {@code L7RSP}.</li>
- * </ul>
+ * <p>A check connects (to the check {@code port} when one is set) within
+ * {@code timeout.check}: refused → {@code L4CON}, no answer → {@code L4TOUT}; a {@code tcp}
+ * check is then done ({@code L4OK}). Other types talk to the server as their
+ * {@link CheckScripts} steps say, without blocking the loop: each read is looked at by the
+ * step waiting for it, the first failing step ends the check, the last passing one
+ * concludes it ({@code L7OK}, {@code L6OK}, {@code L7OKC} …); {@code timeout.check}
+ * passing while a step waits gives that step's timeout code ({@code L7TOUT}, {@code L6TOUT}).
  * Check sockets close with SO_LINGER 0, as HAProxy's, so checks leave no TIME_WAIT behind.
  * A server given by name is resolved on the registry's resolver thread, never on the
  * event loop.
@@ -60,6 +56,7 @@ final class HealthChecker {
     private final Class<? extends Channel> channelClass;
     private final HealthListener listener;
     private final Executor resolver;
+    private final HealthRegistry registry;
     private volatile ServerCheckSpec spec;
     private volatile boolean stopped;
     /** Event loop only. */
@@ -67,7 +64,8 @@ final class HealthChecker {
     private Attempt current;
 
     HealthChecker(ServerCheckSpec spec, HealthState state, EventLoop loop, Class<? extends Channel> channelClass,
-                  HealthListener listener, Executor resolver) {
+                  HealthListener listener, Executor resolver, HealthRegistry registry) {
+        this.registry = registry;
         this.spec = spec;
         this.state = state;
         this.loop = loop;
@@ -134,7 +132,10 @@ final class HealthChecker {
         if (stopped) {
             return;
         }
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - a.startNanos);
+        long nanos = System.nanoTime() - a.startNanos;
+        state.checkLatency().observe(nanos);
+        long millis = TimeUnit.NANOSECONDS.toMillis(nanos);
+        CheckResult previous = state.snapshot().lastCheck();
         HealthSnapshot before = state.record(result, millis);
         if (before != null) {
             try {
@@ -142,23 +143,43 @@ final class HealthChecker {
             } catch (RuntimeException e) {
                 log.warn("health listener failed for {}", state.key(), e);
             }
+        } else if (previous == null || previous.code() != result.code() || previous.httpStatus() != result.httpStatus()) {
+            try {
+                listener.onCheckResultChange(state, state.snapshot());
+            } catch (RuntimeException e) {
+                log.warn("health listener failed for {}", state.key(), e);
+            }
         }
-        schedule(spec.check().interval().toNanos());
+        HealthSnapshot now = state.snapshot();
+        boolean changing = now.up() ? now.health() < now.rise() + now.fall() - 1 : now.health() > 0;
+        schedule(spec.check().intervalFor(now.up(), changing).toNanos());
     }
 
-    /** One check: connect, maybe ask, conclude exactly once. Event loop only. */
+    /** One check: connect, maybe converse, conclude exactly once. Event loop only. */
     private final class Attempt {
         final ServerCheckSpec spec;
         final long startNanos = System.nanoTime();
+        final List<CheckStep> steps;
         ScheduledFuture<?> timer;
         Channel channel;
         boolean connected;
-        /** TCP is up, the TLS handshake not done yet. */
+        /** TCP is up, the TLS handshake to the server not done yet. */
         boolean handshaking;
         boolean done;
+        /** The step being run, and what was received since the last send. */
+        int step;
+        byte[] reply = new byte[512];
+        int replyLength;
+        CheckResult lastPass;
 
         Attempt(ServerCheckSpec spec) {
             this.spec = spec;
+            this.steps = CheckScripts.of(spec);
+        }
+
+        int port() {
+            Integer p = spec.check().port();
+            return p != null && p > 0 ? p : spec.address().port();
         }
 
         void begin() {
@@ -171,6 +192,11 @@ final class HealthChecker {
                 } catch (UnknownHostException e) {
                     conclude(CheckResult.of(CheckCode.SOCKERR, e.getMessage()));
                 }
+                return;
+            }
+            java.net.InetSocketAddress known = registry.resolved(spec.backend(), address);
+            if (known != null && known.getAddress() != null) {
+                connect(known.getAddress());
                 return;
             }
             try {
@@ -191,29 +217,25 @@ final class HealthChecker {
             if (done) {
                 return;
             }
-            boolean http = spec.check().type() == CheckType.HTTP;
             Bootstrap b = new Bootstrap()
                     .group(loop)
                     .channel(channelClass)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, spec.timeout().toMillis()))
                     .option(ChannelOption.SO_LINGER, 0)
+                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            if (spec.tls() != null) {
+                            if (tls()) {
                                 // The same TLS as the server's traffic (HAProxy: checks over SSL
                                 // where the server has ssl), unless check: {tls: false}.
                                 ch.pipeline().addLast(spec.tls().newHandler(ch.alloc(), spec.address(),
                                         spec.timeout().toMillis()));
                             }
-                            if (http) {
-                                ch.pipeline().addLast(new HttpClientCodec(), new HttpCheckHandler());
-                            } else {
-                                ch.pipeline().addLast(new ChannelInboundHandlerAdapter());
-                            }
+                            ch.pipeline().addLast(new Conversation());
                         }
                     });
-            ChannelFuture f = b.connect(new InetSocketAddress(ip, spec.address().port()));
+            ChannelFuture f = b.connect(new InetSocketAddress(ip, port()));
             channel = f.channel();
             f.addListener(done -> {
                 if (!done.isSuccess()) {
@@ -226,48 +248,89 @@ final class HealthChecker {
                 connected = true;
                 SslHandler tls = f.channel().pipeline().get(SslHandler.class);
                 if (tls == null) {
-                    layer7(f.channel(), http, CheckCode.L4OK);
+                    advance(false);
                     return;
                 }
                 handshaking = true;
                 tls.handshakeFuture().addListener(h -> {
                     handshaking = false;
-                    if (h.isSuccess()) {
-                        layer7(f.channel(), http, CheckCode.L6OK);
-                    } else {
+                    if (!h.isSuccess()) {
                         conclude(CheckResult.of(CheckCode.L6RSP, String.valueOf(h.cause())));
+                        return;
                     }
+                    if (steps.isEmpty()) {
+                        lastPass = CheckResult.of(CheckCode.L6OK); // a tcp check over TLS passes at layer 6
+                    }
+                    advance(false);
                 });
             });
         }
 
-        /** The connection (and its TLS) is up: an http check asks its question, else {@code up} is the answer. */
-        private void layer7(Channel ch, boolean http, CheckCode up) {
-            if (http) {
-                ch.writeAndFlush(request()).addListener(w -> {
-                    if (!w.isSuccess()) {
-                        conclude(CheckResult.of(CheckCode.L7RSP, "request not sent: " + w.cause()));
+        /** TLS under the check: the server speaks it, and the check is not its own TLS probe (ssl_hello). */
+        private boolean tls() {
+            return spec.tls() != null && spec.check().type() != CheckType.SSL_HELLO;
+        }
+
+        /** Runs steps until one has to wait for the server, or the check is decided. */
+        void advance(boolean closed) {
+            while (!done) {
+                if (step == steps.size()) {
+                    conclude(lastPass != null ? lastPass : CheckResult.of(steps.isEmpty() ? CheckCode.L4OK : CheckCode.L7OK));
+                    return;
+                }
+                CheckStep s = steps.get(step);
+                if (s instanceof CheckStep.Send send) {
+                    replyLength = 0;
+                    channel.writeAndFlush(Unpooled.wrappedBuffer(send.bytes())).addListener(w -> {
+                        if (!w.isSuccess()) {
+                            conclude(CheckResult.of(CheckCode.SOCKERR, "cannot send: " + w.cause()));
+                        }
+                    });
+                    step++;
+                    continue;
+                }
+                CheckStep.Expect expect = (CheckStep.Expect) s;
+                CheckStep.Verdict v = expect.matcher().test(reply, replyLength, closed);
+                if (v instanceof CheckStep.Verdict.Pass pass) {
+                    if (pass.result() != null) {
+                        lastPass = pass.result();
                     }
-                });
-            } else {
-                conclude(CheckResult.of(up));
+                    step++;
+                } else if (v instanceof CheckStep.Verdict.Fail fail) {
+                    conclude(fail.result());
+                    return;
+                } else {
+                    if (closed) {
+                        conclude(CheckResult.of(CheckCode.L7RSP, "connection closed before the expected reply"));
+                    }
+                    return; // wait for more
+                }
             }
         }
 
-        private FullHttpRequest request() {
-            HostPort a = spec.address();
-            String host = a.port() == 80 ? (a.isIpv6() ? "[" + a.host() + "]" : a.host()) : a.toString();
-            FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, spec.check().path());
-            r.headers().set(HttpHeaderNames.HOST, host);
-            r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            r.headers().set(HttpHeaderNames.USER_AGENT, "pointsman-check");
-            r.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);
-            return r;
+        void received(ByteBuf in) {
+            int n = Math.min(in.readableBytes(), CheckScripts.MAX_REPLY - replyLength);
+            if (replyLength + n > reply.length) {
+                reply = java.util.Arrays.copyOf(reply, Math.min(CheckScripts.MAX_REPLY,
+                        Math.max(reply.length * 2, replyLength + n)));
+            }
+            in.readBytes(reply, replyLength, n);
+            replyLength += n;
+            advance(false);
         }
 
         void timedOut() {
-            conclude(CheckResult.of(handshaking ? CheckCode.L6TOUT : connected ? CheckCode.L7TOUT : CheckCode.L4TOUT,
-                    "no answer within " + spec.timeout().toMillis() + "ms"));
+            if (handshaking) {
+                conclude(CheckResult.of(CheckCode.L6TOUT, "no TLS handshake within " + spec.timeout().toMillis() + "ms"));
+                return;
+            }
+            if (!connected) {
+                conclude(CheckResult.of(CheckCode.L4TOUT, "no answer within " + spec.timeout().toMillis() + "ms"));
+                return;
+            }
+            CheckCode code = step < steps.size() && steps.get(step) instanceof CheckStep.Expect e ? e.timeout()
+                    : CheckCode.L7TOUT;
+            conclude(CheckResult.of(code, "no answer within " + spec.timeout().toMillis() + "ms"));
         }
 
         /** Stopped by reconcile: close without recording anything. */
@@ -296,29 +359,39 @@ final class HealthChecker {
             }
         }
 
-        private final class HttpCheckHandler extends SimpleChannelInboundHandler<HttpObject> {
+        /** The check socket's handler: hands what comes to the step waiting for it. */
+        private final class Conversation extends ChannelInboundHandlerAdapter {
             @Override
-            protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
-                if (!(msg instanceof HttpResponse response)) {
-                    return; // body chunks: the status line decided already
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                try {
+                    if (msg instanceof ByteBuf buf && !done) {
+                        received(buf);
+                    }
+                } finally {
+                    ReferenceCountUtil.release(msg);
                 }
-                if (msg.decoderResult().isFailure()) {
-                    conclude(CheckResult.of(CheckCode.L7RSP, String.valueOf(msg.decoderResult().cause())));
-                    return;
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                if (evt instanceof ChannelInputShutdownEvent && connected) {
+                    advance(true);
                 }
-                int status = response.status().code();
-                conclude(CheckResult.http(spec.check().expectStatus().contains(status) ? CheckCode.L7OK : CheckCode.L7STS,
-                        status));
             }
 
             @Override
             public void channelInactive(ChannelHandlerContext ctx) {
-                conclude(CheckResult.of(CheckCode.L7RSP, "connection closed before a response"));
+                if (connected) {
+                    advance(true);
+                }
             }
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                conclude(CheckResult.of(handshaking ? CheckCode.L6RSP : CheckCode.L7RSP, String.valueOf(cause)));
+                if (connected && !done) {
+                    conclude(CheckResult.of(handshaking ? CheckCode.L6RSP : CheckCode.SOCKERR,
+                            String.valueOf(cause.getMessage())));
+                }
             }
         }
     }

@@ -13,4 +13,11 @@ public interface HealthListener {
      * @param after  the snapshot after it
      */
     void onTransition(HealthState state, HealthSnapshot before, HealthSnapshot after);
+
+    /**
+     * A check's result changed (another code or HTTP status) without changing up/down: what
+     * HAProxy's {@code option log-health-checks} logs. On the checker's event loop.
+     */
+    default void onCheckResultChange(HealthState state, HealthSnapshot after) {
+    }
 }

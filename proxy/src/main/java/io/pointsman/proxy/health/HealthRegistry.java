@@ -52,10 +52,12 @@ public final class HealthRegistry implements AutoCloseable {
     /** Backend configs as last applied by {@link #apply(Plan)}, in order: what the next plan compares with. */
     private Map<String, Backend> lastBackends = Map.of();
     private boolean closed;
+    /** Where a server given by name is now (the runtime's address book); null: checkers resolve names themselves. */
+    private volatile java.util.function.BiFunction<String, HostPort, java.net.InetSocketAddress> addresses;
 
     /** Checks over NIO sockets; transitions logged as HAProxy does. */
     public HealthRegistry(EventLoopGroup group) {
-        this(group, NioSocketChannel.class, HealthRegistry::logTransition);
+        this(group, NioSocketChannel.class, (state, before, after) -> logTransition(state, before, after));
     }
 
     /**
@@ -237,7 +239,7 @@ public final class HealthRegistry implements AutoCloseable {
             HealthChecker checker = checkers.get(key);
             if (monitoring == Monitoring.CHECKED) {
                 if (checker == null) {
-                    checker = new HealthChecker(s, state, group.next(), channelClass, listener, resolver);
+                    checker = new HealthChecker(s, state, group.next(), channelClass, listener, resolver, this);
                     checkers.put(key, checker);
                     checker.start();
                 } else {
@@ -248,6 +250,19 @@ public final class HealthRegistry implements AutoCloseable {
                 checkers.remove(key);
             }
         }
+    }
+
+    /**
+     * Tells checkers where servers given by name are (as the runtime resolved them, with
+     * {@code global.resolvers}), instead of asking the system resolver.
+     */
+    public void addresses(java.util.function.BiFunction<String, HostPort, java.net.InetSocketAddress> lookup) {
+        this.addresses = lookup;
+    }
+
+    java.net.InetSocketAddress resolved(String backend, HostPort address) {
+        var lookup = addresses;
+        return lookup == null ? null : lookup.apply(backend, address);
     }
 
     /** A hash table capacity that holds {@code n} entries without rehashing. */
@@ -271,6 +286,24 @@ public final class HealthRegistry implements AutoCloseable {
         Map<HostPort, HealthState> servers = byAddress.get(backend);
         HealthState s = servers == null ? null : servers.get(address);
         return s == null || s.isUsable();
+    }
+
+    /**
+     * How far a server's slow start has come: 1 unless it came UP from DOWN less than
+     * {@code slowstartNanos} ago (then the elapsed share).
+     */
+    public double rampUp(String backend, HostPort address, long slowstartNanos) {
+        Map<HostPort, HealthState> servers = byAddress.get(backend);
+        HealthState s = servers == null ? null : servers.get(address);
+        if (s == null) {
+            return 1;
+        }
+        HealthSnapshot h = s.snapshot();
+        if (!h.up() || h.downTransitions() == 0 || h.monitoring() != Monitoring.CHECKED) {
+            return 1;
+        }
+        long elapsed = java.time.Duration.between(h.lastChange(), java.time.Instant.now()).toNanos();
+        return elapsed >= slowstartNanos ? 1 : Math.max(0, (double) elapsed / slowstartNanos);
     }
 
     public HealthState state(ServerKey key) {
@@ -314,14 +347,17 @@ public final class HealthRegistry implements AutoCloseable {
      * HAProxy's words: {@code Server web-farm/web0 is DOWN, reason: Layer4 connection
      * problem, info: "Connection refused", check duration: 1ms.}
      */
-    public static void logTransition(HealthState state, HealthSnapshot before, HealthSnapshot after) {
+    public static String logTransition(HealthState state, HealthSnapshot before, HealthSnapshot after) {
         String name = state.key().backend() + "/" + state.server();
         CheckResult r = after.lastCheck();
         if (after.monitoring() != Monitoring.CHECKED || r == null) {
-            log.info("Server {} is {}.", name, after.status());
-            return;
+            String line = "Server " + name + " is " + after.status() + ".";
+            log.info(line);
+            return line;
         }
-        StringBuilder sb = new StringBuilder("Server ").append(name).append(" is ").append(after.up() ? "UP" : "DOWN")
+        // HAProxy's words: a server put in NOLB by a 404 (disable_on_404) "is stopping".
+        StringBuilder sb = new StringBuilder("Server ").append(name).append(" is ")
+                .append(!after.up() ? "DOWN" : after.nolb() ? "stopping" : "UP")
                 .append(", reason: ").append(r.code().reason());
         if (r.httpStatus() > 0) {
             sb.append(", code: ").append(r.httpStatus());
@@ -330,10 +366,12 @@ public final class HealthRegistry implements AutoCloseable {
             sb.append(", info: \"").append(r.info()).append('"');
         }
         sb.append(", check duration: ").append(after.lastCheckMillis()).append("ms.");
+        String line = sb.toString();
         if (after.up()) {
-            log.info(sb.toString());
+            log.info(line);
         } else {
-            log.warn(sb.toString());
+            log.warn(line);
         }
+        return line;
     }
 }

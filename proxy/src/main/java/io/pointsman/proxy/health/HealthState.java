@@ -1,6 +1,7 @@
 package io.pointsman.proxy.health;
 
 import io.pointsman.proxy.health.HealthSnapshot.Monitoring;
+import io.pointsman.proxy.stats.LatencyHistogram;
 import java.time.Instant;
 
 /**
@@ -24,12 +25,13 @@ public final class HealthState {
     private final ServerKey key;
     private volatile String server;
     private volatile HealthSnapshot snapshot;
+    private final LatencyHistogram checkLatency = new LatencyHistogram();
 
     HealthState(ServerKey key, String server, Monitoring monitoring, int rise, int fall) {
         this.key = key;
         this.server = server;
         this.snapshot = new HealthSnapshot(monitoring, monitoring != Monitoring.MAINTENANCE, rise, rise, fall,
-                Instant.now(), null, -1, 0, 0, 0);
+                Instant.now(), null, -1, 0, 0, 0, false);
     }
 
     public ServerKey key() {
@@ -45,9 +47,14 @@ public final class HealthState {
         return snapshot;
     }
 
-    /** May take new connections as far as health goes: up, or not checked; never in MAINT. */
+    /** Durations of this server's checks, for {@code /metrics}. */
+    public LatencyHistogram checkLatency() {
+        return checkLatency;
+    }
+
+    /** May take new connections as far as health goes: up (not NOLB), or not checked; never in MAINT. */
     public boolean isUsable() {
-        return snapshot.up();
+        return snapshot.usable();
     }
 
     /** HAProxy's status string, see {@link HealthSnapshot#status()}. */
@@ -58,7 +65,7 @@ public final class HealthState {
     /**
      * Records a check's outcome.
      *
-     * @return the snapshot before, when this check changed up/down; else null
+     * @return the snapshot before, when this check changed up/down or NOLB; else null
      */
     synchronized HealthSnapshot record(CheckResult result, long durationMillis) {
         HealthSnapshot s = snapshot;
@@ -83,11 +90,12 @@ public final class HealthState {
                 up = false;
             }
         }
-        boolean changed = up != s.up();
+        boolean nolb = up && result.code() == CheckCode.L7OKC;
+        boolean changed = up != s.up() || nolb != s.nolb();
         snapshot = new HealthSnapshot(s.monitoring(), up, health, s.rise(), s.fall(),
-                changed ? Instant.now() : s.lastChange(), result, durationMillis,
+                up != s.up() ? Instant.now() : s.lastChange(), result, durationMillis,
                 s.checks() + 1, s.failedChecks() + (result.success() ? 0 : 1),
-                s.downTransitions() + (changed && !up ? 1 : 0));
+                s.downTransitions() + (up != s.up() && !up ? 1 : 0), nolb);
         return changed ? s : null;
     }
 
@@ -127,7 +135,8 @@ public final class HealthState {
         boolean changed = up != s.up();
         snapshot = new HealthSnapshot(monitoring, up, health, rise, fall,
                 changed ? Instant.now() : s.lastChange(), s.lastCheck(), s.lastCheckMillis(),
-                s.checks(), s.failedChecks(), s.downTransitions() + (changed && !up ? 1 : 0));
+                s.checks(), s.failedChecks(), s.downTransitions() + (changed && !up ? 1 : 0),
+                up && monitoring == Monitoring.CHECKED && s.nolb());
         return changed ? s : null;
     }
 

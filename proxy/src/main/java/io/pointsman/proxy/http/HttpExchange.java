@@ -525,6 +525,7 @@ final class HttpExchange implements DialListener {
             responseStarted = true;
             entry.status = code;
             entry.responded = System.nanoTime();
+            entry.captureResponse(head, cx.frontend().logging().captures());
             countResponse(code, true);
             if (code == 101) {
                 serverKeepAlive = false;

@@ -21,14 +21,13 @@
  *       connection's {@link io.pointsman.proxy.dial.ServerDialer} (pooled per event loop in
  *       {@code ServerConnectionPool}, retries/redispatch, the backend queue at maxconn),
  *       reads paced by completed writes (backpressure), and the access log
- *       ({@code AccessLog}, logger {@code io.pointsman.access}, written in batches off the
- *       event loop by {@code AccessLogWriter}). Its javadoc lists the phases and where HTTP
+ *       ({@code AccessLog.Entry}, handed to {@link io.pointsman.proxy.runtime.AccessLogger},
+ *       which formats it and sends it to the log targets, package {@code log}). Its javadoc lists the phases and where HTTP
  *       rules (SPEC §8) take part; {@code HttpExchange.answer} is the one way Pointsman
  *       answers a request itself.</li>
  *   <li>{@link io.pointsman.proxy.http.ServerResponseDecoder}: responses are not decoded
  *       into objects; their heads are read into offsets ({@code http.wire}) and forwarded
  *       as bytes minus hop-by-hop headers, their bodies as they came.</li>
- *   <li>{@link io.pointsman.proxy.http.TlsContexts}: certificates, read at apply time.</li>
  *   <li>{@link io.pointsman.proxy.http.ErrorPage}: the HAProxy-like error pages.</li>
  * </ul>
  */

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import io.pointsman.proxy.log.LogTargets;
 
 /**
  * One compiled config: immutable routing (frontends, backends, which frontend owns
@@ -33,6 +35,8 @@ public final class Generation {
     private final Map<HostPort, LiveFrontend> byBind;
     private final StatsChange stats;
     private final TlsContexts tls;
+    private final LogTargets logTargets;
+    private final IntSupplier processConnections;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     /** Set on the accept loop when a newer generation replaced this one. */
     private volatile boolean retired;
@@ -40,7 +44,9 @@ public final class Generation {
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
                Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, StatsChange stats,
-               TlsContexts tls) {
+               LogTargets logTargets, IntSupplier processConnections, TlsContexts tls) {
+        this.logTargets = logTargets;
+        this.processConnections = processConnections;
         this.number = number;
         this.revision = revision;
         this.config = config;
@@ -63,6 +69,16 @@ public final class Generation {
      */
     StatsChange statsChange() {
         return stats;
+    }
+
+    /** Where this generation's log lines go ({@code global.log}); empty: stderr as the access logger. */
+    public LogTargets logTargets() {
+        return logTargets;
+    }
+
+    /** Client connections open on the whole process now (HAProxy's actconn, {@code %ac}). */
+    public int processConnections() {
+        return processConnections.getAsInt();
     }
 
     public long number() {

@@ -1,11 +1,16 @@
 package io.pointsman.proxy.runtime;
 
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.proxy.balance.Balancer;
 import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.config.OnMarkedDown;
+import io.pointsman.proxy.log.LogTargets;
+import io.pointsman.proxy.resolve.AddressBook;
+import io.pointsman.proxy.resolve.ServerAddress;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.routing.FrontendRouter;
@@ -23,12 +28,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a validated, normalized config into a {@link Generation}. Resolves server host
- * names here, on the caller's thread, so no event loop ever waits for DNS. Compiling
+ * Turns a validated, normalized config into a {@link Generation}. Server host names come
+ * resolved ({@link AddressBook}, on the apply thread), so no event loop ever waits for DNS. Compiling
  * changes nothing that serves: what a new generation adds gets new counters and queues,
  * noted in its {@link StatsChange} for the runtime to publish with it.
  */
@@ -36,14 +42,25 @@ final class GenerationCompiler {
     private static final Logger log = LoggerFactory.getLogger(GenerationCompiler.class);
 
     private final HealthView health;
+    private final ServerOverrides overrides;
+    private final IntSupplier processConnections;
+    /** The addresses of the compile in progress (the runtime serializes compiles). */
+    private AddressBook.Book addresses;
 
-    GenerationCompiler(HealthView health) {
+    GenerationCompiler(HealthView health, ServerOverrides overrides) {
+        this(health, overrides, () -> 0);
+    }
+
+    /** @param processConnections client connections open on the process now ({@code %ac} in log lines) */
+    GenerationCompiler(HealthView health, ServerOverrides overrides, IntSupplier processConnections) {
         this.health = health;
+        this.overrides = overrides;
+        this.processConnections = processConnections;
     }
 
     /** A first generation without TLS: nothing to take over. */
     Generation compile(ProxyConfig config, String revision, long number) {
-        return compile(config, revision, number, null, TlsContexts.NONE);
+        return compile(config, revision, number, null);
     }
 
     /**
@@ -56,10 +73,22 @@ final class GenerationCompiler {
      *                 router. A swap then costs in proportion to what changed, plus one
      *                 equality walk over the config. Everything taken over is immutable,
      *                 so sharing it with the old generation is safe.
-     * @param tls      the TLS of every bind of {@code config}, loaded for it (equal settings,
-     *                 equal terminations: a frontend taken over keeps the same ones)
      */
-    Generation compile(ProxyConfig config, String revision, long number, Generation previous, TlsContexts tls) {
+    Generation compile(ProxyConfig config, String revision, long number, Generation previous) {
+        return compile(config, revision, number, previous, LogTargets.NONE, null, TlsContexts.NONE);
+    }
+
+    /**
+     * @param logTargets the config's {@code global.log}, made by the runtime's {@code LogSinks}
+     * @param addresses  the resolved addresses of the config's servers given by name (made by
+     *                   the runtime's {@code AddressBook} before this); null: names are resolved
+     *                   here with the system resolver
+     * @param tls        the TLS of every bind and backend of {@code config}, loaded for it (equal
+     *                   settings, equal contexts: a frontend or backend taken over keeps the same ones)
+     */
+    Generation compile(ProxyConfig config, String revision, long number, Generation previous, LogTargets logTargets,
+                       AddressBook.Book addresses, TlsContexts tls) {
+        this.addresses = addresses;
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
         StatsChange stats = new StatsChange();
@@ -106,9 +135,9 @@ final class GenerationCompiler {
                 }
             }
         }
-        return new Generation(number, revision, config, frontends, backends, byBind, stats, tls);
+        return new Generation(number, revision, config, frontends, backends, byBind, stats, logTargets,
+                processConnections, tls);
     }
-
     private static Map<HostPort, TlsTermination> terminations(Frontend f, TlsContexts tls) {
         Map<HostPort, TlsTermination> out = new HashMap<>();
         for (Bind b : f.bind()) {
@@ -168,14 +197,18 @@ final class GenerationCompiler {
             LiveServer live;
             if (old < 0) {
                 String key = LiveServer.key(b.name(), s.address());
-                live = new LiveServer(key, b.name(), s, resolve(b.name(), s), stats.newServer(key), queue, health);
+                live = new LiveServer(key, b.name(), s, resolve(key, b.name(), s), stats.newServer(key), queue, health,
+                        overrides.cell(b.name(), s.name()), b.slowstart(),
+                        b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             } else if (literalAddress && oldConfigs.get(old).equals(s)) {
                 live = oldServers.get(old);
             } else {
                 LiveServer o = oldServers.get(old);
                 // Same address: a literal resolves to what it did (only a name is asked again).
-                InetSocketAddress address = literalAddress ? o.address() : resolve(b.name(), s);
-                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health);
+                ServerAddress address = literalAddress ? o.serverAddress() : resolve(o.key(), b.name(), s);
+                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health,
+                        overrides.cell(b.name(), s.name()), b.slowstart(),
+                        b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             }
             servers.add(live);
         }
@@ -209,23 +242,39 @@ final class GenerationCompiler {
         return (int) (n / 0.75f) + 1;
     }
 
-    private static InetSocketAddress resolve(String backend, Server s) {
+    /**
+     * A server's address: an IP literal as it is; a name as the address book resolved it
+     * (or, without one, the system resolver now).
+     *
+     * @throws IllegalArgumentException for a name that does not resolve
+     */
+    private ServerAddress resolve(String key, String backend, Server s) {
         HostPort a = s.address();
+        int port = Math.max(0, a.port());
         byte[] v4 = dottedQuad(a.host());
         if (v4 != null) {
             try {
                 // Most servers are IPv4 literals: no name service, and a tenth of the cost.
-                return new InetSocketAddress(InetAddress.getByAddress(v4), a.port());
+                return ServerAddress.literal(new InetSocketAddress(InetAddress.getByAddress(v4), port));
             } catch (UnknownHostException e) {
                 throw new IllegalStateException("4 bytes are always an IPv4 address", e);
             }
         }
+        if (a.host().indexOf(':') >= 0) {
+            try {
+                return ServerAddress.literal(new InetSocketAddress(InetAddress.getByName(a.host()), port));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("server " + backend + "/" + s.name() + ": bad address " + a);
+            }
+        }
+        ServerAddress prepared = addresses == null ? null : addresses.address(key);
+        if (prepared != null) {
+            return prepared;
+        }
         try {
-            return new InetSocketAddress(InetAddress.getByName(a.host()), a.port());
+            return ServerAddress.literal(new InetSocketAddress(InetAddress.getByName(a.host()), port));
         } catch (UnknownHostException e) {
-            log.warn("server {}/{}: cannot resolve {}; it gets no traffic in this generation", backend, s.name(),
-                    a.host());
-            return InetSocketAddress.createUnresolved(a.host(), a.port());
+            throw new IllegalArgumentException("server " + backend + "/" + s.name() + ": cannot resolve " + a.host());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pointsman.proxy.runtime;
 
 import io.pointsman.proxy.balance.Balancer;
+import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.HttpReuse;
 import io.pointsman.proxy.config.RetryOn;
@@ -8,7 +9,9 @@ import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.stats.Counters;
 import io.pointsman.proxy.tls.TlsOrigination;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -17,11 +20,13 @@ import java.util.function.Predicate;
 public final class LiveBackend {
     private final Backend config;
     private final List<LiveServer> servers;
-    private final Balancer<LiveServer> balancer;
+    /** Rebuilt when a server's weight changes at runtime ({@link #rebalance}). */
+    private volatile Balancer<LiveServer> balancer;
     private final Counters counters;
     private final ServerQueue queue;
     /** Every server's address is an IP literal: a later generation may take this backend over as it is. */
     private final boolean literalAddresses;
+    private final Map<String, LiveServer> byName;
     /** {@code retry_on} as bits of {@link RetryOn}. */
     private final int retryOn;
     /** TLS to the servers (those without {@code tls: false}); null = plain. */
@@ -35,6 +40,11 @@ public final class LiveBackend {
         this.counters = counters;
         this.queue = queue;
         this.literalAddresses = literalAddresses;
+        Map<String, LiveServer> names = new HashMap<>();
+        for (LiveServer s : servers) {
+            names.putIfAbsent(s.name(), s);
+        }
+        this.byName = names;
         this.retryOn = RetryOn.mask(config.retryOn());
         this.tls = tls;
     }
@@ -76,6 +86,11 @@ public final class LiveBackend {
         return servers;
     }
 
+    /** A server by name, or null (the access logger finds the server a request went to). */
+    public LiveServer server(String name) {
+        return byName.get(name);
+    }
+
     /** Connect retries after the first attempt. */
     public int retries() {
         return config.retries();
@@ -83,6 +98,11 @@ public final class LiveBackend {
 
     public boolean redispatch() {
         return config.redispatch();
+    }
+
+    /** SO_KEEPALIVE on connections to servers (HAProxy {@code option tcpka}/{@code srvtcpka}). */
+    public boolean tcpka() {
+        return Boolean.TRUE.equals(config.tcpka());
     }
 
     /** Whether a request is tried again on this event ({@link RetryOn#CONN_FAILURE} …, {@link RetryOn#statusBit}). */
@@ -121,6 +141,14 @@ public final class LiveBackend {
     }
 
     /**
+     * Builds the balancer again from the servers' weights now: after a runtime weight
+     * change (algorithms that precompute, as roundrobin's cycle, see it from the next pick).
+     */
+    void rebalance() {
+        balancer = Balancers.create(config.balance(), servers);
+    }
+
+    /**
      * Picks a server and takes one of its connection slots.
      *
      * @return the server (its slot is now held: {@link LiveServer#release()} it), or null
@@ -129,6 +157,15 @@ public final class LiveBackend {
     public LiveServer acquire(byte[] clientAddress, Predicate<? super LiveServer> exclude) {
         // The usual case, without allocating: the first pick has a free slot.
         LiveServer first = balancer.pick(clientAddress, exclude);
+        if (first == null && config.slowstart() != null) {
+            // Servers in slow start turned every pick away: they take it rather than nobody.
+            LiveServer.Ramp.OFF.set(Boolean.TRUE);
+            try {
+                first = balancer.pick(clientAddress, exclude);
+            } finally {
+                LiveServer.Ramp.OFF.set(Boolean.FALSE);
+            }
+        }
         if (first == null) {
             return null;
         }
@@ -149,6 +186,25 @@ public final class LiveBackend {
             full.add(s);
         }
         return null;
+    }
+
+    /**
+     * Whether a request may wait in the queue: the servers that could serve it set a
+     * {@code maxqueue} each and the queue holds their sum already (HAProxy redispatches past
+     * a server's maxqueue; with none left it answers 503). False when any usable server has
+     * no maxqueue.
+     */
+    public boolean queueFull() {
+        long limit = 0;
+        for (LiveServer s : servers) {
+            if (s.isUp() && s.weight() > 0) {
+                if (s.maxqueue() <= 0) {
+                    return false;
+                }
+                limit += s.maxqueue();
+            }
+        }
+        return limit > 0 && queue.size() >= limit;
     }
 
     /** Some up server with weight has a free slot: a queued connection or request may try again. */

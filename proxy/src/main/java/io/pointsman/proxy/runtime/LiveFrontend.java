@@ -1,9 +1,13 @@
 package io.pointsman.proxy.runtime;
 
+import io.pointsman.proxy.config.Capture;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.Timeouts;
+import io.pointsman.proxy.log.Captures;
+import io.pointsman.proxy.log.FrontendLogging;
+import io.pointsman.proxy.log.LogFormat;
 import io.pointsman.proxy.routing.FrontendRouter;
 import io.pointsman.proxy.stats.Counters;
 import io.pointsman.proxy.tls.TlsTermination;
@@ -17,12 +21,42 @@ public final class LiveFrontend {
     private final Counters counters;
     /** The TLS each bind terminates; a plain bind is absent. */
     private final Map<HostPort, TlsTermination> tls;
+    private final FrontendLogging logging;
 
     LiveFrontend(Frontend config, FrontendRouter router, Counters counters, Map<HostPort, TlsTermination> tls) {
         this.config = config;
         this.router = router;
         this.counters = counters;
         this.tls = Map.copyOf(tls);
+        this.logging = logging(config);
+    }
+
+    /** The frontend's log settings, compiled (a normalized config has every one set; tests' may not). */
+    static FrontendLogging logging(Frontend f) {
+        FrontendLogging fallback = f.mode() == Mode.TCP ? FrontendLogging.TCP_DEFAULT : FrontendLogging.HTTP_DEFAULT;
+        if (f.logFormat() == null && f.capture() == null && f.dontlognull() == null && f.dontlogNormal() == null
+                && f.logSeparateErrors() == null) {
+            return fallback;
+        }
+        Capture c = f.capture();
+        return new FrontendLogging(
+                f.logFormat() == null ? fallback.format() : LogFormat.compile(f.logFormat()),
+                c == null ? Captures.NONE : new Captures(headers(c.requestHeaders()), headers(c.responseHeaders())),
+                Boolean.TRUE.equals(f.dontlognull()), Boolean.TRUE.equals(f.dontlogNormal()),
+                Boolean.TRUE.equals(f.logSeparateErrors()));
+    }
+
+    private static List<Captures.Header> headers(List<Capture.Header> headers) {
+        List<Captures.Header> out = new java.util.ArrayList<>(headers.size());
+        for (Capture.Header h : headers) {
+            out.add(new Captures.Header(h.name(), h.len() == null ? 64 : h.len()));
+        }
+        return out;
+    }
+
+    /** How this frontend's requests or sessions are logged. */
+    public FrontendLogging logging() {
+        return logging;
     }
 
     public String name() {

@@ -1,8 +1,12 @@
 package io.pointsman.proxy.runtime;
 
+import io.pointsman.proxy.admin.AdminState;
+import io.pointsman.proxy.admin.OverrideCell;
+import io.pointsman.proxy.admin.ServerOverride;
 import io.pointsman.proxy.balance.Candidate;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Server;
+import io.pointsman.proxy.resolve.ServerAddress;
 import io.pointsman.proxy.stats.Counters;
 import java.net.InetSocketAddress;
 
@@ -15,16 +19,22 @@ import java.net.InetSocketAddress;
 public final class LiveServer implements Candidate {
     private final String backend;
     private final Server config;
-    private final InetSocketAddress address;
+    private final ServerAddress address;
     private final Counters counters;
     private final ServerQueue queue;
     private final HealthView health;
+    /** Runtime state (drain, maint, weight) shared with every generation that has this server. */
+    private final OverrideCell override;
     /** Built once: the http path looks up its pooled connections by it on every request. */
     private final String key;
+    /** The backend's {@code slowstart}; 0 = none. */
+    private final long slowstartNanos;
+    private final boolean shutdownSessionsOnDown;
 
     /** @param key {@link #key(String, HostPort)} of backend and address */
-    LiveServer(String key, String backend, Server config, InetSocketAddress address, Counters counters,
-               ServerQueue queue, HealthView health) {
+    LiveServer(String key, String backend, Server config, ServerAddress address, Counters counters,
+               ServerQueue queue, HealthView health, OverrideCell override) {
+        this.override = override;
         this.backend = backend;
         this.config = config;
         this.address = address;
@@ -32,6 +42,29 @@ public final class LiveServer implements Candidate {
         this.queue = queue;
         this.health = health;
         this.key = key;
+        this.slowstartNanos = 0;
+        this.shutdownSessionsOnDown = false;
+    }
+
+    /** With the backend's server options: {@code slowstart}, {@code on_marked_down}. */
+    LiveServer(String key, String backend, Server config, ServerAddress address, Counters counters,
+               ServerQueue queue, HealthView health, OverrideCell override, java.time.Duration slowstart,
+               boolean shutdownSessionsOnDown) {
+        this.override = override;
+        this.backend = backend;
+        this.config = config;
+        this.address = address;
+        this.counters = counters;
+        this.queue = queue;
+        this.health = health;
+        this.key = key;
+        this.slowstartNanos = slowstart == null ? 0 : slowstart.toNanos();
+        this.shutdownSessionsOnDown = shutdownSessionsOnDown;
+    }
+
+    /** Whether the backend closes this server's sessions when it goes DOWN. */
+    public boolean shutdownSessionsOnDown() {
+        return shutdownSessionsOnDown;
     }
 
     public static String key(String backend, HostPort address) {
@@ -60,18 +93,47 @@ public final class LiveServer implements Candidate {
         return config.address();
     }
 
-    /** Resolved at compile time (off the event loops); unresolved when the name did not resolve. */
+    /**
+     * Where new connections go: an IP literal as written, or a name as last resolved (at
+     * apply, then every {@code resolvers.interval}, off the event loops).
+     */
     public InetSocketAddress address() {
+        return address.current();
+    }
+
+    /** The resolved address shared with other generations (the address book moves it). */
+    ServerAddress serverAddress() {
         return address;
+    }
+
+    /** A name whose resolution has failed for longer than {@code hold_valid}: no traffic (stats: MAINT (resolution)). */
+    public boolean unresolved() {
+        return !address.valid();
     }
 
     public Counters counters() {
         return counters;
     }
 
+    /** The weight in use: git's, unless changed at runtime. */
     @Override
     public int weight() {
+        return override.weight(config.weight());
+    }
+
+    /** The weight the config says. */
+    public int configuredWeight() {
         return config.weight();
+    }
+
+    /** {@code READY}, or {@code DRAIN}/{@code MAINT} when set at runtime. */
+    public AdminState adminState() {
+        return override.state();
+    }
+
+    /** What was changed at runtime, or null. */
+    public ServerOverride runtimeOverride() {
+        return override.get();
     }
 
     @Override
@@ -84,9 +146,69 @@ public final class LiveServer implements Candidate {
         return config.disabled();
     }
 
+    /** Takes new connections: not disabled in git, not drained or in maintenance at runtime, resolved, healthy. */
     @Override
     public boolean isUp() {
-        return !config.disabled() && !address.isUnresolved() && health.isUp(backend, config.address());
+        return !config.disabled() && override.admitsNew() && address.valid()
+                && health.isUp(backend, config.address());
+    }
+
+    /** Healthy (or not checked) and resolved, whatever its administrative state: what the stats page's UP means. */
+    public boolean isHealthy() {
+        return address.valid() && health.isUp(backend, config.address());
+    }
+
+    @Override
+    public boolean admits() {
+        if (slowstartNanos == 0 || Ramp.OFF.get()) {
+            return true;
+        }
+        double f = health.rampUp(backend, config.address(), slowstartNanos);
+        return f >= 1 || java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f;
+    }
+
+    /** In slow start now (for the stats page: its weight shown ramping). */
+    public double rampUp() {
+        return slowstartNanos == 0 ? 1 : health.rampUp(backend, config.address(), slowstartNanos);
+    }
+
+    /** Turns slow start's admission off on this thread while a backend retries a pick that found no one. */
+    static final class Ramp {
+        static final io.netty.util.concurrent.FastThreadLocal<Boolean> OFF = new io.netty.util.concurrent.FastThreadLocal<>() {
+            @Override
+            protected Boolean initialValue() {
+                return Boolean.FALSE;
+            }
+        };
+
+        private Ramp() {
+        }
+    }
+
+    /**
+     * Where to connect for a client that connected to {@code destinationPort}: the server's
+     * address, with that port when the server was given without one (HAProxy's server
+     * address without a port).
+     */
+    public InetSocketAddress addressFor(int destinationPort) {
+        InetSocketAddress a = address.current();
+        return a.getPort() != 0 ? a : new InetSocketAddress(a.getAddress(), destinationPort);
+    }
+
+    /** Requests that may wait for this server; 0 = no limit (HAProxy {@code maxqueue}). */
+    public int maxqueue() {
+        return config.maxqueue() == null ? 0 : config.maxqueue();
+    }
+
+    /**
+     * A connection to this server opened: tracked while it is open when the backend closes
+     * a DOWN server's sessions ({@code on_marked_down: shutdown_sessions}); otherwise nothing.
+     */
+    public void sessionOpened(io.netty.channel.Channel serverConnection) {
+        if (shutdownSessionsOnDown) {
+            counters.sessions().add(serverConnection);
+            serverConnection.closeFuture().addListener(f -> counters.sessions().remove(serverConnection));
+        }
     }
 
     @Override

@@ -12,11 +12,23 @@ import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.LogTarget.Severity;
+import io.pointsman.proxy.config.Resolvers;
+import io.pointsman.proxy.health.CheckResult;
+import io.pointsman.proxy.health.HealthListener;
 import io.pointsman.proxy.health.HealthRegistry;
+import io.pointsman.proxy.health.HealthSnapshot;
+import io.pointsman.proxy.health.HealthState;
+import io.pointsman.proxy.log.LogSink;
+import io.pointsman.proxy.log.LogSinks;
+import io.pointsman.proxy.log.LogTargets;
+import io.pointsman.proxy.resolve.AddressBook;
+import io.pointsman.proxy.resolve.HostResolver;
 import io.pointsman.proxy.health.ServerCheckSpec;
 import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.statspage.StatsListener;
@@ -72,11 +84,14 @@ public final class ProxyRuntime implements AutoCloseable {
     private final Map<Mode, FrontendPipeline> pipelines;
     private final ProxyStats stats = new ProxyStats();
     private final GenerationCompiler compiler;
+    private final ServerOverrides overrides;
     private final StatsPage statsPage;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<HostPort, Listener> listeners = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Generation> retired = new ConcurrentLinkedDeque<>();
     private final ChannelHandler childInitializer = new ClientInitializer();
+    private final LogSinks logSinks = new LogSinks();
+    private final AddressBook addresses;
 
     private EventLoopGroup acceptGroup;
     private EventLoop acceptLoop;
@@ -97,12 +112,24 @@ public final class ProxyRuntime implements AutoCloseable {
         p.putAll(b.pipelines);
         this.pipelines = Map.copyOf(p);
         // Health is read through this indirection: the registry exists only once started.
-        HealthView health = customHealth != null ? customHealth : (backend, address) -> {
-            HealthRegistry r = healthRegistry;
-            return r == null || r.isUsable(backend, address);
+        HealthView health = customHealth != null ? customHealth : new HealthView() {
+            @Override
+            public boolean isUp(String backend, HostPort address) {
+                HealthRegistry r = healthRegistry;
+                return r == null || r.isUsable(backend, address);
+            }
+
+            @Override
+            public double rampUp(String backend, HostPort address, long slowstartNanos) {
+                HealthRegistry r = healthRegistry;
+                return r == null ? 1 : r.rampUp(backend, address, slowstartNanos);
+            }
         };
-        this.compiler = new GenerationCompiler(health);
-        this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version));
+        this.addresses = new AddressBook(b.resolver);
+        this.overrides = b.overrides != null ? b.overrides : new ServerOverrides();
+        this.compiler = new GenerationCompiler(health, overrides, connections::get);
+        overrides.onChange(this::rebalance);
+        this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version), b.statsAdmin);
     }
 
     public static Builder builder() {
@@ -114,7 +141,10 @@ public final class ProxyRuntime implements AutoCloseable {
         private int threads;
         private Transport transport;
         private HealthView health;
+        private ServerOverrides overrides;
+        private io.pointsman.proxy.statspage.StatsAdminActions statsAdmin;
         private Duration retireGrace = DEFAULT_RETIRE_GRACE;
+        private HostResolver resolver;
         private final Map<Mode, FrontendPipeline> pipelines = new EnumMap<>(Mode.class);
         private String node = "pointsman";
         private String version = "dev";
@@ -130,6 +160,24 @@ public final class ProxyRuntime implements AutoCloseable {
 
         public Builder transport(Transport transport) {
             this.transport = transport;
+            return this;
+        }
+
+        /**
+         * The runtime server state (drain, maint, weight) to use: the agent makes it first,
+         * to put back what was set before a restart. Default: a new, empty one.
+         */
+        public Builder overrides(ServerOverrides overrides) {
+            this.overrides = overrides;
+            return this;
+        }
+
+        /**
+         * What the stats page's admin form does when the config says {@code stats.admin}
+         * (the agent: it keeps the changes across restarts). Default: no form.
+         */
+        public Builder statsAdmin(io.pointsman.proxy.statspage.StatsAdminActions actions) {
+            this.statsAdmin = actions;
             return this;
         }
 
@@ -149,6 +197,12 @@ public final class ProxyRuntime implements AutoCloseable {
                 throw new IllegalArgumentException("retire grace must be >= 0, got " + grace);
             }
             this.retireGrace = grace;
+            return this;
+        }
+
+        /** Resolves server names with this instead of what {@code global.resolvers} says (tests). */
+        public Builder resolver(HostResolver resolver) {
+            this.resolver = resolver;
             return this;
         }
 
@@ -181,8 +235,18 @@ public final class ProxyRuntime implements AutoCloseable {
         workers = transport.newGroup(threads, new DefaultThreadFactory("pointsman-io", true));
         certificateWatcher = new CertificateWatcher();
         if (customHealth == null) {
-            healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(),
-                    HealthRegistry::logTransition);
+            healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(), new HealthListener() {
+                @Override
+                public void onTransition(HealthState state, HealthSnapshot before, HealthSnapshot after) {
+                    healthEvent(state, before, after);
+                }
+
+                @Override
+                public void onCheckResultChange(HealthState state, HealthSnapshot after) {
+                    checkEvent(state, after);
+                }
+            });
+            healthRegistry.addresses((backend, address) -> addresses.current(LiveServer.key(backend, address)));
         }
         log.info("proxy started: transport {}{}, {} event-loop threads, IPv6 {}", transport.name(),
                 transport.name().equals("nio") && io.netty.channel.epoll.Epoll.isAvailable()
@@ -208,15 +272,26 @@ public final class ProxyRuntime implements AutoCloseable {
             throw new IllegalStateException("apply must not run on an event loop (it waits for binds)");
         }
         // Nothing that serves changes until the swap: compiling makes new objects only.
-        // PEM files, read here (off the event loops) into contexts the new generation owns.
-        TlsContexts tls = TlsContexts.build(normalized, current == null ? null : current.tls());
-        Generation next = compiler.compile(normalized, revision, nextNumber, current, tls);
-        // Before the swap, so bad check settings refuse it; only changed backends are looked at.
+        // Server names resolved here, on this thread: one that does not resolve refuses the apply.
+        AddressBook.Book book = addresses.prepare(namedServers(normalized),
+                normalized.global().resolvers() == null ? Resolvers.SYSTEM : normalized.global().resolvers());
+        Generation next;
         HealthRegistry.Plan checks = null;
-        if (healthRegistry != null) {
-            checks = healthRegistry.plan(normalized.allBackends(), tls);
-        } else {
-            ServerCheckSpec.of(normalized);
+        try {
+            // PEM files, read here (off the event loops) into contexts the new generation owns.
+            TlsContexts tls = TlsContexts.build(normalized, current == null ? null : current.tls());
+            LogTargets logTargets = logSinks.prepare(normalized.global().log());
+            next = compiler.compile(normalized, revision, nextNumber, current, logTargets, book, tls);
+            // Before the swap, so bad check settings refuse it; only changed backends are looked at.
+            if (healthRegistry != null) {
+                checks = healthRegistry.plan(normalized.allBackends(), tls);
+            } else {
+                ServerCheckSpec.of(normalized);
+            }
+        } catch (RuntimeException e) {
+            retainLogTargets();
+            addresses.abandon(book);
+            throw e;
         }
         Set<HostPort> wanted = next.binds();
         List<HostPort> added = sorted(wanted.stream().filter(a -> !listeners.containsKey(a)).toList());
@@ -237,6 +312,8 @@ public final class ProxyRuntime implements AutoCloseable {
             for (Listener l : bound.values()) {
                 l.channel().close().awaitUninterruptibly(BIND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
+            retainLogTargets();
+            addresses.abandon(book);
             log.warn("generation {} ({}) not applied: cannot bind {}: {}; {} keeps serving", next.number(),
                     revision, binding, e.getMessage(), current == null ? "nothing" : current);
             return new ApplyResult.BindFailed(binding, e.getMessage());
@@ -247,6 +324,8 @@ public final class ProxyRuntime implements AutoCloseable {
             return null;
         });
         statsPage.swapped(normalized.stats(), statsListener);
+        retainLogTargets();
+        addresses.commit(book);
         if (healthRegistry != null) {
             // Unchanged servers (backend + address) keep their state and checker.
             try {
@@ -256,9 +335,131 @@ public final class ProxyRuntime implements AutoCloseable {
                 log.error("generation {} ({}): health checks not updated: {}", next.number(), revision, e.toString());
             }
         }
+        for (ServerOverrides.Dropped d : overrides.retain(normalized, revision, java.time.Instant.now())) {
+            log.warn("runtime override of {}/{} ({}) dropped: generation {} ({}) has no such server", d.backend(),
+                    d.server(), d.override().describe(), next.number(), revision);
+        }
         log.info("generation {} ({}) applied: binds added {}, kept {}, removed {}", next.number(), revision,
                 added, kept, removed);
         return new ApplyResult.Applied(next.number(), revision, added, kept, removed);
+    }
+
+    /**
+     * Closes the log targets no generation still serving names (what a swap dropped, or
+     * what a refused apply made). An old generation's connections keep logging to its
+     * targets until it is gone; a target dropped with it then loses their last lines.
+     */
+    private void retainLogTargets() {
+        List<LogTargets> kept = new ArrayList<>();
+        Generation g = current;
+        if (g != null) {
+            kept.add(g.logTargets());
+        }
+        for (Generation old : retired) {
+            kept.add(old.logTargets());
+        }
+        logSinks.retainOnly(kept);
+    }
+
+    /** The servers of a config given by host name (not IP literals): what the address book resolves. */
+    private static List<AddressBook.Named> namedServers(ProxyConfig config) {
+        List<AddressBook.Named> out = new ArrayList<>();
+        for (io.pointsman.proxy.config.Backend b : config.allBackends()) {
+            for (io.pointsman.proxy.config.Server s : b.servers()) {
+                if (!GenerationCompiler.isLiteral(s.address().host())) {
+                    out.add(new AddressBook.Named(LiveServer.key(b.name(), s.address()), s.address()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Server host names and their resolution, for tests and diagnostics. */
+    public AddressBook addresses() {
+        return addresses;
+    }
+
+    /** Every log target, for {@code /metrics}: lines sent, dropped, lost. */
+    public List<LogSink> logSinks() {
+        return logSinks.all();
+    }
+
+    /**
+     * A server's state changed: said in the process log (HAProxy's words) and, as HAProxy
+     * sends it to its log targets, to the current generation's: DOWN at {@code alert}, UP
+     * and other changes at {@code notice}.
+     */
+    private void healthEvent(HealthState state, HealthSnapshot before, HealthSnapshot after) {
+        String line = HealthRegistry.logTransition(state, before, after);
+        Generation g = current;
+        if (g != null && before.up() && !after.up()) {
+            shutdownSessions(g, state);
+        }
+        if (g != null && line != null) {
+            g.logTargets().emit(before.up() && !after.up() ? Severity.ALERT : Severity.NOTICE, line);
+            if (logsHealthChecks(g, state)) {
+                checkEvent(state, after);
+            }
+        }
+    }
+
+    /**
+     * A check's result changed: with {@code log_health_checks} on the server's backend, a
+     * line in HAProxy's words ({@code Health check for server web/w1 failed, reason: …,
+     * check duration: 3ms, status: 2/3 UP.}) at {@code notice}.
+     */
+    private void checkEvent(HealthState state, HealthSnapshot after) {
+        Generation g = current;
+        if (g == null || !logsHealthChecks(g, state) || after.lastCheck() == null) {
+            return;
+        }
+        CheckResult r = after.lastCheck();
+        StringBuilder sb = new StringBuilder("Health check for server ").append(state.key().backend()).append('/')
+                .append(state.server()).append(r.success() ? " succeeded" : " failed")
+                .append(", reason: ").append(r.code().reason());
+        if (r.httpStatus() > 0) {
+            sb.append(", code: ").append(r.httpStatus());
+        }
+        if (r.info() != null) {
+            sb.append(", info: \"").append(r.info()).append('"');
+        }
+        sb.append(", check duration: ").append(after.lastCheckMillis()).append("ms, status: ");
+        if (after.up()) {
+            sb.append(after.health() - after.rise() + 1).append('/').append(after.fall())
+                    .append(after.nolb() ? " NOLB." : " UP.");
+        } else {
+            sb.append(after.health()).append('/').append(after.rise()).append(" DOWN.");
+        }
+        g.logTargets().emit(Severity.NOTICE, sb.toString());
+    }
+
+    /**
+     * {@code on_marked_down: shutdown_sessions}: the sessions of a server that went DOWN are
+     * closed at once (each closed on its own event loop by Netty), so clients retry
+     * elsewhere instead of waiting on a dead server.
+     */
+    private static void shutdownSessions(Generation g, HealthState state) {
+        LiveBackend b = g.backend(state.key().backend());
+        if (b == null) {
+            return;
+        }
+        for (LiveServer s : b.servers()) {
+            if (s.shutdownSessionsOnDown() && s.configuredAddress().toString().equals(state.key().address())) {
+                int n = 0;
+                for (Channel c : List.copyOf(s.counters().sessions())) {
+                    c.close();
+                    n++;
+                }
+                if (n > 0) {
+                    log.info("server {}/{} is DOWN: {} sessions shut down (on_marked_down)", b.name(), s.name(), n);
+                }
+            }
+        }
+    }
+
+    private static boolean logsHealthChecks(Generation g, HealthState state) {
+        LiveBackend b = g.backend(state.key().backend());
+        return b != null && Boolean.TRUE.equals(b.config().logHealthChecks());
     }
 
     /** The generation new connections get, or null before the first apply. */
@@ -280,6 +481,25 @@ public final class ProxyRuntime implements AutoCloseable {
     public List<CertificateStatus> certificates() {
         Generation g = current;
         return g == null ? List.of() : g.tls().status();
+    }
+
+    /** Servers drained, in maintenance or reweighted at runtime (SPEC §11). */
+    public ServerOverrides overrides() {
+        return overrides;
+    }
+
+    /** A server of {@code backend} changed weight or state at runtime: every generation still serving picks anew. */
+    private void rebalance(String backend) {
+        Generation g = current;
+        if (g != null && g.backend(backend) != null) {
+            g.backend(backend).rebalance();
+        }
+        for (Generation old : retired) {
+            LiveBackend b = old.backend(backend);
+            if (b != null) {
+                b.rebalance();
+            }
+        }
     }
 
     /** Where the stats page ({@code stats.bind}) listens now, or null when the config has none. */
@@ -341,6 +561,8 @@ public final class ProxyRuntime implements AutoCloseable {
             healthRegistry.close();
         }
         certificateWatcher.close();
+        logSinks.close();
+        addresses.close();
         onAcceptLoop(() -> {
             for (Listener l : listeners.values()) {
                 l.channel().close();
@@ -507,6 +729,10 @@ public final class ProxyRuntime implements AutoCloseable {
             if (cx.generation().global().nolinger()) {
                 // RST instead of FIN_WAIT/TIME_WAIT at close (HAProxy "option nolinger").
                 ch.config().setOption(ChannelOption.SO_LINGER, 0);
+            }
+            if (Boolean.TRUE.equals(cx.frontend().config().tcpka())) {
+                // The kernel probes an idle client (HAProxy "option tcpka"/"clitcpka").
+                ch.config().setOption(ChannelOption.SO_KEEPALIVE, true);
             }
             pipelines.get(cx.frontend().mode()).init(ch, cx);
         }

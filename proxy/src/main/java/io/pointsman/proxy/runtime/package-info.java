@@ -12,7 +12,11 @@
  * nothing that serves: compiling only makes new objects (counters and queues of what the
  * generation adds, taken over for what it keeps), its counters are published with it
  * ({@code ProxyStats.publish}), and the stats page's listener ({@code StatsPage}) is bound
- * before the swap and moved or closed after it, like the frontends'.
+ * before the swap and moved or closed after it, like the frontends'. The same holds for
+ * the config's log targets ({@code LogSinks}: made before, closed after when no generation
+ * serving names them) and server host names ({@code resolve.AddressBook}: resolved before,
+ * committed after). {@link io.pointsman.proxy.runtime.AccessLogger} is where a finished
+ * request or tcp session goes: latency histograms, then its line to the generation's targets.
  *
  * <p>Threading: listeners (server channels) live on one dedicated "accept" event loop,
  * and so do the generation swap, the retirement of old generations and the maxconn

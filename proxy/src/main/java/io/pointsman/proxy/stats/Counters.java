@@ -31,6 +31,9 @@ public final class Counters {
     private final LongAdder responses4xx = new LongAdder();
     private final LongAdder responses5xx = new LongAdder();
     private final LongAdder responsesOther = new LongAdder();
+    /** Made on first use: frontends have none, and a backend or server that saw no traffic needs none. */
+    private volatile Latency latency;
+    private volatile java.util.Set<io.netty.channel.Channel> sessions;
 
     /** A session starts (no limit). */
     public void open() {
@@ -145,6 +148,45 @@ public final class Counters {
 
     public void dequeue() {
         queueCurrent.decrementAndGet();
+    }
+
+    /**
+     * A server's open connections, tracked only where a DOWN server's sessions are closed
+     * ({@code on_marked_down: shutdown_sessions}); shared across generations like the counters.
+     */
+    public java.util.Set<io.netty.channel.Channel> sessions() {
+        java.util.Set<io.netty.channel.Channel> s = sessions;
+        if (s == null) {
+            synchronized (this) {
+                s = sessions;
+                if (s == null) {
+                    s = java.util.concurrent.ConcurrentHashMap.newKeySet();
+                    sessions = s;
+                }
+            }
+        }
+        return s;
+    }
+
+    /** The latency histograms of this backend or server. */
+    public Latency latency() {
+        Latency l = latency;
+        if (l == null) {
+            synchronized (this) {
+                l = latency;
+                if (l == null) {
+                    l = new Latency();
+                    latency = l;
+                }
+            }
+        }
+        return l;
+    }
+
+    /** The histograms' values, or null when nothing was observed yet. */
+    public Latency.Snapshot latencySnapshot() {
+        Latency l = latency;
+        return l == null ? null : l.snapshot();
     }
 
     public CountersSnapshot snapshot() {

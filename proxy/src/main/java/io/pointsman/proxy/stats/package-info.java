@@ -11,6 +11,8 @@
  * {@code /metrics}. {@link io.pointsman.proxy.stats.Counters} holds one entity's counters;
  * HTTP responses are counted per status class ({@link io.pointsman.proxy.stats.StatusClass},
  * HAProxy's {@code hrsp_1xx} … {@code hrsp_other}) into
- * {@link io.pointsman.proxy.stats.HttpResponses}.
+ * {@link io.pointsman.proxy.stats.HttpResponses}. Backends and servers also carry latency
+ * histograms ({@link io.pointsman.proxy.stats.Latency}, {@link io.pointsman.proxy.stats.LatencyHistogram}:
+ * queue, connect, response head, total), observed by {@code runtime.AccessLogger}.
  */
 package io.pointsman.proxy.stats;

@@ -1,6 +1,8 @@
 package io.pointsman.proxy.statspage;
 
 import io.pointsman.proxy.stats.HttpResponses;
+import io.pointsman.proxy.stats.Latency;
+import io.pointsman.proxy.stats.LatencyHistogram;
 import io.pointsman.proxy.stats.StatusClass;
 import io.pointsman.proxy.tls.CertificateStatus;
 
@@ -20,7 +22,8 @@ public final class PrometheusStats {
     private PrometheusStats() {
     }
 
-    private record Sample(String labels, double value) {
+    /** One sample line: the family's name plus {@code suffix} ({@code _bucket}, {@code _sum}, … or ""). */
+    private record Sample(String suffix, String labels, double value) {
     }
 
     private static final class Family {
@@ -38,7 +41,25 @@ public final class PrometheusStats {
         final Map<String, Family> byName = new LinkedHashMap<>();
 
         void add(String name, String type, String help, String labels, double value) {
-            byName.computeIfAbsent(name, n -> new Family(help, type)).samples.add(new Sample(labels, value));
+            add(name, type, help, "", labels, value);
+        }
+
+        void add(String name, String type, String help, String suffix, String labels, double value) {
+            byName.computeIfAbsent(name, n -> new Family(help, type)).samples.add(new Sample(suffix, labels, value));
+        }
+
+        /** A histogram: cumulative {@code _bucket}s with {@code le}, then {@code _sum} and {@code _count}. */
+        void histogram(String name, String help, String labels, LatencyHistogram.Snapshot h) {
+            String open = labels.isEmpty() ? "{" : labels.substring(0, labels.length() - 1) + ",";
+            long[] cumulative = h.cumulative();
+            for (int i = 0; i < cumulative.length; i++) {
+                String le = i < LatencyHistogram.BOUNDS.length
+                        ? java.math.BigDecimal.valueOf(LatencyHistogram.BOUNDS[i]).stripTrailingZeros().toPlainString()
+                        : "+Inf";
+                add(name, "histogram", help, "_bucket", open + "le=\"" + le + "\"}", cumulative[i]);
+            }
+            add(name, "histogram", help, "_sum", labels, h.sumSeconds());
+            add(name, "histogram", help, "_count", labels, h.count());
         }
 
         void gauge(String name, String help, String labels, double value) {
@@ -65,6 +86,19 @@ public final class PrometheusStats {
             }
             for (StatsRow server : proxy.servers()) {
                 server(f, labels("backend", proxy.name(), "server", server.name()), server);
+            }
+        }
+        latencies(f, report.latencies());
+        for (StatsReport.LogTargetRow t : report.logTargets()) {
+            String l = labels("target", t.target());
+            if (t.sent() >= 0) {
+                f.counter("pointsman_log_lines_sent_total", "Log lines a target sent.", l, t.sent());
+            }
+            f.counter("pointsman_log_lines_dropped_total",
+                    "Log lines dropped because the target's buffer was full (it could not keep up).", l, t.dropped());
+            if (t.failed() >= 0) {
+                f.counter("pointsman_log_lines_failed_total",
+                        "Log lines lost by the target's transport (unresolvable, refused, send error).", l, t.failed());
             }
         }
         return text(f);
@@ -95,10 +129,33 @@ public final class PrometheusStats {
             out.append("# HELP ").append(name).append(' ').append(family.help).append('\n');
             out.append("# TYPE ").append(name).append(' ').append(family.type).append('\n');
             for (Sample s : family.samples) {
-                out.append(name).append(s.labels()).append(' ').append(number(s.value())).append('\n');
+                out.append(name).append(s.suffix()).append(s.labels()).append(' ').append(number(s.value()))
+                        .append('\n');
             }
         });
         return out.toString();
+    }
+
+    /** Queue, connect, response-head and total time per backend and server; check time per server. */
+    private static void latencies(Families f, List<StatsReport.LatencyRow> rows) {
+        for (StatsReport.LatencyRow r : rows) {
+            boolean server = r.server() != null;
+            String l = server ? labels("backend", r.backend(), "server", r.server()) : labels("backend", r.backend());
+            String p = server ? "pointsman_server_" : "pointsman_backend_";
+            Latency.Snapshot t = r.latency();
+            if (t != null) {
+                f.histogram(p + "queue_time_seconds", "Time requests waited in the queue for a server slot.", l,
+                        t.queue());
+                f.histogram(p + "connect_time_seconds", "Time to connect to a server.", l, t.connect());
+                f.histogram(p + "response_time_seconds",
+                        "Time from the server connection to the response head (http).", l, t.response());
+                f.histogram(p + "total_time_seconds", "Time of whole requests (http) or sessions (tcp).", l,
+                        t.total());
+            }
+            if (r.check() != null) {
+                f.histogram("pointsman_server_check_time_seconds", "Durations of health checks.", l, r.check());
+            }
+        }
     }
 
     private static void frontend(Families f, String l, StatsRow r) {
@@ -148,8 +205,13 @@ public final class PrometheusStats {
         f.counter("pointsman_server_check_down_transitions_total", "UP to DOWN transitions.", l, r.checkDowns());
         httpResponses(f, "pointsman_server_http_responses_total", l, r);
         if (r.weight() != null) {
-            f.gauge("pointsman_server_weight", "Balancing weight.", l, r.weight());
+            f.gauge("pointsman_server_weight", "Balancing weight (a runtime override included).", l, r.weight());
         }
+        String admin = r.status().equals("DRAIN") ? "drain" : r.status().equals("MAINT") ? "maint" : "ready";
+        f.gauge("pointsman_server_admin_state", "1 for the server's administrative state: ready, drain or maint.",
+                l.substring(0, l.length() - 1) + ",state=\"" + admin + "\"}", 1);
+        f.gauge("pointsman_server_runtime_override", "1 when the server's state or weight was changed at runtime,"
+                + " not by a commit (drift from git).", l, r.runtime() != null ? 1 : 0);
         if (r.checkDurationMillis() != null) {
             f.gauge("pointsman_server_check_duration_seconds", "Duration of the last health check.", l,
                     r.checkDurationMillis() / 1000.0);

@@ -1,5 +1,7 @@
 package io.pointsman.proxy.statspage;
 
+import io.pointsman.proxy.stats.Latency;
+import io.pointsman.proxy.stats.LatencyHistogram;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -17,6 +19,8 @@ import java.util.Objects;
  * @param time            when the report was taken
  * @param refreshSeconds  HTML auto-refresh interval; 0 = none
  * @param proxies         frontends, listens and backends, in config order
+ * @param latencies       latency histograms per backend (server null) and server, for {@code /metrics}
+ * @param logTargets      each {@code global.log} target's lines sent, dropped and lost, for {@code /metrics}
  */
 public record StatsReport(
         String node,
@@ -26,7 +30,9 @@ public record StatsReport(
         long uptimeSeconds,
         Instant time,
         long refreshSeconds,
-        List<ProxySection> proxies) {
+        List<ProxySection> proxies,
+        List<LatencyRow> latencies,
+        List<LogTargetRow> logTargets) {
 
     public StatsReport {
         Objects.requireNonNull(node, "node");
@@ -34,6 +40,27 @@ public record StatsReport(
         revision = revision == null ? "" : revision;
         Objects.requireNonNull(time, "time");
         proxies = List.copyOf(proxies);
+        latencies = latencies == null ? List.of() : List.copyOf(latencies);
+        logTargets = logTargets == null ? List.of() : List.copyOf(logTargets);
+    }
+
+    public StatsReport(String node, String version, String revision, long generation, long uptimeSeconds,
+                       Instant time, long refreshSeconds, List<ProxySection> proxies) {
+        this(node, version, revision, generation, uptimeSeconds, time, refreshSeconds, proxies, null, null);
+    }
+
+    /**
+     * The latency histograms of one backend ({@code server} null) or server.
+     *
+     * @param latency traffic's histograms, null when none was observed
+     * @param check   health checks' durations (servers with checks), else null
+     */
+    public record LatencyRow(String backend, String server, Latency.Snapshot latency,
+                             LatencyHistogram.Snapshot check) {
+    }
+
+    /** One log target's counts; {@code sent} and {@code failed} are -1 for the default stderr, which counts only drops. */
+    public record LogTargetRow(String target, long sent, long dropped, long failed) {
     }
 
     /** The commit as shown in headers: its first 7 characters. */
@@ -43,6 +70,7 @@ public record StatsReport(
 
     /** The same report with another auto-refresh interval (the stats listener's setting wins). */
     public StatsReport withRefreshSeconds(long seconds) {
-        return new StatsReport(node, version, revision, generation, uptimeSeconds, time, seconds, proxies);
+        return new StatsReport(node, version, revision, generation, uptimeSeconds, time, seconds, proxies, latencies,
+                logTargets);
     }
 }

@@ -1,10 +1,14 @@
 package io.pointsman.proxy.statspage;
 
+import io.pointsman.proxy.admin.AdminState;
+import io.pointsman.proxy.admin.ServerOverride;
 import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.health.HealthRegistry;
 import io.pointsman.proxy.health.HealthSnapshot;
 import io.pointsman.proxy.health.HealthState;
+import io.pointsman.proxy.log.LogSink;
+import io.pointsman.proxy.runtime.AccessLogger;
 import io.pointsman.proxy.runtime.Generation;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveFrontend;
@@ -12,6 +16,8 @@ import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ProxyRuntime;
 import io.pointsman.proxy.stats.CountersSnapshot;
 import io.pointsman.proxy.stats.HttpResponses;
+import io.pointsman.proxy.stats.Latency;
+import io.pointsman.proxy.stats.LatencyHistogram;
 import io.pointsman.proxy.stats.StatsSnapshot;
 
 import java.time.Duration;
@@ -69,7 +75,31 @@ public final class StatsReports {
                         health, now));
             }
         }
-        return new StatsReport(node, version, g.revision(), g.number(), uptime, now, 0, sections);
+        List<StatsReport.LatencyRow> latencies = new ArrayList<>();
+        for (LiveBackend b : g.backends().values()) {
+            Latency.Snapshot bl = b.counters().latencySnapshot();
+            if (bl != null) {
+                latencies.add(new StatsReport.LatencyRow(b.name(), null, bl, null));
+            }
+            for (LiveServer s : b.servers()) {
+                Latency.Snapshot sl = s.counters().latencySnapshot();
+                HealthState state = runtime.health() == null ? null
+                        : runtime.health().state(b.name(), s.configuredAddress().toString());
+                LatencyHistogram.Snapshot check = state == null || state.snapshot().checks() == 0 ? null
+                        : state.checkLatency().snapshot();
+                if (sl != null || check != null) {
+                    latencies.add(new StatsReport.LatencyRow(b.name(), s.name(), sl, check));
+                }
+            }
+        }
+        latencies.sort(java.util.Comparator.comparing(StatsReport.LatencyRow::backend)
+                .thenComparing(r -> r.server() == null ? "" : r.server()));
+        List<StatsReport.LogTargetRow> targets = new ArrayList<>();
+        targets.add(new StatsReport.LogTargetRow("default", -1, AccessLogger.stderrDropped(), -1));
+        for (LogSink s : runtime.logSinks()) {
+            targets.add(new StatsReport.LogTargetRow(s.toString(), s.sent(), s.dropped(), s.failed()));
+        }
+        return new StatsReport(node, version, g.revision(), g.number(), uptime, now, 0, sections, latencies, targets);
     }
 
     private static StatsRow frontendRow(LiveFrontend fe, StatsSnapshot counters) {
@@ -92,6 +122,25 @@ public final class StatsReports {
         return mode == null ? "tcp" : mode.name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** {@code drain: kernel upgrade (status API, 2026-12-07T10:00:00Z, until 11:00:00Z)}; null when none. */
+    static String runtime(ServerOverride o) {
+        if (o == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(o.describe());
+        if (!o.reason().isBlank()) {
+            sb.append(": ").append(o.reason());
+        }
+        sb.append(" (").append(o.by() == null ? "runtime" : o.by());
+        if (o.setAt() != null) {
+            sb.append(", ").append(o.setAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        }
+        if (o.expiresAt() != null) {
+            sb.append(", until ").append(o.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        }
+        return sb.append(')').toString();
+    }
+
     private static ProxySection backendSection(String name, String mode, StatsRow frontend, LiveBackend backend,
                                                StatsSnapshot counters, HealthRegistry health, Instant now) {
         List<StatsRow> servers = new ArrayList<>();
@@ -102,7 +151,12 @@ public final class StatsReports {
             CountersSnapshot c = counters.servers().getOrDefault(s.key(), ZERO);
             HealthState state = health == null ? null : health.state(name, s.configuredAddress().toString());
             HealthSnapshot h = state == null ? null : state.snapshot();
-            String status = s.disabled() ? "MAINT" : h != null ? h.status() : s.isUp() ? "no check" : "DOWN";
+            AdminState admin = s.adminState();
+            // HAProxy's word for a server whose name no longer resolves: MAINT (resolution).
+            String status = s.disabled() || admin == AdminState.MAINT ? "MAINT"
+                    : admin == AdminState.DRAIN ? "DRAIN"
+                    : s.unresolved() ? "MAINT (resolution)"
+                    : h != null ? h.status() : s.isHealthy() ? "no check" : "DOWN";
             boolean usable = s.isUp();
             if (usable && s.weight() > 0) {
                 weight += s.weight();
@@ -121,7 +175,8 @@ public final class StatsReports {
                     .weight(s.weight())
                     .activeBackup(s.backup() ? 0 : 1, s.backup() ? 1 : 0)
                     .selectedTotal(c.total())
-                    .httpResponses(http(mode, c));
+                    .httpResponses(http(mode, c))
+                    .runtime(runtime(s.runtimeOverride()));
             if (h != null) {
                 row.checks(h.failedChecks(), h.downTransitions())
                         .lastChange(Math.max(0, Duration.between(h.lastChange(), now).toSeconds()), null);

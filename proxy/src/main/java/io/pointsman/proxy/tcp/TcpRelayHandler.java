@@ -21,6 +21,8 @@ import io.pointsman.proxy.dial.DialListener;
 import io.pointsman.proxy.dial.ServerDialer;
 import io.pointsman.proxy.dial.ServerSide;
 import io.pointsman.proxy.routing.RequestFacts;
+import io.pointsman.proxy.log.LogEntry;
+import io.pointsman.proxy.runtime.AccessLogger;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.DirectSend;
 import io.pointsman.proxy.runtime.LiveBackend;
@@ -72,6 +74,11 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     private final boolean tlsClient;
     private final Counters frontendCounters;
     private final long clientTimeoutNanos;
+    /** {@code timeout.client_fin}, {@code timeout.server_fin}; 0 = none (the inactivity timeouts go on). */
+    private final long clientFinNanos;
+    private long serverFinNanos;
+    /** The session's tcplog facts, handed to the access logger once, when the client side closes. */
+    private final LogEntry entry = new LogEntry();
 
     private Channel client;
     private InetSocketAddress source;
@@ -119,6 +126,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         this.tlsClient = tlsClient;
         this.frontendCounters = cx.frontend().counters();
         this.clientTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(cx.frontend().timeout().client().toMillis());
+        this.clientFinNanos = cx.frontend().timeout().clientFin() == null ? 0
+                : cx.frontend().timeout().clientFin().toNanos();
     }
 
     // ---- client events -------------------------------------------------------------
@@ -129,6 +138,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         source = (InetSocketAddress) client.remoteAddress();
         destination = (InetSocketAddress) client.localAddress();
         lastClientActivity = System.nanoTime();
+        entry.reset(lastClientActivity);
         scheduleTimer(clientTimeoutNanos);
         if (waitForFacts) {
             client.read(); // feed the PROXY header decoder / SNI peek / TLS handshake in front of us
@@ -161,6 +171,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         lastClientActivity = System.nanoTime();
         if (clientBatchBytes > 0) {
             frontendCounters.addBytesIn(clientBatchBytes);
+            entry.bytesIn += clientBatchBytes;
             clientBatchBytes = 0;
         }
         if (!connected) {
@@ -222,6 +233,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             return;
         }
         clientInputDone = true;
+        finTimeoutNow(clientFinNanos);
         if (connected) {
             forwardClientFin();
         } else if (dialer != null && backend.abortOnClose()) {
@@ -238,7 +250,14 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         releasePending();
         if (clientBatchBytes > 0) {
             frontendCounters.addBytesIn(clientBatchBytes);
+            entry.bytesIn += clientBatchBytes;
             clientBatchBytes = 0;
+        }
+        if (source != null) {
+            if (!connected && dialer != null && "--".equals(entry.terminationState)) {
+                entry.terminationState = dialer.state() == ServerDialer.State.QUEUED ? "CQ" : "CC";
+            }
+            AccessLogger.log(entry, source, cx, System.nanoTime());
         }
         if (timer != null) {
             timer.cancel(false);
@@ -270,9 +289,11 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         if (backend == null) {
             log.debug("{}: no route for {} (sni {}): closing", cx.describe(), source, sni);
             frontendCounters.deny();
+            entry.terminationState = "PR";
             client.close();
             return;
         }
+        entry.backend = backend.name();
         dialer = new ServerDialer(client, cx.transport(), this, frontendCounters);
         dialer.dial(backend, source.getAddress().getAddress(), this);
         if (!connected && client.isActive()) {
@@ -298,8 +319,17 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     }
 
     @Override
+    public void attempting(LiveServer s) {
+        entry.server = s.name();
+        entry.connectStart = System.nanoTime();
+    }
+
+    @Override
     public void failed(DialFailure why) {
         log.debug("{}: {}; closing {}", cx.describe(), why, source);
+        entry.queueStart = dialer.queueStart();
+        entry.retries = dialer.retries();
+        entry.terminationState = why == DialFailure.NO_SERVER ? "SC" : why.terminationState();
         client.close();
     }
 
@@ -315,7 +345,12 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             return;
         }
         connected = true;
+        entry.connected = System.nanoTime();
+        entry.queueStart = dialer.queueStart();
+        entry.queueEnd = dialer.queueEnd();
+        entry.retries = dialer.retries();
         serverTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(backend.timeout().server().toMillis());
+        serverFinNanos = backend.timeout().serverFin() == null ? 0 : backend.timeout().serverFin().toNanos();
         lastServerActivity = System.nanoTime();
         if (serverTimeoutNanos > 0 && (timer == null || timer.getDelay(TimeUnit.NANOSECONDS) > serverTimeoutNanos)) {
             if (timer != null) {
@@ -377,6 +412,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         int n = fromServerBatchBytes;
         if (n > 0) {
             fromServerBatchBytes = 0;
+            entry.bytesOut += n;
             lastClientActivity = now;
             frontendCounters.addBytesOut(n);
             backend.counters().addBytesOut(n);
@@ -396,6 +432,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     /** The server sent FIN. */
     void serverInputShutdown() {
         serverInputDone = true;
+        finTimeoutNow(serverFinNanos);
         afterWrites(client, () -> {
             if (!client.isActive()) {
                 return;
@@ -483,6 +520,16 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
 
     // ---- timeouts ------------------------------------------------------------------
 
+    /** A side sent its FIN: a shorter *_fin timeout takes effect now (the timer may be set for later). */
+    private void finTimeoutNow(long finNanos) {
+        if (finNanos > 0 && (timer == null || timer.getDelay(TimeUnit.NANOSECONDS) > finNanos)) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            scheduleTimer(finNanos);
+        }
+    }
+
     private void scheduleTimer(long delayNanos) {
         if (delayNanos > 0 && delayNanos < Long.MAX_VALUE) {
             timer = client.eventLoop().schedule(this, delayNanos, TimeUnit.NANOSECONDS);
@@ -497,12 +544,17 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             return;
         }
         long now = System.nanoTime();
-        long clientLeft = clientTimeoutNanos > 0 ? lastClientActivity + clientTimeoutNanos - now : Long.MAX_VALUE;
-        long serverLeft = connected && serverTimeoutNanos > 0
-                ? lastServerActivity + serverTimeoutNanos - now : Long.MAX_VALUE;
+        // Once a side sent its FIN, its *_fin timeout (when set) replaces its inactivity timeout.
+        long clientTimeout = clientInputDone && clientFinNanos > 0 ? clientFinNanos : clientTimeoutNanos;
+        long serverTimeout = serverInputDone && serverFinNanos > 0 ? serverFinNanos : serverTimeoutNanos;
+        long clientLeft = clientTimeout > 0 ? lastClientActivity + clientTimeout - now : Long.MAX_VALUE;
+        long serverLeft = connected && serverTimeout > 0
+                ? lastServerActivity + serverTimeout - now : Long.MAX_VALUE;
         if (clientLeft <= 0) {
+            entry.terminationState = connected ? "cD" : "cR";
             closeBoth("client timeout");
         } else if (serverLeft <= 0) {
+            entry.terminationState = "sD";
             closeBoth("server timeout");
         } else {
             scheduleTimer(Math.min(clientLeft, serverLeft));

@@ -285,4 +285,23 @@ class HealthRegistryTest {
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> registry.plan(twice));
         assertTrue(e.getMessage().contains("'a'"), e.getMessage());
     }
+
+    @Test
+    void slowStartRampsFromTheMomentAServerCameBackUp() throws Exception {
+        try (TestBackend backend = new TestBackend(group).start()) {
+            registry.reconcile(List.of(spec("web0", backend.address(), CheckType.TCP, 1, 1)));
+            HealthState state = registry.state("web-farm", backend.address());
+            HostPort address = HostPort.parse(backend.address());
+            long hour = TimeUnit.HOURS.toNanos(1);
+            await("a first check", () -> state.snapshot().checks() >= 1);
+            assertEquals(1.0, registry.rampUp("web-farm", address, hour), "a server that never went down is not ramped");
+            backend.stop();
+            await("DOWN", () -> !state.isUsable());
+            backend.start();
+            await("UP again", state::isUsable);
+            double ramp = registry.rampUp("web-farm", address, hour);
+            assertTrue(ramp >= 0 && ramp < 0.01, "just back up, an hour of slow start ahead: " + ramp);
+            assertEquals(1.0, registry.rampUp("web-farm", address, 1), "a 1 ns slow start is over");
+        }
+    }
 }

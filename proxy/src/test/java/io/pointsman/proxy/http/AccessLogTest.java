@@ -7,6 +7,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.pointsman.proxy.http.wire.RequestHead;
 import io.pointsman.proxy.http.wire.RequestHeadParser;
+import io.pointsman.proxy.log.LineBuilder;
+import io.pointsman.proxy.log.LogWriter;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +46,7 @@ class AccessLogTest {
 
     @Test
     void lineHasHaproxyHttplogShapeBehindTheSlf4jSimplePrefix() {
-        AccessLog.LineBuilder b = new AccessLog.LineBuilder();
+        LineBuilder b = new LineBuilder();
         AccessLog.format(b, answered(), new InetSocketAddress("127.0.0.1", 50412), "public-http", 3,
                 "abc1234def", 1_005_000_000L, END_MILLIS, "pointsman-io-4-1");
         assertEquals(prefix(END_MILLIS) + " [pointsman-io-4-1] [INFO] access - 127.0.0.1:50412 "
@@ -76,7 +78,7 @@ class AccessLogTest {
     }
 
     private static String formatted(AccessLog.Entry e) {
-        AccessLog.LineBuilder b = new AccessLog.LineBuilder();
+        LineBuilder b = new LineBuilder();
         AccessLog.format(b, e, new InetSocketAddress("127.0.0.1", 1), "fe", 1, null, 2_000_000_000L, END_MILLIS, "t");
         return b.toString();
     }
@@ -86,7 +88,7 @@ class AccessLogTest {
         AccessLog.Entry e = new AccessLog.Entry();
         e.startBad(2_000_000_000L);
         e.startMillis = START_MILLIS;
-        AccessLog.LineBuilder b = new AccessLog.LineBuilder();
+        LineBuilder b = new LineBuilder();
         AccessLog.format(b, e, new InetSocketAddress("::1", 7), "fe", 1, null, 2_000_000_000L, END_MILLIS, "t");
         assertTrue(b.toString().endsWith(" - 0:0:0:0:0:0:0:1:7 [23/Nov/2026:21:00:00.123] fe <NOSRV>/<NOSRV> "
                 + "0/0/-1/-1/0 400 0 PR gen=1(null) \"<BADREQ>\"" + System.lineSeparator()), b.toString());
@@ -94,7 +96,7 @@ class AccessLogTest {
 
     @Test
     void reusedBuilderFormatsTheNextSecondAndNonAsciiTargets() {
-        AccessLog.LineBuilder b = new AccessLog.LineBuilder();
+        LineBuilder b = new LineBuilder();
         InetSocketAddress client = new InetSocketAddress("10.0.0.1", 1);
         AccessLog.format(b, answered(), client, "fe", 1, "r", 1_005_000_000L, END_MILLIS, "t");
         AccessLog.Entry e = answered();
@@ -105,12 +107,12 @@ class AccessLogTest {
         assertTrue(line.startsWith(prefix(END_MILLIS + 2_000) + " [t]"), line);
         assertTrue(line.contains("[23/Nov/2026:21:00:02.123]"), line);
         assertTrue(line.endsWith("\"POST /caf\u00e9 HTTP/1.0\"" + System.lineSeparator()), line);
-        assertEquals(line, new String(b.bytes, 0, b.length, StandardCharsets.UTF_8));
+        assertEquals(line, new String(b.array(), 0, b.length(), StandardCharsets.UTF_8));
     }
 
     @Test
     void prefixTimeFollowsTheJvmZone() {
-        AccessLog.LineBuilder b = new AccessLog.LineBuilder();
+        LineBuilder b = new LineBuilder();
         b.prefixTime(END_MILLIS);
         String expected = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT)
                 .withZone(ZoneId.systemDefault()).format(Instant.ofEpochMilli(END_MILLIS));
@@ -120,7 +122,7 @@ class AccessLogTest {
     @Test
     void writerWritesWholeLinesInOrderAndDropsWhatDoesNotFit() {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        AccessLogWriter w = new AccessLogWriter(() -> sink, 16, false);
+        LogWriter w = new LogWriter(() -> sink, 16, false);
         byte[] one = "line one\n".getBytes(StandardCharsets.US_ASCII);
         byte[] two = "line two\n".getBytes(StandardCharsets.US_ASCII);
         w.append(one, one.length);
@@ -137,7 +139,7 @@ class AccessLogTest {
     @Test
     void writerThreadDrainsWithoutBeingAsked() throws InterruptedException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        AccessLogWriter w = new AccessLogWriter(() -> sink, 1024);
+        LogWriter w = new LogWriter(() -> sink, 1024);
         byte[] line = "x\n".getBytes(StandardCharsets.US_ASCII);
         w.append(line, line.length);
         long deadline = System.nanoTime() + 10_000_000_000L;
@@ -155,7 +157,7 @@ class AccessLogTest {
     @Test
     void idleWriterSleepsUntilTheNextLine() throws InterruptedException {
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        AccessLogWriter w = new AccessLogWriter(() -> sink, 1024);
+        LogWriter w = new LogWriter(() -> sink, 1024);
         byte[] first = "first\n".getBytes(StandardCharsets.US_ASCII);
         byte[] second = "second\n".getBytes(StandardCharsets.US_ASCII);
         w.append(first, first.length);

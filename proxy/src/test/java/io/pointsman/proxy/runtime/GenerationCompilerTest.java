@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.testing.TestConfig;
-import io.pointsman.proxy.tls.TlsContexts;
 import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.List;
@@ -79,7 +78,7 @@ class GenerationCompilerTest {
     void whatIsUnchangedIsTakenOverFromTheGenerationBefore() {
         ProxyConfigHolder h = new ProxyConfigHolder();
         Generation g1 = h.compiler.compile(config(5, true), "r1", 1);
-        Generation g2 = h.compiler.compile(config(6, true), "r2", 2, g1, TlsContexts.NONE);
+        Generation g2 = h.compiler.compile(config(6, true), "r2", 2, g1);
 
         // Equal config, IP literals: the same backend object, servers and balancer included.
         assertSame(g1.backend("b"), g2.backend("b"));
@@ -117,7 +116,7 @@ class GenerationCompilerTest {
         ProxyConfig backward = new TestConfig().backend("a").server("y", new HostPort("127.0.0.1", 2))
                 .server("x", new HostPort("127.0.0.1", 1)).end().build();
         Generation g1 = h.compiler.compile(forward, "r1", 1);
-        Generation g2 = h.compiler.compile(backward, "r2", 2, g1, TlsContexts.NONE);
+        Generation g2 = h.compiler.compile(backward, "r2", 2, g1);
         assertSame(g1.backend("a").servers().get(0), g2.backend("a").servers().get(1));
         assertSame(g1.backend("a").servers().get(1), g2.backend("a").servers().get(0));
         assertEquals("y", g2.backend("a").servers().get(0).name());
@@ -132,7 +131,7 @@ class GenerationCompilerTest {
                 .backend("b").server("b1", new HostPort("10.0.0.7", 9001)).end()
                 .backend("named").server("n1", new HostPort("localhost", 9001)).end()
                 .build();
-        Generation g2 = h.compiler.compile(smaller, "r2", 2, g1, TlsContexts.NONE);
+        Generation g2 = h.compiler.compile(smaller, "r2", 2, g1);
         assertEquals(List.of("fe"), g2.statsChange().droppedFrontends());
         assertEquals(List.of("c"), g2.statsChange().droppedBackends());
         assertEquals(Set.of("a/127.0.0.1:9002", "c/127.0.0.3:9001"), Set.copyOf(g2.statsChange().droppedServers()));
@@ -163,11 +162,12 @@ class GenerationCompilerTest {
         ProxyConfig twice = new TestConfig().backend("a").server("x", new HostPort("127.0.0.1", 1))
                 .server("y", new HostPort("127.0.0.1", 1)).end().build();
         var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> h.compiler.compile(twice, "r2", 2, g1, TlsContexts.NONE));
+                () -> h.compiler.compile(twice, "r2", 2, g1));
         assertTrue(e.getMessage().contains("127.0.0.1:1 twice"), e.getMessage());
     }
 
     private static final class ProxyConfigHolder {
-        final GenerationCompiler compiler = new GenerationCompiler(HealthView.ALWAYS_UP);
+        final GenerationCompiler compiler = new GenerationCompiler(HealthView.ALWAYS_UP,
+                new io.pointsman.proxy.admin.ServerOverrides());
     }
 }

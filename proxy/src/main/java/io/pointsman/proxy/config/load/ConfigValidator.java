@@ -4,6 +4,10 @@ import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Bgp;
 import io.pointsman.proxy.config.Bind;
+import io.pointsman.proxy.config.Capture;
+import io.pointsman.proxy.config.LogTarget;
+import io.pointsman.proxy.config.Resolvers;
+import io.pointsman.proxy.log.LogFormat;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.CheckType;
 import io.pointsman.proxy.config.Cidr;
@@ -15,6 +19,7 @@ import io.pointsman.proxy.config.Keepalived;
 import io.pointsman.proxy.config.Limit;
 import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.Mode;
+import io.pointsman.proxy.config.NotifyTarget;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.RequestRule;
 import io.pointsman.proxy.config.ResponseRule;
@@ -41,6 +46,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The semantic rules of SPEC §3 "Validation", checked on the bound records. Works on
@@ -52,6 +58,9 @@ final class ConfigValidator implements RuleValidator.Report {
     private static final Pattern INTERFACE = Pattern.compile("[^/\\s]{1,15}");
     /** What an http-mode frontend may offer in ALPN: it speaks HTTP/1.x to clients. */
     private static final Set<String> HTTP_ALPN = Set.of("http/1.1", "http/1.0");
+    private static final Pattern LOG_TAG = Pattern.compile("[!-9;-Z\\\\^-~]{1,32}");
+    private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private final ProxyConfig raw;
     private final ProxyConfig norm;
@@ -110,6 +119,7 @@ final class ConfigValidator implements RuleValidator.Report {
             tls(l.tls(), p + ".tls");
             binds(l.bind(), l.tls(), n.bind(), n.mode(), p);
             nonNegative(l.maxconn(), p + ".maxconn");
+            logging(l.logFormat(), l.capture(), norm.listens().get(i).mode(), p);
             backend(l.asBackend(), p, "listen");
             Mode mode = norm.listens().get(i).mode();
             RuleValidator rules = frontendRules(l.limits(), l.acl(), p, mode, "listen '" + l.name() + "'");
@@ -128,9 +138,9 @@ final class ConfigValidator implements RuleValidator.Report {
             return;
         }
         nonNegative(raw.global().maxconn(), "global.maxconn");
-        TlsDefaults t = raw.global().tlsDefaults();
-        if (t != null) {
-            tlsPolicy(t.ciphers(), t.ciphersuites(), t.alpn(), "global.tls_defaults");
+        TlsDefaults td = raw.global().tlsDefaults();
+        if (td != null) {
+            tlsPolicy(td.ciphers(), td.ciphersuites(), td.alpn(), "global.tls_defaults");
         }
         ServerTls st = raw.global().serverTlsDefaults();
         if (st != null) {
@@ -142,6 +152,73 @@ final class ConfigValidator implements RuleValidator.Report {
         nonNegative(raw.global().threads(), "global.threads");
         atLeast(raw.global().maxOldGenerations(), 1, "global.max_old_generations");
         positive(raw.global().hardStopAfter(), "global.hard_stop_after");
+        Resolvers r = raw.global().resolvers();
+        if (r != null) {
+            positive(r.interval(), "global.resolvers.interval");
+            positive(r.holdValid(), "global.resolvers.hold_valid");
+            for (int i = 0; i < r.nameservers().size(); i++) {
+                HostPort ns = r.nameservers().get(i);
+                if (ns.isWildcard() || Cidr.literal(ns.host()) == null) {
+                    error("global.resolvers.nameservers[" + i + "]", "a name server is an IP address and port, got '"
+                            + ns + "'");
+                } else if (ns.port() < 1) {
+                    error("global.resolvers.nameservers[" + i + "]", "a name server needs a port (1-65535)");
+                }
+            }
+        }
+        for (int i = 0; i < raw.global().log().size(); i++) {
+            LogTarget t = raw.global().log().get(i);
+            String p = "global.log[" + i + "]";
+            if (t.target() == null) {
+                error(p + ".target", "required: udp://host:port, tcp://host:port, unix:///dev/log or stderr");
+            }
+            if (t.tag() != null && !LOG_TAG.matcher(t.tag()).matches()) {
+                error(p + ".tag", "bad tag '" + t.tag() + "' (1-32 printable characters, no spaces or ':[]')");
+            }
+            if (t.hostname() != null && !t.hostname().matches("[!-~]{1,255}")) {
+                error(p + ".hostname", "bad hostname '" + t.hostname() + "' (printable characters, no spaces)");
+            }
+        }
+    }
+
+    /** log_format and capture of a frontend or listen (raw values; the mode is the normalized one). */
+    private void logging(String logFormat, Capture capture, Mode mode, String p) {
+        if (logFormat != null) {
+            if (logFormat.isEmpty()) {
+                error(p + ".log_format", "empty log format (httplog, tcplog, json or a string of %-variables)");
+            } else if (logFormat.equals("httplog") && mode == Mode.TCP) {
+                error(p + ".log_format", "httplog needs mode http (this is mode tcp: use tcplog)");
+            } else {
+                try {
+                    LogFormat.compile(logFormat);
+                } catch (IllegalArgumentException e) {
+                    error(p + ".log_format", e.getMessage());
+                }
+            }
+        }
+        if (capture == null) {
+            return;
+        }
+        if (mode == Mode.TCP && (!capture.requestHeaders().isEmpty() || !capture.responseHeaders().isEmpty())) {
+            error(p + ".capture", "capturing headers works only in mode http");
+        }
+        captureHeaders(capture.requestHeaders(), p + ".capture.request_headers");
+        captureHeaders(capture.responseHeaders(), p + ".capture.response_headers");
+    }
+
+    private void captureHeaders(List<Capture.Header> headers, String p) {
+        for (int i = 0; i < headers.size(); i++) {
+            Capture.Header h = headers.get(i);
+            String hp = p + "[" + i + "]";
+            if (h.name() == null || h.name().isBlank()) {
+                error(hp + ".name", "required: the header to capture");
+            } else if (!HEADER_NAME.matcher(h.name()).matches()) {
+                error(hp + ".name", "bad header name '" + h.name() + "'");
+            }
+            if (h.len() != null && (h.len() < 1 || h.len() > 4096)) {
+                error(hp + ".len", "len " + h.len() + " out of range 1-4096");
+            }
+        }
     }
 
     private void defaults() {
@@ -150,6 +227,9 @@ final class ConfigValidator implements RuleValidator.Report {
         }
         timeouts(raw.defaults().timeout(), "defaults.timeout");
         nonNegative(raw.defaults().retries(), "defaults.retries");
+        if (raw.defaults().logFormat() != null && !raw.defaults().logFormat().equals("httplog")) {
+            logging(raw.defaults().logFormat(), null, null, "defaults");
+        }
         retryOn(raw.defaults().retryOn(), "defaults.retry_on", null, null);
         new RuleValidator(this, "defaults", null, false, Set.of()).errorfiles(raw.defaults().errorfiles(),
                 "defaults.errorfiles");
@@ -174,6 +254,9 @@ final class ConfigValidator implements RuleValidator.Report {
             if (s.auth().password() == null || s.auth().password().isEmpty()) {
                 error("stats.auth.password", "required when 'auth' is set");
             }
+        }
+        if (s.adminEnabled() && s.auth() == null) {
+            error("stats.admin", "needs stats.auth: the admin actions are for authenticated users only");
         }
     }
 
@@ -237,6 +320,7 @@ final class ConfigValidator implements RuleValidator.Report {
         nonNegative(f.maxconn(), p + ".maxconn");
         timeouts(f.timeout(), p + ".timeout");
         Mode mode = n.mode();
+        logging(f.logFormat(), f.capture(), mode, p);
         String label = "frontend '" + f.name() + "'";
         RuleValidator rules = frontendRules(f.limits(), f.acl(), p, mode, label);
         for (int i = 0; i < f.useBackend().size(); i++) {
@@ -398,6 +482,7 @@ final class ConfigValidator implements RuleValidator.Report {
         }
         check(b.check(), p + ".check");
         nonNegative(b.retries(), p + ".retries");
+        positive(b.slowstart(), p + ".slowstart");
         timeouts(b.timeout(), p + ".timeout");
         Backend normalized = b.name() == null ? null : backendsByName.get(b.name());
         Mode mode = normalized == null ? null : normalized.mode();
@@ -434,7 +519,14 @@ final class ConfigValidator implements RuleValidator.Report {
                 error(sp + ".address", "required: the server's host:port");
             } else if (s.address().port() == 0) {
                 error(sp + ".address", "a server needs a port (1-65535), got '" + s.address() + "'");
+            } else if (s.address().isWildcard()) {
+                error(sp + ".address", "a server needs a host, got '" + s.address() + "'");
+            } else if (!s.address().hasPort() && Boolean.TRUE.equals(s.check())
+                    && (b.check() == null || b.check().port() == null)) {
+                error(sp + ".address", "a checked server without a port needs check.port (the client's port is "
+                        + "known only when a client connects)");
             }
+            nonNegative(s.maxqueue(), sp + ".maxqueue");
             if (s.weight() != null && (s.weight() < 0 || s.weight() > 256)) {
                 error(sp + ".weight", "weight " + s.weight() + " out of range 0-256");
             }
@@ -510,12 +602,106 @@ final class ConfigValidator implements RuleValidator.Report {
         if (c == null) {
             return;
         }
-        if (c.type() == CheckType.HTTP && c.path() != null && !c.path().startsWith("/")) {
+        CheckType type = c.type() == null ? CheckType.TCP : c.type();
+        if (type == CheckType.HTTP && c.path() != null && !c.path().startsWith("/")) {
             error(p + ".path", "an http check path must start with '/', got '" + c.path() + "'");
         }
         positive(c.interval(), p + ".interval");
+        positive(c.fastInterval(), p + ".fast_interval");
+        positive(c.downInterval(), p + ".down_interval");
         atLeast(c.rise(), 1, p + ".rise");
         atLeast(c.fall(), 1, p + ".fall");
+        if (c.port() != null && (c.port() < 1 || c.port() > 65535)) {
+            error(p + ".port", "port " + c.port() + " out of range 1-65535");
+        }
+        String typeName = type.name().toLowerCase(Locale.ROOT);
+        if (type != CheckType.HTTP) {
+            Object[] httpOnly = {c.path(), c.expectStatus(), c.headers(), c.version(), c.expectBody(), c.expectBodyReg(),
+                c.disableOn404()};
+            String[] names = {"path", "expect_status", "headers", "version", "expect_body", "expect_body_reg",
+                "disable_on_404"};
+            for (int i = 0; i < names.length; i++) {
+                if (httpOnly[i] != null) {
+                    error(p + "." + names[i], "'" + names[i] + "' is for http checks (this check is type " + typeName + ")");
+                }
+            }
+            if (c.method() != null && type != CheckType.SMTP) {
+                error(p + ".method", "'method' is for http checks (HELO or EHLO for smtp)");
+            }
+            if (c.host() != null && type != CheckType.SMTP) {
+                error(p + ".host", "'host' is for http and smtp checks");
+            }
+        }
+        if (c.method() != null) {
+            if (type == CheckType.SMTP && !c.method().equals("HELO") && !c.method().equals("EHLO")) {
+                error(p + ".method", "an smtp check says HELO or EHLO, got '" + c.method() + "'");
+            } else if (type == CheckType.HTTP && !TOKEN.matcher(c.method()).matches()) {
+                error(p + ".method", "bad http method '" + c.method() + "'");
+            }
+        }
+        if (c.host() != null && !c.host().matches("[!-~]+")) {
+            error(p + ".host", "bad host '" + c.host() + "' (no spaces or control characters)");
+        }
+        if (c.version() != null && !c.version().equals("HTTP/1.0") && !c.version().equals("HTTP/1.1")) {
+            error(p + ".version", "version must be HTTP/1.0 or HTTP/1.1, got '" + c.version() + "'");
+        }
+        if (c.headers() != null) {
+            c.headers().forEach((name, value) -> {
+                if (!TOKEN.matcher(name).matches()) {
+                    error(p + ".headers." + name, "bad header name '" + name + "'");
+                } else if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Connection")
+                        || name.equalsIgnoreCase("Content-Length") || name.equalsIgnoreCase("Transfer-Encoding")) {
+                    error(p + ".headers." + name, "'" + name + "' is set by the check itself"
+                            + (name.equalsIgnoreCase("Host") ? " (use check.host)" : ""));
+                } else if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                    error(p + ".headers." + name, "a header value must be one line");
+                }
+            });
+        }
+        regex(c.expectBodyReg(), p + ".expect_body_reg");
+        if (c.user() != null && type != CheckType.MYSQL && type != CheckType.PGSQL) {
+            error(p + ".user", "'user' is for mysql and pgsql checks");
+        } else if (c.user() != null && (c.user().isEmpty() || !c.user().matches("[!-~]{1,64}"))) {
+            error(p + ".user", "bad user name '" + c.user() + "'");
+        }
+        if (type == CheckType.PGSQL && c.user() == null) {
+            error(p + ".user", "required: a pgsql check logs in as this user (HAProxy pgsql-check user)");
+        }
+        if (type == CheckType.SCRIPT) {
+            if (c.script() == null || c.script().isEmpty()) {
+                error(p + ".script", "required: the steps of a script check, e.g. [{send: \"PING\\r\\n\"}, {expect: \"+PONG\"}]");
+            }
+        } else if (c.script() != null) {
+            error(p + ".script", "'script' is for checks of type script (this is " + typeName + ")");
+        }
+        if (c.script() != null) {
+            for (int i = 0; i < c.script().size(); i++) {
+                io.pointsman.proxy.config.CheckStep s = c.script().get(i);
+                String sp = p + ".script[" + i + "]";
+                int set = (s.send() != null ? 1 : 0) + (s.expect() != null ? 1 : 0) + (s.expectReg() != null ? 1 : 0);
+                if (set != 1) {
+                    error(sp, "a step is exactly one of send, expect, expect_reg" + (set == 0 ? "" : " (found " + set + ")"));
+                }
+                if (s.send() != null && s.send().isEmpty()) {
+                    error(sp + ".send", "nothing to send");
+                }
+                if (s.expect() != null && s.expect().isEmpty()) {
+                    error(sp + ".expect", "an empty expect matches anything: remove it or say what to expect");
+                }
+                regex(s.expectReg(), sp + ".expect_reg");
+            }
+        }
+    }
+
+    private void regex(String regex, String path) {
+        if (regex == null) {
+            return;
+        }
+        try {
+            Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            error(path, "bad regex '" + regex + "': " + e.getDescription() + " near index " + e.getIndex());
+        }
     }
 
     /** A written {@code retry_on}: not empty, {@code none} alone, only connect failures in mode tcp. */
@@ -587,6 +773,10 @@ final class ConfigValidator implements RuleValidator.Report {
         // (all pairs made a listen-per-customer config quadratic).
         Map<Integer, List<Parsed>> byPort = new HashMap<>();
         for (Address b : all) {
+            if (b.address() != null && !b.address().hasPort()) {
+                error(b.path(), "a bind needs a port, got '" + b.address() + "'");
+                continue;
+            }
             if (b.address() == null || b.address().port() == 0) {
                 continue; // port 0 (ephemeral) never conflicts
             }
@@ -713,6 +903,50 @@ final class ConfigValidator implements RuleValidator.Report {
                 error("sync.health_gate.max_error_ratio", "max_error_ratio " + r + " out of range 0-1");
             }
             atLeast(g.minRequests(), 1, "sync.health_gate.min_requests");
+        }
+        notifyTargets(raw.sync().notifyTargets());
+    }
+
+    /** {@code sync.notify}: named, http(s) URLs; the URL is a secret and never quoted in a message. */
+    private void notifyTargets(List<NotifyTarget> targets) {
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < targets.size(); i++) {
+            NotifyTarget t = targets.get(i);
+            String p = "sync.notify[" + i + "]";
+            if (t.name() == null || t.name().isBlank()) {
+                error(p + ".name", "required: every notify target needs a name");
+            } else {
+                String first = names.putIfAbsent(t.name(), p + ".name");
+                if (first != null) {
+                    error(p + ".name", "duplicate notify target name '" + t.name() + "' (first at " + at(first) + ")");
+                }
+            }
+            if (t.url() == null || t.url().isBlank()) {
+                error(p + ".url", "required: the http(s) URL that gets a POST per event");
+            } else {
+                String problem = notifyUrlProblem(t.url());
+                if (problem != null) {
+                    error(p + ".url", problem);
+                }
+            }
+            positive(t.fetchFailingAfter(), p + ".fetch_failing_after");
+            positive(t.timeout(), p + ".timeout");
+        }
+    }
+
+    private static String notifyUrlProblem(String url) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                return "not an http:// or https:// URL";
+            }
+            if (u.getHost() == null || u.getHost().isEmpty()) {
+                return "the URL has no host";
+            }
+            return null;
+        } catch (java.net.URISyntaxException e) {
+            return "not a valid URL (" + e.getReason() + ")";
         }
     }
 

@@ -282,7 +282,7 @@ public final class ResponseHead {
 
     /** The value of the first header called {@code name} (ASCII, any case), or null; for tests and logs. */
     public String header(String name) {
-        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
+        byte[] n = name.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < headers; i++) {
             if (ResponseHeadParser.nameEquals(bytes, lineStart[i], nameEnd[i], n)) {
                 int v = nameEnd[i] + 1;

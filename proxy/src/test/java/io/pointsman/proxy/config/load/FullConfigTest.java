@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Capture;
+import io.pointsman.proxy.config.OnMarkedDown;
+import io.pointsman.proxy.config.Resolvers;
 import io.pointsman.proxy.config.Balance;
 import io.pointsman.proxy.config.Bgp;
 import io.pointsman.proxy.config.Check;
@@ -72,10 +75,12 @@ class FullConfigTest {
         ProxyConfig c = load("lb1").config();
         assertEquals(1, c.version());
         // hosts/lb1.yaml deletes global.threads with null: the built-in 0 comes back.
-        assertEquals(new Global(10000, 0, true, Duration.ofMinutes(30), 4, new TlsDefaults(TlsVersion.TLS1_2,
-                "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL", null, null, false)), c.global());
+        assertEquals(new Global(10000, 0, true, Duration.ofMinutes(30), 4, List.of(), Resolvers.SYSTEM,
+                new TlsDefaults(TlsVersion.TLS1_2, "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL", null, null, false), null),
+                c.global());
         assertEquals(new Defaults(Mode.HTTP, DEFAULT_TIMEOUTS, 2, false, Balance.LEASTCONN, HttpReuse.ALWAYS,
-                List.of(RetryOn.parse("conn_failure"), RetryOn.parse("empty_response")), true), c.defaults());
+                List.of(RetryOn.parse("conn_failure"), RetryOn.parse("empty_response")), true, c.defaults().errorfiles(),
+                null, false, false, false, false, false), c.defaults());
         assertEquals(new Stats(HostPort.parse("127.0.0.1:8404"), "/haproxy", Duration.ofSeconds(10),
                 new StatsAuth("admin", "pw-s3cret-value")), c.stats());
     }
@@ -133,7 +138,16 @@ class FullConfigTest {
                 false, false, DEFAULT_TIMEOUTS,
                 List.of(new Acl("from-pilot2", new AclMatch.Src(List.of(Cidr.parse("203.0.113.0/24")))),
                         new Acl("site", new AclMatch.Sni(List.of("www.example.com")))),
-                List.of(new UseBackend("app-pilot2", Condition.parse("from-pilot2 site"), null)), null), tunnel);
+                List.of(new UseBackend("app-pilot2", Condition.parse("from-pilot2 site"), null)), null),
+                new Frontend(tunnel.name(), tunnel.mode(), tunnel.bind(), tunnel.tls(), tunnel.maxconn(),
+                        tunnel.forwardedFor(), tunnel.acceptProxy(), tunnel.timeout(), tunnel.acl(), tunnel.useBackend(),
+                        tunnel.defaultBackend(), tunnel.httpRequest(), tunnel.httpResponse(), tunnel.tcpRequest(),
+                        tunnel.limits(), tunnel.errorfiles()));
+        // The logging options, filled from defaults: a tcp frontend logs tcplog lines.
+        assertEquals("tcplog", tunnel.logFormat());
+        assertEquals(new Capture(List.of(), List.of()), tunnel.capture());
+        assertEquals(List.of(false, false, false, false), List.of(tunnel.dontlognull(), tunnel.dontlogNormal(),
+                tunnel.logSeparateErrors(), tunnel.tcpka()));
     }
 
     @Test
@@ -143,10 +157,11 @@ class FullConfigTest {
                 new Check(CheckType.HTTP, "/health", StatusRange.parse("200-399"), Duration.ofSeconds(2), 2, 3),
                 SendProxy.NONE, DEFAULT_TIMEOUTS, 2, false, HttpReuse.ALWAYS,
                 List.of(RetryOn.parse("conn_failure"), RetryOn.parse("empty_response")), true, List.of(
-                        new Server("web0", HostPort.parse("127.0.0.1:9001"), 1, true, false, 0, false),
-                        new Server("web1", HostPort.parse("127.0.0.1:9002"), 3, true, false, 100, false),
+                        new Server("web0", HostPort.parse("127.0.0.1:9001"), 1, true, false, 0, false, 0),
+                        new Server("web1", HostPort.parse("127.0.0.1:9002"), 3, true, false, 100, false, 0),
                         // web2 deleted by hosts/lb1.yaml, web3 appended by it
-                        new Server("web3", HostPort.parse("127.0.0.1:9004"), 256, false, false, 0, false))),
+                        new Server("web3", HostPort.parse("127.0.0.1:9004"), 256, false, false, 0, false, 0)),
+                List.of(), List.of(), List.of(), c.backends().get(0).errorfiles(), false, null, OnMarkedDown.NONE, false),
                 c.backends().get(0));
         Backend api = c.backends().get(1);
         assertEquals(Balance.LEASTCONN, api.balance());
@@ -170,7 +185,7 @@ class FullConfigTest {
         Listen l = c.listens().get(0);
         assertEquals("app-customer1", l.name());
         assertEquals(Balance.FIRST, l.balance());
-        assertEquals(List.of(new Server("applive0", HostPort.parse("127.0.0.1:36007"), 1, true, false, 0, false)),
+        assertEquals(List.of(new Server("applive0", HostPort.parse("127.0.0.1:36007"), 1, true, false, 0, false, 0)),
                 l.servers());
         assertEquals(l.asBackend(), c.backend("app-customer1").orElseThrow());
     }

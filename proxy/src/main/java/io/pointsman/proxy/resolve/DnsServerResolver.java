@@ -1,0 +1,83 @@
+package io.pointsman.proxy.resolve;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.resolver.ResolvedAddressTypes;
+import io.netty.resolver.dns.DnsNameResolver;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.NoopAuthoritativeDnsServerCache;
+import io.netty.resolver.dns.NoopDnsCache;
+import io.netty.resolver.dns.NoopDnsCnameCache;
+import io.netty.resolver.dns.SequentialDnsServerAddressStreamProvider;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Asks the configured name servers ({@code global.resolvers.nameservers}) directly, with
+ * Netty's DNS client on its own small event loop: A and AAAA. Nothing is cached here: every resolution is a question to a server, so a
+ * changed record is seen at the next one. Callers wait for the answer (up to the query
+ * timeout): they are the apply thread and the re-resolution thread, never an event loop.
+ */
+public final class DnsServerResolver implements HostResolver {
+    private static final long TIMEOUT_MILLIS = 3000;
+
+    private final EventLoopGroup group;
+    private final DnsNameResolver resolver;
+
+    public DnsServerResolver(List<InetSocketAddress> nameservers) {
+        this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("pointsman-dns", true),
+                NioIoHandler.newFactory());
+        this.resolver = new DnsNameResolverBuilder(group.next())
+                .datagramChannelType(NioDatagramChannel.class)
+                .nameServerProvider(new SequentialDnsServerAddressStreamProvider(nameservers))
+                .resolveCache(NoopDnsCache.INSTANCE)
+                .cnameCache(NoopDnsCnameCache.INSTANCE)
+                .authoritativeDnsServerCache(NoopAuthoritativeDnsServerCache.INSTANCE)
+                .resolvedAddressTypes(ResolvedAddressTypes.IPV4_PREFERRED)
+                .queryTimeoutMillis(TIMEOUT_MILLIS / 2)
+                .maxQueriesPerResolve(4)
+                .recursionDesired(true)
+                .build();
+    }
+
+    @Override
+    public List<InetAddress> resolve(String host) throws UnknownHostException {
+        try {
+            List<InetAddress> all = resolver.resolveAll(host).get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            if (all.isEmpty()) {
+                throw new UnknownHostException(host + ": no address");
+            }
+            return List.copyOf(all);
+        } catch (ExecutionException e) {
+            throw unknown(host, e.getCause());
+        } catch (TimeoutException e) {
+            throw new UnknownHostException(host + ": no answer from the name servers within " + TIMEOUT_MILLIS + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnknownHostException(host + ": interrupted");
+        }
+    }
+
+    private static UnknownHostException unknown(String name, Throwable cause) {
+        UnknownHostException e = new UnknownHostException(name + ": "
+                + (cause == null ? "not found" : cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+
+    @Override
+    public void close() {
+        resolver.close();
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}
