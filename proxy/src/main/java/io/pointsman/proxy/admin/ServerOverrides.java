@@ -35,11 +35,44 @@ public final class ServerOverrides {
     public record Entry(String backend, String server, ServerOverride override) {
     }
 
+    /** A server's administrative state changed at runtime ({@code from} and {@code to} differ). */
+    public record StateChange(String backend, String server, AdminState from, AdminState to, String reason) {
+        /** Going into maintenance takes a server out of service: HAProxy logs it as an alert, the rest as notices. */
+        public boolean alert() {
+            return to == AdminState.MAINT;
+        }
+
+        /**
+         * The log line in HAProxy's words ({@code srv_update_status}), e.g. {@code Server
+         * web/web1 enters drain state (kernel upgrade)}.
+         *
+         * @param backup  the server is a backup server
+         * @param healthy its health checks (if any) say UP
+         */
+        public String logLine(boolean backup, boolean healthy) {
+            String who = (backup ? "Backup Server " : "Server ") + backend + "/" + server;
+            String why = reason == null || reason.isBlank() ? "" : " (" + reason + ")";
+            String health = healthy ? "UP" : "DOWN";
+            if (to == AdminState.MAINT) {
+                return who + " is going DOWN for maintenance" + why;
+            }
+            if (from == AdminState.MAINT) {
+                return who + " is " + health + "/" + (to == AdminState.DRAIN ? "DRAIN" : "READY")
+                        + " (leaving forced maintenance)";
+            }
+            if (to == AdminState.DRAIN) {
+                return who + " enters drain state" + why;
+            }
+            return who + " is " + health + " (leaving forced drain)";
+        }
+    }
+
     private final Map<String, OverrideCell> cells = new ConcurrentHashMap<>();
     /** Server names by backend in the serving config; empty before the first swap. */
     private volatile Map<String, Set<String>> known = Map.of();
     private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<List<Dropped>>> droppedListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<StateChange>> stateListeners = new CopyOnWriteArrayList<>();
 
     /** The cell of a server, made on first use (compile time, off the event loops). */
     public OverrideCell cell(String backend, String server) {
@@ -49,6 +82,11 @@ public final class ServerOverrides {
     /** Told the backend's name after each change of one of its servers' overrides. */
     public void onChange(Consumer<String> listener) {
         listeners.add(listener);
+    }
+
+    /** Told of each runtime change of a server's administrative state (set or cleared, not restored). */
+    public void onStateChange(Consumer<StateChange> listener) {
+        stateListeners.add(listener);
     }
 
     /** Told, on the applying thread, of the overrides a swap dropped (never with an empty list). */
@@ -90,12 +128,14 @@ public final class ServerOverrides {
             throw new UnknownServerException(problem);
         }
         OverrideCell c = cell(backend, server);
+        AdminState before = c.state();
         ServerOverride now = c.get() == null ? change : c.get().merge(change);
         if (now.state() == AdminState.READY && now.weight() == null) {
             now = null; // ready with git's weight: nothing overridden any more
         }
         c.set(now);
         changed(backend);
+        stateChanged(backend, server, before, c.state(), change.reason());
         return now;
     }
 
@@ -108,8 +148,10 @@ public final class ServerOverrides {
         OverrideCell c = cells.get(key(backend, server));
         ServerOverride was = c == null ? null : c.get();
         if (c != null) {
+            AdminState before = c.state();
             c.set(null);
             changed(backend);
+            stateChanged(backend, server, before, c.state(), "");
         }
         return was;
     }
@@ -176,6 +218,13 @@ public final class ServerOverrides {
     public ServerOverride get(String backend, String server) {
         OverrideCell c = cells.get(key(backend, server));
         return c == null ? null : c.get();
+    }
+
+    private void stateChanged(String backend, String server, AdminState from, AdminState to, String reason) {
+        if (from != to) {
+            StateChange change = new StateChange(backend, server, from, to, reason);
+            stateListeners.forEach(l -> l.accept(change));
+        }
     }
 
     private void changed(String backend) {

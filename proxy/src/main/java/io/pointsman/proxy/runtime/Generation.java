@@ -6,6 +6,7 @@ import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.http.RetireConnectionEvent;
+import io.pointsman.proxy.limits.LimitRegistry;
 import io.pointsman.proxy.stats.StatsChange;
 import io.pointsman.proxy.tls.TlsContexts;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public final class Generation {
     private final List<LiveBackend> ordered;
     private final Map<HostPort, LiveFrontend> byBind;
     private final StatsChange stats;
+    private final LimitRegistry.Prepared limits;
     private final TlsContexts tls;
     private final LogTargets logTargets;
     private final IntSupplier processConnections;
@@ -44,7 +46,8 @@ public final class Generation {
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
                Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, StatsChange stats,
-               LogTargets logTargets, IntSupplier processConnections, TlsContexts tls) {
+               LimitRegistry.Prepared limits, LogTargets logTargets, IntSupplier processConnections,
+               TlsContexts tls) {
         this.logTargets = logTargets;
         this.processConnections = processConnections;
         this.number = number;
@@ -55,7 +58,13 @@ public final class Generation {
         this.ordered = List.copyOf(backends.values());
         this.byBind = Map.copyOf(byBind);
         this.stats = stats;
+        this.limits = limits;
         this.tls = tls;
+    }
+
+    /** Its frontends' limits, made the ones the next compile takes over once this generation serves. */
+    LimitRegistry.Prepared limits() {
+        return limits;
     }
 
     /** The TLS its binds terminate, loaded for it (a refused apply never touches the serving one's). */

@@ -13,7 +13,15 @@ import io.pointsman.proxy.resolve.AddressBook;
 import io.pointsman.proxy.resolve.ServerAddress;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
+import io.pointsman.proxy.limits.FrontendLimits;
+import io.pointsman.proxy.limits.LimitRegistry;
 import io.pointsman.proxy.routing.FrontendRouter;
+import io.pointsman.proxy.rules.Answer;
+import io.pointsman.proxy.rules.ErrorPages;
+import io.pointsman.proxy.rules.Forwarding;
+import io.pointsman.proxy.rules.PasswordVerifier;
+import io.pointsman.proxy.rules.SectionRules;
+import io.pointsman.proxy.rules.Userlists;
 import io.pointsman.proxy.stats.StatsChange;
 import io.pointsman.proxy.tls.TlsTermination;
 import io.pointsman.proxy.tls.TlsContexts;
@@ -34,9 +42,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a validated, normalized config into a {@link Generation}. Server host names come
- * resolved ({@link AddressBook}, on the apply thread), so no event loop ever waits for DNS. Compiling
- * changes nothing that serves: what a new generation adds gets new counters and queues,
- * noted in its {@link StatsChange} for the runtime to publish with it.
+ * resolved ({@link AddressBook}, on the apply thread), and error files are read here, so no
+ * event loop ever waits for DNS or a disk. Compiling changes nothing that serves: what a new
+ * generation adds gets new counters and queues, noted in its {@link StatsChange} for the
+ * runtime to publish with it, and new limits, which the runtime commits to the
+ * {@link LimitRegistry} once the generation serves.
  */
 final class GenerationCompiler {
     private static final Logger log = LoggerFactory.getLogger(GenerationCompiler.class);
@@ -44,6 +54,8 @@ final class GenerationCompiler {
     private final HealthView health;
     private final ServerOverrides overrides;
     private final IntSupplier processConnections;
+    private final LimitRegistry limits;
+    private final PasswordVerifier passwords;
     /** The addresses of the compile in progress (the runtime serializes compiles). */
     private AddressBook.Book addresses;
 
@@ -51,11 +63,26 @@ final class GenerationCompiler {
         this(health, overrides, () -> 0);
     }
 
-    /** @param processConnections client connections open on the process now ({@code %ac} in log lines) */
+    /**
+     * With limits of its own and no password checks (tests without {@code auth} rules).
+     *
+     * @param processConnections client connections open on the process now ({@code %ac} in log lines)
+     */
     GenerationCompiler(HealthView health, ServerOverrides overrides, IntSupplier processConnections) {
+        this(health, overrides, processConnections, new LimitRegistry(), null);
+    }
+
+    /**
+     * @param limits    the proxy's limits: unchanged ones keep their counts over a swap
+     * @param passwords checks {@code auth} rules' hashes for every generation (one per process)
+     */
+    GenerationCompiler(HealthView health, ServerOverrides overrides, IntSupplier processConnections,
+                       LimitRegistry limits, PasswordVerifier passwords) {
         this.health = health;
         this.overrides = overrides;
         this.processConnections = processConnections;
+        this.limits = limits;
+        this.passwords = passwords;
     }
 
     /** A first generation without TLS: nothing to take over. */
@@ -72,7 +99,10 @@ final class GenerationCompiler {
      *                 in the stats; a frontend whose config is equal keeps its compiled
      *                 router. A swap then costs in proportion to what changed, plus one
      *                 equality walk over the config. Everything taken over is immutable,
-     *                 so sharing it with the old generation is safe.
+     *                 so sharing it with the old generation is safe. A section with error
+     *                 files is compiled again (its files are read again), and so is one
+     *                 with {@code http_request} rules when the userlists changed.
+     * @throws IllegalArgumentException when an error file cannot be served (the message names it)
      */
     Generation compile(ProxyConfig config, String revision, long number, Generation previous) {
         return compile(config, revision, number, previous, LogTargets.NONE, null, TlsContexts.NONE);
@@ -89,6 +119,10 @@ final class GenerationCompiler {
     Generation compile(ProxyConfig config, String revision, long number, Generation previous, LogTargets logTargets,
                        AddressBook.Book addresses, TlsContexts tls) {
         this.addresses = addresses;
+        LimitRegistry.Prepared prepared = limits.prepare(config);
+        Userlists userlists = Userlists.compile(config.userlists(), passwords);
+        boolean sameUsers = previous != null && previous.config().userlists().equals(config.userlists());
+        Map<String, Answer> files = new HashMap<>();
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
         StatsChange stats = new StatsChange();
@@ -97,10 +131,12 @@ final class GenerationCompiler {
             LiveBackend before = previous == null ? null : previous.backend(i, b.name());
             LiveBackend live;
             if (before != null && before.literalAddresses() && before.config().equals(b)
+                    && takeOver(b.errorfiles(), b.httpRequest().isEmpty(), sameUsers)
                     && before.tls() == tls.forBackend(b.tls())) {
                 live = before;
             } else {
-                live = compileBackend(b, before, stats, tls.forBackend(b.tls()));
+                SectionRules rules = SectionRules.backend(b, userlists, pages(b.errorfiles(), files));
+                live = compileBackend(b, before, stats, rules, tls.forBackend(b.tls()));
             }
             backends.put(b.name(), live);
         }
@@ -108,9 +144,17 @@ final class GenerationCompiler {
         Map<HostPort, LiveFrontend> byBind = new LinkedHashMap<>();
         for (Frontend f : config.allFrontends()) {
             LiveFrontend before = previous == null ? null : previous.frontend(f.name());
-            LiveFrontend live = before != null && before.config().equals(f) && sameTls(before, f, tls) ? before
-                    : new LiveFrontend(f, FrontendRouter.compile(f),
-                            before != null ? before.counters() : stats.newFrontend(f.name()), terminations(f, tls));
+            LiveFrontend live;
+            if (before != null && before.config().equals(f)
+                    && takeOver(f.errorfiles(), f.httpRequest().isEmpty(), sameUsers) && sameTls(before, f, tls)) {
+                live = before; // its limits are the same limiters prepare() kept
+            } else {
+                FrontendLimits fl = prepared.of(f.name());
+                FrontendRouter router = FrontendRouter.compile(f, fl);
+                SectionRules rules = SectionRules.frontend(f, router, userlists, pages(f.errorfiles(), files));
+                live = new LiveFrontend(f, router, before != null ? before.counters() : stats.newFrontend(f.name()),
+                        fl, rules, Forwarding.of(f.forwardedFor()), terminations(f, tls));
+            }
             frontends.put(f.name(), live);
             for (HostPort bind : f.addresses()) {
                 LiveFrontend other = byBind.putIfAbsent(bind, live);
@@ -135,9 +179,10 @@ final class GenerationCompiler {
                 }
             }
         }
-        return new Generation(number, revision, config, frontends, backends, byBind, stats, logTargets,
+        return new Generation(number, revision, config, frontends, backends, byBind, stats, prepared, logTargets,
                 processConnections, tls);
     }
+
     private static Map<HostPort, TlsTermination> terminations(Frontend f, TlsContexts tls) {
         Map<HostPort, TlsTermination> out = new HashMap<>();
         for (Bind b : f.bind()) {
@@ -159,13 +204,28 @@ final class GenerationCompiler {
         return true;
     }
 
+    /** Whether an unchanged section's compiled rules and pages can be taken over as they are. */
+    private static boolean takeOver(Map<Integer, String> errorfiles, boolean noRequestRules, boolean sameUsers) {
+        return errorfiles.isEmpty() && (noRequestRules || sameUsers);
+    }
+
+    /** A section's error pages, its files read now (each file once per compile). */
+    private static ErrorPages pages(Map<Integer, String> errorfiles, Map<String, Answer> files) {
+        try {
+            return ErrorPages.load(errorfiles, files);
+        } catch (ErrorPages.ErrorFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /**
      * A backend that is new or changed. A server whose address the backend had before
      * keeps that server's key and counters (found at the same position, the usual case,
      * else by address); a server whose config is equal too, and whose address is an IP
      * literal, is the same {@link LiveServer}.
      */
-    private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats, TlsOrigination tls) {
+    private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats, SectionRules rules,
+                                       TlsOrigination tls) {
         ServerQueue queue = before != null ? before.queue() : new ServerQueue();
         List<Server> configs = b.servers();
         List<Server> oldConfigs = before == null ? List.of() : before.config().servers();
@@ -229,7 +289,7 @@ final class GenerationCompiler {
         }
         Balancer<LiveServer> balancer = Balancers.create(b.balance(), servers);
         return new LiveBackend(b, servers, balancer, before != null ? before.counters() : stats.newBackend(b.name()),
-                queue, literal, tls);
+                queue, literal, rules, tls);
     }
 
     /** An IP literal: resolving it again gives the same address, so a server can be taken over. */

@@ -7,6 +7,8 @@ import io.pointsman.proxy.config.HttpReuse;
 import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.config.Timeouts;
+import io.pointsman.proxy.rules.ErrorPages;
+import io.pointsman.proxy.rules.SectionRules;
 import io.pointsman.proxy.stats.Counters;
 import io.pointsman.proxy.tls.TlsOrigination;
 import java.util.HashMap;
@@ -16,7 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
-/** A backend of one generation: its servers, balancer and connect policy. */
+/** A backend of one generation: its servers, balancer and connect policy, its rules and error pages. */
 public final class LiveBackend {
     private final Backend config;
     private final List<LiveServer> servers;
@@ -29,11 +31,12 @@ public final class LiveBackend {
     private final Map<String, LiveServer> byName;
     /** {@code retry_on} as bits of {@link RetryOn}. */
     private final int retryOn;
+    private final SectionRules rules;
     /** TLS to the servers (those without {@code tls: false}); null = plain. */
     private final TlsOrigination tls;
 
     LiveBackend(Backend config, List<LiveServer> servers, Balancer<LiveServer> balancer, Counters counters,
-                ServerQueue queue, boolean literalAddresses, TlsOrigination tls) {
+                ServerQueue queue, boolean literalAddresses, SectionRules rules, TlsOrigination tls) {
         this.config = config;
         this.servers = List.copyOf(servers);
         this.balancer = balancer;
@@ -46,7 +49,18 @@ public final class LiveBackend {
         }
         this.byName = names;
         this.retryOn = RetryOn.mask(config.retryOn());
+        this.rules = rules;
         this.tls = tls;
+    }
+
+    /** Its {@code http_request} and {@code http_response} rules and error pages. */
+    public SectionRules rules() {
+        return rules;
+    }
+
+    /** Its error pages ({@code errorfiles}; a status without a file falls back to the frontend's). */
+    public ErrorPages pages() {
+        return rules.pages();
     }
 
     /** The backend's TLS to servers; null when plain. */

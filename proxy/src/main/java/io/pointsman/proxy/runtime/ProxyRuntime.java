@@ -30,6 +30,8 @@ import io.pointsman.proxy.log.LogTargets;
 import io.pointsman.proxy.resolve.AddressBook;
 import io.pointsman.proxy.resolve.HostResolver;
 import io.pointsman.proxy.health.ServerCheckSpec;
+import io.pointsman.proxy.limits.LimitRegistry;
+import io.pointsman.proxy.rules.PasswordVerifier;
 import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.statspage.StatsListener;
 import io.pointsman.proxy.statspage.StatsReports;
@@ -84,6 +86,10 @@ public final class ProxyRuntime implements AutoCloseable {
     private final Map<Mode, FrontendPipeline> pipelines;
     private final ProxyStats stats = new ProxyStats();
     private final GenerationCompiler compiler;
+    /** Limits of the serving generation, taken over by the next where unchanged. */
+    private final LimitRegistry limits = new LimitRegistry();
+    /** Checks {@code auth} rules' password hashes off the event loops, for every generation. */
+    private final PasswordVerifier passwords = PasswordVerifier.withOwnThread();
     private final ServerOverrides overrides;
     private final StatsPage statsPage;
     private final AtomicInteger connections = new AtomicInteger();
@@ -127,8 +133,9 @@ public final class ProxyRuntime implements AutoCloseable {
         };
         this.addresses = new AddressBook(b.resolver);
         this.overrides = b.overrides != null ? b.overrides : new ServerOverrides();
-        this.compiler = new GenerationCompiler(health, overrides, connections::get);
+        this.compiler = new GenerationCompiler(health, overrides, connections::get, limits, passwords);
         overrides.onChange(this::rebalance);
+        overrides.onStateChange(this::adminStateChanged);
         this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version), b.statsAdmin);
     }
 
@@ -262,7 +269,8 @@ public final class ProxyRuntime implements AutoCloseable {
      * @param revision where it came from (a commit), carried by the generation and its logs
      * @throws IllegalStateException when not started, closed, or called on an event loop
      * @throws IllegalArgumentException when the config cannot be compiled (e.g. one bind in two
-     *         frontends, a bad rule); validation normally catches this first. Nothing changes.
+     *         frontends, a bad rule, an error file that cannot be read); validation normally
+     *         catches the rest first. Nothing changes.
      */
     public synchronized ApplyResult apply(ProxyConfig normalized, String revision) {
         if (acceptGroup == null || closed) {
@@ -323,6 +331,7 @@ public final class ProxyRuntime implements AutoCloseable {
             publish(next, bound, removed);
             return null;
         });
+        limits.commit(next.limits());
         statsPage.swapped(normalized.stats(), statsListener);
         retainLogTargets();
         addresses.commit(book);
@@ -457,6 +466,23 @@ public final class ProxyRuntime implements AutoCloseable {
         }
     }
 
+    /** A drain or maintenance set or ended at runtime: a line to the log targets, as HAProxy logs it. */
+    private void adminStateChanged(ServerOverrides.StateChange change) {
+        Generation g = current;
+        LiveBackend b = g == null ? null : g.backend(change.backend());
+        if (b == null) {
+            return;
+        }
+        for (LiveServer s : b.servers()) {
+            if (s.name().equals(change.server())) {
+                String line = change.logLine(s.backup(), s.isHealthy());
+                log.info("{}", line);
+                g.logTargets().emit(change.alert() ? Severity.ALERT : Severity.NOTICE, line);
+                return;
+            }
+        }
+    }
+
     private static boolean logsHealthChecks(Generation g, HealthState state) {
         LiveBackend b = g.backend(state.key().backend());
         return b != null && Boolean.TRUE.equals(b.config().logHealthChecks());
@@ -505,6 +531,11 @@ public final class ProxyRuntime implements AutoCloseable {
     /** Where the stats page ({@code stats.bind}) listens now, or null when the config has none. */
     public InetSocketAddress statsAddress() {
         return statsPage.address();
+    }
+
+    /** Checks {@code auth} rules' passwords for every generation. */
+    public PasswordVerifier passwords() {
+        return passwords;
     }
 
     /** Active health checks, or null when a custom {@link HealthView} replaced them. */
@@ -579,6 +610,7 @@ public final class ProxyRuntime implements AutoCloseable {
         });
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        passwords.close();
         log.info("proxy stopped{}", current == null ? "" : " (was serving " + current + ")");
     }
 

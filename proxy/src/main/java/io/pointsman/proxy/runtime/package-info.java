@@ -17,6 +17,12 @@
  * serving names them) and server host names ({@code resolve.AddressBook}: resolved before,
  * committed after). {@link io.pointsman.proxy.runtime.AccessLogger} is where a finished
  * request or tcp session goes: latency histograms, then its line to the generation's targets.
+ * Each {@link io.pointsman.proxy.runtime.LiveFrontend} and
+ * {@link io.pointsman.proxy.runtime.LiveBackend} holds its compiled rules, error pages
+ * (files read at compile), limits and {@code forwardfor}; the limits' counts carry over a
+ * swap where a limit is unchanged ({@code LimitRegistry}, committed only once the new
+ * generation serves), and one {@code PasswordVerifier} per runtime checks passwords for
+ * every generation.
  *
  * <p>Threading: listeners (server channels) live on one dedicated "accept" event loop,
  * and so do the generation swap, the retirement of old generations and the maxconn

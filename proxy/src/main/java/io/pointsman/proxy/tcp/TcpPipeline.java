@@ -26,7 +26,7 @@ public final class TcpPipeline implements FrontendPipeline {
         ChannelPipeline p = client.pipeline();
         long clientTimeout = cx.frontend().timeout().client().toMillis();
         boolean acceptProxy = cx.frontend().acceptProxy();
-        boolean sni = cx.frontend().router().usesSni();
+        boolean sni = cx.frontend().router().usesSni() || cx.frontend().rules().tcp().readsSni();
         TlsTermination tls = cx.tls();
         if (acceptProxy) {
             p.addLast(PROXY_DECODER, new HAProxyMessageDecoder());

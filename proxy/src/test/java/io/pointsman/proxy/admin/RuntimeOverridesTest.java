@@ -19,6 +19,7 @@ import io.pointsman.proxy.statspage.StatsReports;
 import io.pointsman.proxy.statspage.StatsRow;
 import io.pointsman.proxy.testing.Clients;
 import io.pointsman.proxy.testing.TestServer;
+import io.pointsman.proxy.testing.UdpLines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -128,6 +129,42 @@ class RuntimeOverridesTest {
             for (Socket s : open) {
                 s.close();
             }
+        }
+    }
+
+    @Test
+    void stateChangesReachTheLogTargetsInHaproxysWords() throws Exception {
+        try (UdpLines log = new UdpLines(); TestServer a = server("a"); TestServer b = server("b");
+             ProxyRuntime runtime = ProxyRuntime.builder().threads(1).build().start()) {
+            ProxyConfig config = yaml("""
+                    version: 1
+                    global: { log: [{ target: "udp://127.0.0.1:%d", format: rfc3164, tag: pm }] }
+                    defaults: { mode: tcp }
+                    frontends: [ { name: fe, bind: ["127.0.0.1:0"], default_backend: be } ]
+                    backends:
+                      - name: be
+                        servers:
+                          - { name: a, address: "%s" }
+                          - { name: b, address: "%s", backup: true }
+                    """.formatted(log.port(), a.address(), b.address()));
+            assertInstanceOf(ApplyResult.Applied.class, runtime.apply(config, "r1"));
+            ServerOverrides o = runtime.overrides();
+
+            o.set("be", "a", drain("kernel upgrade"));
+            assertTrue(log.await("Server be/a enters drain state (kernel upgrade)").startsWith("<133>"),
+                    "a notice (local0)");
+            o.set("be", "a", new ServerOverride(AdminState.MAINT, null, "disk", "test", Instant.now(), null));
+            assertTrue(log.await("Server be/a is going DOWN for maintenance (disk)").startsWith("<129>"),
+                    "going into maintenance is an alert");
+            o.clear("be", "a");
+            log.await("Server be/a is UP/READY (leaving forced maintenance)");
+            o.set("be", "b", drain(""));
+            log.await("Backup Server be/b enters drain state");
+            o.set("be", "b", new ServerOverride(AdminState.READY, null, "", "test", Instant.now(), null));
+            log.await("Backup Server be/b is UP (leaving forced drain)");
+            o.set("be", "a", new ServerOverride(null, WeightOverride.parse("50%"), "", "test", Instant.now(), null));
+            Thread.sleep(200);
+            assertEquals(5, log.lines().size(), "a weight change alone is no state change: " + log.lines());
         }
     }
 
