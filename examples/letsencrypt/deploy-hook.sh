@@ -22,15 +22,15 @@ for f in privkey.pem fullchain.pem; do      # the key first: the pair settles as
 done
 
 # Pointsman reads a change once it has settled (two looks a second apart): wait until its
-# status shows the new certificate's expiry for this file, without an error.
-want=$(date -u -d "$(openssl x509 -in "$dest/fullchain.pem" -noout -enddate | cut -d= -f2)" +%Y-%m-%dT%H:%M:%SZ)
+# status shows the new certificate (its serial number) serving from this file, without an error.
+want=$(openssl x509 -in "$dest/fullchain.pem" -noout -serial | cut -d= -f2)
 for _ in 1 2 3 4 5 6 7 8 9 10; do
     sleep 1
     # One line per JSON object, blanks left out (the status is pretty-printed).
     if curl -fsS "$status" 2>/dev/null | tr -d ' \n' | tr '{' '\n' \
             | grep -F "\"file\":\"$(printf %s "$dest" | tr -d ' ')/fullchain.pem\"" \
-            | grep -F "\"notAfter\":\"$want\"" | grep -qF '"error":null'; then
-        echo "pointsman serves the renewed $dest/fullchain.pem (not after $want)"
+            | grep -F "\"serial\":\"$want\"" | grep -qF '"error":null'; then
+        echo "pointsman serves the renewed $dest/fullchain.pem (serial $want)"
         exit 0
     fi
 done

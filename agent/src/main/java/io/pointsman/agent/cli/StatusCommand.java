@@ -99,8 +99,9 @@ public final class StatusCommand implements Callable<Integer> {
                 for (JsonNode n : c.path("names")) {
                     names.append(names.length() == 0 ? "" : ", ").append(n.asText());
                 }
-                sb.append(String.format("  %-24s %-11s %s %s%n", text(c, "notAfter"), text(c, "kind"), text(c, "file"),
-                        names));
+                String serial = c.path("serial").isTextual() ? " (serial " + c.path("serial").asText() + ")" : "";
+                sb.append(String.format("  %-24s %-11s %s %s%s%n", text(c, "notAfter"), text(c, "kind"), text(c, "file"),
+                        names, serial));
                 if (!c.path("error").isNull() && !c.path("error").isMissingNode()) {
                     sb.append(String.format("    NOT RELOADED (the previous one serves): %s%n", text(c, "error")));
                 }

@@ -87,6 +87,8 @@ class TlsCertificatesStatusTest {
         Instant notAfter = Instant.parse(cert.get("notAfter").asText());
         assertTrue(notAfter.isAfter(Instant.now()), cert.toString());
         assertTrue(cert.get("error").isNull(), cert.toString());
+        assertEquals(TestPki.run(tmp, "openssl", "x509", "-in", site.cert().toString(), "-noout", "-serial").trim()
+                .substring("serial=".length()), cert.get("serial").asText(), "the serial as openssl prints it");
         assertTrue(certificate(pki.caCert().toString()) != null, "the client CA file is listed too");
 
         String metrics = get("/metrics");

@@ -62,6 +62,12 @@ final class ServedCertificate {
         return chain.get(0).getNotAfter().toInstant();
     }
 
+    /** The leaf's serial number, upper-case hex as {@code openssl x509 -serial} prints it. */
+    String serial() {
+        String hex = chain.get(0).getSerialNumber().toString(16).toUpperCase(Locale.ROOT);
+        return hex.length() % 2 == 0 ? hex : "0" + hex; // whole bytes, as OpenSSL prints it
+    }
+
     /** The DNS names a certificate is for: its subject alternative names, else its CN. */
     static List<String> names(X509Certificate cert) {
         List<String> names = new ArrayList<>();

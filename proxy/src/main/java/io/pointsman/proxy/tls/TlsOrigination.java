@@ -154,7 +154,7 @@ public final class TlsOrigination implements WatchedTls {
         List<CertificateStatus> out = new ArrayList<>();
         for (CertificateStatus c : status) {
             boolean named = error.contains(c.file());
-            out.add(new CertificateStatus(c.file(), c.kind(), c.names(), c.notAfter(), named ? error : c.error()));
+            out.add(c.withError(named ? error : c.error()));
         }
         return out;
     }
@@ -185,7 +185,8 @@ public final class TlsOrigination implements WatchedTls {
         List<CertificateStatus> status(ServerTls t, String error) {
             List<CertificateStatus> out = new ArrayList<>();
             if (client != null) {
-                out.add(new CertificateStatus(t.cert(), "client_certificate", client.names, client.notAfter(), error));
+                out.add(new CertificateStatus(t.cert(), "client_certificate", client.names, client.notAfter(),
+                        client.serial(), error));
             }
             if (t.ca() != null && !ServerTls.SYSTEM_CA.equals(t.ca()) && cas != null) {
                 Instant first = null;

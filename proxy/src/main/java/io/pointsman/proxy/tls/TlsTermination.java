@@ -141,8 +141,7 @@ public final class TlsTermination implements Mapping<String, SslContext>, Watche
     private static List<CertificateStatus> withError(List<CertificateStatus> status, String error) {
         List<CertificateStatus> out = new ArrayList<>();
         for (CertificateStatus c : status) {
-            out.add(new CertificateStatus(c.file(), c.kind(), c.names(), c.notAfter(),
-                    c.error() != null ? c.error() : error));
+            out.add(c.withError(c.error() != null ? c.error() : error));
         }
         return out;
     }
@@ -367,7 +366,7 @@ public final class TlsTermination implements Mapping<String, SslContext>, Watche
         for (Served s : served) {
             ServedCertificate c = s.certificate();
             out.add(new CertificateStatus(s.file().toString(), "certificate", c == null ? List.of() : c.names,
-                    c == null ? null : c.notAfter(), s.error()));
+                    c == null ? null : c.notAfter(), c == null ? null : c.serial(), s.error()));
         }
         if (now.dirError() != null) {
             out.add(new CertificateStatus(t.certDir(), "cert_dir", List.of(), null, now.dirError()));

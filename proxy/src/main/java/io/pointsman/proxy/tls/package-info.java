@@ -17,7 +17,7 @@
  *       handshake is done (set by {@code TlsFactsHandler}).</li>
  *   <li>{@link io.pointsman.proxy.tls.CertificateWatcher}: polls the serving generation's
  *       files and reloads changed ones for new handshakes;
- *       {@link io.pointsman.proxy.tls.CertificateStatus} is what {@code /status} and
+ *       {@link io.pointsman.proxy.tls.CertificateStatus} (file, names, expiry, serial, error) is what {@code /status} and
  *       {@code /metrics} show of each file.</li>
  *   <li>{@link io.pointsman.proxy.tls.Pem} reads PEM files (certificates, keys in PKCS#8,
  *       PKCS#1 or SEC1, CRLs); {@link io.pointsman.proxy.tls.CipherRules} checks HAProxy's
