@@ -23,6 +23,8 @@ import java.util.Map;
  * @param slowstart    after a server comes UP its weight ramps from little to full over this time (HAProxy {@code slowstart})
  * @param onMarkedDown what happens to a server's sessions when checks mark it DOWN
  * @param tcpka        TCP keep-alive probes on server sockets (HAProxy {@code option srvtcpka}/{@code tcpka})
+ * @param tls          TLS to the servers (as written; normalized: with
+ *                     {@code global.server_tls_defaults} and the built-in defaults); absent = plain
  */
 public record Backend(
         String name,
@@ -44,7 +46,8 @@ public record Backend(
         Boolean logHealthChecks,
         Duration slowstart,
         OnMarkedDown onMarkedDown,
-        Boolean tcpka) {
+        Boolean tcpka,
+        ServerTls tls) {
 
     public Backend {
         retryOn = Lists.of(retryOn);
@@ -55,13 +58,24 @@ public record Backend(
         errorfiles = Lists.of(errorfiles);
     }
 
+    /** Without TLS to servers. */
+    public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
+                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                   List<ResponseRule> httpResponse, Map<Integer, String> errorfiles, Boolean logHealthChecks,
+                   Duration slowstart, OnMarkedDown onMarkedDown, Boolean tcpka) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, acl, httpRequest, httpResponse, errorfiles, logHealthChecks, slowstart, onMarkedDown, tcpka,
+                null);
+    }
+
     /** Without the server and logging options. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                    Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
                    List<ResponseRule> httpResponse, Map<Integer, String> errorfiles) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
-                servers, acl, httpRequest, httpResponse, errorfiles, null, null, null, null);
+                servers, acl, httpRequest, httpResponse, errorfiles, null, null, null, null, null);
     }
 
     /** Without acls, rules, error files, or the server and logging options. */
@@ -76,5 +90,10 @@ public record Backend(
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, null, List.of(), null, servers);
+    }
+
+    /** Whether connections to {@code server} use {@link #tls} (a server may turn it off with {@code tls: false}). */
+    public boolean tlsTo(Server server) {
+        return tls != null && !Boolean.FALSE.equals(server.tls());
     }
 }

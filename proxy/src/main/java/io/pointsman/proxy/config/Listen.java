@@ -10,11 +10,13 @@ import java.util.Map;
  * Its acls, rules, limits, error files and logging options belong to its frontend half
  * (they run once per request, as in HAProxy); its server options ({@code slowstart},
  * {@code on_marked_down}, {@code log_health_checks}) to its backend half; {@code tcpka} to both.
+ * {@code tls} is its frontend half's (termination); {@code server_tls} its backend half's (TLS to
+ * its servers, a backend's {@code tls}).
  */
 public record Listen(
         String name,
         Mode mode,
-        List<HostPort> bind,
+        List<Bind> bind,
         Tls tls,
         Integer maxconn,
         @YamlName("forwardfor") ForwardFor forwardedFor,
@@ -43,7 +45,8 @@ public record Listen(
         Boolean logHealthChecks,
         Duration slowstart,
         OnMarkedDown onMarkedDown,
-        Boolean tcpka) {
+        Boolean tcpka,
+        ServerTls serverTls) {
 
     public Listen {
         bind = Lists.of(bind);
@@ -58,7 +61,7 @@ public record Listen(
     }
 
     /** Without the logging and server options. */
-    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
@@ -66,11 +69,11 @@ public record Listen(
                   Map<Integer, String> errorfiles) {
         this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, balance, check, sendProxy, retries,
                 redispatch, httpReuse, retryOn, abortonclose, servers, acl, httpRequest, httpResponse, tcpRequest,
-                limits, errorfiles, null, null, null, null, null, null, null, null, null);
+                limits, errorfiles, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Without acls, rules, limits, error files, or the logging and server options. */
-    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                   Boolean abortonclose, List<Server> servers) {
@@ -80,7 +83,7 @@ public record Listen(
     }
 
     /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, limits, error files, or the logging and server options. */
-    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
@@ -102,6 +105,6 @@ public record Listen(
     /** The backend half. */
     public Backend asBackend() {
         return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn,
-                abortonclose, servers, null, null, null, null, logHealthChecks, slowstart, onMarkedDown, tcpka);
+                abortonclose, servers, null, null, null, null, logHealthChecks, slowstart, onMarkedDown, tcpka, serverTls);
     }
 }

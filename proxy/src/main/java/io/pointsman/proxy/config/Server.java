@@ -10,6 +10,7 @@ package io.pointsman.proxy.config;
  * @param disabled administratively down (stats: MAINT)
  * @param maxqueue requests that may wait for this server's slots; past it new ones get 503 at once
  *                 rather than queue (HAProxy {@code maxqueue}); 0 = no limit
+ * @param tls      {@code false}: plain to this server though its backend has {@code tls:}
  */
 public record Server(
         String name,
@@ -19,10 +20,16 @@ public record Server(
         Boolean backup,
         Integer maxconn,
         Boolean disabled,
-        Integer maxqueue) {
+        Integer maxqueue,
+        Boolean tls) {
 
     public Server(String name, HostPort address, Integer weight, Boolean check, Boolean backup, Integer maxconn,
                   Boolean disabled) {
-        this(name, address, weight, check, backup, maxconn, disabled, null);
+        this(name, address, weight, check, backup, maxconn, disabled, null, null);
+    }
+
+    public Server(String name, HostPort address, Integer weight, Boolean check, Boolean backup, Integer maxconn,
+                  Boolean disabled, Integer maxqueue) {
+        this(name, address, weight, check, backup, maxconn, disabled, maxqueue, null);
     }
 }

@@ -85,7 +85,7 @@ public final class RouteCaseGenerator {
             List<YMap> cases, List<String> unreached) {
         FrontendRouter router = FrontendRouter.compile(probe(f));
         boolean http = in.mode().equals("http");
-        int port = f.bind().isEmpty() ? 0 : f.bind().get(0).port();
+        int port = f.bind().isEmpty() ? 0 : f.bind().get(0).address().port();
         List<Dimension> dims = dimensions(in, http, port);
         int rules = f.useBackend().size();
         Map<String, Facts> found = new LinkedHashMap<>();
