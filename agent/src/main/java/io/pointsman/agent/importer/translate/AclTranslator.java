@@ -47,10 +47,17 @@ final class AclTranslator {
     private static final List<String> TEXT_METHODS = List.of("str", "beg", "end", "sub", "dom", "reg", "found");
 
     private final Path baseDir;
+    /** Every bind of the frontend terminates TLS: {@code ssl_fc_sni} is then the ClientHello's name. */
+    private final boolean tlsEverywhere;
 
     /** @param baseDir where relative {@code -f} files are looked up (haproxy.cfg's directory) */
     AclTranslator(Path baseDir) {
+        this(baseDir, false);
+    }
+
+    AclTranslator(Path baseDir, boolean tlsEverywhere) {
         this.baseDir = baseDir;
+        this.tlsEverywhere = tlsEverywhere;
     }
 
     Result translate(AclExpr e, boolean http) {
@@ -95,7 +102,8 @@ final class AclTranslator {
             values = values.stream().filter(v -> v.equals(v.toLowerCase(Locale.ROOT))).toList();
         }
         boolean icase = e.ignoreCase() || lower;
-        if (values.isEmpty() && !"found".equals(method) && !"ssl_fc".equals(fetch) && !"bool".equals(method)) {
+        if (values.isEmpty() && !"found".equals(method) && !"ssl_fc".equals(fetch) && !"ssl_c_used".equals(fetch)
+                && !"bool".equals(method)) {
             return Result.never();
         }
         String m = method;
@@ -110,6 +118,9 @@ final class AclTranslator {
             case "req.ssl_sni" -> sni(m == null ? "str" : m, values, http);
             case "method" -> method(m, icase, values, http);
             case "ssl_fc" -> sslFc(m, values, http);
+            case "ssl_c_used" -> flag("ssl_c_used", values);
+            case "ssl_c_verify" -> sslCVerify(m, values);
+            case "ssl_fc_sni" -> fcSni(m == null ? "str" : m, values, http);
             default -> Result.fail("the fetch '" + e.fetchText() + "' has no Pointsman matcher");
         };
     }
@@ -178,6 +189,45 @@ final class AclTranslator {
             return Result.fail("ssl_fc with patterns " + values + " has no Pointsman matcher");
         }
         return Result.ok(PmMatcher.of("ssl_fc", List.of(true), false, null));
+    }
+
+    /** A boolean fetch as an acl: true when it holds ({@code acl x ssl_c_used}). */
+    private static Result flag(String key, List<String> values) {
+        if (!values.isEmpty() && !(values.size() == 1 && (values.get(0).equals("1") || values.get(0).equals("true")))) {
+            return Result.fail(key + " with patterns " + values + " has no Pointsman matcher");
+        }
+        return Result.ok(PmMatcher.of(key, List.of(true), false, null));
+    }
+
+    /**
+     * {@code ssl_c_verify 0}: HAProxy's verify result, 0 on every TLS connection whose client
+     * certificate (if any) verified. Pointsman, like HAProxy without ca-ignore-err/crt-ignore-err
+     * (which the import leaves out), ends the handshake on any other result: every TLS
+     * connection it serves has 0, so the acl is ssl_fc.
+     */
+    private static Result sslCVerify(String method, List<String> values) {
+        if (method != null && !method.equals("int")) {
+            return Result.fail("ssl_c_verify -m " + method + " has no Pointsman matcher");
+        }
+        if (!values.equals(List.of("0"))) {
+            return Result.fail("ssl_c_verify " + String.join(" ", values) + ": Pointsman ends the handshake on a"
+                    + " certificate error, so only 0 (verified) can be seen");
+        }
+        return Result.ok(PmMatcher.of("ssl_fc", List.of(true), false, "ssl_c_verify 0 holds on every TLS connection"
+                + " Pointsman serves (it ends the handshake on a client certificate error): written as ssl_fc"));
+    }
+
+    /** {@code ssl_fc_sni}: in mode tcp on a frontend that terminates TLS on every bind, the ClientHello's name. */
+    private Result fcSni(String method, List<String> values, boolean http) {
+        if (http) {
+            return Result.fail("ssl_fc_sni in mode http has no Pointsman matcher (sni works in mode tcp; host matches"
+                    + " the Host header)");
+        }
+        if (!tlsEverywhere) {
+            return Result.fail("ssl_fc_sni on a frontend with binds that do not terminate TLS (Pointsman's sni also"
+                    + " reads the name of TLS it passes through)");
+        }
+        return sni(method, values, false);
     }
 
     private static Result src(String method, List<String> values) {

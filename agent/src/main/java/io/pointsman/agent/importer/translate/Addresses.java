@@ -90,6 +90,15 @@ final class Addresses {
         return host(s.host, port, text);
     }
 
+    /** The host of an address this class made ({@code host:port}, {@code [v6]:port}, {@code host}, {@code [v6]}). */
+    static String hostOf(String address) {
+        if (address.startsWith("[")) {
+            return address.substring(1, address.indexOf(']'));
+        }
+        int colon = address.lastIndexOf(':');
+        return colon < 0 ? address : address.substring(0, colon);
+    }
+
     private static Result badPort(String text, String written, Integer port) {
         String why = "'" + text + "': bad port '" + written + "'";
         return port == null || port > 65535 ? Result.invalid(why) : Result.fail(why);

@@ -16,7 +16,7 @@ import java.util.Set;
 final class GlobalKeywords {
     /** What proxy.yaml's global section gets: key → value, with the line. */
     record Settings(Sourced<Integer> maxconn, Sourced<Integer> threads, Sourced<String> hardStopAfter,
-            List<Sourced<YMap>> log) {
+            List<Sourced<YMap>> log, Sourced<TlsOptions.Policy> tlsDefaults, Sourced<TlsOptions.Policy> serverTlsDefaults) {
     }
 
     private static final Set<String> FACILITIES = Set.of("kern", "user", "mail", "daemon", "auth", "syslog", "lpr",
@@ -42,7 +42,6 @@ final class GlobalKeywords {
             Map.entry("resetenv", "only changes what later ${VAR} in haproxy.cfg expand to (done by the import)"),
             Map.entry("server-state-file", "Pointsman keeps server state across config changes by itself"),
             Map.entry("server-state-base", "Pointsman keeps server state across config changes by itself"),
-            Map.entry("ca-base", "used to resolve relative CA paths"),
             Map.entry("unix-bind", "the runtime API socket: Pointsman's is HTTP on the status listener"),
             Map.entry("insecure-fork-wanted", "Pointsman forks nothing"),
             Map.entry("insecure-setuid-wanted", "Pointsman forks nothing"),
@@ -62,6 +61,11 @@ final class GlobalKeywords {
             Map.entry("numa-cpu-mapping", "CPU placement is left to the system"),
             Map.entry("log-send-hostname", "syslog format detail (SPEC §10)"));
 
+    /** What ssl-default-bind-options and ssl-default-server-options take (src/cfgparse-ssl.c). */
+    private static final Set<String> DEFAULT_OPTIONS = Set.of("no-sslv3", "no-tlsv10", "no-tlsv11", "no-tlsv12",
+            "no-tlsv13", "force-sslv3", "force-tlsv10", "force-tlsv11", "force-tlsv12", "force-tlsv13",
+            "no-tls-tickets", "prefer-client-ciphers", "ssl-min-ver", "ssl-max-ver");
+
     private GlobalKeywords() {}
 
     static Settings translate(java.util.List<CfgLine> lines, Translation t) {
@@ -69,6 +73,10 @@ final class GlobalKeywords {
         Sourced<Integer> threads = null;
         Sourced<String> hardStop = null;
         List<Sourced<YMap>> log = new ArrayList<>();
+        TlsOptions.Policy bindTls = new TlsOptions.Policy();
+        TlsOptions.Policy serverTls = new TlsOptions.Policy();
+        CfgLine bindTlsLine = null;
+        CfgLine serverTlsLine = null;
         String tag = null;
         for (CfgLine l : lines) {
             if (l.keyword().equals("log-tag") && l.word(1) != null) {
@@ -119,10 +127,99 @@ final class GlobalKeywords {
                     }
                 }
                 case "log-tag" -> translated(t, l);
+                case "ca-base" -> {
+                    t.caBase = l.word(1);
+                    t.outcomes.add(l, LineOutcomes.Kind.NOT_NEEDED, "relative ca-file and crl-file paths are written out"
+                            + " in full", null);
+                }
+                case "ssl-server-verify" -> {
+                    if (!"none".equals(l.word(1)) && !"required".equals(l.word(1))) {
+                        error(t, l, "ssl-server-verify expects none or required");
+                    } else {
+                        t.serverVerify = l.word(1);
+                        translated(t, l);
+                        t.outcomes.add(l, LineOutcomes.Kind.NOTE, "written as the verify of each backend's tls", null);
+                    }
+                }
+                case "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "ssl-default-bind-options" -> {
+                    if (tlsDefaults(l, bindTls, false, t)) {
+                        bindTlsLine = bindTlsLine == null ? l : bindTlsLine;
+                    }
+                }
+                case "ssl-default-server-ciphers", "ssl-default-server-ciphersuites", "ssl-default-server-options" -> {
+                    if (tlsDefaults(l, serverTls, true, t)) {
+                        serverTlsLine = serverTlsLine == null ? l : serverTlsLine;
+                    }
+                }
                 default -> other(l, t);
             }
         }
-        return new Settings(maxconn, threads, hardStop, log);
+        YMap bindYaml = new YMap();
+        bindTls.putPolicy(bindYaml);
+        YMap serverYaml = new YMap();
+        serverTls.putPolicy(serverYaml);
+        return new Settings(maxconn, threads, hardStop, log,
+                bindYaml.isEmpty() ? null : new Sourced<>(bindTls, bindTlsLine),
+                serverYaml.isEmpty() ? null : new Sourced<>(serverTls, serverTlsLine));
+    }
+
+    /**
+     * {@code ssl-default-bind-*} and {@code ssl-default-server-*}: ciphers, ciphersuites and
+     * the version and ticket options, into {@code global.tls_defaults} or
+     * {@code global.server_tls_defaults}; false when nothing of the line was kept.
+     */
+    private static boolean tlsDefaults(CfgLine l, TlsOptions.Policy p, boolean server, Translation t) {
+        String k = l.keyword();
+        if (l.word(1) == null) {
+            error(t, l, "'" + k + "' expects an argument");
+            return false;
+        }
+        int before = p.left.size();
+        String[] error = new String[1];
+        int options = 1;
+        if (k.endsWith("-ciphers") || k.endsWith("-ciphersuites")) {
+            p.apply(k.endsWith("-ciphers") ? "ciphers" : "ciphersuites", l.word(1), error);
+        } else {
+            options = 0;
+            for (int i = 1; i < l.size(); i++) {
+                options++;
+                String opt = l.word(i);
+                boolean versioned = opt.equals("ssl-min-ver") || opt.equals("ssl-max-ver");
+                String arg = versioned ? l.word(++i) : null;
+                if (versioned && arg == null) {
+                    error(t, l, "'" + opt + "' expects a version");
+                    return false;
+                }
+                if (!DEFAULT_OPTIONS.contains(opt) || (server && opt.equals("prefer-client-ciphers"))) {
+                    error(t, l, "unknown option '" + opt + "' (HAProxy refuses it)");
+                    return false;
+                }
+                if (server && (opt.equals("no-tls-tickets") || opt.equals("tls-tickets"))) {
+                    if (opt.equals("no-tls-tickets")) {
+                        p.left.add("no-tls-tickets: Pointsman resumes TLS sessions with its servers");
+                    }
+                } else if (!p.apply(opt, arg, error)) {
+                    p.left.add(opt + ": no Pointsman equivalent" + (opt.equals("prefer-client-ciphers")
+                            ? " (Pointsman picks ciphers in its own order)" : ""));
+                }
+                if (error[0] != null) {
+                    break;
+                }
+            }
+        }
+        if (error[0] != null) {
+            error(t, l, error[0]);
+            return false;
+        }
+        List<String> left = new ArrayList<>(p.left.subList(before, p.left.size()));
+        boolean kept = options > left.size();
+        if (kept) {
+            translated(t, l);
+        }
+        if (!left.isEmpty()) {
+            t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, String.join("; ", left), null);
+        }
+        return kept;
     }
 
     /**
@@ -231,9 +328,12 @@ final class GlobalKeywords {
         } else if (k.startsWith("tune.")) {
             t.outcomes.add(l, LineOutcomes.Kind.NOT_NEEDED, "HAProxy tuning (buffers, TLS caches, limits);"
                     + " Pointsman sizes its own", null);
-        } else if (k.startsWith("ssl-default-") || k.equals("ssl-server-verify") || k.equals("ssl-dh-param-file")) {
-            t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "TLS defaults are not supported by Pointsman yet"
-                    + " (SPEC §9 tls_defaults)", null);
+        } else if (k.equals("ssl-dh-param-file")) {
+            t.outcomes.add(l, LineOutcomes.Kind.NOT_NEEDED, "Pointsman's TLS library (BoringSSL) has no finite-field"
+                    + " DHE key exchange, so no DH parameters", null);
+        } else if (k.startsWith("ssl-default-")) {
+            t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "Pointsman uses its TLS library's groups and"
+                    + " signature algorithms", null);
         } else if (k.startsWith("lua-")) {
             t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "Lua has no Pointsman equivalent", null);
         } else if (k.equals("spread-checks") || k.equals("max-spread-checks")) {

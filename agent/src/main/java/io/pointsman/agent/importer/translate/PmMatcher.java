@@ -58,7 +58,7 @@ record PmMatcher(String key, String name, String text, List<Object> values, bool
                 inner.put(text, list());
             }
             m.put(key, inner);
-        } else if (key.equals("ssl_fc") || key.equals("always")) {
+        } else if (key.equals("ssl_fc") || key.equals("ssl_c_used") || key.equals("always")) {
             m.put(key, values.get(0));
         } else {
             m.put(key, (YNode) list());

@@ -45,6 +45,10 @@ final class ProxyDraft {
     /** {@code option httpchk} and {@code http-check} settings. */
     final CheckDraft check = new CheckDraft();
     final List<ServerDraft> servers = new ArrayList<>();
+    /** The TLS of this backend's TLS servers (their most common settings), or null for none. */
+    Sourced<TlsOptions.Server> serverTls;
+    /** HAProxy checks the TLS servers in plaintext ({@code no-check-ssl}, or a check port without check-ssl). */
+    boolean plainChecks;
     /** {@code default-server} options so far, applied before each server's own. */
     final List<String> defaultServer = new ArrayList<>();
     Sourced<Boolean> nolinger;
@@ -95,10 +99,10 @@ final class ProxyDraft {
     }
 
     /**
-     * One listening address; {@code crt} is the PEM file of {@code ssl crt FILE} (null = plain),
-     * {@code acceptProxy} its {@code accept-proxy}.
+     * One listening address; {@code tls} what its line's {@code ssl crt …} terminates (null =
+     * plain), {@code acceptProxy} its {@code accept-proxy}.
      */
-    record BindDraft(String address, CfgLine line, String crt, boolean acceptProxy) {
+    record BindDraft(String address, CfgLine line, TlsOptions.Bind tls, boolean acceptProxy) {
     }
 
     /** One {@code acl} line. {@code expr} is null when it did not parse (reported as an error). */
@@ -190,6 +194,8 @@ final class ProxyDraft {
         Long downinterMs;
         /** Why it cannot be translated; null when it can. */
         String failure;
+        /** TLS to the server ({@code ssl}, {@code verify}, {@code ca-file} …). */
+        TlsOptions.Server tls = new TlsOptions.Server();
 
         ServerDraft(CfgLine line, String name) {
             this.line = line;

@@ -26,6 +26,8 @@ final class ServerKeywords {
             "force-tlsv13", "no-tls-tickets", "tls-tickets", "ssl-reuse", "no-ssl-reuse", "allow-0rtt",
             "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn", "no-check-ssl", "renegotiate", "no-renegotiate", "ktls",
             "sni-auto", "no-sni-auto", "check-sni-auto", "no-check-sni-auto");
+    /** {@code sni str(NAME)}: the one form of HAProxy's sni expression that is a fixed name. */
+    private static final Pattern FIXED_SNI = Pattern.compile("str\\(([A-Za-z0-9][A-Za-z0-9.-]*)\\)");
     private static final Set<String> NOT_NEEDED = Set.of("id", "pool-purge-delay", "pool-max-conn", "pool-low-conn",
             "pool-conn-name", "max-reuse", "non-stick", "stick", "tcp-ut", "tfo", "no-tfo", "log-proto", "log-bufsize",
             "guid", "shard", "hash-key", "check-pool-conn-name", "check-reuse-pool", "no-check-reuse-pool");
@@ -370,7 +372,7 @@ final class ServerKeywords {
             case "minconn" -> s.left.add("minconn: dynamic maxconn has no Pointsman equivalent");
             default -> {
                 if (TLS.contains(opt)) {
-                    s.left.add(opt + (arg == null ? "" : " " + arg) + ": TLS to servers is not supported by Pointsman yet (SPEC §9)");
+                    return tlsOption(l, opt, arg, s, c);
                 } else if (opt.equals("resolvers")) {
                     s.resolvers = arg;
                 } else if (DNS.contains(opt)) {
@@ -380,6 +382,56 @@ final class ServerKeywords {
                     s.left.add(opt + ": agent checks have no Pointsman equivalent");
                 } else if (!NOT_NEEDED.contains(opt) && !opt.startsWith("no-")) {
                     s.left.add(opt + (arg == null ? "" : " " + arg) + ": no Pointsman equivalent");
+                }
+            }
+        }
+        return true;
+    }
+
+    /** A TLS option of a server line ({@link TlsOptions.Server}); false after reporting an error. */
+    private static boolean tlsOption(CfgLine l, String opt, String arg, ProxyDraft.ServerDraft s, ProxyContext c) {
+        TlsOptions.Server t = s.tls;
+        String[] error = new String[1];
+        switch (opt) {
+            case "ssl" -> t.ssl = true;
+            case "no-ssl" -> t.ssl = false;
+            case "verify" -> {
+                if (!arg.equals("none") && !arg.equals("required")) {
+                    c.error(l, "verify '" + arg + "': expected none or required");
+                    return false;
+                }
+                t.verify = arg;
+            }
+            case "ca-file" -> t.ca = c.translation.caPath(arg);
+            case "crl-file" -> t.crl = c.translation.caPath(arg);
+            case "crt" -> t.crt = c.translation.certificatePath(arg);
+            case "sni" -> {
+                java.util.regex.Matcher m = FIXED_SNI.matcher(arg);
+                if (m.matches()) {
+                    t.sni = m.group(1);
+                } else {
+                    t.sni = null;
+                    s.left.add("sni " + arg + ": Pointsman sends a fixed name (sni str(NAME)), or the server's"
+                            + " host name when none is given");
+                }
+            }
+            case "verifyhost" -> t.verifyhost = arg;
+            case "no-verifyhost" -> t.verifyhost = null;
+            case "check-ssl" -> t.checkSsl = 1;
+            case "no-check-ssl" -> t.checkSsl = -1;
+            case "ssl-reuse", "tls-tickets", "renegotiate", "no-renegotiate" -> { }
+            case "no-ssl-reuse" -> s.left.add("no-ssl-reuse: Pointsman resumes TLS sessions with its servers");
+            case "no-tls-tickets" -> s.left.add("no-tls-tickets: Pointsman resumes TLS sessions with its servers");
+            case "check-sni", "check-alpn" -> s.left.add(opt + " " + arg + ": Pointsman's checks use the backend's"
+                    + " TLS settings");
+            case "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn" -> s.left.add(opt + ": Pointsman's PROXY v2 header"
+                    + " carries no TLS details");
+            default -> {
+                if (!t.apply(opt, arg, error)) {
+                    s.left.add(opt + (arg == null ? "" : " " + arg) + ": no Pointsman equivalent for TLS to servers");
+                } else if (error[0] != null) {
+                    c.error(l, error[0]);
+                    return false;
                 }
             }
         }

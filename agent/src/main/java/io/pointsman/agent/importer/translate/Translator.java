@@ -236,6 +236,7 @@ public final class Translator {
             }
             kept.add(s);
         }
+        settleServerTls(d, c, kept);
         // Check timing is per backend in Pointsman too.
         List<ProxyDraft.ServerDraft> checked = kept.stream().filter(s -> s.check).toList();
         String timing = mostCommon(checked, ServerTiming::of);
@@ -279,6 +280,83 @@ public final class Translator {
             unusable.put(d, d.servers.isEmpty() && d.stats.enabled()
                     ? "it serves the stats page, which Pointsman serves on a listener of its own (stats.bind)"
                     : "no server Pointsman can use (HAProxy answers 503; Pointsman needs at least one server)");
+        }
+    }
+
+    /**
+     * TLS to servers is per backend in Pointsman ({@code tls:}, with {@code tls: false} on a
+     * plain server): the TLS servers' most common settings win, a server with others is left
+     * out. Whether checks speak TLS is per backend too ({@code check: {tls: false}}).
+     */
+    private void settleServerTls(ProxyDraft d, ProxyContext c, List<ProxyDraft.ServerDraft> kept) {
+        String globalVerify = t.serverVerify;
+        for (java.util.Iterator<ProxyDraft.ServerDraft> it = kept.iterator(); it.hasNext(); ) {
+            ProxyDraft.ServerDraft s = it.next();
+            TlsOptions.Server tls = s.tls;
+            boolean usesTls = tls.on() || (s.check && tls.checkSsl == 1);
+            if (usesTls && TlsOptions.effectiveVerify(tls, globalVerify).equals("required") && tls.ca == null) {
+                c.error(s.line, "verify required" + (tls.verify == null ? " (HAProxy's default, ssl-server-verify)" : "")
+                        + " needs a ca-file: HAProxy refuses this server (set 'verify none' or a ca-file)");
+                it.remove();
+            }
+        }
+        List<ProxyDraft.ServerDraft> tlsServers = kept.stream().filter(s -> s.tls.on()).toList();
+        String key = mostCommon(tlsServers, s -> TlsOptions.serverKey(s.tls, globalVerify));
+        for (ProxyDraft.ServerDraft s : tlsServers) {
+            if (!TlsOptions.serverKey(s.tls, globalVerify).equals(key)) {
+                c.notTranslated(s.line, "its TLS settings differ from the other TLS servers' of " + d.label()
+                        + ": Pointsman sets TLS to servers per backend");
+                kept.remove(s);
+            } else if (d.serverTls == null) {
+                d.serverTls = new Sourced<>(s.tls.copy(), s.line);
+            }
+        }
+        if (d.serverTls != null && "http".equals(d.effectiveMode())) {
+            List<String> dropped = d.serverTls.value().keepHttpAlpn();
+            if (!dropped.isEmpty()) {
+                c.notTranslated(d.serverTls.line(), "alpn " + String.join(",", dropped) + ": Pointsman speaks HTTP/1.1"
+                        + " to servers, so it offers http/1.1 and http/1.0 only");
+            }
+        }
+        // HAProxy checks over TLS with check-ssl, or on the server's own port when the server has ssl.
+        List<ProxyDraft.ServerDraft> checkedTls = new ArrayList<>();
+        for (ProxyDraft.ServerDraft s : kept) {
+            if (!s.check) {
+                continue;
+            }
+            boolean ownPort = s.checkPort != null || d.check.port != null;
+            boolean checkTls = s.tls.checksOverTls(ownPort);
+            if (!s.tls.on() && checkTls) {
+                c.notTranslated(s.line, "check-ssl: Pointsman checks over TLS only the servers it speaks TLS to; this"
+                        + " one is checked in plaintext");
+            } else if (s.tls.on()) {
+                checkedTls.add(s);
+            }
+        }
+        String plain = mostCommon(checkedTls, s -> String.valueOf(!s.tls.checksOverTls(s.checkPort != null
+                || d.check.port != null)));
+        d.plainChecks = "true".equals(plain);
+        for (ProxyDraft.ServerDraft s : checkedTls) {
+            boolean p = !s.tls.checksOverTls(s.checkPort != null || d.check.port != null);
+            if (p != d.plainChecks) {
+                c.notTranslated(s.line, "HAProxy checks it " + (p ? "in plaintext" : "over TLS") + " and the other"
+                        + " servers " + (p ? "over TLS" : "in plaintext") + ": Pointsman checks a backend's servers one way");
+            }
+        }
+        for (ProxyDraft.ServerDraft s : tlsServers) {
+            if (!kept.contains(s)) {
+                continue;
+            }
+            String name = s.tls.sni != null ? s.tls.sni : s.tls.verifyhost;
+            String host = s.address == null ? null : Addresses.hostOf(s.address);
+            if (s.tls.sni == null && s.tls.verifyhost != null) {
+                c.note(s.line, "verifyhost " + s.tls.verifyhost + " becomes sni: Pointsman also sends the name in"
+                        + " the ClientHello (HAProxy checks it without sending it)");
+            } else if (name == null && host != null && io.pointsman.proxy.config.Cidr.literal(host) == null) {
+                c.note(s.line, "Pointsman sends the server's host name '" + host + "' in SNI and, with verify"
+                        + " required, checks the certificate against it (HAProxy without sni sends none and checks"
+                        + " the chain only)");
+            }
         }
     }
 
@@ -332,7 +410,7 @@ public final class Translator {
                 why = "a second stats page: Pointsman has one (" + statsProxy.label() + ")";
             } else if (d.binds.isEmpty()) {
                 why = "the stats proxy has no address Pointsman can listen on";
-            } else if (d.binds.stream().anyMatch(b -> b.crt() != null)) {
+            } else if (d.binds.stream().anyMatch(b -> b.tls() != null)) {
                 why = "the stats page over TLS is not supported by Pointsman";
             }
             if (why != null) {
@@ -506,25 +584,19 @@ public final class Translator {
             }
             return;
         }
-        // TLS: one certificate for every bind is what Pointsman's frontend tls takes today.
-        Set<String> crts = new LinkedHashSet<>();
-        boolean plain = false;
-        for (ProxyDraft.BindDraft b : d.binds) {
-            if (b.crt() == null) {
-                plain = true;
-            } else {
-                crts.add(b.crt());
-            }
-        }
-        if (!crts.isEmpty() && (plain || crts.size() > 1)) {
-            d.binds.removeIf(b -> {
-                if (b.crt() != null) {
-                    c.notTranslated(b.line(), "TLS on some binds of a frontend and not others (or several"
-                            + " certificates) is not supported by Pointsman yet (SPEC §9 per-bind tls)");
-                    return true;
+        // TLS is per bind in Pointsman too; in mode http it offers HTTP/1.x alone in ALPN.
+        if (c.http()) {
+            Set<CfgLine> reported = new HashSet<>();
+            for (ProxyDraft.BindDraft b : d.binds) {
+                if (b.tls() == null) {
+                    continue;
                 }
-                return false;
-            });
+                List<String> dropped = b.tls().keepHttpAlpn();
+                if (!dropped.isEmpty() && reported.add(b.line())) {
+                    c.notTranslated(b.line(), "alpn " + String.join(",", dropped) + ": Pointsman speaks HTTP/1.1 to"
+                            + " clients, so it offers http/1.1 and http/1.0 only");
+                }
+            }
         }
         long proxied = d.binds.stream().filter(ProxyDraft.BindDraft::acceptProxy).count();
         if (proxied > 0 && proxied < d.binds.size()) {
@@ -537,7 +609,8 @@ public final class Translator {
                 return false;
             });
         }
-        AclBook book = new AclBook(d.acls, new AclTranslator(t.baseDir), c.http());
+        boolean tlsEverywhere = !d.binds.isEmpty() && d.binds.stream().allMatch(b -> b.tls() != null);
+        AclBook book = new AclBook(d.acls, new AclTranslator(t.baseDir, tlsEverywhere), c.http());
         books.put(d, book);
         List<ProxyDraft.EmittedRule> rules = new ArrayList<>();
         Map<String, String> failedAcls = this.failedAcls.computeIfAbsent(d, k -> new HashMap<>());

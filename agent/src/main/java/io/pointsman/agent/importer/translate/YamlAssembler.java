@@ -148,6 +148,16 @@ final class YamlAssembler {
         if (resolvers != null && !resolvers.value().isEmpty()) {
             g.put("resolvers", resolvers.value(), at(resolvers.line()) + ": resolvers " + resolvers.line().word(1));
         }
+        if (global.tlsDefaults() != null) {
+            YMap m = new YMap();
+            global.tlsDefaults().value().putPolicy(m);
+            g.put("tls_defaults", m, at(global.tlsDefaults().line()) + ": ssl-default-bind-*");
+        }
+        if (global.serverTlsDefaults() != null) {
+            YMap m = new YMap();
+            global.serverTlsDefaults().value().putPolicy(m);
+            g.put("server_tls_defaults", m, at(global.serverTlsDefaults().line()) + ": ssl-default-server-*");
+        }
         if (!global.log().isEmpty()) {
             YList targets = new YList();
             for (Sourced<YMap> target : global.log()) {
@@ -283,17 +293,32 @@ final class YamlAssembler {
     private YMap frontendPart(ProxyDraft d, String name, YMap m) {
         m.put("name", name);
         m.put("mode", d.effectiveMode(), d.mode == null ? "HAProxy's default mode" : at(d.mode.line()));
+        // One TLS for every bind is said once, on the frontend; else each TLS bind carries its own.
+        Set<String> tlsKeys = new LinkedHashSet<>();
+        boolean plain = false;
+        for (ProxyDraft.BindDraft b : d.binds) {
+            if (b.tls() == null) {
+                plain = true;
+            } else {
+                tlsKeys.add(b.tls().key());
+            }
+        }
+        boolean shared = !plain && tlsKeys.size() == 1;
         YList binds = new YList();
         Set<CfgLine> bindLines = new LinkedHashSet<>();
         for (ProxyDraft.BindDraft b : d.binds) {
-            binds.add(b.address());
+            if (b.tls() == null || shared) {
+                binds.add(b.address());
+            } else {
+                binds.add(new YMap().put("address", b.address()).put("tls", b.tls().toYaml()), at(b.line())
+                        + ": ssl crt …");
+            }
             bindLines.add(b.line());
         }
         m.put("bind", binds, at(new ArrayList<>(bindLines)));
-        String crt = d.binds.isEmpty() ? null : d.binds.get(0).crt();
-        if (crt != null) {
-            m.put("tls", new YMap().put("cert", crt).put("key", crt), at(d.binds.get(0).line())
-                    + ": ssl crt (the key is read from the same PEM file)");
+        if (shared) {
+            m.put("tls", d.binds.get(0).tls().toYaml(), at(d.binds.get(0).line())
+                    + ": ssl crt … (the key is read from the crt file)");
         }
         if (d.maxconn != null) {
             m.put("maxconn", d.maxconn.value(), at(d.maxconn.line()));
@@ -411,6 +436,10 @@ final class YamlAssembler {
         if (d.tcpkaBack != null && d.tcpkaBack.value() && !(d.kind == SectionKind.LISTEN && m.has("tcpka"))) {
             m.put("tcpka", true, at(d.tcpkaBack.line()));
         }
+        if (d.serverTls != null) {
+            m.put(d.kind == SectionKind.LISTEN && m.has("bind") ? "server_tls" : "tls",
+                    TlsOptions.serverYaml(d.serverTls.value(), t.serverVerify), at(d.serverTls.line()) + ": ssl …");
+        }
         String sendProxy = d.servers.isEmpty() ? "none" : d.servers.get(0).sendProxy;
         if (!sendProxy.equals("none")) {
             m.put("send_proxy", sendProxy, at(d.servers.get(0).line) + ": send-proxy" + (sendProxy.equals("v2") ? "-v2" : ""));
@@ -466,6 +495,9 @@ final class YamlAssembler {
             }
             if (s.disabled) {
                 sm.put("disabled", true);
+            }
+            if (d.serverTls != null && !s.tls.on()) {
+                sm.put("tls", false);
             }
             servers.add(sm, at(s.line));
         }
@@ -565,6 +597,9 @@ final class YamlAssembler {
         }
         if (timing.fall != 3) {
             c.put("fall", timing.fall);
+        }
+        if (d.serverTls != null && d.plainChecks) {
+            c.put("tls", false);
         }
         return c;
     }
