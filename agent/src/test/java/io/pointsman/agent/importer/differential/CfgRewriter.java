@@ -21,7 +21,8 @@ import java.util.Set;
  * both sides, only the IP differs: 127.0.0.2 for HAProxy, 127.0.0.3 for Pointsman), every
  * server becomes its {@link EchoBackend}, IPv4 networks in {@code src} matches move into
  * 127.0.0.0/8 ({@code a.b.c.d/n} → {@code 127.b.c.d/max(n,8)}, and {@code dst_port} values
- * follow their bind's new port), {@code crt} files become the test certificate, and lines
+ * follow their bind's new port), {@code crt} files become the test certificate and
+ * {@code ca-file} files its CA ({@link TestTls}), and lines
  * that need root or a syslog (daemon, user, chroot, pidfile, stats socket, log …) are
  * commented out. The 1.x {@code listen NAME ADDRESS} becomes a {@code bind} line.
  */
@@ -42,7 +43,7 @@ final class CfgRewriter {
     /**
      * @param sideIp 127.0.0.2 or 127.0.0.3
      */
-    static String rewrite(String text, String sideIp, Plan plan, Path pem) {
+    static String rewrite(String text, String sideIp, Plan plan, Path pem, Path ca) {
         HaproxyConfig cfg = HaproxyParser.parse("haproxy.cfg", text.getBytes(StandardCharsets.UTF_8), v -> null);
         Map<Integer, String> replaced = new HashMap<>();
         for (CfgSection s : cfg.sections()) {
@@ -87,6 +88,10 @@ final class CfgRewriter {
                 for (int i = 0; i < w.size(); i++) {
                     if (w.get(i).equals("crt") && i + 1 < w.size()) {
                         w.set(i + 1, pem.toString());
+                        changed = true;
+                    }
+                    if (w.get(i).equals("ca-file") && i + 1 < w.size() && !w.get(i + 1).equals("@system-ca")) {
+                        w.set(i + 1, ca.toString());
                         changed = true;
                     }
                 }

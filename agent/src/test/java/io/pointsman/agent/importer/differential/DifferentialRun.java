@@ -52,6 +52,8 @@ final class DifferentialRun implements AutoCloseable {
     final List<Difference> differences = new ArrayList<>();
     int probes;
     int balancingRounds;
+    /** Backends that answered the same probe on both sides (a case that reaches none proves little). */
+    final java.util.Set<String> reached = new java.util.TreeSet<>();
     private final Map<String, EchoBackend> echoes = new LinkedHashMap<>();
     private final Map<String, Integer> bindPorts = new LinkedHashMap<>();
     private final List<AutoCloseable> open = new ArrayList<>();
@@ -112,9 +114,9 @@ final class DifferentialRun implements AutoCloseable {
             }
         }
         CfgRewriter.Plan plan = new CfgRewriter.Plan(bindPorts, serverPorts, portMap);
-        Path pem = TestTls.get().pem;
-        String hp = CfgRewriter.rewrite(hpText, HAPROXY_IP, plan, pem);
-        String pm = CfgRewriter.rewrite(pmText, POINTSMAN_IP, plan, pem);
+        TestTls tls = TestTls.get();
+        String hp = CfgRewriter.rewrite(hpText, HAPROXY_IP, plan, tls.pem, tls.ca);
+        String pm = CfgRewriter.rewrite(pmText, POINTSMAN_IP, plan, tls.pem, tls.ca);
         Path hpDir = Files.createTempDirectory("pmimp-hp-" + name);
         Path pmDir = Files.createTempDirectory("pmimp-pm-" + name);
         for (Path d : List.of(hpDir, pmDir)) {
@@ -184,6 +186,7 @@ final class DifferentialRun implements AutoCloseable {
                 }
             }
         }
+        reached.addAll(reachedBackend.keySet());
         for (Map.Entry<String, Probe> e : reachedBackend.entrySet()) {
             balancing(e.getKey(), e.getValue());
         }
@@ -221,6 +224,9 @@ final class DifferentialRun implements AutoCloseable {
         }
         if (servers(h.backend()) == 1 && !h.server().equals(m.server())) {
             add(p, "server", h.server(), m.server());
+        }
+        if (!java.util.Objects.equals(h.serverTls(), m.serverTls())) {
+            add(p, "TLS to the server", h.serverTls(), m.serverTls());
         }
         if (!java.util.Objects.equals(h.proxied(), m.proxied())) {
             add(p, "PROXY header to the server", h.proxied(), m.proxied());

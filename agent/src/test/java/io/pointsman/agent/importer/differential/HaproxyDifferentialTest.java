@@ -92,7 +92,8 @@ class HaproxyDifferentialTest {
             }
             System.out.println("differential " + name + ": " + run.probes + " probes to each side, "
                     + run.balancingRounds + " balancing comparisons, " + run.differences.size() + " differences ("
-                    + allowed + " deliberate); import: " + run.imported().stats());
+                    + allowed + " deliberate); backends reached on both sides: " + run.reached + "; import: "
+                    + run.imported().stats());
             for (Finding f : run.imported().findings()) {
                 if (f.kind() == Finding.Kind.NOT_TRANSLATED) {
                     System.out.println("  not translated: " + f);

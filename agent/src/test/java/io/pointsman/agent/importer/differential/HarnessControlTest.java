@@ -65,4 +65,21 @@ class HarnessControlTest {
                     () -> "a header that differs: " + run.differences);
         }
     }
+
+    @Test
+    void reportsTlsThatDiffers() throws Exception {
+        assertTrue(HaproxyProcess.installed(), "needs HAProxy at " + HaproxyProcess.BINARY + " (./test installs it)");
+        String haproxy = HAPROXY.replace("    bind :8080\n", "    bind :8080\n    bind :8443 ssl crt /site.pem\n")
+                .replace("use_backend a if { path_beg /x }", "use_backend a if { ssl_fc }")
+                .replace("server a1 10.0.0.1:80", "server a1 10.0.0.1:443 ssl verify none");
+        String pointsman = haproxy.replace("server a1 10.0.0.1:443 ssl verify none", "server a1 10.0.0.1:443")
+                .replace("use_backend a if { ssl_fc }", "use_backend a if { ssl_fc } !{ path_beg /x }");
+        try (DifferentialRun run = new DifferentialRun("control-tls", pointsman, haproxy, Map.of())) {
+            run.compare(1);
+            assertTrue(run.differences.stream().anyMatch(d -> d.aspect().equals("TLS to the server")),
+                    () -> "plain where HAProxy speaks TLS to the server: " + run.differences);
+            assertTrue(run.differences.stream().anyMatch(d -> d.aspect().equals("backend") && d.probe().contains("tls")),
+                    () -> "a TLS request routed elsewhere: " + run.differences);
+        }
+    }
 }

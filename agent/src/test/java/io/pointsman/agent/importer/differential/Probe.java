@@ -34,11 +34,11 @@ import javax.net.ssl.SSLSocket;
 record Probe(String frontend, int bindIndex, String source, boolean tls, String sni, String proxyV1, String method,
         String path, String host, Map<String, String> headers) {
 
-    /** What one proxy did with a probe. */
+    /** What one proxy did with a probe; {@code serverTls} whether the server was reached over TLS ("true"/"false"). */
     record Seen(String outcome, int status, String location, String server, String proxied, List<String> received,
-            Map<String, String> responseHeaders) {
+            Map<String, String> responseHeaders, String serverTls) {
         static Seen failed(String outcome) {
-            return new Seen(outcome, 0, null, null, null, List.of(), Map.of());
+            return new Seen(outcome, 0, null, null, null, List.of(), Map.of(), null);
         }
 
         /** The backend of {@code server} ("backend/server"), or null. */
@@ -151,14 +151,17 @@ record Probe(String frontend, int bindIndex, String source, boolean tls, String 
         }
         String server = h.get("x-echo-server");
         String proxied = null;
+        String serverTls = null;
         List<String> received = new ArrayList<>();
         for (String line : text.substring(end + 4).split("\n")) {
             if (line.startsWith("header=")) {
                 received.add(line.substring(7));
             } else if (line.startsWith("proxy=")) {
                 proxied = line.substring(6);
+            } else if (line.startsWith("tls=")) {
+                serverTls = line.substring(4).trim();
             }
         }
-        return new Seen("response", status, h.get("location"), server, proxied, received, h);
+        return new Seen("response", status, h.get("location"), server, proxied, received, h, serverTls);
     }
 }

@@ -236,9 +236,10 @@ final class RequestPlan {
                     }
                 } else if (fetch.startsWith("path") || fetch.startsWith("url")) {
                     path(v, fetch, value);
-                } else if (fetch.startsWith("hdr") || fetch.startsWith("req.hdr") || fetch.contains("ssl_sni")) {
+                } else if (fetch.startsWith("hdr") || fetch.startsWith("req.hdr") || fetch.contains("ssl_sni")
+                        || fetch.startsWith("ssl_fc_sni")) {
                     String name = e.args().isEmpty() ? "host" : e.args().get(0).toLowerCase(Locale.ROOT);
-                    if (name.equals("host") || fetch.contains("ssl_sni")) {
+                    if (name.equals("host") || fetch.contains("ssl_sni") || fetch.startsWith("ssl_fc_sni")) {
                         host(v, value);
                     } else {
                         List<String> vs = v.headers.computeIfAbsent(e.args().get(0), k -> new ArrayList<>(List.of("nomatch")));
