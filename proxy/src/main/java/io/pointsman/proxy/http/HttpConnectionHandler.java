@@ -353,8 +353,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void initChannel(Channel ch, LiveBackend backend, LiveServer server) {
-        ServerResponseHandler handler = new ServerResponseHandler(server.key(), new ServerResponseDecoder(limits),
-                backend.timeout().server().toMillis());
+        ServerResponseHandler handler = new ServerResponseHandler(server.key(), dialer.target(),
+                new ServerResponseDecoder(limits), backend.timeout().server().toMillis());
         handler.wire = WireBytes.server(backend.counters(), server.counters());
         ChannelPipeline p = ch.pipeline();
         p.addLast(HttpPipeline.WIRE_BYTES, handler.wire);
@@ -373,7 +373,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (reuse == HttpReuse.NEVER || reuse != HttpReuse.ALWAYS && requests <= 1) {
             return null;
         }
-        ServerResponseHandler pooled = ServerConnectionPool.take(client.eventLoop(), server.key());
+        ServerResponseHandler pooled = ServerConnectionPool.take(client.eventLoop(), server.key(), dialer.target());
         return pooled == null ? null : pooled.channel();
     }
 
