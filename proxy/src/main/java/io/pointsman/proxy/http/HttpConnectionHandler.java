@@ -138,6 +138,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         source = (InetSocketAddress) client.remoteAddress();
         sourceBytes = source.getAddress().getAddress();
         destination = (InetSocketAddress) client.localAddress();
+        logEntry.destination = destination;
         armIdleTimer(cx.frontend().timeout().httpRequest().toMillis(), true);
         client.read();
         ctx.fireChannelActive();
@@ -199,6 +200,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
             source = proxied.source();
             sourceBytes = source.getAddress().getAddress();
             destination = proxied.destination();
+            logEntry.destination = destination;
             hostIfMissing = null;
         } else if (evt instanceof ChannelInputShutdownEvent) {
             // The client sent its FIN: between requests nothing more can come; mid-request,

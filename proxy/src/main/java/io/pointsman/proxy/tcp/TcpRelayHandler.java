@@ -123,6 +123,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         destination = (InetSocketAddress) client.localAddress();
         lastClientActivity = System.nanoTime();
         entry.reset(lastClientActivity);
+        entry.destination = destination;
         scheduleTimer(clientTimeoutNanos);
         if (waitForFacts) {
             client.read(); // feed the PROXY header decoder / SNI peek in front of us
@@ -185,6 +186,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         if (evt instanceof ProxiedAddresses p) {
             source = p.source();
             destination = p.destination();
+            entry.destination = destination;
         } else if (evt == RoutingFactsEvent.Ready.INSTANCE) {
             route();
         } else if (evt instanceof SniCompletionEvent e) {
