@@ -1,6 +1,7 @@
 package io.pointsman.proxy.runtime;
 
 import io.pointsman.proxy.balance.Balancer;
+import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.HttpReuse;
 import io.pointsman.proxy.config.RetryOn;
@@ -18,7 +19,8 @@ import java.util.function.Predicate;
 public final class LiveBackend {
     private final Backend config;
     private final List<LiveServer> servers;
-    private final Balancer<LiveServer> balancer;
+    /** Rebuilt when a server's weight changes at runtime ({@link #rebalance}). */
+    private volatile Balancer<LiveServer> balancer;
     private final Counters counters;
     private final ServerQueue queue;
     /** Every server's address is an IP literal: a later generation may take this backend over as it is. */
@@ -115,6 +117,36 @@ public final class LiveBackend {
     }
 
     /**
+     * Builds the balancer again from the servers' weights now: after a runtime weight
+     * change (algorithms that precompute, as roundrobin's cycle, see it from the next pick).
+     */
+    void rebalance() {
+        balancer = Balancers.create(config.balance(), servers);
+    }
+
+    /**
+     * Brings its servers' slow-start ramps up to date ({@link SlowStart}'s timer), and the
+     * balancer with them when one moved.
+     *
+     * @return whether some server is still in slow start
+     */
+    boolean updateRamps() {
+        if (config.slowstart() == null) {
+            return false;
+        }
+        boolean moved = false;
+        boolean ramping = false;
+        for (LiveServer s : servers) {
+            moved |= s.updateRamp();
+            ramping |= s.ramp() < SlowStart.FULL;
+        }
+        if (moved) {
+            rebalance();
+        }
+        return ramping;
+    }
+
+    /**
      * Picks a server and takes one of its connection slots.
      *
      * @return the server (its slot is now held: {@link LiveServer#release()} it), or null
@@ -122,16 +154,8 @@ public final class LiveBackend {
      */
     public LiveServer acquire(byte[] clientAddress, Predicate<? super LiveServer> exclude) {
         // The usual case, without allocating: the first pick has a free slot.
+        Balancer<LiveServer> balancer = this.balancer;
         LiveServer first = balancer.pick(clientAddress, exclude);
-        if (first == null && config.slowstart() != null) {
-            // Servers in slow start turned every pick away: they take it rather than nobody.
-            LiveServer.Ramp.OFF.set(Boolean.TRUE);
-            try {
-                first = balancer.pick(clientAddress, exclude);
-            } finally {
-                LiveServer.Ramp.OFF.set(Boolean.FALSE);
-            }
-        }
         if (first == null) {
             return null;
         }

@@ -25,6 +25,11 @@ public final class LiveServer implements Candidate {
     /** The backend's {@code slowstart}; 0 = none. */
     private final long slowstartNanos;
     private final boolean shutdownSessionsOnDown;
+    /**
+     * Slow start's share of the weight and maxconn, 1 to {@link SlowStart#FULL} (not in slow
+     * start); written by {@link SlowStart}'s timer, read on every pick.
+     */
+    private volatile int ramp = SlowStart.FULL;
 
     /** @param key {@link #key(String, HostPort)} of backend and address */
     LiveServer(String key, String backend, Server config, ServerAddress address, Counters counters,
@@ -52,6 +57,7 @@ public final class LiveServer implements Candidate {
         this.key = key;
         this.slowstartNanos = slowstart == null ? 0 : slowstart.toNanos();
         this.shutdownSessionsOnDown = shutdownSessionsOnDown;
+        updateRamp();
     }
 
     /** Whether the backend closes this server's sessions when it goes DOWN. */
@@ -102,9 +108,52 @@ public final class LiveServer implements Candidate {
         return counters;
     }
 
+    /**
+     * The weight balancers use: the configured one, times slow start's ramp while the server
+     * is in slow start (HAProxy's effective weight, which its stats page shows too).
+     */
     @Override
     public int weight() {
+        int weight = userWeight();
+        int r = ramp;
+        return r == SlowStart.FULL ? weight : SlowStart.weight(weight, r);
+    }
+
+    /** The weight times slow start's ramp, in 1/256ths: what balancers compare. */
+    @Override
+    public int effectiveWeight() {
+        return userWeight() * ramp;
+    }
+
+    /** The weight set for it, before slow start: the config's. */
+    private int userWeight() {
         return config.weight();
+    }
+
+    /** Slow start's share now, 1 to {@link SlowStart#FULL} (not in slow start). */
+    public int ramp() {
+        return ramp;
+    }
+
+    /**
+     * Sets the ramp from the time since the server came UP (a timer calls it while it ramps).
+     *
+     * @return whether it changed
+     */
+    boolean updateRamp() {
+        int r = slowstartNanos == 0 ? SlowStart.FULL
+                : SlowStart.ramp(health.rampUp(backend, config.address(), slowstartNanos));
+        if (r == ramp) {
+            return false;
+        }
+        ramp = r;
+        return true;
+    }
+
+    /** The maxconn in force: the configured one, times the ramp in slow start; 0 = no limit. */
+    private int maxconn() {
+        int r = ramp;
+        return r == SlowStart.FULL ? config.maxconn() : SlowStart.maxconn(config.maxconn(), r);
     }
 
     @Override
@@ -120,33 +169,6 @@ public final class LiveServer implements Candidate {
     @Override
     public boolean isUp() {
         return !config.disabled() && address.valid() && health.isUp(backend, config.address());
-    }
-
-    @Override
-    public boolean admits() {
-        if (slowstartNanos == 0 || Ramp.OFF.get()) {
-            return true;
-        }
-        double f = health.rampUp(backend, config.address(), slowstartNanos);
-        return f >= 1 || java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f;
-    }
-
-    /** In slow start now (for the stats page: its weight shown ramping). */
-    public double rampUp() {
-        return slowstartNanos == 0 ? 1 : health.rampUp(backend, config.address(), slowstartNanos);
-    }
-
-    /** Turns slow start's admission off on this thread while a backend retries a pick that found no one. */
-    static final class Ramp {
-        static final io.netty.util.concurrent.FastThreadLocal<Boolean> OFF = new io.netty.util.concurrent.FastThreadLocal<>() {
-            @Override
-            protected Boolean initialValue() {
-                return Boolean.FALSE;
-            }
-        };
-
-        private Ramp() {
-        }
     }
 
     /**
@@ -177,7 +199,8 @@ public final class LiveServer implements Candidate {
 
     @Override
     public boolean hasFreeSlot() {
-        return config.maxconn() <= 0 || counters.current() < config.maxconn();
+        int max = maxconn();
+        return max <= 0 || counters.current() < max;
     }
 
     @Override
@@ -187,7 +210,7 @@ public final class LiveServer implements Candidate {
 
     /** Takes a connection slot if one is free (atomic across event loops). */
     public boolean tryAcquire() {
-        return counters.tryOpen(config.maxconn());
+        return counters.tryOpen(maxconn());
     }
 
     /** Gives a slot back and lets the longest waiter of the backend try again. */

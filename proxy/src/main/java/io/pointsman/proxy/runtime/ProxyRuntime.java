@@ -90,6 +90,7 @@ public final class ProxyRuntime implements AutoCloseable {
 
     private EventLoopGroup acceptGroup;
     private EventLoop acceptLoop;
+    private SlowStart slowStart;
     private EventLoopGroup workers;
     private volatile Generation current;
     private long nextNumber = 1;
@@ -205,6 +206,7 @@ public final class ProxyRuntime implements AutoCloseable {
         acceptGroup = transport.newGroup(1, new DefaultThreadFactory("pointsman-accept", true));
         acceptLoop = (EventLoop) acceptGroup.next();
         workers = transport.newGroup(threads, new DefaultThreadFactory("pointsman-io", true));
+        slowStart = new SlowStart(acceptLoop, this::servingGenerations);
         if (customHealth == null) {
             healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(), new HealthListener() {
                 @Override
@@ -357,6 +359,9 @@ public final class ProxyRuntime implements AutoCloseable {
      */
     private void healthEvent(HealthState state, HealthSnapshot before, HealthSnapshot after) {
         String line = HealthRegistry.logTransition(state, before, after);
+        if (!before.up() && after.up()) {
+            slowStart.wake(); // back from DOWN: its weight ramps up if its backend says slowstart
+        }
         Generation g = current;
         if (g != null && before.up() && !after.up()) {
             shutdownSessions(g, state);
@@ -433,6 +438,16 @@ public final class ProxyRuntime implements AutoCloseable {
         return current;
     }
 
+    /** The current generation and the older ones that still have connections: those whose servers slow start ramps. */
+    private List<Generation> servingGenerations() {
+        List<Generation> out = new ArrayList<>(retired);
+        Generation g = current;
+        if (g != null) {
+            out.add(g);
+        }
+        return out;
+    }
+
     /** Older generations that still have connections, oldest first. */
     public List<Generation> oldGenerations() {
         return retired.stream().filter(g -> g.connectionCount() > 0).toList();
@@ -497,6 +512,7 @@ public final class ProxyRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        slowStart.close();
         statsPage.close();
         if (healthRegistry != null) {
             healthRegistry.close();
@@ -544,6 +560,7 @@ public final class ProxyRuntime implements AutoCloseable {
         if (old != null) {
             retire(old, next.global());
         }
+        slowStart.wake();
         reevaluateGate();
     }
 

@@ -17,6 +17,8 @@
  * serving names them) and server host names ({@code resolve.AddressBook}: resolved before,
  * committed after). {@link io.pointsman.proxy.runtime.AccessLogger} is where a finished
  * request or tcp session goes: latency histograms, then its line to the generation's targets.
+ * {@code SlowStart} ramps the effective weight and maxconn of servers back from DOWN
+ * ({@code slowstart}), on a timer that runs only while one ramps.
  *
  * <p>Threading: listeners (server channels) live on one dedicated "accept" event loop,
  * and so do the generation swap, the retirement of old generations and the maxconn

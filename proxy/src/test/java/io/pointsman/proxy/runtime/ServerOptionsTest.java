@@ -2,10 +2,8 @@ package io.pointsman.proxy.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.stats.CountersSnapshot;
 import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.testing.Clients;
@@ -17,14 +15,13 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Server options as HAProxy users write them, through real sockets: an address without a
- * port, maxqueue, on_marked_down: shutdown_sessions, slowstart.
+ * port, maxqueue, on_marked_down: shutdown_sessions, fin timeouts, tcpka (slowstart: {@code SlowStartTest}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ServerOptionsTest {
@@ -113,49 +110,6 @@ class ServerOptionsTest {
                     }
                 }
             }
-        }
-    }
-
-    @Test
-    void aServerInSlowStartGetsItsShareOfPicksAndNeverBlocksThem() {
-        ConcurrentHashMap<String, Double> ramp = new ConcurrentHashMap<>();
-        HealthView health = new HealthView() {
-            @Override
-            public boolean isUp(String backend, HostPort address) {
-                return true;
-            }
-
-            @Override
-            public double rampUp(String backend, HostPort address, long slowstartNanos) {
-                return ramp.getOrDefault(address.toString(), 1.0);
-            }
-        };
-        GenerationCompiler compiler = new GenerationCompiler(health);
-        var config = YamlConfigs.load("""
-                version: 1
-                backends:
-                  - name: web
-                    slowstart: 1h
-                    servers: [{ name: new, address: "127.0.0.1:9001" }, { name: old, address: "127.0.0.1:9002" }]
-                """);
-        LiveBackend web = compiler.compile(config, "r1", 1).backend("web");
-        ramp.put("127.0.0.1:9001", 0.1);
-        int newPicks = 0;
-        for (int i = 0; i < 4000; i++) {
-            LiveServer s = web.acquire(new byte[] {127, 0, 0, 1}, x -> false);
-            if (s.name().equals("new")) {
-                newPicks++;
-            }
-            s.release();
-        }
-        // Without slow start half the picks; at 10% of its ramp about a tenth of those.
-        assertTrue(newPicks > 40 && newPicks < 600, "picks of the server in slow start: " + newPicks);
-        ramp.put("127.0.0.1:9001", 0.0);
-        ramp.put("127.0.0.1:9002", 0.0);
-        for (int i = 0; i < 100; i++) {
-            LiveServer s = web.acquire(new byte[] {127, 0, 0, 1}, x -> false);
-            assertNotNull(s, "servers that all just came up still take traffic");
-            s.release();
         }
     }
 
