@@ -226,11 +226,6 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
             fail(DialFailure.NO_SERVER, "no server of backend '" + backend.name() + "' is up");
             return;
         }
-        if (backend.queueFull()) {
-            // HAProxy's maxqueue: past it a request goes elsewhere; with nowhere else, 503.
-            fail(DialFailure.NO_SERVER, "the queue of backend '" + backend.name() + "' is at its servers' maxqueue");
-            return;
-        }
         state = State.QUEUED;
         if (queueStart == 0) {
             queueStart = System.nanoTime();

@@ -178,25 +178,6 @@ public final class LiveBackend {
         return null;
     }
 
-    /**
-     * Whether a request may wait in the queue: the servers that could serve it set a
-     * {@code maxqueue} each and the queue holds their sum already (HAProxy redispatches past
-     * a server's maxqueue; with none left it answers 503). False when any usable server has
-     * no maxqueue.
-     */
-    public boolean queueFull() {
-        long limit = 0;
-        for (LiveServer s : servers) {
-            if (s.isUp() && s.weight() > 0) {
-                if (s.maxqueue() <= 0) {
-                    return false;
-                }
-                limit += s.maxqueue();
-            }
-        }
-        return limit > 0 && queue.size() >= limit;
-    }
-
     /** Some up server with weight has a free slot: a queued connection or request may try again. */
     public boolean hasFreeSlot() {
         for (LiveServer s : servers) {

@@ -181,11 +181,6 @@ public final class LiveServer implements Candidate {
         return a.getPort() != 0 ? a : new InetSocketAddress(a.getAddress(), destinationPort);
     }
 
-    /** Requests that may wait for this server; 0 = no limit (HAProxy {@code maxqueue}). */
-    public int maxqueue() {
-        return config.maxqueue() == null ? 0 : config.maxqueue();
-    }
-
     /**
      * A connection to this server opened: tracked while it is open when the backend closes
      * a DOWN server's sessions ({@code on_marked_down: shutdown_sessions}); otherwise nothing.

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pointsman.proxy.stats.CountersSnapshot;
-import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.testing.Clients;
 import io.pointsman.proxy.testing.HoldingServer;
 import io.pointsman.proxy.testing.TestConfig;
@@ -21,7 +19,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Server options as HAProxy users write them, through real sockets: an address without a
- * port, maxqueue, on_marked_down: shutdown_sessions, fin timeouts, tcpka (slowstart: {@code SlowStartTest}).
+ * port, on_marked_down: shutdown_sessions, fin timeouts, tcpka (slowstart: {@code SlowStartTest}, maxqueue:
+ * {@code MaxqueueHaproxyTest}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ServerOptionsTest {
@@ -44,37 +43,6 @@ class ServerOptionsTest {
             try (Socket s = new Socket("127.0.0.2", port)) {
                 s.setSoTimeout(5000);
                 assertEquals("same-port", line(s.getInputStream()));
-            }
-        }
-    }
-
-    @Test
-    void pastTheServersMaxqueueAConnectionIsRefusedAtOnce() throws Exception {
-        try (HoldingServer server = new HoldingServer("127.0.0.1", 0, "held");
-             ProxyRuntime runtime = ProxyRuntime.builder().threads(1).build().start()) {
-            int port = Clients.freePort();
-            String yaml = """
-                    version: 1
-                    defaults: { timeout: { queue: 30s } }
-                    listens:
-                      - name: limited
-                        mode: tcp
-                        bind: ["127.0.0.1:%d"]
-                        servers: [{ name: s, address: "127.0.0.1:%d", maxconn: 1, maxqueue: 1 }]
-                    """.formatted(port, server.port());
-            assertInstanceOf(ApplyResult.Applied.class, runtime.apply(YamlConfigs.load(yaml), "r1"));
-            try (Socket first = new Socket("127.0.0.1", port); Socket second = new Socket("127.0.0.1", port)) {
-                first.setSoTimeout(5000);
-                assertEquals("held", line(first.getInputStream()));
-                Clients.await("the second waits in the queue", 10_000,
-                        () -> runtime.stats().snapshot().backends().get("limited").queueCurrent() == 1);
-                try (Socket third = new Socket("127.0.0.1", port)) {
-                    third.setSoTimeout(10_000); // well below timeout.queue (30 s): refused, not timed out
-                    assertEquals(-1, third.getInputStream().read(), "closed by the proxy");
-                }
-                CountersSnapshot b = runtime.stats().snapshot().backends().get("limited");
-                assertEquals(1, b.denied());
-                assertEquals(1, b.queueCurrent(), "the second still waits");
             }
         }
     }
