@@ -23,6 +23,7 @@ import java.util.Map;
  * @param slowstart    after a server comes UP its weight ramps from little to full over this time (HAProxy {@code slowstart})
  * @param onMarkedDown what happens to a server's sessions when checks mark it DOWN
  * @param tcpka        TCP keep-alive probes on server sockets (HAProxy {@code option srvtcpka}/{@code tcpka})
+ * @param serverTemplate servers filled from DNS (HAProxy {@code server-template}), after {@code servers}; null = none
  */
 public record Backend(
         String name,
@@ -44,7 +45,8 @@ public record Backend(
         Boolean logHealthChecks,
         Duration slowstart,
         OnMarkedDown onMarkedDown,
-        Boolean tcpka) {
+        Boolean tcpka,
+        ServerTemplate serverTemplate) {
 
     public Backend {
         retryOn = Lists.of(retryOn);
@@ -53,6 +55,30 @@ public record Backend(
         httpRequest = Lists.of(httpRequest);
         httpResponse = Lists.of(httpResponse);
         errorfiles = Lists.of(errorfiles);
+    }
+
+    /** Without a server template. */
+    public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
+                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                   List<ResponseRule> httpResponse, Map<Integer, String> errorfiles, Boolean logHealthChecks,
+                   Duration slowstart, OnMarkedDown onMarkedDown, Boolean tcpka) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, acl, httpRequest, httpResponse, errorfiles, logHealthChecks, slowstart, onMarkedDown, tcpka,
+                null);
+    }
+
+    /**
+     * Every server the backend runs: {@code servers}, then the template's slots
+     * ({@link ServerTemplate#slots()}). Made anew on each call: for compiling, not per request.
+     */
+    public List<Server> allServers() {
+        if (serverTemplate == null) {
+            return servers;
+        }
+        List<Server> all = new java.util.ArrayList<>(servers);
+        all.addAll(serverTemplate.slots());
+        return all;
     }
 
     /** Without the server and logging options. */

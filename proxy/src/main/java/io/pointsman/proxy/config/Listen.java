@@ -43,7 +43,8 @@ public record Listen(
         Boolean logHealthChecks,
         Duration slowstart,
         OnMarkedDown onMarkedDown,
-        Boolean tcpka) {
+        Boolean tcpka,
+        ServerTemplate serverTemplate) {
 
     public Listen {
         bind = Lists.of(bind);
@@ -55,6 +56,21 @@ public record Listen(
         tcpRequest = Lists.of(tcpRequest);
         limits = Lists.of(limits);
         errorfiles = Lists.of(errorfiles);
+    }
+
+    /** Without a server template. */
+    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                  Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                  List<ResponseRule> httpResponse, List<TcpRule> tcpRequest, List<Limit> limits,
+                  Map<Integer, String> errorfiles, String logFormat, Boolean dontlognull, Boolean dontlogNormal,
+                  Boolean logSeparateErrors, Capture capture, Boolean logHealthChecks, Duration slowstart,
+                  OnMarkedDown onMarkedDown, Boolean tcpka) {
+        this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, balance, check, sendProxy, retries,
+                redispatch, httpReuse, retryOn, abortonclose, servers, acl, httpRequest, httpResponse, tcpRequest,
+                limits, errorfiles, logFormat, dontlognull, dontlogNormal, logSeparateErrors, capture, logHealthChecks,
+                slowstart, onMarkedDown, tcpka, null);
     }
 
     /** Without the logging and server options. */
@@ -102,6 +118,7 @@ public record Listen(
     /** The backend half. */
     public Backend asBackend() {
         return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn,
-                abortonclose, servers, null, null, null, null, logHealthChecks, slowstart, onMarkedDown, tcpka);
+                abortonclose, servers, null, null, null, null, logHealthChecks, slowstart, onMarkedDown, tcpka,
+                serverTemplate);
     }
 }

@@ -72,8 +72,8 @@ public record ServerCheckSpec(
                 || !Objects.equals(checkTimeout(a), checkTimeout(b))) {
             return false;
         }
-        List<Server> x = a.servers();
-        List<Server> y = b.servers();
+        List<Server> x = a.allServers();
+        List<Server> y = b.allServers();
         if (x.size() != y.size()) {
             return false;
         }
@@ -97,7 +97,7 @@ public record ServerCheckSpec(
     public static List<ServerCheckSpec> of(Backend backend) {
         List<ServerCheckSpec> specs = new ArrayList<>();
         Duration timeout = checkTimeout(backend);
-        for (Server s : backend.servers()) {
+        for (Server s : backend.allServers()) {
             specs.add(new ServerCheckSpec(backend.name(), s.name(), s.address(),
                     Boolean.TRUE.equals(s.check()), Boolean.TRUE.equals(s.disabled()), backend.check(), timeout));
         }

@@ -125,9 +125,10 @@ public final class LiveServer implements Candidate {
         return userWeight() * ramp;
     }
 
-    /** The weight set for it, before slow start: the config's. */
+    /** The weight set for it, before slow start: its SRV record's for a template server, else the config's. */
     private int userWeight() {
-        return config.weight();
+        int dns = address.weight();
+        return dns >= 0 ? dns : config.weight();
     }
 
     /** Slow start's share now, 1 to {@link SlowStart#FULL} (not in slow start). */

@@ -221,6 +221,9 @@ public final class ProxyRuntime implements AutoCloseable {
             });
             healthRegistry.addresses((backend, address) -> addresses.current(LiveServer.key(backend, address)));
         }
+        // An SRV record's weight changed a template server's: roundrobin builds its cycle again.
+        addresses.onWeightChange(() -> acceptLoop.execute(() -> servingGenerations()
+                .forEach(g -> g.backends().values().forEach(LiveBackend::rebalance))));
         log.info("proxy started: transport {}{}, {} event-loop threads, IPv6 {}", transport.name(),
                 transport.name().equals("nio") && io.netty.channel.epoll.Epoll.isAvailable()
                         ? " (epoll available; -D" + Transport.PROPERTY + "=epoll to use it, see Transport)" : "",
@@ -247,7 +250,7 @@ public final class ProxyRuntime implements AutoCloseable {
         // Nothing that serves changes until the swap: compiling makes new objects only.
         io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
         // Server names resolved here, on this thread: one that does not resolve refuses the apply.
-        AddressBook.Book book = addresses.prepare(namedServers(normalized),
+        AddressBook.Book book = addresses.prepare(namedServers(normalized), templates(normalized),
                 normalized.global().resolvers() == null ? Resolvers.SYSTEM : normalized.global().resolvers());
         Generation next;
         HealthRegistry.Plan checks = null;
@@ -337,6 +340,21 @@ public final class ProxyRuntime implements AutoCloseable {
                 if (!GenerationCompiler.isLiteral(s.address().host())) {
                     out.add(new AddressBook.Named(LiveServer.key(b.name(), s.address()), s.address()));
                 }
+            }
+        }
+        return out;
+    }
+
+    /** The config's server templates: what the address book fills from DNS, slot by slot. */
+    private static List<AddressBook.Template> templates(ProxyConfig config) {
+        List<AddressBook.Template> out = new ArrayList<>();
+        for (io.pointsman.proxy.config.Backend b : config.allBackends()) {
+            io.pointsman.proxy.config.ServerTemplate t = b.serverTemplate();
+            if (t != null) {
+                HostPort target = t.target();
+                List<String> keys = t.slots().stream().map(s -> LiveServer.key(b.name(), s.address())).toList();
+                out.add(new AddressBook.Template(b.name() + "/" + t.address() + "#" + t.count(), target.host(),
+                        target.port(), t.srv(), keys));
             }
         }
         return out;
