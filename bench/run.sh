@@ -7,7 +7,7 @@
 #                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log] [--also-syslog-udp]
 #                [--profile DIR] [--profile-event cpu|alloc] [--syscalls DIR] [--perf DIR]
 #                [--sched DIR]
-#                [--alt-java-opts "JVM OPTIONS"] [--alt-jar PATH] [--pin] [--think-ms N]
+#                [--alt-java-opts "JVM OPTIONS"] [--alt-jar PATH] [--pin] [--think-ms N] [--rules]
 #
 # throughput: rounds in rotating order of: direct to a backend, HAProxy http, Pointsman http,
 #   HAProxy tcp, Pointsman tcp; `wrk -t1 -c50 -d<duration> --latency` each; one worker
@@ -40,6 +40,11 @@
 #   both also print the alternative's ratios to the main Pointsman.
 #   --pin: the proxies (every thread) on the last CPU, wrk and the backends on the others
 #   (taskset), so a proxy competes with no load-side process for its CPU.
+#   --rules: two more targets, HAProxy and Pointsman each with a second http frontend (same
+#   process, same backends) carrying 10 typical rules: a request-rate limit, a redirect that
+#   does not match, set/add/del of request headers, a path rewrite (wrk asks for
+#   /legacy/index.html, the servers get /index.html), a header from %[path], and set/del/add
+#   of response headers; as http-request/http-response lines and as proxy.yaml rules.
 #   --think-ms N: each wrk connection waits N ms after a response before its next request
 #   (wrk's Lua delay()), so every proxy is offered about the same request rate, below what
 #   either can serve: latency compared at equal load rather than each at its own maximum.
@@ -79,6 +84,7 @@ ALT_OPTS=""
 ALT_JAR=""
 THINK_MS=0
 THINK_SCRIPT=""
+RULES=0
 ASYNC_PROFILER_VERSION=4.1
 NOLOG_PROP=org.slf4j.simpleLogger.log.io.pointsman.access=warn
 
@@ -108,6 +114,7 @@ while [ $# -gt 0 ]; do
         --alt-java-opts) ALT_OPTS=$2; shift 2 ;;
         --alt-jar) ALT_JAR=$(realpath "$2"); shift 2 ;;
         --think-ms) THINK_MS=$2; shift 2 ;;
+        --rules) RULES=1; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -354,9 +361,9 @@ EOF
 
 # ---- HAProxy -------------------------------------------------------------------------------
 
-# haproxy_cfg FILE HTTP_PORT TCP_PORT VARIANT(0|1)
+# haproxy_cfg FILE HTTP_PORT TCP_PORT VARIANT(0|1) [RULES_PORT]
 haproxy_cfg() {
-    local file=$1 hport=$2 tport=$3 v=${4:-0} w2=1 route=""
+    local file=$1 hport=$2 tport=$3 v=${4:-0} rport=${5:-} w2=1 route=""
     w2=$(( 1 + v % 2 ))
     if [ $(( (v / 2) % 2 )) = 1 ]; then
         route="    acl is-api path_beg /api/
@@ -400,19 +407,66 @@ backend be_tcp
     server b1 127.0.0.1:$B1
     server b2 127.0.0.1:$B2
 EOF
+    [ -z "$rport" ] || cat >>"$file" <<EOF
+frontend fe_rules
+    mode http
+    bind 127.0.0.1:$rport
+    stick-table type ip size 100k expire 30s store http_req_rate(10s)
+    acl old-site hdr_beg(host) -i old.
+    acl legacy path_beg /legacy/
+    http-request track-sc0 src
+    http-request deny deny_status 429 if { sc_http_req_rate(0) gt 100000000 }
+    http-request redirect prefix https://www.example.com code 301 if old-site
+    http-request set-header X-Forwarded-Proto http
+    http-request add-header X-Client-IP %[src]
+    http-request del-header X-Debug
+    http-request replace-path ^/legacy/(.*)$ /\\1 if legacy
+    http-request set-header X-Original-Path %[path]
+    http-response set-header Strict-Transport-Security max-age=63072000
+    http-response del-header Server
+    http-response add-header X-Content-Type-Options nosniff
+    default_backend be_http
+EOF
 }
 
 # ---- Pointsman -----------------------------------------------------------------------------
 
-# pointsman_cfg FILE HTTP_PORT TCP_PORT VARIANT
+# pointsman_cfg FILE HTTP_PORT TCP_PORT VARIANT [RULES_PORT]
 pointsman_cfg() {
-    local file=$1 hport=$2 tport=$3 v=${4:-0} w2 acl="" use=""
+    local file=$1 hport=$2 tport=$3 v=${4:-0} rport=${5:-} w2 acl="" use="" rules=""
     w2=$(( 1 + v % 2 ))
     if [ $(( (v / 2) % 2 )) = 1 ]; then
         acl="    acl:
       - { name: is-api, path_beg: [\"/api/\"] }"
         use="    use_backend:
       - { backend: alt, if: is-api }"
+    fi
+    if [ -n "$rport" ]; then
+        # The same 10 rules as HAProxy's fe_rules.
+        rules=$(cat <<EOF
+  - name: bench-rules
+    mode: http
+    bind: ["127.0.0.1:$rport"]
+    limits: [ { name: per-ip, key: src, requests: 100000000, per: 10s } ]
+    acl:
+      - { name: over, over_limit: per-ip }
+      - { name: old-site, host_beg: ["old."] }
+      - { name: legacy, path_beg: ["/legacy/"] }
+    http_request:
+      - { deny: { status: 429 }, if: over }
+      - { redirect: { prefix: "https://www.example.com", code: 301 }, if: old-site }
+      - { set_header: { name: X-Forwarded-Proto, value: http } }
+      - { add_header: { name: X-Client-IP, value: "%[src]" } }
+      - { del_header: { name: X-Debug } }
+      - { replace_path: { regex: "^/legacy/(.*)\$", with: "/\\\\1" }, if: legacy }
+      - { set_header: { name: X-Original-Path, value: "%[path]" } }
+    http_response:
+      - { set_header: { name: Strict-Transport-Security, value: max-age=63072000 } }
+      - { del_header: { name: Server } }
+      - { add_header: { name: X-Content-Type-Options, value: nosniff } }
+    default_backend: farm-http
+EOF
+)
     fi
     cat >"$file" <<EOF
 # generated by bench/run.sh (variant $v)
@@ -437,16 +491,19 @@ $use
     mode: tcp
     bind: ["127.0.0.1:$tport"]
     default_backend: farm-tcp
+$rules
 backends:
   - name: farm-http
     mode: http
     balance: roundrobin
+    http_reuse: always  # as HAProxy's be_http (the default is safe, HAProxy's default too)
     servers:
       - { name: b1, address: "127.0.0.1:$B1", weight: 1 }
       - { name: b2, address: "127.0.0.1:$B2", weight: $w2 }
   - name: alt
     mode: http
     balance: roundrobin
+    http_reuse: always
     servers:
       - { name: b2, address: "127.0.0.1:$B2" }
       - { name: b1, address: "127.0.0.1:$B1" }
@@ -466,6 +523,17 @@ http_mode_label() {
     seen=$(curl -s -i -H 'Connection: keep-alive' "$url" "$url" "$url" "$url" 2>/dev/null \
         | tr -d '\r' | awk -F': *' 'tolower($1)=="x-served-by" {print $2}' | sort -u | wc -l)
     if [ "$seen" -ge 2 ]; then echo "http"; else echo "tcp-passthrough"; fi
+}
+
+# rules_check URL NAME: the rules frontend does what its rules say (so both proxies are
+# measured doing the same work): response headers set and deleted as written.
+rules_check() {
+    local head
+    head=$(curl -s -D - -o /dev/null -H 'X-Debug: 1' "$1" | tr -d '\r')
+    echo "$head" | grep -q '^HTTP/1.1 200' || die "$2 rules: not a 200: $head"
+    echo "$head" | grep -qi '^strict-transport-security: max-age=63072000' || die "$2 rules: no HSTS header: $head"
+    echo "$head" | grep -qi '^x-content-type-options: nosniff' || die "$2 rules: no X-Content-Type-Options: $head"
+    if echo "$head" | grep -qi '^server:'; then die "$2 rules: Server header not deleted: $head"; fi
 }
 
 # ---- wrk -----------------------------------------------------------------------------------
@@ -550,14 +618,16 @@ mode_throughput() {
         printf 'function delay()\n  return %d\nend\n' "$THINK_MS" >"$THINK_SCRIPT"
     fi
     hh=$(free_port); ht=$(free_port); ph=$(free_port); pt=$(free_port); sp=$(free_port)
+    local hr="" pr=""
+    if [ "$RULES" = 1 ]; then hr=$(free_port); pr=$(free_port); fi
 
-    haproxy_cfg "$TMP/haproxy.cfg" "$hh" "$ht" 0
+    haproxy_cfg "$TMP/haproxy.cfg" "$hh" "$ht" 0 "$hr"
     haproxy -c -q -f "$TMP/haproxy.cfg" || die "haproxy config invalid"
     start haproxy haproxy -db -f "$TMP/haproxy.cfg"
     local hpid=$STARTED_PID
 
     mkdir -p "$TMP/pm"
-    pointsman_cfg "$TMP/pm/proxy.yaml" "$ph" "$pt" 0
+    pointsman_cfg "$TMP/pm/proxy.yaml" "$ph" "$pt" 0 "$pr"
     # shellcheck disable=SC2086
     start pointsman java $JAVA_OPTS -jar "$JAR" run --config "$TMP/pm" --node bench --threads 1 \
         --status-bind "127.0.0.1:$sp"
@@ -574,6 +644,15 @@ mode_throughput() {
     local names=(direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp)
     local urls=("http://127.0.0.1:$B1/" "http://127.0.0.1:$hh/" "http://127.0.0.1:$ph/" "http://127.0.0.1:$ht/" "http://127.0.0.1:$pt/")
     local pids=("" "$hpid" "$ppid" "$hpid" "$ppid")
+    if [ "$RULES" = 1 ]; then
+        wait_http "http://127.0.0.1:$hr/legacy/" 20 || die "haproxy rules frontend not serving"
+        wait_http "http://127.0.0.1:$pr/legacy/" 20 || die "pointsman rules frontend not serving"
+        rules_check "http://127.0.0.1:$hr/legacy/index.html" haproxy
+        rules_check "http://127.0.0.1:$pr/legacy/index.html" pointsman
+        names+=(haproxy-http-rules pointsman-http-rules)
+        urls+=("http://127.0.0.1:$hr/legacy/index.html" "http://127.0.0.1:$pr/legacy/index.html")
+        pids+=("$hpid" "$ppid")
+    fi
     if [ "$NOLOG" = 1 ]; then
         # A second Pointsman, identical but for the per-request access log (logger
         # io.pointsman.access, INFO by default) turned off: what the log costs.
@@ -848,6 +927,7 @@ report_throughput() {
     echo "| target | req/s median [min–max] | p50 ms | p99 ms median [min–max] | proxy CPU µs/req median [min–max] | of which user space | machine idle | TCP segments/req | socket errors | non-2xx |"
     echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
     local targets="direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp"
+    [ "$RULES" = 1 ] && targets+=" haproxy-http-rules pointsman-http-rules"
     [ "$NOLOG" = 1 ] && targets+=" pointsman-http-nolog"
     [ "$SYSLOG" = 1 ] && targets+=" pointsman-http-syslog"
     [ -n "$ALT_OPTS$ALT_JAR" ] && targets+=" pointsman-http-alt pointsman-tcp-alt"
@@ -867,6 +947,8 @@ report_throughput() {
             pointsman-http) label="Pointsman mode http ($PM_HTTP_KIND)" ;;
             haproxy-tcp) label="HAProxy mode tcp" ;;
             pointsman-tcp) label="Pointsman mode tcp" ;;
+            haproxy-http-rules) label="HAProxy mode http, 10 rules (--rules)" ;;
+            pointsman-http-rules) label="Pointsman mode http, 10 rules (--rules)" ;;
             pointsman-http-nolog) label="Pointsman mode http ($PM_HTTP_KIND), access log off" ;;
             pointsman-http-syslog) label="Pointsman mode http ($PM_HTTP_KIND), access log to syslog over UDP" ;;
             pointsman-http-alt) label="Pointsman mode http, $(alt_desc)" ;;
@@ -885,6 +967,10 @@ report_throughput() {
         if [ "$kind" = http ]; then label+=" (Pointsman $PM_HTTP_KIND vs HAProxy http)"; fi
         ratio_row "$res" "$label" "pointsman-$kind" "haproxy-$kind"
     done
+    if [ "$RULES" = 1 ]; then
+        ratio_row "$res" "http with 10 rules (target ≥ 1.2 req/s, ≤ 0.85 CPU)" pointsman-http-rules haproxy-http-rules
+        ratio_row "$res" "Pointsman with 10 rules ÷ Pointsman without (not HAProxy)" pointsman-http-rules pointsman-http
+    fi
     if [ "$NOLOG" = 1 ]; then
         ratio_row "$res" "http, Pointsman access log off" pointsman-http-nolog haproxy-http
     fi

@@ -125,38 +125,105 @@ public final class DemoCommand implements Callable<Integer> {
         return m;
     }
 
-    private static String instructions(ProxyConfig c, Path central, String statusUrl, List<DemoBackend> backends) {
+    /**
+     * What to try, as lines that work when pasted into a shell as printed: every indented
+     * line is a command (a trailing {@code # …} is a shell comment), every other line is
+     * prose. {@code DemoIT} runs them.
+     */
+    static String instructions(ProxyConfig c, Path central, String statusUrl, List<DemoBackend> backends) {
+        String pm = launcher();
         StringBuilder sb = new StringBuilder("\nPointsman demo is running. Ctrl-C stops it.\n\n");
-        sb.append("Demo backends:\n");
+        List<String> names = new ArrayList<>();
         for (DemoBackend b : backends) {
-            sb.append("  ").append(b.name()).append(" on ").append(b.address().getHostString()).append(':')
-                    .append(b.address().getPort()).append('\n');
+            names.add(b.name() + " on " + b.address().getHostString() + ":" + b.address().getPort());
+        }
+        sb.append("Demo backends: ").append(String.join(", ", names)).append(".\n");
+        if (c.stats() != null) {
+            sb.append("Stats page in a browser: http://").append(c.stats().bind()).append(c.stats().uri())
+                    .append(" (user admin, password $POINTSMAN_STATS_PASSWORD, else change-me).\n");
         }
         sb.append("\nTry the proxy:\n");
         for (Frontend f : c.allFrontends()) {
             for (HostPort bind : f.bind()) {
-                String base = (f.mode() == io.pointsman.proxy.config.Mode.HTTP ? "curl -s http://" : "nc ") + bind
-                        + (f.mode() == io.pointsman.proxy.config.Mode.HTTP ? "/" : "");
-                sb.append("  ").append(base).append("          # ").append(f.name()).append(" (").append(f.mode()
-                        .name().toLowerCase()).append(")\n");
+                // A tcp frontend of the template relays to an HTTP demo backend: curl speaks to it as well.
+                String hint = f.mode() == io.pointsman.proxy.config.Mode.HTTP ? f.name() + " (http)"
+                        : f.name() + " (tcp: the bytes are relayed to the server as they are)";
+                command(sb, "curl -s http://" + bind + "/", hint);
                 if (f.name().equals("public-http")) {
-                    sb.append("  curl -s http://").append(bind).append("/api/users   # path_beg /api/ -> backend api\n");
+                    command(sb, "curl -s http://" + bind + "/api/users", "path_beg /api/ -> backend api");
                 }
             }
         }
         if (c.stats() != null) {
-            sb.append("  open http://").append(c.stats().bind()).append(c.stats().uri())
-                    .append("   # stats page (user admin, password $POINTSMAN_STATS_PASSWORD or change-me)\n");
+            command(sb, "curl -s -u admin:${POINTSMAN_STATS_PASSWORD:-change-me} 'http://" + c.stats().bind()
+                    + c.stats().uri() + ";csv' | cut -d, -f1,2,18 | head -8", "the stats page as CSV: proxy, server, status");
         }
         sb.append("\nWatch the node:\n");
-        sb.append("  ./pointsman status --url ").append(statusUrl).append('\n');
-        sb.append("  curl -s ").append(statusUrl).append("/status\n");
+        command(sb, pm + " status --url " + statusUrl, "what it applied, and why not");
+        command(sb, "curl -s " + statusUrl + "/status", "the same as JSON");
+        HostPort web = firstHttpBind(c);
+        if (web != null && c.backend("web").isPresent() && c.backend("web").get().servers().size() > 1) {
+            String first = c.backend("web").get().servers().get(0).name();
+            sb.append("\nDrain a server without a commit (kept across restarts, shown in status and on the stats page):\n");
+            command(sb, pm + " server drain web/" + first + " --reason 'trying drain' --url " + statusUrl,
+                    first + " takes no new requests; what it serves finishes");
+            command(sb, "curl -s http://" + web + "/", "answered by the other server");
+            command(sb, pm + " server list --url " + statusUrl, null);
+            command(sb, pm + " server ready web/" + first + " --url " + statusUrl, "back to normal");
+        }
         sb.append("\nChange the config the GitOps way:\n");
-        sb.append("  git clone ").append(central).append(" /tmp/lb-config && cd /tmp/lb-config\n");
-        sb.append("  $EDITOR proxy.yaml && pointsman validate .\n");
-        sb.append("  git commit -am 'my change' && git push\n");
-        sb.append("  curl -s -X POST ").append(statusUrl).append("/sync     # or wait for the next poll\n");
-        sb.append("  git revert --no-edit HEAD && git push                # undo it\n\n");
+        command(sb, "git clone -q " + shellWord(central.toString()) + " lb-config && cd lb-config", null);
+        command(sb, "${EDITOR:-vi} proxy.yaml && " + pm + " validate .", "change something, check it like haproxy -c");
+        command(sb, pm + " diff", "what the change does on each node, as a pull request would show it");
+        command(sb, "git commit -qam 'my change' && git push -q", null);
+        command(sb, "curl -s -X POST " + statusUrl + "/sync", "apply now instead of at the next poll");
+        command(sb, pm + " fleet --node demo=" + statusUrl, "the fleet view: applied commit, ready, commits behind");
+        command(sb, "git revert --no-edit HEAD && git push -q", "undo it: a revert is a commit like any other");
+        sb.append('\n');
         return sb.toString();
+    }
+
+    /** The first bind of the first http frontend, or null. */
+    private static HostPort firstHttpBind(ProxyConfig c) {
+        for (Frontend f : c.allFrontends()) {
+            if (f.mode() == io.pointsman.proxy.config.Mode.HTTP && !f.bind().isEmpty()) {
+                return f.bind().get(0);
+            }
+        }
+        return null;
+    }
+
+    private static void command(StringBuilder sb, String command, String comment) {
+        sb.append("  ").append(command);
+        if (comment != null) {
+            sb.append("   # ").append(comment);
+        }
+        sb.append('\n');
+    }
+
+    /**
+     * How this user runs Pointsman: the launcher that started it ({@code ./pointsman} of a
+     * checkout, {@code pointsman} of the Debian package; both say so in
+     * {@code POINTSMAN_LAUNCHER}), else {@code java -jar} with this jar's absolute path.
+     */
+    static String launcher() {
+        String l = System.getenv("POINTSMAN_LAUNCHER");
+        if (l != null && !l.isBlank()) {
+            return shellWord(l);
+        }
+        try {
+            Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(jar)) {
+                return "java -jar " + shellWord(jar.toAbsolutePath().toString());
+            }
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // fall through
+        }
+        return "pointsman";
+    }
+
+    /** A word the shell takes as it is: quoted when it holds anything but safe characters. */
+    static String shellWord(String s) {
+        return s.matches("[A-Za-z0-9_./:@%+=,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 }

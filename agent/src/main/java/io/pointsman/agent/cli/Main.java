@@ -13,6 +13,9 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ValidateCommand.class,
             RenderCommand.class,
+            DiffCommand.class,
+            FleetCommand.class,
+            ServerCommand.class,
             StatusCommand.class,
             BackendCommand.class,
             CommandLine.HelpCommand.class

@@ -4,6 +4,9 @@ import io.pointsman.agent.keepalived.KeepalivedManager;
 import io.pointsman.agent.node.LocalDirectorySync;
 import io.pointsman.agent.node.NodeApplier;
 import io.pointsman.agent.node.PointsmanNode;
+import io.pointsman.agent.notify.Notifier;
+import io.pointsman.agent.servers.ServerStateService;
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.agent.node.TemplateRepo;
 import io.pointsman.agent.status.StatusServer;
 import io.pointsman.agent.status.StatusServerOptions;
@@ -163,11 +166,28 @@ public final class RunCommand implements Callable<Integer> {
     private Integer runDirectory(String nodeName, InetSocketAddress status, CountDownLatch stop, PrintWriter out)
             throws Exception {
         AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(status);
+        ServerOverrides overrides = new ServerOverrides();
+        AtomicReference<ServerStateService> serversRef = new AtomicReference<>();
         NodeApplier applier = new NodeApplier(t -> ProxyRuntime.builder().threads(threads > 0 ? threads : t)
-                .identity(nodeName, NodeApplier.version()).build().start(),
+                .identity(nodeName, NodeApplier.version()).overrides(overrides)
+                .statsAdmin(PointsmanNode.statsAdmin(serversRef)).build().start(),
                 nodeName, SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
-        try (LocalDirectorySync sync = new LocalDirectorySync(configDir, nodeName, applier, Clock.systemUTC());
-             StatusServer server = StatusServer.start(new StatusServerOptions(status, statusTokenFile, webhookSecretFile), sync)) {
+        Path notifyDir = stateDir;
+        try {
+            java.nio.file.Files.createDirectories(stateDir);
+        } catch (java.io.IOException e) {
+            // --config needs no state dir otherwise; only the notification outbox is lost at a restart.
+            spec.commandLine().getErr().println("pointsman run: cannot use --state-dir " + stateDir + " (" + e
+                    + "); notifications sent will not be remembered across restarts");
+            notifyDir = null;
+        }
+        try (Notifier notifier = Notifier.forNode(nodeName, notifyDir, applier).start();
+             LocalDirectorySync sync = new LocalDirectorySync(configDir, nodeName, applier, Clock.systemUTC(), notifier);
+             ServerStateService servers = new ServerStateService(nodeName, notifyDir, overrides, applier::runtime,
+                     notifier, sync::recordHistory, Clock.systemUTC()).start();
+             StatusServer server = StatusServer.start(new StatusServerOptions(status, statusTokenFile, webhookSecretFile),
+                     sync, servers)) {
+            serversRef.set(servers);
             statusAddress.set(server.address());
             sync.start();
             Signal.handle(new Signal("HUP"), s -> sync.requestSync("SIGHUP"));

@@ -91,6 +91,17 @@ public final class StatusCommand implements Callable<Integer> {
                 text(s, "generation"), text(s, "lastApplyTime")));
         sb.append(String.format("attempted   %s%n", text(s, "lastAttemptedRevision")));
         sb.append(String.format("last fetch  %s   next poll %s%n", text(s, "lastFetchTime"), text(s, "nextPollTime")));
+        JsonNode overrides = s.path("runtimeOverrides");
+        if (overrides.isArray() && !overrides.isEmpty()) {
+            sb.append(String.format("runtime     %d server(s) differ from git:%n", overrides.size()));
+            for (String o : io.pointsman.agent.fleet.FleetView.overrides(overrides)) {
+                sb.append(String.format("  %s%n", o));
+            }
+        }
+        for (JsonNode d : s.path("runtimeOverridesDropped")) {
+            sb.append(String.format("dropped     %s/%s (%s): %s has no such server%n", text(d, "backend"),
+                    text(d, "server"), text(d, "override"), shortRevision(text(d, "revision"))));
+        }
         JsonNode bgp = s.path("bgp");
         if (bgp.isObject()) {
             JsonNode announced = bgp.path("announced");

@@ -1,5 +1,6 @@
 package io.pointsman.agent.cli;
 
+import io.pointsman.agent.fleet.FleetFile;
 import io.pointsman.proxy.config.load.ConfigError;
 import io.pointsman.proxy.config.load.ConfigException;
 import io.pointsman.proxy.config.load.ConfigFiles;
@@ -13,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,9 +31,16 @@ import picocli.CommandLine.Spec;
             "Check a config directory the way the agent checks a commit: parse",
             "proxy.yaml and hosts/*.yaml, merge each node's overrides, resolve",
             "secrets from this environment, validate, run the route assertions",
-            "in tests/*.yaml.",
+            "in tests/*.yaml; checks fleet.yaml when there is one.",
             "",
-            "Without --node, checks proxy.yaml alone and merged with each hosts/*.yaml.",
+            "A route case names a frontend and a request (src, dst_port, sni, tls,",
+            "method, host, path with its query, headers) and what it must get:",
+            "expect_backend or expect: reject, and for what HTTP rules do,",
+            "expect_status, expect_location, expect_request_headers (what the server",
+            "receives) and expect_response_headers (what the client gets).",
+            "",
+            "Without --node (or with --all-nodes), checks proxy.yaml alone and merged",
+            "with each hosts/*.yaml.",
             "Errors go to stderr, one per line: FILE:LINE: YAML.PATH: message.",
             "For example: proxy.yaml:14: frontends[1].default_backend: no backend named 'api'"
         },
@@ -41,6 +50,7 @@ import picocli.CommandLine.Spec;
             "  pointsman validate                       # the current directory",
             "  pointsman validate config-repo-template",
             "  pointsman validate ~/lb-config --node lb1",
+            "  pointsman validate --all-nodes .         # in CI: every node, exit 1 if any is refused",
             "",
             "Exit status: 0 valid, 1 invalid, 2 usage error or no proxy.yaml in DIR."
         })
@@ -52,9 +62,18 @@ public final class ValidateCommand implements Callable<Integer> {
             description = "The config directory (holds proxy.yaml). Default: the current directory.")
     Path dir;
 
-    @Option(names = "--node", paramLabel = "NAME",
-            description = "Check only this node: proxy.yaml + hosts/NAME.yaml.")
-    String node;
+    @ArgGroup(exclusive = true)
+    Nodes nodes = new Nodes();
+
+    static final class Nodes {
+        @Option(names = "--node", paramLabel = "NAME",
+                description = "Check only this node: proxy.yaml + hosts/NAME.yaml.")
+        String node;
+
+        @Option(names = "--all-nodes",
+                description = "Check proxy.yaml alone and merged with each hosts/*.yaml (the default; for CI scripts).")
+        boolean all;
+    }
 
     @Spec
     CommandSpec spec;
@@ -71,6 +90,7 @@ public final class ValidateCommand implements Callable<Integer> {
         SecretSource secrets = SecretSource.system();
         Set<String> errors = new LinkedHashSet<>();
         String summary;
+        String node = nodes.node;
         if (node != null) {
             check(files, node, secrets).forEach(e -> errors.add(e.toString()));
             String host = ConfigFiles.hostFile(node);
@@ -80,8 +100,8 @@ public final class ValidateCommand implements Callable<Integer> {
         } else {
             List<ConfigError> base = check(files, null, secrets);
             base.forEach(e -> errors.add(e.toString()));
-            List<String> nodes = hostNodes(files);
-            for (String n : nodes) {
+            List<String> names = hostNodes(files);
+            for (String n : names) {
                 for (ConfigError e : check(files, n, secrets)) {
                     // An error proxy.yaml has on its own is printed once; one that shows only
                     // with a node's overrides but points into proxy.yaml says which node.
@@ -90,8 +110,9 @@ public final class ValidateCommand implements Callable<Integer> {
                     }
                 }
             }
-            summary = nodes.isEmpty() ? "proxy.yaml; no host files" : "proxy.yaml; nodes: " + String.join(", ", nodes);
+            summary = names.isEmpty() ? "proxy.yaml; no host files" : "proxy.yaml; nodes: " + String.join(", ", names);
         }
+        fleetErrors(dir, errors);
         if (!errors.isEmpty()) {
             errors.forEach(err::println);
             err.flush();
@@ -100,6 +121,21 @@ public final class ValidateCommand implements Callable<Integer> {
         out.println(name + ": valid (" + summary + ")");
         out.flush();
         return 0;
+    }
+
+    /** {@code fleet.yaml}, when the repo has one, is checked too: a broken one breaks {@code pointsman fleet}. */
+    private static void fleetErrors(Path dir, Set<String> errors) {
+        Path file = dir.resolve(FleetFile.FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            FleetFile.parse(Files.readString(file));
+        } catch (ConfigException e) {
+            e.errors().forEach(x -> errors.add(x.toString()));
+        } catch (java.io.IOException e) {
+            errors.add(FleetFile.FILE_NAME + ": cannot read: " + e.getMessage());
+        }
     }
 
     /** The errors of one load; none when it is valid. */

@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GitMirror implements AutoCloseable {
     public static final String LAST_GOOD_REF = "refs/pointsman/last-good";
+    /** Where {@link #fetchRevision} keeps what it fetched by id or by {@code refs/…} name. */
+    static final String FETCHED_REFS = "refs/pointsman/fetched/";
     private static final Logger log = LoggerFactory.getLogger(GitMirror.class);
 
     private final String remoteUrl;
@@ -264,24 +266,8 @@ public final class GitMirror implements AutoCloseable {
      * (every host file when node is null) and {@code tests/*.yaml}.
      */
     public synchronized ConfigFiles read(ObjectId commit, String node) throws GitSyncException {
-        Map<String, String> files = new TreeMap<>();
-        String hostFile = node == null ? null : ConfigFiles.hostFile(node);
-        try (RevWalk rw = new RevWalk(repository()); ObjectReader reader = repository().newObjectReader()) {
-            RevCommit c = rw.parseCommit(commit);
-            try (TreeWalk tw = new TreeWalk(reader)) {
-                tw.addTree(c.getTree());
-                tw.setRecursive(true);
-                while (tw.next()) {
-                    String path = tw.getPathString();
-                    if (tw.getFileMode(0) != FileMode.REGULAR_FILE && tw.getFileMode(0) != FileMode.EXECUTABLE_FILE) {
-                        continue;
-                    }
-                    if (wanted(path, hostFile)) {
-                        byte[] bytes = reader.open(tw.getObjectId(0), Constants.OBJ_BLOB).getBytes();
-                        files.put(path, new String(bytes, StandardCharsets.UTF_8));
-                    }
-                }
-            }
+        try {
+            return CommitFiles.read(repository(), commit, "", node == null ? null : ConfigFiles.hostFile(node));
         } catch (MissingObjectException | CorruptObjectException e) {
             throw new GitSyncException(GitSyncException.Kind.CORRUPT_CLONE,
                     "local clone " + gitDir + " is damaged at commit " + commit.name() + ": " + e.getMessage(), e);
@@ -289,7 +275,6 @@ public final class GitMirror implements AutoCloseable {
             throw new GitSyncException(GitSyncException.Kind.LOCAL_IO,
                     "cannot read commit " + commit.name() + " from " + gitDir + ": " + e, e);
         }
-        return new ConfigFiles(files);
     }
 
     /**
@@ -309,35 +294,20 @@ public final class GitMirror implements AutoCloseable {
         }
     }
 
-    private static boolean wanted(String path, String hostFile) {
-        if (path.equals(ConfigFiles.PROXY_YAML)) {
-            return true;
-        }
-        if (path.startsWith("hosts/") && path.indexOf('/', 6) < 0 && path.endsWith(".yaml")) {
-            return hostFile == null || path.equals(hostFile);
-        }
-        return path.startsWith("tests/") && path.indexOf('/', 6) < 0 && path.endsWith(".yaml");
-    }
-
     /**
      * Resolves what a user may pass to {@code /diff?revision=}: {@code main@sha1:<hex>}, a commit id
      * (full or abbreviated), or a branch name as last fetched. Null when unknown here.
      */
     public synchronized ObjectId resolve(String what) throws GitSyncException {
-        if (what == null || what.isBlank() || !Files.isDirectory(gitDir)) {
-            return null;
-        }
-        String w = what.strip();
-        int at = w.indexOf("@sha1:");
-        if (at >= 0) {
-            w = w.substring(at + 6);
-        }
-        // User input from /diff: a plain branch name or hex id, no revision expressions or paths.
-        if (!w.matches("[A-Za-z0-9._/-]{1,200}") || w.contains("..") || w.startsWith("/")) {
+        String w = plainName(what);
+        if (w == null || !Files.isDirectory(gitDir)) {
             return null;
         }
         try {
             ObjectId id = repository().resolve("refs/remotes/origin/" + w + "^{commit}");
+            if (id == null && w.startsWith("refs/")) {
+                id = repository().resolve(FETCHED_REFS + w.substring("refs/".length()) + "^{commit}");
+            }
             if (id == null && w.matches("[0-9a-fA-F]{4,40}")) {
                 id = repository().resolve(w + "^{commit}");
             }
@@ -347,6 +317,72 @@ public final class GitMirror implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             throw new GitSyncException(GitSyncException.Kind.LOCAL_IO, "cannot resolve '" + what + "' in " + gitDir + ": " + e, e);
         }
+    }
+
+    /**
+     * Fetches what {@link #resolve} did not find, so {@code /diff} can preview a revision the
+     * node has not polled yet: every branch (a new branch, or a commit on one), then, for a
+     * full commit id or a {@code refs/…} name (e.g. GitHub's {@code refs/pull/12/head}), that
+     * one object or ref into {@code refs/pointsman/fetched/}. Bounded by the fetch timeout.
+     * Returns quietly when the remote has no such thing ({@link #resolve} then says unknown).
+     */
+    public ObjectId fetchRevision(String what) throws GitSyncException {
+        String w = plainName(what);
+        if (w == null) {
+            return null;
+        }
+        fetch();
+        ObjectId id = resolve(w);
+        if (id != null) {
+            return id;
+        }
+        String refSpec;
+        if (w.startsWith("refs/")) {
+            refSpec = "+" + w + ":" + FETCHED_REFS + w.substring("refs/".length());
+        } else if (w.matches("[0-9a-fA-F]{40}")) {
+            refSpec = w + ":" + FETCHED_REFS + "commits/" + w.toLowerCase(java.util.Locale.ROOT);
+        } else {
+            return null;
+        }
+        Repository r = openRepository();
+        try {
+            bounded("fetch " + w, fetchDeadline, () -> fetchRefSpec(r, refSpec));
+        } catch (GitSyncException e) {
+            if (e.kind() == GitSyncException.Kind.REMOTE_UNREACHABLE) {
+                throw e;
+            }
+            log.info("{} could not be fetched from {}: {}", w, displayUrl(), e.getMessage());
+            return null;
+        }
+        return resolve(w);
+    }
+
+    private Void fetchRefSpec(Repository r, String refSpec) throws GitSyncException {
+        try (Git git = new Git(r)) {
+            auth.configure(git.fetch()).setRemote(remoteUrl).setRefSpecs(new RefSpec(refSpec))
+                    .setTimeout(timeoutSeconds).call();
+        } catch (GitAPIException | RuntimeException e) {
+            throw new GitSyncException(GitSyncException.Kind.FETCH_FAILED, "fetch from " + displayUrl() + " failed: "
+                    + clean(e), e);
+        }
+        return null;
+    }
+
+    /** User input from {@code /diff}: a branch name, {@code refs/…} or hex id; no revision expressions. Else null. */
+    private static String plainName(String what) {
+        if (what == null || what.isBlank()) {
+            return null;
+        }
+        String w = what.strip();
+        int at = w.indexOf("@sha1:");
+        if (at >= 0) {
+            w = w.substring(at + 6);
+        }
+        if (!w.matches("[A-Za-z0-9._/-]{1,200}") || w.contains("..") || w.startsWith("/") || w.endsWith("/")
+                || w.endsWith(".lock")) {
+            return null;
+        }
+        return w;
     }
 
     /** Pins a commit so it survives force-pushes and gc; it is what the next start applies first. */

@@ -5,6 +5,9 @@ import io.pointsman.agent.state.HistoryEntry;
 import io.pointsman.agent.sync.ApplyOutcome;
 import io.pointsman.agent.sync.ConfigApplier;
 import io.pointsman.agent.sync.SyncControl;
+import io.pointsman.agent.sync.SyncEvent;
+import io.pointsman.agent.sync.SyncEvents;
+import io.pointsman.proxy.config.NotifyEvent;
 import io.pointsman.agent.sync.SyncReason;
 import io.pointsman.agent.sync.SyncStatus;
 import io.pointsman.proxy.config.load.ConfigFiles;
@@ -40,6 +43,7 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
     private final String node;
     private final ConfigApplier applier;
     private final Clock clock;
+    private final SyncEvents events;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "pointsman-config-dir");
         t.setDaemon(true);
@@ -54,6 +58,12 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
     private String suspendReason;
 
     public LocalDirectorySync(Path dir, String node, ConfigApplier applier, Clock clock) {
+        this(dir, node, applier, clock, SyncEvents.NONE);
+    }
+
+    /** @param events told about every apply and refusal (the notifier) */
+    public LocalDirectorySync(Path dir, String node, ConfigApplier applier, Clock clock, SyncEvents events) {
+        this.events = events;
         this.dir = dir;
         this.node = node;
         this.applier = applier;
@@ -119,6 +129,8 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
             log.warn("{}: {} refused ({}): {}", cause, revision, outcome.reason(), outcome.message());
         }
         publish(outcome.succeeded(), outcome.reason(), outcome.message(), generation);
+        events.publish(SyncEvent.about(outcome.succeeded() ? NotifyEvent.APPLIED : NotifyEvent.REFUSED,
+                revision.toString(), outcome.reason().name(), outcome.message(), clock.instant()));
     }
 
     private void publish(boolean ready, SyncReason reason, String message, long generation) {
@@ -144,6 +156,18 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
     }
 
     @Override
+    public synchronized void recordHistory(HistoryEntry entry) {
+        history.addLast(entry);
+        while (history.size() > HISTORY) {
+            history.removeFirst();
+        }
+        SyncStatus s = status;
+        status = new SyncStatus(s.node(), s.repo(), s.branch(), s.ready(), s.reason(), s.message(),
+                s.lastAppliedRevision(), s.lastAttemptedRevision(), s.lastFetchTime(), s.lastApplyTime(),
+                s.nextPollTime(), s.generation(), s.suspended(), List.copyOf(new ArrayList<>(history)));
+    }
+
+    @Override
     public synchronized void suspend(String reason) {
         suspended = true;
         suspendReason = reason == null || reason.isBlank() ? "no reason given" : reason;
@@ -166,7 +190,7 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
 
     @Override
     public String metricsText() {
-        return applier.proxyMetrics();
+        return events.metricsText() + applier.proxyMetrics();
     }
 
     @Override

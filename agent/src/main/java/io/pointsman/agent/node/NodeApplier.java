@@ -17,6 +17,7 @@ import io.pointsman.proxy.config.Bgp;
 import io.pointsman.proxy.config.ConfigDiff;
 import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.Keepalived;
+import io.pointsman.proxy.config.NotifyTarget;
 import io.pointsman.proxy.config.SyncSettings;
 import io.pointsman.proxy.config.Normalizer;
 import io.pointsman.proxy.config.ProxyConfig;
@@ -347,6 +348,22 @@ public final class NodeApplier implements ConfigApplier {
         Good g = good;
         SyncSettings sync = g == null ? null : g.loaded().config().sync();
         return sync == null ? null : sync.healthGate();
+    }
+
+    @Override
+    public List<NotifyTarget> notifyTargets() {
+        Good g = good;
+        if (g == null) {
+            return null;
+        }
+        SyncSettings sync = g.loaded().config().sync();
+        return sync == null ? List.of() : sync.notifyTargets();
+    }
+
+    @Override
+    public String redact(String text) {
+        Good g = good;
+        return g == null ? text : g.loaded().redactor().redact(text);
     }
 
     /**

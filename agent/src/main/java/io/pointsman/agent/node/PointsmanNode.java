@@ -3,6 +3,9 @@ package io.pointsman.agent.node;
 import io.pointsman.agent.git.RemoteAuth;
 import io.pointsman.agent.git.TrustedKeys;
 import io.pointsman.agent.keepalived.KeepalivedManager;
+import io.pointsman.agent.notify.Notifier;
+import io.pointsman.agent.servers.ServerStateService;
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.agent.status.StatusServer;
 import io.pointsman.agent.status.StatusServerOptions;
 import io.pointsman.agent.sync.SyncEngine;
@@ -58,12 +61,33 @@ public final class PointsmanNode implements AutoCloseable {
     private final SyncEngine engine;
     private final StatusServer status;
     private final NodeApplier applier;
+    private final Notifier notifier;
+    private final ServerStateService servers;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private PointsmanNode(SyncEngine engine, StatusServer status, NodeApplier applier) {
+    private PointsmanNode(SyncEngine engine, StatusServer status, NodeApplier applier, Notifier notifier,
+            ServerStateService servers) {
         this.engine = engine;
         this.status = status;
         this.applier = applier;
+        this.notifier = notifier;
+        this.servers = servers;
+    }
+
+    /**
+     * The stats page's admin form, handed to the proxy before the service exists (the proxy
+     * is built by the first apply, which comes after it).
+     */
+    public static io.pointsman.proxy.statspage.StatsAdminActions statsAdmin(AtomicReference<ServerStateService> ref) {
+        return (backend, servers, state, reason) -> {
+            ServerStateService s = ref.get();
+            return s == null ? "the node is starting; try again" : s.apply(backend, servers, state, reason);
+        };
+    }
+
+    /** Runtime server state: drain, maint, weight without a commit. */
+    public ServerStateService servers() {
+        return servers;
     }
 
     /** Starts everything; returns once the status listener is up (the first apply runs in the background). */
@@ -72,13 +96,17 @@ public final class PointsmanNode implements AutoCloseable {
         SyncEngine engine = null;
         StatusServer status = null;
         NodeApplier applier = null;
+        Notifier notifier = null;
+        ServerStateService servers = null;
         try {
             AtomicReference<InetSocketAddress> statusAddress = new AtomicReference<>(o.statusBind());
+            ServerOverrides overrides = new ServerOverrides();
+            AtomicReference<ServerStateService> serversRef = new AtomicReference<>();
             // The proxy starts with the first config it serves: its global.threads decides the
             // event loops (--threads, when given, wins).
             applier = new NodeApplier(threads -> ProxyRuntime.builder().threads(o.threads() > 0 ? o.threads() : threads)
-                    .identity(o.node(), NodeApplier.version()).build().start(), o.node(), SecretSource.system(),
-                    new KeepalivedManager(null), statusAddress::get);
+                    .identity(o.node(), NodeApplier.version()).overrides(overrides).statsAdmin(statsAdmin(serversRef))
+                    .build().start(), o.node(), SecretSource.system(), new KeepalivedManager(null), statusAddress::get);
             SyncOptions syncOptions = SyncOptions.defaults(o.node(), o.branch()).withPoll(o.poll())
                     .withFetchTimeout(o.gitTimeout() != null ? o.gitTimeout() : Duration.ofSeconds(30));
             if (o.trustedKeys() != null) {
@@ -86,15 +114,20 @@ public final class PointsmanNode implements AutoCloseable {
                 log.info("node {} applies only commits signed by one of the {} key(s) in {}", o.node(),
                         o.trustedKeys().keyCount(), o.trustedKeys().dir());
             }
+            notifier = Notifier.forNode(o.node(), o.stateDir(), applier).start();
             engine = SyncEngine.open(o.repoUrl(), RemoteAuth.fromEnvironment(System.getenv(),
-                    Path.of(System.getProperty("user.home"), ".ssh")), o.stateDir(), syncOptions, applier);
+                    Path.of(System.getProperty("user.home"), ".ssh")), o.stateDir(), syncOptions, applier, notifier);
+            // Before the first apply: runtime overrides saved before a restart are back in place.
+            servers = new ServerStateService(o.node(), o.stateDir(), overrides, applier::runtime, notifier,
+                    engine::recordHistory, java.time.Clock.systemUTC()).start();
+            serversRef.set(servers);
             StatusServerOptions so = new StatusServerOptions(o.statusBind(), o.statusTokenFile(), o.webhookSecretFile());
-            status = StatusServer.start(so, engine);
+            status = StatusServer.start(so, engine, servers);
             statusAddress.set(status.address());
             engine.start();
             log.info("node {} syncing {} (branch {}) every {}; status on {}", o.node(), engine.status().repo(),
                     o.branch(), io.pointsman.proxy.config.Durations.format(o.poll()), status.baseUrl());
-            return new PointsmanNode(engine, status, applier);
+            return new PointsmanNode(engine, status, applier, notifier, servers);
         } catch (Exception e) {
             if (status != null) {
                 status.close();
@@ -104,6 +137,12 @@ public final class PointsmanNode implements AutoCloseable {
             }
             if (applier != null) {
                 applier.close();
+            }
+            if (notifier != null) {
+                notifier.close();
+            }
+            if (servers != null) {
+                servers.close();
             }
             throw e;
         }
@@ -143,6 +182,8 @@ public final class PointsmanNode implements AutoCloseable {
         awaitDrain(drainUntil);
         status.close();
         applier.close();
+        servers.close();
+        notifier.close();
         log.info("node stopped");
     }
 

@@ -2,14 +2,11 @@ package io.pointsman.agent.state;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
+import io.pointsman.agent.system.AtomicFiles;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
@@ -19,9 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps {@link SyncState} in {@code state-dir/state.json}.
  *
- * <p>Writes are atomic: a crash leaves either the old or the new file, never half of one
- * (temp file in the same directory, fsync, rename over, fsync the directory so the rename
- * itself is durable). A file that cannot be parsed is moved aside to
+ * <p>Writes are atomic ({@link AtomicFiles}): a crash leaves either the old or the new file,
+ * never half of one. A file that cannot be parsed is moved aside to
  * {@code state.json.corrupt-<time>} and reported by {@link #lastProblem()}; the agent then
  * starts from an empty state instead of crashing.
  */
@@ -76,38 +72,9 @@ public final class StateStore {
         }
     }
 
-    /** Writes the whole state atomically and durably. */
+    /** Writes the whole state atomically and durably ({@link AtomicFiles}). */
     public synchronized void save(SyncState state) throws IOException {
-        Files.createDirectories(dir);
-        byte[] bytes = json.writeValueAsBytes(state);
-        Path tmp = Files.createTempFile(dir, FILE_NAME + ".", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException("file system of " + dir + " cannot rename atomically; state.json not written", e);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-        fsyncDirectory(dir);
-    }
-
-    private static void fsyncDirectory(Path dir) {
-        // Makes the rename durable. Opening a directory for reading works on Linux; some
-        // platforms refuse, and there the rename is as durable as the OS makes it.
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            log.debug("cannot fsync directory {}: {}", dir, e.toString());
-        }
+        AtomicFiles.writeDurably(file, json.writeValueAsBytes(state));
     }
 
     private static String firstLine(String s) {

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param seen                  commit id → when this node first saw it (for {@code apply_delay})
  * @param suspended             true after {@code POST /suspend}
  * @param suspendReason         the reason given to {@code POST /suspend}
+ * @param fetchFailingSince     when the current run of failed fetches began (null while fetches
+ *                              succeed); kept so a restart does not start the outage over
  */
 public record SyncState(
         String lastGoodRevision,
@@ -30,7 +32,8 @@ public record SyncState(
         List<HistoryEntry> history,
         Map<String, Instant> seen,
         boolean suspended,
-        String suspendReason) {
+        String suspendReason,
+        Instant fetchFailingSince) {
 
     public static final int MAX_HISTORY = 50;
     /** Seen-times kept; older ones cannot matter once this many newer revisions came. */
@@ -42,7 +45,7 @@ public record SyncState(
     }
 
     public static SyncState empty() {
-        return new SyncState(null, null, null, null, null, null, List.of(), Map.of(), false, null);
+        return new SyncState(null, null, null, null, null, null, List.of(), Map.of(), false, null, null);
     }
 
     public SyncState withAttempt(HistoryEntry entry) {
@@ -52,17 +55,28 @@ public record SyncState(
             h.remove(0);
         }
         return new SyncState(lastGoodRevision, entry.revision(), rejectedRevision, rejectedReason, rejectedMessage,
-                lastApplyTime, h, seen, suspended, suspendReason);
+                lastApplyTime, h, seen, suspended, suspendReason, fetchFailingSince);
+    }
+
+    /** A history entry that is not an apply attempt (a runtime change): lastAttemptedRevision stays. */
+    public SyncState withHistory(HistoryEntry entry) {
+        List<HistoryEntry> h = new ArrayList<>(history);
+        h.add(entry);
+        while (h.size() > MAX_HISTORY) {
+            h.remove(0);
+        }
+        return new SyncState(lastGoodRevision, lastAttemptedRevision, rejectedRevision, rejectedReason, rejectedMessage,
+                lastApplyTime, h, seen, suspended, suspendReason, fetchFailingSince);
     }
 
     public SyncState withLastGood(String revision, Instant at) {
         return new SyncState(revision, lastAttemptedRevision, rejectedRevision, rejectedReason, rejectedMessage,
-                at, history, seen, suspended, suspendReason);
+                at, history, seen, suspended, suspendReason, fetchFailingSince);
     }
 
     public SyncState withRejected(String revision, String reason, String message) {
         return new SyncState(lastGoodRevision, lastAttemptedRevision, revision, reason, message,
-                lastApplyTime, history, seen, suspended, suspendReason);
+                lastApplyTime, history, seen, suspended, suspendReason, fetchFailingSince);
     }
 
     /** Records when a commit was first seen; keeps the first time, drops the oldest past {@value #MAX_SEEN}. */
@@ -76,11 +90,21 @@ public record SyncState(
             s.remove(s.keySet().iterator().next());
         }
         return new SyncState(lastGoodRevision, lastAttemptedRevision, rejectedRevision, rejectedReason, rejectedMessage,
-                lastApplyTime, history, s, suspended, suspendReason);
+                lastApplyTime, history, s, suspended, suspendReason, fetchFailingSince);
+    }
+
+    /** Marks the start of a run of failed fetches (kept when one is running), or its end (null). */
+    public SyncState withFetchFailing(Instant since) {
+        Instant v = since == null ? null : fetchFailingSince != null ? fetchFailingSince : since;
+        if (java.util.Objects.equals(v, fetchFailingSince)) {
+            return this;
+        }
+        return new SyncState(lastGoodRevision, lastAttemptedRevision, rejectedRevision, rejectedReason, rejectedMessage,
+                lastApplyTime, history, seen, suspended, suspendReason, v);
     }
 
     public SyncState withSuspended(boolean on, String reason) {
         return new SyncState(lastGoodRevision, lastAttemptedRevision, rejectedRevision, rejectedReason, rejectedMessage,
-                lastApplyTime, history, seen, on, on ? reason : null);
+                lastApplyTime, history, seen, on, on ? reason : null, fetchFailingSince);
     }
 }

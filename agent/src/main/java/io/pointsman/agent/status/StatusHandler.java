@@ -19,7 +19,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.pointsman.agent.bgp.BgpStatus;
+import io.pointsman.agent.servers.ServerChange;
+import io.pointsman.agent.servers.ServerStateService;
 import io.pointsman.agent.state.Json;
+import io.pointsman.proxy.admin.UnknownServerException;
 import io.pointsman.agent.sync.SyncControl;
 import io.pointsman.agent.sync.SyncStatus;
 import java.nio.charset.StandardCharsets;
@@ -43,14 +46,18 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
     private static final Logger log = LoggerFactory.getLogger(StatusHandler.class);
     private static final ObjectMapper MAPPER = Json.mapper();
+    static final String SERVERS = "/servers";
 
     private final SyncControl sync;
+    private final ServerStateService servers;
     private final BearerToken token;
     private final WebhookVerifier webhook;
     private final ExecutorService workers;
 
-    StatusHandler(SyncControl sync, BearerToken token, WebhookVerifier webhook, ExecutorService workers) {
+    StatusHandler(SyncControl sync, ServerStateService servers, BearerToken token, WebhookVerifier webhook,
+            ExecutorService workers) {
         this.sync = sync;
+        this.servers = servers;
         this.token = token;
         this.webhook = webhook;
         this.workers = workers;
@@ -74,24 +81,29 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String path = uri.path();
         HttpMethod method = req.method();
         boolean post = HttpMethod.POST.equals(method);
-        boolean get = HttpMethod.GET.equals(method);
+        boolean delete = HttpMethod.DELETE.equals(method);
         String allowed = allowedMethod(path);
         if (allowed == null) {
             write(ctx, Reply.text(HttpResponseStatus.NOT_FOUND, "no such endpoint: " + path), keepAlive);
             return;
         }
-        if (!allowed.equals(method.name())) {
+        if (!List.of(allowed.split(", ")).contains(method.name())) {
             FullHttpResponse r = response(Reply.text(HttpResponseStatus.METHOD_NOT_ALLOWED, path + " takes " + allowed));
             r.headers().set(HttpHeaderNames.ALLOW, allowed);
             send(ctx, r, keepAlive);
             return;
         }
         // Webhooks carry their own proof (HMAC or GitLab token): senders cannot add a bearer token.
-        boolean needsToken = (post && !path.equals("/hooks/git")) || path.equals("/config") || path.equals("/diff");
+        boolean needsToken = (post && !path.equals("/hooks/git")) || delete || path.equals("/config")
+                || path.equals("/diff");
         if (needsToken && token != null && !token.accepts(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             FullHttpResponse r = response(Reply.text(HttpResponseStatus.UNAUTHORIZED, "missing or wrong bearer token"));
             r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"pointsman\"");
             send(ctx, r, keepAlive);
+            return;
+        }
+        if (path.startsWith(SERVERS + "/") || path.equals(SERVERS)) {
+            servers(ctx, req, uri, keepAlive);
             return;
         }
         switch (path) {
@@ -122,24 +134,110 @@ final class StatusHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
     }
 
-    /** {@code GET /status}: the sync's status, with what the node announces over BGP when it has a bgp section. */
+    /**
+     * {@code GET /status}: the sync's status; the runtime overrides in force and dropped (the
+     * drift from git); what the node announces over BGP when it has a bgp section.
+     */
     private Object statusView() {
         SyncStatus status = sync.status();
         BgpStatus bgp = sync.applier().bgp();
-        if (bgp == null) {
+        if (bgp == null && servers == null) {
             return status;
         }
         ObjectNode view = MAPPER.valueToTree(status);
-        view.set("bgp", MAPPER.valueToTree(bgp));
+        if (servers != null) {
+            view.set("runtimeOverrides", MAPPER.valueToTree(servers.overrides()));
+            view.set("runtimeOverridesDropped", MAPPER.valueToTree(servers.dropped()));
+        }
+        if (bgp != null) {
+            view.set("bgp", MAPPER.valueToTree(bgp));
+        }
         return view;
     }
 
-    private static String allowedMethod(String path) {
+    private String allowedMethod(String path) {
+        if (servers != null && path.equals(SERVERS)) {
+            return "GET";
+        }
+        if (servers != null && path.startsWith(SERVERS + "/")) {
+            return "POST, DELETE";
+        }
         return switch (path) {
             case "/status", "/healthz", "/metrics", "/config", "/diff" -> "GET";
             case "/sync", "/hooks/git", "/suspend", "/resume" -> "POST";
             default -> null;
         };
+    }
+
+    /**
+     * {@code GET /servers}; {@code POST /servers/<backend>/<server>} with {@code state},
+     * {@code weight}, {@code reason}, {@code ttl} in the query or a form body;
+     * {@code DELETE /servers/<backend>/<server>}. Bad input is a 400 that says why, and
+     * changes nothing.
+     */
+    private void servers(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, boolean keepAlive) {
+        String path = uri.path();
+        if (path.equals(SERVERS)) {
+            offload(ctx, keepAlive, () -> {
+                Map<String, Object> body = new java.util.LinkedHashMap<>();
+                body.put("servers", servers.servers());
+                body.put("runtimeOverrides", servers.overrides());
+                body.put("runtimeOverridesDropped", servers.dropped());
+                return json(body);
+            });
+            return;
+        }
+        String[] parts = path.substring(SERVERS.length() + 1).split("/", -1);
+        if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+            write(ctx, Reply.text(HttpResponseStatus.BAD_REQUEST, "usage: /servers/<backend>/<server>"), keepAlive);
+            return;
+        }
+        String backend = QueryStringDecoder.decodeComponent(parts[0]);
+        String server = QueryStringDecoder.decodeComponent(parts[1]);
+        boolean delete = HttpMethod.DELETE.equals(req.method());
+        java.util.Map<String, List<String>> params = new java.util.LinkedHashMap<>(uri.parameters());
+        String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (req.content().isReadable()) {
+            if (!contentType.startsWith("application/x-www-form-urlencoded")) {
+                write(ctx, Reply.text(HttpResponseStatus.BAD_REQUEST,
+                        "send the parameters in the query or as application/x-www-form-urlencoded"), keepAlive);
+                return;
+            }
+            new QueryStringDecoder("?" + req.content().toString(StandardCharsets.UTF_8)).parameters()
+                    .forEach((k, v) -> params.merge(k, v, (a, b) -> {
+                        List<String> all = new java.util.ArrayList<>(a);
+                        all.addAll(b);
+                        return all;
+                    }));
+        }
+        ServerChange change;
+        if (delete) {
+            if (!params.isEmpty()) {
+                write(ctx, Reply.text(HttpResponseStatus.BAD_REQUEST, "DELETE takes no parameters"), keepAlive);
+                return;
+            }
+            change = null;
+        } else {
+            try {
+                change = ServerChange.parse(params);
+            } catch (IllegalArgumentException e) {
+                write(ctx, Reply.text(HttpResponseStatus.BAD_REQUEST, e.getMessage()), keepAlive);
+                return;
+            }
+        }
+        offload(ctx, keepAlive, () -> {
+            try {
+                if (change == null) {
+                    servers.reset(backend, server, "status API");
+                } else {
+                    servers.change(backend, server, change, "status API");
+                }
+            } catch (UnknownServerException e) {
+                return Reply.text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+            }
+            return json(servers.servers().stream().filter(v -> v.backend().equals(backend) && v.server().equals(server))
+                    .findFirst().orElse(null));
+        });
     }
 
     private void hook(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive) {

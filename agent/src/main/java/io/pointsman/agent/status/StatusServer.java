@@ -12,6 +12,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.pointsman.agent.servers.ServerStateService;
 import io.pointsman.agent.sync.SyncControl;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -52,6 +53,15 @@ public final class StatusServer implements AutoCloseable {
      *         given, when a token or secret file is unreadable or empty, or when the bind fails
      */
     public static StatusServer start(StatusServerOptions options, SyncControl sync) throws StatusServerException {
+        return start(options, sync, null);
+    }
+
+    /**
+     * @param servers runtime server state ({@code /servers}, {@code runtimeOverrides} in
+     *                {@code /status}), or null: no {@code /servers}
+     */
+    public static StatusServer start(StatusServerOptions options, SyncControl sync, ServerStateService servers)
+            throws StatusServerException {
         InetSocketAddress bind = options.bind();
         if (bind.isUnresolved()) {
             throw new StatusServerException("status bind address " + bind.getHostString() + " does not resolve");
@@ -88,7 +98,7 @@ public final class StatusServer implements AutoCloseable {
                                     .addLast("read-timeout", new ReadTimeoutHandler(60))
                                     .addLast(PIPELINE_CODEC, new HttpServerCodec())
                                     .addLast(PIPELINE_AGGREGATOR, new HttpObjectAggregator(MAX_BODY))
-                                    .addLast(PIPELINE_HANDLER, new StatusHandler(sync, token, webhook, workers));
+                                    .addLast(PIPELINE_HANDLER, new StatusHandler(sync, servers, token, webhook, workers));
                         }
                     });
             Channel ch = b.bind(bind).syncUninterruptibly().channel();

@@ -1,7 +1,9 @@
 /**
  * The status listener (SPEC §6, default {@code 127.0.0.1:9900}): {@code GET /status},
  * {@code /healthz}, {@code /metrics}, {@code /config}, {@code /diff}; {@code POST /sync},
- * {@code /hooks/git}, {@code /suspend}, {@code /resume}.
+ * {@code /hooks/git}, {@code /suspend}, {@code /resume}; runtime server state: {@code GET /servers},
+ * {@code POST} and {@code DELETE /servers/<backend>/<server>} (handed to
+ * {@link io.pointsman.agent.servers.ServerStateService}).
  *
  * <p>Starting points: {@link io.pointsman.agent.status.StatusServer} (Netty HTTP with its own
  * one-thread event loop; refuses a non-loopback bind without a token file),

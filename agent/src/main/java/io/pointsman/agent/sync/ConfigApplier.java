@@ -3,6 +3,8 @@ package io.pointsman.agent.sync;
 import io.pointsman.agent.bgp.BgpStatus;
 import io.pointsman.agent.git.Revision;
 import io.pointsman.proxy.config.HealthGate;
+import io.pointsman.proxy.config.NotifyTarget;
+import java.util.List;
 import io.pointsman.proxy.config.load.ConfigFiles;
 
 /**
@@ -45,6 +47,19 @@ public interface ConfigApplier {
     /** {@code sync.health_gate} of the config that serves now, or null (SPEC §5.11). */
     default HealthGate healthGate() {
         return null;
+    }
+
+    /**
+     * {@code sync.notify} of the config that serves now (SPEC §11); null while nothing serves.
+     * Cheap, any thread.
+     */
+    default List<NotifyTarget> notifyTargets() {
+        return null;
+    }
+
+    /** Hides every resolved secret of the serving config in {@code text}; cheap, any thread. */
+    default String redact(String text) {
+        return text;
     }
 
     /** The proxy's traffic totals per backend now, for the health gate; cheap, any thread. */

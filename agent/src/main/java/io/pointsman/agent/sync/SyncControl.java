@@ -30,6 +30,12 @@ public interface SyncControl {
     /** Blocking: Prometheus text of the sync and the proxy. */
     String metricsText();
 
+    /**
+     * Adds an entry to the history of {@code /status} that is not an apply attempt (a runtime
+     * server change). Blocking (writes state).
+     */
+    void recordHistory(io.pointsman.agent.state.HistoryEntry entry);
+
     /** The applier: {@code serving()} for /healthz (cheap), {@code effectiveConfig()} for /config (blocking). */
     ConfigApplier applier();
 }

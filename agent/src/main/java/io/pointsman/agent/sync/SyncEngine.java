@@ -9,6 +9,7 @@ import io.pointsman.agent.state.StateStore;
 import io.pointsman.agent.state.SyncState;
 import io.pointsman.proxy.config.Durations;
 import io.pointsman.proxy.config.HealthGate;
+import io.pointsman.proxy.config.NotifyEvent;
 import io.pointsman.proxy.config.load.ConfigFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,6 +57,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private ExecutorService applyThread;
     private final HealthGateWatch healthGate;
+    private final SyncEvents events;
     private PollScheduler scheduler;
     private volatile boolean started;
     private volatile boolean closed;
@@ -75,7 +77,14 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     private Instant holdUntil;
 
     public SyncEngine(SyncOptions options, GitMirror mirror, ConfigApplier applier, StateStore store, Clock clock) {
+        this(options, mirror, applier, store, clock, SyncEvents.NONE);
+    }
+
+    /** @param events told about every apply, refusal, health gate verdict and run of failed fetches */
+    public SyncEngine(SyncOptions options, GitMirror mirror, ConfigApplier applier, StateStore store, Clock clock,
+            SyncEvents events) {
         this.options = options;
+        this.events = events;
         this.mirror = mirror;
         this.applier = applier;
         this.store = store;
@@ -89,9 +98,11 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
      * The usual wiring: the clone in {@code stateDir/repo.git}, state in {@code stateDir/state.json},
      * the system clock. Call {@link #start()} next.
      */
-    public static SyncEngine open(String repoUrl, RemoteAuth auth, Path stateDir, SyncOptions options, ConfigApplier applier) {
+    public static SyncEngine open(String repoUrl, RemoteAuth auth, Path stateDir, SyncOptions options, ConfigApplier applier,
+            SyncEvents events) {
         GitMirror mirror = new GitMirror(repoUrl, options.branch(), stateDir.resolve("repo.git"), auth, options.fetchTimeout());
-        return new SyncEngine(options, mirror, applier, new StateStore(stateDir, Clock.systemUTC()), Clock.systemUTC());
+        return new SyncEngine(options, mirror, applier, new StateStore(stateDir, Clock.systemUTC()), Clock.systemUTC(),
+                events);
     }
 
     /** Loads state, re-applies the last good commit, then syncs now and every poll. Returns at once. */
@@ -164,10 +175,43 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     public String diff(String revision) throws GitSyncException {
         ObjectId id = mirror.resolve(revision);
         if (id == null) {
+            id = fetchForDiff(revision);
+        }
+        if (id == null) {
             throw new IllegalArgumentException("unknown revision '" + revision + "' (not in the local clone of "
-                    + mirror.displayUrl() + "; try main@sha1:<hex>, a commit id or a branch name)");
+                    + mirror.displayUrl() + ", nor fetched from it; try main@sha1:<hex>, a commit id, a branch name "
+                    + "or refs/pull/<n>/head)");
         }
         return applier.diff(mirror.read(id, options.node()));
+    }
+
+    /**
+     * Fetches a revision the clone does not have, on the sync thread (one git writer at a
+     * time), waiting at most as long as a fetch may take plus a sync that runs meanwhile.
+     */
+    private ObjectId fetchForDiff(String revision) throws GitSyncException {
+        Future<ObjectId> f;
+        try {
+            f = syncThread.submit(() -> mirror.fetchRevision(revision));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null;
+        }
+        try {
+            return f.get(options.fetchTimeout().multipliedBy(3).toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new GitSyncException(GitSyncException.Kind.REMOTE_UNREACHABLE,
+                    "fetching " + revision + " from " + mirror.displayUrl() + " took too long");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GitSyncException g) {
+                throw g;
+            }
+            throw new GitSyncException(GitSyncException.Kind.FETCH_FAILED, "fetching " + revision + " failed: "
+                    + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     @Override
@@ -184,6 +228,12 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         return applier;
     }
 
+    @Override
+    public void recordHistory(HistoryEntry entry) {
+        update(s -> s.withHistory(entry));
+        save();
+    }
+
     public SyncMetrics metrics() {
         return metrics;
     }
@@ -192,7 +242,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     @Override
     public String metricsText() {
         String proxy = applier.proxyMetrics();
-        String own = metrics.render(status());
+        String own = metrics.render(status()) + events.metricsText();
         return proxy == null || proxy.isEmpty() ? own : own + proxy + (proxy.endsWith("\n") ? "" : "\n");
     }
 
@@ -264,7 +314,12 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
             String serving = appliedRevision() == null ? "nothing applied yet" : "still serving " + appliedRevision();
             setStatus(SyncReason.FetchFailed, e.getMessage() + "; " + serving);
             log.warn("node {}: {} (failure {} in a row, {})", options.node(), e.getMessage(), failures, serving);
+            fetchFailing(e.getMessage());
             return;
+        }
+        if (snapshot().fetchFailingSince() != null) {
+            update(s -> s.withFetchFailing(null));
+            save();
         }
         Revision rev = Revision.of(options.branch(), head);
         SyncState st = snapshot();
@@ -346,6 +401,17 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         }
     }
 
+    /** Remembers when this run of failed fetches began (across restarts) and tells the notifier. */
+    private void fetchFailing(String why) {
+        Instant now = clock.instant();
+        SyncState before = snapshot();
+        SyncState after = update(s -> s.withFetchFailing(now));
+        if (after != before) {
+            save();
+        }
+        events.publish(SyncEvent.fetchFailing(after.fetchFailingSince(), why, now));
+    }
+
     /**
      * SPEC §5.11: with {@code sync.health_gate} in the config just applied, and a previous
      * good commit to go back to, the new generation is judged after the gate's window.
@@ -399,6 +465,8 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
             setStatus(SyncReason.HealthGateFailed, bad + " swapped back: " + verdict.message() + "; serving " + back);
         }
         healthGate.cancel();
+        events.publish(SyncEvent.about(NotifyEvent.HEALTH_GATE_FAILED, bad.toString(), SyncReason.HealthGateFailed.name(),
+                verdict.message() + "; serving " + back, refused.time()));
     }
 
     /** The branch head, fetched and verified in the local clone; repairs a damaged clone once. */
@@ -466,9 +534,15 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
                 prefix + outcome.message(), at, ms);
         metrics.attempt(result, outcome.reason());
         synchronized (this) {
+            // Re-applying the last good commit (a restart, a swap back) is not the branch
+            // moving: a refusal stands until another commit is applied.
+            boolean newCommit = !rev.toString().equals(state.lastGoodRevision());
             state = state.withAttempt(entry);
             if (outcome.succeeded()) {
-                state = state.withLastGood(rev.toString(), clock.instant()).withRejected(null, null, null);
+                state = state.withLastGood(rev.toString(), clock.instant());
+                if (newCommit) {
+                    state = state.withRejected(null, null, null);
+                }
             } else if (!outcome.retryable()) {
                 state = state.withRejected(rev.toString(), outcome.reason().name(), outcome.message());
             }
@@ -497,6 +571,8 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
         } else {
             log.warn("node {}: {} {}: {}", options.node(), rev, outcome.reason(), outcome.message());
         }
+        events.publish(SyncEvent.about(eventOf(outcome), rev.toString(), outcome.reason().name(),
+                prefix + outcome.message(), at));
         return outcome;
     }
 
@@ -558,6 +634,15 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
     private String refusal(Revision rev, String why) {
         Revision serving = appliedRevision();
         return rev + " refused: " + why + "; " + (serving == null ? "nothing applied yet" : "still serving " + serving);
+    }
+
+    private static NotifyEvent eventOf(ApplyOutcome outcome) {
+        return switch (outcome.reason()) {
+            case Applied -> NotifyEvent.APPLIED;
+            case SignatureRejected -> NotifyEvent.SIGNATURE_REJECTED;
+            case HealthGateFailed -> NotifyEvent.HEALTH_GATE_FAILED;
+            default -> NotifyEvent.REFUSED;
+        };
     }
 
     private static SyncReason reasonNamed(String name) {

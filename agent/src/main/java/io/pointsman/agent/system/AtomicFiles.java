@@ -43,6 +43,43 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Replaces {@code file} with {@code bytes} for good: a temp file of its own (concurrent
+     * writers never share one), fsync, rename, then fsync of the directory so the rename
+     * survives a power cut too. For the agent's own state (state.json, notify.json,
+     * overrides.json); a file system that cannot rename atomically is an error here, never
+     * a half-written state.
+     */
+    public static void writeDurably(Path file, byte[] bytes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("file system of " + dir + " cannot rename atomically; " + file.getFileName()
+                        + " not written", e);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        // Makes the rename durable. Opening a directory for reading works on Linux; some
+        // platforms refuse, and there the rename is as durable as the OS makes it.
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // not fatal: see above
+        }
+    }
+
     private static void write(Path file, String text, boolean executable) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         Files.createDirectories(parent);

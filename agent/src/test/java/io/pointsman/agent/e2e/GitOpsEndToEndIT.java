@@ -100,7 +100,8 @@ class GitOpsEndToEndIT {
         await("node serves", () -> get("/healthz").statusCode() == 200);
         assertTrue(proxied("/a").startsWith("Hello from web1"), "first commit serves web1");
         String first = head();
-        assertEquals("main@sha1:" + first, status().path("lastAppliedRevision").asText());
+        // The proxy serves as soon as it is swapped; the revision is recorded right after.
+        await("first commit recorded", () -> ("main@sha1:" + first).equals(status().path("lastAppliedRevision").asText()));
 
         // A bad commit: refused, the proxy keeps serving the last good one.
         Files.writeString(work.resolve("proxy.yaml"), Files.readString(work.resolve("proxy.yaml"))

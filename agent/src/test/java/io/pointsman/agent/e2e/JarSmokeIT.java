@@ -35,7 +35,7 @@ class JarSmokeIT {
     void helpListsEveryCommand() throws Exception {
         Result r = runJar("--help");
         assertEquals(0, r.code(), r.out());
-        for (String command : List.of("run", "demo", "validate", "render", "status")) {
+        for (String command : List.of("run", "demo", "validate", "render", "diff", "status", "fleet", "server")) {
             assertTrue(r.out().contains("  " + command + " "), command + " missing from:\n" + r.out());
         }
     }

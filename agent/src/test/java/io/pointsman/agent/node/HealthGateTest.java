@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pointsman.agent.notify.Receiver;
 import io.pointsman.agent.state.HistoryEntry;
 import io.pointsman.agent.sync.Await;
 import io.pointsman.agent.sync.CentralRepo;
@@ -35,11 +36,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HealthGateTest {
     private static final String GATE = "sync: { health_gate: { window: 2s, max_error_ratio: 0.5, min_requests: 5 } }\n";
+    /** The same gate, and a receiver told about its verdicts (SPEC §11). */
+    private String gateAndNotify() {
+        return "sync:\n  health_gate: { window: 2s, max_error_ratio: 0.5, min_requests: 5 }\n"
+                + "  notify: [ { name: ops, url: \"" + receiver.url("/gate") + "\", on: [health_gate_failed] } ]\n";
+    }
 
     @TempDir
     Path dir;
 
     private ServerSocket greeter;
+    private Receiver receiver;
     private int deadPort;
     private int frontendPort;
     private CentralRepo repo;
@@ -66,6 +73,7 @@ class HealthGateTest {
         deadPort = freePort();
         frontendPort = freePort();
         repo = CentralRepo.create(dir.resolve("central"));
+        receiver = Receiver.start(0);
     }
 
     @AfterEach
@@ -78,6 +86,7 @@ class HealthGateTest {
             node.close();
         }
         greeter.close();
+        receiver.close();
     }
 
     @Test
@@ -110,6 +119,9 @@ class HealthGateTest {
         assertTrue(refusal.message().contains("before it 0 of "), refusal.message());
         assertTrue(node.engine().metricsText().contains("pointsman_sync_health_gate_total{result=\"failed\"} 1"),
                 node.engine().metricsText());
+        Await.until("the verdict at the receiver", Duration.ofSeconds(10), () -> receiver.delivered().size() == 1);
+        String told = receiver.delivered().get(0);
+        assertTrue(told.contains("\"event\":\"health_gate_failed\"") && told.contains(bad), told);
 
         long before = served.get();
         Await.until("connections served again by the good config", Duration.ofSeconds(10),
@@ -228,7 +240,7 @@ class HealthGateTest {
                     mode: tcp
                     servers:
                       - { name: s1, address: "127.0.0.1:%d" }
-                """.formatted(frontendPort, serverPort) + GATE;
+                """.formatted(frontendPort, serverPort) + gateAndNotify();
     }
 
     private void startNode() throws Exception {

@@ -240,6 +240,43 @@ class StatusServerTest {
         assertEquals(405, post("/status", new byte[0]).statusCode());
     }
 
+    /** SPEC §11: {@code /diff?revision=R} fetches R first when the node has not seen it (a pull request's branch). */
+    @Test
+    void diffFetchesARevisionTheNodeHasNotPolledYet() throws Exception {
+        String a = central.push("proxy.yaml", "version: 1\nname: a\n", "a");
+        start(MINUTE_POLL, StatusServerOptions.loopback(0));
+        node.awaitApplied(a);
+
+        central.git("checkout", "-q", "-b", "feature");
+        central.write("proxy.yaml", "version: 1\nname: feature\n");
+        central.git("commit", "-q", "-am", "on a branch");
+        central.git("push", "-q", "origin", "feature");
+        central.write("proxy.yaml", "version: 1\nname: pr\npr: 7\n");
+        central.git("commit", "-q", "-am", "a pull request's head");
+        String pr = central.head();
+        central.git("push", "-q", "origin", "HEAD:refs/pull/7/head");
+        central.write("proxy.yaml", "version: 1\nname: by-id\n");
+        central.git("commit", "-q", "-am", "reachable only by its id");
+        String byId = central.head();
+        central.git("push", "-q", "origin", "HEAD:refs/pull/8/head");
+        central.git("checkout", "-q", "main");
+
+        HttpResponse<String> branch = get("/diff?revision=feature");
+        assertEquals(200, branch.statusCode(), branch.body());
+        assertTrue(branch.body().contains("changed: name"), branch.body());
+        HttpResponse<String> pull = get("/diff?revision=refs/pull/7/head");
+        assertEquals(200, pull.statusCode(), pull.body());
+        assertTrue(pull.body().contains("added: pr"), pull.body());
+        assertEquals(200, get("/diff?revision=main@sha1:" + pr).statusCode(), "fetched above, known now");
+        HttpResponse<String> id = get("/diff?revision=" + byId);
+        assertEquals(200, id.statusCode(), id.body());
+        assertTrue(id.body().contains("changed: name"), id.body());
+        HttpResponse<String> none = get("/diff?revision=no-such-branch");
+        assertEquals(404, none.statusCode(), none.body());
+        assertTrue(none.body().contains("nor fetched"), none.body());
+        assertEquals("main@sha1:" + a, node.status().lastAppliedRevision(), "a preview applies nothing");
+    }
+
     @Test
     void credentialsNeverReachStatusOrLogs() throws Exception {
         int port;

@@ -90,6 +90,8 @@ class SignedCommitsTest {
             n.awaitMoreSyncs(3);
             assertEquals(1, n.status().history().stream().filter(h -> h.revision().endsWith(foreign)).count(),
                     "refused once, not retried until the branch moves");
+            assertEquals(1, n.events.stream().filter(e -> e.kind() == io.pointsman.proxy.config.NotifyEvent.SIGNATURE_REJECTED
+                    && e.revision().endsWith(foreign)).count(), "the notifier is told once: " + n.events);
 
             String fixed = push(teamKey, "version: 1\nname: c\n", "the team signs on top");
             n.awaitReason(SyncReason.SignatureRejected);

@@ -78,6 +78,27 @@ class SyncEngineTest {
     }
 
     @Test
+    void aRefusedCommitIsNotRetriedAfterARestart() throws Exception {
+        String a = central.push("proxy.yaml", "version: 1\nname: a\n", "a");
+        String bad;
+        try (TestNode n = TestNode.start("lb1", central.url(), stateDir, POLL)) {
+            n.awaitApplied(a);
+            bad = central.push("proxy.yaml", "version: 1\ninvalid: true\n", "bad");
+            n.awaitReason(SyncReason.ValidationFailed);
+        }
+        try (TestNode n = TestNode.start("lb1", central.url(), stateDir, POLL)) {
+            n.awaitApplied(a); // the last good commit first, from the local clone
+            n.awaitMoreSyncs(3); // polls find the same refused head
+            SyncStatus s = n.status();
+            assertEquals(SyncReason.ValidationFailed, s.reason(), n.describe());
+            assertEquals("main@sha1:" + a, s.lastAppliedRevision());
+            long attemptsOfBad = s.history().stream().filter(h -> h.revision().endsWith(bad)).count();
+            assertEquals(1, attemptsOfBad, "the restart's re-apply of the last good commit forgot the refusal: "
+                    + s.history());
+        }
+    }
+
+    @Test
     void gitRevertIsAppliedLikeAnyCommit() throws Exception {
         String a = central.push("proxy.yaml", "version: 1\nname: a\n", "a");
         try (TestNode n = TestNode.start("lb1", central.url(), stateDir, POLL)) {

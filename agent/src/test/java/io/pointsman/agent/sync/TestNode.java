@@ -13,12 +13,16 @@ public final class TestNode implements AutoCloseable {
     public final Path stateDir;
     public final YamlTestApplier applier;
     public final SyncEngine engine;
+    /** Every event the engine published (what the notifier would get). */
+    public final java.util.List<SyncEvent> events;
 
-    private TestNode(String name, Path stateDir, YamlTestApplier applier, SyncEngine engine) {
+    private TestNode(String name, Path stateDir, YamlTestApplier applier, SyncEngine engine,
+            java.util.List<SyncEvent> events) {
         this.name = name;
         this.stateDir = stateDir;
         this.applier = applier;
         this.engine = engine;
+        this.events = events;
     }
 
     public static TestNode start(String name, String url, Path stateDir, Duration poll) throws Exception {
@@ -45,9 +49,10 @@ public final class TestNode implements AutoCloseable {
         YamlTestApplier applier = new YamlTestApplier(name);
         SyncOptions opts = options.apply(SyncOptions.defaults(name, "main").withPoll(poll).withApplyTimeout(applyTimeout)
                 .withMaxBackoff(Duration.ofSeconds(1)));
+        java.util.List<SyncEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         SyncEngine engine = new SyncEngine(opts, mirror, wrap.apply(applier), new StateStore(stateDir, Clock.systemUTC()),
-                Clock.systemUTC());
-        return new TestNode(name, stateDir, applier, engine);
+                Clock.systemUTC(), events::add);
+        return new TestNode(name, stateDir, applier, engine, events);
     }
 
     public SyncStatus status() {

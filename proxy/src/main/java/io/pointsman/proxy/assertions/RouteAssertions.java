@@ -241,8 +241,9 @@ public final class RouteAssertions {
                 continue;
             }
             boolean http = f.mode() == io.pointsman.proxy.config.Mode.HTTP;
+            // The Simulator for whatever routing alone cannot say: rules, limits, TLS (ssl_fc acls).
             boolean rules = !f.httpRequest().isEmpty() || !f.tcpRequest().isEmpty() || c.checksRules()
-                    || config.allBackends().stream().anyMatch(b -> !b.httpRequest().isEmpty());
+                    || (c.tls() && http) || config.allBackends().stream().anyMatch(b -> !b.httpRequest().isEmpty());
             String got;
             Simulator.Outcome outcome = null;
             if (!rules) {

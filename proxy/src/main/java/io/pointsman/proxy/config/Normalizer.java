@@ -90,7 +90,7 @@ public final class Normalizer {
                     or(l.onMarkedDown(), OnMarkedDown.NONE), or(l.tcpka(), defaults.tcpka()), l.serverTemplate()));
         }
         Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),
-                or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth());
+                or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth(), c.stats().admin());
         return new ProxyConfig(or(c.version(), 1), global, defaults, stats, frontends, backends, listens,
                 c.keepalived(), c.sync(), c.userlists(), c.bgp());
     }

@@ -9,6 +9,15 @@ import java.time.Duration;
  * @param uri     path of the HTML page; {@code uri;csv} and {@code uri;json} give the other forms
  * @param refresh auto-refresh interval of the HTML page
  * @param auth    basic auth; absent = open
+ * @param admin   HAProxy's {@code stats admin}: per-server ready/drain/maint actions on the page,
+ *                for users who passed {@code auth} (required with it)
  */
-public record Stats(HostPort bind, String uri, Duration refresh, StatsAuth auth) {
+public record Stats(HostPort bind, String uri, Duration refresh, StatsAuth auth, Boolean admin) {
+    public Stats(HostPort bind, String uri, Duration refresh, StatsAuth auth) {
+        this(bind, uri, refresh, auth, null);
+    }
+
+    public boolean adminEnabled() {
+        return Boolean.TRUE.equals(admin);
+    }
 }

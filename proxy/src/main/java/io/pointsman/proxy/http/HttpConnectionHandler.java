@@ -10,17 +10,21 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pointsman.proxy.config.HttpReuse;
 import io.pointsman.proxy.dial.ServerDialer;
 import io.pointsman.proxy.dial.ServerSide;
+import io.pointsman.proxy.http.wire.RequestEdits;
 import io.pointsman.proxy.http.wire.RequestHead;
+import io.pointsman.proxy.limits.FrontendLimits;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.DirectSend;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
+import io.pointsman.proxy.rules.RuleContext;
 import io.pointsman.proxy.tcp.ProxiedAddresses;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +47,12 @@ import org.slf4j.LoggerFactory;
  * that, and the same rule on the server side (see {@link HttpExchange}), is all the
  * backpressure there is.
  *
+ * <p>HTTP rules (SPEC §8): the connection's facts ({@link HttpRequestFacts}) are what acls
+ * read of the client; a frontend or backend with rules gets a {@link RuleContext}, made
+ * once per connection when first needed (never for a frontend whose sections have none);
+ * the frontend's {@code concurrent} limits count this connection from the time its
+ * client is known until it closes.
+ *
  * <p>Generations: the connection keeps the generation it was accepted under. When that
  * generation is retired, the next response carries {@code Connection: close} and the
  * connection closes after it; an idle keep-alive connection is left alone.
@@ -57,7 +67,6 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     final ConnectionContext cx;
     private final HttpLimits limits;
-    private final boolean forwardFor;
     private final String scheme;
     /**
      * A plaintext client (no TLS below {@link #rawOut}): a response that is one buffer goes
@@ -78,7 +87,14 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     InetSocketAddress destination;
     /** {@code destination} as a Host value, made when first needed. */
     private String hostIfMissing;
-    final HttpRequestFacts facts = new HttpRequestFacts();
+    /** The client's address as {@code forwardfor} adds it; null when nothing is added (off, or {@code except}). */
+    private String forwardedFor;
+    /** What acls know of this connection (and of a request routed without rules). */
+    HttpRequestFacts facts;
+    /** The exchanges' view for rules; made when a section with rules first needs it. */
+    private RuleContext ruleContext;
+    /** This connection in the frontend's {@code concurrent} limits: counted once, closed when it ends. */
+    private FrontendLimits.Ticket limitTicket;
     /** The access-log line of the exchange in progress: one per connection, started again by each exchange. */
     final AccessLog.Entry logEntry = new AccessLog.Entry();
     /** Gets each exchange its server connection. */
@@ -119,7 +135,6 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     HttpConnectionHandler(ConnectionContext cx, HttpLimits limits) {
         this.cx = cx;
         this.limits = limits;
-        this.forwardFor = Boolean.TRUE.equals(cx.frontend().config().forwardfor());
         this.scheme = cx.frontend().config().tls() != null ? "https" : "http";
         this.plainClient = cx.frontend().config().tls() == null;
     }
@@ -132,6 +147,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         rawOut = ctx.pipeline().context(HttpPipeline.RESPONSE_ENCODER);
         clientWire = (WireBytes) ctx.pipeline().get(HttpPipeline.WIRE_BYTES);
         dialer = new ServerDialer(client, cx.transport(), this, cx.frontend().counters());
+        facts = new HttpRequestFacts(client, plainClient);
     }
 
     @Override
@@ -140,6 +156,10 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         sourceBytes = source.getAddress().getAddress();
         destination = (InetSocketAddress) client.localAddress();
         logEntry.destination = destination;
+        clientKnown();
+        if (!cx.frontend().acceptProxy()) {
+            countConnection();
+        }
         armIdleTimer(cx.frontend().timeout().httpRequest().toMillis(), true);
         client.read();
         ctx.fireChannelActive();
@@ -203,6 +223,10 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
             destination = proxied.destination();
             logEntry.destination = destination;
             hostIfMissing = null;
+            clientKnown();
+            countConnection();
+        } else if (evt instanceof SniCompletionEvent sni && sni.isSuccess()) {
+            facts.sni(sni.hostname() == null ? null : sni.hostname().toLowerCase(java.util.Locale.ROOT));
         } else if (evt instanceof ChannelInputShutdownEvent) {
             // The client sent its FIN: between requests nothing more can come; mid-request,
             // the exchange decides (see HttpExchange.clientFin).
@@ -223,6 +247,9 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (limitTicket != null) {
+            limitTicket.close();
+        }
         idleDeadline = 0;
         if (idleTimer != null) {
             idleTimer.cancel(false);
@@ -357,6 +384,34 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         client.read();
     }
 
+    // ---- what rules and limits see -------------------------------------------------------
+
+    /** The client's addresses are known (at accept, or from a PROXY header): facts and X-Forwarded-For follow them. */
+    private void clientKnown() {
+        facts.connection(source, destination);
+        forwardedFor = cx.frontend().forwarding().forwardedFor(source.getAddress());
+    }
+
+    /**
+     * Counts this connection in the frontend's {@code concurrent} limits, once: at accept,
+     * after the PROXY header with {@code accept_proxy}, at the latest when its first request
+     * starts (a PROXY header that named no client).
+     */
+    void countConnection() {
+        if (limitTicket == null) {
+            FrontendLimits l = cx.frontend().limits();
+            limitTicket = l.isEmpty() ? FrontendLimits.Ticket.NONE : l.connectionOpened(source.getAddress());
+        }
+    }
+
+    /** The connection's rule context, made on first use. */
+    RuleContext ruleContext() {
+        if (ruleContext == null) {
+            ruleContext = new RuleContext();
+        }
+        return ruleContext;
+    }
+
     // ---- server connections (ServerSide) -------------------------------------------------
 
     @Override
@@ -388,15 +443,20 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     // ---- what goes to servers ----------------------------------------------------------
 
     /**
-     * The head as it goes to a server: hop-by-hop headers left out, X-Forwarded-For and
-     * -Proto added when the frontend says {@code forwardfor}, HTTP/1.1 (so server
-     * connections can be pooled; a 1.0 body is always Content-Length-framed, which 1.1
-     * reads the same way) with a Host made up from the address the client reached when a
-     * 1.0 request had none. See {@link RequestHead#writeForServer}.
+     * The head as it goes to a server: what {@code http_request} rules changed, hop-by-hop
+     * headers left out, X-Forwarded-For (or {@code forwardfor}'s header) and -Proto added
+     * as the frontend's {@code forwardfor} says, HTTP/1.1 (so server connections can be
+     * pooled; a 1.0 body is always Content-Length-framed, which 1.1 reads the same way)
+     * with a Host made up from the address the client reached when a 1.0 request had none.
+     * See {@link RequestHead#writeForServer(ByteBuf, RequestEdits, String, String, boolean, String, String)}.
+     *
+     * @param edits what rules did to the request; null when nothing
      */
-    ByteBuf headForServer(RequestHead head, LiveBackend backend) {
-        ByteBuf out = client.alloc().buffer(head.length() + 128);
-        head.writeForServer(out, forwardFor ? logEntry.clientHost(source) : null, scheme, hostIfMissing());
+    ByteBuf headForServer(RequestHead head, LiveBackend backend, RequestEdits edits) {
+        ByteBuf out = client.alloc().buffer(head.length() + (edits == null ? 128 : 512));
+        var forwarding = cx.frontend().forwarding();
+        head.writeForServer(out, edits, forwardedFor, forwarding.header(), forwarding.ifNone(), scheme,
+                hostIfMissing());
         if (backend.httpReuse() == HttpReuse.NEVER && !head.wantsUpgrade()) {
             // option http-server-close: the server is told this connection ends with its
             // response. Written before the head's final blank line.
@@ -414,6 +474,20 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     // ---- what goes to the client -------------------------------------------------------
+
+    /**
+     * The proxy's own answer (an error page, a rule's redirect, deny, return or 401), as
+     * bytes below the response encoder, after what was written before it; the connection
+     * closes once it is out when {@code close}.
+     */
+    void writeAnswer(ByteBuf answer, boolean close) {
+        flushClient();
+        if (close) {
+            rawOut.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            rawOut.writeAndFlush(answer, rawOut.voidPromise());
+        }
+    }
 
     /** A forwarded response head; a small body read with it may join it before it is written ({@link #heldHead}). */
     void writeResponseHead(ByteBuf head, boolean hold) {

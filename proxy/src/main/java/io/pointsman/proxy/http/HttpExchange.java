@@ -2,24 +2,29 @@ package io.pointsman.proxy.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.util.ReferenceCountUtil;
 import io.pointsman.proxy.config.HttpReuse;
 import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.dial.DialFailure;
 import io.pointsman.proxy.dial.DialListener;
 import io.pointsman.proxy.dial.ServerDialer;
+import io.pointsman.proxy.http.wire.HeaderEdits;
 import io.pointsman.proxy.http.wire.RequestHead;
 import io.pointsman.proxy.http.wire.RequestHeadParser;
 import io.pointsman.proxy.http.wire.ResponseHead;
 import io.pointsman.proxy.http.wire.ResponseHead.ConnectionHeader;
+import io.pointsman.proxy.limits.FrontendLimits;
+import io.pointsman.proxy.rules.Answer;
+import io.pointsman.proxy.rules.ErrorPages;
+import io.pointsman.proxy.rules.RuleContext;
+import io.pointsman.proxy.rules.Rules;
+import io.pointsman.proxy.rules.Verdict;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.LiveBackend;
+import io.pointsman.proxy.runtime.LiveFrontend;
 import io.pointsman.proxy.runtime.LiveServer;
 import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,10 +39,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Its phases, and where HTTP rules (SPEC §8) take part:
  * <ol>
- *   <li>Request, {@link #start}: frontend {@code http_request} rules, then
- *       {@code use_backend}, then the backend's {@code http_request} rules. A rule that
- *       answers (redirect, deny, return, 401) calls {@link #answer} and the request never
- *       reaches a server.</li>
+ *   <li>Request, {@link #start}: the frontend's limits count it, its {@code http_request}
+ *       rules run, then {@code use_backend} ({@link #route}, which sees what the rules
+ *       rewrote), then the backend's {@code http_request} rules, and the head is written
+ *       for servers with the rules' edits ({@link #forward}). A rule that answers
+ *       (redirect, deny, return, 401) ends the request there: it never reaches a server
+ *       ({@link #ruleAnswered}). An {@code auth} rule whose password check runs off the
+ *       event loop pauses the exchange until it is back ({@link #waitFor}). A section
+ *       without rules costs nothing here: no rule context is begun for it.</li>
  *   <li>Server: once the request is whole or the client's read batch ends (so a head and
  *       its body go out in one flush) the connection's {@link ServerDialer} gets a server
  *       connection, pooled or new, and the head and body are written as they came.</li>
@@ -60,6 +69,17 @@ final class HttpExchange implements DialListener {
     private final RequestHead request;
     private final AccessLog.Entry entry;
     private boolean done;
+
+    // ---- rules
+    /** The rules' view of this exchange: begun when a section with rules needs it, else null. */
+    private RuleContext rules;
+    /**
+     * A rule's answer, given once the request is read whole (the connection may then go
+     * on) or the client's read batch ends without it (the rest of the body never is
+     * read: the answer closes the connection), as HAProxy does.
+     */
+    private Answer ruleAnswer;
+    private boolean ruleAnswerDenied;
 
     // ---- request
     private boolean requestDone;
@@ -114,43 +134,162 @@ final class HttpExchange implements DialListener {
 
     // ---- request phase -------------------------------------------------------------------
 
-    /** The head arrived: route it and get ready to send it. */
+    /** The head arrived: count it, run the frontend's rules, route it and get ready to send it. */
     void start() {
         RequestHead head = request;
         entry.start(head, System.nanoTime());
         http10Client = head.minorVersion() == 0;
         closeAfterResponse = !head.keepAlive();
         upgradeAsked = head.wantsUpgrade();
-        // Frontend http_request rules (SPEC §8) run here, before use_backend.
-        String backendName = cx.frontend().router().route(
-                conn.facts.reset(conn.source.getAddress(), conn.destination.getPort(), head));
-        conn.facts.clear();
+        LiveFrontend frontend = cx.frontend();
+        conn.facts.newRequest();
+        FrontendLimits limits = frontend.limits();
+        if (!limits.isEmpty()) {
+            conn.countConnection(); // if a PROXY header named no client, the connection counts from now
+            limits.requestStarted(conn.facts.source()); // before any acl reads it, as HAProxy's track-sc
+        }
+        Rules frontendRules = frontend.rules().request();
+        if (frontendRules.isEmpty()) {
+            route();
+        } else {
+            proceed(frontendRules.evaluate(beginRules()), true);
+        }
+    }
+
+    /** The rules' view of this request, begun now (with the backend, once it is chosen). */
+    private RuleContext beginRules() {
+        LiveFrontend frontend = cx.frontend();
+        rules = conn.ruleContext().begin(conn.facts, request, frontend.name(), frontend.pages());
+        if (backend != null) {
+            rules.chooseBackend(backend.name(), backend.pages());
+        }
+        return rules;
+    }
+
+    /**
+     * Goes on after a rule set's verdict: to {@link #route} after the frontend's rules, to
+     * {@link #forward} after the backend's; or answers; or waits for a password check.
+     */
+    private void proceed(Verdict v, boolean frontendRules) {
+        switch (v.kind()) {
+            case CONTINUE -> {
+                if (frontendRules) {
+                    route();
+                } else {
+                    forward();
+                }
+            }
+            case ANSWER -> ruleAnswered(v.answer(), v.denied());
+            case PENDING -> waitFor(v, frontendRules);
+        }
+    }
+
+    /**
+     * An {@code auth} rule is checking a password on the verifier's thread: nothing of this
+     * exchange moves until the check is done and the rules resume on the event loop (body
+     * pieces and pipelined requests that arrive meanwhile wait in their queues). A client
+     * that leaves meanwhile has everything released by {@link #clientClosed}; the resumed
+     * rules then find the exchange done and do nothing.
+     */
+    private void waitFor(Verdict v, boolean frontendRules) {
+        v.future().whenComplete((ignored, error) -> {
+            try {
+                client.eventLoop().execute(() -> resume(v, frontendRules));
+            } catch (RejectedExecutionException stopping) {
+                // The proxy is stopping: the connection is closed with its loop.
+            }
+        });
+    }
+
+    private void resume(Verdict v, boolean frontendRules) {
+        if (done) {
+            return;
+        }
+        proceed(v.resume(), frontendRules);
+        // Outside a client read batch nothing else would: connect now, or answer now (a body
+        // not read whole by now closes the connection).
+        startPendingConnect();
+        giveRuleAnswer();
+    }
+
+    /** {@code use_backend} on the request as the frontend's rules left it, then the backend's rules. */
+    private void route() {
+        RequestHead head = request;
+        LiveFrontend frontend = cx.frontend();
+        String backendName;
+        if (rules != null) {
+            backendName = frontend.router().route(rules);
+        } else {
+            backendName = frontend.router().route(conn.facts.reset(head));
+            conn.facts.clear();
+        }
         backend = backendName == null ? null : cx.generation().backend(backendName);
         entry.backend = backendName == null ? "<NOSRV>" : backendName;
         if (backend == null) {
-            cx.frontend().counters().deny();
-            fail(ErrorPage.SERVICE_UNAVAILABLE, "no backend for " + head.method() + " " + head.uri());
+            frontend.counters().deny();
+            fail(503, "no backend for " + head.method() + " " + head.uri());
             return;
         }
-        // The backend's http_request rules (SPEC §8) run here, once it is chosen.
-        headOut = conn.headForServer(head, backend);
+        Rules backendRules = backend.rules().request();
+        if (rules != null) {
+            rules.chooseBackend(backend.name(), backend.pages());
+        }
+        if (backendRules.isEmpty()) {
+            forward();
+        } else {
+            proceed(backendRules.evaluate(rules != null ? rules : beginRules()), false);
+        }
+    }
+
+    /** The head as it goes to servers, with what the rules changed; the connect follows. */
+    private void forward() {
+        headOut = conn.headForServer(request, backend, rules == null ? null : rules.requestEdits());
         // Connect once the request is whole or the read batch ends, whichever is first: a
         // head and its body then go to the server in one flush (see connected).
         connectPending = true;
+    }
+
+    /**
+     * A rule answered (redirect, deny, return, 401, or 400 for a rewrite that could not be
+     * applied). Given at once when the request is whole, else once it is or at the end of
+     * the read batch, whichever is first ({@link #giveRuleAnswer}).
+     */
+    private void ruleAnswered(Answer answer, boolean denied) {
+        ruleAnswer = answer;
+        ruleAnswerDenied = denied;
+        if (requestDone) {
+            giveRuleAnswer();
+        }
+    }
+
+    /** Gives the rule's answer, if one waits: with keep-alive when the request was read whole. */
+    private void giveRuleAnswer() {
+        Answer a = ruleAnswer;
+        if (a == null) {
+            return;
+        }
+        ruleAnswer = null;
+        if (ruleAnswerDenied) {
+            cx.frontend().counters().deny();
+        }
+        // Logged as HAProxy does: a deny (or a 401) was the proxy's refusal, the rest local processing.
+        entry.terminationState = ruleAnswerDenied || a.status() == 401 ? "PR" : "LR";
+        log.debug("{}: {} {} answered {} by a rule", cx.describe(), request.method(), request.uri(), a.status());
+        answer(a, true);
     }
 
     /** The decoder refused what it read: 400, no request line in the log ({@code PR}). */
     void refuse(String reason) {
         entry.startBad(System.nanoTime());
         cx.frontend().counters().requestError();
-        fail(ErrorPage.BAD_REQUEST, reason);
+        fail(400, reason);
     }
 
     /** No complete request within {@code timeout http-request}: 408 ({@code cR}). */
     void requestTimedOut() {
         entry.startIdle(System.nanoTime());
         cx.frontend().counters().requestError();
-        fail(ErrorPage.REQUEST_TIMEOUT, "no complete request in time");
+        fail(408, "no complete request in time");
     }
 
     boolean requestDone() {
@@ -162,7 +301,7 @@ final class HttpExchange implements DialListener {
         if (piece instanceof ByteBuf body) {
             entry.bytesIn += body.readableBytes();
             requestHadBody |= body.isReadable();
-            if (done) {
+            if (done || ruleAnswer != null) {
                 body.release();
             } else if (connected) {
                 writeToServer(body);
@@ -174,7 +313,9 @@ final class HttpExchange implements DialListener {
             }
         } else if (piece == RequestEnd.INSTANCE) {
             requestDone = true;
-            if (connected) {
+            if (ruleAnswer != null) {
+                giveRuleAnswer();
+            } else if (connected) {
                 flushServer(); // the end of a message
             } else {
                 startPendingConnect();
@@ -184,10 +325,11 @@ final class HttpExchange implements DialListener {
         }
     }
 
-    /** The client's read batch ended: connect if the request waits for it, flush what was written. */
+    /** The client's read batch ended: connect if the request waits for it, flush what was written, or answer. */
     void clientReadComplete() {
         startPendingConnect();
         flushServer();
+        giveRuleAnswer();
     }
 
     private void startPendingConnect() {
@@ -224,7 +366,7 @@ final class HttpExchange implements DialListener {
         }
         if (connected) {
             entry.terminationState = "CH";
-            fail(ErrorPage.BAD_REQUEST, "client closed while waiting for the response (abortonclose)");
+            fail(400, "client closed while waiting for the response (abortonclose)");
         } else {
             entry.terminationState = dialer.state() == ServerDialer.State.QUEUED ? "CQ" : "CC";
             client.close(); // logged by clientClosed, status -1
@@ -238,7 +380,7 @@ final class HttpExchange implements DialListener {
     void requestAborted(String reason) {
         entry.terminationState = "CR";
         cx.frontend().counters().requestError();
-        fail(ErrorPage.BAD_REQUEST, "request body: " + reason);
+        fail(400, "request body: " + reason);
     }
 
     /**
@@ -252,6 +394,7 @@ final class HttpExchange implements DialListener {
         }
         done = true;
         connectPending = false;
+        ruleAnswer = null;
         dialer.abort();
         if (entry.terminationState == null || "--".equals(entry.terminationState)) {
             entry.terminationState = responseStarted ? "CD" : requestDone ? "CH" : "CR";
@@ -261,6 +404,7 @@ final class HttpExchange implements DialListener {
         }
         abandonServer();
         releaseRequestBytes();
+        endRules();
         AccessLog.log(entry, conn.source, cx, System.nanoTime());
     }
 
@@ -311,7 +455,7 @@ final class HttpExchange implements DialListener {
         entry.queueEnd = dialer.queueEnd();
         entry.retries = dialer.retries();
         entry.terminationState = why.terminationState();
-        fail(ErrorPage.SERVICE_UNAVAILABLE, switch (why) {
+        fail(503, switch (why) {
             case NO_SERVER -> "no server of backend '" + backend.name() + "' is up";
             case QUEUE_TIMEOUT -> "queue timeout: every server of backend '" + backend.name() + "' stayed at maxconn";
             case CONNECT_FAILED -> "cannot connect to backend '" + backend.name() + "'";
@@ -413,7 +557,7 @@ final class HttpExchange implements DialListener {
             log.debug("{}: pooled connection to {} closed under request; resending on a new one", cx.describe(),
                     server);
             detachServer();
-            headOut = conn.headForServer(request, backend);
+            headOut = conn.headForServer(request, backend, rules == null ? null : rules.requestEdits());
             dialer.reconnect();
             return;
         }
@@ -426,7 +570,7 @@ final class HttpExchange implements DialListener {
         dialer.release();
         if (!responseStarted) {
             entry.terminationState = "SH";
-            fail(ErrorPage.BAD_GATEWAY, "server " + server + " closed before responding");
+            fail(502, "server " + server + " closed before responding");
         } else {
             entry.terminationState = "SD";
             client.close();
@@ -445,7 +589,7 @@ final class HttpExchange implements DialListener {
         countResponseError();
         abandonServer();
         if (!responseStarted) {
-            fail(ErrorPage.GATEWAY_TIMEOUT, "server " + server + " did not answer in time");
+            fail(504, "server " + server + " did not answer in time");
         } else {
             client.close();
         }
@@ -460,7 +604,7 @@ final class HttpExchange implements DialListener {
         }
         abandonServer();
         if (!responseStarted) {
-            fail(ErrorPage.BAD_GATEWAY, why);
+            fail(502, why);
         } else {
             client.close();
         }
@@ -497,22 +641,27 @@ final class HttpExchange implements DialListener {
         detachServer();
         ch.close();
         server = null;
-        headOut = conn.headForServer(request, backend);
+        headOut = conn.headForServer(request, backend, rules == null ? null : rules.requestEdits());
         dialer.retry(); // gives the slot back; attempting, then connected or failed follow
     }
 
     // ---- response phase ------------------------------------------------------------------
 
     /**
-     * Decides what the forwarded head says about the connection and writes it: hop-by-hop
-     * headers left out, {@code Connection: close} when this is the connection's last
-     * response (the server's close ends the body, the client asked, or the generation
-     * was retired), {@code keep-alive} where HTTP/1.0 needs it said.
+     * Runs the backend's, then the frontend's {@code http_response} rules on a final
+     * response (not on a 1xx), then decides what the forwarded head says about the
+     * connection and writes it: what the rules changed, hop-by-hop headers left out,
+     * {@code Connection: close} when this is the connection's last response (the server's
+     * close ends the body, the client asked, or the generation was retired),
+     * {@code keep-alive} where HTTP/1.0 needs it said. A rule that denies the response
+     * replaces it by its error page (502 by default) and the server connection is dropped
+     * with the rest of the response.
      */
     private void forwardHead(ResponseHead head) {
         int code = head.status();
         ConnectionHeader connection = ConnectionHeader.NONE;
         boolean dechunk = false;
+        HeaderEdits edits = null;
         if (code >= 100 && code < 200 && code != 101) {
             interimResponse = true;
         } else {
@@ -520,8 +669,27 @@ final class HttpExchange implements DialListener {
                 retryElsewhere("answered " + code);
                 return;
             }
-            // The backend's, then the frontend's http_response rules (SPEC §8) run here,
-            // before anything of the head is decided or written.
+            Rules backendRules = backend.rules().response();
+            Rules frontendRules = cx.frontend().rules().response();
+            if (!backendRules.isEmpty() || !frontendRules.isEmpty()) {
+                RuleContext rc = rules != null ? rules : beginRules();
+                rc.beginResponse(head, server == null ? null : server.name());
+                Verdict v = backendRules.evaluate(rc);
+                if (v.kind() == Verdict.Kind.CONTINUE) {
+                    v = frontendRules.evaluate(rc);
+                }
+                if (v.kind() == Verdict.Kind.ANSWER) {
+                    log.debug("{}: response {} of {} replaced by {} (http_response)", cx.describe(), code, server,
+                            v.answer().status());
+                    if (v.denied()) {
+                        cx.frontend().counters().deny();
+                    }
+                    entry.terminationState = "PH";
+                    answer(v.answer(), true);
+                    return;
+                }
+                edits = rc.responseEdits();
+            }
             responseStarted = true;
             entry.status = code;
             entry.responded = System.nanoTime();
@@ -559,9 +727,9 @@ final class HttpExchange implements DialListener {
         serverHandler.decoder.dechunk(dechunk);
         clientSawResponse = true;
         boolean hold = responseStarted && code != 101;
-        ByteBuf out = client.alloc().buffer(head.forwardedSizeBound()
+        ByteBuf out = client.alloc().buffer(head.forwardedSizeBound(edits)
                 + (hold ? HttpConnectionHandler.heldBodyRoom() : 0));
-        head.writeForClient(out, connection, dechunk);
+        head.writeForClient(out, connection, dechunk, edits);
         conn.writeResponseHead(out, hold);
     }
 
@@ -592,6 +760,7 @@ final class HttpExchange implements DialListener {
             used.close();
         }
         AccessLog.log(entry, conn.source, cx, System.nanoTime());
+        endRules();
         boolean close = closeAfterResponse || !requestDone;
         // Nothing looks at the head after this (routing facts were cleared, the log line is
         // written): its arrays go to the next head parsed on this loop.
@@ -605,42 +774,51 @@ final class HttpExchange implements DialListener {
         detachServer();
         dialer.release();
         AccessLog.log(entry, conn.source, cx, System.nanoTime());
+        endRules();
         conn.switchToTunnel(upstream, backend);
     }
 
     // ---- answered here -----------------------------------------------------------------
 
-    private void fail(ErrorPage page, String reason) {
-        log.debug("{}: {} to {}: {}", cx.describe(), page.status().code(), conn.source, reason);
-        answer(page.response(client.alloc()), false);
+    /**
+     * Pointsman's own error page for {@code status}: the backend's error file, else the
+     * frontend's, else the built-in page (HAProxy's order). It closes the connection.
+     */
+    private void fail(int status, String reason) {
+        log.debug("{}: {} to {}: {}", cx.describe(), status, conn.source, reason);
+        answer(page(status), false);
+    }
+
+    private Answer page(int status) {
+        ErrorPages pages = backend == null ? null : backend.pages();
+        return pages != null && pages.hasFile(status) ? pages.page(status) : cx.frontend().pages().page(status);
     }
 
     /**
      * Answers the request here instead of a server: an error page, or (SPEC §8) a rule's
      * redirect, deny, return or 401. Whatever was under way with a server is given up. The
      * answer is counted on the frontend (and the backend, once chosen) like a server's and
-     * logged. The connection goes on only when {@code keepAlive} allows, the client did
-     * not ask to close, and the request was read whole (its body is not drained: the
-     * connection closes after the answer); otherwise the answer says
-     * {@code Connection: close} and the connection closes once it is out. Once a response
-     * has started nothing can be answered: the connection is closed.
+     * logged; {@code http_response} rules do not see it. The connection goes on only when
+     * {@code keepAlive} allows, the client did not ask to close, and the request was read
+     * whole; otherwise the answer says {@code Connection: close} and the connection closes
+     * once it is out. Once a response has started nothing can be answered: the connection
+     * is closed.
      */
-    void answer(FullHttpResponse response, boolean keepAlive) {
+    void answer(Answer answer, boolean keepAlive) {
         if (done) {
-            response.release();
             return;
         }
+        ruleAnswer = null;
         connectPending = false;
         dialer.abort();
         abandonServer();
         releaseRequestBytes();
         if (responseStarted || !client.isActive()) {
-            response.release();
             client.close(); // logged by clientClosed
             return;
         }
         done = true;
-        int code = response.status().code();
+        int code = answer.status();
         responseStarted = true;
         entry.status = code;
         entry.responded = System.nanoTime();
@@ -649,21 +827,17 @@ final class HttpExchange implements DialListener {
             entry.server = "<NOSRV>";
         }
         boolean close = !keepAlive || closeAfterResponse || !requestDone || cx.generation().retired();
-        if (close) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (http10Client) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
-        conn.flushClient();
+        ConnectionHeader connection = close ? ConnectionHeader.CLOSE
+                : http10Client ? ConnectionHeader.KEEP_ALIVE : ConnectionHeader.NONE;
+        ByteBuf out = client.alloc().buffer(answer.sizeBound());
+        answer.writeTo(out, connection, request != null && "HEAD".equals(request.method()));
         AccessLog.log(entry, conn.source, cx, System.nanoTime());
+        endRules();
+        conn.writeAnswer(out, close);
         if (close) {
-            client.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
             conn.exchangeEndedWithClose(this);
         } else {
-            client.writeAndFlush(response, client.voidPromise());
-            if (request != null) {
-                RequestHeadParser.recycle(request);
-            }
+            RequestHeadParser.recycle(request);
             conn.exchangeEnded(this, false);
         }
     }
@@ -714,6 +888,14 @@ final class HttpExchange implements DialListener {
         serverHandler = null;
         serverChannel = null;
         connected = false;
+    }
+
+    /** The rules' view lets go of this exchange's heads. */
+    private void endRules() {
+        if (rules != null) {
+            rules.end();
+            rules = null;
+        }
     }
 
     /** Drops what was read of the request and never sent. */

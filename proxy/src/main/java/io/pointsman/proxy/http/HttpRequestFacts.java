@@ -1,34 +1,72 @@
 package io.pointsman.proxy.http;
 
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.CipherSuiteConverter;
+import io.netty.handler.ssl.SslHandler;
 import io.pointsman.proxy.http.wire.RequestHead;
 import io.pointsman.proxy.routing.RequestFacts;
+import io.pointsman.proxy.tls.TlsFacts;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
- * The routing facts of one HTTP request (SPEC §3 http matchers). One instance per client
- * connection, {@link #reset} for each request; host and path are worked out only when an
- * acl asks for them (a frontend with just a default backend never does).
+ * What acls and rules know of an http-mode client connection (source, ports, TLS), and,
+ * between {@link #reset} and {@link #clear}, of its current request as it was received
+ * (SPEC §3 http matchers). One instance per client connection. A frontend without
+ * {@code http_request} rules routes on it directly; with rules, it is the connection half
+ * of the {@code rules.RuleContext}, which gives the request as the rules left it.
+ *
+ * <p>Host and path are worked out only when an acl asks for them (a frontend with just a
+ * default backend never does); the TLS facts once per connection, when first asked.
  */
 final class HttpRequestFacts implements RequestFacts {
+    private final Channel client;
     private InetAddress source;
+    private int sourcePort;
     private int destinationPort;
+    /** The ClientHello's server name, from the SNI handler's completion event. */
+    private String sni;
+    private boolean tlsKnown;
+    private TlsFacts tls;
+
+    /** This request's {@code %[unique_id]}, made when a rule first asks for it. */
+    private String uniqueId;
+
     private RequestHead request;
     private boolean hostKnown;
     private String host;
     private String path;
 
-    HttpRequestFacts() {
+    /** @param plaintext the connection has no TLS below it: {@link #tls()} is null without looking */
+    HttpRequestFacts(Channel client, boolean plaintext) {
+        this.client = client;
+        this.tlsKnown = plaintext;
     }
 
-    HttpRequestFacts(InetAddress source, int destinationPort, RequestHead request) {
-        reset(source, destinationPort, request);
+    /** The client's and the local address (at accept, and again after a PROXY header). */
+    void connection(InetSocketAddress source, InetSocketAddress destination) {
+        this.source = source.getAddress();
+        this.sourcePort = source.getPort();
+        this.destinationPort = destination.getPort();
     }
 
-    HttpRequestFacts reset(InetAddress source, int destinationPort, RequestHead request) {
-        this.source = source;
-        this.destinationPort = destinationPort;
+    void sni(String serverName) {
+        this.sni = serverName;
+    }
+
+    /** A new request begins on the connection: it gets a unique id of its own, if one is asked for. */
+    void newRequest() {
+        uniqueId = null;
+    }
+
+    /** The request routing looks at now. */
+    HttpRequestFacts reset(RequestHead request) {
         this.request = request;
         this.hostKnown = false;
         this.host = null;
@@ -38,7 +76,7 @@ final class HttpRequestFacts implements RequestFacts {
 
     /** Forgets the request (so a connection does not hold on to it between requests). */
     void clear() {
-        reset(null, 0, null);
+        reset(null);
     }
 
     @Override
@@ -47,8 +85,64 @@ final class HttpRequestFacts implements RequestFacts {
     }
 
     @Override
+    public int sourcePort() {
+        return sourcePort;
+    }
+
+    @Override
     public int destinationPort() {
         return destinationPort;
+    }
+
+    @Override
+    public TlsFacts tls() {
+        if (!tlsKnown) {
+            tls = readTls();
+            // Known for good once the handshake is done (it always is before a request is read).
+            tlsKnown = tls != null;
+        }
+        return tls;
+    }
+
+    @Override
+    public String sni() {
+        TlsFacts t = tls();
+        return t == null ? null : t.sni();
+    }
+
+    /**
+     * HAProxy's usual {@code unique-id-format %{+X}o %ci:%cp_%fi:%fp_%Ts_%rt:%pid}: client
+     * address and port, local address and port, the time in seconds and a request counter
+     * of the process, and its pid, in upper-case hex ({@code 7F000001:C5A2_7F000001:1F90_
+     * 6574D1A0_0001:3E8}). Made the first time a rule of the request asks; never otherwise.
+     */
+    @Override
+    public String uniqueId() {
+        if (uniqueId == null) {
+            StringBuilder sb = new StringBuilder(64);
+            hex(sb, source);
+            sb.append(':').append(Integer.toHexString(sourcePort).toUpperCase(java.util.Locale.ROOT)).append('_');
+            InetSocketAddress local = client == null ? null : (InetSocketAddress) client.localAddress();
+            hex(sb, local == null ? null : local.getAddress());
+            sb.append(':').append(Integer.toHexString(destinationPort).toUpperCase(java.util.Locale.ROOT)).append('_');
+            sb.append(Long.toHexString(System.currentTimeMillis() / 1000).toUpperCase(java.util.Locale.ROOT)).append('_');
+            sb.append(String.format("%04X", UNIQUE_IDS.incrementAndGet() & 0xffffffffL)).append(':');
+            sb.append(Long.toHexString(ProcessHandle.current().pid()).toUpperCase(java.util.Locale.ROOT));
+            uniqueId = sb.toString();
+        }
+        return uniqueId;
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong UNIQUE_IDS = new java.util.concurrent.atomic.AtomicLong();
+
+    private static void hex(StringBuilder sb, InetAddress a) {
+        if (a == null) {
+            return;
+        }
+        for (byte b : a.getAddress()) {
+            sb.append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+        }
     }
 
     @Override
@@ -69,6 +163,11 @@ final class HttpRequestFacts implements RequestFacts {
     }
 
     @Override
+    public String query() {
+        return request.query();
+    }
+
+    @Override
     public String method() {
         return request.method();
     }
@@ -76,5 +175,35 @@ final class HttpRequestFacts implements RequestFacts {
     @Override
     public List<String> header(String name) {
         return request.header(name);
+    }
+
+    /**
+     * The connection's TLS facts: those the TLS layer recorded on the channel
+     * ({@link TlsFacts#KEY}), else read from the SslHandler's session once its handshake is
+     * done; null when there is no TLS (yet).
+     */
+    private TlsFacts readTls() {
+        TlsFacts recorded = TlsFacts.of(client);
+        if (recorded != null) {
+            return recorded;
+        }
+        SslHandler ssl = client.pipeline().get(SslHandler.class);
+        if (ssl == null || !ssl.handshakeFuture().isSuccess()) {
+            return null;
+        }
+        SSLSession session = ssl.engine().getSession();
+        X509Certificate peer = null;
+        try {
+            Certificate[] chain = session.getPeerCertificates();
+            if (chain.length > 0 && chain[0] instanceof X509Certificate x) {
+                peer = x;
+            }
+        } catch (SSLPeerUnverifiedException e) {
+            // the client sent no certificate
+        }
+        String cipher = session.getCipherSuite();
+        String openSsl = CipherSuiteConverter.toOpenSsl(cipher, false);
+        return new TlsFacts(session.getProtocol(), openSsl != null ? openSsl : cipher, sni,
+                ssl.applicationProtocol(), peer, 0);
     }
 }

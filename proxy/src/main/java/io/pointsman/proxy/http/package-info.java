@@ -23,14 +23,17 @@
  *       {@code ServerConnectionPool}, retries/redispatch, the backend queue at maxconn),
  *       reads paced by completed writes (backpressure), and the access log
  *       ({@code AccessLog.Entry}, handed to {@link io.pointsman.proxy.runtime.AccessLogger},
- *       which formats it and sends it to the log targets, package {@code log}). Its javadoc lists the phases and where HTTP
- *       rules (SPEC §8) take part; {@code HttpExchange.answer} is the one way Pointsman
- *       answers a request itself.</li>
+ *       which formats it and sends it to the log targets, package {@code log}). Its javadoc
+ *       lists the phases and where HTTP rules (SPEC §8, {@code io.pointsman.proxy.rules})
+ *       take part, with {@code HttpRequestFacts} as the connection's facts;
+ *       {@code HttpExchange.answer} is the one way Pointsman answers a request itself
+ *       (error pages and rule answers, both {@code rules.Answer}s, written as bytes).</li>
  *   <li>{@link io.pointsman.proxy.http.ServerResponseDecoder}: responses are not decoded
  *       into objects; their heads are read into offsets ({@code http.wire}) and forwarded
  *       as bytes minus hop-by-hop headers, their bodies as they came.</li>
  *   <li>{@link io.pointsman.proxy.http.TlsContexts}: certificates, read at apply time.</li>
- *   <li>{@link io.pointsman.proxy.http.ErrorPage}: the HAProxy-like error pages.</li>
+ *   <li>{@link io.pointsman.proxy.http.ErrorPage}: the stats page's error pages (the
+ *       proxy's own are {@code rules.ErrorPages}, where error files replace them).</li>
  * </ul>
  */
 package io.pointsman.proxy.http;

@@ -37,6 +37,18 @@ public final class AclCondition {
         return any != unless;
     }
 
+    /** Whether some acl of it reads the TLS SNI (a tcp frontend must peek at the ClientHello first). */
+    public boolean readsSni() {
+        for (AclMatcher[] group : groups) {
+            for (AclMatcher m : group) {
+                if (m.readsSni()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** True for {@link #ALWAYS}. */
     public boolean always() {
         return groups.length == 0 && unless;

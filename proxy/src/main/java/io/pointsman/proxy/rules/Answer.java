@@ -2,6 +2,7 @@ package io.pointsman.proxy.rules;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.pointsman.proxy.http.wire.ResponseHead.ConnectionHeader;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,10 +36,10 @@ public record Answer(int status, String reason, List<String[]> headers, byte[] b
 
     /**
      * The whole response as bytes: {@code HTTP/1.1 status reason}, the headers,
-     * {@code Content-Length}, {@code Connection: close} or {@code keep-alive}, and the body
-     * (left out when {@code headRequest}, as for a HEAD request).
+     * {@code Content-Length}, {@code connection}'s line, and the body (left out when
+     * {@code headRequest}, as for a HEAD request).
      */
-    public void writeTo(ByteBuf out, boolean close, boolean headRequest) {
+    public void writeTo(ByteBuf out, ConnectionHeader connection, boolean headRequest) {
         ByteBufUtil.writeAscii(out, "HTTP/1.1 ");
         ByteBufUtil.writeAscii(out, Integer.toString(status));
         out.writeByte(' ');
@@ -52,10 +53,26 @@ public record Answer(int status, String reason, List<String[]> headers, byte[] b
         }
         ByteBufUtil.writeAscii(out, "Content-Length: ");
         ByteBufUtil.writeAscii(out, Integer.toString(body.length));
-        ByteBufUtil.writeAscii(out, close ? "\r\nConnection: close\r\n\r\n" : "\r\nConnection: keep-alive\r\n\r\n");
+        out.writeByte('\r').writeByte('\n');
+        connection.writeTo(out);
+        out.writeByte('\r').writeByte('\n');
         if (!headRequest) {
             out.writeBytes(body);
         }
+    }
+
+    /** {@link #writeTo} with {@code Connection: close} or {@code keep-alive}. */
+    public void writeTo(ByteBuf out, boolean close, boolean headRequest) {
+        writeTo(out, close ? ConnectionHeader.CLOSE : ConnectionHeader.KEEP_ALIVE, headRequest);
+    }
+
+    /** Bytes {@link #writeTo} writes at most (for sizing the buffer). */
+    public int sizeBound() {
+        int n = 64 + reason.length() + body.length;
+        for (String[] h : headers) {
+            n += h[0].length() + h[1].length() + 4;
+        }
+        return n;
     }
 
     /** {@link #writeTo} into a String, for tests and logs. */

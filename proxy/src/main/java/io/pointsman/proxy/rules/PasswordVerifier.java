@@ -42,6 +42,7 @@ public final class PasswordVerifier implements AutoCloseable {
     };
     /** Checks running now, so that a burst of requests with one password costs one hash. */
     private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong computed = new java.util.concurrent.atomic.AtomicLong();
 
     /** A verifier with one daemon thread of its own; {@link #close()} stops it. */
     public static PasswordVerifier withOwnThread() {
@@ -87,6 +88,7 @@ public final class PasswordVerifier implements AutoCloseable {
         }
         try {
             executor.execute(() -> {
+                computed.incrementAndGet();
                 boolean ok = matches(hash, password);
                 synchronized (answers) {
                     answers.put(key, ok);
@@ -99,6 +101,11 @@ public final class PasswordVerifier implements AutoCloseable {
             mine.complete(false);
         }
         return mine;
+    }
+
+    /** Hashes computed so far (answers from the cache and joined checks not counted). */
+    public long hashesComputed() {
+        return computed.get();
     }
 
     /** Whether {@code password} hashes to {@code hash}; blocking and costly for bcrypt. */

@@ -439,7 +439,7 @@ public final class Rules {
 
         @Override
         Verdict apply(RuleContext cx) {
-            return Verdict.answer(cx.page(status));
+            return Verdict.deny(cx.page(status));
         }
     }
 

@@ -36,6 +36,16 @@ public final class TcpRules {
         return rejectWhen.length == 0;
     }
 
+    /** Whether a condition reads the SNI: the connection's ClientHello must be read before {@link #rejects}. */
+    public boolean readsSni() {
+        for (AclCondition c : rejectWhen) {
+            if (c.readsSni()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether the connection is to be closed: some rule's condition holds. Call it after the
      * connection was counted in the frontend's limits, and (when an acl reads it) after the

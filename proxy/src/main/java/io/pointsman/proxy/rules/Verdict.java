@@ -23,30 +23,42 @@ public final class Verdict {
     public enum Kind { CONTINUE, ANSWER, PENDING }
 
     /** Go on. */
-    public static final Verdict CONTINUE = new Verdict(Kind.CONTINUE, null, null, null);
+    public static final Verdict CONTINUE = new Verdict(Kind.CONTINUE, null, false, null, null);
 
     private final Kind kind;
     private final Answer answer;
+    private final boolean denied;
     private final CompletableFuture<?> future;
     private final Supplier<Verdict> resume;
 
-    private Verdict(Kind kind, Answer answer, CompletableFuture<?> future, Supplier<Verdict> resume) {
+    private Verdict(Kind kind, Answer answer, boolean denied, CompletableFuture<?> future, Supplier<Verdict> resume) {
         this.kind = kind;
         this.answer = answer;
+        this.denied = denied;
         this.future = future;
         this.resume = resume;
     }
 
     static Verdict answer(Answer answer) {
-        return new Verdict(Kind.ANSWER, answer, null, null);
+        return new Verdict(Kind.ANSWER, answer, false, null, null);
+    }
+
+    /** The answer of a {@code deny} rule (counted as a denied request or response). */
+    static Verdict deny(Answer answer) {
+        return new Verdict(Kind.ANSWER, answer, true, null, null);
     }
 
     static Verdict pending(CompletableFuture<?> future, Supplier<Verdict> resume) {
-        return new Verdict(Kind.PENDING, null, future, resume);
+        return new Verdict(Kind.PENDING, null, false, future, resume);
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** The answer comes from a {@code deny} rule (HAProxy counts those as denied). */
+    public boolean denied() {
+        return denied;
     }
 
     /** The response to give; only for {@link Kind#ANSWER}. */

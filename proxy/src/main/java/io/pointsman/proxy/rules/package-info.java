@@ -21,7 +21,8 @@
  *       {@code errorfiles}, read at apply time.</li>
  * </ul>
  *
- * <p>How an exchange runs them (the connection handler's part):
+ * <p>How an exchange runs them ({@code http.HttpExchange}; the tcp relay calls
+ * {@link io.pointsman.proxy.rules.TcpRules#rejects}):
  * <ol>
  *   <li>request head parsed → frontend limits count it → {@code cx.begin(...)} →
  *       frontend {@code request.evaluate(cx)};</li>

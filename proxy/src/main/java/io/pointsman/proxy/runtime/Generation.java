@@ -6,6 +6,7 @@ import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.http.RetireConnectionEvent;
+import io.pointsman.proxy.limits.LimitRegistry;
 import io.pointsman.proxy.stats.StatsChange;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +34,7 @@ public final class Generation {
     private final List<LiveBackend> ordered;
     private final Map<HostPort, LiveFrontend> byBind;
     private final StatsChange stats;
+    private final LimitRegistry.Prepared limits;
     private final LogTargets logTargets;
     private final IntSupplier processConnections;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
@@ -42,7 +44,7 @@ public final class Generation {
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
                Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, StatsChange stats,
-               LogTargets logTargets, IntSupplier processConnections) {
+               LimitRegistry.Prepared limits, LogTargets logTargets, IntSupplier processConnections) {
         this.logTargets = logTargets;
         this.processConnections = processConnections;
         this.number = number;
@@ -53,6 +55,12 @@ public final class Generation {
         this.ordered = List.copyOf(backends.values());
         this.byBind = Map.copyOf(byBind);
         this.stats = stats;
+        this.limits = limits;
+    }
+
+    /** Its frontends' limits, made the ones the next compile takes over once this generation serves. */
+    LimitRegistry.Prepared limits() {
+        return limits;
     }
 
     /**

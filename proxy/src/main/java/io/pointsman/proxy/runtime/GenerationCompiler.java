@@ -1,5 +1,6 @@
 package io.pointsman.proxy.runtime;
 
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.proxy.balance.Balancer;
 import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
@@ -12,7 +13,15 @@ import io.pointsman.proxy.resolve.ServerAddress;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.config.ServerTemplate;
+import io.pointsman.proxy.limits.FrontendLimits;
+import io.pointsman.proxy.limits.LimitRegistry;
 import io.pointsman.proxy.routing.FrontendRouter;
+import io.pointsman.proxy.rules.Answer;
+import io.pointsman.proxy.rules.ErrorPages;
+import io.pointsman.proxy.rules.Forwarding;
+import io.pointsman.proxy.rules.PasswordVerifier;
+import io.pointsman.proxy.rules.SectionRules;
+import io.pointsman.proxy.rules.Userlists;
 import io.pointsman.proxy.stats.StatsChange;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,26 +39,47 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns a validated, normalized config into a {@link Generation}. Server host names come
- * resolved ({@link AddressBook}, on the apply thread), so no event loop ever waits for DNS. Compiling
- * changes nothing that serves: what a new generation adds gets new counters and queues,
- * noted in its {@link StatsChange} for the runtime to publish with it.
+ * resolved ({@link AddressBook}, on the apply thread), and error files are read here, so no
+ * event loop ever waits for DNS or a disk. Compiling changes nothing that serves: what a new
+ * generation adds gets new counters and queues, noted in its {@link StatsChange} for the
+ * runtime to publish with it, and new limits, which the runtime commits to the
+ * {@link LimitRegistry} once the generation serves.
  */
 final class GenerationCompiler {
     private static final Logger log = LoggerFactory.getLogger(GenerationCompiler.class);
 
     private final HealthView health;
+    private final ServerOverrides overrides;
     private final IntSupplier processConnections;
+    private final LimitRegistry limits;
+    private final PasswordVerifier passwords;
     /** The addresses of the compile in progress (the runtime serializes compiles). */
     private AddressBook.Book addresses;
 
-    GenerationCompiler(HealthView health) {
-        this(health, () -> 0);
+    GenerationCompiler(HealthView health, ServerOverrides overrides) {
+        this(health, overrides, () -> 0);
     }
 
-    /** @param processConnections client connections open on the process now ({@code %ac} in log lines) */
-    GenerationCompiler(HealthView health, IntSupplier processConnections) {
+    /**
+     * With limits of its own and no password checks (tests without {@code auth} rules).
+     *
+     * @param processConnections client connections open on the process now ({@code %ac} in log lines)
+     */
+    GenerationCompiler(HealthView health, ServerOverrides overrides, IntSupplier processConnections) {
+        this(health, overrides, processConnections, new LimitRegistry(), null);
+    }
+
+    /**
+     * @param limits    the proxy's limits: unchanged ones keep their counts over a swap
+     * @param passwords checks {@code auth} rules' hashes for every generation (one per process)
+     */
+    GenerationCompiler(HealthView health, ServerOverrides overrides, IntSupplier processConnections,
+                       LimitRegistry limits, PasswordVerifier passwords) {
         this.health = health;
+        this.overrides = overrides;
         this.processConnections = processConnections;
+        this.limits = limits;
+        this.passwords = passwords;
     }
 
     /** A first generation: nothing to take over. */
@@ -66,7 +96,10 @@ final class GenerationCompiler {
      *                 in the stats; a frontend whose config is equal keeps its compiled
      *                 router. A swap then costs in proportion to what changed, plus one
      *                 equality walk over the config. Everything taken over is immutable,
-     *                 so sharing it with the old generation is safe.
+     *                 so sharing it with the old generation is safe. A section with error
+     *                 files is compiled again (its files are read again), and so is one
+     *                 with {@code http_request} rules when the userlists changed.
+     * @throws IllegalArgumentException when an error file cannot be served (the message names it)
      */
     Generation compile(ProxyConfig config, String revision, long number, Generation previous) {
         return compile(config, revision, number, previous, LogTargets.NONE, null);
@@ -81,6 +114,10 @@ final class GenerationCompiler {
     Generation compile(ProxyConfig config, String revision, long number, Generation previous, LogTargets logTargets,
                        AddressBook.Book addresses) {
         this.addresses = addresses;
+        LimitRegistry.Prepared prepared = limits.prepare(config);
+        Userlists userlists = Userlists.compile(config.userlists(), passwords);
+        boolean sameUsers = previous != null && previous.config().userlists().equals(config.userlists());
+        Map<String, Answer> files = new HashMap<>();
         List<Backend> all = config.allBackends();
         Map<String, LiveBackend> backends = new LinkedHashMap<>(capacity(all.size()));
         StatsChange stats = new StatsChange();
@@ -88,10 +125,12 @@ final class GenerationCompiler {
             Backend b = all.get(i);
             LiveBackend before = previous == null ? null : previous.backend(i, b.name());
             LiveBackend live;
-            if (before != null && before.literalAddresses() && before.config().equals(b)) {
+            if (before != null && before.literalAddresses() && before.config().equals(b)
+                    && takeOver(b.errorfiles(), b.httpRequest().isEmpty(), sameUsers)) {
                 live = before;
             } else {
-                live = compileBackend(b, before, stats);
+                SectionRules rules = SectionRules.backend(b, userlists, pages(b.errorfiles(), files));
+                live = compileBackend(b, before, stats, rules);
             }
             backends.put(b.name(), live);
         }
@@ -99,9 +138,17 @@ final class GenerationCompiler {
         Map<HostPort, LiveFrontend> byBind = new LinkedHashMap<>();
         for (Frontend f : config.allFrontends()) {
             LiveFrontend before = previous == null ? null : previous.frontend(f.name());
-            LiveFrontend live = before != null && before.config().equals(f) ? before
-                    : new LiveFrontend(f, FrontendRouter.compile(f),
-                            before != null ? before.counters() : stats.newFrontend(f.name()));
+            LiveFrontend live;
+            if (before != null && before.config().equals(f)
+                    && takeOver(f.errorfiles(), f.httpRequest().isEmpty(), sameUsers)) {
+                live = before; // its limits are the same limiters prepare() kept
+            } else {
+                FrontendLimits fl = prepared.of(f.name());
+                FrontendRouter router = FrontendRouter.compile(f, fl);
+                SectionRules rules = SectionRules.frontend(f, router, userlists, pages(f.errorfiles(), files));
+                live = new LiveFrontend(f, router, before != null ? before.counters() : stats.newFrontend(f.name()),
+                        fl, rules, Forwarding.of(f.forwardedFor()));
+            }
             frontends.put(f.name(), live);
             for (HostPort bind : f.bind()) {
                 LiveFrontend other = byBind.putIfAbsent(bind, live);
@@ -126,8 +173,22 @@ final class GenerationCompiler {
                 }
             }
         }
-        return new Generation(number, revision, config, frontends, backends, byBind, stats, logTargets,
+        return new Generation(number, revision, config, frontends, backends, byBind, stats, prepared, logTargets,
                 processConnections);
+    }
+
+    /** Whether an unchanged section's compiled rules and pages can be taken over as they are. */
+    private static boolean takeOver(Map<Integer, String> errorfiles, boolean noRequestRules, boolean sameUsers) {
+        return errorfiles.isEmpty() && (noRequestRules || sameUsers);
+    }
+
+    /** A section's error pages, its files read now (each file once per compile). */
+    private static ErrorPages pages(Map<Integer, String> errorfiles, Map<String, Answer> files) {
+        try {
+            return ErrorPages.load(errorfiles, files);
+        } catch (ErrorPages.ErrorFileException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     /**
@@ -136,7 +197,7 @@ final class GenerationCompiler {
      * else by address); a server whose config is equal too, and whose address is an IP
      * literal, is the same {@link LiveServer}.
      */
-    private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats) {
+    private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats, SectionRules rules) {
         ServerQueue queue = before != null ? before.queue() : new ServerQueue();
         List<Server> configs = b.allServers();
         List<Server> oldConfigs = before == null ? List.of() : before.config().allServers();
@@ -169,14 +230,16 @@ final class GenerationCompiler {
             if (old < 0) {
                 String key = LiveServer.key(b.name(), s.address());
                 live = new LiveServer(key, b.name(), s, resolve(key, b.name(), s), stats.newServer(key), queue, health,
-                        b.slowstart(), b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
+                        overrides.cell(b.name(), s.name()), b.slowstart(),
+                        b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             } else if (literalAddress && oldConfigs.get(old).equals(s)) {
                 live = oldServers.get(old);
             } else {
                 LiveServer o = oldServers.get(old);
                 // Same address: a literal resolves to what it did (only a name is asked again).
                 ServerAddress address = literalAddress ? o.serverAddress() : resolve(o.key(), b.name(), s);
-                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health, b.slowstart(),
+                live = new LiveServer(o.key(), b.name(), s, address, o.counters(), queue, health,
+                        overrides.cell(b.name(), s.name()), b.slowstart(),
                         b.onMarkedDown() == OnMarkedDown.SHUTDOWN_SESSIONS);
             }
             servers.add(live);
@@ -198,7 +261,7 @@ final class GenerationCompiler {
         }
         Balancer<LiveServer> balancer = Balancers.create(b.balance(), servers);
         return new LiveBackend(b, servers, balancer, before != null ? before.counters() : stats.newBackend(b.name()),
-                queue, literal);
+                queue, literal, rules);
     }
 
     /** An IP literal: resolving it again gives the same address, so a server can be taken over. */

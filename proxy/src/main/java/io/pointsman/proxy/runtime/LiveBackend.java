@@ -7,6 +7,8 @@ import io.pointsman.proxy.config.HttpReuse;
 import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.config.Timeouts;
+import io.pointsman.proxy.rules.ErrorPages;
+import io.pointsman.proxy.rules.SectionRules;
 import io.pointsman.proxy.stats.Counters;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -15,7 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
-/** A backend of one generation: its servers, balancer and connect policy. */
+/** A backend of one generation: its servers, balancer and connect policy, its rules and error pages. */
 public final class LiveBackend {
     private final Backend config;
     private final List<LiveServer> servers;
@@ -28,9 +30,10 @@ public final class LiveBackend {
     private final Map<String, LiveServer> byName;
     /** {@code retry_on} as bits of {@link RetryOn}. */
     private final int retryOn;
+    private final SectionRules rules;
 
     LiveBackend(Backend config, List<LiveServer> servers, Balancer<LiveServer> balancer, Counters counters,
-                ServerQueue queue, boolean literalAddresses) {
+                ServerQueue queue, boolean literalAddresses, SectionRules rules) {
         this.config = config;
         this.servers = List.copyOf(servers);
         this.balancer = balancer;
@@ -43,6 +46,17 @@ public final class LiveBackend {
         }
         this.byName = names;
         this.retryOn = RetryOn.mask(config.retryOn());
+        this.rules = rules;
+    }
+
+    /** Its {@code http_request} and {@code http_response} rules and error pages. */
+    public SectionRules rules() {
+        return rules;
+    }
+
+    /** Its error pages ({@code errorfiles}; a status without a file falls back to the frontend's). */
+    public ErrorPages pages() {
+        return rules.pages();
     }
 
     /** The config it was compiled from. */

@@ -1,5 +1,8 @@
 package io.pointsman.proxy.runtime;
 
+import io.pointsman.proxy.admin.AdminState;
+import io.pointsman.proxy.admin.OverrideCell;
+import io.pointsman.proxy.admin.ServerOverride;
 import io.pointsman.proxy.balance.Candidate;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Server;
@@ -20,6 +23,8 @@ public final class LiveServer implements Candidate {
     private final Counters counters;
     private final ServerQueue queue;
     private final HealthView health;
+    /** Runtime state (drain, maint, weight) shared with every generation that has this server. */
+    private final OverrideCell override;
     /** Built once: the http path looks up its pooled connections by it on every request. */
     private final String key;
     /** The backend's {@code slowstart}; 0 = none. */
@@ -33,7 +38,8 @@ public final class LiveServer implements Candidate {
 
     /** @param key {@link #key(String, HostPort)} of backend and address */
     LiveServer(String key, String backend, Server config, ServerAddress address, Counters counters,
-               ServerQueue queue, HealthView health) {
+               ServerQueue queue, HealthView health, OverrideCell override) {
+        this.override = override;
         this.backend = backend;
         this.config = config;
         this.address = address;
@@ -47,7 +53,9 @@ public final class LiveServer implements Candidate {
 
     /** With the backend's server options: {@code slowstart}, {@code on_marked_down}. */
     LiveServer(String key, String backend, Server config, ServerAddress address, Counters counters,
-               ServerQueue queue, HealthView health, java.time.Duration slowstart, boolean shutdownSessionsOnDown) {
+               ServerQueue queue, HealthView health, OverrideCell override, java.time.Duration slowstart,
+               boolean shutdownSessionsOnDown) {
+        this.override = override;
         this.backend = backend;
         this.config = config;
         this.address = address;
@@ -109,8 +117,9 @@ public final class LiveServer implements Candidate {
     }
 
     /**
-     * The weight balancers use: the configured one, times slow start's ramp while the server
-     * is in slow start (HAProxy's effective weight, which its stats page shows too).
+     * The weight in use: git's (or its SRV record's), unless changed at runtime; while the
+     * server is in slow start, that times its ramp, rounded up (HAProxy's effective weight,
+     * which its stats page shows too).
      */
     @Override
     public int weight() {
@@ -125,10 +134,18 @@ public final class LiveServer implements Candidate {
         return userWeight() * ramp;
     }
 
-    /** The weight set for it, before slow start: its SRV record's for a template server, else the config's. */
+    /**
+     * The weight set for it, before slow start: a runtime weight when one is set, else its
+     * SRV record's for a template server, else the config's.
+     */
     private int userWeight() {
         int dns = address.weight();
-        return dns >= 0 ? dns : config.weight();
+        return override.weight(dns >= 0 ? dns : config.weight());
+    }
+
+    /** The weight the config says. */
+    public int configuredWeight() {
+        return config.weight();
     }
 
     /** Slow start's share now, 1 to {@link SlowStart#FULL} (not in slow start). */
@@ -157,6 +174,16 @@ public final class LiveServer implements Candidate {
         return r == SlowStart.FULL ? config.maxconn() : SlowStart.maxconn(config.maxconn(), r);
     }
 
+    /** {@code READY}, or {@code DRAIN}/{@code MAINT} when set at runtime. */
+    public AdminState adminState() {
+        return override.state();
+    }
+
+    /** What was changed at runtime, or null. */
+    public ServerOverride runtimeOverride() {
+        return override.get();
+    }
+
     @Override
     public boolean backup() {
         return config.backup();
@@ -167,9 +194,16 @@ public final class LiveServer implements Candidate {
         return config.disabled();
     }
 
+    /** Takes new connections: not disabled in git, not drained or in maintenance at runtime, resolved, healthy. */
     @Override
     public boolean isUp() {
-        return !config.disabled() && address.valid() && health.isUp(backend, config.address());
+        return !config.disabled() && override.admitsNew() && address.valid()
+                && health.isUp(backend, config.address());
+    }
+
+    /** Healthy (or not checked) and resolved, whatever its administrative state: what the stats page's UP means. */
+    public boolean isHealthy() {
+        return address.valid() && health.isUp(backend, config.address());
     }
 
     /**

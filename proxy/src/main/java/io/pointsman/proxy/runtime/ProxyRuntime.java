@@ -12,6 +12,7 @@ import io.netty.channel.ServerChannelRecvByteBufAllocator;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.proxy.config.Global;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Mode;
@@ -29,6 +30,8 @@ import io.pointsman.proxy.log.LogTargets;
 import io.pointsman.proxy.resolve.AddressBook;
 import io.pointsman.proxy.resolve.HostResolver;
 import io.pointsman.proxy.health.ServerCheckSpec;
+import io.pointsman.proxy.limits.LimitRegistry;
+import io.pointsman.proxy.rules.PasswordVerifier;
 import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.statspage.StatsListener;
 import io.pointsman.proxy.statspage.StatsReports;
@@ -80,6 +83,11 @@ public final class ProxyRuntime implements AutoCloseable {
     private final Map<Mode, FrontendPipeline> pipelines;
     private final ProxyStats stats = new ProxyStats();
     private final GenerationCompiler compiler;
+    /** Limits of the serving generation, taken over by the next where unchanged. */
+    private final LimitRegistry limits = new LimitRegistry();
+    /** Checks {@code auth} rules' password hashes off the event loops, for every generation. */
+    private final PasswordVerifier passwords = PasswordVerifier.withOwnThread();
+    private final ServerOverrides overrides;
     private final StatsPage statsPage;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<HostPort, Listener> listeners = new ConcurrentHashMap<>();
@@ -121,8 +129,11 @@ public final class ProxyRuntime implements AutoCloseable {
             }
         };
         this.addresses = new AddressBook(b.resolver);
-        this.compiler = new GenerationCompiler(health, connections::get);
-        this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version));
+        this.overrides = b.overrides != null ? b.overrides : new ServerOverrides();
+        this.compiler = new GenerationCompiler(health, overrides, connections::get, limits, passwords);
+        overrides.onChange(this::rebalance);
+        overrides.onStateChange(this::adminStateChanged);
+        this.statsPage = new StatsPage(StatsReports.of(this, b.node, b.version), b.statsAdmin);
     }
 
     public static Builder builder() {
@@ -134,6 +145,8 @@ public final class ProxyRuntime implements AutoCloseable {
         private int threads;
         private Transport transport;
         private HealthView health;
+        private ServerOverrides overrides;
+        private io.pointsman.proxy.statspage.StatsAdminActions statsAdmin;
         private Duration retireGrace = DEFAULT_RETIRE_GRACE;
         private HostResolver resolver;
         private final Map<Mode, FrontendPipeline> pipelines = new EnumMap<>(Mode.class);
@@ -151,6 +164,24 @@ public final class ProxyRuntime implements AutoCloseable {
 
         public Builder transport(Transport transport) {
             this.transport = transport;
+            return this;
+        }
+
+        /**
+         * The runtime server state (drain, maint, weight) to use: the agent makes it first,
+         * to put back what was set before a restart. Default: a new, empty one.
+         */
+        public Builder overrides(ServerOverrides overrides) {
+            this.overrides = overrides;
+            return this;
+        }
+
+        /**
+         * What the stats page's admin form does when the config says {@code stats.admin}
+         * (the agent: it keeps the changes across restarts). Default: no form.
+         */
+        public Builder statsAdmin(io.pointsman.proxy.statspage.StatsAdminActions actions) {
+            this.statsAdmin = actions;
             return this;
         }
 
@@ -238,7 +269,8 @@ public final class ProxyRuntime implements AutoCloseable {
      * @param revision where it came from (a commit), carried by the generation and its logs
      * @throws IllegalStateException when not started, closed, or called on an event loop
      * @throws IllegalArgumentException when the config cannot be compiled (e.g. one bind in two
-     *         frontends, a bad rule); validation normally catches this first. Nothing changes.
+     *         frontends, a bad rule, an error file that cannot be read); validation normally
+     *         catches the rest first. Nothing changes.
      */
     public synchronized ApplyResult apply(ProxyConfig normalized, String revision) {
         if (acceptGroup == null || closed) {
@@ -298,6 +330,7 @@ public final class ProxyRuntime implements AutoCloseable {
             publish(next, bound, removed);
             return null;
         });
+        limits.commit(next.limits());
         statsPage.swapped(normalized.stats(), statsListener);
         retainLogTargets();
         addresses.commit(book);
@@ -309,6 +342,10 @@ public final class ProxyRuntime implements AutoCloseable {
                 // The compiler already refused duplicate servers; anything else must not undo a done swap.
                 log.error("generation {} ({}): health checks not updated: {}", next.number(), revision, e.toString());
             }
+        }
+        for (ServerOverrides.Dropped d : overrides.retain(normalized, revision, java.time.Instant.now())) {
+            log.warn("runtime override of {}/{} ({}) dropped: generation {} ({}) has no such server", d.backend(),
+                    d.server(), d.override().describe(), next.number(), revision);
         }
         log.info("generation {} ({}) applied: binds added {}, kept {}, removed {}", next.number(), revision,
                 added, kept, removed);
@@ -446,6 +483,23 @@ public final class ProxyRuntime implements AutoCloseable {
         }
     }
 
+    /** A drain or maintenance set or ended at runtime: a line to the log targets, as HAProxy logs it. */
+    private void adminStateChanged(ServerOverrides.StateChange change) {
+        Generation g = current;
+        LiveBackend b = g == null ? null : g.backend(change.backend());
+        if (b == null) {
+            return;
+        }
+        for (LiveServer s : b.servers()) {
+            if (s.name().equals(change.server())) {
+                String line = change.logLine(s.backup(), s.isHealthy());
+                log.info("{}", line);
+                g.logTargets().emit(change.alert() ? Severity.ALERT : Severity.NOTICE, line);
+                return;
+            }
+        }
+    }
+
     private static boolean logsHealthChecks(Generation g, HealthState state) {
         LiveBackend b = g.backend(state.key().backend());
         return b != null && Boolean.TRUE.equals(b.config().logHealthChecks());
@@ -476,9 +530,33 @@ public final class ProxyRuntime implements AutoCloseable {
         return stats;
     }
 
+    /** Servers drained, in maintenance or reweighted at runtime (SPEC §11). */
+    public ServerOverrides overrides() {
+        return overrides;
+    }
+
+    /** A server of {@code backend} changed weight or state at runtime: every generation still serving picks anew. */
+    private void rebalance(String backend) {
+        Generation g = current;
+        if (g != null && g.backend(backend) != null) {
+            g.backend(backend).rebalance();
+        }
+        for (Generation old : retired) {
+            LiveBackend b = old.backend(backend);
+            if (b != null) {
+                b.rebalance();
+            }
+        }
+    }
+
     /** Where the stats page ({@code stats.bind}) listens now, or null when the config has none. */
     public InetSocketAddress statsAddress() {
         return statsPage.address();
+    }
+
+    /** Checks {@code auth} rules' passwords for every generation. */
+    public PasswordVerifier passwords() {
+        return passwords;
     }
 
     /** Active health checks, or null when a custom {@link HealthView} replaced them. */
@@ -553,6 +631,7 @@ public final class ProxyRuntime implements AutoCloseable {
         });
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        passwords.close();
         log.info("proxy stopped{}", current == null ? "" : " (was serving " + current + ")");
     }
 

@@ -2,6 +2,7 @@ package io.pointsman.proxy.runtime;
 
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Stats;
+import io.pointsman.proxy.statspage.StatsAdminActions;
 import io.pointsman.proxy.statspage.StatsListener;
 import io.pointsman.proxy.statspage.StatsReport;
 import java.net.InetSocketAddress;
@@ -21,11 +22,14 @@ final class StatsPage implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatsPage.class);
 
     private final Supplier<StatsReport> reports;
+    private final StatsAdminActions admin;
     private StatsListener listener;
     private HostPort bound;
 
-    StatsPage(Supplier<StatsReport> reports) {
+    /** @param admin what {@code stats.admin} may do, or null: no admin form */
+    StatsPage(Supplier<StatsReport> reports, StatsAdminActions admin) {
         this.reports = reports;
+        this.admin = admin;
     }
 
     /**
@@ -37,7 +41,7 @@ final class StatsPage implements AutoCloseable {
             return null;
         }
         try {
-            return StatsListener.start(stats, reports);
+            return StatsListener.start(stats, reports, admin);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ProxyRuntime.BindFailure("stats listener: interrupted while binding");

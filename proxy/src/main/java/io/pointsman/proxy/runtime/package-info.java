@@ -19,6 +19,12 @@
  * request or tcp session goes: latency histograms, then its line to the generation's targets.
  * {@code SlowStart} ramps the effective weight and maxconn of servers back from DOWN
  * ({@code slowstart}), on a timer that runs only while one ramps.
+ * Each {@link io.pointsman.proxy.runtime.LiveFrontend} and
+ * {@link io.pointsman.proxy.runtime.LiveBackend} holds its compiled rules, error pages
+ * (files read at compile), limits and {@code forwardfor}; the limits' counts carry over a
+ * swap where a limit is unchanged ({@code LimitRegistry}, committed only once the new
+ * generation serves), and one {@code PasswordVerifier} per runtime checks passwords for
+ * every generation.
  *
  * <p>Threading: listeners (server channels) live on one dedicated "accept" event loop,
  * and so do the generation swap, the retirement of old generations and the maxconn

@@ -10,8 +10,11 @@ import java.time.Duration;
  * a glance: a header with node, version, commit (7 characters, the full one in a tooltip)
  * and generation; then per frontend/backend/listen a table with its FRONTEND row, server
  * rows and BACKEND row. In http mode, hovering (or focusing) a Sessions/Total cell shows
- * HAProxy's breakdown of the responses by status class (1xx … 5xx, other). Every value
- * from config or state is HTML-escaped.
+ * HAProxy's breakdown of the responses by status class (1xx … 5xx, other). A server changed
+ * at runtime (drained, in maintenance, reweighted) is marked "runtime", with what, why and
+ * by whom in a hover box. With {@code stats.admin}, each backend's servers get HAProxy's
+ * checkboxes and a form (POST, with the page's anti-CSRF token) to set them ready, drain or
+ * maint. Every value from config or state is HTML-escaped.
  */
 public final class HtmlStatsPage {
     private static final String STYLE = """
@@ -49,6 +52,10 @@ public final class HtmlStatsPage {
             .backup_up { background: #b0d0ff; }
             .backup_no_check { background: #e0e0e0; }
             .maintain { background: #c07820; }
+            .active_draining { background: #20a0ff; }
+            .backup_draining { background: #20a0ff; }
+            u.runtime { font-style: italic; margin-left: 3px; }
+            form.admin { margin: 0; }
             u { text-decoration: none; border-bottom: 1px dotted black; outline: none; }
             div.tips { display: block; visibility: hidden; position: absolute; z-index: 100; padding: 2px 4px 3px; background: #f0f060; color: black; border: 1px solid #7040c0; white-space: nowrap; font-style: normal; font-weight: normal; text-align: left; }
             u:hover div.tips, u:focus div.tips { visibility: visible; }
@@ -61,6 +68,13 @@ public final class HtmlStatsPage {
     }
 
     public static String render(StatsReport report) {
+        return render(report, null);
+    }
+
+    /**
+     * @param admin the form's target and anti-CSRF token when {@code stats.admin} is on, else null
+     */
+    public static String render(StatsReport report, AdminForm admin) {
         StringBuilder out = new StringBuilder(8192);
         out.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n");
         if (report.refreshSeconds() > 0) {
@@ -70,7 +84,7 @@ public final class HtmlStatsPage {
         out.append("<style>\n").append(STYLE).append("</style></head>\n<body>\n");
         header(out, report);
         for (ProxySection proxy : report.proxies()) {
-            section(out, proxy);
+            section(out, proxy, admin);
         }
         out.append("</body></html>\n");
         return out.toString();
@@ -107,17 +121,30 @@ public final class HtmlStatsPage {
                 .append("<td class=\"active_down\"></td><td class=\"noborder\">active or backup DOWN</td>")
                 .append("<td class=\"active_no_check\"></td><td class=\"noborder\">not checked</td></tr><tr>")
                 .append("<td class=\"maintain\"></td><td class=\"noborder\" colspan=\"3\">active or backup DOWN for maintenance (MAINT)</td>")
+                .append("</tr><tr>")
+                .append("<td class=\"active_draining\"></td><td class=\"noborder\" colspan=\"3\">active or backup SOFT STOPPED for maintenance (DRAIN)</td>")
                 .append("</tr></table>");
     }
 
-    private static void section(StringBuilder out, ProxySection p) {
+    /** Where the admin form posts and the token it must carry. */
+    public record AdminForm(String uri, String token) {
+    }
+
+    private static void section(StringBuilder out, ProxySection p, AdminForm admin) {
+        boolean form = admin != null && !p.servers().isEmpty();
         String anchor = esc(p.name());
         out.append("<table class=\"tbl\" width=\"100%\">\n<tr class=\"titre\"><th class=\"pxname\" width=\"10%\">")
                 .append("<a name=\"").append(anchor).append("\"></a><a class=px href=\"#").append(anchor).append("\">")
                 .append(esc(p.name())).append("</a></th><th class=\"empty\" width=\"90%\">")
                 .append(esc(p.mode())).append(" mode</th></tr>\n</table>\n");
+        if (form) {
+            out.append("<form class=\"admin\" method=\"post\" action=\"").append(esc(admin.uri())).append("\">")
+                    .append("<input type=\"hidden\" name=\"b\" value=\"").append(esc(p.name())).append("\">")
+                    .append("<input type=\"hidden\" name=\"token\" value=\"").append(esc(admin.token())).append("\">\n");
+        }
         out.append("<table class=\"tbl\" width=\"100%\">\n");
-        out.append("<tr class=\"titre\"><th rowspan=2></th><th colspan=2>Queue</th><th colspan=4>Sessions</th>")
+        out.append("<tr class=\"titre\">").append(form ? "<th rowspan=2></th>" : "")
+                .append("<th rowspan=2></th><th colspan=2>Queue</th><th colspan=4>Sessions</th>")
                 .append("<th colspan=2>Bytes</th><th colspan=1>Denied</th><th colspan=3>Errors</th>")
                 .append("<th colspan=2>Warnings</th><th colspan=9>Server</th></tr>\n");
         out.append("<tr class=\"titre\"><th>Cur</th><th>Max</th><th>Cur</th><th>Max</th><th>Limit</th><th>Total</th>")
@@ -125,15 +152,25 @@ public final class HtmlStatsPage {
                 .append("<th>Retr</th><th>Redis</th><th>Status</th><th>LastChk</th><th>Wght</th><th>Act</th>")
                 .append("<th>Bck</th><th>Chk</th><th>Dwn</th><th>Dwntme</th><th>LastChg</th></tr>\n");
         if (p.frontend() != null) {
-            row(out, p.frontend(), "frontend");
+            row(out, p.frontend(), "frontend", form ? "<td></td>" : "");
         }
         for (StatsRow server : p.servers()) {
-            row(out, server, serverClass(server));
+            row(out, server, serverClass(server), form ? "<td class=ac><input type=\"checkbox\" name=\"s\" value=\""
+                    + esc(server.name()) + "\"></td>" : "");
         }
         if (p.backend() != null) {
-            row(out, p.backend(), "backend");
+            row(out, p.backend(), "backend", form ? "<td></td>" : "");
         }
-        out.append("</table><p>\n");
+        out.append("</table>");
+        if (form) {
+            out.append("Choose the action to perform on the checked servers: <select name=\"action\">")
+                    .append("<option value=\"\"></option><option value=\"ready\">Set state to READY</option>")
+                    .append("<option value=\"drain\">Set state to DRAIN</option>")
+                    .append("<option value=\"maint\">Set state to MAINT</option></select>")
+                    .append(" reason: <input type=\"text\" name=\"reason\" size=\"30\" maxlength=\"200\">")
+                    .append(" <input type=\"submit\" value=\"Apply\"></form>");
+        }
+        out.append("<p>\n");
     }
 
     /** HAProxy's row colours from the status words. */
@@ -142,6 +179,9 @@ public final class HtmlStatsPage {
         String status = s.status();
         if (status.equals("MAINT")) {
             return "maintain";
+        }
+        if (status.equals("DRAIN")) {
+            return prefix + "draining";
         }
         if (status.equals("no check")) {
             return prefix + "no_check";
@@ -155,10 +195,11 @@ public final class HtmlStatsPage {
         return prefix + "no_check";
     }
 
-    private static void row(StringBuilder out, StatsRow r, String cssClass) {
+    private static void row(StringBuilder out, StatsRow r, String cssClass, String firstCell) {
         boolean fe = r.type() == RowType.FRONTEND;
         boolean srv = r.type() == RowType.SERVER;
-        out.append("<tr class=\"").append(cssClass).append("\"><td class=ac>").append(esc(r.name())).append("</td>");
+        out.append("<tr class=\"").append(cssClass).append("\">").append(firstCell).append("<td class=ac>")
+                .append(esc(r.name())).append("</td>");
         cell(out, fe ? "" : Long.toString(r.queueCurrent()));
         cell(out, fe ? "" : Long.toString(r.queueMax()));
         cell(out, Long.toString(r.currentSessions()));
@@ -173,7 +214,12 @@ public final class HtmlStatsPage {
         cell(out, fe ? "" : Long.toString(r.responseErrors()));
         cell(out, fe ? "" : Long.toString(r.retries()));
         cell(out, fe ? "" : Long.toString(r.redispatches()));
-        out.append("<td class=ac><span class=\"status\">").append(esc(r.status())).append("</span></td>");
+        out.append("<td class=ac><span class=\"status\">").append(esc(r.status())).append("</span>");
+        if (r.runtime() != null) {
+            out.append("<u class=\"runtime\" tabindex=\"0\">runtime<div class=\"tips\">")
+                    .append(esc(r.runtime())).append("</div></u>");
+        }
+        out.append("</td>");
         cell(out, srv ? lastCheck(r) : "");
         cell(out, fe || r.weight() == null ? "" : r.weight().toString());
         cell(out, fe ? "" : srv ? (r.backup() > 0 ? "-" : "Y") : Integer.toString(r.active()));

@@ -181,8 +181,13 @@ public final class PrometheusStats {
         f.counter("pointsman_server_check_down_transitions_total", "UP to DOWN transitions.", l, r.checkDowns());
         httpResponses(f, "pointsman_server_http_responses_total", l, r);
         if (r.weight() != null) {
-            f.gauge("pointsman_server_weight", "Balancing weight.", l, r.weight());
+            f.gauge("pointsman_server_weight", "Balancing weight (a runtime override included).", l, r.weight());
         }
+        String admin = r.status().equals("DRAIN") ? "drain" : r.status().equals("MAINT") ? "maint" : "ready";
+        f.gauge("pointsman_server_admin_state", "1 for the server's administrative state: ready, drain or maint.",
+                l.substring(0, l.length() - 1) + ",state=\"" + admin + "\"}", 1);
+        f.gauge("pointsman_server_runtime_override", "1 when the server's state or weight was changed at runtime,"
+                + " not by a commit (drift from git).", l, r.runtime() != null ? 1 : 0);
         if (r.checkDurationMillis() != null) {
             f.gauge("pointsman_server_check_duration_seconds", "Duration of the last health check.", l,
                     r.checkDurationMillis() / 1000.0);

@@ -38,18 +38,30 @@ public final class StatsListener implements AutoCloseable {
     private final Channel serverChannel;
     private final EventLoopGroup ownGroup;
     private final AtomicReference<StatsPageSettings> settings;
+    private final java.util.concurrent.ExecutorService adminWorker;
 
-    private StatsListener(Channel serverChannel, EventLoopGroup ownGroup, AtomicReference<StatsPageSettings> settings) {
+    private StatsListener(Channel serverChannel, EventLoopGroup ownGroup, AtomicReference<StatsPageSettings> settings,
+            java.util.concurrent.ExecutorService adminWorker) {
         this.serverChannel = serverChannel;
         this.ownGroup = ownGroup;
         this.settings = settings;
+        this.adminWorker = adminWorker;
     }
 
     /** Binds on a one-thread NIO event loop of its own. Blocks until bound; throws when the bind fails. */
     public static StatsListener start(Stats stats, Supplier<StatsReport> reports) throws InterruptedException {
+        return start(stats, reports, (StatsAdminActions) null);
+    }
+
+    /**
+     * The same, with the admin actions {@code stats.admin} offers (null: none, whatever the
+     * config says).
+     */
+    public static StatsListener start(Stats stats, Supplier<StatsReport> reports, StatsAdminActions actions)
+            throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         try {
-            return start(stats, reports, group, NioServerSocketChannel.class, group);
+            return start(stats, reports, group, NioServerSocketChannel.class, group, actions);
         } catch (RuntimeException | InterruptedException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
@@ -59,15 +71,25 @@ public final class StatsListener implements AutoCloseable {
     /** Binds on the given event loops (e.g. the runtime's). Blocks until bound. */
     public static StatsListener start(Stats stats, Supplier<StatsReport> reports, EventLoopGroup group,
                                       Class<? extends ServerChannel> channelClass) throws InterruptedException {
-        return start(stats, reports, group, channelClass, null);
+        return start(stats, reports, group, channelClass, null, null);
     }
 
     private static StatsListener start(Stats stats, Supplier<StatsReport> reports, EventLoopGroup group,
-                                       Class<? extends ServerChannel> channelClass, EventLoopGroup ownGroup)
+                                       Class<? extends ServerChannel> channelClass, EventLoopGroup ownGroup,
+                                       StatsAdminActions actions)
             throws InterruptedException {
         Objects.requireNonNull(stats.bind(), "stats.bind");
         Objects.requireNonNull(reports, "reports");
         AtomicReference<StatsPageSettings> settings = new AtomicReference<>(StatsPageSettings.of(stats));
+        // Admin actions may block (the agent writes its state): one worker thread, never the event loop.
+        java.util.concurrent.ExecutorService worker = actions == null ? null
+                : java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "pointsman-stats-admin");
+                    t.setDaemon(true);
+                    return t;
+                });
+        StatsRequestHandler.AdminEndpoint admin = actions == null ? null
+                : new StatsRequestHandler.AdminEndpoint(actions, newToken(), worker);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(channelClass)
@@ -78,12 +100,27 @@ public final class StatsListener implements AutoCloseable {
                         ch.pipeline().addLast("idle", new ReadTimeoutHandler(IDLE_SECONDS));
                         ch.pipeline().addLast("http", new HttpServerCodec());
                         ch.pipeline().addLast("aggregate", new HttpObjectAggregator(MAX_REQUEST_BYTES));
-                        ch.pipeline().addLast("stats", new StatsRequestHandler(settings::get, reports));
+                        ch.pipeline().addLast("stats", new StatsRequestHandler(settings::get, reports, admin));
                     }
                 });
         InetSocketAddress address = address(stats.bind());
-        Channel channel = bootstrap.bind(address).sync().channel();
-        return new StatsListener(channel, ownGroup, settings);
+        Channel channel;
+        try {
+            channel = bootstrap.bind(address).sync().channel();
+        } catch (Exception e) { // Netty's sync() also throws a BindException it does not declare
+            if (worker != null) {
+                worker.shutdownNow();
+            }
+            throw e;
+        }
+        return new StatsListener(channel, ownGroup, settings, worker);
+    }
+
+    /** The admin form's anti-CSRF token: random per listener, only ever sent inside the page. */
+    private static String newToken() {
+        byte[] b = new byte[24];
+        new java.security.SecureRandom().nextBytes(b);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     private static InetSocketAddress address(HostPort bind) {
@@ -109,6 +146,9 @@ public final class StatsListener implements AutoCloseable {
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
+        if (adminWorker != null) {
+            adminWorker.shutdown();
+        }
         if (ownGroup != null) {
             ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -11,8 +11,13 @@ import java.time.Duration;
  * @param uri            path of the HTML page; {@code uri;csv} and {@code uri;json} are the other forms
  * @param refreshSeconds HTML auto-refresh; 0 = none
  * @param auth           null = open
+ * @param admin          {@code stats.admin}: POSTed ready/drain/maint actions are taken (auth is then set)
  */
-public record StatsPageSettings(String uri, long refreshSeconds, BasicAuth auth) {
+public record StatsPageSettings(String uri, long refreshSeconds, BasicAuth auth, boolean admin) {
+    public StatsPageSettings(String uri, long refreshSeconds, BasicAuth auth) {
+        this(uri, refreshSeconds, auth, false);
+    }
+
     public static final String DEFAULT_URI = "/stats";
     public static final String METRICS_PATH = "/metrics";
 
@@ -28,6 +33,6 @@ public record StatsPageSettings(String uri, long refreshSeconds, BasicAuth auth)
     public static StatsPageSettings of(Stats stats) {
         Duration refresh = stats.refresh();
         return new StatsPageSettings(stats.uri(), refresh == null ? 0 : Math.max(0, refresh.toSeconds()),
-                BasicAuth.of(stats.auth()));
+                BasicAuth.of(stats.auth()), stats.adminEnabled() && stats.auth() != null);
     }
 }

@@ -1,5 +1,7 @@
 package io.pointsman.proxy.statspage;
 
+import io.pointsman.proxy.admin.AdminState;
+import io.pointsman.proxy.admin.ServerOverride;
 import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.health.HealthRegistry;
@@ -120,6 +122,25 @@ public final class StatsReports {
         return mode == null ? "tcp" : mode.name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** {@code drain: kernel upgrade (status API, 2026-12-07T10:00:00Z, until 11:00:00Z)}; null when none. */
+    static String runtime(ServerOverride o) {
+        if (o == null) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder(o.describe());
+        if (!o.reason().isBlank()) {
+            sb.append(": ").append(o.reason());
+        }
+        sb.append(" (").append(o.by() == null ? "runtime" : o.by());
+        if (o.setAt() != null) {
+            sb.append(", ").append(o.setAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        }
+        if (o.expiresAt() != null) {
+            sb.append(", until ").append(o.expiresAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        }
+        return sb.append(')').toString();
+    }
+
     private static ProxySection backendSection(String name, String mode, StatsRow frontend, LiveBackend backend,
                                                StatsSnapshot counters, HealthRegistry health, Instant now) {
         List<StatsRow> servers = new ArrayList<>();
@@ -130,9 +151,12 @@ public final class StatsReports {
             CountersSnapshot c = counters.servers().getOrDefault(s.key(), ZERO);
             HealthState state = health == null ? null : health.state(name, s.configuredAddress().toString());
             HealthSnapshot h = state == null ? null : state.snapshot();
+            AdminState admin = s.adminState();
             // HAProxy's word for a server whose name no longer resolves: MAINT (resolution).
-            String status = s.disabled() ? "MAINT" : s.unresolved() ? "MAINT (resolution)"
-                    : h != null ? h.status() : s.isUp() ? "no check" : "DOWN";
+            String status = s.disabled() || admin == AdminState.MAINT ? "MAINT"
+                    : admin == AdminState.DRAIN ? "DRAIN"
+                    : s.unresolved() ? "MAINT (resolution)"
+                    : h != null ? h.status() : s.isHealthy() ? "no check" : "DOWN";
             boolean usable = s.isUp();
             if (usable && s.weight() > 0) {
                 weight += s.weight();
@@ -151,7 +175,8 @@ public final class StatsReports {
                     .weight(s.weight())
                     .activeBackup(s.backup() ? 0 : 1, s.backup() ? 1 : 0)
                     .selectedTotal(c.total())
-                    .httpResponses(http(mode, c));
+                    .httpResponses(http(mode, c))
+                    .runtime(runtime(s.runtimeOverride()));
             if (h != null) {
                 row.checks(h.failedChecks(), h.downTransitions())
                         .lastChange(Math.max(0, Duration.between(h.lastChange(), now).toSeconds()), null);

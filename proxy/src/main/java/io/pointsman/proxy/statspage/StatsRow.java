@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param type               FRONTEND, BACKEND or SERVER (type)
  * @param name               "FRONTEND", "BACKEND" or the server name (svname)
  * @param status             HAProxy words: {@code OPEN} (frontends), {@code UP}, {@code DOWN},
- *                           {@code UP 1/3}, {@code DOWN 1/2}, {@code MAINT}, {@code no check} (status)
+ *                           {@code UP 1/3}, {@code DOWN 1/2}, {@code MAINT}, {@code DRAIN}, {@code no check} (status)
  * @param queueCurrent       requests waiting for a server slot now (qcur)
  * @param queueMax           most ever waiting (qmax)
  * @param currentSessions    (scur)
@@ -39,6 +39,8 @@ import java.util.Objects;
  * @param checkDurationMillis last check's duration; null = none (check_duration)
  * @param httpResponses      responses sent to clients by status class; null in tcp mode, where
  *                           HAProxy leaves these columns empty (hrsp_1xx … hrsp_other)
+ * @param runtime            what was changed at runtime, without a commit ({@code drain: kernel
+ *                           upgrade, by status API at …}); null when the server is as git says
  */
 public record StatsRow(
         RowType type,
@@ -69,7 +71,8 @@ public record StatsRow(
         String checkStatus,
         Integer checkCode,
         Long checkDurationMillis,
-        HttpResponses httpResponses) {
+        HttpResponses httpResponses,
+        String runtime) {
 
     public StatsRow {
         Objects.requireNonNull(type, "type");
@@ -100,6 +103,7 @@ public record StatsRow(
         private int active, backup;
         private String checkStatus;
         private HttpResponses httpResponses;
+        private String runtime;
 
         private Builder(RowType type, String name, String status) {
             this.type = type;
@@ -127,6 +131,9 @@ public record StatsRow(
             checkStatus = statusCode; checkCode = httpCode; checkDurationMillis = durationMillis; return this;
         }
 
+        /** Servers changed at runtime only: what and why. */
+        public Builder runtime(String v) { runtime = v; return this; }
+
         /** HTTP mode only; leave unset for tcp rows. */
         public Builder httpResponses(HttpResponses v) { httpResponses = v; return this; }
 
@@ -135,7 +142,7 @@ public record StatsRow(
                     sessionLimit, totalSessions, bytesIn, bytesOut, deniedRequests, requestErrors,
                     connectionErrors, responseErrors, retries, redispatches, weight, active, backup,
                     checkFailures, checkDowns, lastChangeSeconds, downtimeSeconds, selectedTotal, checkStatus,
-                    checkCode, checkDurationMillis, httpResponses);
+                    checkCode, checkDurationMillis, httpResponses, runtime);
         }
     }
 }

@@ -21,7 +21,7 @@ public final class TcpPipeline implements FrontendPipeline {
         ChannelPipeline p = client.pipeline();
         long clientTimeout = cx.frontend().timeout().client().toMillis();
         boolean acceptProxy = cx.frontend().acceptProxy();
-        boolean sni = cx.frontend().router().usesSni();
+        boolean sni = cx.frontend().router().usesSni() || cx.frontend().rules().tcp().readsSni();
         if (acceptProxy) {
             p.addLast(PROXY_DECODER, new HAProxyMessageDecoder());
             p.addLast(PROXY_HEADER, ProxyHeaderReceiver.forTcp(!sni));

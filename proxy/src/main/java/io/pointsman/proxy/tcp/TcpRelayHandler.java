@@ -17,12 +17,14 @@ import io.pointsman.proxy.dial.DialFailure;
 import io.pointsman.proxy.dial.DialListener;
 import io.pointsman.proxy.dial.ServerDialer;
 import io.pointsman.proxy.dial.ServerSide;
+import io.pointsman.proxy.limits.FrontendLimits;
 import io.pointsman.proxy.routing.RequestFacts;
 import io.pointsman.proxy.log.LogEntry;
 import io.pointsman.proxy.runtime.AccessLogger;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.DirectSend;
 import io.pointsman.proxy.runtime.LiveBackend;
+import io.pointsman.proxy.runtime.LiveFrontend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.stats.Counters;
 import java.net.InetAddress;
@@ -74,6 +76,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     private InetSocketAddress destination;
     private String sni;
     private boolean routed;
+    /** This connection in the frontend's {@code concurrent} limits; closed when it ends. */
+    private FrontendLimits.Ticket limitTicket = FrontendLimits.Ticket.NONE;
 
     private LiveBackend backend;
     /** Made once the connection is routed. */
@@ -231,6 +235,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             timer.cancel(false);
             timer = null;
         }
+        limitTicket.close();
         if (dialer != null) {
             dialer.abort(); // queued or connecting: nothing to wait for any more
         }
@@ -252,7 +257,22 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             return;
         }
         routed = true;
-        String name = cx.frontend().router().route(new Facts());
+        LiveFrontend frontend = cx.frontend();
+        Facts facts = new Facts();
+        FrontendLimits limits = frontend.limits();
+        if (!limits.isEmpty()) {
+            // Counted once the client is known (after a PROXY header), before the acls read it.
+            InetAddress src = source.getAddress();
+            limitTicket = limits.connectionOpened(src);
+            limits.requestStarted(src); // a tcp connection is one request
+        }
+        if (frontend.rules().tcp().rejects(facts)) {
+            log.debug("{}: {} rejected by tcp_request", cx.describe(), source);
+            frontendCounters.deny();
+            client.close();
+            return;
+        }
+        String name = frontend.router().route(facts);
         backend = name == null ? null : cx.generation().backend(name);
         if (backend == null) {
             log.debug("{}: no route for {} (sni {}): closing", cx.describe(), source, sni);
@@ -514,6 +534,11 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         @Override
         public InetAddress source() {
             return source.getAddress();
+        }
+
+        @Override
+        public int sourcePort() {
+            return source.getPort();
         }
 
         @Override

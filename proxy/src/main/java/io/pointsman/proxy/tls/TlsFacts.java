@@ -1,5 +1,7 @@
 package io.pointsman.proxy.tls;
 
+import io.netty.channel.Channel;
+import io.netty.util.AttributeKey;
 import java.security.cert.X509Certificate;
 
 /**
@@ -22,6 +24,14 @@ public record TlsFacts(
         String alpn,
         X509Certificate clientCertificate,
         int clientVerify) {
+
+    /** The client channel's attribute that holds its facts; unset on a plaintext connection. */
+    public static final AttributeKey<TlsFacts> KEY = AttributeKey.valueOf("pointsman.tls");
+
+    /** The facts of a client connection; null when it is plaintext or its handshake has not completed. */
+    public static TlsFacts of(Channel client) {
+        return client.attr(KEY).get();
+    }
 
     /** A client certificate was presented and verified ({@code ssl_c_verify} acl). */
     public boolean clientVerified() {

@@ -78,6 +78,27 @@ class RouteAssertionsTest {
     }
 
     @Test
+    void tlsReachesUseBackendWithoutRules() {
+        ProxyConfig config = Normalizer.normalize(new ProxyConfig(1, null, null, null,
+                List.of(new Frontend("site", Mode.HTTP, List.of(HostPort.parse("127.0.0.1:8443")), null, null, null,
+                        null, null,
+                        List.of(new io.pointsman.proxy.config.Acl("tls", new io.pointsman.proxy.config.AclMatch.SslFc(true))),
+                        List.of(new io.pointsman.proxy.config.UseBackend("secure",
+                                io.pointsman.proxy.config.Condition.parse("tls"), null)),
+                        "web")),
+                List.of(new Backend("web", Mode.HTTP, null, null, null, null, null, null,
+                                List.of(new Server("w", HostPort.parse("127.0.0.1:9001"), null, null, null, null, null))),
+                        new Backend("secure", Mode.HTTP, null, null, null, null, null, null,
+                                List.of(new Server("s", HostPort.parse("127.0.0.1:9002"), null, null, null, null, null)))),
+                List.of(), null, null));
+        assertEquals(List.of(), RouteAssertions.check(new ConfigFiles(Map.of("proxy.yaml", "version: 1",
+                "tests/routes.yaml", """
+                        - {frontend: site, tls: true, expect_backend: secure}
+                        - {frontend: site, expect_backend: web}
+                        """)), config));
+    }
+
+    @Test
     void unknownFrontend() {
         assertEquals(List.of("tests/routes.yaml:1: [0].frontend: no frontend named 'nope'"),
                 lines(check("- {frontend: nope, expect_backend: web}\n")));

@@ -100,18 +100,27 @@ class BackendHttpOptionsHaproxyTest {
                     Duration.ofSeconds(20), Duration.ofSeconds(20), null, null, Duration.ofSeconds(20));
 
             // Queued behind a request the server holds: dropped without an answer (CQ).
-            Case queued = (proxy, log, line) -> {
-                try (Socket holder = RawHttpClient.sendGet(proxy, "/hold"); Socket waiting = RawHttpClient.sendGet(proxy, "/q")) {
-                    Thread.sleep(300); // no probe can see HAProxy's queue; let the request get there
-                    waiting.shutdownOutput();
-                    String answer = answer(waiting);
-                    return outcome(answer, log, line, "/q");
+            java.util.function.Function<HttpBackend, Case> queuedBehind = server -> (proxy, log, line) -> {
+                int before = server.requests.get();
+                try (Socket holder = RawHttpClient.sendGet(proxy, "/hold")) {
+                    // The held request must take the server's one slot before the next one arrives.
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (server.requests.get() == before && System.nanoTime() < deadline) {
+                        Thread.sleep(5);
+                    }
+                    try (Socket waiting = RawHttpClient.sendGet(proxy, "/q")) {
+                        Thread.sleep(300); // no probe can see HAProxy's queue; let the request get there
+                        waiting.shutdownOutput();
+                        String answer = answer(waiting);
+                        return outcome(answer, log, line, "/q");
+                    }
                 }
             };
             apply(runtime, new HttpConfigs().timeouts(timeouts).abortOnClose(true).defaultBackend("web")
                     .backendWithMaxconn("web", 1, queueP.address()), p);
-            Outcome hq = queued.run(new InetSocketAddress("127.0.0.1", h[0]), haproxyLog, HAPROXY_LINE);
-            Outcome pq = queued.run(pointsman, pointsmanLog, POINTSMAN_LINE);
+            Outcome hq = queuedBehind.apply(queueH).run(new InetSocketAddress("127.0.0.1", h[0]), haproxyLog,
+                    HAPROXY_LINE);
+            Outcome pq = queuedBehind.apply(queueP).run(pointsman, pointsmanLog, POINTSMAN_LINE);
             assertEquals(new Outcome("closed", "-1", "CQ"), hq);
             assertEquals(hq, pq);
             queueH.hold.complete(null);

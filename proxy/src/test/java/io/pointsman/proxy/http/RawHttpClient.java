@@ -18,13 +18,31 @@ import java.util.Map;
  */
 final class RawHttpClient implements AutoCloseable {
     private final InetSocketAddress proxy;
+    /** The local address to connect from (e.g. 127.0.0.2), or null for any. */
+    private final String fromHost;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
     int connectionsOpened;
 
     RawHttpClient(InetSocketAddress proxy) {
+        this(proxy, null);
+    }
+
+    /** Reads (and sends) on a socket the test opened itself, e.g. after writing pipelined requests. */
+    RawHttpClient(Socket socket) throws IOException {
+        this.proxy = (InetSocketAddress) socket.getRemoteSocketAddress();
+        this.fromHost = null;
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        this.connectionsOpened = 1;
+    }
+
+    /** A client connecting from {@code fromHost} (a loopback address such as 127.0.0.2). */
+    RawHttpClient(InetSocketAddress proxy, String fromHost) {
         this.proxy = proxy;
+        this.fromHost = fromHost;
     }
 
     record Response(int status, Map<String, String> headers, String body) {
@@ -59,6 +77,9 @@ final class RawHttpClient implements AutoCloseable {
     void ensureOpen() throws IOException {
         if (socket == null) {
             socket = new Socket();
+            if (fromHost != null) {
+                socket.bind(new InetSocketAddress(fromHost, 0));
+            }
             socket.connect(proxy, 5000);
             socket.setSoTimeout(15000);
             in = socket.getInputStream();

@@ -167,6 +167,7 @@ class GenerationCompilerTest {
     }
 
     private static final class ProxyConfigHolder {
-        final GenerationCompiler compiler = new GenerationCompiler(HealthView.ALWAYS_UP);
+        final GenerationCompiler compiler = new GenerationCompiler(HealthView.ALWAYS_UP,
+                new io.pointsman.proxy.admin.ServerOverrides());
     }
 }

@@ -58,7 +58,7 @@ class SlowStartTest {
     }
 
     private static LiveBackend backend(Ramps ramps, String balance, String maxconn) {
-        return new GenerationCompiler(ramps).compile(YamlConfigs.load("""
+        return new GenerationCompiler(ramps, new io.pointsman.proxy.admin.ServerOverrides()).compile(YamlConfigs.load("""
                 version: 1
                 backends:
                   - name: web

@@ -53,6 +53,27 @@ public final class ConfigLoader {
         return new LoadedConfig(normalized, tree, redactor);
     }
 
+    /**
+     * Binds one more YAML file of the repo to a record type with the rules proxy.yaml follows
+     * (unknown keys and wrong types are errors, each with its line); no merge, no secrets.
+     * Binding errors come back in the result, for the caller to report with its own checks.
+     *
+     * @throws ConfigException when the file is not YAML or not a map at all
+     */
+    public static <T> BoundFile<T> bindFile(String file, String text, Class<T> type) throws ConfigException {
+        Problems problems = new Problems();
+        YamlNode.MapNode tree = YamlReader.read(file, text, problems);
+        if (tree == null) {
+            throw failure(problems, Redactor.NONE);
+        }
+        RecordBinder binder = new RecordBinder(problems);
+        T value = binder.bindRoot(tree, type);
+        if (value == null) {
+            throw failure(problems, Redactor.NONE);
+        }
+        return new BoundFile<>(file, value, binder.locations(), problems.errors());
+    }
+
     /** Every error, sorted by file and line, with any resolved secret value redacted as a last safeguard. */
     private static ConfigException failure(Problems problems, Redactor redactor) {
         List<ConfigError> out = new ArrayList<>();

@@ -18,6 +18,7 @@ import io.pointsman.proxy.config.Keepalived;
 import io.pointsman.proxy.config.Limit;
 import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.Mode;
+import io.pointsman.proxy.config.NotifyTarget;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.RequestRule;
 import io.pointsman.proxy.config.ResponseRule;
@@ -236,6 +237,9 @@ final class ConfigValidator implements RuleValidator.Report {
             if (s.auth().password() == null || s.auth().password().isEmpty()) {
                 error("stats.auth.password", "required when 'auth' is set");
             }
+        }
+        if (s.adminEnabled() && s.auth() == null) {
+            error("stats.admin", "needs stats.auth: the admin actions are for authenticated users only");
         }
     }
 
@@ -799,6 +803,50 @@ final class ConfigValidator implements RuleValidator.Report {
                 error("sync.health_gate.max_error_ratio", "max_error_ratio " + r + " out of range 0-1");
             }
             atLeast(g.minRequests(), 1, "sync.health_gate.min_requests");
+        }
+        notifyTargets(raw.sync().notifyTargets());
+    }
+
+    /** {@code sync.notify}: named, http(s) URLs; the URL is a secret and never quoted in a message. */
+    private void notifyTargets(List<NotifyTarget> targets) {
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < targets.size(); i++) {
+            NotifyTarget t = targets.get(i);
+            String p = "sync.notify[" + i + "]";
+            if (t.name() == null || t.name().isBlank()) {
+                error(p + ".name", "required: every notify target needs a name");
+            } else {
+                String first = names.putIfAbsent(t.name(), p + ".name");
+                if (first != null) {
+                    error(p + ".name", "duplicate notify target name '" + t.name() + "' (first at " + at(first) + ")");
+                }
+            }
+            if (t.url() == null || t.url().isBlank()) {
+                error(p + ".url", "required: the http(s) URL that gets a POST per event");
+            } else {
+                String problem = notifyUrlProblem(t.url());
+                if (problem != null) {
+                    error(p + ".url", problem);
+                }
+            }
+            positive(t.fetchFailingAfter(), p + ".fetch_failing_after");
+            positive(t.timeout(), p + ".timeout");
+        }
+    }
+
+    private static String notifyUrlProblem(String url) {
+        try {
+            java.net.URI u = new java.net.URI(url);
+            String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                return "not an http:// or https:// URL";
+            }
+            if (u.getHost() == null || u.getHost().isEmpty()) {
+                return "the URL has no host";
+            }
+            return null;
+        } catch (java.net.URISyntaxException e) {
+            return "not a valid URL (" + e.getReason() + ")";
         }
     }
 

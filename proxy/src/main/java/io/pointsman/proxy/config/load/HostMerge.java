@@ -16,7 +16,7 @@ import java.util.Set;
 final class HostMerge {
     /** Keys whose lists hold named objects, merged by name. */
     static final Set<String> NAMED_LISTS = Set.of("frontends", "backends", "listens", "servers", "acl", "vrrp_instances",
-            "userlists", "users", "limits");
+            "userlists", "users", "limits", "notify");
 
     private final Problems problems;
 

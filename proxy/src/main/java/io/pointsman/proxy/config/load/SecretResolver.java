@@ -33,7 +33,42 @@ final class SecretResolver {
     static Result resolve(YamlNode.MapNode tree, SecretSource source, Problems problems) {
         SecretResolver r = new SecretResolver(source, problems);
         YamlNode.MapNode out = (YamlNode.MapNode) r.walk(tree, "");
+        out = r.markNotifyUrls(out);
         return new Result(out, List.copyOf(r.resolved));
+    }
+
+    /**
+     * A notification URL is a credential even when written literally (a Slack webhook URL
+     * lets anyone post to the channel): every {@code sync.notify[].url} is marked secret,
+     * shown as its scheme and host only ({@code https://hooks.slack.com/<redacted>}).
+     */
+    private YamlNode.MapNode markNotifyUrls(YamlNode.MapNode root) {
+        if (!(root.get("sync") instanceof YamlNode.MapNode sync) || !(sync.get("notify") instanceof YamlNode.ListNode list)) {
+            return root;
+        }
+        List<YamlNode> items = new ArrayList<>(list.items());
+        boolean changed = false;
+        for (int i = 0; i < items.size(); i++) {
+            if (items.get(i) instanceof YamlNode.MapNode target && target.get("url") instanceof YamlNode.ScalarNode url
+                    && url.value() instanceof String text && !url.secret() && !text.isEmpty()) {
+                resolved.add(text);
+                String shown = io.pointsman.proxy.config.NotifyTarget.displayUrl(text);
+                items.set(i, with(target, "url", new YamlNode.ScalarNode(url.location(), text, text, true, shown)));
+                changed = true;
+            }
+        }
+        if (!changed) {
+            return root;
+        }
+        YamlNode.MapNode newSync = with(sync, "notify", new YamlNode.ListNode(list.location(), items));
+        return with(root, "sync", newSync);
+    }
+
+    private static YamlNode.MapNode with(YamlNode.MapNode map, String key, YamlNode value) {
+        Map<String, YamlNode.Entry> entries = new LinkedHashMap<>(map.entries());
+        YamlNode.Entry old = entries.get(key);
+        entries.put(key, new YamlNode.Entry(key, old.keyLocation(), value));
+        return new YamlNode.MapNode(map.location(), entries);
     }
 
     /**

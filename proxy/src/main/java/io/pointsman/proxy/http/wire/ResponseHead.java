@@ -28,6 +28,11 @@ public final class ResponseHead {
         ConnectionHeader(String line) {
             this.line = line.getBytes(StandardCharsets.US_ASCII);
         }
+
+        /** Writes its line (nothing for {@link #NONE}). */
+        public void writeTo(ByteBuf out) {
+            out.writeBytes(line);
+        }
     }
 
     static final byte OTHER = 0;

@@ -126,4 +126,65 @@ class SecretsTest {
                 SecretSource.of(Map.of("MAXCONN", "1234"))).config();
         assertEquals(1234, c.global().maxconn());
     }
+
+    /** A notification URL is a credential even when written literally: shown as scheme and host only. */
+    @Test
+    void notifyUrlsAreSecretsWhetherLiteralOrFromTheEnvironment() throws Exception {
+        String literal = "https://hooks.example.com/services/T000/B000/literal-Token-123";
+        String fromEnv = "https://user:pw-Token-456@chat.example.org:8443/hooks/x?token=abc";
+        String yaml = """
+                version: 1
+                frontends:
+                  - { name: web, bind: "*:8080", default_backend: app }
+                backends:
+                  - { name: app, servers: [ { name: a1, address: "127.0.0.1:9001" } ] }
+                sync:
+                  notify:
+                    - { name: slack, url: "%s", format: slack, on: [applied, refused] }
+                    - { name: ops, url: "${env:OPS_HOOK}" }
+                    - { name: plain, url: "http://receiver.example.net" }
+                """.formatted(literal);
+        LoadedConfig loaded = ConfigLoader.load(new ConfigFiles(Map.of("proxy.yaml", yaml)), null,
+                SecretSource.of(Map.of("OPS_HOOK", fromEnv)));
+        assertEquals(literal, loaded.config().sync().notifyTargets().get(0).url(), "the config keeps the real URL");
+        assertEquals(fromEnv, loaded.config().sync().notifyTargets().get(1).url());
+        String rendered = loaded.rendered();
+        assertFalse(rendered.contains("literal-Token-123"), rendered);
+        assertFalse(rendered.contains("pw-Token-456"), rendered);
+        assertTrue(rendered.contains("url: https://hooks.example.com/<redacted>"), rendered);
+        assertTrue(rendered.contains("url: <redacted>"), rendered);
+        assertTrue(rendered.contains("url: http://receiver.example.net"), "nothing to hide: " + rendered);
+        assertEquals("sent to <redacted> and <redacted>",
+                loaded.redactor().redact("sent to " + literal + " and " + fromEnv));
+        assertEquals("https://chat.example.org:8443/<redacted>",
+                io.pointsman.proxy.config.NotifyTarget.displayUrl(fromEnv));
+    }
+
+    /** A host file adds a notify target by name and changes one. */
+    @Test
+    void hostFileMergesNotifyTargetsByName() throws Exception {
+        String base = """
+                version: 1
+                frontends:
+                  - { name: web, bind: "*:8080", default_backend: app }
+                backends:
+                  - { name: app, servers: [ { name: a1, address: "127.0.0.1:9001" } ] }
+                sync:
+                  notify:
+                    - { name: team, url: "https://hooks.example.com/team", on: [refused] }
+                """;
+        String host = """
+                sync:
+                  notify:
+                    - { name: team, on: [applied, refused] }
+                    - { name: oncall, url: "https://pager.example.com/lb1", on: [health_gate_failed] }
+                """;
+        LoadedConfig loaded = ConfigLoader.load(new ConfigFiles(Map.of("proxy.yaml", base, "hosts/lb1.yaml", host)),
+                "lb1", SecretSource.of(Map.of()));
+        var targets = loaded.config().sync().notifyTargets();
+        assertEquals(List.of("team", "oncall"), targets.stream().map(t -> t.name()).toList());
+        assertEquals("https://hooks.example.com/team", targets.get(0).url());
+        assertEquals(List.of(io.pointsman.proxy.config.NotifyEvent.APPLIED, io.pointsman.proxy.config.NotifyEvent.REFUSED),
+                targets.get(0).on());
+    }
 }
