@@ -154,13 +154,22 @@ public final class LiveServer implements Candidate {
     }
 
     /**
-     * Sets the ramp from the time since the server came UP (a timer calls it while it ramps).
+     * Sets the ramp from the time since the server came UP, or left a runtime MAINT (a timer
+     * calls it while it ramps).
      *
      * @return whether it changed
      */
     boolean updateRamp() {
-        int r = slowstartNanos == 0 ? SlowStart.FULL
-                : SlowStart.ramp(health.rampUp(backend, config.address(), slowstartNanos));
+        int r = SlowStart.FULL;
+        if (slowstartNanos != 0) {
+            double share = health.rampUp(backend, config.address(), slowstartNanos);
+            long left = override.leftMaintenance();
+            if (left != 0) {
+                // Back from a runtime MAINT: it ramps from then, as from an UP after DOWN.
+                share = Math.min(share, (double) (System.nanoTime() - left) / slowstartNanos);
+            }
+            r = SlowStart.ramp(share);
+        }
         if (r == ramp) {
             return false;
         }

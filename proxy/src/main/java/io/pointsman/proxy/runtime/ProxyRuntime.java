@@ -485,6 +485,9 @@ public final class ProxyRuntime implements AutoCloseable {
 
     /** A drain or maintenance set or ended at runtime: a line to the log targets, as HAProxy logs it. */
     private void adminStateChanged(ServerOverrides.StateChange change) {
+        if (change.from() == io.pointsman.proxy.admin.AdminState.MAINT && slowStart != null) {
+            slowStart.wake(); // out of maintenance: its weight ramps up if its backend says slowstart
+        }
         Generation g = current;
         LiveBackend b = g == null ? null : g.backend(change.backend());
         if (b == null) {

@@ -144,6 +144,34 @@ class SlowStartTest {
         assertEquals(51, fresh.weight());
     }
 
+    @Test
+    void aServerBackFromARuntimeMaintSlowStartsAndARuntimeWeightRampsToo() throws Exception {
+        try (ProxyRuntime runtime = ProxyRuntime.builder().threads(1).health(HealthView.ALWAYS_UP).build().start()) {
+            String yaml = """
+                    version: 1
+                    backends:
+                      - name: web
+                        slowstart: 60s
+                        servers: [{ name: a, address: "127.0.0.1:9001", weight: 100 }, { name: b, address: "127.0.0.1:9002" }]
+                    """;
+            assertInstanceOf(ApplyResult.Applied.class, runtime.apply(YamlConfigs.load(yaml), "r1"));
+            LiveServer a = runtime.current().backend("web").server("a");
+            assertEquals(SlowStart.FULL, a.ramp(), "a fresh config serves at full weight");
+            var now = java.time.Instant.now();
+            runtime.overrides().set("web", "a", new io.pointsman.proxy.admin.ServerOverride(
+                    io.pointsman.proxy.admin.AdminState.MAINT, null, "test", "test", now, null));
+            assertEquals(SlowStart.FULL, a.ramp(), "in maintenance: no traffic, nothing ramps yet");
+            runtime.overrides().set("web", "a", new io.pointsman.proxy.admin.ServerOverride(
+                    io.pointsman.proxy.admin.AdminState.READY, io.pointsman.proxy.admin.WeightOverride.parse("50"),
+                    "test", "test", now, null));
+            Clients.await("back from MAINT it ramps", 10_000, () -> a.ramp() < SlowStart.FULL);
+            assertTrue(a.weight() >= 1 && a.weight() < 10, "the runtime weight 50, ramped: " + a.weight());
+            int r = a.ramp();
+            int effective = a.effectiveWeight();
+            assertTrue(effective == 50 * r || effective == 50 * a.ramp(), "the runtime weight times the ramp: " + effective);
+        }
+    }
+
     /** A check target on one loopback address: accepts and closes; stops and starts on the same port. */
     private static final class CheckTarget implements AutoCloseable {
         private final String host;
