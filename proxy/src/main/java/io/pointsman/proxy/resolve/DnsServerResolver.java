@@ -95,16 +95,11 @@ public final class DnsServerResolver implements HostResolver {
         try {
             for (DnsRecord r : records) {
                 if (r instanceof DnsRawRecord raw && r.type() == DnsRecordType.SRV) {
-                    // RFC 2782: priority, weight, port, then the target's name.
-                    ByteBuf content = raw.content().duplicate();
-                    int priority = content.readUnsignedShort();
-                    int weight = content.readUnsignedShort();
-                    int port = content.readUnsignedShort();
-                    String target = DefaultDnsRecordDecoder.decodeName(content);
-                    if (target.endsWith(".")) {
-                        target = target.substring(0, target.length() - 1);
+                    try {
+                        out.add(srvRecord(raw.content()));
+                    } catch (IllegalArgumentException bad) {
+                        // A record we cannot read is left out; the others still count.
                     }
-                    out.add(new SrvTarget(target, port, priority, weight));
                 }
             }
         } finally {
@@ -116,6 +111,33 @@ public final class DnsServerResolver implements HostResolver {
         out.sort(Comparator.comparingInt(SrvTarget::priority).thenComparing(t -> -t.weight())
                 .thenComparing(SrvTarget::host).thenComparingInt(SrvTarget::port));
         return out;
+    }
+
+    /**
+     * One SRV record's data (RFC 2782: priority, weight, port, the target's name), read
+     * without moving {@code content}'s indexes. A name server's bytes: anything short,
+     * malformed or pointing nowhere is refused.
+     *
+     * @throws IllegalArgumentException when the bytes are not an SRV record
+     */
+    static SrvTarget srvRecord(ByteBuf content) {
+        ByteBuf in = content.duplicate();
+        try {
+            int priority = in.readUnsignedShort();
+            int weight = in.readUnsignedShort();
+            int port = in.readUnsignedShort();
+            String target = DefaultDnsRecordDecoder.decodeName(in);
+            if (target.endsWith(".")) {
+                target = target.substring(0, target.length() - 1);
+            }
+            if (target.isEmpty() || port == 0) {
+                // RFC 2782: target "." means no service here.
+                throw new IllegalArgumentException("SRV record without a service (target '.', or port 0)");
+            }
+            return new SrvTarget(target, port, priority, weight);
+        } catch (IndexOutOfBoundsException | io.netty.handler.codec.CorruptedFrameException e) {
+            throw new IllegalArgumentException("bad SRV record: " + e.getMessage(), e);
+        }
     }
 
     private static UnknownHostException unknown(String name, Throwable cause) {
