@@ -695,6 +695,13 @@ mode_throughput() {
         xh=$(free_port); xt=$(free_port); xs=$(free_port)
         mkdir -p "$TMP/pm-alt"
         pointsman_cfg "$TMP/pm-alt/proxy.yaml" "$xh" "$xt" 0
+        if [ -n "$ALT_JAR" ] && ! java -jar "$ALT_JAR" validate "$TMP/pm-alt" >/dev/null 2>&1; then
+            # A build older than http_reuse: it always reused server connections, which is
+            # what http_reuse: always says, so the key can go and the two stay alike.
+            sed -i '/http_reuse:/d' "$TMP/pm-alt/proxy.yaml"
+            java -jar "$ALT_JAR" validate "$TMP/pm-alt" >&2 || die "the --alt-jar build refuses the bench config"
+            log "alt jar: http_reuse left out of its config (older build; it always reuses)"
+        fi
         # shellcheck disable=SC2086
         start pointsman-alt java $JAVA_OPTS $ALT_OPTS -jar "${ALT_JAR:-$JAR}" run --config "$TMP/pm-alt" --node bench \
             --threads 1 --status-bind "127.0.0.1:$xs"
