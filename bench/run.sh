@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh — Pointsman side by side with HAProxy on loopback, and the cost of a swap.
 #
-#   bench/run.sh [--mode throughput|reload|idle|startup|all] [--duration 10s] [--rounds 5]
+#   bench/run.sh [--mode throughput|tls|reload|idle|startup|all] [--duration 10s] [--rounds 5]
 #                [--warmup 5s] [--reloads 10] [--reload-clients keep-alive|close|both]
 #                [--connections 50] [--idle-conns 9000]
 #                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log] [--also-syslog-udp]
@@ -48,6 +48,14 @@
 #   --think-ms N: each wrk connection waits N ms after a response before its next request
 #   (wrk's Lua delay()), so every proxy is offered about the same request rate, below what
 #   either can serve: latency compared at equal load rather than each at its own maximum.
+# tls: TLS side by side with HAProxy (`bind … ssl crt`, one ECDSA P-256 certificate made by
+#   openssl for the run, one worker thread each), rounds in rotating order, wrk -t1 each:
+#   https-keepalive (wrk keep-alive over TLS to the proxy, plain to the nginx backends),
+#   https-handshake (`Connection: close`: one new TLS connection per request; resumption
+#   off on both sides, HAProxy `no-tls-tickets` + `tune.ssl.cachesize 0`, Pointsman
+#   `tickets: false`, so every connection is a full handshake: handshakes/s = req/s), and
+#   tls-to-servers (plain keep-alive to the proxy, TLS to an nginx `ssl` backend verified
+#   against the certificate, server connections re-used: http-reuse always / http_reuse: always).
 # reload: wrk keep-alive load for (reloads + 10) s while the config changes --reloads times
 #   1 s apart: Pointsman through git (commit, push, POST /sync), HAProxy master-worker with
 #   SIGUSR2. Counts wrk's socket errors and non-2xx responses.
@@ -119,7 +127,7 @@ while [ $# -gt 0 ]; do
         *) echo "run.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
     esac
 done
-case "$MODE" in throughput|reload|idle|startup|all) ;; *) echo "run.sh: bad --mode $MODE" >&2; exit 2 ;; esac
+case "$MODE" in throughput|tls|reload|idle|startup|all) ;; *) echo "run.sh: bad --mode $MODE" >&2; exit 2 ;; esac
 case "$PROFILE_EVENT" in cpu|alloc) ;; *) echo "run.sh: bad --profile-event $PROFILE_EVENT" >&2; exit 2 ;; esac
 case "$RELOAD_CLIENTS" in keep-alive|close|both) ;; *) echo "run.sh: bad --reload-clients $RELOAD_CLIENTS" >&2; exit 2 ;; esac
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: bad --rounds $ROUNDS" >&2; exit 2; }
@@ -822,6 +830,220 @@ mode_throughput() {
     report_throughput "$res"
 }
 
+# ---- tls -------------------------------------------------------------------------------------
+
+# tls_certificate DIR: an ECDSA P-256 self-signed certificate for bench.example (and
+# 127.0.0.1), DIR/site.pem + DIR/site.key, and DIR/site-combined.pem for HAProxy's crt.
+tls_certificate() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.example \
+        -addext "subjectAltName=DNS:bench.example,IP:127.0.0.1" \
+        -keyout "$1/site.key" -out "$1/site.pem" >/dev/null 2>&1 || die "openssl could not make the certificate"
+    cat "$1/site.pem" "$1/site.key" >"$1/site-combined.pem"
+}
+
+# start_tls_backend PORT: one nginx (1 worker) answering 200 "ok" over TLS with the bench certificate.
+start_tls_backend() {
+    local port=$1 d="$TMP/nginx-tls"
+    mkdir -p "$d"
+    cat >"$d/nginx.conf" <<NGINX
+worker_processes 1;
+master_process off;
+daemon off;
+pid $d/nginx.pid;
+error_log $d/error.log warn;
+worker_rlimit_nofile 65536;
+events { worker_connections 30000; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    keepalive_timeout 75s;
+    client_body_temp_path $d/body;
+    proxy_temp_path $d/proxy;
+    fastcgi_temp_path $d/fastcgi;
+    uwsgi_temp_path $d/uwsgi;
+    scgi_temp_path $d/scgi;
+    server {
+        listen 127.0.0.1:$port ssl backlog=4096;
+        ssl_certificate $TMP/tls/site.pem;
+        ssl_certificate_key $TMP/tls/site.key;
+        ssl_protocols TLSv1.2 TLSv1.3;
+        location / { return 200 "ok\n"; }
+    }
+}
+NGINX
+    start nginx-tls nginx -e "$d/error.log" -p "$d" -c "$d/nginx.conf"
+    BACKEND_PIDS+=("$STARTED_PID")
+    wait_https "https://127.0.0.1:$port/" 30 || die "nginx TLS backend did not start (see $d/error.log)"
+}
+
+# wait_https URL [seconds]: until URL answers 200 over TLS (certificate not checked).
+wait_https() {
+    local url=$1 limit=${2:-30} i
+    for i in $(seq $(( limit * 20 ))); do
+        [ "$(curl -sk -o /dev/null -m 1 -w '%{http_code}' "$url" 2>/dev/null)" = 200 ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+mode_tls() {
+    local res="$TMP/tls.tsv" hk hf hu pk pf pu sp bs
+    command -v openssl >/dev/null || die "openssl is required for --mode tls"
+    command -v nginx >/dev/null || die "nginx is required for --mode tls (the TLS backend)"
+    mkdir -p "$TMP/tls"
+    tls_certificate "$TMP/tls"
+    bs=$(free_port)
+    start_tls_backend "$bs"
+    hk=$(free_port); hf=$(free_port); hu=$(free_port); pk=$(free_port); pf=$(free_port); pu=$(free_port); sp=$(free_port)
+    cat >"$TMP/haproxy-tls.cfg" <<HAPROXY
+global
+    nbthread 1
+    maxconn 9800
+    tune.ssl.cachesize 0        # no session-id resumption: https-handshake makes full handshakes
+defaults
+    timeout connect 5s
+    timeout client 30s
+    timeout server 30s
+    timeout http-keep-alive 10s
+frontend fe_https
+    mode http
+    bind 127.0.0.1:$hk ssl crt $TMP/tls/site-combined.pem
+    default_backend be_http
+frontend fe_https_full
+    mode http
+    bind 127.0.0.1:$hf ssl crt $TMP/tls/site-combined.pem no-tls-tickets
+    default_backend be_http
+frontend fe_to_tls
+    mode http
+    bind 127.0.0.1:$hu
+    default_backend be_tls
+backend be_http
+    mode http
+    balance roundrobin
+    http-reuse always
+    server b1 127.0.0.1:$B1
+    server b2 127.0.0.1:$B2
+backend be_tls
+    mode http
+    http-reuse always
+    server s 127.0.0.1:$bs ssl verify required ca-file $TMP/tls/site.pem sni str(bench.example)
+HAPROXY
+    haproxy -c -q -f "$TMP/haproxy-tls.cfg" || die "haproxy tls config invalid"
+    start haproxy-tls haproxy -db -f "$TMP/haproxy-tls.cfg"
+    local hpid=$STARTED_PID
+    mkdir -p "$TMP/pm-tls"
+    cat >"$TMP/pm-tls/proxy.yaml" <<POINTSMAN
+# generated by bench/run.sh --mode tls
+version: 1
+global: { maxconn: 9800 }
+defaults:
+  mode: http
+  timeout: { connect: 5s, client: 30s, server: 30s, http_keep_alive: 10s }
+frontends:
+  - name: https
+    bind: { address: "127.0.0.1:$pk", tls: { cert: $TMP/tls/site.pem, key: $TMP/tls/site.key } }
+    default_backend: farm-http
+  - name: https-full
+    bind: { address: "127.0.0.1:$pf", tls: { cert: $TMP/tls/site.pem, key: $TMP/tls/site.key, tickets: false } }
+    default_backend: farm-http
+  - name: to-tls
+    bind: "127.0.0.1:$pu"
+    default_backend: farm-tls
+backends:
+  - name: farm-http
+    http_reuse: always
+    servers:
+      - { name: b1, address: "127.0.0.1:$B1" }
+      - { name: b2, address: "127.0.0.1:$B2" }
+  - name: farm-tls
+    http_reuse: always
+    tls: { ca: $TMP/tls/site.pem, sni: bench.example }
+    servers: [ { name: s, address: "127.0.0.1:$bs" } ]
+POINTSMAN
+    # shellcheck disable=SC2086
+    start pointsman-tls java $JAVA_OPTS -jar "$JAR" run --config "$TMP/pm-tls" --node bench --threads 1 \
+        --status-bind "127.0.0.1:$sp"
+    local ppid=$STARTED_PID
+    wait_https "https://127.0.0.1:$hk/" 20 || die "haproxy https not serving (see $TMP/haproxy-tls.log)"
+    wait_http "http://127.0.0.1:$hu/" 20 || die "haproxy to-tls not serving"
+    wait_https "https://127.0.0.1:$pk/" 60 || die "pointsman https not serving (see $TMP/pointsman-tls.log)"
+    wait_http "http://127.0.0.1:$pu/" 20 || die "pointsman to-tls not serving"
+    log "tls: haproxy pid $hpid (https $hk, full handshakes $hf, to TLS servers $hu); pointsman pid $ppid" \
+        "($pk, $pf, $pu); TLS backend nginx on $bs; negotiated: pointsman" \
+        "$(openssl s_client -connect "127.0.0.1:$pk" </dev/null 2>/dev/null | awk '/^New,/ {print $2, $NF}'), haproxy" \
+        "$(openssl s_client -connect "127.0.0.1:$hk" </dev/null 2>/dev/null | awk '/^New,/ {print $2, $NF}')"
+
+    local names=(haproxy-https-keepalive pointsman-https-keepalive haproxy-https-handshake pointsman-https-handshake
+                 haproxy-tls-to-servers pointsman-tls-to-servers)
+    local urls=("https://127.0.0.1:$hk/" "https://127.0.0.1:$pk/" "https://127.0.0.1:$hf/" "https://127.0.0.1:$pf/"
+                "http://127.0.0.1:$hu/" "http://127.0.0.1:$pu/")
+    local extra=("" "" "Connection: close" "Connection: close" "" "")
+    local pids=("$hpid" "$ppid" "$hpid" "$ppid" "$hpid" "$ppid")
+    local nt=${#names[@]} i k r f t0 t1 reqs cpu user
+    if [ "${WARMUP%s}" -gt 0 ]; then
+        log "warm-up: $WARMUP on each tls target (not counted)"
+        for i in $(seq 0 $(( nt - 1 ))); do
+            if [ -n "${extra[$i]}" ]; then wrk_run "$TMP/warmup-tls-$i.txt" "$WARMUP" "${urls[$i]}" -H "${extra[$i]}"
+            else wrk_run "$TMP/warmup-tls-$i.txt" "$WARMUP" "${urls[$i]}"; fi
+        done
+    fi
+    printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\tuser_us\n' >"$res"
+    for r in $(seq "$ROUNDS"); do
+        for k in $(seq 0 $(( nt - 1 ))); do
+            i=$(( (r - 1 + k) % nt ))
+            f="$TMP/wrk-tls-r$r-${names[$i]}.txt"
+            t0=$(ticks "${pids[$i]}")
+            if [ -n "${extra[$i]}" ]; then wrk_run "$f" "$DURATION" "${urls[$i]}" -H "${extra[$i]}"
+            else wrk_run "$f" "$DURATION" "${urls[$i]}"; fi
+            t1=$(ticks "${pids[$i]}")
+            reqs=$(wrk_field "$f" requests)
+            if [ "$reqs" -gt 0 ]; then
+                read -r cpu user < <(awk -v a="$t0" -v b="$t1" -v hz="$HZ" -v n="$reqs" 'BEGIN {split(a,x," "); split(b,y," ")
+                    printf "%.2f %.2f\n", (y[1]+y[2]-x[1]-x[2])*1e6/hz/n, (y[1]-x[1])*1e6/hz/n}')
+            else
+                cpu=nan; user=nan
+            fi
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$(wrk_field "$f" rps)" \
+                "$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" "$cpu" "$reqs" "$(wrk_field "$f" errors)" \
+                "$(wrk_field "$f" non2xx)" "$user" >>"$res"
+        done
+        log "tls round $r/$ROUNDS done"
+    done
+    kill -0 "$hpid" 2>/dev/null || die "haproxy died during the tls run"
+    kill -0 "$ppid" 2>/dev/null || die "pointsman died during the tls run"
+    [ -n "$OUT" ] && cp "$res" "$OUT/tls.tsv" && cp "$TMP"/wrk-tls-*.txt "$OUT/" 2>/dev/null || true
+    report_tls "$res"
+}
+
+report_tls() {
+    local res=$1 t m lo hi p50 p99 p99lo p99hi cpu cpulo cphi err non s
+    echo
+    echo "### TLS: wrk -t1 -c$CONNS -d$DURATION --latency, $ROUNDS rounds (rotating order), warm-up $WARMUP"
+    echo
+    echo "One worker thread per proxy; one ECDSA P-256 certificate; backends: $BACKEND_KIND (plain), nginx \`ssl\` (TLS to servers)."
+    echo "https-handshake: \`Connection: close\`, resumption off on both sides: req/s = full handshakes/s."
+    echo
+    echo "| target | req/s median [min–max] | p50 ms | p99 ms median [min–max] | proxy CPU µs/req median [min–max] | socket errors | non-2xx |"
+    echo "| --- | --- | --- | --- | --- | --- | --- |"
+    for t in haproxy-https-keepalive pointsman-https-keepalive haproxy-https-handshake pointsman-https-handshake \
+             haproxy-tls-to-servers pointsman-tls-to-servers; do
+        read -r m lo hi < <(col "$res" "$t" rps | med_min_max)
+        read -r p50 _ _ < <(col "$res" "$t" p50 | med_min_max)
+        read -r p99 p99lo p99hi < <(col "$res" "$t" p99 | med_min_max)
+        read -r cpu cpulo cphi < <(col "$res" "$t" cpu_us | med_min_max)
+        err=$(col "$res" "$t" errors | awk '{s+=$1} END {print s+0}')
+        non=$(col "$res" "$t" non2xx | awk '{s+=$1} END {print s+0}')
+        echo "| $t | $(fmt_int "$m") [$(fmt_int "$lo")–$(fmt_int "$hi")] | $(fmt "$p50" 2) | $(fmt "$p99" 2) [$(fmt "$p99lo" 2)–$(fmt "$p99hi" 2)] | $(fmt "$cpu" 1) [$(fmt "$cpulo" 1)–$(fmt "$cphi" 1)] | $err | $non |"
+    done
+    echo
+    echo "| Pointsman / HAProxy (median of per-round ratios [min–max]) | req/s (target ≥ 1.2; to servers ≥ 1.0) | p99 | CPU µs/req | user-space CPU µs/req |"
+    echo "| --- | --- | --- | --- | --- |"
+    for s in https-keepalive https-handshake tls-to-servers; do
+        ratio_row "$res" "$s" "pointsman-$s" "haproxy-$s"
+    done
+    echo
+}
+
 # syscalls_per_request STRACE-C-FILE REQUESTS: "calls/request syscall", most frequent first.
 syscalls_per_request() {
     awk -v n="$2" '$1 ~ /^[0-9.]+$/ && NF >= 5 {c=$4; name=$NF; if (c ~ /^[0-9]+$/ && n > 0) printf "%.3f %s\n", c/n, name}' "$1" \
@@ -1293,10 +1515,11 @@ STEAL0=$(cpu_ticks)
 start_backends
 case "$MODE" in
     throughput) mode_throughput ;;
+    tls) mode_tls ;;
     reload) mode_reload ;;
     idle) mode_idle ;;
     startup) mode_startup ;;
-    all) mode_throughput; mode_reload; mode_startup; mode_idle ;;
+    all) mode_throughput; mode_tls; mode_reload; mode_startup; mode_idle ;;
 esac
 log "load average at end: $(cut -d' ' -f1-3 /proc/loadavg); CPU time stolen by the hypervisor during the run:" \
     "$(awk -v a="$STEAL0" -v b="$(cpu_ticks)" 'BEGIN {split(a,x," "); split(b,y," "); d=y[1]-x[1]; if (d < 1) d = 1; printf "%.1f%%", 100*(y[2]-x[2])/d}')"

@@ -144,7 +144,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         sb.append("\nTry the proxy:\n");
         for (Frontend f : c.allFrontends()) {
-            for (HostPort bind : f.bind()) {
+            for (HostPort bind : f.addresses()) {
                 // A tcp frontend of the template relays to an HTTP demo backend: curl speaks to it as well.
                 String hint = f.mode() == io.pointsman.proxy.config.Mode.HTTP ? f.name() + " (http)"
                         : f.name() + " (tcp: the bytes are relayed to the server as they are)";
@@ -187,7 +187,7 @@ public final class DemoCommand implements Callable<Integer> {
     private static HostPort firstHttpBind(ProxyConfig c) {
         for (Frontend f : c.allFrontends()) {
             if (f.mode() == io.pointsman.proxy.config.Mode.HTTP && !f.bind().isEmpty()) {
-                return f.bind().get(0);
+                return f.bind().get(0).address();
             }
         }
         return null;

@@ -91,6 +91,22 @@ public final class StatusCommand implements Callable<Integer> {
                 text(s, "generation"), text(s, "lastApplyTime")));
         sb.append(String.format("attempted   %s%n", text(s, "lastAttemptedRevision")));
         sb.append(String.format("last fetch  %s   next poll %s%n", text(s, "lastFetchTime"), text(s, "nextPollTime")));
+        JsonNode certificates = s.path("certificates");
+        if (certificates.isArray() && !certificates.isEmpty()) {
+            sb.append(String.format("TLS files (expiry, kind, file, names)%n"));
+            for (JsonNode c : certificates) {
+                StringBuilder names = new StringBuilder();
+                for (JsonNode n : c.path("names")) {
+                    names.append(names.length() == 0 ? "" : ", ").append(n.asText());
+                }
+                String serial = c.path("serial").isTextual() ? " (serial " + c.path("serial").asText() + ")" : "";
+                sb.append(String.format("  %-24s %-11s %s %s%s%n", text(c, "notAfter"), text(c, "kind"), text(c, "file"),
+                        names, serial));
+                if (!c.path("error").isNull() && !c.path("error").isMissingNode()) {
+                    sb.append(String.format("    NOT RELOADED (the previous one serves): %s%n", text(c, "error")));
+                }
+            }
+        }
         JsonNode overrides = s.path("runtimeOverrides");
         if (overrides.isArray() && !overrides.isEmpty()) {
             sb.append(String.format("runtime     %d server(s) differ from git:%n", overrides.size()));

@@ -69,7 +69,7 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
         this.applier = applier;
         this.clock = clock;
         this.status = new SyncStatus(node, dir.toAbsolutePath().toString(), "dir", false, SyncReason.Waiting,
-                "starting", null, null, null, null, null, 0, false, List.of());
+                "starting", null, null, null, null, null, 0, false, List.of(), List.of());
     }
 
     /** Applies the directory now, then on every {@link #requestSync}. */
@@ -79,7 +79,7 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
 
     @Override
     public SyncStatus status() {
-        return status;
+        return status.withCertificates(applier.certificates());
     }
 
     @Override
@@ -137,7 +137,7 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
         Instant now = clock.instant();
         status = new SyncStatus(node, dir.toAbsolutePath().toString(), "dir", ready, reason, message, applied,
                 lastAttempted, now, ready ? now : status.lastApplyTime(), null, generation, suspended,
-                List.copyOf(new ArrayList<>(history)));
+                List.copyOf(new ArrayList<>(history)), List.of());
     }
 
     static String contentHash(ConfigFiles files) {
@@ -164,7 +164,7 @@ public final class LocalDirectorySync implements SyncControl, AutoCloseable {
         SyncStatus s = status;
         status = new SyncStatus(s.node(), s.repo(), s.branch(), s.ready(), s.reason(), s.message(),
                 s.lastAppliedRevision(), s.lastAttemptedRevision(), s.lastFetchTime(), s.lastApplyTime(),
-                s.nextPollTime(), s.generation(), s.suspended(), List.copyOf(new ArrayList<>(history)));
+                s.nextPollTime(), s.generation(), s.suspended(), List.copyOf(new ArrayList<>(history)), s.certificates());
     }
 
     @Override

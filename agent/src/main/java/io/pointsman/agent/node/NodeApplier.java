@@ -27,6 +27,8 @@ import io.pointsman.proxy.config.load.ConfigFiles;
 import io.pointsman.proxy.config.load.LoadedConfig;
 import io.pointsman.proxy.config.load.SecretSource;
 import io.pointsman.proxy.runtime.ApplyResult;
+import io.pointsman.proxy.statspage.PrometheusStats;
+import io.pointsman.proxy.tls.CertificateStatus;
 import io.pointsman.proxy.runtime.ProxyRuntime;
 import io.pointsman.proxy.statspage.PrometheusStats;
 import io.pointsman.proxy.statspage.StatsReport;
@@ -340,7 +342,15 @@ public final class NodeApplier implements ConfigApplier {
     @Override
     public String proxyMetrics() {
         Supplier<StatsReport> r = reports;
-        return (r == null ? "" : PrometheusStats.render(r.get())) + bgp.metrics();
+        ProxyRuntime proxy = runtime;
+        return (r == null ? "" : PrometheusStats.render(r.get()))
+                + (proxy == null ? "" : PrometheusStats.certificates(proxy.certificates())) + bgp.metrics();
+    }
+
+    @Override
+    public List<CertificateStatus> certificates() {
+        ProxyRuntime r = runtime;
+        return r == null ? List.of() : r.certificates();
     }
 
     @Override

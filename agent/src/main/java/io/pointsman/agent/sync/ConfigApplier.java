@@ -6,6 +6,8 @@ import io.pointsman.proxy.config.HealthGate;
 import io.pointsman.proxy.config.NotifyTarget;
 import java.util.List;
 import io.pointsman.proxy.config.load.ConfigFiles;
+import io.pointsman.proxy.tls.CertificateStatus;
+import java.util.List;
 
 /**
  * The seam between the sync loop and the proxy: load, validate and swap one revision's files.
@@ -42,6 +44,11 @@ public interface ConfigApplier {
     /** Prometheus text of the node's own counters (proxy, BGP), appended to {@code /metrics}; may be empty. */
     default String proxyMetrics() {
         return "";
+    }
+
+    /** The TLS files the proxy serves with, as last read (for {@code /status}); empty when none. */
+    default List<CertificateStatus> certificates() {
+        return List.of();
     }
 
     /** {@code sync.health_gate} of the config that serves now, or null (SPEC §5.11). */

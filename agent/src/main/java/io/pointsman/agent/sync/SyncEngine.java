@@ -220,7 +220,7 @@ public final class SyncEngine implements SyncControl, AutoCloseable {
                 ready && applier.serving(), reason, message,
                 appliedRevision == null ? null : appliedRevision.toString(),
                 state.lastAttemptedRevision(), lastFetchTime, state.lastApplyTime(), nextPollTime,
-                generation, state.suspended(), state.history());
+                generation, state.suspended(), state.history(), applier.certificates());
     }
 
     @Override

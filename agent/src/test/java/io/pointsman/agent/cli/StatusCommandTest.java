@@ -58,10 +58,18 @@ class StatusCommandTest {
                  "lastAttemptedRevision":"main@sha1:0123456789abcdef0123456789abcdef01234567","generation":3,
                  "lastFetchTime":"2026-11-23T20:00:00Z","lastApplyTime":"2026-11-23T20:00:01Z","nextPollTime":"2026-11-23T20:01:00Z",
                  "history":[{"revision":"main@sha1:0123456789abcdef0123456789abcdef01234567","result":"success","reason":"Applied",
-                             "message":"applied generation 3","time":"2026-11-23T20:00:01Z","durationMs":12}]}
+                             "message":"applied generation 3","time":"2026-11-23T20:00:01Z","durationMs":12}],
+                 "certificates":[{"file":"/etc/pointsman/site.pem","kind":"certificate","names":["www.example","example.com"],
+                                  "notAfter":"2027-02-21T10:00:00Z","error":null},
+                                 {"file":"/etc/pointsman/clients.crl","kind":"crl","names":[],"notAfter":null,
+                                  "error":"file not found: /etc/pointsman/clients.crl"}]}
                 """);
         Run r = run("status", "--url", url);
         assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("2027-02-21T10:00:00Z     certificate /etc/pointsman/site.pem www.example, example.com"),
+                r.out());
+        assertTrue(r.out().contains("NOT RELOADED (the previous one serves): file not found: /etc/pointsman/clients.crl"),
+                r.out());
         assertTrue(r.out().contains("node        lb1"), r.out());
         assertTrue(r.out().contains("ready       yes — Applied"), r.out());
         assertTrue(r.out().contains("main@0123456"), r.out());

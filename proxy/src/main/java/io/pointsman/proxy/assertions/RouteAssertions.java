@@ -331,7 +331,7 @@ public final class RouteAssertions {
     }
 
     private static ConnectionFacts connection(RouteCase c, Frontend f) {
-        int port = c.dstPort() != null ? c.dstPort() : f.bind().isEmpty() ? 0 : f.bind().get(0).port();
+        int port = c.dstPort() != null ? c.dstPort() : f.bind().isEmpty() ? 0 : f.bind().get(0).address().port();
         ConnectionFacts plain = ConnectionFacts.of(c.src() != null ? c.src() : DEFAULT_SRC, 0, port);
         if (!c.tls()) {
             return plain;
@@ -347,7 +347,7 @@ public final class RouteAssertions {
         } catch (UnknownHostException e) {
             throw new IllegalStateException("checked literal", e);
         }
-        int port = c.dstPort() != null ? c.dstPort() : f.bind().isEmpty() ? 0 : f.bind().get(0).port();
+        int port = c.dstPort() != null ? c.dstPort() : f.bind().isEmpty() ? 0 : f.bind().get(0).address().port();
         boolean http = f.mode() == io.pointsman.proxy.config.Mode.HTTP;
         String host = c.host() != null ? stripPort(c.host()).toLowerCase(Locale.ROOT) : null;
         String path = c.path() != null ? c.path() : http ? "/" : null;

@@ -24,6 +24,8 @@ import java.util.Map;
  * @param onMarkedDown what happens to a server's sessions when checks mark it DOWN
  * @param tcpka        TCP keep-alive probes on server sockets (HAProxy {@code option srvtcpka}/{@code tcpka})
  * @param serverTemplate servers filled from DNS (HAProxy {@code server-template}), after {@code servers}; null = none
+ * @param tls          TLS to the servers (as written; normalized: with
+ *                     {@code global.server_tls_defaults} and the built-in defaults); absent = plain
  */
 public record Backend(
         String name,
@@ -46,7 +48,8 @@ public record Backend(
         Duration slowstart,
         OnMarkedDown onMarkedDown,
         Boolean tcpka,
-        ServerTemplate serverTemplate) {
+        ServerTemplate serverTemplate,
+        ServerTls tls) {
 
     public Backend {
         retryOn = Lists.of(retryOn);
@@ -62,10 +65,21 @@ public record Backend(
                    Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                    Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
                    List<ResponseRule> httpResponse, Map<Integer, String> errorfiles, Boolean logHealthChecks,
+                   Duration slowstart, OnMarkedDown onMarkedDown, Boolean tcpka, ServerTls tls) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, acl, httpRequest, httpResponse, errorfiles, logHealthChecks, slowstart, onMarkedDown, tcpka,
+                null, tls);
+    }
+
+    /** Without a server template or TLS to servers. */
+    public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
+                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                   List<ResponseRule> httpResponse, Map<Integer, String> errorfiles, Boolean logHealthChecks,
                    Duration slowstart, OnMarkedDown onMarkedDown, Boolean tcpka) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
                 servers, acl, httpRequest, httpResponse, errorfiles, logHealthChecks, slowstart, onMarkedDown, tcpka,
-                null);
+                null, null);
     }
 
     /**
@@ -87,7 +101,7 @@ public record Backend(
                    Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
                    List<ResponseRule> httpResponse, Map<Integer, String> errorfiles) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
-                servers, acl, httpRequest, httpResponse, errorfiles, null, null, null, null);
+                servers, acl, httpRequest, httpResponse, errorfiles, null, null, null, null, null);
     }
 
     /** Without acls, rules, error files, or the server and logging options. */
@@ -102,5 +116,10 @@ public record Backend(
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, null, List.of(), null, servers);
+    }
+
+    /** Whether connections to {@code server} use {@link #tls} (a server may turn it off with {@code tls: false}). */
+    public boolean tlsTo(Server server) {
+        return tls != null && !Boolean.FALSE.equals(server.tls());
     }
 }

@@ -28,6 +28,7 @@ import java.util.Map;
  * @param disableOn404  a 404 from an http check puts the server in NOLB: UP, no new requests
  * @param script        steps of a {@code script} check
  * @param user          user name of a mysql or pgsql check
+ * @param tls           {@code false}: check in plaintext though the backend speaks TLS to its servers
  */
 public record Check(
         CheckType type,
@@ -47,7 +48,8 @@ public record Check(
         Duration downInterval,
         @YamlName("disable_on_404") Boolean disableOn404,
         List<CheckStep> script,
-        String user) {
+        String user,
+        Boolean tls) {
 
     /**
      * What an absent setting means. The newer settings stay null here and mean their
@@ -62,9 +64,18 @@ public record Check(
         script = script == null ? null : List.copyOf(script);
     }
 
+    /** Without {@code tls} (checks speak TLS where the servers do). */
+    public Check(CheckType type, String path, StatusRange expectStatus, Duration interval, Integer rise, Integer fall,
+                 String method, String host, Map<String, String> headers, String version, String expectBody,
+                 String expectBodyReg, Integer port, Duration fastInterval, Duration downInterval, Boolean disableOn404,
+                 List<CheckStep> script, String user) {
+        this(type, path, expectStatus, interval, rise, fall, method, host, headers, version, expectBody, expectBodyReg,
+                port, fastInterval, downInterval, disableOn404, script, user, null);
+    }
+
     public Check(CheckType type, String path, StatusRange expectStatus, Duration interval, Integer rise, Integer fall) {
         this(type, path, expectStatus, interval, rise, fall, null, null, null, null, null, null, null, null, null, null,
-                null, null);
+                null, null, null);
     }
 
     public Check orElse(Check fallback) {
@@ -89,7 +100,8 @@ public record Check(
                 downInterval != null ? downInterval : fallback.downInterval,
                 disableOn404 != null ? disableOn404 : fallback.disableOn404,
                 script != null ? script : fallback.script,
-                user != null ? user : fallback.user);
+                user != null ? user : fallback.user,
+                tls != null ? tls : fallback.tls);
     }
 
     /** Between checks for a server that is fully UP, changing, or fully DOWN. */

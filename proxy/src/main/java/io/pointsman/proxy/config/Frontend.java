@@ -6,8 +6,8 @@ import java.util.Map;
 /**
  * Where clients connect, and how their traffic picks a backend.
  *
- * @param bind           listening addresses
- * @param tls            terminate TLS here (http mode); absent = plain
+ * @param bind           listening addresses, each optionally with its own {@code tls}
+ * @param tls            terminate TLS on every bind (a bind's own {@code tls:} keys win); absent = plain
  * @param maxconn        client connections at once on this frontend; absent = only the global limit
  * @param forwardedFor   add X-Forwarded-For / X-Forwarded-Proto (http mode; YAML {@code forwardfor}); null = off
  * @param acceptProxy    expect a PROXY protocol v1/v2 header from an upstream balancer
@@ -26,7 +26,7 @@ import java.util.Map;
 public record Frontend(
         String name,
         Mode mode,
-        List<HostPort> bind,
+        List<Bind> bind,
         Tls tls,
         Integer maxconn,
         @YamlName("forwardfor") ForwardFor forwardedFor,
@@ -59,7 +59,7 @@ public record Frontend(
     }
 
     /** Without the logging options. */
-    public Frontend(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+    public Frontend(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
                     Boolean acceptProxy, Timeouts timeout, List<Acl> acl, List<UseBackend> useBackend,
                     String defaultBackend, List<RequestRule> httpRequest, List<ResponseRule> httpResponse,
                     List<TcpRule> tcpRequest, List<Limit> limits, Map<Integer, String> errorfiles) {
@@ -68,7 +68,7 @@ public record Frontend(
     }
 
     /** A frontend that only routes: no rules, limits, error files or logging options. */
-    public Frontend(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+    public Frontend(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                     Boolean acceptProxy, Timeouts timeout, List<Acl> acl, List<UseBackend> useBackend,
                     String defaultBackend) {
         this(name, mode, bind, tls, maxconn, Boolean.TRUE.equals(forwardfor) ? new ForwardFor(null, null, null) : null,
@@ -78,5 +78,10 @@ public record Frontend(
     /** Whether X-Forwarded-For / X-Forwarded-Proto are added ({@code forwardfor}); {@link #forwardedFor()} has the options. */
     public boolean forwardfor() {
         return forwardedFor != null;
+    }
+
+    /** The listening addresses, in order. */
+    public List<HostPort> addresses() {
+        return Bind.addresses(bind);
     }
 }

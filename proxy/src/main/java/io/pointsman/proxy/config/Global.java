@@ -15,6 +15,8 @@ import java.util.List;
  *                            lines to stderr in the {@code io.pointsman.access} logger's shape
  * @param resolvers           how server host names are resolved and how often again (default: the
  *                            system resolver, every 10 s)
+ * @param tlsDefaults         TLS policy of binds that do not set it (HAProxy {@code ssl-default-bind-*})
+ * @param serverTlsDefaults   TLS to servers where a backend's {@code tls:} does not set it (HAProxy {@code ssl-default-server-*})
  */
 public record Global(
         Integer maxconn,
@@ -23,7 +25,9 @@ public record Global(
         Duration hardStopAfter,
         Integer maxOldGenerations,
         List<LogTarget> log,
-        Resolvers resolvers) {
+        Resolvers resolvers,
+        TlsDefaults tlsDefaults,
+        ServerTls serverTlsDefaults) {
 
     public Global {
         log = Lists.of(log);
@@ -31,6 +35,17 @@ public record Global(
 
     public Global(Integer maxconn, Integer threads, Boolean nolinger, Duration hardStopAfter,
                   Integer maxOldGenerations) {
-        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, null, null);
+        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, null, null, null, null);
+    }
+
+    public Global(Integer maxconn, Integer threads, Boolean nolinger, Duration hardStopAfter,
+                  Integer maxOldGenerations, List<LogTarget> log, Resolvers resolvers) {
+        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, log, resolvers, null, null);
+    }
+
+    /** Without log targets or resolvers. */
+    public Global(Integer maxconn, Integer threads, Boolean nolinger, Duration hardStopAfter,
+                  Integer maxOldGenerations, TlsDefaults tlsDefaults) {
+        this(maxconn, threads, nolinger, hardStopAfter, maxOldGenerations, null, null, tlsDefaults, null);
     }
 }

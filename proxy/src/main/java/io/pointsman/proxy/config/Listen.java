@@ -10,11 +10,13 @@ import java.util.Map;
  * Its acls, rules, limits, error files and logging options belong to its frontend half
  * (they run once per request, as in HAProxy); its server options ({@code slowstart},
  * {@code on_marked_down}, {@code log_health_checks}) to its backend half; {@code tcpka} to both.
+ * {@code tls} is its frontend half's (termination); {@code server_tls} its backend half's (TLS to
+ * its servers, a backend's {@code tls}).
  */
 public record Listen(
         String name,
         Mode mode,
-        List<HostPort> bind,
+        List<Bind> bind,
         Tls tls,
         Integer maxconn,
         @YamlName("forwardfor") ForwardFor forwardedFor,
@@ -44,7 +46,8 @@ public record Listen(
         Duration slowstart,
         OnMarkedDown onMarkedDown,
         Boolean tcpka,
-        ServerTemplate serverTemplate) {
+        ServerTemplate serverTemplate,
+        ServerTls serverTls) {
 
     public Listen {
         bind = Lists.of(bind);
@@ -59,7 +62,22 @@ public record Listen(
     }
 
     /** Without a server template. */
-    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                  Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                  List<ResponseRule> httpResponse, List<TcpRule> tcpRequest, List<Limit> limits,
+                  Map<Integer, String> errorfiles, String logFormat, Boolean dontlognull, Boolean dontlogNormal,
+                  Boolean logSeparateErrors, Capture capture, Boolean logHealthChecks, Duration slowstart,
+                  OnMarkedDown onMarkedDown, Boolean tcpka, ServerTls serverTls) {
+        this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, balance, check, sendProxy, retries,
+                redispatch, httpReuse, retryOn, abortonclose, servers, acl, httpRequest, httpResponse, tcpRequest,
+                limits, errorfiles, logFormat, dontlognull, dontlogNormal, logSeparateErrors, capture, logHealthChecks,
+                slowstart, onMarkedDown, tcpka, null, serverTls);
+    }
+
+    /** Without a server template or TLS to servers. */
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
@@ -70,11 +88,11 @@ public record Listen(
         this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, balance, check, sendProxy, retries,
                 redispatch, httpReuse, retryOn, abortonclose, servers, acl, httpRequest, httpResponse, tcpRequest,
                 limits, errorfiles, logFormat, dontlognull, dontlogNormal, logSeparateErrors, capture, logHealthChecks,
-                slowstart, onMarkedDown, tcpka, null);
+                slowstart, onMarkedDown, tcpka, null, null);
     }
 
     /** Without the logging and server options. */
-    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
@@ -82,11 +100,11 @@ public record Listen(
                   Map<Integer, String> errorfiles) {
         this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, balance, check, sendProxy, retries,
                 redispatch, httpReuse, retryOn, abortonclose, servers, acl, httpRequest, httpResponse, tcpRequest,
-                limits, errorfiles, null, null, null, null, null, null, null, null, null);
+                limits, errorfiles, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Without acls, rules, limits, error files, or the logging and server options. */
-    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                   Boolean abortonclose, List<Server> servers) {
@@ -96,7 +114,7 @@ public record Listen(
     }
 
     /** Without the backend HTTP options (each left to {@code defaults}), acls, rules, limits, error files, or the logging and server options. */
-    public Listen(String name, Mode mode, List<HostPort> bind, Tls tls, Integer maxconn, Boolean forwardfor,
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, Boolean forwardfor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
                   Integer retries, Boolean redispatch, List<Server> servers) {
         this(name, mode, bind, tls, maxconn, forwardfor, acceptProxy, timeout, balance, check, sendProxy, retries,
@@ -119,6 +137,6 @@ public record Listen(
     public Backend asBackend() {
         return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn,
                 abortonclose, servers, null, null, null, null, logHealthChecks, slowstart, onMarkedDown, tcpka,
-                serverTemplate);
+                serverTemplate, serverTls);
     }
 }

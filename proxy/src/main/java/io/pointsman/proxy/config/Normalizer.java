@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Fills a parsed config with inherited values: {@code defaults} first, then the
  * built-in defaults. After {@link #normalize(ProxyConfig)} every field the runtime
- * reads is non-null except the ones documented as optional ({@code tls},
+ * reads is non-null except the ones documented as optional ({@code tls} (a bind's is the
+ * TLS it serves, see {@link Bind}; a backend's is with {@code server_tls_defaults}),
  * {@code maxconn} of a frontend, {@code forwardfor} (null = off), {@code default_backend},
  * {@code hard_stop_after}, {@code stats}, {@code keepalived}, {@code sync}). Listens are
  * kept as listens. {@code defaults.errorfiles} go to every frontend and listen, a status
@@ -32,7 +33,9 @@ public final class Normalizer {
                 g.hardStopAfter(),
                 or(g.maxOldGenerations(), DEFAULT_MAX_OLD_GENERATIONS),
                 log,
-                resolvers(g.resolvers()));
+                resolvers(g.resolvers()),
+                g.tlsDefaults(),
+                g.serverTlsDefaults());
         Defaults d = c.defaults() == null ? new Defaults(null, null, null, null, null) : c.defaults();
         Defaults defaults = new Defaults(
                 or(d.mode(), Mode.HTTP),
@@ -54,7 +57,7 @@ public final class Normalizer {
         List<Frontend> frontends = new ArrayList<>();
         for (Frontend f : c.frontends()) {
             Mode mode = or(f.mode(), defaults.mode());
-            frontends.add(new Frontend(f.name(), mode, f.bind(), f.tls(), f.maxconn(),
+            frontends.add(new Frontend(f.name(), mode, binds(f.bind(), f.tls(), global), f.tls(), f.maxconn(),
                     f.forwardedFor(), or(f.acceptProxy(), false), timeouts(f.timeout(), defaults),
                     f.acl(), f.useBackend(), f.defaultBackend(), f.httpRequest(), f.httpResponse(), f.tcpRequest(),
                     f.limits(), errorfiles(f.errorfiles(), defaults), logFormat(f.logFormat(), mode, defaults),
@@ -71,12 +74,12 @@ public final class Normalizer {
                     or(b.abortonclose(), defaults.abortonclose()), servers(b.servers()), b.acl(), b.httpRequest(),
                     b.httpResponse(), b.errorfiles(), or(b.logHealthChecks(), defaults.logHealthChecks()),
                     b.slowstart(), or(b.onMarkedDown(), OnMarkedDown.NONE), or(b.tcpka(), defaults.tcpka()),
-                    b.serverTemplate()));
+                    b.serverTemplate(), serverTls(b.tls(), global)));
         }
         List<Listen> listens = new ArrayList<>();
         for (Listen l : c.listens()) {
             Mode mode = or(l.mode(), defaults.mode());
-            listens.add(new Listen(l.name(), mode, l.bind(), l.tls(), l.maxconn(),
+            listens.add(new Listen(l.name(), mode, binds(l.bind(), l.tls(), global), l.tls(), l.maxconn(),
                     l.forwardedFor(), or(l.acceptProxy(), false), timeouts(l.timeout(), defaults),
                     or(l.balance(), defaults.balance()), check(l.check()), or(l.sendProxy(), SendProxy.NONE),
                     or(l.retries(), defaults.retries()), or(l.redispatch(), defaults.redispatch()),
@@ -87,12 +90,23 @@ public final class Normalizer {
                     or(l.dontlognull(), defaults.dontlognull()), or(l.dontlogNormal(), defaults.dontlogNormal()),
                     or(l.logSeparateErrors(), defaults.logSeparateErrors()), capture(l.capture()),
                     or(l.logHealthChecks(), defaults.logHealthChecks()), l.slowstart(),
-                    or(l.onMarkedDown(), OnMarkedDown.NONE), or(l.tcpka(), defaults.tcpka()), l.serverTemplate()));
+                    or(l.onMarkedDown(), OnMarkedDown.NONE), or(l.tcpka(), defaults.tcpka()), l.serverTemplate(),
+                    serverTls(l.serverTls(), global)));
         }
         Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),
                 or(c.stats().refresh(), Duration.ofSeconds(20)), c.stats().auth(), c.stats().admin());
         return new ProxyConfig(or(c.version(), 1), global, defaults, stats, frontends, backends, listens,
                 c.keepalived(), c.sync(), c.userlists(), c.bgp());
+    }
+
+    /** Each bind with the TLS it serves: its own keys over the frontend's over {@code tls_defaults}; null = plain. */
+    private static List<Bind> binds(List<Bind> binds, Tls frontendTls, Global global) {
+        List<Bind> out = new ArrayList<>(binds.size());
+        for (Bind b : binds) {
+            Tls tls = Tls.merge(b.tls(), frontendTls);
+            out.add(new Bind(b.address(), tls == null ? null : tls.withDefaults(global.tlsDefaults())));
+        }
+        return out;
     }
 
     private static Resolvers resolvers(Resolvers r) {
@@ -162,11 +176,16 @@ public final class Normalizer {
         return (own == null ? Check.BUILT_IN : own.orElse(Check.BUILT_IN));
     }
 
+    /** TLS to a backend's servers: its keys over {@code server_tls_defaults}; null (plain) when it has no {@code tls:}. */
+    private static ServerTls serverTls(ServerTls own, Global global) {
+        return own == null ? null : own.withDefaults(global.serverTlsDefaults());
+    }
+
     private static List<Server> servers(List<Server> servers) {
         List<Server> out = new ArrayList<>();
         for (Server s : servers) {
             out.add(new Server(s.name(), s.address(), or(s.weight(), 1), or(s.check(), false),
-                    or(s.backup(), false), or(s.maxconn(), 0), or(s.disabled(), false), or(s.maxqueue(), 0)));
+                    or(s.backup(), false), or(s.maxconn(), 0), or(s.disabled(), false), or(s.maxqueue(), 0), s.tls()));
         }
         return out;
     }

@@ -13,6 +13,7 @@ package io.pointsman.proxy.config;
  *                 server's request goes to another; with all full it waits in the backend
  *                 queue for whichever frees first, which HAProxy does not limit by maxqueue
  *                 either), so the limit is never reached: see the README's Servers
+ * @param tls      {@code false}: plain to this server though its backend has {@code tls:}
  */
 public record Server(
         String name,
@@ -22,10 +23,16 @@ public record Server(
         Boolean backup,
         Integer maxconn,
         Boolean disabled,
-        Integer maxqueue) {
+        Integer maxqueue,
+        Boolean tls) {
 
     public Server(String name, HostPort address, Integer weight, Boolean check, Boolean backup, Integer maxconn,
                   Boolean disabled) {
-        this(name, address, weight, check, backup, maxconn, disabled, null);
+        this(name, address, weight, check, backup, maxconn, disabled, null, null);
+    }
+
+    public Server(String name, HostPort address, Integer weight, Boolean check, Boolean backup, Integer maxconn,
+                  Boolean disabled, Integer maxqueue) {
+        this(name, address, weight, check, backup, maxconn, disabled, maxqueue, null);
     }
 }

@@ -6,12 +6,17 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GenericFutureListener;
+import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.runtime.ServerQueue;
 import io.pointsman.proxy.runtime.Transport;
 import io.pointsman.proxy.stats.Counters;
+import io.pointsman.proxy.tls.TlsOrigination;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,10 +43,18 @@ import org.slf4j.LoggerFactory;
  * redispatch when it goes to another, both counted on the server left and on the backend;
  * a dial refused for want of a server (none usable, queue timeout) is denied on the
  * frontend and the backend.
+ *
+ * <p>TLS to servers (a backend's {@code tls:}): a new connection gets the backend's TLS
+ * handler first in its pipeline, and counts as connected once its handshake is done; a
+ * handshake that fails (a certificate that does not verify, no protocol in common, the
+ * connect timeout) is a failed connect like a refused one: counted, retried, and the end
+ * of the dial when no attempt is left ({@code SC}). The connect timeout covers the handshake.
  */
 public final class ServerDialer implements ChannelFutureListener, Predicate<LiveServer> {
     private static final Logger log = LoggerFactory.getLogger(ServerDialer.class);
     private static final Predicate<LiveServer> NONE = s -> false;
+    /** The name of the TLS handler in a server connection's pipeline (the first). */
+    public static final String TLS = "server-tls";
 
     /** Where a dial is. */
     public enum State {
@@ -291,6 +304,8 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
     private void connect(LiveServer s) {
         state = State.CONNECTING;
         LiveBackend b = backend;
+        TlsOrigination tls = b.tls(s);
+        long connectTimeout = b.timeout().connect().toMillis();
         InetSocketAddress to = target;
         ChannelFuture f = new Bootstrap()
                 .group(client.eventLoop())
@@ -305,9 +320,13 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // TLS to servers (SPEC §9) goes here, below the mode's handlers. Both
-                        // modes send some buffers past the pipeline (DirectSend, plaintext):
-                        // a connection with TLS must not.
+                        // TLS below the mode's handlers, first in the pipeline: DirectSend
+                        // sends nothing past a pipeline that starts with it.
+                        if (tls != null) {
+                            ch.pipeline().addLast(TLS, tls.newHandler(ch.alloc(),
+                                    new HostPort(s.configuredAddress().host(), to.getPort()),
+                                    connectTimeout));
+                        }
                         side.initChannel(ch, b, s);
                     }
                 })
@@ -323,25 +342,60 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
         if (ch != connecting) {
             return; // aborted meanwhile: abort() closed it and gave the slot back
         }
-        connecting = null;
-        if (f.isSuccess()) {
+        if (!f.isSuccess()) {
+            connecting = null;
+            connectFailed(ch, f.cause());
+            return;
+        }
+        SslHandler tls = (SslHandler) ch.pipeline().get(TLS);
+        if (tls == null) {
+            connecting = null;
             state = State.CONNECTED;
             server.sessionOpened(ch); // tracked for on_marked_down: shutdown_sessions
             listener.connected(ch, false);
             return;
         }
+        // Still connecting (abort() closes it) until the handshake is done.
+        tls.handshakeFuture().addListener(new Handshake(ch));
+    }
+
+    /** The TLS handshake of a new server connection finished. */
+    private final class Handshake implements GenericFutureListener<Future<Channel>> {
+        private final Channel ch;
+
+        Handshake(Channel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public void operationComplete(Future<Channel> done) {
+            if (ch != connecting) {
+                return; // aborted meanwhile
+            }
+            connecting = null;
+            if (done.isSuccess()) {
+                state = State.CONNECTED;
+                listener.connected(ch, false);
+            } else {
+                connectFailed(ch, done.cause());
+            }
+        }
+    }
+
+    /** A connect (or its TLS handshake) failed: counted, then retried or the dial ends. */
+    private void connectFailed(Channel ch, Throwable cause) {
         ch.close();
         releaseSlot();
         LiveServer s = server;
         s.counters().connectError();
         backend.counters().connectError();
         if (--attemptsLeft > 0 && backend.retriesOn(RetryOn.CONN_FAILURE)) {
-            log.debug("connect to {} failed ({}); retrying", s, f.cause().toString());
+            log.debug("connect to {} failed ({}); retrying", s, String.valueOf(cause));
             previous = s;
             state = State.IDLE;
             attempt();
         } else {
-            log.info("connect to {} failed ({}); no attempts left", s, f.cause().toString());
+            log.info("connect to {} failed ({}); no attempts left", s, String.valueOf(cause));
             fail(DialFailure.CONNECT_FAILED, "cannot connect to backend '" + backend.name() + "'");
         }
     }

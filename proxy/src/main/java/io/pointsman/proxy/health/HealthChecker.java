@@ -5,13 +5,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import io.pointsman.proxy.config.CheckType;
 import io.pointsman.proxy.config.Cidr;
 import io.pointsman.proxy.config.HostPort;
 import java.net.InetAddress;
@@ -166,6 +169,8 @@ final class HealthChecker {
         ScheduledFuture<?> timer;
         Channel channel;
         boolean connected;
+        /** TCP is up, the TLS handshake to the server not done yet. */
+        boolean handshaking;
         boolean done;
         /** The step being run, and what was received since the last send. */
         int step;
@@ -232,7 +237,18 @@ final class HealthChecker {
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, spec.timeout().toMillis()))
                     .option(ChannelOption.SO_LINGER, 0)
                     .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                    .handler(new Conversation());
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            if (tls()) {
+                                // The same TLS as the server's traffic (HAProxy: checks over SSL
+                                // where the server has ssl), unless check: {tls: false}.
+                                ch.pipeline().addLast(spec.tls().newHandler(ch.alloc(), spec.address(),
+                                        spec.timeout().toMillis()));
+                            }
+                            ch.pipeline().addLast(new Conversation());
+                        }
+                    });
             ChannelFuture f = b.connect(new InetSocketAddress(ip, port()));
             channel = f.channel();
             f.addListener(done -> {
@@ -244,8 +260,29 @@ final class HealthChecker {
                     return;
                 }
                 connected = true;
-                advance(false);
+                SslHandler tls = f.channel().pipeline().get(SslHandler.class);
+                if (tls == null) {
+                    advance(false);
+                    return;
+                }
+                handshaking = true;
+                tls.handshakeFuture().addListener(h -> {
+                    handshaking = false;
+                    if (!h.isSuccess()) {
+                        conclude(CheckResult.of(CheckCode.L6RSP, String.valueOf(h.cause())));
+                        return;
+                    }
+                    if (steps.isEmpty()) {
+                        lastPass = CheckResult.of(CheckCode.L6OK); // a tcp check over TLS passes at layer 6
+                    }
+                    advance(false);
+                });
             });
+        }
+
+        /** TLS under the check: the server speaks it, and the check is not its own TLS probe (ssl_hello). */
+        private boolean tls() {
+            return spec.tls() != null && spec.check().type() != CheckType.SSL_HELLO;
         }
 
         /** Runs steps until one has to wait for the server, or the check is decided. */
@@ -297,6 +334,10 @@ final class HealthChecker {
         }
 
         void timedOut() {
+            if (handshaking) {
+                conclude(CheckResult.of(CheckCode.L6TOUT, "no TLS handshake within " + spec.timeout().toMillis() + "ms"));
+                return;
+            }
             if (!connected) {
                 conclude(CheckResult.of(CheckCode.L4TOUT, "no answer within " + spec.timeout().toMillis() + "ms"));
                 return;
@@ -362,7 +403,8 @@ final class HealthChecker {
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                 if (connected && !done) {
-                    conclude(CheckResult.of(CheckCode.SOCKERR, String.valueOf(cause.getMessage())));
+                    conclude(CheckResult.of(handshaking ? CheckCode.L6RSP : CheckCode.SOCKERR,
+                            String.valueOf(cause.getMessage())));
                 }
             }
         }

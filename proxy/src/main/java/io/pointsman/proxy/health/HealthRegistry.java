@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.pointsman.proxy.config.HostPort;
+import io.pointsman.proxy.tls.TlsContexts;
 import io.pointsman.proxy.health.HealthSnapshot.Monitoring;
 import io.pointsman.proxy.config.Backend;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ public final class HealthRegistry implements AutoCloseable {
         Map<String, Map<HostPort, ServerCheckSpec>> every = new LinkedHashMap<>();
         byBackend.forEach((backend, group) -> every.put(backend, byAddress(group)));
         // No configs to compare with next time: the next plan looks at every backend.
-        apply(new Plan(Map.of(), every.keySet(), every, lastBackends));
+        apply(new Plan(Map.of(), every.keySet(), every, lastBackends, TlsContexts.NONE));
     }
 
     /**
@@ -102,6 +103,11 @@ public final class HealthRegistry implements AutoCloseable {
      *         listed twice, or an address listed twice in a backend
      */
     public synchronized Plan plan(Collection<Backend> backends) {
+        return plan(backends, TlsContexts.NONE);
+    }
+
+    /** @param tls the TLS contexts of the generation these backends belong to (checks speak TLS where servers do) */
+    public synchronized Plan plan(Collection<Backend> backends, TlsContexts tls) {
         Map<String, Backend> configs = new LinkedHashMap<>(capacity(backends.size()));
         Map<String, Map<HostPort, ServerCheckSpec>> changed = new LinkedHashMap<>();
         // The last configs in order: the same backend is usually at the same position.
@@ -115,10 +121,10 @@ public final class HealthRegistry implements AutoCloseable {
                 last = lastBackends.get(b.name());
             }
             if (last == null || !ServerCheckSpec.sameSpecs(last, b)) {
-                changed.put(b.name(), byAddress(ServerCheckSpec.of(b)));
+                changed.put(b.name(), byAddress(ServerCheckSpec.of(b, tls)));
             }
         }
-        return new Plan(configs, configs.keySet(), changed, lastBackends);
+        return new Plan(configs, configs.keySet(), changed, lastBackends, tls);
     }
 
     /**
@@ -136,9 +142,9 @@ public final class HealthRegistry implements AutoCloseable {
             // Something was applied since this plan was made: its "unchanged" may be stale.
             Map<String, Map<HostPort, ServerCheckSpec>> every = new LinkedHashMap<>();
             for (Backend b : plan.configs.values()) {
-                every.put(b.name(), byAddress(ServerCheckSpec.of(b)));
+                every.put(b.name(), byAddress(ServerCheckSpec.of(b, plan.tls)));
             }
-            plan = new Plan(plan.configs, plan.backends, every, lastBackends);
+            plan = new Plan(plan.configs, plan.backends, every, lastBackends, plan.tls);
         }
         for (String backend : List.copyOf(byAddress.keySet())) {
             if (!plan.backends.contains(backend)) {
@@ -157,14 +163,16 @@ public final class HealthRegistry implements AutoCloseable {
         private final Set<String> backends;
         private final Map<String, Map<HostPort, ServerCheckSpec>> changed;
         private final Map<String, Backend> base;
+        private final TlsContexts tls;
 
         private Plan(Map<String, Backend> configs, Set<String> backends,
                      Map<String, Map<HostPort, ServerCheckSpec>> changed,
-                     Map<String, Backend> base) {
+                     Map<String, Backend> base, TlsContexts tls) {
             this.configs = configs;
             this.backends = backends;
             this.changed = changed;
             this.base = base;
+            this.tls = tls;
         }
 
         /** Backends whose servers the apply looks at (new or changed since the last apply). */

@@ -5,6 +5,8 @@ import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
+import io.pointsman.proxy.tls.TlsContexts;
+import io.pointsman.proxy.tls.TlsOrigination;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,8 @@ import java.util.Objects;
  * @param disabled administratively down ({@code MAINT}): never usable, never checked
  * @param check    the backend's check settings (type, path, expected status, interval, rise, fall)
  * @param timeout  {@code timeout.check}: a check that takes longer fails
+ * @param tls      TLS to the server for its checks (the backend's, unless the server or
+ *                 {@code check: {tls: false}} turns it off); null = plain
  */
 public record ServerCheckSpec(
         String backend,
@@ -28,7 +32,8 @@ public record ServerCheckSpec(
         boolean checked,
         boolean disabled,
         Check check,
-        Duration timeout) {
+        Duration timeout,
+        TlsOrigination tls) {
 
     public ServerCheckSpec {
         Objects.requireNonNull(backend, "backend");
@@ -44,6 +49,12 @@ public record ServerCheckSpec(
         if (check.interval().isZero() || check.interval().isNegative()) {
             throw new IllegalArgumentException("server " + backend + "/" + server + ": check interval must be positive");
         }
+    }
+
+    /** A plain check. */
+    public ServerCheckSpec(String backend, String server, HostPort address, boolean checked, boolean disabled,
+                           Check check, Duration timeout) {
+        this(backend, server, address, checked, disabled, check, timeout, null);
     }
 
     public ServerKey key() {
@@ -69,7 +80,7 @@ public record ServerCheckSpec(
             return true;
         }
         if (!a.name().equals(b.name()) || !Objects.equals(a.check(), b.check())
-                || !Objects.equals(checkTimeout(a), checkTimeout(b))) {
+                || !Objects.equals(checkTimeout(a), checkTimeout(b)) || !Objects.equals(a.tls(), b.tls())) {
             return false;
         }
         List<Server> x = a.allServers();
@@ -82,7 +93,8 @@ public record ServerCheckSpec(
             Server t = y.get(i);
             if (!s.address().equals(t.address()) || !s.name().equals(t.name())
                     || Boolean.TRUE.equals(s.check()) != Boolean.TRUE.equals(t.check())
-                    || Boolean.TRUE.equals(s.disabled()) != Boolean.TRUE.equals(t.disabled())) {
+                    || Boolean.TRUE.equals(s.disabled()) != Boolean.TRUE.equals(t.disabled())
+                    || !Objects.equals(s.tls(), t.tls())) {
                 return false;
             }
         }
@@ -93,13 +105,22 @@ public record ServerCheckSpec(
         return b.timeout() == null ? null : b.timeout().check();
     }
 
-    /** The specs of a normalized backend's servers (a listen: {@code listen.asBackend()}). */
+    /** The specs of a normalized backend's servers (a listen: {@code listen.asBackend()}), TLS left out. */
     public static List<ServerCheckSpec> of(Backend backend) {
+        return of(backend, TlsContexts.NONE);
+    }
+
+    /** The specs of a normalized backend's servers, checking over TLS where its servers speak it. */
+    public static List<ServerCheckSpec> of(Backend backend, TlsContexts contexts) {
         List<ServerCheckSpec> specs = new ArrayList<>();
         Duration timeout = checkTimeout(backend);
+        TlsOrigination tls = backend.tls() == null || contexts == TlsContexts.NONE ? null
+                : contexts.forBackend(backend.tls());
+        boolean plainChecks = backend.check() != null && Boolean.FALSE.equals(backend.check().tls());
         for (Server s : backend.allServers()) {
             specs.add(new ServerCheckSpec(backend.name(), s.name(), s.address(),
-                    Boolean.TRUE.equals(s.check()), Boolean.TRUE.equals(s.disabled()), backend.check(), timeout));
+                    Boolean.TRUE.equals(s.check()), Boolean.TRUE.equals(s.disabled()), backend.check(), timeout,
+                    backend.tlsTo(s) && !plainChecks ? tls : null));
         }
         return specs;
     }

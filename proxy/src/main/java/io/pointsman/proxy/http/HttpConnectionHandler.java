@@ -10,7 +10,6 @@ import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
-import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -135,8 +134,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     HttpConnectionHandler(ConnectionContext cx, HttpLimits limits) {
         this.cx = cx;
         this.limits = limits;
-        this.scheme = cx.frontend().config().tls() != null ? "https" : "http";
-        this.plainClient = cx.frontend().config().tls() == null;
+        this.scheme = cx.tls() != null ? "https" : "http";
+        this.plainClient = cx.tls() == null;
     }
 
     // ---- client events ---------------------------------------------------------------
@@ -225,8 +224,6 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
             hostIfMissing = null;
             clientKnown();
             countConnection();
-        } else if (evt instanceof SniCompletionEvent sni && sni.isSuccess()) {
-            facts.sni(sni.hostname() == null ? null : sni.hostname().toLowerCase(java.util.Locale.ROOT));
         } else if (evt instanceof ChannelInputShutdownEvent) {
             // The client sent its FIN: between requests nothing more can come; mid-request,
             // the exchange decides (see HttpExchange.clientFin).
@@ -416,7 +413,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void initChannel(Channel ch, LiveBackend backend, LiveServer server) {
-        ServerResponseHandler handler = new ServerResponseHandler(server.key(), dialer.target(),
+        ServerResponseHandler handler = new ServerResponseHandler(backend.poolKey(server), dialer.target(),
                 new ServerResponseDecoder(limits), backend.timeout().server().toMillis());
         handler.wire = WireBytes.server(backend.counters(), server.counters());
         ChannelPipeline p = ch.pipeline();
@@ -436,7 +433,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (reuse == HttpReuse.NEVER || reuse != HttpReuse.ALWAYS && requests <= 1) {
             return null;
         }
-        ServerResponseHandler pooled = ServerConnectionPool.take(client.eventLoop(), server.key(), dialer.target());
+        ServerResponseHandler pooled = ServerConnectionPool.take(client.eventLoop(), backend.poolKey(server),
+                dialer.target());
         return pooled == null ? null : pooled.channel();
     }
 

@@ -1,12 +1,12 @@
 package io.pointsman.proxy.http;
 
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.SniHandler;
-import io.pointsman.proxy.config.Tls;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.pointsman.proxy.runtime.ConnectionContext;
 import io.pointsman.proxy.runtime.FrontendPipeline;
 import io.pointsman.proxy.tcp.ProxyHeaderReceiver;
+import io.pointsman.proxy.tls.ClientTls;
+import io.pointsman.proxy.tls.TlsTermination;
 
 /**
  * The pipeline of an http-mode client connection: request splitting and checking, then
@@ -29,9 +29,9 @@ public final class HttpFrontendPipeline implements FrontendPipeline {
             client.pipeline().addLast(HttpPipeline.PROXY_DECODER, new HAProxyMessageDecoder());
             client.pipeline().addLast(HttpPipeline.PROXY_HEADER, ProxyHeaderReceiver.forHttp());
         }
-        Tls tls = context.frontend().config().tls();
+        TlsTermination tls = context.tls();
         if (tls != null) {
-            client.pipeline().addLast(HttpPipeline.TLS, new SniHandler(TlsContexts.forSection(tls)));
+            ClientTls.add(client.pipeline(), tls, context.frontend().timeout().client().toMillis());
         }
         client.pipeline().addLast(HttpPipeline.WIRE_BYTES, WireBytes.client(context.frontend().counters()));
         HttpPipeline.addRequestHandling(client.pipeline(), limits);

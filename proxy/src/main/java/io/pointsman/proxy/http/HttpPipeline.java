@@ -8,7 +8,8 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
  * what a request goes through.
  */
 public final class HttpPipeline {
-    public static final String TLS = "tls";
+    /** TLS termination: {@code io.pointsman.proxy.tls.ClientTls} (the SNI handler, then the SslHandler, then its facts). */
+    public static final String TLS = io.pointsman.proxy.tls.ClientTls.TLS;
     public static final String PROXY_DECODER = "proxy-protocol-decoder";
     public static final String PROXY_HEADER = "proxy-protocol-header";
     /** Counts bytes in/out (heads included) on both sides; see {@link WireBytes}. */

@@ -1,19 +1,13 @@
 package io.pointsman.proxy.http;
 
 import io.netty.channel.Channel;
-import io.netty.handler.ssl.CipherSuiteConverter;
-import io.netty.handler.ssl.SslHandler;
 import io.pointsman.proxy.http.wire.RequestHead;
 import io.pointsman.proxy.routing.RequestFacts;
 import io.pointsman.proxy.tls.TlsFacts;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.List;
-import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSession;
 
 /**
  * What acls and rules know of an http-mode client connection (source, ports, TLS), and,
@@ -30,8 +24,6 @@ final class HttpRequestFacts implements RequestFacts {
     private InetAddress source;
     private int sourcePort;
     private int destinationPort;
-    /** The ClientHello's server name, from the SNI handler's completion event. */
-    private String sni;
     private boolean tlsKnown;
     private TlsFacts tls;
 
@@ -54,10 +46,6 @@ final class HttpRequestFacts implements RequestFacts {
         this.source = source.getAddress();
         this.sourcePort = source.getPort();
         this.destinationPort = destination.getPort();
-    }
-
-    void sni(String serverName) {
-        this.sni = serverName;
     }
 
     /** A new request begins on the connection: it gets a unique id of its own, if one is asked for. */
@@ -178,32 +166,11 @@ final class HttpRequestFacts implements RequestFacts {
     }
 
     /**
-     * The connection's TLS facts: those the TLS layer recorded on the channel
-     * ({@link TlsFacts#KEY}), else read from the SslHandler's session once its handshake is
-     * done; null when there is no TLS (yet).
+     * The connection's TLS facts, which the TLS layer records on the channel when the
+     * handshake completes, before any request is read ({@link TlsFacts#of}); null on a
+     * plaintext connection.
      */
     private TlsFacts readTls() {
-        TlsFacts recorded = TlsFacts.of(client);
-        if (recorded != null) {
-            return recorded;
-        }
-        SslHandler ssl = client.pipeline().get(SslHandler.class);
-        if (ssl == null || !ssl.handshakeFuture().isSuccess()) {
-            return null;
-        }
-        SSLSession session = ssl.engine().getSession();
-        X509Certificate peer = null;
-        try {
-            Certificate[] chain = session.getPeerCertificates();
-            if (chain.length > 0 && chain[0] instanceof X509Certificate x) {
-                peer = x;
-            }
-        } catch (SSLPeerUnverifiedException e) {
-            // the client sent no certificate
-        }
-        String cipher = session.getCipherSuite();
-        String openSsl = CipherSuiteConverter.toOpenSsl(cipher, false);
-        return new TlsFacts(session.getProtocol(), openSsl != null ? openSsl : cipher, sni,
-                ssl.applicationProtocol(), peer, 0);
+        return TlsFacts.of(client);
     }
 }

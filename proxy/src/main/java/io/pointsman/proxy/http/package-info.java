@@ -1,6 +1,6 @@
 /**
- * HTTP mode: request hygiene, the HTTP/1.1 reverse proxy, WebSocket tunnels and TLS
- * termination of http frontends.
+ * HTTP mode: request hygiene, the HTTP/1.1 reverse proxy and WebSocket tunnels (TLS
+ * termination is {@code io.pointsman.proxy.tls}, the same for both modes).
  *
  * <p>Starting points:
  * <ul>
@@ -31,7 +31,6 @@
  *   <li>{@link io.pointsman.proxy.http.ServerResponseDecoder}: responses are not decoded
  *       into objects; their heads are read into offsets ({@code http.wire}) and forwarded
  *       as bytes minus hop-by-hop headers, their bodies as they came.</li>
- *   <li>{@link io.pointsman.proxy.http.TlsContexts}: certificates, read at apply time.</li>
  *   <li>{@link io.pointsman.proxy.http.ErrorPage}: the stats page's error pages (the
  *       proxy's own are {@code rules.ErrorPages}, where error files replace them).</li>
  * </ul>

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.unix.Socket;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 
 /**
@@ -28,7 +29,9 @@ import java.io.IOException;
  * <p>Only native-epoll sockets and buffers with a memory address (pooled direct ones)
  * go this way; under io_uring (the default where the kernel has it: its sends are
  * submitted in one batch per loop turn, which beats one {@code send(2)} each) and NIO,
- * or for a heap buffer, every write goes through Netty. Call on the channel's event loop.
+ * or for a heap buffer, every write goes through Netty; so does every write to a connection
+ * whose pipeline starts with TLS (its bytes must be encrypted: the TLS handler is first in
+ * every TLS connection's pipeline once its handshake has begun). Call on the channel's event loop.
  */
 public final class DirectSend {
     private DirectSend() {
@@ -42,7 +45,8 @@ public final class DirectSend {
      *     sent, and flush
      */
     public static boolean send(Channel ch, ByteBuf buf) {
-        if (!(ch instanceof EpollSocketChannel epoll) || !buf.hasMemoryAddress() || !nothingQueued(epoll)) {
+        if (!(ch instanceof EpollSocketChannel epoll) || !buf.hasMemoryAddress() || !nothingQueued(epoll)
+                || ch.pipeline().first() instanceof SslHandler) {
             return false;
         }
         int from = buf.readerIndex();

@@ -8,6 +8,7 @@ import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.http.RetireConnectionEvent;
 import io.pointsman.proxy.limits.LimitRegistry;
 import io.pointsman.proxy.stats.StatsChange;
+import io.pointsman.proxy.tls.TlsContexts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import io.pointsman.proxy.log.LogTargets;
 
 /**
  * One compiled config: immutable routing (frontends, backends, which frontend owns
- * which bind address), numbered and tagged with the revision it came from. A
+ * which bind address), the TLS contexts of its binds, numbered and tagged with the revision it came from. A
  * connection keeps the generation it was accepted under for its whole life; the
  * generation tracks those connections so an old one can be drained or hard-stopped.
  */
@@ -35,6 +36,7 @@ public final class Generation {
     private final Map<HostPort, LiveFrontend> byBind;
     private final StatsChange stats;
     private final LimitRegistry.Prepared limits;
+    private final TlsContexts tls;
     private final LogTargets logTargets;
     private final IntSupplier processConnections;
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
@@ -44,7 +46,8 @@ public final class Generation {
 
     Generation(long number, String revision, ProxyConfig config, Map<String, LiveFrontend> frontends,
                Map<String, LiveBackend> backends, Map<HostPort, LiveFrontend> byBind, StatsChange stats,
-               LimitRegistry.Prepared limits, LogTargets logTargets, IntSupplier processConnections) {
+               LimitRegistry.Prepared limits, LogTargets logTargets, IntSupplier processConnections,
+               TlsContexts tls) {
         this.logTargets = logTargets;
         this.processConnections = processConnections;
         this.number = number;
@@ -56,11 +59,17 @@ public final class Generation {
         this.byBind = Map.copyOf(byBind);
         this.stats = stats;
         this.limits = limits;
+        this.tls = tls;
     }
 
     /** Its frontends' limits, made the ones the next compile takes over once this generation serves. */
     LimitRegistry.Prepared limits() {
         return limits;
+    }
+
+    /** The TLS its binds terminate, loaded for it (a refused apply never touches the serving one's). */
+    public TlsContexts tls() {
+        return tls;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.pointsman.proxy.admin.ServerOverrides;
 import io.pointsman.proxy.balance.Balancer;
 import io.pointsman.proxy.balance.Balancers;
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.OnMarkedDown;
@@ -23,6 +24,9 @@ import io.pointsman.proxy.rules.PasswordVerifier;
 import io.pointsman.proxy.rules.SectionRules;
 import io.pointsman.proxy.rules.Userlists;
 import io.pointsman.proxy.stats.StatsChange;
+import io.pointsman.proxy.tls.TlsTermination;
+import io.pointsman.proxy.tls.TlsContexts;
+import io.pointsman.proxy.tls.TlsOrigination;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -82,7 +86,7 @@ final class GenerationCompiler {
         this.passwords = passwords;
     }
 
-    /** A first generation: nothing to take over. */
+    /** A first generation without TLS: nothing to take over. */
     Generation compile(ProxyConfig config, String revision, long number) {
         return compile(config, revision, number, null);
     }
@@ -102,7 +106,7 @@ final class GenerationCompiler {
      * @throws IllegalArgumentException when an error file cannot be served (the message names it)
      */
     Generation compile(ProxyConfig config, String revision, long number, Generation previous) {
-        return compile(config, revision, number, previous, LogTargets.NONE, null);
+        return compile(config, revision, number, previous, LogTargets.NONE, null, TlsContexts.NONE);
     }
 
     /**
@@ -110,9 +114,11 @@ final class GenerationCompiler {
      * @param addresses  the resolved addresses of the config's servers given by name (made by
      *                   the runtime's {@code AddressBook} before this); null: names are resolved
      *                   here with the system resolver
+     * @param tls        the TLS of every bind and backend of {@code config}, loaded for it (equal
+     *                   settings, equal contexts: a frontend or backend taken over keeps the same ones)
      */
     Generation compile(ProxyConfig config, String revision, long number, Generation previous, LogTargets logTargets,
-                       AddressBook.Book addresses) {
+                       AddressBook.Book addresses, TlsContexts tls) {
         this.addresses = addresses;
         LimitRegistry.Prepared prepared = limits.prepare(config);
         Userlists userlists = Userlists.compile(config.userlists(), passwords);
@@ -126,11 +132,12 @@ final class GenerationCompiler {
             LiveBackend before = previous == null ? null : previous.backend(i, b.name());
             LiveBackend live;
             if (before != null && before.literalAddresses() && before.config().equals(b)
-                    && takeOver(b.errorfiles(), b.httpRequest().isEmpty(), sameUsers)) {
+                    && takeOver(b.errorfiles(), b.httpRequest().isEmpty(), sameUsers)
+                    && before.tls() == tls.forBackend(b.tls())) {
                 live = before;
             } else {
                 SectionRules rules = SectionRules.backend(b, userlists, pages(b.errorfiles(), files));
-                live = compileBackend(b, before, stats, rules);
+                live = compileBackend(b, before, stats, rules, tls.forBackend(b.tls()));
             }
             backends.put(b.name(), live);
         }
@@ -140,17 +147,17 @@ final class GenerationCompiler {
             LiveFrontend before = previous == null ? null : previous.frontend(f.name());
             LiveFrontend live;
             if (before != null && before.config().equals(f)
-                    && takeOver(f.errorfiles(), f.httpRequest().isEmpty(), sameUsers)) {
+                    && takeOver(f.errorfiles(), f.httpRequest().isEmpty(), sameUsers) && sameTls(before, f, tls)) {
                 live = before; // its limits are the same limiters prepare() kept
             } else {
                 FrontendLimits fl = prepared.of(f.name());
                 FrontendRouter router = FrontendRouter.compile(f, fl);
                 SectionRules rules = SectionRules.frontend(f, router, userlists, pages(f.errorfiles(), files));
                 live = new LiveFrontend(f, router, before != null ? before.counters() : stats.newFrontend(f.name()),
-                        fl, rules, Forwarding.of(f.forwardedFor()));
+                        fl, rules, Forwarding.of(f.forwardedFor()), terminations(f, tls));
             }
             frontends.put(f.name(), live);
-            for (HostPort bind : f.bind()) {
+            for (HostPort bind : f.addresses()) {
                 LiveFrontend other = byBind.putIfAbsent(bind, live);
                 if (other != null) {
                     throw new IllegalArgumentException("bind " + bind + " is used by frontends '" + other.name()
@@ -174,7 +181,28 @@ final class GenerationCompiler {
             }
         }
         return new Generation(number, revision, config, frontends, backends, byBind, stats, prepared, logTargets,
-                processConnections);
+                processConnections, tls);
+    }
+
+    private static Map<HostPort, TlsTermination> terminations(Frontend f, TlsContexts tls) {
+        Map<HostPort, TlsTermination> out = new HashMap<>();
+        for (Bind b : f.bind()) {
+            TlsTermination t = tls.forBind(b.tls());
+            if (t != null) {
+                out.put(b.address(), t);
+            }
+        }
+        return out;
+    }
+
+    /** Whether a frontend taken over has the terminations this generation loaded (equal settings share one). */
+    private static boolean sameTls(LiveFrontend before, Frontend f, TlsContexts tls) {
+        for (Bind b : f.bind()) {
+            if (before.tls(b.address()) != tls.forBind(b.tls())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether an unchanged section's compiled rules and pages can be taken over as they are. */
@@ -197,7 +225,8 @@ final class GenerationCompiler {
      * else by address); a server whose config is equal too, and whose address is an IP
      * literal, is the same {@link LiveServer}.
      */
-    private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats, SectionRules rules) {
+    private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats, SectionRules rules,
+                                       TlsOrigination tls) {
         ServerQueue queue = before != null ? before.queue() : new ServerQueue();
         List<Server> configs = b.allServers();
         List<Server> oldConfigs = before == null ? List.of() : before.config().allServers();
@@ -261,7 +290,7 @@ final class GenerationCompiler {
         }
         Balancer<LiveServer> balancer = Balancers.create(b.balance(), servers);
         return new LiveBackend(b, servers, balancer, before != null ? before.counters() : stats.newBackend(b.name()),
-                queue, literal, rules);
+                queue, literal, rules, tls);
     }
 
     /** An IP literal: resolving it again gives the same address, so a server can be taken over. */

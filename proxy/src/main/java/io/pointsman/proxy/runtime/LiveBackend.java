@@ -10,6 +10,7 @@ import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.rules.ErrorPages;
 import io.pointsman.proxy.rules.SectionRules;
 import io.pointsman.proxy.stats.Counters;
+import io.pointsman.proxy.tls.TlsOrigination;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -31,9 +32,11 @@ public final class LiveBackend {
     /** {@code retry_on} as bits of {@link RetryOn}. */
     private final int retryOn;
     private final SectionRules rules;
+    /** TLS to the servers (those without {@code tls: false}); null = plain. */
+    private final TlsOrigination tls;
 
     LiveBackend(Backend config, List<LiveServer> servers, Balancer<LiveServer> balancer, Counters counters,
-                ServerQueue queue, boolean literalAddresses, SectionRules rules) {
+                ServerQueue queue, boolean literalAddresses, SectionRules rules, TlsOrigination tls) {
         this.config = config;
         this.servers = List.copyOf(servers);
         this.balancer = balancer;
@@ -47,6 +50,7 @@ public final class LiveBackend {
         this.byName = names;
         this.retryOn = RetryOn.mask(config.retryOn());
         this.rules = rules;
+        this.tls = tls;
     }
 
     /** Its {@code http_request} and {@code http_response} rules and error pages. */
@@ -57,6 +61,26 @@ public final class LiveBackend {
     /** Its error pages ({@code errorfiles}; a status without a file falls back to the frontend's). */
     public ErrorPages pages() {
         return rules.pages();
+    }
+
+    /** The backend's TLS to servers; null when plain. */
+    public TlsOrigination tls() {
+        return tls;
+    }
+
+    /** The TLS of connections to {@code server}: the backend's, unless the server says {@code tls: false}. */
+    public TlsOrigination tls(LiveServer server) {
+        return tls == null || Boolean.FALSE.equals(server.config().tls()) ? null : tls;
+    }
+
+    /**
+     * Which idle connections a new request to {@code server} may reuse: the server's key, and
+     * for a TLS server the origination it was made with (a swap that turns TLS on, off or
+     * changes it must not hand over a connection made otherwise).
+     */
+    public String poolKey(LiveServer server) {
+        TlsOrigination t = tls(server);
+        return t == null ? server.key() : server.key() + "|" + t.id();
     }
 
     /** The config it was compiled from. */

@@ -14,7 +14,9 @@ import io.pointsman.proxy.rules.ErrorPages;
 import io.pointsman.proxy.rules.Forwarding;
 import io.pointsman.proxy.rules.SectionRules;
 import io.pointsman.proxy.stats.Counters;
+import io.pointsman.proxy.tls.TlsTermination;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A frontend (or the frontend half of a listen) of one generation: its routing table, its
@@ -28,21 +30,25 @@ public final class LiveFrontend {
     private final FrontendLimits limits;
     private final SectionRules rules;
     private final Forwarding forwarding;
+    /** The TLS each bind terminates; a plain bind is absent. */
+    private final Map<HostPort, TlsTermination> tls;
     private final FrontendLogging logging;
 
-    /** Without rules, limits or error pages (tests). */
+    /** Without rules, limits, error pages or TLS (tests). */
     LiveFrontend(Frontend config, FrontendRouter router, Counters counters) {
-        this(config, router, counters, FrontendLimits.NONE, SectionRules.NONE, Forwarding.of(config.forwardedFor()));
+        this(config, router, counters, FrontendLimits.NONE, SectionRules.NONE, Forwarding.of(config.forwardedFor()),
+                Map.of());
     }
 
     LiveFrontend(Frontend config, FrontendRouter router, Counters counters, FrontendLimits limits, SectionRules rules,
-                 Forwarding forwarding) {
+                 Forwarding forwarding, Map<HostPort, TlsTermination> tls) {
         this.config = config;
         this.router = router;
         this.counters = counters;
         this.limits = limits;
         this.rules = rules;
         this.forwarding = forwarding;
+        this.tls = Map.copyOf(tls);
         this.logging = logging(config);
     }
 
@@ -83,7 +89,12 @@ public final class LiveFrontend {
     }
 
     public List<HostPort> binds() {
-        return config.bind();
+        return config.addresses();
+    }
+
+    /** The TLS a bind of this frontend terminates; null when it is plain. */
+    public TlsTermination tls(HostPort bind) {
+        return tls.get(bind);
     }
 
     public FrontendRouter router() {

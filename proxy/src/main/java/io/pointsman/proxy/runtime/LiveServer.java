@@ -82,6 +82,11 @@ public final class LiveServer implements Candidate {
         return key;
     }
 
+    /** The server as configured (normalized). */
+    public Server config() {
+        return config;
+    }
+
     public String name() {
         return config.name();
     }

@@ -36,6 +36,9 @@ import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.statspage.StatsListener;
 import io.pointsman.proxy.statspage.StatsReports;
 import io.pointsman.proxy.tcp.TcpPipeline;
+import io.pointsman.proxy.tls.CertificateStatus;
+import io.pointsman.proxy.tls.CertificateWatcher;
+import io.pointsman.proxy.tls.TlsContexts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -100,6 +103,7 @@ public final class ProxyRuntime implements AutoCloseable {
     private EventLoop acceptLoop;
     private SlowStart slowStart;
     private EventLoopGroup workers;
+    private CertificateWatcher certificateWatcher;
     private volatile Generation current;
     private long nextNumber = 1;
     private volatile boolean closed;
@@ -238,6 +242,7 @@ public final class ProxyRuntime implements AutoCloseable {
         acceptLoop = (EventLoop) acceptGroup.next();
         workers = transport.newGroup(threads, new DefaultThreadFactory("pointsman-io", true));
         slowStart = new SlowStart(acceptLoop, this::servingGenerations);
+        certificateWatcher = new CertificateWatcher();
         if (customHealth == null) {
             healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(), new HealthListener() {
                 @Override
@@ -280,18 +285,19 @@ public final class ProxyRuntime implements AutoCloseable {
             throw new IllegalStateException("apply must not run on an event loop (it waits for binds)");
         }
         // Nothing that serves changes until the swap: compiling makes new objects only.
-        io.pointsman.proxy.http.TlsContexts.prepare(normalized); // PEM files, read off the event loops
         // Server names resolved here, on this thread: one that does not resolve refuses the apply.
         AddressBook.Book book = addresses.prepare(namedServers(normalized), templates(normalized),
                 normalized.global().resolvers() == null ? Resolvers.SYSTEM : normalized.global().resolvers());
         Generation next;
         HealthRegistry.Plan checks = null;
         try {
+            // PEM files, read here (off the event loops) into contexts the new generation owns.
+            TlsContexts tls = TlsContexts.build(normalized, current == null ? null : current.tls());
             LogTargets logTargets = logSinks.prepare(normalized.global().log());
-            next = compiler.compile(normalized, revision, nextNumber, current, logTargets, book);
+            next = compiler.compile(normalized, revision, nextNumber, current, logTargets, book, tls);
             // Before the swap, so bad check settings refuse it; only changed backends are looked at.
             if (healthRegistry != null) {
-                checks = healthRegistry.plan(normalized.allBackends());
+                checks = healthRegistry.plan(normalized.allBackends(), tls);
             } else {
                 ServerCheckSpec.of(normalized);
             }
@@ -533,6 +539,12 @@ public final class ProxyRuntime implements AutoCloseable {
         return stats;
     }
 
+    /** The TLS files the serving generation uses, as last read (certificates, CAs, CRLs, errors). */
+    public List<CertificateStatus> certificates() {
+        Generation g = current;
+        return g == null ? List.of() : g.tls().status();
+    }
+
     /** Servers drained, in maintenance or reweighted at runtime (SPEC §11). */
     public ServerOverrides overrides() {
         return overrides;
@@ -616,6 +628,7 @@ public final class ProxyRuntime implements AutoCloseable {
         if (healthRegistry != null) {
             healthRegistry.close();
         }
+        certificateWatcher.close();
         logSinks.close();
         addresses.close();
         onAcceptLoop(() -> {
@@ -650,6 +663,7 @@ public final class ProxyRuntime implements AutoCloseable {
         Generation old = current;
         current = next;
         stats.publish(next.statsChange());
+        certificateWatcher.watch(next.tls());
         for (HostPort address : removed) {
             Listener l = listeners.remove(address);
             if (l != null) {

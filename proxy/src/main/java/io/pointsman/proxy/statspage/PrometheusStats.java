@@ -4,6 +4,7 @@ import io.pointsman.proxy.stats.HttpResponses;
 import io.pointsman.proxy.stats.Latency;
 import io.pointsman.proxy.stats.LatencyHistogram;
 import io.pointsman.proxy.stats.StatusClass;
+import io.pointsman.proxy.tls.CertificateStatus;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -100,6 +101,29 @@ public final class PrometheusStats {
                         "Log lines lost by the target's transport (unresolvable, refused, send error).", l, t.failed());
             }
         }
+        return text(f);
+    }
+
+    /**
+     * The TLS files the proxy serves with (SPEC §9): when each expires (alert on it before it
+     * does) and whether its last reload failed.
+     */
+    public static String certificates(List<CertificateStatus> certificates) {
+        Families f = new Families();
+        for (CertificateStatus c : certificates) {
+            String l = labels("file", c.file(), "kind", c.kind());
+            if (c.notAfter() != null) {
+                f.gauge("pointsman_tls_certificate_expiry_timestamp_seconds", "When the file's certificate expires"
+                        + " (of a CA file the first to; of a CRL its next update), in Unix seconds.", l,
+                        c.notAfter().getEpochSecond());
+            }
+            f.gauge("pointsman_tls_certificate_load_error", "1 when the file's last load failed; the previous"
+                    + " version still serves.", l, c.error() == null ? 0 : 1);
+        }
+        return text(f);
+    }
+
+    private static String text(Families f) {
         StringBuilder out = new StringBuilder();
         f.byName.forEach((name, family) -> {
             out.append("# HELP ").append(name).append(' ').append(family.help).append('\n');

@@ -11,6 +11,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.ssl.SniCompletionEvent;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.pointsman.proxy.config.SendProxy;
 import io.pointsman.proxy.dial.DialFailure;
@@ -27,6 +30,7 @@ import io.pointsman.proxy.runtime.LiveBackend;
 import io.pointsman.proxy.runtime.LiveFrontend;
 import io.pointsman.proxy.runtime.LiveServer;
 import io.pointsman.proxy.stats.Counters;
+import io.pointsman.proxy.tls.TlsFacts;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -54,6 +58,11 @@ import org.slf4j.LoggerFactory;
  * both directions are finished, both sockets are closed. A reset or close of one side
  * closes the other after its pending writes.
  *
+ * <p>TLS: when the bind terminates TLS the client side of the pipeline decrypts in front
+ * of this handler, routing waits for the handshake (so acls see its {@link TlsFacts}),
+ * bytes to the client go through the pipeline's TLS handler (never {@link DirectSend}),
+ * and a FIN from the server becomes a {@code close_notify} before the client's FIN.
+ *
  * <p>Timeouts: {@code timeout client} / {@code timeout server} are inactivity timeouts of
  * each side (reads and writes), checked by one timer per tunnel rather than an
  * IdleStateHandler per socket (less memory per idle connection, no promise per write).
@@ -63,6 +72,8 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
 
     private final ConnectionContext cx;
     private final boolean waitForFacts;
+    /** The client side speaks TLS: writes to it go through its pipeline. */
+    private final boolean tlsClient;
     private final Counters frontendCounters;
     private final long clientTimeoutNanos;
     /** {@code timeout.client_fin}, {@code timeout.server_fin}; 0 = none (the inactivity timeouts go on). */
@@ -109,9 +120,14 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     private boolean clientOutputDone;
     private boolean serverOutputDone;
 
-    TcpRelayHandler(ConnectionContext cx, boolean waitForFacts) {
+    /**
+     * @param waitForFacts route only once the handlers in front tell (PROXY header, SNI, TLS handshake)
+     * @param tlsClient    the client connection terminates TLS in front of this handler
+     */
+    TcpRelayHandler(ConnectionContext cx, boolean waitForFacts, boolean tlsClient) {
         this.cx = cx;
-        this.waitForFacts = waitForFacts;
+        this.waitForFacts = waitForFacts || tlsClient;
+        this.tlsClient = tlsClient;
         this.frontendCounters = cx.frontend().counters();
         this.clientTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(cx.frontend().timeout().client().toMillis());
         this.clientFinNanos = cx.frontend().timeout().clientFin() == null ? 0
@@ -130,7 +146,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         entry.destination = destination;
         scheduleTimer(clientTimeoutNanos);
         if (waitForFacts) {
-            client.read(); // feed the PROXY header decoder / SNI peek in front of us
+            client.read(); // feed the PROXY header decoder / SNI peek / TLS handshake in front of us
         } else {
             route();
         }
@@ -193,6 +209,17 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
             entry.destination = destination;
         } else if (evt == RoutingFactsEvent.Ready.INSTANCE) {
             route();
+        } else if (evt instanceof SslHandshakeCompletionEvent e) {
+            if (e.isSuccess()) {
+                TlsFacts tls = TlsFacts.of(client);
+                sni = tls == null ? null : tls.sni();
+                route();
+            } else {
+                log.debug("{}: TLS handshake with {} failed: {}", cx.describe(), source, e.cause().toString());
+                client.close();
+            }
+        } else if (evt instanceof SslCloseCompletionEvent) {
+            clientFinished(); // close_notify: the client sends nothing more
         } else if (evt instanceof SniCompletionEvent e) {
             if (e.isSuccess()) {
                 sni = e.hostname();
@@ -202,19 +229,26 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
                 client.close();
             }
         } else if (evt instanceof ChannelInputShutdownEvent) {
-            clientInputDone = true;
-            finTimeoutNow(clientFinNanos);
-            if (connected) {
-                forwardClientFin();
-            } else if (dialer != null && backend.abortOnClose()) {
-                // abortonclose: a client that is done sending while it waits for a server
-                // (queued or connecting) is dropped at once, as HAProxy does.
-                log.debug("{}: {} closed while waiting for a server (abortonclose)", cx.describe(), source);
-                client.close();
-            }
-            closeIfFinished();
+            clientFinished();
         }
         ReferenceCountUtil.release(evt);
+    }
+
+    private void clientFinished() {
+        if (clientInputDone) {
+            return;
+        }
+        clientInputDone = true;
+        finTimeoutNow(clientFinNanos);
+        if (connected) {
+            forwardClientFin();
+        } else if (dialer != null && backend.abortOnClose()) {
+            // abortonclose: a client that is done sending while it waits for a server
+            // (queued or connecting) is dropped at once, as HAProxy does.
+            log.debug("{}: {} closed while waiting for a server (abortonclose)", cx.describe(), source);
+            client.close();
+        }
+        closeIfFinished();
     }
 
     @Override
@@ -385,7 +419,12 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     /** A chunk from the server. */
     void serverRead(ByteBuf buf) {
         fromServerBatchBytes += buf.readableBytes();
-        clientFlushDue |= DirectSend.sendOrWrite(client, buf);
+        if (tlsClient) {
+            client.write(buf, client.voidPromise()); // encrypted by the TLS handler on its way out
+            clientFlushDue = true;
+        } else {
+            clientFlushDue |= DirectSend.sendOrWrite(client, buf);
+        }
     }
 
     /** The end of a read batch from the server: count, flush, read on if the client keeps up. */
@@ -417,13 +456,26 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         serverInputDone = true;
         finTimeoutNow(serverFinNanos);
         afterWrites(client, () -> {
-            if (client.isActive()) {
-                ((DuplexChannel) client).shutdownOutput().addListener(x -> {
-                    clientOutputDone = true;
-                    closeIfFinished();
-                });
+            if (!client.isActive()) {
+                return;
+            }
+            SslHandler tls = tlsClient ? client.pipeline().get(SslHandler.class) : null;
+            if (tls != null) {
+                // TLS ends with close_notify, then the FIN; the client may still send (TLS 1.3 half-close).
+                tls.closeOutbound().addListener(y -> shutdownClientOutput());
+            } else {
+                shutdownClientOutput();
             }
         });
+    }
+
+    private void shutdownClientOutput() {
+        if (client.isActive()) {
+            ((DuplexChannel) client).shutdownOutput().addListener(x -> {
+                clientOutputDone = true;
+                closeIfFinished();
+            });
+        }
     }
 
     /** The server connection closed: its slot is free; the client is closed after what was sent to it. */
@@ -436,13 +488,25 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
     private void forwardClientFin() {
         Channel s = server;
         afterWrites(s, () -> {
-            if (s.isActive()) {
-                ((DuplexChannel) s).shutdownOutput().addListener(x -> {
-                    serverOutputDone = true;
-                    closeIfFinished();
-                });
+            if (!s.isActive()) {
+                return;
+            }
+            if (s.pipeline().first() instanceof SslHandler tls) {
+                // TLS to the server: close_notify first, then the FIN.
+                tls.closeOutbound().addListener(y -> shutdownServerOutput(s));
+            } else {
+                shutdownServerOutput(s);
             }
         });
+    }
+
+    private void shutdownServerOutput(Channel s) {
+        if (s.isActive()) {
+            ((DuplexChannel) s).shutdownOutput().addListener(x -> {
+                serverOutputDone = true;
+                closeIfFinished();
+            });
+        }
     }
 
     private void closeIfFinished() {
@@ -549,6 +613,12 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         @Override
         public String sni() {
             return sni;
+        }
+
+        /** The handshake's facts when the bind terminates TLS (routing waits for it), else null. */
+        @Override
+        public TlsFacts tls() {
+            return TlsFacts.of(client);
         }
     }
 }

@@ -1,10 +1,10 @@
 /**
  * TCP mode: byte-exact relaying between a client and a server with backpressure and
- * half-close, PROXY protocol in both directions, and routing on the TLS SNI without
- * terminating TLS.
+ * half-close, PROXY protocol in both directions, TLS termination (a bind with {@code tls:},
+ * see {@code io.pointsman.proxy.tls}), and routing on the TLS SNI without terminating TLS.
  *
  * <p>Starting points: {@link io.pointsman.proxy.tcp.TcpPipeline} assembles a client
- * connection's pipeline (optional PROXY header and SNI peek, then the relay);
+ * connection's pipeline (optional PROXY header, TLS termination or SNI peek, then the relay);
  * {@link io.pointsman.proxy.tcp.TcpRelayHandler} routes, gets its server connection from a
  * {@link io.pointsman.proxy.dial.ServerDialer} (retries, redispatch, per-server maxconn
  * queue, the same as http mode), relays and runs the client/server inactivity timeouts;

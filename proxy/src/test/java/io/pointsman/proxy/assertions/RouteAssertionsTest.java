@@ -3,6 +3,7 @@ package io.pointsman.proxy.assertions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.HostPort;
 import io.pointsman.proxy.config.Listen;
@@ -18,11 +19,11 @@ import org.junit.jupiter.api.Test;
 
 class RouteAssertionsTest {
     private static final ProxyConfig CONFIG = Normalizer.normalize(new ProxyConfig(1, null, null, null,
-            List.of(new Frontend("public-http", Mode.HTTP, List.of(HostPort.parse("127.0.0.1:8080")), null, null,
+            List.of(new Frontend("public-http", Mode.HTTP, List.of(Bind.plain(HostPort.parse("127.0.0.1:8080"))), null, null,
                     null, null, null, List.of(), List.of(), "web")),
             List.of(new Backend("web", Mode.HTTP, null, null, null, null, null, null,
                     List.of(new Server("web0", HostPort.parse("127.0.0.1:9001"), null, null, null, null, null)))),
-            List.of(new Listen("port-map", Mode.TCP, List.of(HostPort.parse("*:35007")), null, null, null, null, null,
+            List.of(new Listen("port-map", Mode.TCP, List.of(Bind.plain(HostPort.parse("*:35007"))), null, null, null, null, null,
                     null, null, null, null, null,
                     List.of(new Server("app0", HostPort.parse("127.0.0.1:36007"), null, null, null, null, null)))),
             null, null));
@@ -80,7 +81,7 @@ class RouteAssertionsTest {
     @Test
     void tlsReachesUseBackendWithoutRules() {
         ProxyConfig config = Normalizer.normalize(new ProxyConfig(1, null, null, null,
-                List.of(new Frontend("site", Mode.HTTP, List.of(HostPort.parse("127.0.0.1:8443")), null, null, null,
+                List.of(new Frontend("site", Mode.HTTP, List.of(Bind.plain(HostPort.parse("127.0.0.1:8443"))), null, null, null,
                         null, null,
                         List.of(new io.pointsman.proxy.config.Acl("tls", new io.pointsman.proxy.config.AclMatch.SslFc(true))),
                         List.of(new io.pointsman.proxy.config.UseBackend("secure",
@@ -106,7 +107,7 @@ class RouteAssertionsTest {
 
     /** The blog's "fake HTTPS" tunnel: routed by source address, v4 and v6; SNI and http facts too. */
     private static final ProxyConfig ACL_CONFIG = Normalizer.normalize(new ProxyConfig(1, null, null, null,
-            List.of(new Frontend("app-tunnel", Mode.TCP, List.of(HostPort.parse("127.0.0.1:8443")), null, null, null, null,
+            List.of(new Frontend("app-tunnel", Mode.TCP, List.of(Bind.plain(HostPort.parse("127.0.0.1:8443"))), null, null, null, null,
                             null,
                             List.of(new io.pointsman.proxy.config.Acl("from-pilot2", new io.pointsman.proxy.config.AclMatch.Src(
                                             List.of(io.pointsman.proxy.config.Cidr.parse("203.0.113.0/24"),
@@ -118,7 +119,7 @@ class RouteAssertionsTest {
                                     new io.pointsman.proxy.config.UseBackend("app",
                                             io.pointsman.proxy.config.Condition.parse("sni-app"), null)),
                             null),
-                    new Frontend("public-http", Mode.HTTP, List.of(HostPort.parse("127.0.0.1:8080")), null, null, null,
+                    new Frontend("public-http", Mode.HTTP, List.of(Bind.plain(HostPort.parse("127.0.0.1:8080"))), null, null, null,
                             null, null,
                             List.of(new io.pointsman.proxy.config.Acl("api",
                                             new io.pointsman.proxy.config.AclMatch.PathBeg(List.of("/api/"))),

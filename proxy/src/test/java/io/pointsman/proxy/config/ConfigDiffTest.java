@@ -15,7 +15,7 @@ class ConfigDiffTest {
     private static ProxyConfig config(List<String> binds, List<Server> servers, String password) {
         return Normalizer.normalize(new ProxyConfig(1, null, null,
                 new Stats(HostPort.parse("127.0.0.1:8404"), "/stats", null, new StatsAuth("admin", password)),
-                List.of(new Frontend("web", Mode.HTTP, binds.stream().map(HostPort::parse).toList(), null, null, null,
+                List.of(new Frontend("web", Mode.HTTP, binds.stream().map(b -> Bind.plain(HostPort.parse(b))).toList(), null, null, null,
                         null, null, List.of(), List.of(), "farm")),
                 List.of(new Backend("farm", Mode.HTTP, null, null, null, null, null, null, servers)),
                 List.of(), null, null));

@@ -65,17 +65,34 @@ final class HttpBackend implements AutoCloseable {
     private final Channel server;
 
     HttpBackend(String name) throws InterruptedException {
-        this(name, "127.0.0.1", 0);
+        this(name, "127.0.0.1", 0, null);
     }
 
     /** Listening on {@code host:port} (port 0: any free port). */
     HttpBackend(String name, String host, int port) throws InterruptedException {
+        this(name, host, port, null);
+    }
+
+    /**
+     * A backend that speaks TLS with {@code tls} (null: plain). Its answers then also carry
+     * {@code X-Tls-Sni} (the name the client sent) and {@code X-Tls-Client} (the client
+     * certificate's subject).
+     */
+    HttpBackend(String name, io.netty.handler.ssl.SslContext tls) throws InterruptedException {
+        this(name, "127.0.0.1", 0, tls);
+    }
+
+    private HttpBackend(String name, String host, int port, io.netty.handler.ssl.SslContext tls)
+            throws InterruptedException {
         this.name = name;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         connections.incrementAndGet();
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -154,7 +171,7 @@ final class HttpBackend implements AutoCloseable {
             if (uri.equals("/chunked")) {
                 HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                 HttpUtil.setTransferEncodingChunked(head, true);
-                echo(head);
+                echo(ctx, head);
                 ctx.write(head);
                 ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
                 ctx.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(bytes)));
@@ -163,7 +180,7 @@ final class HttpBackend implements AutoCloseable {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                     Unpooled.wrappedBuffer(bytes));
             HttpUtil.setContentLength(response, bytes.length);
-            echo(response);
+            echo(ctx, response);
             if (!keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
                 ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -172,10 +189,24 @@ final class HttpBackend implements AutoCloseable {
             }
         }
 
-        private void echo(HttpResponse response) {
+        private void echo(ChannelHandlerContext ctx, HttpResponse response) {
             Map<String, String> seen = new TreeMap<>();
             request.headers().forEach(e -> seen.merge(e.getKey().toLowerCase(), e.getValue(), (a, b) -> a + "|" + b));
             seen.forEach((k, v) -> response.headers().set("X-Seen-" + k, v));
+            io.netty.handler.ssl.SslHandler tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            if (tls != null) {
+                javax.net.ssl.SSLSession session = tls.engine().getSession();
+                if (session instanceof javax.net.ssl.ExtendedSSLSession x && !x.getRequestedServerNames().isEmpty()) {
+                    response.headers().set("X-Tls-Sni",
+                            ((javax.net.ssl.SNIHostName) x.getRequestedServerNames().get(0)).getAsciiName());
+                }
+                try {
+                    response.headers().set("X-Tls-Client", ((java.security.cert.X509Certificate) session
+                            .getPeerCertificates()[0]).getSubjectX500Principal().getName());
+                } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+                    // no client certificate
+                }
+            }
         }
 
         /** Writes n bytes in 64 KiB pieces, each after the previous one was written (no buffering). */

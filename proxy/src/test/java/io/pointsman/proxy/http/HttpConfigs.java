@@ -3,6 +3,7 @@ package io.pointsman.proxy.http;
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Balance;
+import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Condition;
 import io.pointsman.proxy.config.Defaults;
 import io.pointsman.proxy.config.Frontend;
@@ -152,7 +153,7 @@ final class HttpConfigs {
     }
 
     ProxyConfig build(String bind) {
-        Frontend fe = new Frontend("fe", Mode.HTTP, List.of(HostPort.parse(bind)), tls, null, forwardFor, acceptProxy,
+        Frontend fe = new Frontend("fe", Mode.HTTP, List.of(Bind.plain(HostPort.parse(bind))), tls, null, forwardFor, acceptProxy,
                 null, acls, rules, defaultBackend);
         ProxyConfig raw = new ProxyConfig(1, new Global(null, 1, null, null, maxOldGenerations),
                 new Defaults(Mode.HTTP, timeouts, null, null, null), null, List.of(fe), backends, List.of(), null,

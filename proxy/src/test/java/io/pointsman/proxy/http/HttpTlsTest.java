@@ -78,7 +78,7 @@ class HttpTlsTest {
         try (ProxyRuntime runtime = ProxyRuntime.builder().threads(1).health(HealthView.ALWAYS_UP).build().start();
              HttpBackend web = new HttpBackend("web")) {
             Tls missing = new Tls(dir.resolve("nope.pem").toString(), dir.resolve("nope.key").toString(), List.of());
-            TlsContexts.TlsSetupException e = assertThrows(TlsContexts.TlsSetupException.class,
+            io.pointsman.proxy.tls.TlsSetupException e = assertThrows(io.pointsman.proxy.tls.TlsSetupException.class,
                     () -> runtime.apply(new HttpConfigs().tls(missing).defaultBackend("web")
                             .backend("web", web.address()).build("127.0.0.1:" + port), "r1"));
             assertTrue(e.getMessage().contains("nope.pem"), e.getMessage());

@@ -3,6 +3,7 @@ package io.pointsman.proxy.statspage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Defaults;
 import io.pointsman.proxy.config.Frontend;
@@ -146,11 +147,11 @@ class HttpResponseClassesTest {
     }
 
     private static ProxyConfig config(int httpPort, int tcpPort, HostPort app) {
-        Frontend fe = new Frontend("fe", Mode.HTTP, List.of(new HostPort("127.0.0.1", httpPort)), null, null, null,
+        Frontend fe = new Frontend("fe", Mode.HTTP, List.of(Bind.plain(new HostPort("127.0.0.1", httpPort))), null, null, null,
                 null, null, List.of(), List.of(), "web");
         Backend web = new Backend("web", Mode.HTTP, null, null, null, null, 0, false,
                 List.of(new Server("app", app, null, null, null, null, null)));
-        Listen lst = new Listen("lst", Mode.TCP, List.of(new HostPort("127.0.0.1", tcpPort)), null, null, null, null,
+        Listen lst = new Listen("lst", Mode.TCP, List.of(Bind.plain(new HostPort("127.0.0.1", tcpPort))), null, null, null, null,
                 null, null, null, null, null, null, List.of(new Server("lst-app", app, null, null, null, null, null)));
         ProxyConfig raw = new ProxyConfig(1, new Global(null, 1, null, null, null),
                 new Defaults(Mode.HTTP, null, null, null, null), null, List.of(fe), List.of(web), List.of(lst), null,

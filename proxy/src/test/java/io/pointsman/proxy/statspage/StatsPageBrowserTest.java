@@ -1,6 +1,7 @@
 package io.pointsman.proxy.statspage;
 
 import com.sun.net.httpserver.HttpServer;
+import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.CheckType;
@@ -191,7 +192,7 @@ class StatsPageBrowserTest {
     }
 
     private static ProxyConfig config(int port, HostPort up, HostPort dead, HostPort maint) {
-        Frontend fe = new Frontend("fe", Mode.HTTP, List.of(new HostPort("127.0.0.1", port)), null, null, null, null,
+        Frontend fe = new Frontend("fe", Mode.HTTP, List.of(Bind.plain(new HostPort("127.0.0.1", port))), null, null, null, null,
                 null, List.of(), List.of(), "web");
         Backend web = new Backend("web", Mode.HTTP, null, FAST, null, null, 0, false, List.of(
                 new Server("app", up, null, true, null, null, null),

@@ -2,6 +2,7 @@ package io.pointsman.proxy.testing;
 
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
+import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Balance;
 import io.pointsman.proxy.config.Check;
 import io.pointsman.proxy.config.Cidr;
@@ -82,7 +83,7 @@ public final class TestConfig {
         for (int i = 0; i < servers.length; i++) {
             list.add(new Server(name + "-s" + i, servers[i], null, null, null, null, null));
         }
-        listens.add(new Listen(name, Mode.TCP, List.of(HostPort.parse(bind)), null, null, null, null, null,
+        listens.add(new Listen(name, Mode.TCP, List.of(Bind.plain(HostPort.parse(bind))), null, null, null, null, null,
                 null, null, null, null, null, list));
         return this;
     }
@@ -162,7 +163,7 @@ public final class TestConfig {
         }
 
         Frontend build() {
-            return new Frontend(name, mode, binds, null, maxconn, null, acceptProxy, null, acls, rules,
+            return new Frontend(name, mode, Bind.plain(binds), null, maxconn, null, acceptProxy, null, acls, rules,
                     defaultBackend);
         }
     }

@@ -46,6 +46,7 @@ public final class TestServer implements AutoCloseable {
     private final boolean echo;
     private final boolean lines;
     private final boolean http;
+    private boolean closeAfterTag;
     private final List<Recorded> connections = new CopyOnWriteArrayList<>();
     private final AtomicInteger accepted = new AtomicInteger();
 
@@ -73,6 +74,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     private TestServer(String host, String tag, boolean echo, boolean lines, boolean http) {
+        this(host, tag, echo, lines, http, null);
+    }
+
+    private TestServer(String host, String tag, boolean echo, boolean lines, boolean http,
+                       io.netty.handler.ssl.SslContext tls) {
         this.tag = tag;
         this.echo = echo;
         this.lines = lines;
@@ -83,6 +89,9 @@ public final class TestServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                        }
                         if (http) {
                             accepted.incrementAndGet();
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20),
@@ -110,6 +119,18 @@ public final class TestServer implements AutoCloseable {
     /** An HTTP/1.1 server answering every request {@code 200} with the body {@code tag}, keep-alive. */
     public static TestServer http(String tag) {
         return new TestServer("127.0.0.1", tag, false, false, true);
+    }
+
+    /** {@link #echo} over TLS with {@code tls} (a server context). */
+    public static TestServer echoTls(String tag, io.netty.handler.ssl.SslContext tls) {
+        return new TestServer("127.0.0.1", tag, true, false, false, tls);
+    }
+
+    /** Sends {@code tag\n}, then its FIN, and reads nothing: a client sees a greeting and the end. */
+    public static TestServer greeting(String tag) {
+        TestServer s = new TestServer("127.0.0.1", tag, true);
+        s.closeAfterTag = true;
+        return s;
     }
 
     public static TestServer recording() {
@@ -174,7 +195,11 @@ public final class TestServer implements AutoCloseable {
             accepted.incrementAndGet();
             connections.add(recorded);
             if (tag != null && !lines) {
-                ctx.writeAndFlush(Unpooled.copiedBuffer(tag + "\n", StandardCharsets.US_ASCII));
+                ctx.writeAndFlush(Unpooled.copiedBuffer(tag + "\n", StandardCharsets.US_ASCII)).addListener(f -> {
+                    if (closeAfterTag) {
+                        ((DuplexChannel) ctx.channel()).shutdownOutput();
+                    }
+                });
             }
             ctx.read();
         }

@@ -3,6 +3,7 @@ package io.pointsman.proxy.config.load;
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Bgp;
+import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Capture;
 import io.pointsman.proxy.config.LogTarget;
 import io.pointsman.proxy.config.Resolvers;
@@ -25,11 +26,15 @@ import io.pointsman.proxy.config.ResponseRule;
 import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.Server;
 import io.pointsman.proxy.config.ServerTemplate;
+import io.pointsman.proxy.config.ServerTls;
 import io.pointsman.proxy.config.Stats;
 import io.pointsman.proxy.config.TcpRule;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.config.Tls;
 import io.pointsman.proxy.config.TlsCertificate;
+import io.pointsman.proxy.config.TlsDefaults;
+import io.pointsman.proxy.config.TlsVerify;
+import io.pointsman.proxy.tls.CipherRules;
 import io.pointsman.proxy.config.TrackCheck;
 import io.pointsman.proxy.config.VrrpInstance;
 import java.lang.reflect.RecordComponent;
@@ -52,6 +57,8 @@ import java.util.regex.PatternSyntaxException;
  */
 final class ConfigValidator implements RuleValidator.Report {
     private static final Pattern INTERFACE = Pattern.compile("[^/\\s]{1,15}");
+    /** What an http-mode frontend may offer in ALPN: it speaks HTTP/1.x to clients. */
+    private static final Set<String> HTTP_ALPN = Set.of("http/1.1", "http/1.0");
     private static final Pattern LOG_TAG = Pattern.compile("[!-9;-Z\\\\^-~]{1,32}");
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
@@ -111,7 +118,9 @@ final class ConfigValidator implements RuleValidator.Report {
             if (l.bind().isEmpty()) {
                 error(p + ".bind", "a listen needs at least one bind");
             }
+            Listen n = norm.listens().get(i);
             tls(l.tls(), p + ".tls");
+            binds(l.bind(), l.tls(), n.bind(), n.mode(), p);
             nonNegative(l.maxconn(), p + ".maxconn");
             logging(l.logFormat(), l.capture(), norm.listens().get(i).mode(), p);
             backend(l.asBackend(), p, "listen");
@@ -132,6 +141,17 @@ final class ConfigValidator implements RuleValidator.Report {
             return;
         }
         nonNegative(raw.global().maxconn(), "global.maxconn");
+        TlsDefaults td = raw.global().tlsDefaults();
+        if (td != null) {
+            tlsPolicy(td.ciphers(), td.ciphersuites(), td.alpn(), "global.tls_defaults");
+        }
+        ServerTls st = raw.global().serverTlsDefaults();
+        if (st != null) {
+            serverTlsKeys(st, "global.server_tls_defaults");
+            if (st.sni() != null) {
+                error("global.server_tls_defaults.sni", "sni names one service: set it on the backend");
+            }
+        }
         nonNegative(raw.global().threads(), "global.threads");
         atLeast(raw.global().maxOldGenerations(), 1, "global.max_old_generations");
         positive(raw.global().hardStopAfter(), "global.hard_stop_after");
@@ -299,6 +319,7 @@ final class ConfigValidator implements RuleValidator.Report {
             error(p + ".bind", "a frontend needs at least one bind");
         }
         tls(f.tls(), p + ".tls");
+        binds(f.bind(), f.tls(), n.bind(), n.mode(), p);
         nonNegative(f.maxconn(), p + ".maxconn");
         timeouts(f.timeout(), p + ".timeout");
         Mode mode = n.mode();
@@ -366,30 +387,94 @@ final class ConfigValidator implements RuleValidator.Report {
         }
     }
 
+    /** A tls section as written: its keys, each on its own. Files are read on the node, when applied. */
     private void tls(Tls t, String p) {
         if (t == null) {
             return;
         }
-        if (t.cert() == null && t.key() == null && t.certificates().isEmpty()) {
-            error(p, "tls needs 'cert' and 'key' (PEM files)");
+        if (t.key() != null && t.cert() == null) {
+            error(p + ".cert", "'key' is set but 'cert' is missing");
         }
-        pair(t.cert(), t.key(), p);
         for (int i = 0; i < t.certificates().size(); i++) {
             TlsCertificate c = t.certificates().get(i);
             String cp = p + ".certificates[" + i + "]";
-            if (c.cert() == null && c.key() == null) {
-                error(cp, "a certificate needs 'cert' and 'key' (PEM files)");
+            if (c.cert() == null) {
+                error(cp + ".cert", "required: the certificate's PEM file (its key inside, or in 'key')");
             }
-            pair(c.cert(), c.key(), cp);
+        }
+        tlsPolicy(t.ciphers(), t.ciphersuites(), t.alpn(), p);
+    }
+
+    private void tlsPolicy(String ciphers, String ciphersuites, List<String> alpn, String p) {
+        if (ciphers != null) {
+            String problem = CipherRules.problem(ciphers);
+            if (problem != null) {
+                error(p + ".ciphers", problem);
+            }
+        }
+        if (ciphersuites != null) {
+            String problem = CipherRules.suitesProblem(ciphersuites);
+            if (problem != null) {
+                error(p + ".ciphersuites", problem);
+            }
+        }
+        if (alpn != null) {
+            for (int i = 0; i < alpn.size(); i++) {
+                String a = alpn.get(i);
+                if (a == null || a.isBlank() || a.length() > 255 || !a.chars().allMatch(ch -> ch > 32 && ch < 127)) {
+                    error(p + ".alpn[" + i + "]", "bad ALPN protocol name '" + a + "' (e.g. http/1.1, h2)");
+                }
+            }
         }
     }
 
-    private void pair(String cert, String key, String p) {
-        if (cert != null && key == null) {
-            error(p + ".key", "'cert' is set but 'key' is missing");
-        } else if (key != null && cert == null) {
-            error(p + ".cert", "'key' is set but 'cert' is missing");
+    /**
+     * The binds of a frontend or listen: an address each; what each serves (its own tls keys
+     * over the frontend's over global.tls_defaults, as normalized) must be complete.
+     */
+    private void binds(List<Bind> raw, Tls frontendTls, List<Bind> normalized, Mode mode, String p) {
+        for (int j = 0; j < raw.size(); j++) {
+            Bind b = raw.get(j);
+            String bp = p + ".bind[" + j + "]";
+            if (b.address() == null) {
+                error(bp + ".address", "required: the address to listen on (host:port, *:port or [v6]:port)");
+            }
+            tls(b.tls(), bp + ".tls");
+            Tls t = j < normalized.size() ? normalized.get(j).tls() : null;
+            if (t == null) {
+                continue;
+            }
+            // Where to point: the bind's own tls when it has one, else the frontend's.
+            String tp = b.tls() != null ? bp + ".tls" : p + ".tls";
+            if (t.cert() == null && t.certificates().isEmpty() && t.certDir() == null) {
+                error(tp, "tls needs 'cert' (a PEM file, its key inside or in 'key') or 'cert_dir'");
+            }
+            if (t.verify() != TlsVerify.NONE && t.clientCa() == null) {
+                error(tp + ".verify", "verify: " + lower(t.verify()) + " needs 'client_ca' (the CA file client"
+                        + " certificates must chain to)");
+            }
+            if (t.clientCa() != null && t.verify() == TlsVerify.NONE) {
+                error(tp + ".client_ca", "client_ca is set but verify is none, so no client certificate is asked"
+                        + " for: set verify: optional or required");
+            }
+            if (t.crl() != null && t.clientCa() == null) {
+                error(tp + ".crl", "crl needs 'client_ca' (it revokes client certificates)");
+            }
+            if (mode == Mode.HTTP) {
+                for (String a : t.alpn()) {
+                    if (!HTTP_ALPN.contains(a)) {
+                        String where = alpnSource(b.tls(), frontendTls) ? tp + ".alpn" : "global.tls_defaults.alpn";
+                        error(where, "a mode http frontend speaks HTTP/1.1 to clients: it may offer http/1.1 and"
+                                + " http/1.0 in ALPN, not '" + a + "' (mode tcp passes any protocol through)");
+                        break;
+                    }
+                }
+            }
         }
+    }
+
+    private static boolean alpnSource(Tls bind, Tls frontend) {
+        return (bind != null && bind.alpn() != null) || (frontend != null && frontend.alpn() != null);
     }
 
     // ---- backends and listens
@@ -409,6 +494,7 @@ final class ConfigValidator implements RuleValidator.Report {
             error(p + ".http_reuse", "'http_reuse' works only in mode http (" + label + " is mode tcp)");
         }
         retryOn(b.retryOn(), p + ".retry_on", mode, label);
+        serverTls(b, normalized, p, what.equals("listen") ? "server_tls" : "tls", mode);
         Map<String, String> names = new HashMap<>();
         Map<String, String> addresses = new HashMap<>();
         for (int i = 0; i < b.servers().size(); i++) {
@@ -498,6 +584,70 @@ final class ConfigValidator implements RuleValidator.Report {
                 }
             }
         }
+    }
+
+    /** TLS to a backend's servers: the section as written, what it is with the defaults, the servers' and check's {@code tls}. */
+    private void serverTls(Backend b, Backend normalized, String p, String key, Mode mode) {
+        String tp = p + "." + key;
+        ServerTls t = b.tls();
+        if (t != null) {
+            serverTlsKeys(t, tp);
+            if (t.sni() != null && (t.sni().isBlank() || t.sni().contains("%["))) {
+                error(tp + ".sni", t.sni().isBlank() ? "empty sni" : "sni takes a name; %[…] expressions are not"
+                        + " available here yet (give the name, or leave sni out for the server's host name)");
+            }
+        }
+        ServerTls n = normalized == null ? null : normalized.tls();
+        if (n != null) {
+            if (n.verify() == TlsVerify.REQUIRED && n.ca() == null) {
+                error(tp, "verify: required (the default, as HAProxy's ssl-server-verify) needs 'ca' (the CA file"
+                        + " server certificates must chain to, or @system-ca), or set verify: none");
+            }
+            if (n.verify() == TlsVerify.NONE && (n.ca() != null || n.crl() != null)) {
+                error(tp + (n.ca() != null ? ".ca" : ".crl"), "'" + (n.ca() != null ? "ca" : "crl") + "' is set"
+                        + " but verify is none, so server certificates are not checked: set verify: required");
+            }
+            if (n.crl() != null && ServerTls.SYSTEM_CA.equals(n.ca())) {
+                error(tp + ".crl", "a crl needs a CRL for every CA of the chain: give 'ca' as a file, not @system-ca");
+            }
+            if (mode == Mode.HTTP) {
+                for (String a : n.alpn()) {
+                    if (!HTTP_ALPN.contains(a)) {
+                        error(tp + ".alpn", "a mode http backend speaks HTTP/1.1 to its servers: it may offer http/1.1"
+                                + " and http/1.0 in ALPN, not '" + a + "'");
+                        break;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < b.servers().size(); i++) {
+            Boolean tls = b.servers().get(i).tls();
+            String sp = p + ".servers[" + i + "].tls";
+            if (Boolean.TRUE.equals(tls)) {
+                error(sp, "TLS to servers is set on the " + (key.equals("tls") ? "backend" : "listen") + " ('" + key
+                        + ": {…}'); a server may only turn it off with tls: false");
+            } else if (Boolean.FALSE.equals(tls) && n == null) {
+                error(sp, "tls: false, but the servers of this " + (key.equals("tls") ? "backend" : "listen")
+                        + " are plain anyway (no '" + key + ":')");
+            }
+        }
+        if (b.check() != null && b.check().tls() != null) {
+            if (b.check().tls()) {
+                error(p + ".check.tls", "checks use TLS where the servers do; only tls: false (plain checks) is set here");
+            } else if (n == null) {
+                error(p + ".check.tls", "tls: false, but the checks are plain anyway (no '" + key + ":')");
+            }
+        }
+    }
+
+    private void serverTlsKeys(ServerTls t, String p) {
+        if (t.verify() == TlsVerify.OPTIONAL) {
+            error(p + ".verify", "a server's certificate is verified or not: none or required");
+        }
+        if (t.key() != null && t.cert() == null) {
+            error(p + ".cert", "'key' is set but 'cert' is missing");
+        }
+        tlsPolicy(t.ciphers(), t.ciphersuites(), t.alpn(), p);
     }
 
     private void check(Check c, String p) {
@@ -641,38 +791,40 @@ final class ConfigValidator implements RuleValidator.Report {
 
     // ---- binds
 
-    private record Bind(HostPort address, String path, String owner) {
+    private record Address(HostPort address, String path, String owner) {
     }
 
     /** A bind with its host parsed once: {@code literal} is null for a name or a wildcard. */
-    private record Parsed(Bind bind, byte[] literal, boolean any) {
-        static Parsed of(Bind b) {
+    private record Parsed(Address bind, byte[] literal, boolean any) {
+        static Parsed of(Address b) {
             byte[] l = b.address().isWildcard() ? null : Cidr.literal(b.address().host());
             return new Parsed(b, l, anyAddress(b.address(), l));
         }
     }
 
     private void binds() {
-        List<Bind> all = new ArrayList<>();
+        List<Address> all = new ArrayList<>();
         if (raw.stats() != null && raw.stats().bind() != null) {
-            all.add(new Bind(raw.stats().bind(), "stats.bind", "the stats page"));
+            all.add(new Address(raw.stats().bind(), "stats.bind", "the stats page"));
         }
         for (int i = 0; i < raw.frontends().size(); i++) {
             Frontend f = raw.frontends().get(i);
             for (int j = 0; j < f.bind().size(); j++) {
-                all.add(new Bind(f.bind().get(j), "frontends[" + i + "].bind[" + j + "]", "frontend '" + f.name() + "'"));
+                all.add(new Address(f.bind().get(j).address(), "frontends[" + i + "].bind[" + j + "]",
+                        "frontend '" + f.name() + "'"));
             }
         }
         for (int i = 0; i < raw.listens().size(); i++) {
             Listen l = raw.listens().get(i);
             for (int j = 0; j < l.bind().size(); j++) {
-                all.add(new Bind(l.bind().get(j), "listens[" + i + "].bind[" + j + "]", "listen '" + l.name() + "'"));
+                all.add(new Address(l.bind().get(j).address(), "listens[" + i + "].bind[" + j + "]",
+                        "listen '" + l.name() + "'"));
             }
         }
         // Only binds on one port can conflict: compare within a port, earlier binds first
         // (all pairs made a listen-per-customer config quadratic).
         Map<Integer, List<Parsed>> byPort = new HashMap<>();
-        for (Bind b : all) {
+        for (Address b : all) {
             if (b.address() != null && !b.address().hasPort()) {
                 error(b.path(), "a bind needs a port, got '" + b.address() + "'");
                 continue;

@@ -364,8 +364,10 @@ final class RecordBinder {
             // the positions the validator reports.
             return failed ? null : out;
         }
-        if (node instanceof YamlNode.ScalarNode && element instanceof Class<?> c && scalarForm(c)) {
-            // HAProxy users write `bind: "*:80"`: a single value is a one-element list.
+        if (element instanceof Class<?> c && (node instanceof YamlNode.ScalarNode && scalarForm(c)
+                || node instanceof YamlNode.MapNode && c.isAnnotationPresent(ScalarOrMap.class))) {
+            // HAProxy users write `bind: "*:80"`: a single value is a one-element list (so is a
+            // single map where the elements may be scalars or maps: `bind: {address: …, tls: …}`).
             Object v = bind(node, element, path);
             return v == null ? new ArrayList<>() : new ArrayList<>(List.of(v));
         }
@@ -425,7 +427,7 @@ final class RecordBinder {
             }
             return parsed(s, path, () -> Durations.parse(s.text()));
         }
-        if (c.isEnum()) {
+        if (c.isEnum() && parseMethod(c) == null) {
             for (Object constant : c.getEnumConstants()) {
                 if (((Enum<?>) constant).name().equalsIgnoreCase(s.text().trim())) {
                     return constant;
@@ -541,7 +543,7 @@ final class RecordBinder {
         }
         Class<?> c = (Class<?>) t;
         if (c.isRecord() && c.isAnnotationPresent(ScalarOrMap.class)) {
-            return "a value or a map";
+            return c.getSimpleName().equals("Bind") ? "an address (host:port) or {address, tls}" : "a value or a map";
         }
         if (c == Integer.class) {
             return "a whole number";
@@ -559,7 +561,9 @@ final class RecordBinder {
             return "a map";
         }
         if (c.isEnum()) {
-            return "one of: " + enumValues(c);
+            return "one of: " + (parseMethod(c) != null
+                    ? Arrays.stream(c.getEnumConstants()).map(String::valueOf).collect(Collectors.joining(", "))
+                    : enumValues(c));
         }
         if (c == String.class) {
             return "a string";

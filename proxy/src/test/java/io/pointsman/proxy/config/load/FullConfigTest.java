@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pointsman.proxy.config.Bind;
 import io.pointsman.proxy.config.Acl;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Capture;
@@ -39,6 +40,9 @@ import io.pointsman.proxy.config.SyncSettings;
 import io.pointsman.proxy.config.Timeouts;
 import io.pointsman.proxy.config.Tls;
 import io.pointsman.proxy.config.TlsCertificate;
+import io.pointsman.proxy.config.TlsDefaults;
+import io.pointsman.proxy.config.TlsVerify;
+import io.pointsman.proxy.config.TlsVersion;
 import io.pointsman.proxy.config.TrackCheck;
 import io.pointsman.proxy.config.UseBackend;
 import io.pointsman.proxy.config.VrrpInstance;
@@ -71,7 +75,9 @@ class FullConfigTest {
         ProxyConfig c = load("lb1").config();
         assertEquals(1, c.version());
         // hosts/lb1.yaml deletes global.threads with null: the built-in 0 comes back.
-        assertEquals(new Global(10000, 0, true, Duration.ofMinutes(30), 4, List.of(), Resolvers.SYSTEM), c.global());
+        assertEquals(new Global(10000, 0, true, Duration.ofMinutes(30), 4, List.of(), Resolvers.SYSTEM,
+                new TlsDefaults(TlsVersion.TLS1_2, "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL", null, null, false), null),
+                c.global());
         assertEquals(new Defaults(Mode.HTTP, DEFAULT_TIMEOUTS, 2, false, Balance.LEASTCONN, HttpReuse.ALWAYS,
                 List.of(RetryOn.parse("conn_failure"), RetryOn.parse("empty_response")), true, c.defaults().errorfiles(),
                 null, false, false, false, false, false), c.defaults());
@@ -86,9 +92,20 @@ class FullConfigTest {
         Frontend pub = c.frontends().get(0);
         assertEquals("public-http", pub.name());
         assertEquals(Mode.HTTP, pub.mode());
-        assertEquals(List.of(new HostPort("*", 8080), new HostPort("::1", 8081)), pub.bind());
-        assertEquals(new Tls("/etc/pointsman/site.pem", "/etc/pointsman/site.key",
-                List.of(new TlsCertificate("/etc/pointsman/api.pem", "/etc/pointsman/api.key"))), pub.tls());
+        assertEquals(List.of(new HostPort("*", 8080), new HostPort("::1", 8081), new HostPort("*", 9443)),
+                pub.addresses());
+        Tls written = new Tls("/etc/pointsman/site.pem", "/etc/pointsman/site.key",
+                List.of(new TlsCertificate("/etc/pointsman/api.pem", "/etc/pointsman/api.key")));
+        assertEquals(written, pub.tls());
+        // What each bind serves: the frontend's tls with global.tls_defaults and the built-in defaults...
+        Tls served = new Tls(written.cert(), written.key(), written.certificates(), null, null, TlsVerify.NONE, null,
+                TlsVersion.TLS1_2, "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL", null, List.of(), false);
+        assertEquals(served, pub.bind().get(0).tls());
+        assertEquals(served, pub.bind().get(1).tls());
+        // ...and a bind's own keys over those.
+        assertEquals(new Tls(written.cert(), written.key(), written.certificates(), "/etc/pointsman/certs",
+                "/etc/pointsman/clients-ca.pem", TlsVerify.OPTIONAL, "/etc/pointsman/clients.crl", TlsVersion.TLS1_3,
+                "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL", null, List.of("http/1.1"), false), pub.bind().get(2).tls());
         assertEquals(4000, pub.maxconn());
         assertTrue(pub.forwardfor());
         assertTrue(pub.acceptProxy());
@@ -117,7 +134,7 @@ class FullConfigTest {
         assertEquals("web-farm", pub.defaultBackend());
 
         Frontend tunnel = c.frontends().get(1);
-        assertEquals(new Frontend("app-tunnel", Mode.TCP, List.of(new HostPort("127.0.0.1", 8443)), null, null,
+        assertEquals(new Frontend("app-tunnel", Mode.TCP, List.of(Bind.plain(new HostPort("127.0.0.1", 8443))), null, null,
                 false, false, DEFAULT_TIMEOUTS,
                 List.of(new Acl("from-pilot2", new AclMatch.Src(List.of(Cidr.parse("203.0.113.0/24")))),
                         new Acl("site", new AclMatch.Sni(List.of("www.example.com")))),

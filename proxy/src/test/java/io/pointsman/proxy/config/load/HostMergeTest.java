@@ -72,7 +72,7 @@ class HostMergeTest {
                       - { name: a2, weight: 5 }
                       - { name: a3, address: "127.0.0.1:9003" }
                 """);
-        assertEquals(List.of(new HostPort("*", 9090)), c.frontends().get(0).bind());
+        assertEquals(List.of(new HostPort("*", 9090)), c.frontends().get(0).addresses());
         assertEquals("app", c.frontends().get(0).defaultBackend());
         Backend app = c.backends().get(0);
         assertEquals(List.of("a1", "a2", "a3"), app.servers().stream().map(Server::name).toList());
