@@ -9,6 +9,8 @@ public final class OverrideCell {
     private final String backend;
     private final String server;
     private volatile ServerOverride current;
+    /** When it last left maintenance ({@code System.nanoTime()}), 0 = never: slow start counts from it too. */
+    private volatile long leftMaintenance;
 
     OverrideCell(String backend, String server) {
         this.backend = backend;
@@ -29,7 +31,19 @@ public final class OverrideCell {
     }
 
     void set(ServerOverride o) {
+        boolean wasMaint = state() == AdminState.MAINT;
         current = o;
+        if (wasMaint && state() != AdminState.MAINT) {
+            leftMaintenance = System.nanoTime();
+        }
+    }
+
+    /**
+     * When the server last left maintenance ({@code System.nanoTime()}), 0 when it never
+     * did: as HAProxy, a server back from MAINT slow-starts as one back from DOWN.
+     */
+    public long leftMaintenance() {
+        return leftMaintenance;
     }
 
     /** False while drained or in maintenance: no new connection or request. */

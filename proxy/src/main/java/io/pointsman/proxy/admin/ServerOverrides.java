@@ -175,7 +175,7 @@ public final class ServerOverrides {
             Map<String, Set<String>> k = new LinkedHashMap<>();
             for (Backend b : config.allBackends()) {
                 Set<String> names = new LinkedHashSet<>();
-                for (Server s : b.servers()) {
+                for (Server s : b.allServers()) {
                     names.add(s.name());
                 }
                 k.put(b.name(), java.util.Collections.unmodifiableSet(names));

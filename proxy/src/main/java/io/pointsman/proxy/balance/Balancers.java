@@ -10,11 +10,14 @@ import java.util.Objects;
  * (event loops share it), allocates nothing per pick, and returns null when no server
  * is usable. Rules common to every algorithm:
  * <ul>
- *   <li>a server is usable when its weight is above 0, it {@link Candidate#isUp() is up},
+ *   <li>a server is usable when its (effective) weight is above 0, it {@link Candidate#isUp() is up},
  *       it {@link Candidate#hasFreeSlot() has a free slot} and the caller does not exclude it;</li>
  *   <li>backup servers take traffic only when no non-backup server is available, and are
  *       then balanced with the same algorithm (see {@link WithBackups}).</li>
  * </ul>
+ * Weights are read through {@link Candidate#effectiveWeight()} on every pick, except by
+ * {@code roundrobin}, which computes its cycle from them when built: whoever changes a
+ * weight (slow start's ramp, a runtime weight) builds that balancer again.
  */
 public final class Balancers {
     private Balancers() {}

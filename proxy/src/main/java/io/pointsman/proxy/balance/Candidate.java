@@ -5,8 +5,23 @@ public interface Candidate {
     /** Stable identity, the same on every node: {@code backend/address}. Used by the source hash. */
     String key();
 
-    /** Configured weight, 0–256. */
+    /** The effective weight's whole units: 256 per unit of {@link #weight()}, as HAProxy scales them. */
+    int SCALE = 256;
+
+    /**
+     * Weight, 0–256: as configured; while the server is in slow start, its effective weight
+     * rounded up to whole units (what HAProxy's stats page shows).
+     */
     int weight();
+
+    /**
+     * The weight balancers use, in 1/{@link #SCALE}ths (HAProxy's effective weight):
+     * {@code weight() × SCALE}, less while the server is in slow start. The fine scale
+     * lets a server of weight 1 ramp up too.
+     */
+    default int effectiveWeight() {
+        return weight() * SCALE;
+    }
 
     /** A backup server: used only when no non-backup server is usable. */
     boolean backup();
@@ -19,13 +34,4 @@ public interface Candidate {
 
     /** Connections (tcp) or requests in flight (http) to it right now. */
     int currentConnections();
-
-    /**
-     * Whether this pick may go to it: false for a share of picks while the server is in
-     * slow start (its weight ramping up after it came UP), so it gets that share of its
-     * traffic; those picks go on to the next server.
-     */
-    default boolean admits() {
-        return true;
-    }
 }

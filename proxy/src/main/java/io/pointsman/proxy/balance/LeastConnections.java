@@ -34,7 +34,7 @@ final class LeastConnections<T extends Candidate> implements Balancer<T> {
                 continue;
             }
             long conns = Math.max(0, s.currentConnections());
-            long weight = s.weight();
+            long weight = s.effectiveWeight();
             if (best == null || conns * bestWeight < bestConns * weight) {
                 best = s;
                 bestConns = conns;

@@ -6,14 +6,14 @@ import java.util.function.Predicate;
 final class Servers {
     private Servers() {}
 
-    /** Can take a new connection now: up, weighted, below maxconn, admitted by its slow start, not excluded. */
+    /** Can take a new connection now: up, weighted, below maxconn, not excluded. */
     static <T extends Candidate> boolean usable(T s, Predicate<? super T> exclude) {
-        return s.weight() > 0 && s.isUp() && s.hasFreeSlot() && s.admits() && !exclude.test(s);
+        return s.effectiveWeight() > 0 && s.isUp() && s.hasFreeSlot() && !exclude.test(s);
     }
 
     /** Could take traffic if it had a free slot: up, weighted, not excluded. */
     static <T extends Candidate> boolean available(T s, Predicate<? super T> exclude) {
-        return s.weight() > 0 && s.isUp() && !exclude.test(s);
+        return s.effectiveWeight() > 0 && s.isUp() && !exclude.test(s);
     }
 
     /** A {@code Candidate[]} (the erasure of {@code T[]}), so reads need no cast. */

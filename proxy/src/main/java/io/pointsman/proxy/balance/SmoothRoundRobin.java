@@ -31,7 +31,7 @@ final class SmoothRoundRobin<T extends Candidate> implements Balancer<T> {
     private static int[] weights(Candidate[] servers) {
         int[] w = new int[servers.length];
         for (int i = 0; i < w.length; i++) {
-            w[i] = Math.max(0, servers[i].weight());
+            w[i] = Math.max(0, servers[i].effectiveWeight());
         }
         return w;
     }

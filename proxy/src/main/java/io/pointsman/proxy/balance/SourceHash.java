@@ -47,7 +47,7 @@ final class SourceHash<T extends Candidate> implements Balancer<T> {
             if (!Servers.usable(s, exclude)) {
                 continue;
             }
-            double score = score(seeds[i], client, s.weight());
+            double score = score(seeds[i], client, s.effectiveWeight());
             if (score > bestScore) {
                 best = s;
                 bestScore = score;

@@ -21,7 +21,7 @@ final class WeightedRandom<T extends Candidate> implements Balancer<T> {
         long total = 0;
         for (T s : servers) {
             if (Servers.usable(s, exclude)) {
-                total += s.weight();
+                total += s.effectiveWeight();
             }
         }
         if (total == 0) {
@@ -32,7 +32,7 @@ final class WeightedRandom<T extends Candidate> implements Balancer<T> {
         for (T s : servers) {
             if (Servers.usable(s, exclude)) {
                 last = s;
-                r -= s.weight();
+                r -= s.effectiveWeight();
                 if (r < 0) {
                     return s;
                 }

@@ -4,7 +4,9 @@
  *
  * <p>Starting point: {@link io.pointsman.proxy.balance.Balancers#create}. Balancers are
  * built once per generation over that generation's servers; the live state they read
- * (health, current connections) comes through {@link io.pointsman.proxy.balance.Candidate}.
+ * (health, current connections, the effective weight in 256ths that slow start lowers)
+ * comes through {@link io.pointsman.proxy.balance.Candidate}; roundrobin's cycle is built
+ * from the weights, so whoever changes one rebuilds the balancer.
  * They are thread-safe, allocate nothing per pick and return null when no server is
  * usable (up, weight &gt; 0, free slot, not excluded).
  *

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param slowstart    after a server comes UP its weight ramps from little to full over this time (HAProxy {@code slowstart})
  * @param onMarkedDown what happens to a server's sessions when checks mark it DOWN
  * @param tcpka        TCP keep-alive probes on server sockets (HAProxy {@code option srvtcpka}/{@code tcpka})
+ * @param serverTemplate servers filled from DNS (HAProxy {@code server-template}), after {@code servers}; null = none
  * @param tls          TLS to the servers (as written; normalized: with
  *                     {@code global.server_tls_defaults} and the built-in defaults); absent = plain
  */
@@ -47,6 +48,7 @@ public record Backend(
         Duration slowstart,
         OnMarkedDown onMarkedDown,
         Boolean tcpka,
+        ServerTemplate serverTemplate,
         ServerTls tls) {
 
     public Backend {
@@ -58,7 +60,18 @@ public record Backend(
         errorfiles = Lists.of(errorfiles);
     }
 
-    /** Without TLS to servers. */
+    /** Without a server template. */
+    public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
+                   Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                   Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                   List<ResponseRule> httpResponse, Map<Integer, String> errorfiles, Boolean logHealthChecks,
+                   Duration slowstart, OnMarkedDown onMarkedDown, Boolean tcpka, ServerTls tls) {
+        this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
+                servers, acl, httpRequest, httpResponse, errorfiles, logHealthChecks, slowstart, onMarkedDown, tcpka,
+                null, tls);
+    }
+
+    /** Without a server template or TLS to servers. */
     public Backend(String name, Mode mode, Balance balance, Check check, SendProxy sendProxy, Timeouts timeout,
                    Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
                    Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
@@ -66,7 +79,20 @@ public record Backend(
                    Duration slowstart, OnMarkedDown onMarkedDown, Boolean tcpka) {
         this(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn, abortonclose,
                 servers, acl, httpRequest, httpResponse, errorfiles, logHealthChecks, slowstart, onMarkedDown, tcpka,
-                null);
+                null, null);
+    }
+
+    /**
+     * Every server the backend runs: {@code servers}, then the template's slots
+     * ({@link ServerTemplate#slots()}). Made anew on each call: for compiling, not per request.
+     */
+    public List<Server> allServers() {
+        if (serverTemplate == null) {
+            return servers;
+        }
+        List<Server> all = new java.util.ArrayList<>(servers);
+        all.addAll(serverTemplate.slots());
+        return all;
     }
 
     /** Without the server and logging options. */

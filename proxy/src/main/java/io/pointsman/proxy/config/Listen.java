@@ -46,6 +46,7 @@ public record Listen(
         Duration slowstart,
         OnMarkedDown onMarkedDown,
         Boolean tcpka,
+        ServerTemplate serverTemplate,
         ServerTls serverTls) {
 
     public Listen {
@@ -60,6 +61,36 @@ public record Listen(
         errorfiles = Lists.of(errorfiles);
     }
 
+    /** Without a server template. */
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                  Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                  List<ResponseRule> httpResponse, List<TcpRule> tcpRequest, List<Limit> limits,
+                  Map<Integer, String> errorfiles, String logFormat, Boolean dontlognull, Boolean dontlogNormal,
+                  Boolean logSeparateErrors, Capture capture, Boolean logHealthChecks, Duration slowstart,
+                  OnMarkedDown onMarkedDown, Boolean tcpka, ServerTls serverTls) {
+        this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, balance, check, sendProxy, retries,
+                redispatch, httpReuse, retryOn, abortonclose, servers, acl, httpRequest, httpResponse, tcpRequest,
+                limits, errorfiles, logFormat, dontlognull, dontlogNormal, logSeparateErrors, capture, logHealthChecks,
+                slowstart, onMarkedDown, tcpka, null, serverTls);
+    }
+
+    /** Without a server template or TLS to servers. */
+    public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
+                  Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
+                  Integer retries, Boolean redispatch, HttpReuse httpReuse, List<RetryOn> retryOn,
+                  Boolean abortonclose, List<Server> servers, List<Acl> acl, List<RequestRule> httpRequest,
+                  List<ResponseRule> httpResponse, List<TcpRule> tcpRequest, List<Limit> limits,
+                  Map<Integer, String> errorfiles, String logFormat, Boolean dontlognull, Boolean dontlogNormal,
+                  Boolean logSeparateErrors, Capture capture, Boolean logHealthChecks, Duration slowstart,
+                  OnMarkedDown onMarkedDown, Boolean tcpka) {
+        this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, balance, check, sendProxy, retries,
+                redispatch, httpReuse, retryOn, abortonclose, servers, acl, httpRequest, httpResponse, tcpRequest,
+                limits, errorfiles, logFormat, dontlognull, dontlogNormal, logSeparateErrors, capture, logHealthChecks,
+                slowstart, onMarkedDown, tcpka, null, null);
+    }
+
     /** Without the logging and server options. */
     public Listen(String name, Mode mode, List<Bind> bind, Tls tls, Integer maxconn, ForwardFor forwardedFor,
                   Boolean acceptProxy, Timeouts timeout, Balance balance, Check check, SendProxy sendProxy,
@@ -69,7 +100,7 @@ public record Listen(
                   Map<Integer, String> errorfiles) {
         this(name, mode, bind, tls, maxconn, forwardedFor, acceptProxy, timeout, balance, check, sendProxy, retries,
                 redispatch, httpReuse, retryOn, abortonclose, servers, acl, httpRequest, httpResponse, tcpRequest,
-                limits, errorfiles, null, null, null, null, null, null, null, null, null, null);
+                limits, errorfiles, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** Without acls, rules, limits, error files, or the logging and server options. */
@@ -105,6 +136,7 @@ public record Listen(
     /** The backend half. */
     public Backend asBackend() {
         return new Backend(name, mode, balance, check, sendProxy, timeout, retries, redispatch, httpReuse, retryOn,
-                abortonclose, servers, null, null, null, null, logHealthChecks, slowstart, onMarkedDown, tcpka, serverTls);
+                abortonclose, servers, null, null, null, null, logHealthChecks, slowstart, onMarkedDown, tcpka,
+                serverTemplate, serverTls);
     }
 }

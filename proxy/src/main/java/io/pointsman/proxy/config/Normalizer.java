@@ -74,7 +74,7 @@ public final class Normalizer {
                     or(b.abortonclose(), defaults.abortonclose()), servers(b.servers()), b.acl(), b.httpRequest(),
                     b.httpResponse(), b.errorfiles(), or(b.logHealthChecks(), defaults.logHealthChecks()),
                     b.slowstart(), or(b.onMarkedDown(), OnMarkedDown.NONE), or(b.tcpka(), defaults.tcpka()),
-                    serverTls(b.tls(), global)));
+                    b.serverTemplate(), serverTls(b.tls(), global)));
         }
         List<Listen> listens = new ArrayList<>();
         for (Listen l : c.listens()) {
@@ -90,7 +90,7 @@ public final class Normalizer {
                     or(l.dontlognull(), defaults.dontlognull()), or(l.dontlogNormal(), defaults.dontlogNormal()),
                     or(l.logSeparateErrors(), defaults.logSeparateErrors()), capture(l.capture()),
                     or(l.logHealthChecks(), defaults.logHealthChecks()), l.slowstart(),
-                    or(l.onMarkedDown(), OnMarkedDown.NONE), or(l.tcpka(), defaults.tcpka()),
+                    or(l.onMarkedDown(), OnMarkedDown.NONE), or(l.tcpka(), defaults.tcpka()), l.serverTemplate(),
                     serverTls(l.serverTls(), global)));
         }
         Stats stats = c.stats() == null ? null : new Stats(c.stats().bind(), or(c.stats().uri(), "/stats"),

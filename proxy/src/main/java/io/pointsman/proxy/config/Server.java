@@ -8,8 +8,11 @@ package io.pointsman.proxy.config;
  * @param backup   used only when every non-backup server is down
  * @param maxconn  connections at once to this server; past it requests wait in the queue; 0 = no limit
  * @param disabled administratively down (stats: MAINT)
- * @param maxqueue requests that may wait for this server's slots; past it new ones get 503 at once
- *                 rather than queue (HAProxy {@code maxqueue}); 0 = no limit
+ * @param maxqueue requests that may wait for this server in particular (HAProxy {@code maxqueue});
+ *                 0 = no limit. No balancer here makes a request wait for one server (a full
+ *                 server's request goes to another; with all full it waits in the backend
+ *                 queue for whichever frees first, which HAProxy does not limit by maxqueue
+ *                 either), so the limit is never reached: see the README's Servers
  * @param tls      {@code false}: plain to this server though its backend has {@code tls:}
  */
 public record Server(

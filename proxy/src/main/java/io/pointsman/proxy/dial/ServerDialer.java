@@ -88,6 +88,8 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
     private List<LiveServer> tried;
     private Queued queued;
     private Channel connecting;
+    /** Where the current attempt connects (or the idle connection it reuses goes): {@link #target()}. */
+    private InetSocketAddress target;
     private long queueStart;
     private long queueEnd;
 
@@ -197,6 +199,16 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
         return server;
     }
 
+    /**
+     * The address the current attempt connects to: the server's address as resolved now,
+     * with the client's destination port for a server given without one. A mode keys its
+     * idle connections by it ({@link ServerSide#idle}), so a connection made for one port or
+     * one resolved address never serves a request meant for another.
+     */
+    public InetSocketAddress target() {
+        return target;
+    }
+
     /** Retries and redispatches of this dial so far. */
     public int retries() {
         return retries;
@@ -225,11 +237,6 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
         }
         if (!backend.hasUsableServer()) {
             fail(DialFailure.NO_SERVER, "no server of backend '" + backend.name() + "' is up");
-            return;
-        }
-        if (backend.queueFull()) {
-            // HAProxy's maxqueue: past it a request goes elsewhere; with nowhere else, 503.
-            fail(DialFailure.NO_SERVER, "the queue of backend '" + backend.name() + "' is at its servers' maxqueue");
             return;
         }
         state = State.QUEUED;
@@ -283,6 +290,8 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
             }
         }
         listener.attempting(s);
+        // A server without a port gets the port the client connected to.
+        target = s.addressFor(((InetSocketAddress) client.localAddress()).getPort());
         Channel idle = side.idle(backend, s);
         if (idle != null) {
             state = State.CONNECTED;
@@ -297,8 +306,7 @@ public final class ServerDialer implements ChannelFutureListener, Predicate<Live
         LiveBackend b = backend;
         TlsOrigination tls = b.tls(s);
         long connectTimeout = b.timeout().connect().toMillis();
-        // A server without a port gets the port the client connected to.
-        InetSocketAddress to = s.addressFor(((InetSocketAddress) client.localAddress()).getPort());
+        InetSocketAddress to = target;
         ChannelFuture f = new Bootstrap()
                 .group(client.eventLoop())
                 .channelFactory(transport.connectionsTo(to))

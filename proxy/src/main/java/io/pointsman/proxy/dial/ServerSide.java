@@ -15,6 +15,8 @@ public interface ServerSide {
     /**
      * An open idle connection to {@code server} on this event loop that the dial may use
      * instead of connecting (http's keep-alive pool, as {@code http_reuse} allows), or null.
+     * It must go where a new connection would ({@link ServerDialer#target()}): a server
+     * without a port, or given by name, is not always at one address.
      */
     default Channel idle(LiveBackend backend, LiveServer server) {
         return null;

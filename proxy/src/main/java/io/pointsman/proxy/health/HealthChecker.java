@@ -120,6 +120,12 @@ final class HealthChecker {
         if (stopped) {
             return;
         }
+        java.net.InetSocketAddress known = registry.resolved(spec.backend(), spec.address());
+        if (known != null && known.isUnresolved()) {
+            // A server_template slot no answer fills: nothing to check until one does.
+            schedule(spec.check().interval().toNanos());
+            return;
+        }
         Attempt a = new Attempt(spec);
         current = a;
         a.begin();
@@ -177,9 +183,17 @@ final class HealthChecker {
             this.steps = CheckScripts.of(spec);
         }
 
+        /** Where DNS put the server (a named or template server), or null. */
+        java.net.InetSocketAddress known;
+
+        /** {@code check.port}, else the server's port as written, else as DNS gave it (an SRV record's). */
         int port() {
             Integer p = spec.check().port();
-            return p != null && p > 0 ? p : spec.address().port();
+            if (p != null && p > 0) {
+                return p;
+            }
+            int written = spec.address().port();
+            return written > 0 || known == null || known.getPort() <= 0 ? written : known.getPort();
         }
 
         void begin() {
@@ -194,7 +208,7 @@ final class HealthChecker {
                 }
                 return;
             }
-            java.net.InetSocketAddress known = registry.resolved(spec.backend(), address);
+            known = registry.resolved(spec.backend(), address);
             if (known != null && known.getAddress() != null) {
                 connect(known.getAddress());
                 return;

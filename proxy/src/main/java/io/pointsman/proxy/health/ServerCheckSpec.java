@@ -83,8 +83,8 @@ public record ServerCheckSpec(
                 || !Objects.equals(checkTimeout(a), checkTimeout(b)) || !Objects.equals(a.tls(), b.tls())) {
             return false;
         }
-        List<Server> x = a.servers();
-        List<Server> y = b.servers();
+        List<Server> x = a.allServers();
+        List<Server> y = b.allServers();
         if (x.size() != y.size()) {
             return false;
         }
@@ -117,7 +117,7 @@ public record ServerCheckSpec(
         TlsOrigination tls = backend.tls() == null || contexts == TlsContexts.NONE ? null
                 : contexts.forBackend(backend.tls());
         boolean plainChecks = backend.check() != null && Boolean.FALSE.equals(backend.check().tls());
-        for (Server s : backend.servers()) {
+        for (Server s : backend.allServers()) {
             specs.add(new ServerCheckSpec(backend.name(), s.name(), s.address(),
                     Boolean.TRUE.equals(s.check()), Boolean.TRUE.equals(s.disabled()), backend.check(), timeout,
                     backend.tlsTo(s) && !plainChecks ? tls : null));

@@ -113,6 +113,6 @@ final class AccessLog {
     static void format(LineBuilder b, Entry e, InetSocketAddress client, String frontend, long generation,
                        String revision, long now, long nowMillis, String thread) {
         e.finish(frontend, generation, revision, client, now, nowMillis);
-        AccessLogger.stderrLine(b, e, FrontendLogging.HTTP_DEFAULT, "localhost", nowMillis, thread);
+        AccessLogger.stderrLine(b, e, FrontendLogging.HTTP_DEFAULT, "localhost", nowMillis, thread, false);
     }
 }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -153,6 +154,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         source = (InetSocketAddress) client.remoteAddress();
         sourceBytes = source.getAddress().getAddress();
         destination = (InetSocketAddress) client.localAddress();
+        logEntry.destination = destination;
         clientKnown();
         if (!cx.frontend().acceptProxy()) {
             countConnection();
@@ -218,6 +220,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
             source = proxied.source();
             sourceBytes = source.getAddress().getAddress();
             destination = proxied.destination();
+            logEntry.destination = destination;
             hostIfMissing = null;
             clientKnown();
             countConnection();
@@ -348,7 +351,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     /**
      * The upgraded connection becomes a tunnel: each side's bytes go to the other as they
      * are, {@code timeout tunnel} (the backend's, else the frontend's) closing both when
-     * neither moves.
+     * neither moves; a side's FIN is passed on, and then its {@code client_fin} (the
+     * frontend's) or {@code server_fin} (the backend's) replaces the tunnel timeout on it.
      */
     void switchToTunnel(Channel upstream, LiveBackend backend) {
         tunnel = true;
@@ -356,13 +360,17 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         releaseAll(queued);
         long tunnelTimeout = backend.timeout().tunnel() != null ? backend.timeout().tunnel().toMillis()
                 : cx.frontend().timeout().tunnel().toMillis();
+        long serverFin = backend.timeout().serverFin() == null ? 0 : backend.timeout().serverFin().toMillis();
+        long clientFin = cx.frontend().timeout().clientFin() == null ? 0 : cx.frontend().timeout().clientFin().toMillis();
+        // A server connection is opened without half closes (it is pooled); a tunnel passes them on.
+        upstream.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         ChannelPipeline sp = upstream.pipeline();
         sp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));
-        sp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(client));
+        sp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(client, serverFin));
         sp.remove(HttpPipeline.SERVER_RESPONSE);
         ChannelPipeline cp = client.pipeline();
         cp.addLast(HttpPipeline.TUNNEL_TIMEOUT, new IdleStateHandler(0, 0, tunnelTimeout, TimeUnit.MILLISECONDS));
-        cp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(upstream));
+        cp.addLast(HttpPipeline.TUNNEL, new TunnelHandler(upstream, clientFin));
         cp.remove(this);
         cp.remove(HttpPipeline.RESPONSE_ENCODER);
         // The decoders go last, once both sides' encoders are gone: each passes on the bytes it
@@ -405,8 +413,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void initChannel(Channel ch, LiveBackend backend, LiveServer server) {
-        ServerResponseHandler handler = new ServerResponseHandler(backend.poolKey(server), new ServerResponseDecoder(limits),
-                backend.timeout().server().toMillis());
+        ServerResponseHandler handler = new ServerResponseHandler(backend.poolKey(server), dialer.target(),
+                new ServerResponseDecoder(limits), backend.timeout().server().toMillis());
         handler.wire = WireBytes.server(backend.counters(), server.counters());
         ChannelPipeline p = ch.pipeline();
         p.addLast(HttpPipeline.WIRE_BYTES, handler.wire);
@@ -425,7 +433,8 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (reuse == HttpReuse.NEVER || reuse != HttpReuse.ALWAYS && requests <= 1) {
             return null;
         }
-        ServerResponseHandler pooled = ServerConnectionPool.take(client.eventLoop(), backend.poolKey(server));
+        ServerResponseHandler pooled = ServerConnectionPool.take(client.eventLoop(), backend.poolKey(server),
+                dialer.target());
         return pooled == null ? null : pooled.channel();
     }
 

@@ -5,12 +5,16 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 
 import java.util.ArrayDeque;
+import java.net.InetSocketAddress;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Idle keep-alive server connections, per event loop and per server (backend + address).
- * A client connection takes server connections only from its own loop's pool, so a
+ * Idle keep-alive server connections, per event loop and per server (backend + address),
+ * each with the address it was connected to: a connection is reused only for a request
+ * that would connect there too (a server without a port connects to the client's
+ * destination port, a named server to its address as resolved now). A client connection takes server connections only from its own loop's pool, so a
  * request and its server connection always share one thread and no lock is needed.
  * Most recently used first: the warmest connection is the least likely to have been
  * closed by the server.
@@ -28,13 +32,23 @@ final class ServerConnectionPool {
     private ServerConnectionPool() {
     }
 
-    /** An open idle connection to {@code serverKey} (its last handler), or null. Call on {@code loop}. */
-    static ServerResponseHandler take(EventLoop loop, String serverKey) {
+    /**
+     * An open idle connection to {@code serverKey} connected to {@code target} (its last
+     * handler), or null. Call on {@code loop}. The usual case costs one look-up and one
+     * identity check: a server at one address hands the same address object to every dial.
+     */
+    static ServerResponseHandler take(EventLoop loop, String serverKey, InetSocketAddress target) {
         assert loop.inEventLoop();
         ArrayDeque<ServerResponseHandler> idle = IDLE.get().get(serverKey);
-        while (idle != null && !idle.isEmpty()) {
-            ServerResponseHandler h = idle.pollFirst();
-            if (h.channel().isActive()) {
+        if (idle == null) {
+            return null;
+        }
+        for (Iterator<ServerResponseHandler> it = idle.iterator(); it.hasNext(); ) {
+            ServerResponseHandler h = it.next();
+            if (!h.channel().isActive()) {
+                it.remove();
+            } else if (h.target == target || h.target.equals(target)) {
+                it.remove();
                 return h;
             }
         }

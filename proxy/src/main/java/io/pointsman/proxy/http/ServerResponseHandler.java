@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerResponseHandler extends ChannelInboundHandlerAdapter {
     final String serverKey;
+    /** The address this connection was opened to: it is reused only for requests that go there. */
+    final InetSocketAddress target;
     /** This connection's decoder, told what each request expects. */
     final ServerResponseDecoder decoder;
     HttpExchange owner;
@@ -32,8 +35,10 @@ final class ServerResponseHandler extends ChannelInboundHandlerAdapter {
     private long lastActivity;
     private ScheduledFuture<?> timer;
 
-    ServerResponseHandler(String serverKey, ServerResponseDecoder decoder, long timeoutMillis) {
+    ServerResponseHandler(String serverKey, InetSocketAddress target, ServerResponseDecoder decoder,
+                          long timeoutMillis) {
         this.serverKey = serverKey;
+        this.target = target;
         this.decoder = decoder;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
     }

@@ -14,7 +14,8 @@
  *   <li>{@code HttpConnectionHandler}: what lasts from one request to the next on a client
  *       connection: the timer between requests, pipelined requests, retirement when its
  *       generation is replaced ({@code Connection: close} on the next response), the switch
- *       to a WebSocket tunnel, and the writes to the client (flushed once per read batch or
+ *       to a WebSocket tunnel ({@code TunnelHandler}: half closes passed on, {@code timeout
+ *       tunnel}, then {@code client_fin}/{@code server_fin} once a side sent its FIN), and the writes to the client (flushed once per read batch or
  *       response end).</li>
  *   <li>{@code HttpExchange}: one request and its response, made when the head arrives:
  *       routed and balanced per request, streamed to a server connection from the

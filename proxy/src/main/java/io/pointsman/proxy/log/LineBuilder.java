@@ -19,7 +19,8 @@ public final class LineBuilder {
     private static final DateTimeFormatter PREFIX_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss", Locale.ROOT);
     private static final DateTimeFormatter PREFIX_OFFSET = DateTimeFormatter.ofPattern("XXX", Locale.ROOT);
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** Upper case, as HAProxy writes {@code #XX} escapes and {@code +X} values. */
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] bytes = new byte[512];
     private int length;
@@ -124,20 +125,24 @@ public final class LineBuilder {
     }
 
     /**
-     * Text that came from a client or server (a header value): control characters, '"'
-     * and '\' are written as HAProxy escapes them in logs ({@code #XX}), so one line stays
-     * one line and a quoted field stays quoted.
+     * Text that came from a client or server (a header value), as HAProxy writes captured
+     * headers: control characters, bytes above 126, {@code "}, {@code #}, and the block's
+     * {@code {}, {@code |} and {@code }} as {@code #XX}, so one line stays one line and a
+     * quoted field stays quoted. Header values are Latin-1 (a char per byte); a char above
+     * that is written as its UTF-8 bytes, each escaped.
      */
     public LineBuilder escaped(String s, int max) {
         int n = Math.min(s.length(), max);
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '"' || c == '#' || c == '\\' || c == '{' || c == '}' || c == '|') {
+            if (c < 0x20 || c >= 0x7f && c < 0x100 || c == '"' || c == '#' || c == '{' || c == '|' || c == '}') {
                 put('#').put(HEX[c >> 4 & 0xF]).put(HEX[c & 0xF]);
             } else if (c < 0x80) {
                 put(c);
             } else {
-                text(s.substring(i, i + 1));
+                for (byte x : s.substring(i, i + 1).getBytes(StandardCharsets.UTF_8)) {
+                    put('#').put(HEX[x >> 4 & 0xF]).put(HEX[x & 0xF]);
+                }
             }
         }
         return this;
@@ -193,6 +198,65 @@ public final class LineBuilder {
             bytes[j] = t;
         }
         return this;
+    }
+
+    /** {@code v} (non-negative) in upper-case hexadecimal, at least {@code digits} digits (C's {@code %0NX}). */
+    public LineBuilder hex(long v, int digits) {
+        int n = Math.max(digits, (64 - Long.numberOfLeadingZeros(v) + 3) / 4);
+        room(n);
+        for (int i = n - 1; i >= 0; i--) {
+            bytes[length + i] = HEX[(int) (v & 0xF)];
+            v >>>= 4;
+        }
+        length += n;
+        return this;
+    }
+
+    /**
+     * Escapes what was written since {@code start}, in place: for a JSON string {@code "}
+     * and backslash get a backslash and control characters are written as a six-character
+     * {@code u00XX} escape; else (HAProxy's {@code +E}, for RFC 5424 structured data)
+     * {@code "}, backslash and {@code ]} get a
+     * backslash. Nothing moves when nothing needs it.
+     */
+    public void escapeFrom(int start, boolean json) {
+        int extra = 0;
+        for (int i = start; i < length; i++) {
+            extra += escapeWidth(bytes[i], json) - 1;
+        }
+        if (extra == 0) {
+            return;
+        }
+        room(extra);
+        int to = length + extra;
+        for (int i = length - 1; i >= start; i--) {
+            byte c = bytes[i];
+            int w = escapeWidth(c, json);
+            if (w == 1) {
+                bytes[--to] = c;
+            } else if (w == 2) {
+                bytes[--to] = c;
+                bytes[--to] = '\\';
+            } else {
+                bytes[--to] = HEX[c & 0xF];
+                bytes[--to] = HEX[c >> 4 & 0xF];
+                bytes[--to] = '0';
+                bytes[--to] = '0';
+                bytes[--to] = 'u';
+                bytes[--to] = '\\';
+            }
+        }
+        length += extra;
+    }
+
+    private static int escapeWidth(byte c, boolean json) {
+        if (c == '"' || c == '\\') {
+            return 2;
+        }
+        if (json) {
+            return c >= 0 && c < 0x20 ? 6 : 1;
+        }
+        return c == ']' ? 2 : 1;
     }
 
     /** {@code v} with at least {@code width} digits, zero-padded (non-negative values). */

@@ -39,6 +39,11 @@ public class LogEntry {
 
     /** The server's resolved address, when one was picked. */
     public InetSocketAddress serverAddress;
+    /**
+     * The address the client connected to (the PROXY header's with {@code accept_proxy}):
+     * a fact of the connection, set once by its handler and kept across requests.
+     */
+    public InetSocketAddress destination;
 
     // ---- the connection's facts, filled at log time ({@link #finish}) ----
     String frontend;

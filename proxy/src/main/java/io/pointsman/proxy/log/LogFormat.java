@@ -1,5 +1,6 @@
 package io.pointsman.proxy.log;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,14 +11,23 @@ import java.util.Map;
 /**
  * A compiled log format: {@code httplog}, {@code tcplog}, {@code json}, or a custom string
  * of HAProxy's {@code %}-variables ({@code log-format}). Compiled once per generation
- * ({@link #compile}, which refuses unknown variables); {@link #write} then appends a
- * line without parsing or allocating.
+ * ({@link #compile}, which refuses unknown variables and flags); {@link #write} then
+ * appends a line without parsing or allocating.
  *
  * <p>As in HAProxy, a run of spaces is a separator: it is written once, and only after
  * something else was, so a variable with nothing to show ({@code %hr} without captures)
- * leaves no double space. {@code %{+Q}X} quotes a text variable; {@code %%} is a percent
- * sign. The variables ({@link Var}) are a documented subset of HAProxy's, plus the
- * sample-fetch forms {@code %[generation]} and {@code %[revision]}.
+ * leaves no double space. {@code %%} is a percent sign. The variables ({@link Var}) are a
+ * documented subset of HAProxy's, plus the sample-fetch forms {@code %[generation]} and
+ * {@code %[revision]}.
+ *
+ * <p>Flags, as HAProxy's: {@code %{+Q}X} quotes a text (not a number), {@code +E} escapes
+ * {@code "}, {@code \} and {@code ]} with a backslash (RFC 5424 structured data),
+ * {@code +X} writes addresses, ports, {@code %Ts}, {@code %ms} and {@code %pid} in
+ * hexadecimal, {@code +json} writes the value as JSON; {@code -F} takes a flag off.
+ * {@code %{…}o} sets flags for every item after it; {@code %{+json}o} makes the whole line
+ * one JSON object of the named items ({@code %(name)X}), text and unnamed items left out
+ * (HAProxy 3's encoding). Flags are resolved here, once: a line with none costs one test
+ * per item.
  */
 public final class LogFormat {
     /** Today's access line, HAProxy's {@code option httplog} plus the generation and commit. */
@@ -27,72 +37,96 @@ public final class LogFormat {
     public static final String TCPLOG = "%ci:%cp [%t] %ft %b/%s %Tw/%Tc/%Tt %B %ts %ac/%fc/%bc/%sc/%rc %sq/%bq "
             + "gen=%[generation](%[revision])";
 
+    /** How a variable's value is written, which decides what each flag does to it. */
+    enum Kind {
+        /** A text: {@code +Q} quotes it, {@code +E} escapes it, JSON as a string. */
+        TEXT,
+        /** A sample fetch's number: quoted by {@code +Q} like any sample, JSON as a number. */
+        SAMPLE_NUMBER,
+        /** An IP address: {@code +X} in hex, else as a text. */
+        IP,
+        /** A port: {@code +X} as 4 hex digits; never quoted; JSON as a number. */
+        PORT,
+        /** A number: never quoted; JSON as a number. */
+        NUMBER,
+        /** A number {@code +X} writes in hex ({@code %Ts}, {@code %ms}, {@code %pid}); never quoted. */
+        HEX_NUMBER,
+        /** A date or the termination state: written as is, never quoted; JSON as a string. */
+        RAW,
+        /** Captured headers as a list: {@code +Q} quotes each one. */
+        LIST
+    }
+
     /** The variables, by the name written after {@code %} (or inside {@code %[…]}). */
     public enum Var {
-        CLIENT_IP("ci", "client address"),
-        CLIENT_PORT("cp", "client port"),
-        DATE("t", "accept date, dd/MMM/yyyy:HH:mm:ss.SSS (UTC)"),
-        REQUEST_DATE("tr", "request date, dd/MMM/yyyy:HH:mm:ss.SSS (UTC)"),
-        DATE_GMT("T", "accept date, dd/MMM/yyyy:HH:mm:ss +0000"),
-        TIMESTAMP("Ts", "accept date, seconds since the epoch"),
-        ACCEPT_MS("ms", "accept date, milliseconds part"),
-        FRONTEND("f", "frontend name"),
-        FRONTEND_T("ft", "frontend name"),
-        BACKEND("b", "backend name"),
-        SERVER("s", "server name"),
-        SERVER_IP("si", "server address"),
-        SERVER_PORT("sp", "server port"),
-        T_REQUEST("TR", "ms to receive the request head (0: heads are read whole)"),
-        T_REQUEST_OLD("Tq", "same as %TR"),
-        T_HANDSHAKE("Th", "ms of handshake (0)"),
-        T_IDLE("Ti", "ms idle before the request (0)"),
-        T_QUEUE("Tw", "ms waiting in the queue"),
-        T_CONNECT("Tc", "ms to connect to the server, -1 when none"),
-        T_RESPONSE("Tr", "ms until the server's response head, -1 when none"),
-        T_ACTIVE("Ta", "ms from request to end"),
-        T_TOTAL("Tt", "ms from accept to end"),
-        T_DATA("Td", "ms of data transfer (Tt - Tq - Tw - Tc - Tr)"),
-        STATUS("ST", "HTTP status, -1 when none"),
-        BYTES_READ("B", "bytes sent to the client"),
-        BYTES_UPLOADED("U", "bytes received from the client"),
-        TERMINATION("ts", "termination state, two characters"),
-        TERMINATION_COOKIE("tsc", "termination state with cookie flags (always --)"),
-        RETRIES("rc", "connect retries"),
-        ACTCONN("ac", "connections open on the process"),
-        FECONN("fc", "connections open on the frontend"),
-        BECONN("bc", "connections open to the backend"),
-        SRVCONN("sc", "connections open to the server"),
-        SERVER_QUEUE("sq", "requests queued before this one on the server (0)"),
-        BACKEND_QUEUE("bq", "requests queued before this one on the backend (0)"),
-        REQUEST_LINE("r", "request line"),
-        METHOD("HM", "HTTP method"),
-        URI("HU", "request target"),
-        PATH("HP", "path of the request target"),
-        QUERY("HQ", "query of the request target, with its '?'"),
-        VERSION("HV", "HTTP version"),
-        CAPTURED_REQUEST("hr", "captured request headers, {a|b}"),
-        CAPTURED_RESPONSE("hs", "captured response headers, {a|b}"),
-        CAPTURED_REQUEST_LIST("hrl", "captured request headers, space separated"),
-        CAPTURED_RESPONSE_LIST("hsl", "captured response headers, space separated"),
-        COOKIE_CLIENT("CC", "captured request cookie (-)"),
-        COOKIE_SERVER("CS", "captured response cookie (-)"),
-        HOSTNAME("H", "this node's host name"),
-        PID("pid", "process id"),
-        GENERATION("[generation]", "the generation number"),
-        REVISION("[revision]", "the config commit, 7 characters"),
-        SAMPLE_SRC("[src]", "client address"),
-        SAMPLE_SRC_PORT("[src_port]", "client port"),
-        SAMPLE_FE_NAME("[fe_name]", "frontend name"),
-        SAMPLE_BE_NAME("[be_name]", "backend name"),
-        SAMPLE_SRV_NAME("[srv_name]", "server name"),
-        SAMPLE_METHOD("[method]", "HTTP method"),
-        SAMPLE_PATH("[path]", "path of the request target");
+        CLIENT_IP("ci", Kind.IP, "client address"),
+        CLIENT_PORT("cp", Kind.PORT, "client port"),
+        FRONTEND_IP("fi", Kind.IP, "the address the client connected to (with accept_proxy: the PROXY header's)"),
+        FRONTEND_PORT("fp", Kind.PORT, "the port the client connected to (with accept_proxy: the PROXY header's)"),
+        DATE("t", Kind.RAW, "accept date, dd/MMM/yyyy:HH:mm:ss.SSS (UTC)"),
+        REQUEST_DATE("tr", Kind.RAW, "request date, dd/MMM/yyyy:HH:mm:ss.SSS (UTC)"),
+        DATE_GMT("T", Kind.RAW, "accept date, dd/MMM/yyyy:HH:mm:ss +0000"),
+        TIMESTAMP("Ts", Kind.HEX_NUMBER, "accept date, seconds since the epoch"),
+        ACCEPT_MS("ms", Kind.HEX_NUMBER, "accept date, milliseconds part"),
+        FRONTEND("f", Kind.TEXT, "frontend name"),
+        FRONTEND_T("ft", Kind.TEXT, "frontend name"),
+        BACKEND("b", Kind.TEXT, "backend name"),
+        SERVER("s", Kind.TEXT, "server name"),
+        SERVER_IP("si", Kind.IP, "server address"),
+        SERVER_PORT("sp", Kind.PORT, "server port"),
+        T_REQUEST("TR", Kind.NUMBER, "ms to receive the request head (0: heads are read whole)"),
+        T_REQUEST_OLD("Tq", Kind.NUMBER, "same as %TR"),
+        T_HANDSHAKE("Th", Kind.NUMBER, "ms of handshake (0)"),
+        T_IDLE("Ti", Kind.NUMBER, "ms idle before the request (0)"),
+        T_QUEUE("Tw", Kind.NUMBER, "ms waiting in the queue"),
+        T_CONNECT("Tc", Kind.NUMBER, "ms to connect to the server, -1 when none"),
+        T_RESPONSE("Tr", Kind.NUMBER, "ms until the server's response head, -1 when none"),
+        T_ACTIVE("Ta", Kind.NUMBER, "ms from request to end"),
+        T_TOTAL("Tt", Kind.NUMBER, "ms from accept to end"),
+        T_DATA("Td", Kind.NUMBER, "ms of data transfer (Tt - Tq - Tw - Tc - Tr)"),
+        STATUS("ST", Kind.NUMBER, "HTTP status, -1 when none"),
+        BYTES_READ("B", Kind.NUMBER, "bytes sent to the client"),
+        BYTES_UPLOADED("U", Kind.NUMBER, "bytes received from the client"),
+        TERMINATION("ts", Kind.RAW, "termination state, two characters"),
+        TERMINATION_COOKIE("tsc", Kind.RAW, "termination state with cookie flags (always --)"),
+        RETRIES("rc", Kind.NUMBER, "connect retries"),
+        ACTCONN("ac", Kind.NUMBER, "connections open on the process"),
+        FECONN("fc", Kind.NUMBER, "connections open on the frontend"),
+        BECONN("bc", Kind.NUMBER, "connections open to the backend"),
+        SRVCONN("sc", Kind.NUMBER, "connections open to the server"),
+        SERVER_QUEUE("sq", Kind.NUMBER, "requests queued before this one on the server (0)"),
+        BACKEND_QUEUE("bq", Kind.NUMBER, "requests queued before this one on the backend (0)"),
+        REQUEST_LINE("r", Kind.TEXT, "request line"),
+        METHOD("HM", Kind.TEXT, "HTTP method"),
+        URI("HU", Kind.TEXT, "request target"),
+        PATH("HP", Kind.TEXT, "path of the request target"),
+        QUERY("HQ", Kind.TEXT, "query of the request target, with its '?'"),
+        VERSION("HV", Kind.TEXT, "HTTP version"),
+        CAPTURED_REQUEST("hr", Kind.TEXT, "captured request headers, {a|b}"),
+        CAPTURED_RESPONSE("hs", Kind.TEXT, "captured response headers, {a|b}"),
+        CAPTURED_REQUEST_LIST("hrl", Kind.LIST, "captured request headers, space separated"),
+        CAPTURED_RESPONSE_LIST("hsl", Kind.LIST, "captured response headers, space separated"),
+        COOKIE_CLIENT("CC", Kind.TEXT, "captured request cookie (-)"),
+        COOKIE_SERVER("CS", Kind.TEXT, "captured response cookie (-)"),
+        HOSTNAME("H", Kind.TEXT, "this node's host name"),
+        PID("pid", Kind.HEX_NUMBER, "process id"),
+        GENERATION("[generation]", Kind.SAMPLE_NUMBER, "the generation number"),
+        REVISION("[revision]", Kind.TEXT, "the config commit, 7 characters"),
+        SAMPLE_SRC("[src]", Kind.TEXT, "client address"),
+        SAMPLE_SRC_PORT("[src_port]", Kind.SAMPLE_NUMBER, "client port"),
+        SAMPLE_FE_NAME("[fe_name]", Kind.TEXT, "frontend name"),
+        SAMPLE_BE_NAME("[be_name]", Kind.TEXT, "backend name"),
+        SAMPLE_SRV_NAME("[srv_name]", Kind.TEXT, "server name"),
+        SAMPLE_METHOD("[method]", Kind.TEXT, "HTTP method"),
+        SAMPLE_PATH("[path]", Kind.TEXT, "path of the request target");
 
         private final String token;
+        private final Kind kind;
         private final String help;
 
-        Var(String token, String help) {
+        Var(String token, Kind kind, String help) {
             this.token = token;
+            this.kind = kind;
             this.help = help;
         }
 
@@ -106,6 +140,7 @@ public final class LogFormat {
     }
 
     private static final Map<String, Var> BY_TOKEN = new LinkedHashMap<>();
+    private static final long PID_VALUE = ProcessHandle.current().pid();
 
     static {
         for (Var v : Var.values()) {
@@ -115,11 +150,23 @@ public final class LogFormat {
 
     private static final Object SEPARATOR = new Object();
 
-    private record Variable(Var var, boolean quoted) {
+    /** {@code +Q}: quote a text. */
+    static final int QUOTE = 1;
+    /** {@code +X}: hexadecimal addresses, ports and some numbers. */
+    static final int HEX = 2;
+    /** {@code +E}: escape {@code "}, {@code \} and {@code ]} with a backslash. */
+    static final int ESCAPE = 4;
+    /** {@code +json}: the value as JSON. */
+    static final int JSON = 8;
+
+    /** One item: its variable, its flags (0 = as is) and, for a JSON line, its name (null = left out). */
+    private record Variable(Var var, int flags, String name, byte[] jsonKey) {
     }
 
     private final String text;
     private final boolean json;
+    /** {@code %{+json}o}: the line is one JSON object of the named items. */
+    private final boolean jsonLine;
     /** byte[] literal, {@link #SEPARATOR} or {@link Variable}. */
     private final Object[] parts;
 
@@ -127,6 +174,15 @@ public final class LogFormat {
         this.text = text;
         this.json = json;
         this.parts = parts;
+        boolean encoded = false;
+        for (Object p : parts) {
+            encoded |= p instanceof Options o && (o.flags & JSON) != 0;
+        }
+        this.jsonLine = encoded;
+    }
+
+    /** {@code %o}: flags for the items after it; with {@code +json}, the line's encoding. Writes nothing. */
+    private record Options(int flags) {
     }
 
     /** What {@code log_format} said ({@code httplog}, {@code tcplog}, {@code json} or the string). */
@@ -150,6 +206,7 @@ public final class LogFormat {
     private static Object[] parse(String s) {
         List<Object> out = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
+        int defaults = 0;
         int i = 0;
         while (i < s.length()) {
             char c = s.charAt(i);
@@ -177,20 +234,31 @@ public final class LogFormat {
                 i++;
                 continue;
             }
-            boolean quoted = false;
+            String name = null;
+            if (i < s.length() && s.charAt(i) == '(') {
+                int close = s.indexOf(')', i);
+                if (close < 0) {
+                    throw new IllegalArgumentException("unclosed '(' after '%' at position " + (at + 1));
+                }
+                name = s.substring(i + 1, close);
+                if (name.indexOf(':') >= 0) {
+                    throw new IllegalArgumentException("item types such as '%(" + name + ")' at position " + (at + 1)
+                            + " are not supported (write the name alone)");
+                }
+                if (name.isEmpty() || name.indexOf('"') >= 0 || name.indexOf('\\') >= 0) {
+                    throw new IllegalArgumentException("bad item name '%(" + name + ")' at position " + (at + 1));
+                }
+                i = close + 1;
+            }
+            int flags = defaults;
+            boolean flagged = false;
             if (i < s.length() && s.charAt(i) == '{') {
                 int close = s.indexOf('}', i);
                 if (close < 0) {
                     throw new IllegalArgumentException("unclosed '{' after '%' at position " + (at + 1));
                 }
-                for (String option : s.substring(i + 1, close).split(",")) {
-                    if (option.equals("+Q")) {
-                        quoted = true;
-                    } else if (!option.equals("-Q")) {
-                        throw new IllegalArgumentException("unsupported log format option '" + option
-                                + "' at position " + (at + 1) + " (supported: +Q)");
-                    }
-                }
+                flags = flags(s.substring(i + 1, close), flags, at);
+                flagged = true;
                 i = close + 1;
             }
             String token;
@@ -209,6 +277,15 @@ public final class LogFormat {
                 token = s.substring(i, end);
                 i = end;
             }
+            if (token.equals("o")) {
+                // HAProxy's %o: flags for every item after it (json: for the whole line).
+                if (!flagged) {
+                    throw new IllegalArgumentException("'%o' at position " + (at + 1) + " needs flags, as in %{+Q}o");
+                }
+                defaults = flags & ~JSON;
+                out.add(new Options(flags));
+                continue;
+            }
             Var v = BY_TOKEN.get(token);
             if (v == null) {
                 throw new IllegalArgumentException(token.isEmpty()
@@ -216,10 +293,31 @@ public final class LogFormat {
                         : "unknown log format variable '%" + token + "' (known: " + known() + ")");
             }
             flush(literal, out);
-            out.add(new Variable(v, quoted));
+            out.add(new Variable(v, flags, name, name == null ? null
+                    : ("\"" + name + "\": ").getBytes(StandardCharsets.UTF_8)));
         }
         flush(literal, out);
         return out.toArray();
+    }
+
+    /** Applies {@code +Q,-X,…} to {@code flags}. */
+    private static int flags(String list, int flags, int at) {
+        for (String option : list.split(",")) {
+            if (option.length() < 2 || option.charAt(0) != '+' && option.charAt(0) != '-') {
+                throw new IllegalArgumentException("bad log format flag '" + option + "' at position " + (at + 1)
+                        + " (write +F or -F: Q, X, E, json)");
+            }
+            int flag = switch (option.substring(1)) {
+                case "Q" -> QUOTE;
+                case "X" -> HEX;
+                case "E" -> ESCAPE;
+                case "json" -> JSON;
+                default -> throw new IllegalArgumentException("unsupported log format flag '" + option
+                        + "' at position " + (at + 1) + " (supported: Q, X, E, json)");
+            };
+            flags = option.charAt(0) == '+' ? flags | flag : flags & ~flag;
+        }
+        return flags;
     }
 
     private static String known() {
@@ -255,6 +353,10 @@ public final class LogFormat {
             writeJson(b, e, captures);
             return;
         }
+        if (jsonLine) {
+            writeJsonLine(b, e, captures, hostname);
+            return;
+        }
         boolean lastSpace = true;
         for (Object p : parts) {
             if (p == SEPARATOR) {
@@ -265,15 +367,12 @@ public final class LogFormat {
             } else if (p instanceof byte[] literal) {
                 b.bytes(literal);
                 lastSpace = false;
-            } else {
-                Variable v = (Variable) p;
+            } else if (p instanceof Variable v) {
                 int before = b.length();
-                if (v.quoted) {
-                    b.put('"');
-                }
-                variable(b, v.var, e, captures, hostname);
-                if (v.quoted) {
-                    b.put('"');
+                if (v.flags == 0) {
+                    variable(b, v.var, e, captures, hostname, 0);
+                } else {
+                    flagged(b, v.var, v.flags, e, captures, hostname);
                 }
                 if (b.length() != before) {
                     lastSpace = false;
@@ -282,31 +381,104 @@ public final class LogFormat {
         }
     }
 
-    private static void variable(LineBuilder b, Var v, LogEntry e, Captures captures, String hostname) {
+    /** {@code %{+json}o}: one object of the named items, {@code {"name": value, …}} as HAProxy writes it. */
+    private void writeJsonLine(LineBuilder b, LogEntry e, Captures captures, String hostname) {
+        b.put('{');
+        boolean first = true;
+        for (Object p : parts) {
+            if (p instanceof Variable v && v.name != null) {
+                if (!first) {
+                    b.put(',').put(' ');
+                }
+                first = false;
+                b.bytes(v.jsonKey);
+                jsonValue(b, v.var, v.flags, e, captures, hostname);
+            }
+        }
+        b.put('}');
+    }
+
+    /** A variable with flags: quoted and escaped as its {@link Kind} allows, or as JSON. */
+    private static void flagged(LineBuilder b, Var v, int flags, LogEntry e, Captures captures, String hostname) {
+        if ((flags & JSON) != 0) {
+            jsonValue(b, v, flags, e, captures, hostname);
+            return;
+        }
+        Kind k = v.kind;
+        boolean text = k == Kind.TEXT || k == Kind.SAMPLE_NUMBER || k == Kind.IP && (flags & HEX) == 0;
+        boolean quote = text && (flags & QUOTE) != 0;
+        if (quote) {
+            b.put('"');
+        }
+        int start = b.length();
+        variable(b, v, e, captures, hostname, flags);
+        if (text && (flags & ESCAPE) != 0) {
+            b.escapeFrom(start, false);
+        }
+        if (quote) {
+            b.put('"');
+        }
+    }
+
+    /** The value as JSON: a number bare ({@code null} when there is none), anything else a string. */
+    private static void jsonValue(LineBuilder b, Var v, int flags, LogEntry e, Captures captures, String hostname) {
+        Kind k = v.kind;
+        boolean number = k == Kind.NUMBER || k == Kind.SAMPLE_NUMBER
+                || (k == Kind.PORT || k == Kind.HEX_NUMBER) && (flags & HEX) == 0;
+        int f = flags & HEX;
+        if (number) {
+            int start = b.length();
+            variable(b, v, e, captures, hostname, f);
+            if (b.length() == start + 1 && b.array()[start] == '-') {
+                b.truncate(start);
+                b.ascii("null");
+            }
+            return;
+        }
+        b.put('"');
+        int start = b.length();
+        variable(b, v, e, captures, hostname, f);
+        b.escapeFrom(start, true);
+        b.put('"');
+    }
+
+    private static void variable(LineBuilder b, Var v, LogEntry e, Captures captures, String hostname, int flags) {
         switch (v) {
-            case CLIENT_IP, SAMPLE_SRC -> b.text(e.clientHost(e.client));
-            case CLIENT_PORT, SAMPLE_SRC_PORT -> b.number(e.client.getPort());
+            case CLIENT_IP -> {
+                if ((flags & HEX) != 0) {
+                    ip(b, e.client, flags);
+                } else {
+                    b.text(e.clientHost(e.client));
+                }
+            }
+            case SAMPLE_SRC -> b.text(e.clientHost(e.client));
+            case CLIENT_PORT -> port(b, e.client, flags);
+            case SAMPLE_SRC_PORT -> b.number(e.client.getPort());
+            case FRONTEND_IP -> ip(b, e.destination, flags);
+            case FRONTEND_PORT -> port(b, e.destination, flags);
             case DATE, REQUEST_DATE -> b.requestTime(e.startMillis);
             case DATE_GMT -> b.requestSecond(e.startMillis).ascii(" +0000");
-            case TIMESTAMP -> b.number(Math.floorDiv(e.startMillis, 1000L));
-            case ACCEPT_MS -> b.padded(Math.floorMod(e.startMillis, 1000L), 3);
+            case TIMESTAMP -> {
+                long seconds = Math.floorDiv(e.startMillis, 1000L);
+                if ((flags & HEX) != 0) {
+                    b.hex(seconds, 4);
+                } else {
+                    b.number(seconds);
+                }
+            }
+            case ACCEPT_MS -> {
+                long ms = Math.floorMod(e.startMillis, 1000L);
+                if ((flags & HEX) != 0) {
+                    b.hex(ms, 2);
+                } else {
+                    b.padded(ms, 3);
+                }
+            }
             case FRONTEND, FRONTEND_T, SAMPLE_FE_NAME -> b.text(e.frontend);
             case BACKEND, SAMPLE_BE_NAME -> b.text(e.backend == null ? "<NOSRV>" : e.backend);
             case SERVER, SAMPLE_SRV_NAME -> b.text(e.server == null ? "<NOSRV>" : e.server);
-            case SERVER_IP -> {
-                if (e.serverAddress == null || e.serverAddress.getAddress() == null) {
-                    b.put('-');
-                } else {
-                    b.text(e.serverAddress.getAddress().getHostAddress());
-                }
-            }
-            case SERVER_PORT -> {
-                if (e.serverAddress == null) {
-                    b.put('-');
-                } else {
-                    b.number(e.serverAddress.getPort());
-                }
-            }
+            case SERVER_IP -> ip(b, e.serverAddress, flags);
+            case SERVER_PORT -> port(b, e.serverAddress, flags);
             case T_REQUEST, T_REQUEST_OLD, T_HANDSHAKE, T_IDLE -> b.put('0');
             case T_QUEUE -> b.number(e.tw());
             case T_CONNECT -> b.number(e.tc());
@@ -347,13 +519,19 @@ public final class LogFormat {
             case PATH, SAMPLE_PATH -> b.text(pathOf(e.uriText()));
             case QUERY -> b.text(queryOf(e.uriText()));
             case VERSION -> b.text(e.version == null ? "-" : e.version);
-            case CAPTURED_REQUEST -> requestCaptures(b, e, captures, true);
-            case CAPTURED_RESPONSE -> responseCaptures(b, e, captures, true);
-            case CAPTURED_REQUEST_LIST -> requestCaptures(b, e, captures, false);
-            case CAPTURED_RESPONSE_LIST -> responseCaptures(b, e, captures, false);
+            case CAPTURED_REQUEST -> requestCaptures(b, e, captures, true, 0);
+            case CAPTURED_RESPONSE -> responseCaptures(b, e, captures, true, 0);
+            case CAPTURED_REQUEST_LIST -> requestCaptures(b, e, captures, false, flags);
+            case CAPTURED_RESPONSE_LIST -> responseCaptures(b, e, captures, false, flags);
             case COOKIE_CLIENT, COOKIE_SERVER -> b.put('-');
             case HOSTNAME -> b.text(hostname);
-            case PID -> b.number(ProcessHandle.current().pid());
+            case PID -> {
+                if ((flags & HEX) != 0) {
+                    b.hex(PID_VALUE, 4);
+                } else {
+                    b.number(PID_VALUE);
+                }
+            }
             case GENERATION -> b.number(e.generation);
             case REVISION -> {
                 if (e.revision == null) {
@@ -366,7 +544,36 @@ public final class LogFormat {
         }
     }
 
-    private static void requestCaptures(LineBuilder b, LogEntry e, Captures captures, boolean braces) {
+    /** An address: dotted or colon text, or with {@code +X} its bytes in hex ({@code 7F000001}); {@code -} when none. */
+    private static void ip(LineBuilder b, InetSocketAddress a, int flags) {
+        if (a == null || a.getAddress() == null) {
+            b.put('-');
+        } else if ((flags & HEX) != 0) {
+            for (byte x : a.getAddress().getAddress()) {
+                b.hex(x & 0xff, 2);
+            }
+        } else {
+            b.text(a.getAddress().getHostAddress());
+        }
+    }
+
+    /** A port, or with {@code +X} as four hex digits; {@code -} when there is no address. */
+    private static void port(LineBuilder b, InetSocketAddress a, int flags) {
+        if (a == null) {
+            b.put('-');
+        } else if ((flags & HEX) != 0) {
+            b.hex(a.getPort(), 4);
+        } else {
+            b.number(a.getPort());
+        }
+    }
+
+    /**
+     * {@code %hr} ({@code braces}: {@code {a|b}}) or {@code %hrl} ({@code a b}, {@code -}
+     * for a missing one; with {@code +Q} each quoted, {@code ""} for a missing one, and
+     * {@code +E} escaping within the quotes, as HAProxy writes them).
+     */
+    private static void requestCaptures(LineBuilder b, LogEntry e, Captures captures, boolean braces, int flags) {
         List<Captures.Header> headers = captures.request();
         if (headers.isEmpty()) {
             return;
@@ -379,19 +586,14 @@ public final class LogFormat {
                 b.put(braces ? '|' : ' ');
             }
             Captures.Header h = headers.get(i);
-            String v = e.requestHeader(h.name());
-            if (v != null) {
-                b.escaped(v, h.length());
-            } else if (!braces) {
-                b.put('-');
-            }
+            captured(b, e.requestHeader(h.name()), h.length(), braces, flags);
         }
         if (braces) {
             b.put('}');
         }
     }
 
-    private static void responseCaptures(LineBuilder b, LogEntry e, Captures captures, boolean braces) {
+    private static void responseCaptures(LineBuilder b, LogEntry e, Captures captures, boolean braces, int flags) {
         List<Captures.Header> headers = captures.response();
         if (headers.isEmpty()) {
             return;
@@ -404,14 +606,30 @@ public final class LogFormat {
                 b.put(braces ? '|' : ' ');
             }
             String v = e.responseCaptures == null || i >= e.responseCaptures.length ? null : e.responseCaptures[i];
-            if (v != null) {
-                b.escaped(v, headers.get(i).length());
-            } else if (!braces) {
-                b.put('-');
-            }
+            captured(b, v, headers.get(i).length(), braces, flags);
         }
         if (braces) {
             b.put('}');
+        }
+    }
+
+    /** One captured value ({@code null}: not there) in a {@code {…}} block or a list. */
+    private static void captured(LineBuilder b, String v, int length, boolean braces, int flags) {
+        boolean quote = !braces && (flags & QUOTE) != 0;
+        if (quote) {
+            b.put('"');
+        }
+        int start = b.length();
+        if (v != null) {
+            b.escaped(v, length);
+        } else if (!braces && !quote) {
+            b.put('-');
+        }
+        if ((flags & ESCAPE) != 0) {
+            b.escapeFrom(start, false);
+        }
+        if (quote) {
+            b.put('"');
         }
     }
 

@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * {@code resolvers.hold_valid}, then the server counts as DOWN until a resolution works.
  * A server keeps its {@link ServerAddress} across swaps while its backend and address (as
  * written) stay the same.
+ *
+ * <p>A {@code server_template}'s slots ({@link TemplateSlots}) are resolved the same way:
+ * a new template at prepare (its name must resolve, or the apply is refused), then every
+ * interval with the names; a template whose backend, name and count stay the same keeps
+ * its slots, and their occupants, across swaps.
  */
 public final class AddressBook implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AddressBook.class);
@@ -39,6 +44,8 @@ public final class AddressBook implements AutoCloseable {
     /** The committed state; replaced whole by {@link #commit}, read by the resolution thread. */
     private volatile Book live = new Book(Map.of(), HostResolver.SYSTEM, Resolvers.SYSTEM, List.of());
     private ScheduledFuture<?> rounds;
+    /** Told when an SRV record's weight moved a slot's weight (on the resolution thread). */
+    private volatile Runnable weightsChanged = () -> { };
     private final HostResolver override;
 
     public AddressBook() {
@@ -57,6 +64,9 @@ public final class AddressBook implements AutoCloseable {
         private final Resolvers settings;
         private final List<HostPort> nameservers;
         private final Map<ServerAddress, InetSocketAddress> fresh = new HashMap<>();
+        /** Templates by {@link Template#key()}, and their slots' addresses by server key. */
+        private final Map<String, TemplateSlots> templates = new LinkedHashMap<>();
+        private final Map<String, ServerAddress> slotsByKey = new HashMap<>();
 
         private Book(Map<String, ServerAddress> byKey, HostResolver resolver, Resolvers settings,
                      List<HostPort> nameservers) {
@@ -71,7 +81,8 @@ public final class AddressBook implements AutoCloseable {
          * key was not prepared (an IP literal).
          */
         public ServerAddress address(String key) {
-            return byKey.get(key);
+            ServerAddress a = byKey.get(key);
+            return a != null ? a : slotsByKey.get(key);
         }
 
         public HostResolver resolver() {
@@ -84,11 +95,38 @@ public final class AddressBook implements AutoCloseable {
     }
 
     /**
+     * One {@code server_template} to fill.
+     *
+     * @param key      what identifies it across swaps (backend, name, count)
+     * @param name     the A/AAAA host name or the SRV name
+     * @param port     the template's port, or {@code HostPort.NO_PORT}
+     * @param srv      an SRV name
+     * @param slotKeys the key of each slot's server, in order
+     */
+    public record Template(String key, String name, int port, boolean srv, List<String> slotKeys) {
+    }
+
+    /** {@link #prepare(List, List, Resolvers)} without templates. */
+    public Book prepare(List<Named> servers, Resolvers settings) {
+        return prepare(servers, List.of(), settings);
+    }
+
+    /** Runs (on the resolution thread) when a re-resolution moved an SRV slot's weight. */
+    public void onWeightChange(Runnable listener) {
+        this.weightsChanged = listener;
+    }
+
+    /** A live template by {@link Template#key()}, or null (tests and diagnostics). */
+    public TemplateSlots template(String key) {
+        return live.templates.get(key);
+    }
+
+    /**
      * Resolves every named server of a config. Changes nothing that serves.
      *
      * @throws IllegalArgumentException naming every server whose name does not resolve
      */
-    public synchronized Book prepare(List<Named> servers, Resolvers settings) {
+    public synchronized Book prepare(List<Named> servers, List<Template> templates, Resolvers settings) {
         Book current = live;
         List<HostPort> nameservers = settings.nameservers();
         HostResolver resolver = override != null ? override
@@ -117,6 +155,24 @@ public final class AddressBook implements AutoCloseable {
             book.fresh.put(a, resolved);
             byKey.put(n.key(), a);
         }
+        for (Template t : templates) {
+            TemplateSlots slots = current.templates.get(t.key());
+            if (slots == null) {
+                // New: filled now (it serves nothing until the swap). A kept one is as the rounds left it.
+                slots = new TemplateSlots(t.key(), t.name(), t.port(), t.srv(), t.slotKeys().size());
+                try {
+                    slots.refresh(resolver);
+                } catch (UnknownHostException | RuntimeException e) {
+                    problems.add("server_template " + t.key().substring(0, t.key().indexOf('/') + 1) + t.name()
+                            + ": cannot resolve " + t.name() + " (" + e.getMessage() + ")");
+                    continue;
+                }
+            }
+            book.templates.put(t.key(), slots);
+            for (int i = 0; i < t.slotKeys().size(); i++) {
+                book.slotsByKey.put(t.slotKeys().get(i), slots.slot(i));
+            }
+        }
         if (!problems.isEmpty()) {
             if (resolver != current.resolver && resolver != override) {
                 resolver.close();
@@ -138,6 +194,9 @@ public final class AddressBook implements AutoCloseable {
             }
         });
         book.fresh.clear();
+        for (TemplateSlots t : book.templates.values()) {
+            t.holdValid(book.settings.holdValid().toNanos());
+        }
         live = book;
         if (before.resolver != book.resolver && before.resolver != override) {
             before.resolver.close();
@@ -146,7 +205,7 @@ public final class AddressBook implements AutoCloseable {
             rounds.cancel(false);
             rounds = null;
         }
-        if (!book.byKey.isEmpty()) {
+        if (!book.byKey.isEmpty() || !book.templates.isEmpty()) {
             long every = book.settings.interval().toMillis();
             rounds = thread.scheduleWithFixedDelay(this::round, every, every, TimeUnit.MILLISECONDS);
         }
@@ -190,11 +249,28 @@ public final class AddressBook implements AutoCloseable {
                 }
             }
         }
+        boolean weights = false;
+        for (TemplateSlots t : book.templates.values()) {
+            try {
+                weights |= t.refresh(book.resolver);
+                if (t.failing(null)) {
+                    log.info("server_template {}: resolves again", t.label());
+                }
+            } catch (UnknownHostException | RuntimeException e) {
+                if (t.failing(e.getMessage())) {
+                    log.warn("server_template {}: resolution failed ({}); its servers keep their addresses for up "
+                            + "to {}", t.label(), e.getMessage(), book.settings.holdValid());
+                }
+            }
+        }
+        if (weights) {
+            weightsChanged.run();
+        }
     }
 
     /** Where the live server with this key (backend/address) is now, or null when it is not a name. */
     public InetSocketAddress current(String key) {
-        ServerAddress a = live.byKey.get(key);
+        ServerAddress a = live.address(key);
         return a == null ? null : a.current();
     }
 

@@ -9,9 +9,12 @@
  *       the re-resolution thread.</li>
  *   <li>{@link io.pointsman.proxy.resolve.ServerAddress}: where one server is now, read by
  *       new connections.</li>
+ *   <li>{@link io.pointsman.proxy.resolve.TemplateSlots}: a {@code server_template}'s
+ *       servers, filled from A/AAAA or SRV answers, each keeping its slot while its
+ *       address stays in the answer.</li>
  *   <li>{@link io.pointsman.proxy.resolve.HostResolver}: the system resolver, or
  *       {@link io.pointsman.proxy.resolve.DnsServerResolver} asking
- *       {@code resolvers.nameservers} (A, AAAA) with Netty's DNS client.</li>
+ *       {@code resolvers.nameservers} (A, AAAA, SRV) with Netty's DNS client.</li>
  * </ul>
  */
 package io.pointsman.proxy.resolve;

@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  * the backend's and server's histograms, and its line, in the frontend's format, to the
  * generation's log targets ({@code global.log}) or, when there are none, to stderr in the
  * shape of logger {@code io.pointsman.access} as slf4j-simple prints it
- * ({@code 2026-11-23T21:00:00.123Z [pointsman-io-4-1] [INFO] access - …}; that logger's
- * level still decides, e.g. {@code -Dorg.slf4j.simpleLogger.log.io.pointsman.access=warn}
- * turns the lines off).
+ * ({@code 2026-11-23T21:00:00.123Z [pointsman-io-4-1] [INFO] access - …}; with
+ * {@code log_separate_errors} an error's line says {@code [ERROR]}). That logger's level
+ * still decides: {@code -Dorg.slf4j.simpleLogger.log.io.pointsman.access=warn} turns the
+ * lines off, or leaves only the errors when they are separated.
  *
  * <p>Cheap on the event loop: the line is formatted into a per-thread buffer (no string
  * building, dates formatted once per second) and copied into a target's buffer; writer
@@ -62,9 +63,11 @@ public final class AccessLogger {
             return;
         }
         LogTargets targets = g.logTargets();
-        Severity severity = logging.separateErrors() && e.isError() ? Severity.ERR : Severity.INFO;
+        // log_separate_errors: an error is logged at err instead of info, as HAProxy does.
+        boolean error = logging.separateErrors() && e.isError();
+        Severity severity = error ? Severity.ERR : Severity.INFO;
         boolean toStderr = targets.isEmpty();
-        if (toStderr ? !ACCESS.isInfoEnabled() : !targets.takes(severity)) {
+        if (toStderr ? !(error ? ACCESS.isErrorEnabled() : ACCESS.isInfoEnabled()) : !targets.takes(severity)) {
             return;
         }
         if (s != null) {
@@ -76,7 +79,7 @@ public final class AccessLogger {
         e.actconn = g.processConnections();
         LineBuilder line = LINE.get();
         if (toStderr) {
-            stderrLine(line, e, logging, targets.hostname(), nowMillis, Thread.currentThread().getName());
+            stderrLine(line, e, logging, targets.hostname(), nowMillis, Thread.currentThread().getName(), error);
             STDERR.append(line.array(), line.length());
         } else {
             line.reset();
@@ -85,12 +88,16 @@ public final class AccessLogger {
         }
     }
 
-    /** The whole stderr line, prefix and newline included, into {@code b} (reset first). */
+    /**
+     * The whole stderr line, prefix and newline included, into {@code b} (reset first).
+     *
+     * @param error logged at err ({@code log_separate_errors}): slf4j's {@code [ERROR]}, else {@code [INFO]}
+     */
     public static void stderrLine(LineBuilder b, LogEntry e, FrontendLogging logging, String hostname, long nowMillis,
-                                  String thread) {
+                                  String thread, boolean error) {
         b.reset();
         b.prefixTime(nowMillis);
-        b.ascii(" [").text(thread).ascii("] [INFO] access - ");
+        b.ascii(" [").text(thread).ascii(error ? "] [ERROR] access - " : "] [INFO] access - ");
         logging.format().write(b, e, logging.captures(), hostname);
         b.bytes(NEWLINE);
     }

@@ -13,6 +13,7 @@ import io.pointsman.proxy.resolve.AddressBook;
 import io.pointsman.proxy.resolve.ServerAddress;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.Server;
+import io.pointsman.proxy.config.ServerTemplate;
 import io.pointsman.proxy.limits.FrontendLimits;
 import io.pointsman.proxy.limits.LimitRegistry;
 import io.pointsman.proxy.routing.FrontendRouter;
@@ -227,8 +228,8 @@ final class GenerationCompiler {
     private LiveBackend compileBackend(Backend b, LiveBackend before, StatsChange stats, SectionRules rules,
                                        TlsOrigination tls) {
         ServerQueue queue = before != null ? before.queue() : new ServerQueue();
-        List<Server> configs = b.servers();
-        List<Server> oldConfigs = before == null ? List.of() : before.config().servers();
+        List<Server> configs = b.allServers();
+        List<Server> oldConfigs = before == null ? List.of() : before.config().allServers();
         List<LiveServer> oldServers = before == null ? List.of() : before.servers();
         Map<HostPort, Integer> oldIndex = null;
         List<LiveServer> servers = new ArrayList<>(configs.size());
@@ -330,6 +331,10 @@ final class GenerationCompiler {
         ServerAddress prepared = addresses == null ? null : addresses.address(key);
         if (prepared != null) {
             return prepared;
+        }
+        if (ServerTemplate.isSlot(a)) {
+            // Compiled without an address book (tests): a slot nothing fills.
+            return ServerAddress.emptySlot(a.host(), port);
         }
         try {
             return ServerAddress.literal(new InetSocketAddress(InetAddress.getByName(a.host()), port));

@@ -163,6 +163,28 @@ public final class LiveBackend {
     }
 
     /**
+     * Brings its servers' slow-start ramps up to date ({@link SlowStart}'s timer), and the
+     * balancer with them when one moved.
+     *
+     * @return whether some server is still in slow start
+     */
+    boolean updateRamps() {
+        if (config.slowstart() == null) {
+            return false;
+        }
+        boolean moved = false;
+        boolean ramping = false;
+        for (LiveServer s : servers) {
+            moved |= s.updateRamp();
+            ramping |= s.ramp() < SlowStart.FULL;
+        }
+        if (moved) {
+            rebalance();
+        }
+        return ramping;
+    }
+
+    /**
      * Picks a server and takes one of its connection slots.
      *
      * @return the server (its slot is now held: {@link LiveServer#release()} it), or null
@@ -170,16 +192,8 @@ public final class LiveBackend {
      */
     public LiveServer acquire(byte[] clientAddress, Predicate<? super LiveServer> exclude) {
         // The usual case, without allocating: the first pick has a free slot.
+        Balancer<LiveServer> balancer = this.balancer;
         LiveServer first = balancer.pick(clientAddress, exclude);
-        if (first == null && config.slowstart() != null) {
-            // Servers in slow start turned every pick away: they take it rather than nobody.
-            LiveServer.Ramp.OFF.set(Boolean.TRUE);
-            try {
-                first = balancer.pick(clientAddress, exclude);
-            } finally {
-                LiveServer.Ramp.OFF.set(Boolean.FALSE);
-            }
-        }
         if (first == null) {
             return null;
         }
@@ -200,25 +214,6 @@ public final class LiveBackend {
             full.add(s);
         }
         return null;
-    }
-
-    /**
-     * Whether a request may wait in the queue: the servers that could serve it set a
-     * {@code maxqueue} each and the queue holds their sum already (HAProxy redispatches past
-     * a server's maxqueue; with none left it answers 503). False when any usable server has
-     * no maxqueue.
-     */
-    public boolean queueFull() {
-        long limit = 0;
-        for (LiveServer s : servers) {
-            if (s.isUp() && s.weight() > 0) {
-                if (s.maxqueue() <= 0) {
-                    return false;
-                }
-                limit += s.maxqueue();
-            }
-        }
-        return limit > 0 && queue.size() >= limit;
     }
 
     /** Some up server with weight has a free slot: a queued connection or request may try again. */

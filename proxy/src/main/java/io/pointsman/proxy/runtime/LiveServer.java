@@ -30,6 +30,11 @@ public final class LiveServer implements Candidate {
     /** The backend's {@code slowstart}; 0 = none. */
     private final long slowstartNanos;
     private final boolean shutdownSessionsOnDown;
+    /**
+     * Slow start's share of the weight and maxconn, 1 to {@link SlowStart#FULL} (not in slow
+     * start); written by {@link SlowStart}'s timer, read on every pick.
+     */
+    private volatile int ramp = SlowStart.FULL;
 
     /** @param key {@link #key(String, HostPort)} of backend and address */
     LiveServer(String key, String backend, Server config, ServerAddress address, Counters counters,
@@ -60,6 +65,7 @@ public final class LiveServer implements Candidate {
         this.key = key;
         this.slowstartNanos = slowstart == null ? 0 : slowstart.toNanos();
         this.shutdownSessionsOnDown = shutdownSessionsOnDown;
+        updateRamp();
     }
 
     /** Whether the backend closes this server's sessions when it goes DOWN. */
@@ -115,15 +121,71 @@ public final class LiveServer implements Candidate {
         return counters;
     }
 
-    /** The weight in use: git's, unless changed at runtime. */
+    /**
+     * The weight in use: git's (or its SRV record's), unless changed at runtime; while the
+     * server is in slow start, that times its ramp, rounded up (HAProxy's effective weight,
+     * which its stats page shows too).
+     */
     @Override
     public int weight() {
-        return override.weight(config.weight());
+        int weight = userWeight();
+        int r = ramp;
+        return r == SlowStart.FULL ? weight : SlowStart.weight(weight, r);
+    }
+
+    /** The weight times slow start's ramp, in 1/256ths: what balancers compare. */
+    @Override
+    public int effectiveWeight() {
+        return userWeight() * ramp;
+    }
+
+    /**
+     * The weight set for it, before slow start: a runtime weight when one is set, else its
+     * SRV record's for a template server, else the config's.
+     */
+    private int userWeight() {
+        int dns = address.weight();
+        return override.weight(dns >= 0 ? dns : config.weight());
     }
 
     /** The weight the config says. */
     public int configuredWeight() {
         return config.weight();
+    }
+
+    /** Slow start's share now, 1 to {@link SlowStart#FULL} (not in slow start). */
+    public int ramp() {
+        return ramp;
+    }
+
+    /**
+     * Sets the ramp from the time since the server came UP, or left a runtime MAINT (a timer
+     * calls it while it ramps).
+     *
+     * @return whether it changed
+     */
+    boolean updateRamp() {
+        int r = SlowStart.FULL;
+        if (slowstartNanos != 0) {
+            double share = health.rampUp(backend, config.address(), slowstartNanos);
+            long left = override.leftMaintenance();
+            if (left != 0) {
+                // Back from a runtime MAINT: it ramps from then, as from an UP after DOWN.
+                share = Math.min(share, (double) (System.nanoTime() - left) / slowstartNanos);
+            }
+            r = SlowStart.ramp(share);
+        }
+        if (r == ramp) {
+            return false;
+        }
+        ramp = r;
+        return true;
+    }
+
+    /** The maxconn in force: the configured one, times the ramp in slow start; 0 = no limit. */
+    private int maxconn() {
+        int r = ramp;
+        return r == SlowStart.FULL ? config.maxconn() : SlowStart.maxconn(config.maxconn(), r);
     }
 
     /** {@code READY}, or {@code DRAIN}/{@code MAINT} when set at runtime. */
@@ -158,33 +220,6 @@ public final class LiveServer implements Candidate {
         return address.valid() && health.isUp(backend, config.address());
     }
 
-    @Override
-    public boolean admits() {
-        if (slowstartNanos == 0 || Ramp.OFF.get()) {
-            return true;
-        }
-        double f = health.rampUp(backend, config.address(), slowstartNanos);
-        return f >= 1 || java.util.concurrent.ThreadLocalRandom.current().nextDouble() < f;
-    }
-
-    /** In slow start now (for the stats page: its weight shown ramping). */
-    public double rampUp() {
-        return slowstartNanos == 0 ? 1 : health.rampUp(backend, config.address(), slowstartNanos);
-    }
-
-    /** Turns slow start's admission off on this thread while a backend retries a pick that found no one. */
-    static final class Ramp {
-        static final io.netty.util.concurrent.FastThreadLocal<Boolean> OFF = new io.netty.util.concurrent.FastThreadLocal<>() {
-            @Override
-            protected Boolean initialValue() {
-                return Boolean.FALSE;
-            }
-        };
-
-        private Ramp() {
-        }
-    }
-
     /**
      * Where to connect for a client that connected to {@code destinationPort}: the server's
      * address, with that port when the server was given without one (HAProxy's server
@@ -193,11 +228,6 @@ public final class LiveServer implements Candidate {
     public InetSocketAddress addressFor(int destinationPort) {
         InetSocketAddress a = address.current();
         return a.getPort() != 0 ? a : new InetSocketAddress(a.getAddress(), destinationPort);
-    }
-
-    /** Requests that may wait for this server; 0 = no limit (HAProxy {@code maxqueue}). */
-    public int maxqueue() {
-        return config.maxqueue() == null ? 0 : config.maxqueue();
     }
 
     /**
@@ -213,7 +243,8 @@ public final class LiveServer implements Candidate {
 
     @Override
     public boolean hasFreeSlot() {
-        return config.maxconn() <= 0 || counters.current() < config.maxconn();
+        int max = maxconn();
+        return max <= 0 || counters.current() < max;
     }
 
     @Override
@@ -223,7 +254,7 @@ public final class LiveServer implements Candidate {
 
     /** Takes a connection slot if one is free (atomic across event loops). */
     public boolean tryAcquire() {
-        return counters.tryOpen(config.maxconn());
+        return counters.tryOpen(maxconn());
     }
 
     /** Gives a slot back and lets the longest waiter of the backend try again. */

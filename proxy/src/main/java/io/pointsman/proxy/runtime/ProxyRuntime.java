@@ -101,6 +101,7 @@ public final class ProxyRuntime implements AutoCloseable {
 
     private EventLoopGroup acceptGroup;
     private EventLoop acceptLoop;
+    private SlowStart slowStart;
     private EventLoopGroup workers;
     private CertificateWatcher certificateWatcher;
     private volatile Generation current;
@@ -240,6 +241,7 @@ public final class ProxyRuntime implements AutoCloseable {
         acceptGroup = transport.newGroup(1, new DefaultThreadFactory("pointsman-accept", true));
         acceptLoop = (EventLoop) acceptGroup.next();
         workers = transport.newGroup(threads, new DefaultThreadFactory("pointsman-io", true));
+        slowStart = new SlowStart(acceptLoop, this::servingGenerations);
         certificateWatcher = new CertificateWatcher();
         if (customHealth == null) {
             healthRegistry = new HealthRegistry(workers, transport.socketChannelClass(), new HealthListener() {
@@ -255,6 +257,9 @@ public final class ProxyRuntime implements AutoCloseable {
             });
             healthRegistry.addresses((backend, address) -> addresses.current(LiveServer.key(backend, address)));
         }
+        // An SRV record's weight changed a template server's: roundrobin builds its cycle again.
+        addresses.onWeightChange(() -> acceptLoop.execute(() -> servingGenerations()
+                .forEach(g -> g.backends().values().forEach(LiveBackend::rebalance))));
         log.info("proxy started: transport {}{}, {} event-loop threads, IPv6 {}", transport.name(),
                 transport.name().equals("nio") && io.netty.channel.epoll.Epoll.isAvailable()
                         ? " (epoll available; -D" + Transport.PROPERTY + "=epoll to use it, see Transport)" : "",
@@ -281,7 +286,7 @@ public final class ProxyRuntime implements AutoCloseable {
         }
         // Nothing that serves changes until the swap: compiling makes new objects only.
         // Server names resolved here, on this thread: one that does not resolve refuses the apply.
-        AddressBook.Book book = addresses.prepare(namedServers(normalized),
+        AddressBook.Book book = addresses.prepare(namedServers(normalized), templates(normalized),
                 normalized.global().resolvers() == null ? Resolvers.SYSTEM : normalized.global().resolvers());
         Generation next;
         HealthRegistry.Plan checks = null;
@@ -383,6 +388,21 @@ public final class ProxyRuntime implements AutoCloseable {
         return out;
     }
 
+    /** The config's server templates: what the address book fills from DNS, slot by slot. */
+    private static List<AddressBook.Template> templates(ProxyConfig config) {
+        List<AddressBook.Template> out = new ArrayList<>();
+        for (io.pointsman.proxy.config.Backend b : config.allBackends()) {
+            io.pointsman.proxy.config.ServerTemplate t = b.serverTemplate();
+            if (t != null) {
+                HostPort target = t.target();
+                List<String> keys = t.slots().stream().map(s -> LiveServer.key(b.name(), s.address())).toList();
+                out.add(new AddressBook.Template(b.name() + "/" + t.address() + "#" + t.count(), target.host(),
+                        target.port(), t.srv(), keys));
+            }
+        }
+        return out;
+    }
+
     /** Server host names and their resolution, for tests and diagnostics. */
     public AddressBook addresses() {
         return addresses;
@@ -400,6 +420,9 @@ public final class ProxyRuntime implements AutoCloseable {
      */
     private void healthEvent(HealthState state, HealthSnapshot before, HealthSnapshot after) {
         String line = HealthRegistry.logTransition(state, before, after);
+        if (!before.up() && after.up()) {
+            slowStart.wake(); // back from DOWN: its weight ramps up if its backend says slowstart
+        }
         Generation g = current;
         if (g != null && before.up() && !after.up()) {
             shutdownSessions(g, state);
@@ -468,6 +491,9 @@ public final class ProxyRuntime implements AutoCloseable {
 
     /** A drain or maintenance set or ended at runtime: a line to the log targets, as HAProxy logs it. */
     private void adminStateChanged(ServerOverrides.StateChange change) {
+        if (change.from() == io.pointsman.proxy.admin.AdminState.MAINT && slowStart != null) {
+            slowStart.wake(); // out of maintenance: its weight ramps up if its backend says slowstart
+        }
         Generation g = current;
         LiveBackend b = g == null ? null : g.backend(change.backend());
         if (b == null) {
@@ -491,6 +517,16 @@ public final class ProxyRuntime implements AutoCloseable {
     /** The generation new connections get, or null before the first apply. */
     public Generation current() {
         return current;
+    }
+
+    /** The current generation and the older ones that still have connections: those whose servers slow start ramps. */
+    private List<Generation> servingGenerations() {
+        List<Generation> out = new ArrayList<>(retired);
+        Generation g = current;
+        if (g != null) {
+            out.add(g);
+        }
+        return out;
     }
 
     /** Older generations that still have connections, oldest first. */
@@ -587,6 +623,7 @@ public final class ProxyRuntime implements AutoCloseable {
             return;
         }
         closed = true;
+        slowStart.close();
         statsPage.close();
         if (healthRegistry != null) {
             healthRegistry.close();
@@ -637,6 +674,7 @@ public final class ProxyRuntime implements AutoCloseable {
         if (old != null) {
             retire(old, next.global());
         }
+        slowStart.wake();
         reevaluateGate();
     }
 

@@ -17,6 +17,8 @@
  * serving names them) and server host names ({@code resolve.AddressBook}: resolved before,
  * committed after). {@link io.pointsman.proxy.runtime.AccessLogger} is where a finished
  * request or tcp session goes: latency histograms, then its line to the generation's targets.
+ * {@code SlowStart} ramps the effective weight and maxconn of servers back from DOWN
+ * ({@code slowstart}), on a timer that runs only while one ramps.
  * Each {@link io.pointsman.proxy.runtime.LiveFrontend} and
  * {@link io.pointsman.proxy.runtime.LiveBackend} holds its compiled rules, error pages
  * (files read at compile), limits and {@code forwardfor}; the limits' counts carry over a

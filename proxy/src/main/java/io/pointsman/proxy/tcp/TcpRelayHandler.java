@@ -143,6 +143,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         destination = (InetSocketAddress) client.localAddress();
         lastClientActivity = System.nanoTime();
         entry.reset(lastClientActivity);
+        entry.destination = destination;
         scheduleTimer(clientTimeoutNanos);
         if (waitForFacts) {
             client.read(); // feed the PROXY header decoder / SNI peek / TLS handshake in front of us
@@ -205,6 +206,7 @@ final class TcpRelayHandler extends ChannelInboundHandlerAdapter implements Runn
         if (evt instanceof ProxiedAddresses p) {
             source = p.source();
             destination = p.destination();
+            entry.destination = destination;
         } else if (evt == RoutingFactsEvent.Ready.INSTANCE) {
             route();
         } else if (evt instanceof SslHandshakeCompletionEvent e) {

@@ -65,7 +65,12 @@ final class HttpBackend implements AutoCloseable {
     private final Channel server;
 
     HttpBackend(String name) throws InterruptedException {
-        this(name, null);
+        this(name, "127.0.0.1", 0, null);
+    }
+
+    /** Listening on {@code host:port} (port 0: any free port). */
+    HttpBackend(String name, String host, int port) throws InterruptedException {
+        this(name, host, port, null);
     }
 
     /**
@@ -74,6 +79,11 @@ final class HttpBackend implements AutoCloseable {
      * certificate's subject).
      */
     HttpBackend(String name, io.netty.handler.ssl.SslContext tls) throws InterruptedException {
+        this(name, "127.0.0.1", 0, tls);
+    }
+
+    private HttpBackend(String name, String host, int port, io.netty.handler.ssl.SslContext tls)
+            throws InterruptedException {
         this.name = name;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<>() {
@@ -95,11 +105,12 @@ final class HttpBackend implements AutoCloseable {
                         ch.pipeline().addLast(new WebSocketUpgrade());
                         ch.pipeline().addLast(new Handler());
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                }).bind(host, port).sync().channel();
     }
 
     HostPort address() {
-        return new HostPort("127.0.0.1", ((InetSocketAddress) server.localAddress()).getPort());
+        InetSocketAddress a = (InetSocketAddress) server.localAddress();
+        return new HostPort(a.getAddress().getHostAddress(), a.getPort());
     }
 
     private final class Handler extends ChannelInboundHandlerAdapter {

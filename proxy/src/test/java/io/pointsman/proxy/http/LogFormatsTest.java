@@ -140,4 +140,44 @@ class LogFormatsTest {
             assertTrue(down.startsWith("<137>"), down); // local1 alert
         }
     }
+
+    @Test
+    void theDefaultStderrLineSaysErrorForAnErrorOnlyWhenErrorsAreSeparated() throws Exception {
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+        try (HttpBackend web = new HttpBackend("web");
+             ProxyRuntime runtime = ProxyRuntime.builder().threads(1).build().start()) {
+            int separated = Clients.freePort();
+            int together = Clients.freePort();
+            String yaml = """
+                    version: 1
+                    frontends:
+                      - { name: separated, bind: ["127.0.0.1:%d"], default_backend: web, log_separate_errors: true }
+                      - { name: together, bind: ["127.0.0.1:%d"], default_backend: web }
+                    backends:
+                      - { name: web, servers: [{ name: w1, address: "%s" }] }
+                    """.formatted(separated, together, web.address());
+            assertInstanceOf(ApplyResult.Applied.class, runtime.apply(YamlConfigs.load(yaml), "r1"));
+            for (int port : new int[] {separated, together}) {
+                try (RawHttpClient c = new RawHttpClient(new InetSocketAddress("127.0.0.1", port))) {
+                    assertEquals(200, c.get("/fine-" + port, "a").status());
+                    assertEquals(502, c.get("/close", "a").status()); // the server closes without answering
+                }
+            }
+            // Only this test's frontends: a runtime of an earlier test may still be logging.
+            java.util.function.Predicate<String> ours = l -> l.contains(" access - ")
+                    && (l.contains(" separated ") || l.contains(" together "));
+            Clients.await("four access lines", 10_000, () -> captured.toString(StandardCharsets.UTF_8).lines()
+                    .filter(ours).count() == 4);
+            java.util.List<String> lines = captured.toString(StandardCharsets.UTF_8).lines()
+                    .filter(ours).toList();
+            assertEquals(java.util.List.of("separated 200 [INFO]", "separated 502 [ERROR]", "together 200 [INFO]",
+                    "together 502 [INFO]"), lines.stream().map(l -> (l.contains(" separated ") ? "separated" : "together")
+                    + (l.contains(" 502 ") ? " 502 " : " 200 ") + l.replaceAll(".*\\] (\\[[A-Z]+\\]) access - .*", "$1"))
+                    .sorted().toList(), String.join("\n", lines));
+        } finally {
+            System.setErr(original);
+        }
+    }
 }

@@ -2,12 +2,8 @@ package io.pointsman.proxy.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pointsman.proxy.config.HostPort;
-import io.pointsman.proxy.stats.CountersSnapshot;
-import io.pointsman.proxy.stats.ProxyStats;
 import io.pointsman.proxy.testing.Clients;
 import io.pointsman.proxy.testing.HoldingServer;
 import io.pointsman.proxy.testing.TestConfig;
@@ -17,14 +13,14 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Server options as HAProxy users write them, through real sockets: an address without a
- * port, maxqueue, on_marked_down: shutdown_sessions, slowstart.
+ * port, on_marked_down: shutdown_sessions, fin timeouts, tcpka (slowstart: {@code SlowStartTest}, maxqueue:
+ * {@code MaxqueueHaproxyTest}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ServerOptionsTest {
@@ -47,37 +43,6 @@ class ServerOptionsTest {
             try (Socket s = new Socket("127.0.0.2", port)) {
                 s.setSoTimeout(5000);
                 assertEquals("same-port", line(s.getInputStream()));
-            }
-        }
-    }
-
-    @Test
-    void pastTheServersMaxqueueAConnectionIsRefusedAtOnce() throws Exception {
-        try (HoldingServer server = new HoldingServer("127.0.0.1", 0, "held");
-             ProxyRuntime runtime = ProxyRuntime.builder().threads(1).build().start()) {
-            int port = Clients.freePort();
-            String yaml = """
-                    version: 1
-                    defaults: { timeout: { queue: 30s } }
-                    listens:
-                      - name: limited
-                        mode: tcp
-                        bind: ["127.0.0.1:%d"]
-                        servers: [{ name: s, address: "127.0.0.1:%d", maxconn: 1, maxqueue: 1 }]
-                    """.formatted(port, server.port());
-            assertInstanceOf(ApplyResult.Applied.class, runtime.apply(YamlConfigs.load(yaml), "r1"));
-            try (Socket first = new Socket("127.0.0.1", port); Socket second = new Socket("127.0.0.1", port)) {
-                first.setSoTimeout(5000);
-                assertEquals("held", line(first.getInputStream()));
-                Clients.await("the second waits in the queue", 10_000,
-                        () -> runtime.stats().snapshot().backends().get("limited").queueCurrent() == 1);
-                try (Socket third = new Socket("127.0.0.1", port)) {
-                    third.setSoTimeout(10_000); // well below timeout.queue (30 s): refused, not timed out
-                    assertEquals(-1, third.getInputStream().read(), "closed by the proxy");
-                }
-                CountersSnapshot b = runtime.stats().snapshot().backends().get("limited");
-                assertEquals(1, b.denied());
-                assertEquals(1, b.queueCurrent(), "the second still waits");
             }
         }
     }
@@ -113,49 +78,6 @@ class ServerOptionsTest {
                     }
                 }
             }
-        }
-    }
-
-    @Test
-    void aServerInSlowStartGetsItsShareOfPicksAndNeverBlocksThem() {
-        ConcurrentHashMap<String, Double> ramp = new ConcurrentHashMap<>();
-        HealthView health = new HealthView() {
-            @Override
-            public boolean isUp(String backend, HostPort address) {
-                return true;
-            }
-
-            @Override
-            public double rampUp(String backend, HostPort address, long slowstartNanos) {
-                return ramp.getOrDefault(address.toString(), 1.0);
-            }
-        };
-        GenerationCompiler compiler = new GenerationCompiler(health, new io.pointsman.proxy.admin.ServerOverrides());
-        var config = YamlConfigs.load("""
-                version: 1
-                backends:
-                  - name: web
-                    slowstart: 1h
-                    servers: [{ name: new, address: "127.0.0.1:9001" }, { name: old, address: "127.0.0.1:9002" }]
-                """);
-        LiveBackend web = compiler.compile(config, "r1", 1).backend("web");
-        ramp.put("127.0.0.1:9001", 0.1);
-        int newPicks = 0;
-        for (int i = 0; i < 4000; i++) {
-            LiveServer s = web.acquire(new byte[] {127, 0, 0, 1}, x -> false);
-            if (s.name().equals("new")) {
-                newPicks++;
-            }
-            s.release();
-        }
-        // Without slow start half the picks; at 10% of its ramp about a tenth of those.
-        assertTrue(newPicks > 40 && newPicks < 600, "picks of the server in slow start: " + newPicks);
-        ramp.put("127.0.0.1:9001", 0.0);
-        ramp.put("127.0.0.1:9002", 0.0);
-        for (int i = 0; i < 100; i++) {
-            LiveServer s = web.acquire(new byte[] {127, 0, 0, 1}, x -> false);
-            assertNotNull(s, "servers that all just came up still take traffic");
-            s.release();
         }
     }
 

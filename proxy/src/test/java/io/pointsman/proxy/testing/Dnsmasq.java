@@ -22,7 +22,7 @@ public final class Dnsmasq implements AutoCloseable {
     private final Path dir;
     private final Path hosts;
     private int port;
-    private final List<String> srv;
+    private List<String> srv;
     private Process process;
 
     private Dnsmasq(Path dir, List<String> srv) throws IOException, InterruptedException {
@@ -94,6 +94,16 @@ public final class Dnsmasq implements AutoCloseable {
             kill.waitFor(10, TimeUnit.SECONDS);
             Thread.sleep(100); // dnsmasq reads the file in its main loop, right after the signal
         }
+    }
+
+    /**
+     * Replaces the SRV records ({@code --srv-host} values): dnsmasq reads them only at
+     * start, so it is started again on the same port.
+     */
+    public void srv(String... records) throws IOException, InterruptedException {
+        this.srv = List.of(records);
+        stop();
+        start();
     }
 
     /** Stops answering (the process ends); {@link #start()} brings it back. */

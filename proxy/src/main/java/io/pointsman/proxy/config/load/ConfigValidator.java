@@ -26,6 +26,7 @@ import io.pointsman.proxy.config.RequestRule;
 import io.pointsman.proxy.config.ResponseRule;
 import io.pointsman.proxy.config.RetryOn;
 import io.pointsman.proxy.config.Server;
+import io.pointsman.proxy.config.ServerTemplate;
 import io.pointsman.proxy.config.ServerTls;
 import io.pointsman.proxy.config.Stats;
 import io.pointsman.proxy.config.TcpRule;
@@ -61,6 +62,8 @@ final class ConfigValidator implements RuleValidator.Report {
     private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
+    /** A server_template prefix: what a server name may be made of. */
+    private static final Pattern SERVER_PREFIX = Pattern.compile("[A-Za-z0-9._-]+");
     private final ProxyConfig raw;
     private final ProxyConfig norm;
     private final Map<String, YamlNode.Location> locations;
@@ -476,8 +479,8 @@ final class ConfigValidator implements RuleValidator.Report {
     // ---- backends and listens
 
     private void backend(Backend b, String p, String what) {
-        if (b.servers().isEmpty()) {
-            error(p + ".servers", "a " + what + " needs at least one server");
+        if (b.servers().isEmpty() && b.serverTemplate() == null) {
+            error(p + ".servers", "a " + what + " needs at least one server (or a server_template)");
         }
         check(b.check(), p + ".check");
         nonNegative(b.retries(), p + ".retries");
@@ -530,6 +533,55 @@ final class ConfigValidator implements RuleValidator.Report {
                 error(sp + ".weight", "weight " + s.weight() + " out of range 0-256");
             }
             nonNegative(s.maxconn(), sp + ".maxconn");
+        }
+        serverTemplate(b, p + ".server_template", names, what);
+    }
+
+    /** HAProxy's server-template: prefix, count, a name to resolve (host[:port] or SRV), the servers' settings. */
+    private void serverTemplate(Backend b, String p, Map<String, String> serverNames, String what) {
+        ServerTemplate t = b.serverTemplate();
+        if (t == null) {
+            return;
+        }
+        if (t.prefix() == null || t.prefix().isBlank()) {
+            error(p + ".prefix", "required: the servers' names are the prefix and a number");
+        } else if (!SERVER_PREFIX.matcher(t.prefix()).matches()) {
+            error(p + ".prefix", "bad prefix '" + t.prefix() + "' (letters, digits, '.', '_' and '-')");
+        }
+        if (t.count() == null) {
+            error(p + ".count", "required: how many servers (1-" + ServerTemplate.MAX_COUNT + ")");
+        } else if (t.count() < 1 || t.count() > ServerTemplate.MAX_COUNT) {
+            error(p + ".count", "count " + t.count() + " out of range 1-" + ServerTemplate.MAX_COUNT);
+        }
+        HostPort target = null;
+        try {
+            target = t.target();
+        } catch (IllegalArgumentException e) {
+            error(p + ".address", e.getMessage());
+        }
+        Resolvers resolvers = raw.global() == null ? null : raw.global().resolvers();
+        if (target != null && t.srv() && (resolvers == null || resolvers.nameservers().isEmpty())) {
+            error(p + ".address", "an SRV name is asked of global.resolvers.nameservers (the system resolver "
+                    + "answers only A and AAAA)");
+        }
+        if (target != null && !t.srv() && !target.hasPort() && Boolean.TRUE.equals(t.check())
+                && (b.check() == null || b.check().port() == null)) {
+            error(p + ".address", "checked servers without a port need check.port (the client's port is known only "
+                    + "when a client connects)");
+        }
+        if (t.weight() != null && (t.weight() < 0 || t.weight() > 256)) {
+            error(p + ".weight", "weight " + t.weight() + " out of range 0-256");
+        }
+        nonNegative(t.maxconn(), p + ".maxconn");
+        if (t.prefix() != null && t.count() != null && t.count() >= 1 && t.count() <= ServerTemplate.MAX_COUNT) {
+            for (int i = 1; i <= t.count(); i++) {
+                String first = serverNames.get(t.name(i));
+                if (first != null) {
+                    error(p + ".prefix", "server '" + t.name(i) + "' of the template is already a server of " + what
+                            + " '" + b.name() + "' (at " + at(first) + ")");
+                    break;
+                }
+            }
         }
     }
 

@@ -188,6 +188,9 @@ class FullConfigTest {
         assertEquals(List.of(new Server("applive0", HostPort.parse("127.0.0.1:36007"), 1, true, false, 0, false, 0)),
                 l.servers());
         assertEquals(l.asBackend(), c.backend("app-customer1").orElseThrow());
+        assertEquals(new io.pointsman.proxy.config.ServerTemplate("app", 2, "app.internal:36007", 2, null, null, null),
+                l.serverTemplate());
+        assertEquals(List.of("applive0", "app1", "app2"), l.asBackend().allServers().stream().map(Server::name).toList());
     }
 
     @Test
