@@ -115,7 +115,7 @@ final class AclTranslator {
             case "url_param" -> named("query_param", e.args().isEmpty() ? null : e.args().get(0), m, icase, values, http);
             case "src" -> src(m, values);
             case "dst_port" -> dstPort(m, values);
-            case "req.ssl_sni" -> sni(m == null ? "str" : m, values, http);
+            case "req.ssl_sni" -> sni("req.ssl_sni", m == null ? "str" : m, values, http);
             case "method" -> method(m, icase, values, http);
             case "ssl_fc" -> sslFc(m, values, http);
             case "ssl_c_used" -> flag("ssl_c_used", values);
@@ -227,7 +227,7 @@ final class AclTranslator {
             return Result.fail("ssl_fc_sni on a frontend with binds that do not terminate TLS (Pointsman's sni also"
                     + " reads the name of TLS it passes through)");
         }
-        return sni(method, values, false);
+        return sni("ssl_fc_sni", method, values, false);
     }
 
     private static Result src(String method, List<String> values) {
@@ -337,27 +337,27 @@ final class AclTranslator {
         return Result.ok(PmMatcher.of("dst_port", out, false, null));
     }
 
-    private static Result sni(String method, List<String> values, boolean http) {
+    private static Result sni(String fetch, String method, List<String> values, boolean http) {
         if (http) {
-            return Result.fail("req.ssl_sni reads a TLS ClientHello: Pointsman's sni works in mode tcp");
+            return Result.fail(fetch + " reads a TLS ClientHello: Pointsman's sni works in mode tcp");
         }
         List<Object> out = new ArrayList<>();
         for (String v : values) {
             switch (method) {
                 case "str" -> {
                     if (v.startsWith("*")) {
-                        return Result.fail("req.ssl_sni '" + v + "': Pointsman's sni reads '*.' as a wildcard");
+                        return Result.fail(fetch + " '" + v + "': Pointsman's sni reads '*.' as a wildcard");
                     }
                     out.add(v.toLowerCase(Locale.ROOT));
                 }
                 case "end" -> {
                     if (!v.startsWith(".") || v.length() < 2) {
-                        return Result.fail("req.ssl_sni -m end '" + v + "' is not a domain suffix ('.example.com')");
+                        return Result.fail(fetch + " -m end '" + v + "' is not a domain suffix ('.example.com')");
                     }
                     out.add("*" + v.toLowerCase(Locale.ROOT));
                 }
                 default -> {
-                    return Result.fail("req.ssl_sni -m " + method + " has no Pointsman matcher");
+                    return Result.fail(fetch + " -m " + method + " has no Pointsman matcher");
                 }
             }
         }

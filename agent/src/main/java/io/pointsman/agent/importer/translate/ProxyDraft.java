@@ -194,6 +194,8 @@ final class ProxyDraft {
         Long downinterMs;
         /** Why it cannot be translated; null when it can. */
         String failure;
+        /** For a {@code server-template}: how many servers (its name is the prefix); null for a server. */
+        Integer templateCount;
         /** TLS to the server ({@code ssl}, {@code verify}, {@code ca-file} …). */
         TlsOptions.Server tls = new TlsOptions.Server();
 

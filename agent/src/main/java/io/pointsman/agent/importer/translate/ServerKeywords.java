@@ -26,6 +26,9 @@ final class ServerKeywords {
             "force-tlsv13", "no-tls-tickets", "tls-tickets", "ssl-reuse", "no-ssl-reuse", "allow-0rtt",
             "send-proxy-v2-ssl", "send-proxy-v2-ssl-cn", "no-check-ssl", "renegotiate", "no-renegotiate", "ktls",
             "sni-auto", "no-sni-auto", "check-sni-auto", "no-check-sni-auto");
+    /** An SRV name as Pointsman's server_template reads it. */
+    private static final Pattern SRV_NAME = Pattern.compile(
+            "_[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\\._(tcp|udp)\\.[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
     /** {@code sni str(NAME)}: the one form of HAProxy's sni expression that is a fixed name. */
     private static final Pattern FIXED_SNI = Pattern.compile("str\\(([A-Za-z0-9][A-Za-z0-9.-]*)\\)");
     private static final Set<String> NOT_NEEDED = Set.of("id", "pool-purge-delay", "pool-max-conn", "pool-low-conn",
@@ -43,8 +46,7 @@ final class ServerKeywords {
     static void register(KeywordTable t) {
         t.on("server", ServerKeywords::server);
         t.on("default-server", ServerKeywords::defaultServer);
-        t.on("server-template", (l, c) -> backendOnly(l, c, () -> c.notTranslated(l,
-                "servers filled from DNS are not supported by Pointsman yet (SPEC §10 server_template)")));
+        t.on("server-template", ServerKeywords::serverTemplate);
         t.on("option httpchk", ServerKeywords::httpchk);
         t.on("http-check", ServerKeywords::httpCheck);
         t.on(CHECKS, ServerKeywords::protocolCheck);
@@ -232,6 +234,74 @@ final class ServerKeywords {
         } else {
             s.address = a.value();
         }
+        c.draft.servers.add(s);
+    }
+
+    /**
+     * {@code server-template PREFIX NUM|1-NUM ADDRESS [OPTIONS]}: servers PREFIX1 … PREFIXN
+     * filled from DNS, a proxy.yaml {@code server_template} ({@link Translator} keeps one per
+     * backend).
+     */
+    private static void serverTemplate(CfgLine l, ProxyContext c) {
+        if (!c.draft.backendSide()) {
+            c.notApplicable(l);
+            return;
+        }
+        if (l.size() < 4) {
+            c.error(l, "'server-template' expects a prefix, a number or range, and an address");
+            return;
+        }
+        ProxyDraft.ServerDraft s = new ProxyDraft.ServerDraft(l, l.word(1));
+        String num = l.word(2);
+        java.util.regex.Matcher range = Pattern.compile("(\\d{1,9})(?:-(\\d{1,9}))?").matcher(num);
+        if (!range.matches() || Integer.parseInt(range.group(1)) < 1
+                || (range.group(2) != null && Integer.parseInt(range.group(2)) < Integer.parseInt(range.group(1)))) {
+            c.error(l, "server-template: bad number or range '" + num + "'");
+            return;
+        }
+        int low = range.group(2) == null ? 1 : Integer.parseInt(range.group(1));
+        int count = range.group(2) == null ? Integer.parseInt(range.group(1)) : Integer.parseInt(range.group(2));
+        CfgLine defaults = new CfgLine(l.number(), prepend("default-server", c.draft.defaultServer), null, l.text(), List.of());
+        if (!options(defaults, 1, s, c, new ArrayList<>())) {
+            return;
+        }
+        s.left.clear();
+        if (!options(l, 4, s, c, new ArrayList<>())) {
+            return;
+        }
+        String address = l.word(3);
+        if (low != 1) {
+            s.failure = "servers numbered from " + low + ": Pointsman's server_template numbers them from 1";
+        } else if (count > io.pointsman.proxy.config.ServerTemplate.MAX_COUNT) {
+            s.failure = count + " servers: Pointsman's server_template has at most "
+                    + io.pointsman.proxy.config.ServerTemplate.MAX_COUNT;
+        } else if (address.startsWith("_")) {
+            if (address.contains(":") || !SRV_NAME.matcher(address).matches()) {
+                s.failure = "'" + address + "' is not an SRV name Pointsman reads (_service._tcp.name, no port)";
+            } else {
+                s.address = address;
+            }
+        } else {
+            Addresses.Result a = Addresses.server(address);
+            if (a.invalid()) {
+                c.error(l, a.failure());
+                return;
+            }
+            if (a.failure() != null) {
+                s.failure = a.failure();
+            } else if (io.pointsman.proxy.config.Cidr.literal(Addresses.hostOf(a.value())) != null) {
+                s.failure = "'" + address + "' is an IP address: Pointsman's server_template fills its servers from a"
+                        + " DNS name";
+            } else {
+                s.address = a.value();
+            }
+        }
+        for (String unsupported : List.of("maxqueue", "disabled")) {
+            if (unsupported.equals("maxqueue") ? s.maxqueue != null : s.disabled) {
+                s.left.add(unsupported + ": Pointsman's server_template has weight, check, maxconn and backup");
+            }
+        }
+        s.templateCount = count;
         c.draft.servers.add(s);
     }
 

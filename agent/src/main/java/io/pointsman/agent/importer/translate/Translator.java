@@ -143,6 +143,7 @@ public final class Translator {
                 forwardfor, statsProxy, rulesYaml, userlists());
         assembler.forwardforOptionsOfTargets.putAll(forwardforOptionsOfTargets);
         assembler.resolvers = resolvers();
+        srvTemplatesNeedNameservers(assembler.resolvers);
         YMap yaml = assembler.assemble();
         List<Finding> findings = TranslationReport.findings(t, view);
         return new Result(yaml, findings, assembler.routes());
@@ -206,7 +207,13 @@ public final class Translator {
                 c.notTranslated(s.line, s.failure);
                 continue;
             }
-            boolean hasPort = !s.address.endsWith("]") && s.address.matches(".*:\\d+");
+            boolean hasPort = (s.templateCount != null && s.address.startsWith("_"))
+                    || (!s.address.endsWith("]") && s.address.matches(".*:\\d+"));
+            String templateProblem = s.templateCount == null ? null : templateProblem(d, c, s);
+            if (templateProblem != null) {
+                c.notTranslated(s.line, templateProblem);
+                continue;
+            }
             if (s.check && !hasPort && s.checkPort == null && d.check.port == null) {
                 c.notTranslated(s.line, "a checked server without a port needs a check port ('port N'), as in HAProxy");
                 continue;
@@ -283,6 +290,75 @@ public final class Translator {
         }
     }
 
+    /** Why a server-template cannot be this backend's server_template, or null when it can. */
+    private String templateProblem(ProxyDraft d, ProxyContext c, ProxyDraft.ServerDraft template) {
+        for (ProxyDraft.ServerDraft other : d.servers) {
+            if (other == template) {
+                break;
+            }
+            if (other.templateCount != null && other.failure == null) {
+                return "Pointsman has one server_template per backend (line " + other.line.number() + " is it)";
+            }
+        }
+        for (ProxyDraft.ServerDraft other : d.servers) {
+            if (other.templateCount == null && other.name.startsWith(template.name)
+                    && other.name.substring(template.name.length()).matches("[1-9]\\d*")
+                    && Integer.parseInt(other.name.substring(template.name.length())) <= template.templateCount) {
+                return "its server names clash with server '" + other.name + "' (line " + other.line.number() + ")";
+            }
+        }
+        if (!template.name.matches("[A-Za-z0-9._-]+")) {
+            return "prefix '" + template.name + "': Pointsman's server names are letters, digits, '.', '_' and '-'";
+        }
+        if (template.address.startsWith("_") && !hasNameserver(template.resolvers)) {
+            return "an SRV name needs a resolvers section with a nameserver (resolvers NAME on the line):"
+                    + " Pointsman asks it for SRV records";
+        }
+        if (template.resolvers == null) {
+            c.note(template.line, "without 'resolvers' HAProxy resolves the name once at start and gives every"
+                    + " server its first address; Pointsman gives one server per address and resolves again every"
+                    + " resolvers.interval");
+        }
+        return null;
+    }
+
+    /**
+     * An SRV template is asked of global.resolvers' nameservers: when the resolvers section
+     * that became global.resolvers has none Pointsman can use, the template is left out.
+     */
+    private void srvTemplatesNeedNameservers(Sourced<YMap> resolvers) {
+        if (resolvers != null && resolvers.value().has("nameservers")) {
+            return;
+        }
+        for (ProxyDraft d : drafts) {
+            boolean removed = d.servers.removeIf(s -> {
+                if (s.templateCount != null && s.address.startsWith("_")) {
+                    t.outcomes.add(s.line, LineOutcomes.Kind.NOT_TRANSLATED, "an SRV name needs a resolvers section"
+                            + " with a nameserver Pointsman can ask (UDP)", null);
+                    return true;
+                }
+                return false;
+            });
+            if (removed && d.servers.isEmpty() && d.kind == SectionKind.BACKEND) {
+                unusable.put(d, "no server Pointsman can use (HAProxy answers 503; Pointsman needs at least one server)");
+            }
+        }
+    }
+
+    /** Whether the resolvers section of that name exists and names a nameserver. */
+    private boolean hasNameserver(String resolvers) {
+        if (resolvers == null) {
+            return false;
+        }
+        for (CfgSection s : t.config.sections(SectionKind.RESOLVERS)) {
+            if (s.name().equals(resolvers)) {
+                return s.lines().stream().anyMatch(l -> l.keyword().equals("nameserver") && l.word(2) != null
+                        && !l.word(2).startsWith("tcp"));
+            }
+        }
+        return false;
+    }
+
     /**
      * TLS to servers is per backend in Pointsman ({@code tls:}, with {@code tls: false} on a
      * plain server): the TLS servers' most common settings win, a server with others is left
@@ -302,6 +378,16 @@ public final class Translator {
         }
         List<ProxyDraft.ServerDraft> tlsServers = kept.stream().filter(s -> s.tls.on()).toList();
         String key = mostCommon(tlsServers, s -> TlsOptions.serverKey(s.tls, globalVerify));
+        if (!tlsServers.isEmpty()) {
+            for (java.util.Iterator<ProxyDraft.ServerDraft> it = kept.iterator(); it.hasNext(); ) {
+                ProxyDraft.ServerDraft s = it.next();
+                if (s.templateCount != null && !s.tls.on()) {
+                    c.notTranslated(s.line, "a plain server-template in a backend that speaks TLS to its servers:"
+                            + " Pointsman's server_template follows the backend's tls");
+                    it.remove();
+                }
+            }
+        }
         for (ProxyDraft.ServerDraft s : tlsServers) {
             if (!TlsOptions.serverKey(s.tls, globalVerify).equals(key)) {
                 c.notTranslated(s.line, "its TLS settings differ from the other TLS servers' of " + d.label()

@@ -477,6 +477,23 @@ final class YamlAssembler {
         }
         YList servers = new YList();
         for (ProxyDraft.ServerDraft s : d.servers) {
+            if (s.templateCount != null) {
+                YMap tm = new YMap().put("prefix", s.name).put("count", s.templateCount).put("address", s.address);
+                if (s.weight != null && s.weight != 1) {
+                    tm.put("weight", s.weight);
+                }
+                if (s.check) {
+                    tm.put("check", true);
+                }
+                if (s.maxconn != null && s.maxconn > 0) {
+                    tm.put("maxconn", s.maxconn);
+                }
+                if (s.backup) {
+                    tm.put("backup", true);
+                }
+                m.put("server_template", tm, at(s.line) + ": server-template");
+                continue;
+            }
             YMap sm = new YMap().put("name", s.name).put("address", s.address);
             if (s.weight != null && s.weight != 1) {
                 sm.put("weight", s.weight);
@@ -501,7 +518,9 @@ final class YamlAssembler {
             }
             servers.add(sm, at(s.line));
         }
-        m.put("servers", servers);
+        if (!servers.isEmpty() || !m.has("server_template")) {
+            m.put("servers", servers);
+        }
     }
 
     /** The first server with the value most servers have (ties: the first seen). */

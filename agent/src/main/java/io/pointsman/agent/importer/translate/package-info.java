@@ -8,9 +8,11 @@
  * {@code ServerKeywords}, {@code RoutingKeywords}, {@code StatsKeywords},
  * {@code OptionKeywords}; {@code UnsupportedKeywords} holds what Pointsman cannot express yet
  * and why; {@code GlobalKeywords} the global section), which fill a {@code ProxyDraft} and
- * record each line's outcome ({@code LineOutcomes}). {@code Translator} then settles what
- * spans proxies (backends that can be routed to, the stats page, forwardfor, acl names and
- * conditions via {@code AclBook}, {@code AclTranslator} and {@code ConditionTranslator}),
+ * record each line's outcome ({@code LineOutcomes}); {@code TlsOptions} holds the TLS options
+ * of bind and server lines and of the {@code ssl-default-*} globals. {@code Translator} then
+ * settles what spans lines or proxies (a backend's servers: their TLS, checks, templates;
+ * backends that can be routed to, the stats page, forwardfor, acl names and conditions via
+ * {@code AclBook}, {@code AclTranslator} and {@code ConditionTranslator}),
  * {@code YamlAssembler} writes proxy.yaml and {@code TranslationReport} the report.
  * {@link io.pointsman.agent.importer.translate.RouteCaseGenerator} finds, with Pointsman's own
  * router, a request per translated rule for tests/routes.yaml.

@@ -30,10 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the import makes of HAProxy's TLS (SPEC §9): {@code bind … ssl crt …} and its options
  * per bind, the {@code ssl-default-*} globals, {@code server … ssl verify …} per backend,
- * checks over TLS or not, and the TLS acls. Each case loads the written proxy.yaml back as
- * the agent would; what is left out is reported on its line with the reason.
+ * checks over TLS or not, the TLS acls; and of {@code server-template} (SPEC §10). Each case
+ * loads the written proxy.yaml back as the agent would; what is left out is reported on its
+ * line with the reason.
  */
-class HaproxyTlsImportTest {
+class HaproxyTlsAndTemplateImportTest {
     private static final String HEAD = """
             defaults
                 mode http
@@ -391,5 +392,64 @@ class HaproxyTlsImportTest {
         assertTrue(notTranslated(o, 10).contains("ssl_fc_sni in mode http"), o.findings()::toString);
         List<AclMatch> tunnel = frontend(c, "tunnel").acl().stream().map(a -> a.match()).toList();
         assertEquals(List.of(new AclMatch.Sni(List.of("*.db.example.com"))), tunnel);
+    }
+
+    @Test
+    void serverTemplatesBecomeServerTemplate() throws Exception {
+        HaproxyImport.Outcome o = run("""
+                resolvers dns
+                    nameserver ns1 127.0.0.53:53
+                    hold valid 30s
+                """ + HEAD + """
+                frontend fe
+                    bind :80
+                    use_backend api if { path_beg /api }
+                    use_backend two if { path_beg /two }
+                    use_backend ranged if { path_beg /r }
+                    default_backend web
+                backend web
+                    server-template web 10 web.service.internal:8080 check weight 2 resolvers dns
+                backend api
+                    server-template api 5 _http._tcp.api.service.internal resolvers dns
+                    server fixed 10.0.0.9:80
+                backend two
+                    server-template a 3 a.internal:80
+                    server-template b 3 b.internal:80
+                backend ranged
+                    server-template r 2-4 r.internal:80
+                    server s1 10.0.0.1:80
+                """);
+        ProxyConfig c = config(o);
+        Backend web = backend(c, "web");
+        assertEquals("web", web.serverTemplate().prefix());
+        assertEquals(10, web.serverTemplate().count());
+        assertEquals("web.service.internal:8080", web.serverTemplate().address());
+        assertEquals(2, web.serverTemplate().weight());
+        assertEquals(Boolean.TRUE, web.serverTemplate().check());
+        assertTrue(web.servers().isEmpty());
+        Backend api = backend(c, "api");
+        assertTrue(api.serverTemplate().srv());
+        assertEquals(List.of("fixed"), api.servers().stream().map(Server::name).toList());
+        assertEquals(List.of("127.0.0.53:53"), c.global().resolvers().nameservers().stream().map(Object::toString)
+                .toList());
+        assertEquals("a", backend(c, "two").serverTemplate().prefix());
+        assertTrue(notTranslated(o, 22).contains("one server_template per backend"), o.findings()::toString);
+        assertNull(backend(c, "ranged").serverTemplate());
+        assertTrue(notTranslated(o, 24).contains("numbered from 2"), o.findings()::toString);
+    }
+
+    @Test
+    void anSrvTemplateWithoutANameserverIsLeftOut() throws Exception {
+        HaproxyImport.Outcome o = run(HEAD + """
+                frontend fe
+                    bind :80
+                    default_backend api
+                backend api
+                    server-template api 5 _http._tcp.api.service.internal
+                    server fixed 10.0.0.9:80
+                """);
+        ProxyConfig c = config(o);
+        assertNull(backend(c, "api").serverTemplate());
+        assertTrue(notTranslated(o, 10).contains("SRV"), o.findings()::toString);
     }
 }
