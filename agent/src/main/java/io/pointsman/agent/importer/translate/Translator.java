@@ -439,9 +439,10 @@ public final class Translator {
                 c.note(s.line, "verifyhost " + s.tls.verifyhost + " becomes sni: Pointsman also sends the name in"
                         + " the ClientHello (HAProxy checks it without sending it)");
             } else if (name == null && host != null && io.pointsman.proxy.config.Cidr.literal(host) == null) {
-                c.note(s.line, "Pointsman sends the server's host name '" + host + "' in SNI and, with verify"
-                        + " required, checks the certificate against it (HAProxy without sni sends none and checks"
-                        + " the chain only)");
+                boolean verify = TlsOptions.effectiveVerify(s.tls, globalVerify).equals("required");
+                c.note(s.line, "Pointsman sends the server's host name '" + host + "' in SNI" + (verify
+                        ? " and checks the certificate against it (HAProxy without sni sends none and checks the chain"
+                        + " only)" : " (HAProxy without sni sends none)"));
             }
         }
     }
