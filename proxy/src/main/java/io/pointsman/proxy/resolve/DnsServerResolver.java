@@ -135,7 +135,7 @@ public final class DnsServerResolver implements HostResolver {
                 throw new IllegalArgumentException("SRV record without a service (target '.', or port 0)");
             }
             return new SrvTarget(target, port, priority, weight);
-        } catch (IndexOutOfBoundsException | io.netty.handler.codec.CorruptedFrameException e) {
+        } catch (IndexOutOfBoundsException | io.netty.handler.codec.DecoderException e) {
             throw new IllegalArgumentException("bad SRV record: " + e.getMessage(), e);
         }
     }
