@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ServerCommand.class,
             StatusCommand.class,
             BackendCommand.class,
+            ImportCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

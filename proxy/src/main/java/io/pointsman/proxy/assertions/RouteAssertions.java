@@ -350,12 +350,27 @@ public final class RouteAssertions {
         int port = c.dstPort() != null ? c.dstPort() : f.bind().isEmpty() ? 0 : f.bind().get(0).address().port();
         boolean http = f.mode() == io.pointsman.proxy.config.Mode.HTTP;
         String host = c.host() != null ? stripPort(c.host()).toLowerCase(Locale.ROOT) : null;
-        String path = c.path() != null ? c.path() : http ? "/" : null;
+        String target = c.path() != null ? c.path() : http ? "/" : null;
+        // A case's path may carry a query (SPEC §8): the router sees them apart, as a request's.
+        int q = target == null ? -1 : target.indexOf('?');
+        String path = q < 0 ? target : target.substring(0, q);
+        String query = q < 0 ? null : target.substring(q + 1);
         String method = c.method() != null ? c.method() : http ? "GET" : null;
+        TlsFacts tls = connection(c, f).tls();
         return new RequestFacts() {
             @Override
             public InetAddress source() {
                 return src;
+            }
+
+            @Override
+            public TlsFacts tls() {
+                return tls;
+            }
+
+            @Override
+            public String query() {
+                return query;
             }
 
             @Override

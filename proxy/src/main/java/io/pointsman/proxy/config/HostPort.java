@@ -1,5 +1,6 @@
 package io.pointsman.proxy.config;
 
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -95,6 +96,42 @@ public record HostPort(String host, int port) {
 
     public boolean isIpv6() {
         return host.indexOf(':') >= 0;
+    }
+
+    /**
+     * Whether two listening addresses want one socket: the same port (not 0, which is an
+     * ephemeral one) and the same host, or either one on every address ({@code *},
+     * {@code 0.0.0.0}, {@code ::}). Pointsman binds such a pair once: config validation
+     * refuses the second.
+     */
+    public boolean bindsOverlap(HostPort o) {
+        if (port != o.port || port == 0) {
+            return false;
+        }
+        byte[] a = isWildcard() ? null : Cidr.literal(host);
+        byte[] b = o.isWildcard() ? null : Cidr.literal(o.host);
+        if (everyAddress(this, a) || everyAddress(o, b)) {
+            return true;
+        }
+        if (a != null && b != null) {
+            return Arrays.equals(a, b);
+        }
+        return host.equalsIgnoreCase(o.host);
+    }
+
+    private static boolean everyAddress(HostPort h, byte[] literal) {
+        if (h.isWildcard()) {
+            return true;
+        }
+        if (literal == null) {
+            return false;
+        }
+        for (byte x : literal) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

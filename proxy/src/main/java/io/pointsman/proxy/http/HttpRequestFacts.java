@@ -150,6 +150,7 @@ final class HttpRequestFacts implements RequestFacts {
         return path;
     }
 
+    /** The query after '?' ({@code query_param} acls read it); null when the target has none. */
     @Override
     public String query() {
         return request.query();

@@ -21,6 +21,7 @@ import io.pointsman.proxy.config.Listen;
 import io.pointsman.proxy.config.Mode;
 import io.pointsman.proxy.config.NotifyTarget;
 import io.pointsman.proxy.config.ProxyConfig;
+import io.pointsman.proxy.config.Regex;
 import io.pointsman.proxy.config.RequestRule;
 import io.pointsman.proxy.config.ResponseRule;
 import io.pointsman.proxy.config.RetryOn;
@@ -40,14 +41,12 @@ import io.pointsman.proxy.config.VrrpInstance;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * The semantic rules of SPEC §3 "Validation", checked on the bound records. Works on
@@ -750,9 +749,9 @@ final class ConfigValidator implements RuleValidator.Report {
             return;
         }
         try {
-            Pattern.compile(regex);
-        } catch (PatternSyntaxException e) {
-            error(path, "bad regex '" + regex + "': " + e.getDescription() + " near index " + e.getIndex());
+            Regex.parse(regex);
+        } catch (IllegalArgumentException e) {
+            error(path, e.getMessage());
         }
     }
 
@@ -794,14 +793,6 @@ final class ConfigValidator implements RuleValidator.Report {
     private record Address(HostPort address, String path, String owner) {
     }
 
-    /** A bind with its host parsed once: {@code literal} is null for a name or a wildcard. */
-    private record Parsed(Address bind, byte[] literal, boolean any) {
-        static Parsed of(Address b) {
-            byte[] l = b.address().isWildcard() ? null : Cidr.literal(b.address().host());
-            return new Parsed(b, l, anyAddress(b.address(), l));
-        }
-    }
-
     private void binds() {
         List<Address> all = new ArrayList<>();
         if (raw.stats() != null && raw.stats().bind() != null) {
@@ -823,7 +814,7 @@ final class ConfigValidator implements RuleValidator.Report {
         }
         // Only binds on one port can conflict: compare within a port, earlier binds first
         // (all pairs made a listen-per-customer config quadratic).
-        Map<Integer, List<Parsed>> byPort = new HashMap<>();
+        Map<Integer, List<Address>> byPort = new HashMap<>();
         for (Address b : all) {
             if (b.address() != null && !b.address().hasPort()) {
                 error(b.path(), "a bind needs a port, got '" + b.address() + "'");
@@ -832,43 +823,16 @@ final class ConfigValidator implements RuleValidator.Report {
             if (b.address() == null || b.address().port() == 0) {
                 continue; // port 0 (ephemeral) never conflicts
             }
-            Parsed p = Parsed.of(b);
-            List<Parsed> earlier = byPort.computeIfAbsent(b.address().port(), k -> new ArrayList<>(1));
-            for (Parsed a : earlier) {
-                if (overlap(a, p)) {
-                    error(b.path(), "bind '" + b.address() + "' conflicts with '" + a.bind().address() + "' of "
-                            + a.bind().owner() + " (" + at(a.bind().path()) + ")");
+            List<Address> earlier = byPort.computeIfAbsent(b.address().port(), k -> new ArrayList<>(1));
+            for (Address a : earlier) {
+                if (a.address().bindsOverlap(b.address())) {
+                    error(b.path(), "bind '" + b.address() + "' conflicts with '" + a.address() + "' of "
+                            + a.owner() + " (" + at(a.path()) + ")");
                     break;
                 }
             }
-            earlier.add(p);
+            earlier.add(b);
         }
-    }
-
-    /** Whether two binds on one port would want the same socket. */
-    private static boolean overlap(Parsed a, Parsed b) {
-        if (a.any() || b.any()) {
-            return true;
-        }
-        if (a.literal() != null && b.literal() != null) {
-            return Arrays.equals(a.literal(), b.literal());
-        }
-        return a.bind().address().host().equalsIgnoreCase(b.bind().address().host());
-    }
-
-    private static boolean anyAddress(HostPort h, byte[] l) {
-        if (h.isWildcard()) {
-            return true;
-        }
-        if (l == null) {
-            return false;
-        }
-        for (byte x : l) {
-            if (x != 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---- keepalived, sync
