@@ -143,6 +143,29 @@ class HaproxyImportTest {
     }
 
     @Test
+    void aRuleToAListenWithoutUsableServersIsLeftOutAndTheListenStillServesItsOwnBind() throws Exception {
+        // Found by the fuzz target: the listen was left out as a backend but still named by use_backend.
+        HaproxyImport.Outcome o = run(HEAD + """
+                frontend fe
+                    bind :80
+                    use_backend pilot if { path_beg /pilot/ }
+                    default_backend web
+                backend web
+                    server w1 10.0.0.1:80
+                listen pilot
+                    bind :81
+                    use_backend web if { path_beg /web/ }
+                    server p1 10.0.0.2:+1
+                """);
+        assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status(), o.findings()::toString);
+        ProxyConfig c = config(o); // validates
+        assertTrue(frontend(c, "fe").useBackend().isEmpty(), c.toString());
+        assertEquals(Finding.Kind.NOT_TRANSLATED, finding(o, 8).kind());
+        assertTrue(finding(o, 8).message().contains("backend 'pilot' is not translated: no server"), finding(o, 8)::toString);
+        assertEquals(List.of("web"), frontend(c, "pilot").useBackend().stream().map(r -> r.backend()).toList());
+    }
+
+    @Test
     void anAddressBoundTwiceIsBoundOnceAndAnOverlapIsLeftOut() throws Exception {
         HaproxyImport.Outcome o = run(HEAD + """
                 frontend all
