@@ -36,7 +36,9 @@ import java.util.function.UnaryOperator;
  * that {@code pointsman validate} accepts, and the report of everything left out. The steps:
  * parse ({@link HaproxyParser}; a file HAProxy would refuse is refused), translate
  * ({@link Translator}, {@link KeepalivedImport}), load the result the way the agent will
- * (a config that does not validate is a bug here, and nothing is written), generate route
+ * (a part that does not validate is a bug here: it is left out and reported with the
+ * validator's message, {@link InvalidOutputRepair}; what cannot be placed refuses the whole
+ * import, and nothing is written), generate route
  * tests against the loaded config ({@link RouteCaseGenerator}), check them, and write the
  * directory ({@link RepoWriter}: a temporary directory renamed into place).
  */
@@ -173,25 +175,21 @@ public final class HaproxyImport {
             return refused(findings, cfgName + " has errors HAProxy refuses too (listed above)");
         }
 
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put("proxy.yaml", header(cfgName, nodeFiles) + YamlText.write(root));
-        for (Map.Entry<String, YMap> h : hosts.entrySet()) {
-            YMap doc = new YMap().put("keepalived", h.getValue(), "node " + h.getKey() + ": from "
-                    + nodeFiles.get(h.getKey()));
-            files.put("hosts/" + h.getKey() + ".yaml", "# Node " + h.getKey() + ": only what differs from proxy.yaml.\n"
-                    + YamlText.write(doc));
-        }
-        if (in.node() != null && hosts.isEmpty()) {
-            files.put("hosts/" + in.node() + ".yaml", "# Node " + in.node() + ": only what differs from"
-                    + " proxy.yaml (nothing yet).\n{}\n");
-        }
-
-        // Load the result as the agent will; a failure here is the importer's bug.
+        // Load the result as the agent will. A failure here is the importer's bug: the parts
+        // refused are left out and reported (InvalidOutputRepair), and the rest loaded again.
+        Map<String, String> files;
         LoadedConfig loaded;
-        try {
-            loaded = ConfigLoader.load(new ConfigFiles(yamlOnly(files)), null, SecretSource.of(Map.of()));
-        } catch (ConfigException e) {
-            return refused(findings, invalidOutput(e));
+        for (int round = 0; ; round++) {
+            files = files(cfgName, nodeFiles, root, hosts, in.node());
+            try {
+                loaded = ConfigLoader.load(new ConfigFiles(yamlOnly(files)), null, SecretSource.of(Map.of()));
+                break;
+            } catch (ConfigException e) {
+                if (round == InvalidOutputRepair.MAX_ROUNDS
+                        || !InvalidOutputRepair.leaveOutOne(root, e.errors(), cfgName, findings)) {
+                    return refused(findings, invalidOutput(e));
+                }
+            }
         }
         RouteCaseGenerator.Output cases = RouteCaseGenerator.generate(cfgName, t.routes(), loaded.config());
         for (String unreached : cases.unreached()) {
@@ -229,6 +227,24 @@ public final class HaproxyImport {
         files.put("README.md", ImportReadme.render(cfgName, nodeFiles, findings, counts));
         boolean leftOut = findings.stream().anyMatch(f -> f.kind() == Finding.Kind.NOT_TRANSLATED);
         return new Outcome(leftOut ? SOMETHING_LEFT_OUT : ALL_TRANSLATED, findings, List.of(), files, counts);
+    }
+
+    /** proxy.yaml and the hosts' files, as written from {@code root} and {@code hosts}. */
+    private static Map<String, String> files(String cfgName, Map<String, String> nodeFiles, YMap root,
+            Map<String, YMap> hosts, String node) {
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("proxy.yaml", header(cfgName, nodeFiles) + YamlText.write(root));
+        for (Map.Entry<String, YMap> h : hosts.entrySet()) {
+            YMap doc = new YMap().put("keepalived", h.getValue(), "node " + h.getKey() + ": from "
+                    + nodeFiles.get(h.getKey()));
+            files.put("hosts/" + h.getKey() + ".yaml", "# Node " + h.getKey() + ": only what differs from proxy.yaml.\n"
+                    + YamlText.write(doc));
+        }
+        if (node != null && hosts.isEmpty()) {
+            files.put("hosts/" + node + ".yaml", "# Node " + node + ": only what differs from"
+                    + " proxy.yaml (nothing yet).\n{}\n");
+        }
+        return files;
     }
 
     private static Map<String, String> yamlOnly(Map<String, String> files) {

@@ -35,4 +35,9 @@ public final class YList implements YNode {
     public int size() {
         return items.size();
     }
+
+    /** Removes and returns item {@code index}. */
+    public Item remove(int index) {
+        return items.remove(index);
+    }
 }
