@@ -143,6 +143,53 @@ class HaproxyImportTest {
     }
 
     @Test
+    void aRuleToAListenWithoutUsableServersIsLeftOutAndTheListenStillServesItsOwnBind() throws Exception {
+        // Found by the fuzz target: the listen was left out as a backend but still named by use_backend.
+        HaproxyImport.Outcome o = run(HEAD + """
+                frontend fe
+                    bind :80
+                    use_backend pilot if { path_beg /pilot/ }
+                    default_backend web
+                backend web
+                    server w1 10.0.0.1:80
+                listen pilot
+                    bind :81
+                    use_backend web if { path_beg /web/ }
+                    server p1 10.0.0.2:+1
+                """);
+        assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status(), o.findings()::toString);
+        ProxyConfig c = config(o); // validates
+        assertTrue(frontend(c, "fe").useBackend().isEmpty(), c.toString());
+        assertEquals(Finding.Kind.NOT_TRANSLATED, finding(o, 8).kind());
+        assertTrue(finding(o, 8).message().contains("backend 'pilot' is not translated: no server"), finding(o, 8)::toString);
+        assertEquals(List.of("web"), frontend(c, "pilot").useBackend().stream().map(r -> r.backend()).toList());
+    }
+
+    @Test
+    void pathAclsInATcpFrontendAreLeftOutAsHaproxyNeverMatchesThem() throws Exception {
+        // Found by the fuzz target: without 'mode http' in defaults a frontend is mode tcp.
+        HaproxyImport.Outcome o = run("""
+                frontend fe
+                    bind :80
+                    acl static path_beg /static/
+                    acl ping path /ping
+                    acl office src 203.0.113.0/24
+                    use_backend b2 if static
+                    use_backend b2 if office
+                    default_backend b1
+                backend b1
+                    server s1 10.0.0.1:80
+                backend b2
+                    server s2 10.0.0.2:80
+                """);
+        assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status(), o.findings()::toString);
+        ProxyConfig c = config(o); // validates
+        assertEquals(1, frontend(c, "fe").useBackend().size(), c.toString());
+        assertTrue(finding(o, 3).message().contains("needs mode http"), finding(o, 3)::toString);
+        assertEquals(Finding.Kind.NOT_TRANSLATED, finding(o, 6).kind());
+    }
+
+    @Test
     void anAddressBoundTwiceIsBoundOnceAndAnOverlapIsLeftOut() throws Exception {
         HaproxyImport.Outcome o = run(HEAD + """
                 frontend all

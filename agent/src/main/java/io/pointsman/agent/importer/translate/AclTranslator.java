@@ -108,8 +108,10 @@ final class AclTranslator {
         }
         String m = method;
         return switch (fetch) {
-            case "path" -> path(m == null ? "str" : m, icase, values);
-            case "url" -> url(m == null ? "str" : m, icase, values);
+            case "path" -> http ? path(m == null ? "str" : m, icase, values) : Result.fail(e.fetchText()
+                    + " needs mode http (in mode tcp HAProxy reads no request, so the acl never matches)");
+            case "url" -> http ? url(m == null ? "str" : m, icase, values) : Result.fail(e.fetchText()
+                    + " needs mode http (in mode tcp HAProxy reads no request, so the acl never matches)");
             case "hdr" -> named("header", e.args().isEmpty() ? null : e.args().get(0), m, icase, values, http);
             case "cook" -> named("cookie", e.args().isEmpty() ? null : e.args().get(0), m, icase, values, http);
             case "url_param" -> named("query_param", e.args().isEmpty() ? null : e.args().get(0), m, icase, values, http);

@@ -118,6 +118,9 @@ public final class Translator {
                 settleServers(d);
             }
         }
+        // Before any rule names a backend: a template left out here may leave one without servers.
+        Sourced<YMap> resolvers = resolvers();
+        srvTemplatesNeedNameservers(resolvers);
         settleStats();
         settleAddresses();
         for (ProxyDraft d : drafts) {
@@ -142,8 +145,7 @@ public final class Translator {
         YamlAssembler assembler = new YamlAssembler(t, global, drafts, unusable, backendOnly, books, rulesOut, defaultOut,
                 forwardfor, statsProxy, rulesYaml, userlists());
         assembler.forwardforOptionsOfTargets.putAll(forwardforOptionsOfTargets);
-        assembler.resolvers = resolvers();
-        srvTemplatesNeedNameservers(assembler.resolvers);
+        assembler.resolvers = resolvers;
         YMap yaml = assembler.assemble();
         List<Finding> findings = TranslationReport.findings(t, view);
         return new Result(yaml, findings, assembler.routes());
@@ -1119,6 +1121,10 @@ public final class Translator {
             return null;
         }
         String why = unusable.get(b);
+        if (why == null && b.kind == SectionKind.LISTEN && b.servers.isEmpty()) {
+            // The listen may still route (as a frontend) but is no backend to route to.
+            why = "no server Pointsman can use (HAProxy answers 503; Pointsman needs at least one server)";
+        }
         if (why != null) {
             c.notTranslated(line, "backend '" + name + "' is not translated: " + why);
             return null;
