@@ -608,13 +608,23 @@ start_udp_sink() {
     if [ -x /usr/sbin/rsyslogd ]; then
         mkdir -p "$TMP/rsyslog"
         printf '%s\n' "global(workDirectory=\"$TMP/rsyslog\")" 'module(load="imudp")' \
-            "input(type=\"imudp\" address=\"127.0.0.1\" port=\"$port\")" '*.* stop' >"$TMP/rsyslog/rsyslog.conf"
+            "input(type=\"imudp\" address=\"127.0.0.1\" port=\"$port\")" \
+            '*.* action(type="omfile" file="/dev/null")' >"$TMP/rsyslog/rsyslog.conf"
+        # (rsyslogd refuses to run without an action: a config of only `stop` leaves no one
+        # listening, and the proxy would be measured sending into ICMP "port unreachable")
         start rsyslogd /usr/sbin/rsyslogd -n -f "$TMP/rsyslog/rsyslog.conf" -i "$TMP/rsyslog/rsyslogd.pid"
     elif command -v socat >/dev/null; then
         start udp-sink socat -u "UDP-RECV:$port,bind=127.0.0.1" /dev/null
     else
         die "--also-syslog-udp needs rsyslog (apt-get install rsyslog) or socat"
     fi
+    local pid=$STARTED_PID
+    for _ in $(seq 50); do
+        ss -Hlun "sport = :$port" | grep -q . && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    die "the UDP syslog sink is not listening on 127.0.0.1:$port (see $TMP/rsyslogd.log or $TMP/udp-sink.log)"
 }
 
 # ---- throughput ------------------------------------------------------------------------------

@@ -6,31 +6,38 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDomainDatagramChannel;
-import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.util.ReferenceCountUtil;
 import io.pointsman.proxy.config.LogAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Syslog over UDP (RFC 5426: one message per datagram) or over a local datagram socket
  * ({@code unix:///dev/log}). A batch is copied into one pooled buffer and handed to the
- * log event loop in one task, which writes a datagram per message and flushes once: under
+ * log event loop in one task, which writes a slice per message and flushes once: under
  * native epoll Netty sends the whole batch with {@code sendmmsg(2)}.
  *
- * <p>A host name is resolved here, on the writer thread, and again a minute later (or
- * after a failure): a name that does not resolve costs the batches of that minute, counted
- * and warned about, never a stall of anything else. A socket whose outbound buffer is
- * full (the kernel does not take more) drops the batch, counted.
+ * <p>The socket is connected to the recipient, so the kernel looks up the route once per
+ * socket instead of once per datagram, and messages are plain buffers (no address each).
+ * A host name is resolved here, on the writer thread, and again a minute later (or after a
+ * failure); when it then names another address, the next batch goes out on a new socket
+ * connected to that one. A name that does not resolve costs the batches of that minute,
+ * counted and warned about, never a stall of anything else. A socket whose outbound buffer
+ * is full (the kernel does not take more) drops the batch, counted. A send that fails
+ * closes the socket: the next batch opens a new one (a restarted syslog daemon).
  */
 final class DatagramTransport implements MessageTransport {
     private static final long RESOLVE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
@@ -38,24 +45,39 @@ final class DatagramTransport implements MessageTransport {
 
     private final LogAddress address;
     private final LogSink.Counts counts;
+    private final Resolver resolver;
+    private final LongSupplier clock;
     private ByteBuf batch;
     private final int[] ends = new int[MAX_BATCH_MESSAGES];
     private int messages;
-    private int overflow;
     private Channel channel;
+    /** Where {@link #channel} is connected to. */
+    private SocketAddress connectedTo;
     private SocketAddress recipient;
     private long resolvedAt;
 
     DatagramTransport(LogAddress address, LogSink.Counts counts) {
+        this(address, counts, InetAddress::getByName, System::nanoTime);
+    }
+
+    /** @param resolver host name to address; {@code clock}: nanoseconds (tests move both) */
+    DatagramTransport(LogAddress address, LogSink.Counts counts, Resolver resolver, LongSupplier clock) {
         this.address = address;
         this.counts = counts;
+        this.resolver = resolver;
+        this.clock = clock;
+    }
+
+    /** How a target's host name becomes an address. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress resolve(String host) throws UnknownHostException;
     }
 
     @Override
     public void add(byte[] message, int off, int len) {
         if (messages == ends.length) {
-            overflow++; // sent with the next batch's worth of room: counted as lost now
-            return;
+            flush(); // a long batch leaves in parts
         }
         if (batch == null) {
             batch = PooledByteBufAllocator.DEFAULT.directBuffer(64 * 1024);
@@ -66,59 +88,76 @@ final class DatagramTransport implements MessageTransport {
 
     @Override
     public void flush() {
-        if (overflow > 0) {
-            counts.failed(overflow, new IllegalStateException("more than " + MAX_BATCH_MESSAGES + " lines in one batch"));
-            overflow = 0;
-        }
         if (messages == 0) {
             return;
         }
         ByteBuf out = batch;
-        int n = messages;
-        int[] bounds = java.util.Arrays.copyOf(ends, n);
+        int[] bounds = Arrays.copyOf(ends, messages);
         batch = null;
         messages = 0;
-        SocketAddress to;
         Channel ch;
         try {
-            to = recipient();
             ch = channel();
         } catch (Exception e) {
             out.release();
             recipient = null;
-            counts.failed(n, e);
+            counts.failed(bounds.length, e);
             return;
         }
         if (!ch.isWritable()) {
             out.release();
-            counts.failed(n, new IllegalStateException("the socket's send buffer is full"));
+            counts.failed(bounds.length, new IllegalStateException("the socket's send buffer is full"));
             return;
         }
-        ch.eventLoop().execute(() -> send(ch, out, bounds, to));
+        ch.eventLoop().execute(() -> send(ch, out, bounds));
     }
 
     /** On the log event loop. */
-    private void send(Channel ch, ByteBuf out, int[] bounds, SocketAddress to) {
+    private void send(Channel ch, ByteBuf out, int[] bounds) {
         try {
+            BatchOutcome outcome = new BatchOutcome(bounds.length);
             int start = 0;
-            ChannelFutureListener counting = f -> {
-                if (f.isSuccess()) {
-                    counts.sent(1);
-                } else {
-                    counts.failed(1, f.cause());
-                    f.channel().close(); // the next batch opens a new socket (a restarted syslog daemon)
-                }
-            };
             for (int end : bounds) {
-                ByteBuf one = out.retainedSlice(start, end - start);
-                // The local socket is connected (a unix datagram socket must be, to send); UDP sends to each.
-                Object packet = to instanceof DomainSocketAddress ? one : new DatagramPacket(one, (InetSocketAddress) to);
-                ch.write(packet).addListener(counting);
+                ch.write(out.retainedSlice(start, end - start)).addListener(outcome);
                 start = end;
             }
             ch.flush();
         } finally {
             out.release();
+        }
+    }
+
+    /**
+     * Counts one batch's messages as each leaves or fails, and reports them together once
+     * the last is done (on the log event loop only).
+     */
+    private final class BatchOutcome implements ChannelFutureListener {
+        private int pending;
+        private int sent;
+        private int failed;
+        private Throwable cause;
+
+        BatchOutcome(int messages) {
+            this.pending = messages;
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture f) {
+            if (f.isSuccess()) {
+                sent++;
+            } else {
+                failed++;
+                cause = f.cause();
+                f.channel().close(); // the next batch opens a new socket (a restarted syslog daemon)
+            }
+            if (--pending == 0) {
+                if (sent > 0) {
+                    counts.sent(sent);
+                }
+                if (failed > 0) {
+                    counts.failed(failed, cause);
+                }
+            }
         }
     }
 
@@ -129,10 +168,10 @@ final class DatagramTransport implements MessageTransport {
             }
             return recipient;
         }
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         if (recipient == null || now - resolvedAt > RESOLVE_EVERY_NANOS) {
             try {
-                recipient = new InetSocketAddress(InetAddress.getByName(address.host()), address.port());
+                recipient = new InetSocketAddress(resolver.resolve(address.host()), address.port());
             } catch (UnknownHostException e) {
                 throw new UnknownHostException("cannot resolve " + address.host());
             }
@@ -141,29 +180,53 @@ final class DatagramTransport implements MessageTransport {
         return recipient;
     }
 
+    /** The open socket connected to the current recipient: the one we have, or a new one. */
     private Channel channel() throws InterruptedException, UnknownHostException {
-        if (channel != null && channel.isOpen()) {
-            return channel;
+        SocketAddress to = recipient();
+        if (channel != null) {
+            if (channel.isOpen() && to.equals(connectedTo)) {
+                return channel;
+            }
+            channel.close(); // closed by a failed send, or the name now resolves elsewhere
+            channel = null;
         }
         Bootstrap b = new Bootstrap().group(LogIo.group())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 1024 * 1024))
-                .handler(new ChannelInboundHandlerAdapter());
-        ChannelFuture f;
+                .handler(new RefusalWarning());
         if (address.kind() == LogAddress.Kind.UNIX) {
             if (!LogIo.epoll()) {
                 throw new IllegalStateException("unix datagram sockets need Netty's native epoll, not available here");
             }
-            f = b.channel(EpollDomainDatagramChannel.class).connect(recipient());
+            b.channel(EpollDomainDatagramChannel.class);
         } else {
-            f = b.channel(LogIo.epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class).bind(0);
+            b.channel(LogIo.epoll() ? EpollDatagramChannel.class : NioDatagramChannel.class);
         }
+        ChannelFuture f = b.connect(to);
         f.await(5, TimeUnit.SECONDS);
         if (!f.isSuccess()) {
             f.channel().close();
-            throw new IllegalStateException("cannot open a socket: " + f.cause());
+            throw new IllegalStateException("cannot open a socket to " + to + ": " + f.cause());
         }
         channel = f.channel();
+        connectedTo = to;
         return channel;
+    }
+
+    /**
+     * A connected UDP socket hears the ICMP "port unreachable" of a recipient with nothing
+     * listening, as a read error: said (rate limited), not left to Netty's pipeline tail.
+     * The datagrams had left (counted as sent); the socket stays usable.
+     */
+    private final class RefusalWarning extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg); // a syslog server does not answer; nothing to read
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            counts.warn("the recipient refuses datagrams (" + cause + ")");
+        }
     }
 
     @Override

@@ -124,5 +124,10 @@ public final class LogSink implements AutoCloseable {
             String reason = why == null ? "unknown" : why.getMessage() == null ? why.toString() : why.getMessage();
             warning.warn("log target " + target + ": " + n + " lines lost: " + reason);
         }
+
+        /** A problem that loses no counted line (rate limited with the losses' warnings). */
+        void warn(String what) {
+            warning.warn("log target " + target + ": " + what);
+        }
     }
 }
