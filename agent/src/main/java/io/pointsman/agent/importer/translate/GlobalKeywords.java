@@ -142,14 +142,13 @@ final class GlobalKeywords {
                     }
                 }
                 case "ssl-default-bind-ciphers", "ssl-default-bind-ciphersuites", "ssl-default-bind-options" -> {
-                    if (tlsDefaults(l, bindTls, false, t)) {
-                        bindTlsLine = bindTlsLine == null ? l : bindTlsLine;
-                    }
+                    // The first such line names the section, also when it kept only part of itself.
+                    tlsDefaults(l, bindTls, false, t);
+                    bindTlsLine = bindTlsLine == null ? l : bindTlsLine;
                 }
                 case "ssl-default-server-ciphers", "ssl-default-server-ciphersuites", "ssl-default-server-options" -> {
-                    if (tlsDefaults(l, serverTls, true, t)) {
-                        serverTlsLine = serverTlsLine == null ? l : serverTlsLine;
-                    }
+                    tlsDefaults(l, serverTls, true, t);
+                    serverTlsLine = serverTlsLine == null ? l : serverTlsLine;
                 }
                 default -> other(l, t);
             }

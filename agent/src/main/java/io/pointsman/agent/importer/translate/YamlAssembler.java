@@ -791,7 +791,7 @@ final class YamlAssembler {
     // ---- comments
 
     private String at(CfgLine line) {
-        return file + ":" + line.number();
+        return line == null ? file : file + ":" + line.number();
     }
 
     private String at(List<CfgLine> lines) {
