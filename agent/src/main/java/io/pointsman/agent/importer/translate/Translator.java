@@ -988,8 +988,7 @@ public final class Translator {
                     }
                     case "hold" -> {
                         if ("valid".equals(l.word(1)) && l.word(2) != null) {
-                            r.put("hold_valid", HaproxyValues.duration(HaproxyValues.time(l.word(2))));
-                            t.outcomes.add(l, LineOutcomes.Kind.TRANSLATED, null, null);
+                            resolverTime(r, "hold_valid", l);
                         } else {
                             t.outcomes.add(l, LineOutcomes.Kind.NOT_TRANSLATED, "Pointsman keeps the last good address"
                                     + " for hold_valid whatever the failure", null);
@@ -997,8 +996,7 @@ public final class Translator {
                     }
                     case "timeout" -> {
                         if ("resolve".equals(l.word(1)) && l.word(2) != null) {
-                            r.put("interval", HaproxyValues.duration(HaproxyValues.time(l.word(2))));
-                            t.outcomes.add(l, LineOutcomes.Kind.TRANSLATED, null, null);
+                            resolverTime(r, "interval", l);
                         } else {
                             t.outcomes.add(l, LineOutcomes.Kind.NOT_NEEDED, "DNS query timing is the resolver's own", null);
                         }
@@ -1091,6 +1089,16 @@ public final class Translator {
             } else {
                 c.notNeeded(a.line(), "no translated rule uses it");
             }
+        }
+    }
+
+    /** A resolvers time (hold valid, timeout resolve) as {@code key}; a value HAProxy refuses is an error. */
+    private void resolverTime(YMap r, String key, CfgLine l) {
+        try {
+            r.put(key, HaproxyValues.duration(HaproxyValues.time(l.word(2))));
+            t.outcomes.add(l, LineOutcomes.Kind.TRANSLATED, null, null);
+        } catch (IllegalArgumentException e) {
+            t.outcomes.add(l, LineOutcomes.Kind.ERROR, l.keyword() + ": " + e.getMessage(), null);
         }
     }
 

@@ -650,7 +650,11 @@ final class YamlAssembler {
         }
         m.put("uri", uri, s.uri == null ? "HAProxy's default: /haproxy?stats" : at(s.uri.line()));
         if (s.refresh != null) {
-            m.put("refresh", HaproxyValues.duration(HaproxyValues.time(s.refresh.value())), at(s.refresh.line()));
+            try {
+                m.put("refresh", HaproxyValues.duration(HaproxyValues.time(s.refresh.value())), at(s.refresh.line()));
+            } catch (IllegalArgumentException e) {
+                // Reported as an error when the stats proxy was settled: nothing is written.
+            }
         }
         if (!s.auth.isEmpty()) {
             String[] ua = s.auth.get(0).value();
