@@ -131,8 +131,21 @@ public final class HaproxyImport {
 
     /** Everything but reading and writing files. Never throws for bad input. */
     public static Outcome translate(Input in) {
-        String cfgName = in.cfgName();
         List<Finding> findings = new ArrayList<>();
+        try {
+            return translate(in, findings);
+        } catch (RuntimeException e) {
+            // A bug here must still end as a refusal that says so, never a stack trace or a file.
+            return refused(findings, INTERNAL_ERROR + e);
+        }
+    }
+
+    /** What a refusal for the importer's own failure starts with (the fuzz target looks for it). */
+    static final String INTERNAL_ERROR = "the import stopped on an internal error (a bug in the importer; please"
+            + " report it with your haproxy.cfg): ";
+
+    private static Outcome translate(Input in, List<Finding> findings) {
+        String cfgName = in.cfgName();
         HaproxyConfig config = HaproxyParser.parse(cfgName, in.cfg(), in.env());
         for (ParseFinding p : config.findings()) {
             findings.add(new Finding(cfgName, p.line(), p.keyword(), kind(p.kind()), p.message()));
