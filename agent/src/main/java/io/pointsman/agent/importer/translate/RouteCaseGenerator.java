@@ -67,7 +67,10 @@ public final class RouteCaseGenerator {
             Simulator simulator = null;
             for (Frontend in : input.frontends()) {
                 io.pointsman.proxy.config.Frontend f = byName.get(in.name());
-                if (f == null) {
+                if (f == null || !in.ruleBackends().equals(f.useBackend().stream()
+                        .map(io.pointsman.proxy.config.UseBackend::backend).toList())) {
+                    // Left out, or rules of it left out after translation (the output did not
+                    // validate): the translation's rule list no longer says which rule is which.
                     continue;
                 }
                 // Route tests run a frontend with rules through the rules engine (RouteAssertions): so do these.
