@@ -645,7 +645,10 @@ public final class ProxyRuntime implements AutoCloseable {
             }
             return null;
         });
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // A short quiet period: the loops go on reaping completions for the channels just
+        // closed (under io_uring a cancelled read hands its buffer back only then) before
+        // their rings are destroyed.
+        workers.shutdownGracefully(20, 2000, TimeUnit.MILLISECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         passwords.close();
         log.info("proxy stopped{}", current == null ? "" : " (was serving " + current + ")");
