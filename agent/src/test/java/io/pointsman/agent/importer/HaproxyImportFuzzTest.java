@@ -26,7 +26,7 @@ import java.util.List;
 class HaproxyImportFuzzTest {
     private static final byte[] SEPARATOR = "\n---keepalived---\n".getBytes(StandardCharsets.US_ASCII);
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "30s")
     void importsOrRefusesAndNeverWritesAnInvalidConfig(FuzzedDataProvider data) {
         byte[] all = data.consumeRemainingAsBytes();
         int at = indexOf(all, SEPARATOR);

@@ -177,7 +177,15 @@ public final class KeepalivedImport {
                         f.put("state", new Field(s, c.line()));
                     }
                 }
-                case "interface" -> string(d, c, f, "interface");
+                case "interface" -> {
+                    // Linux names an interface in at most 15 bytes (IFNAMSIZ): keepalived could not bind a longer one.
+                    if (c.arg(0) != null && !c.arg(0).matches("[^/\\s]{1,15}")) {
+                        add(d.file, c.line(), c.keyword(), Finding.Kind.ERROR, "'" + c.arg(0) + "' is no interface"
+                                + " name (1-15 characters, no '/' or spaces)");
+                    } else {
+                        string(d, c, f, "interface");
+                    }
+                }
                 case "virtual_router_id" -> number(d, c, f, "virtual_router_id", 1, 255);
                 case "priority" -> number(d, c, f, "priority", 1, 254);
                 case "advert_int" -> number(d, c, f, "advert_int", 1, 255);
