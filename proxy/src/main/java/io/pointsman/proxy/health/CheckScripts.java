@@ -183,11 +183,12 @@ final class CheckScripts {
                 } catch (NumberFormatException e) {
                     return out.toByteArray();
                 }
-                if (size == 0) {
+                if (size <= 0) {
+                    // 0 ends the body; a signed size ("-51", which parseInt takes) is no chunk size.
                     return out.toByteArray();
                 }
                 int dataStart = lineEnd + 2;
-                if (dataStart + size > length) {
+                if ((long) dataStart + size > length) {
                     if (closed || full) {
                         out.write(reply, dataStart, Math.max(0, length - dataStart));
                         return out.toByteArray();
