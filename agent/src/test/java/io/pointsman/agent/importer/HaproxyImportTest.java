@@ -9,6 +9,7 @@ import io.pointsman.agent.importer.report.Finding;
 import io.pointsman.proxy.config.AclMatch;
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Frontend;
+import io.pointsman.proxy.config.HttpActions;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.config.TextMatch;
 import io.pointsman.proxy.config.load.ConfigFiles;
@@ -557,6 +558,39 @@ class HaproxyImportTest {
                 routes);
         assertTrue(routes.contains("expect_status: 401"), routes);
         assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status());
+    }
+
+    @Test
+    void delHeaderByNameIsTranslatedAndByAnyOtherMatchLeftOutInRequestsAndResponsesAlike() throws Exception {
+        HaproxyImport.Outcome o = run(HEAD + """
+                frontend fe
+                    bind :80
+                    http-request del-header X-Debug -m str
+                    http-request del-header X-Trace -m beg
+                    http-response del-header Server -m sub if { status 200 }
+                    http-response del-header X-Powered-By
+                    default_backend be
+                backend be
+                    server s1 10.0.0.1:80
+                """);
+        Frontend fe = frontend(config(o), "fe");
+        assertEquals(List.of("X-Debug"), fe.httpRequest().stream().map(r -> ((HttpActions.DelHeader) r.action()).name()).toList());
+        assertEquals(List.of("X-Powered-By"), fe.httpResponse().stream().map(r -> ((HttpActions.DelHeader) r.action()).name()).toList());
+        assertTrue(finding(o, 9).message().contains("del-header -m beg has no Pointsman equivalent"), o.findings()::toString);
+        assertTrue(finding(o, 10).message().contains("del-header -m sub has no Pointsman equivalent"),
+                o.findings()::toString);
+        assertEquals(HaproxyImport.SOMETHING_LEFT_OUT, o.status());
+
+        HaproxyImport.Outcome refused = run(HEAD + """
+                frontend fe
+                    bind :80
+                    http-request del-header X-Debug junk
+                    default_backend be
+                backend be
+                    server s1 10.0.0.1:80
+                """);
+        assertEquals(HaproxyImport.REFUSED, refused.status(), refused.findings()::toString);
+        assertTrue(finding(refused, 8).message().contains("expects a header name"), refused.findings()::toString);
     }
 
     @Test

@@ -25,6 +25,8 @@ final class RuleKeywords {
     /** The statuses Pointsman's {@code errorfiles} take (SPEC §8). */
     private static final Set<Integer> POINTSMAN_ERROR_PAGES = Set.of(200, 400, 401, 403, 404, 405, 407, 408, 410, 413,
             425, 429, 500, 501, 502, 503, 504);
+    private static final Set<String> HEADER_ACTIONS = Set.of("set-header", "add-header", "del-header",
+            "replace-header");
     private static final Set<String> REDIRECT_CODES = Set.of("301", "302", "303", "307", "308");
     /** {@code ^Name:} or {@code ^Name:.*}: a 1.x regex that means "this header". */
     private static final Pattern WHOLE_HEADER = Pattern.compile("\\^([A-Za-z0-9!#$%&'*+.^_`|~-]+):(\\.\\*)?(\\$)?");
@@ -106,30 +108,14 @@ final class RuleKeywords {
         List<String> condWords = l.words().subList(cond, l.size());
         List<String> args = l.words().subList(2, cond);
         try {
+            if (headerAction(l, c, c.draft.httpRequest, action, args, condWords)) {
+                return;
+            }
             switch (action) {
                 case "redirect" -> redirect(l, 2, c, 1);
                 case "deny" -> add(l, c, c.draft.httpRequest, new YMap().put("deny", deny(args, 403)), condWords, 1, null);
                 case "return" -> add(l, c, c.draft.httpRequest, new YMap().put("return", ret(args)), condWords, 1, null);
                 case "auth" -> auth(l, c, args, condWords);
-                case "set-header", "add-header" -> {
-                    need(args, 2, action);
-                    add(l, c, c.draft.httpRequest, new YMap().put(action.replace('-', '_'), new YMap()
-                            .put("name", args.get(0)).put("value", LogFormat.template(args.get(1)))), condWords, 1, null);
-                }
-                case "del-header" -> {
-                    need(args, 1, action);
-                    if (args.size() > 1) {
-                        throw new IllegalArgumentException("del-header -m " + args.get(2)
-                                + " has no Pointsman equivalent (it removes a header by name)");
-                    }
-                    add(l, c, c.draft.httpRequest, new YMap().put("del_header", new YMap().put("name", args.get(0))),
-                            condWords, 1, null);
-                }
-                case "replace-header" -> {
-                    need(args, 3, action);
-                    add(l, c, c.draft.httpRequest, new YMap().put("replace_header", replaceHeader(args)), condWords, 1,
-                            null);
-                }
                 case "set-path" -> {
                     need(args, 1, action);
                     add(l, c, c.draft.httpRequest, new YMap().put("set_path", new YMap().put("value",
@@ -167,28 +153,59 @@ final class RuleKeywords {
         List<String> condWords = l.words().subList(cond, l.size());
         List<String> args = l.words().subList(2, cond);
         try {
+            if (headerAction(l, c, c.draft.httpResponse, action, args, condWords)) {
+                return;
+            }
             switch (action) {
-                case "set-header", "add-header" -> {
-                    need(args, 2, action);
-                    add(l, c, c.draft.httpResponse, new YMap().put(action.replace('-', '_'), new YMap()
-                            .put("name", args.get(0)).put("value", LogFormat.template(args.get(1)))), condWords, 1, null);
-                }
-                case "del-header" -> {
-                    need(args, 1, action);
-                    add(l, c, c.draft.httpResponse, new YMap().put("del_header", new YMap().put("name", args.get(0))),
-                            condWords, 1, null);
-                }
-                case "replace-header" -> {
-                    need(args, 3, action);
-                    add(l, c, c.draft.httpResponse, new YMap().put("replace_header", replaceHeader(args)), condWords, 1,
-                            null);
-                }
                 case "deny" -> add(l, c, c.draft.httpResponse, new YMap().put("deny", deny(args, 502)), condWords, 1, null);
                 default -> c.notTranslated(l, "http-response " + action + " has no Pointsman equivalent");
             }
         } catch (IllegalArgumentException e) {
             c.notTranslated(l, e.getMessage());
         }
+    }
+
+    /**
+     * The header actions {@code http-request} and {@code http-response} share: set-, add-,
+     * del- and replace-header, into {@code into}. False for any other action.
+     */
+    private static boolean headerAction(CfgLine l, ProxyContext c, List<ProxyDraft.ActionDraft> into, String action,
+                                        List<String> args, List<String> condWords) {
+        if (!HEADER_ACTIONS.contains(action)) {
+            return false;
+        }
+        YMap yaml = switch (action) {
+            case "set-header", "add-header" -> {
+                need(args, 2, action);
+                yield new YMap().put(action.replace('-', '_'), new YMap()
+                        .put("name", args.get(0)).put("value", LogFormat.template(args.get(1))));
+            }
+            case "del-header" -> {
+                need(args, 1, action);
+                // HAProxy 2.6: del-header <name> [-m str|beg|end|sub|reg]; str, the default, is by name
+                boolean byName = args.size() == 1 || args.size() == 3 && args.get(1).equals("-m")
+                        && args.get(2).equals("str");
+                if (!byName) {
+                    if (args.size() != 3 || !args.get(1).equals("-m")) {
+                        c.error(l, "'" + l.keyword() + " del-header' expects a header name, then -m and a match"
+                                + " method or a condition");
+                        yield null;
+                    }
+                    throw new IllegalArgumentException("del-header -m " + args.get(2)
+                            + " has no Pointsman equivalent (it removes a header by name)");
+                }
+                yield new YMap().put("del_header", new YMap().put("name", args.get(0)));
+            }
+            case "replace-header" -> {
+                need(args, 3, action);
+                yield new YMap().put("replace_header", replaceHeader(args));
+            }
+            default -> throw new IllegalStateException(action);
+        };
+        if (yaml != null) {
+            add(l, c, into, yaml, condWords, 1, null);
+        }
+        return true;
     }
 
     /**
