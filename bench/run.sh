@@ -4,7 +4,8 @@
 #   bench/run.sh [--mode throughput|tls|reload|idle|startup|all] [--duration 10s] [--rounds 5]
 #                [--warmup 5s] [--reloads 10] [--reload-clients keep-alive|close|both]
 #                [--connections 50] [--idle-conns 9000]
-#                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log] [--also-syslog-udp]
+#                [--jar PATH] [--out DIR] [--keep] [--also-without-access-log]
+#                [--also-syslog udp,tcp,unix] [--also-syslog-udp]
 #                [--profile DIR] [--profile-event cpu|alloc] [--syscalls DIR] [--perf DIR]
 #                [--sched DIR]
 #                [--alt-java-opts "JVM OPTIONS"] [--alt-jar PATH] [--pin] [--think-ms N] [--rules]
@@ -15,11 +16,16 @@
 #   Reports median [min–max] of req/s, p50/p99, proxy CPU µs/request, and Pointsman/HAProxy
 #   ratios taken round by round (median of the per-round ratios). --also-without-access-log
 #   adds a sixth target: a second Pointsman with the per-request access log turned off.
-#   --also-syslog-udp adds a Pointsman whose access log goes to syslog over UDP
-#   (global.log: udp://, rfc3164) instead of stderr: a real rsyslogd started here on a
-#   loopback port takes the lines and discards them (rsyslog from Debian; without it, a
-#   `socat` UDP sink). Its ratio to the stderr Pointsman of the same rounds is the cost of
-#   syslog (issue 15: within 5% req/s and CPU/request).
+#   --also-syslog KINDS adds, per kind, a Pointsman whose access log goes to syslog instead
+#   of stderr (global.log, rfc3164, local0): udp (udp://, one datagram per line), tcp
+#   (tcp://, octet-counted frames in one stream), unix (unix://, a local datagram socket
+#   like /dev/log). One real rsyslogd started here takes all of them (imudp, imtcp, imuxsock
+#   on loopback ports and a socket in the temp dir) and discards the lines (rsyslog from
+#   Debian; for udp alone, a `socat` sink without it). Their ratios to the stderr Pointsman
+#   of the same rounds are the cost of syslog (issue 15: within 5% req/s and CPU/request).
+#   udp also adds an HAProxy frontend (same process, same backends) with `option httplog`
+#   and `log 127.0.0.1:PORT local0`: what the same datagrams cost HAProxy, against its
+#   frontend that logs nothing. --also-syslog-udp is --also-syslog udp.
 #   --profile DIR: in round 1, async-profiler (CPU, kernel stacks included; fetched from Maven
 #   Central) samples each Pointsman target while wrk drives it: DIR/<target>.html (flame
 #   graph) and DIR/<target>.collapsed. That round's Pointsman figures carry the profiler's cost.
@@ -80,7 +86,6 @@ JAR=""
 OUT=""
 KEEP=0
 NOLOG=0
-SYSLOG=0
 SYSLOG_STATUS=""
 PROFILE=""
 PROFILE_EVENT=cpu
@@ -93,6 +98,7 @@ ALT_JAR=""
 THINK_MS=0
 THINK_SCRIPT=""
 RULES=0
+SYSLOG_KINDS=""
 ASYNC_PROFILER_VERSION=4.1
 NOLOG_PROP=org.slf4j.simpleLogger.log.io.pointsman.access=warn
 
@@ -112,7 +118,8 @@ while [ $# -gt 0 ]; do
         --out) OUT=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
         --also-without-access-log) NOLOG=1; shift ;;
-        --also-syslog-udp) SYSLOG=1; shift ;;
+        --also-syslog-udp) SYSLOG_KINDS=udp; shift ;;
+        --also-syslog) SYSLOG_KINDS=${2//,/ }; shift 2 ;;
         --profile) PROFILE=$(realpath -m "$2"); shift 2 ;;
         --profile-event) PROFILE_EVENT=$2; shift 2 ;;
         --syscalls) SYSCALLS=$(realpath -m "$2"); shift 2 ;;
@@ -128,6 +135,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$MODE" in throughput|tls|reload|idle|startup|all) ;; *) echo "run.sh: bad --mode $MODE" >&2; exit 2 ;; esac
+for k in $SYSLOG_KINDS; do
+    case "$k" in udp|tcp|unix) ;; *) echo "run.sh: bad --also-syslog kind $k (udp, tcp, unix)" >&2; exit 2 ;; esac
+done
 case "$PROFILE_EVENT" in cpu|alloc) ;; *) echo "run.sh: bad --profile-event $PROFILE_EVENT" >&2; exit 2 ;; esac
 case "$RELOAD_CLIENTS" in keep-alive|close|both) ;; *) echo "run.sh: bad --reload-clients $RELOAD_CLIENTS" >&2; exit 2 ;; esac
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: bad --rounds $ROUNDS" >&2; exit 2; }
@@ -600,31 +610,63 @@ med_min_max() {
 fmt_int() { awk -v v="$1" 'BEGIN { s = sprintf("%.0f", v); r = ""; while (length(s) > 3) { r = "," substr(s, length(s)-2) r; s = substr(s, 1, length(s)-3) } print s r }'; }
 fmt() { awk -v v="$1" -v p="$2" 'BEGIN { if (v == "nan" || v == "") print "–"; else printf "%." p "f", v }'; }
 
-# ---- a syslog daemon for --also-syslog-udp ------------------------------------------------------
+# ---- a syslog daemon for --also-syslog -----------------------------------------------------------
 
-# start_udp_sink PORT: rsyslogd listening on 127.0.0.1:PORT/udp, discarding what it gets (a socat sink without rsyslog)
-start_udp_sink() {
-    local port=$1
+# start_syslog_sink UDP_PORT TCP_PORT SOCKET: one rsyslogd taking the --also-syslog kinds
+# (udp on 127.0.0.1:UDP_PORT, tcp on 127.0.0.1:TCP_PORT, a unix datagram socket at SOCKET)
+# and discarding what it gets; for udp alone without rsyslog, a socat sink.
+start_syslog_sink() {
+    local udp=$1 tcp=$2 sock=$3 k
     if [ -x /usr/sbin/rsyslogd ]; then
         mkdir -p "$TMP/rsyslog"
-        printf '%s\n' "global(workDirectory=\"$TMP/rsyslog\")" 'module(load="imudp")' \
-            "input(type=\"imudp\" address=\"127.0.0.1\" port=\"$port\")" \
-            '*.* action(type="omfile" file="/dev/null")' >"$TMP/rsyslog/rsyslog.conf"
-        # (rsyslogd refuses to run without an action: a config of only `stop` leaves no one
-        # listening, and the proxy would be measured sending into ICMP "port unreachable")
+        {
+            echo "global(workDirectory=\"$TMP/rsyslog\")"
+            for k in $SYSLOG_KINDS; do
+                case "$k" in
+                    udp) printf '%s\n' 'module(load="imudp")' "input(type=\"imudp\" address=\"127.0.0.1\" port=\"$udp\")" ;;
+                    tcp) printf '%s\n' 'module(load="imtcp")' "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"$tcp\")" ;;
+                    # SysSock.Use="off": never the machine's /dev/log, only the socket of this run
+                    unix) printf '%s\n' 'module(load="imuxsock" SysSock.Use="off")' "input(type=\"imuxsock\" Socket=\"$sock\")" ;;
+                esac
+            done
+            # (rsyslogd refuses to run without an action: a config of only `stop` leaves no one
+            # listening, and the proxy would be measured sending into ICMP "port unreachable")
+            echo '*.* action(type="omfile" file="/dev/null")'
+        } >"$TMP/rsyslog/rsyslog.conf"
         start rsyslogd /usr/sbin/rsyslogd -n -f "$TMP/rsyslog/rsyslog.conf" -i "$TMP/rsyslog/rsyslogd.pid"
-    elif command -v socat >/dev/null; then
-        start udp-sink socat -u "UDP-RECV:$port,bind=127.0.0.1" /dev/null
+    elif [ "$SYSLOG_KINDS" = udp ] && command -v socat >/dev/null; then
+        start udp-sink socat -u "UDP-RECV:$udp,bind=127.0.0.1" /dev/null
     else
-        die "--also-syslog-udp needs rsyslog (apt-get install rsyslog) or socat"
+        die "--also-syslog $SYSLOG_KINDS needs rsyslog (apt-get install rsyslog)"
     fi
-    local pid=$STARTED_PID
+    local pid=$STARTED_PID ready
     for _ in $(seq 50); do
-        ss -Hlun "sport = :$port" | grep -q . && return 0
+        ready=1
+        for k in $SYSLOG_KINDS; do
+            case "$k" in
+                udp) ss -Hlun "sport = :$udp" | grep -q . || ready=0 ;;
+                tcp) ss -Hltn "sport = :$tcp" | grep -q . || ready=0 ;;
+                unix) [ -S "$sock" ] || ready=0 ;;
+            esac
+        done
+        [ "$ready" = 1 ] && return 0
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done
-    die "the UDP syslog sink is not listening on 127.0.0.1:$port (see $TMP/rsyslogd.log or $TMP/udp-sink.log)"
+    die "the syslog sink is not taking $SYSLOG_KINDS (see $TMP/rsyslogd.log or $TMP/udp-sink.log)"
+}
+
+# haproxy_syslog_frontend FILE PORT UDP_PORT: HAProxy's counterpart of the udp syslog target,
+# a frontend like fe_http whose httplog lines go to the sink as datagrams
+haproxy_syslog_frontend() {
+    cat >>"$1" <<EOF
+frontend fe_http_syslog
+    mode http
+    bind 127.0.0.1:$2
+    log 127.0.0.1:$3 local0
+    option httplog
+    default_backend be_http
+EOF
 }
 
 # ---- throughput ------------------------------------------------------------------------------
@@ -640,6 +682,15 @@ mode_throughput() {
     if [ "$RULES" = 1 ]; then hr=$(free_port); pr=$(free_port); fi
 
     haproxy_cfg "$TMP/haproxy.cfg" "$hh" "$ht" 0 "$hr"
+    local su="" stp="" ssock="" hs=""
+    if [ -n "$SYSLOG_KINDS" ]; then
+        su=$(free_port); stp=$(free_port); ssock="$TMP/rsyslog/log.sock"
+        start_syslog_sink "$su" "$stp" "$ssock"
+        if [[ " $SYSLOG_KINDS " == *" udp "* ]]; then
+            hs=$(free_port)
+            haproxy_syslog_frontend "$TMP/haproxy.cfg" "$hs" "$su"
+        fi
+    fi
     haproxy -c -q -f "$TMP/haproxy.cfg" || die "haproxy config invalid"
     start haproxy haproxy -db -f "$TMP/haproxy.cfg"
     local hpid=$STARTED_PID
@@ -687,25 +738,36 @@ mode_throughput() {
         urls+=("http://127.0.0.1:$qh/")
         pids+=("$qpid")
     fi
-    if [ "$SYSLOG" = 1 ]; then
-        # A Pointsman whose access lines go to a syslog daemon over UDP (the usual deployment),
-        # against the stderr one above: what syslog costs per request.
-        local lp lh lt ls
-        lp=$(free_port); lh=$(free_port); lt=$(free_port); ls=$(free_port)
-        start_udp_sink "$lp"
-        mkdir -p "$TMP/pm-syslog"
-        pointsman_cfg "$TMP/pm-syslog/proxy.yaml" "$lh" "$lt" 0
-        sed -i "s|^global:|global:\n  log: [{ target: \"udp://127.0.0.1:$lp\", format: rfc3164, facility: local0 }]|" \
-            "$TMP/pm-syslog/proxy.yaml"
+    local kind
+    for kind in $SYSLOG_KINDS; do
+        # A Pointsman whose access lines go to the syslog daemon (over UDP: the usual
+        # deployment), against the stderr one above: what syslog costs per request.
+        local lh lt ls target
+        lh=$(free_port); lt=$(free_port); ls=$(free_port)
+        case "$kind" in
+            udp) target="udp://127.0.0.1:$su" ;;
+            tcp) target="tcp://127.0.0.1:$stp" ;;
+            unix) target="unix://$ssock" ;;
+        esac
+        mkdir -p "$TMP/pm-syslog-$kind"
+        pointsman_cfg "$TMP/pm-syslog-$kind/proxy.yaml" "$lh" "$lt" 0
+        sed -i "s|^global:|global:\n  log: [{ target: \"$target\", format: rfc3164, facility: local0 }]|" \
+            "$TMP/pm-syslog-$kind/proxy.yaml"
         # shellcheck disable=SC2086
-        start pointsman-syslog java $JAVA_OPTS -jar "$JAR" run --config "$TMP/pm-syslog" --node bench \
+        start "pointsman-syslog-$kind" java $JAVA_OPTS -jar "$JAR" run --config "$TMP/pm-syslog-$kind" --node bench \
             --threads 1 --status-bind "127.0.0.1:$ls"
         local lpid=$STARTED_PID
-        wait_http "http://127.0.0.1:$lh/" 60 || die "pointsman (syslog over UDP) not serving"
-        names+=(pointsman-http-syslog)
+        wait_http "http://127.0.0.1:$lh/" 60 || die "pointsman (syslog over $kind) not serving"
+        names+=("pointsman-http-syslog-$kind")
         urls+=("http://127.0.0.1:$lh/")
         pids+=("$lpid")
-        SYSLOG_STATUS="127.0.0.1:$ls"
+        SYSLOG_STATUS+=" $kind=127.0.0.1:$ls"
+    done
+    if [ -n "$hs" ]; then
+        wait_http "http://127.0.0.1:$hs/" 20 || die "haproxy syslog frontend not serving"
+        names+=(haproxy-http-syslog-udp)
+        urls+=("http://127.0.0.1:$hs/")
+        pids+=("$hpid")
     fi
     if [ -n "$ALT_OPTS$ALT_JAR" ]; then
         # The same Pointsman with other JVM options or another build, measured in the same rounds (same noise).
@@ -1168,7 +1230,8 @@ report_throughput() {
     local targets="direct haproxy-http pointsman-http haproxy-tcp pointsman-tcp"
     [ "$RULES" = 1 ] && targets+=" haproxy-http-rules pointsman-http-rules"
     [ "$NOLOG" = 1 ] && targets+=" pointsman-http-nolog"
-    [ "$SYSLOG" = 1 ] && targets+=" pointsman-http-syslog"
+    for kind in $SYSLOG_KINDS; do targets+=" pointsman-http-syslog-$kind"; done
+    [[ " $SYSLOG_KINDS " == *" udp "* ]] && targets+=" haproxy-http-syslog-udp"
     [ -n "$ALT_OPTS$ALT_JAR" ] && targets+=" pointsman-http-alt pointsman-tcp-alt"
     for t in $targets; do
         read -r m lo hi < <(col "$res" "$t" rps | med_min_max)
@@ -1189,7 +1252,10 @@ report_throughput() {
             haproxy-http-rules) label="HAProxy mode http, 10 rules (--rules)" ;;
             pointsman-http-rules) label="Pointsman mode http, 10 rules (--rules)" ;;
             pointsman-http-nolog) label="Pointsman mode http ($PM_HTTP_KIND), access log off" ;;
-            pointsman-http-syslog) label="Pointsman mode http ($PM_HTTP_KIND), access log to syslog over UDP" ;;
+            pointsman-http-syslog-udp) label="Pointsman mode http ($PM_HTTP_KIND), access log to syslog over UDP" ;;
+            pointsman-http-syslog-tcp) label="Pointsman mode http ($PM_HTTP_KIND), access log to syslog over TCP" ;;
+            pointsman-http-syslog-unix) label="Pointsman mode http ($PM_HTTP_KIND), access log to syslog over a unix datagram socket" ;;
+            haproxy-http-syslog-udp) label="HAProxy mode http, option httplog to syslog over UDP" ;;
             pointsman-http-alt) label="Pointsman mode http, $(alt_desc)" ;;
             pointsman-tcp-alt) label="Pointsman mode tcp, $(alt_desc)" ;;
         esac
@@ -1213,11 +1279,22 @@ report_throughput() {
     if [ "$NOLOG" = 1 ]; then
         ratio_row "$res" "http, Pointsman access log off" pointsman-http-nolog haproxy-http
     fi
-    if [ "$SYSLOG" = 1 ]; then
-        ratio_row "$res" "http, Pointsman access log to syslog over UDP ÷ Pointsman to stderr (target within 5%)" \
-            pointsman-http-syslog pointsman-http
-        local lines
-        lines=$(curl -s "http://$SYSLOG_STATUS/metrics" | awk '/^pointsman_log_lines_(sent|dropped|failed)_total\{target="udp/ {printf "%s %s; ", $1, $2}')
+    if [ -n "$SYSLOG_KINDS" ]; then
+        for kind in $SYSLOG_KINDS; do
+            ratio_row "$res" "http, Pointsman access log to syslog over $kind ÷ Pointsman to stderr (target within 5%)" \
+                "pointsman-http-syslog-$kind" pointsman-http
+        done
+        if [[ " $SYSLOG_KINDS " == *" udp "* ]]; then
+            ratio_row "$res" "http, HAProxy httplog to syslog over udp ÷ HAProxy logging nothing" \
+                haproxy-http-syslog-udp haproxy-http
+            [ "$NOLOG" = 1 ] && ratio_row "$res" "http, Pointsman access log to syslog over udp ÷ Pointsman logging nothing" \
+                pointsman-http-syslog-udp pointsman-http-nolog
+        fi
+        local lines="" st
+        for st in $SYSLOG_STATUS; do
+            lines+=$(curl -s "http://${st#*=}/metrics" \
+                | awk -v k="${st%%=*}" '/^pointsman_log_lines_(sent|dropped|failed)_total\{target="(udp|tcp|unix)/ {printf "%s: %s %s; ", k, $1, $2}')
+        done
         echo
         echo "Syslog target counts at the end: ${lines:-(none read)}"
     fi

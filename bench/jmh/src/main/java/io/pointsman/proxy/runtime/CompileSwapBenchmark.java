@@ -5,7 +5,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.pointsman.proxy.config.ProxyConfig;
 import io.pointsman.proxy.health.HealthRegistry;
-import io.pointsman.proxy.stats.ProxyStats;
+import io.pointsman.proxy.admin.ServerOverrides;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -64,9 +64,7 @@ public class CompileSwapBenchmark {
         if (!(first instanceof ApplyResult.Applied)) {
             throw new IllegalStateException("first apply failed: " + first);
         }
-        java.util.Map<String, ServerQueue> queues = new java.util.concurrent.ConcurrentHashMap<>();
-        compiler = new GenerationCompiler(new ProxyStats(), name -> queues.computeIfAbsent(name, k -> new ServerQueue()),
-                HealthView.ALWAYS_UP);
+        compiler = new GenerationCompiler(HealthView.ALWAYS_UP, new ServerOverrides());
         healthGroup = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         health = new HealthRegistry(healthGroup);
         health.apply(health.plan(configs[0].allBackends()));
