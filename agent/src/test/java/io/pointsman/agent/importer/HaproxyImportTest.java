@@ -594,6 +594,28 @@ class HaproxyImportTest {
     }
 
     @Test
+    void anAclValueNoRequestCanCarryGivesNoRouteTest() throws Exception {
+        // A route test of it would route by its text alone but run the rules on the request's
+        // bytes, where it cannot be (the fuzz target's finding: a tls case disagreed).
+        HaproxyImport.Outcome o = run(HEAD + """
+                frontend fe
+                    bind :80
+                    acl tls ssl_fc
+                    acl cafe hdr(host) -i café.example.com
+                    use_backend cafe if cafe tls
+                    default_backend be
+                backend be
+                    server s1 10.0.0.1:80
+                backend cafe
+                    server s2 10.0.0.2:80
+                """);
+        assertTrue(config(o).allFrontends().size() == 1);
+        String routes = o.files().get("tests/routes.yaml");
+        assertFalse(routes.contains("caf"), routes);
+        assertTrue(finding(o, 10).message().contains("no request found that reaches this rule"), o.findings()::toString);
+    }
+
+    @Test
     void garbageIsRefusedWithLineNumbers() {
         HaproxyImport.Outcome o = run("this is not\nan haproxy config {\n");
         assertEquals(HaproxyImport.REFUSED, o.status());

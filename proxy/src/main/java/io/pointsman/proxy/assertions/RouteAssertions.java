@@ -194,6 +194,21 @@ public final class RouteAssertions {
                 });
             }
         }
+        // What the case says must be what a request carries byte for byte: the rules see the
+        // request's bytes, routing alone the case's text, and the two must not disagree.
+        for (String key : List.of("host", "sni", "path", "method")) {
+            String v = text(n, key);
+            if (v != null && !carriable(v, false)) {
+                errors.add(new ConfigError(file, line, path + "." + key, "a request cannot carry '" + v
+                        + "': use visible ASCII (a name in its xn-- form, a path percent-encoded)"));
+            }
+        }
+        headers.forEach((name, values) -> {
+            if (!carriable(name, false) || values.stream().anyMatch(v -> !carriable(v, true))) {
+                errors.add(new ConfigError(file, line, path + ".headers." + name, "a request cannot carry this header:"
+                        + " use visible ASCII (and spaces in values)"));
+            }
+        });
         if (errors.size() > before) {
             return null;
         }
@@ -415,6 +430,21 @@ public final class RouteAssertions {
         }
         int colon = host.indexOf(':');
         return colon >= 0 && host.indexOf(':', colon + 1) < 0 ? host.substring(0, colon) : host;
+    }
+
+    /**
+     * Whether a request can carry {@code s} as it is: visible ASCII, and spaces and tabs
+     * inside it where {@code blanks} (header values).
+     */
+    public static boolean carriable(String s, boolean blanks) {
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            boolean blank = ch == ' ' || ch == '\t';
+            if (blank ? !blanks || i == 0 || i == s.length() - 1 : ch < 0x21 || ch > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String text(JsonNode n, String field) {

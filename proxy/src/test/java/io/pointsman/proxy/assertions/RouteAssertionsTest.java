@@ -79,6 +79,25 @@ class RouteAssertionsTest {
     }
 
     @Test
+    void valuesNoRequestCanCarryAreRefusedWithTheirLine() {
+        // Routing alone would match the text, the rules (tls: true, rules) the request's bytes: refused
+        // before the two can disagree.
+        assertEquals(List.of(
+                        "tests/routes.yaml:1: [0].host: a request cannot carry 'café.example': use visible ASCII"
+                                + " (a name in its xn-- form, a path percent-encoded)",
+                        "tests/routes.yaml:2: [1].path: a request cannot carry '/a b': use visible ASCII (a name in its"
+                                + " xn-- form, a path percent-encoded)",
+                        "tests/routes.yaml:3: [2].headers.x-a: a request cannot carry this header: use visible ASCII"
+                                + " (and spaces in values)"),
+                lines(check("""
+                        - {frontend: public-http, host: "café.example", expect_backend: web}
+                        - {frontend: public-http, path: "/a b", expect_backend: web}
+                        - {frontend: public-http, headers: {X-A: "v\u00e9"}, expect_backend: web}
+                        - {frontend: public-http, host: xn--caf-dma.example, headers: {X-A: "a b"}, expect_backend: web}
+                        """)));
+    }
+
+    @Test
     void tlsReachesUseBackendWithoutRules() {
         ProxyConfig config = Normalizer.normalize(new ProxyConfig(1, null, null, null,
                 List.of(new Frontend("site", Mode.HTTP, List.of(Bind.plain(HostPort.parse("127.0.0.1:8443"))), null, null, null,

@@ -1,5 +1,6 @@
 package io.pointsman.agent.importer.translate;
 
+import io.pointsman.proxy.assertions.RouteAssertions;
 import io.pointsman.proxy.config.Regex;
 import io.pointsman.agent.importer.yaml.YMap;
 import io.pointsman.proxy.config.Cidr;
@@ -272,7 +273,8 @@ public final class RouteCaseGenerator {
             switch (m.key()) {
                 case "src" -> m.values().forEach(v -> src.add(inside((String) v)));
                 case "dst_port" -> ports.addAll(m.values());
-                case "sni" -> m.values().forEach(v -> sni.add(name((String) v)));
+                case "sni" -> m.values().stream().map(v -> name((String) v)).filter(v -> RouteAssertions.carriable(v, false))
+                        .forEach(sni::add);
                 case "ssl_fc" -> tls.add(true);
                 case "path", "path_beg", "path_end", "path_sub", "path_dir", "path_reg" -> path.addAll(samples);
                 case "method" -> method.addAll(samples);
@@ -365,8 +367,12 @@ public final class RouteCaseGenerator {
             if (host) {
                 sample = sample.toLowerCase(Locale.ROOT);
             }
-            out.add(sample);
-            if (kind.equals("beg") || kind.equals("exact") && path) {
+            // a value no request can carry (a control or non-ASCII character) is no case
+            boolean blanks = !path && !host && (m.key().equals("header") || m.key().equals("cookie"));
+            if (RouteAssertions.carriable(sample, blanks)) {
+                out.add(sample);
+            }
+            if ((kind.equals("beg") || kind.equals("exact") && path) && RouteAssertions.carriable(v, blanks)) {
                 out.add(v);
             }
         }
