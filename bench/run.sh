@@ -99,6 +99,7 @@ THINK_MS=0
 THINK_SCRIPT=""
 RULES=0
 SYSLOG_KINDS=""
+SINK_PID=""
 ASYNC_PROFILER_VERSION=4.1
 NOLOG_PROP=org.slf4j.simpleLogger.log.io.pointsman.access=warn
 
@@ -640,6 +641,7 @@ start_syslog_sink() {
         die "--also-syslog $SYSLOG_KINDS needs rsyslog (apt-get install rsyslog)"
     fi
     local pid=$STARTED_PID ready
+    SINK_PID=$pid
     for _ in $(seq 50); do
         ready=1
         for k in $SYSLOG_KINDS; do
@@ -806,7 +808,7 @@ mode_throughput() {
         for i in $(seq $(( nt - 1 ))); do wrk_run "$TMP/warmup-$i.txt" "$WARMUP" "${urls[$i]}"; done
     fi
 
-    printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\tuser_us\tidle_pct\tsegs\n' >"$res"
+    printf 'round\ttarget\trps\tp50\tp99\tcpu_us\trequests\terrors\tnon2xx\tuser_us\tidle_pct\tsegs\tsink_us\n' >"$res"
     local r k i t0 t1 reqs cpu user idle m0 g0 segs f
     for r in $(seq "$ROUNDS"); do
         local order=""
@@ -848,9 +850,12 @@ mode_throughput() {
             local cs0="" cs1=""
             [ "$r" = 1 ] && [ -n "${pids[$i]}" ] && cs0=$(ctx_switches "${pids[$i]}")
             t0="0 0"; [ -n "${pids[$i]}" ] && t0=$(ticks "${pids[$i]}")
+            local k0="0 0" k1="0 0"
+            [ -n "$SINK_PID" ] && k0=$(ticks "$SINK_PID")
             m0=$(machine_ticks); g0=$(tcp_out_segs)
             wrk_run "$f" "$DURATION" "${urls[$i]}"
             t1="0 0"; [ -n "${pids[$i]}" ] && t1=$(ticks "${pids[$i]}")
+            [ -n "$SINK_PID" ] && k1=$(ticks "$SINK_PID")
             idle=$(awk -v a="$m0" -v b="$(machine_ticks)" 'BEGIN {split(a,x," "); split(b,y," "); d=y[1]-x[1]; if (d < 1) d = 1
                 printf "%.1f\n", 100*(y[2]-x[2])/d}')
             segs=$(awk -v a="$g0" -v b="$(tcp_out_segs)" -v n="$(wrk_field "$f" requests)" 'BEGIN {if (n < 1) n = 1; printf "%.2f\n", (b-a)/n}')
@@ -890,9 +895,13 @@ mode_throughput() {
             else
                 cpu=nan; user=nan
             fi
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$(wrk_field "$f" rps)" \
+            # The syslog daemon's CPU per request while this target ran (it shares the machine's cores)
+            local sink=nan
+            [ -n "$SINK_PID" ] && [ "$reqs" -gt 0 ] && sink=$(awk -v a="$k0" -v b="$k1" -v hz="$HZ" -v n="$reqs" \
+                'BEGIN {split(a,x," "); split(b,y," "); printf "%.2f\n", (y[1]+y[2]-x[1]-x[2])*1e6/hz/n}')
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$r" "${names[$i]}" "$(wrk_field "$f" rps)" \
                 "$(wrk_field "$f" p50)" "$(wrk_field "$f" p99)" "$cpu" "$reqs" "$(wrk_field "$f" errors)" \
-                "$(wrk_field "$f" non2xx)" "$user" "$idle" "$segs" >>"$res"
+                "$(wrk_field "$f" non2xx)" "$user" "$idle" "$segs" "$sink" >>"$res"
         done
         log "round $r/$ROUNDS done ($order)"
     done
@@ -1297,6 +1306,13 @@ report_throughput() {
         done
         echo
         echo "Syslog target counts at the end: ${lines:-(none read)}"
+        local sinks="" t
+        for t in $(for kind in $SYSLOG_KINDS; do echo "pointsman-http-syslog-$kind"; done) \
+                 $([[ " $SYSLOG_KINDS " == *" udp "* ]] && echo haproxy-http-syslog-udp); do
+            sinks+="$t $(fmt "$(col "$res" "$t" sink_us | med_min_max | cut -d' ' -f1)" 1); "
+        done
+        echo
+        echo "The syslog daemon's own CPU µs per request (median), on the same cores, while each ran: $sinks"
     fi
     if [ -n "$ALT_OPTS$ALT_JAR" ]; then
         for kind in http tcp; do
