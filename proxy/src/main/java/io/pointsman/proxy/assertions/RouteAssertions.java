@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.pointsman.proxy.config.Cidr;
 import io.pointsman.proxy.config.Frontend;
 import io.pointsman.proxy.config.ProxyConfig;
@@ -14,6 +16,9 @@ import io.pointsman.proxy.config.load.ConfigFiles;
 import io.pointsman.proxy.config.load.ConfigLoader;
 import io.pointsman.proxy.config.load.LoadedConfig;
 import io.pointsman.proxy.config.load.SecretSource;
+import io.pointsman.proxy.http.HttpLimits;
+import io.pointsman.proxy.http.wire.RequestHeadParser;
+import io.pointsman.proxy.http.wire.RequestRefusedException;
 import io.pointsman.proxy.routing.ConnectionFacts;
 import io.pointsman.proxy.routing.FrontendRouter;
 import io.pointsman.proxy.routing.RequestFacts;
@@ -23,6 +28,7 @@ import io.pointsman.proxy.tls.TlsFacts;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -194,21 +200,20 @@ public final class RouteAssertions {
                 });
             }
         }
-        // What the case says must be what a request carries byte for byte: the rules see the
+        // What the case says must be a request the proxy takes, byte for byte: the rules see the
         // request's bytes, routing alone the case's text, and the two must not disagree.
-        for (String key : List.of("host", "sni", "path", "method")) {
-            String v = text(n, key);
-            if (v != null && !carriable(v, false)) {
-                errors.add(new ConfigError(file, line, path + "." + key, "a request cannot carry '" + v
-                        + "': use visible ASCII (a name in its xn-- form, a path percent-encoded)"));
-            }
+        String sni = text(n, "sni");
+        if (sni != null && !visibleAscii(sni)) {
+            errors.add(new ConfigError(file, line, path + ".sni", "a client cannot send the server name '" + sni
+                    + "': use visible ASCII (a name in its xn-- form)"));
         }
-        headers.forEach((name, values) -> {
-            if (!carriable(name, false) || values.stream().anyMatch(v -> !carriable(v, true))) {
-                errors.add(new ConfigError(file, line, path + ".headers." + name, "a request cannot carry this header:"
-                        + " use visible ASCII (and spaces in values)"));
-            }
-        });
+        String refused = errors.size() > before ? null : refusal(text(n, "method"), text(n, "path"), text(n, "host"),
+                headers);
+        if (refused != null) {
+            errors.add(new ConfigError(file, line, path, "the proxy would refuse this request (400: " + refused
+                    + "): its host, path, method and headers must be what a request can carry (visible ASCII, a name"
+                    + " in its xn-- form, a path percent-encoded)"));
+        }
         if (errors.size() > before) {
             return null;
         }
@@ -326,23 +331,67 @@ public final class RouteAssertions {
 
     /** The request a case describes: method, path (with its query), Host (HTTP/1.0 without one), headers. */
     private static String requestHead(RouteCase c) {
-        String method = c.method() != null ? c.method() : "GET";
-        String target = c.path() != null ? c.path() : "/";
-        List<String> hostHeader = c.headers().get("host");
-        String host = c.host() != null ? c.host() : hostHeader != null && !hostHeader.isEmpty() ? hostHeader.get(0) : null;
-        StringBuilder sb = new StringBuilder(method).append(' ').append(target)
-                .append(host == null ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
-        if (host != null) {
-            sb.append("Host: ").append(host).append("\r\n");
+        return requestHead(c.method(), c.path(), c.host(), c.headers());
+    }
+
+    /**
+     * A request head: {@code method} (GET when null), {@code target} ({@code /} when null),
+     * {@code host} or else a {@code host} entry of {@code headers} (HTTP/1.0 without either),
+     * the other headers.
+     */
+    private static String requestHead(String method, String target, String host, Map<String, List<String>> headers) {
+        List<String> hostHeader = headers.get("host");
+        String h = host != null ? host : hostHeader != null && !hostHeader.isEmpty() ? hostHeader.get(0) : null;
+        StringBuilder sb = new StringBuilder(method != null ? method : "GET").append(' ')
+                .append(target != null ? target : "/").append(h == null ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
+        if (h != null) {
+            sb.append("Host: ").append(h).append("\r\n");
         }
-        c.headers().forEach((name, values) -> {
-            if (!name.equals("host")) {
+        headers.forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
                 for (String v : values) {
                     sb.append(name).append(": ").append(v).append("\r\n");
                 }
             }
         });
         return sb.append("\r\n").toString();
+    }
+
+    /**
+     * Why the proxy would refuse (400) the request of a case with these values, or null when
+     * it takes it. A case no request can be makes routing (which reads the case's text) and
+     * the rules (which read the request's bytes) disagree, so such a case is an error.
+     *
+     * @param method  null: GET
+     * @param target  null: /
+     * @param host    null: none (then HTTP/1.0)
+     * @param headers header name to values
+     */
+    public static String refusal(String method, String target, String host, Map<String, List<String>> headers) {
+        List<String> parts = new ArrayList<>();
+        for (String p : new String[] {method, target, host}) {
+            if (p != null) {
+                parts.add(p);
+            }
+        }
+        headers.forEach((name, values) -> {
+            parts.add(name);
+            parts.addAll(values);
+        });
+        for (String p : parts) {
+            if (p.chars().anyMatch(ch -> ch > 0x7e || ch < 0x20 && ch != '\t')) {
+                return "a control or non-ASCII character";
+            }
+        }
+        String head = requestHead(method, target, host, headers);
+        ByteBuf in = Unpooled.copiedBuffer(head, StandardCharsets.US_ASCII);
+        try {
+            return new RequestHeadParser(HttpLimits.DEFAULT).parse(in) == null ? "an incomplete request" : null;
+        } catch (RequestRefusedException e) {
+            return e.getMessage();
+        } finally {
+            in.release();
+        }
     }
 
     private static ConnectionFacts connection(RouteCase c, Frontend f) {
@@ -432,19 +481,9 @@ public final class RouteAssertions {
         return colon >= 0 && host.indexOf(':', colon + 1) < 0 ? host.substring(0, colon) : host;
     }
 
-    /**
-     * Whether a request can carry {@code s} as it is: visible ASCII, and spaces and tabs
-     * inside it where {@code blanks} (header values).
-     */
-    public static boolean carriable(String s, boolean blanks) {
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            boolean blank = ch == ' ' || ch == '\t';
-            if (blank ? !blanks || i == 0 || i == s.length() - 1 : ch < 0x21 || ch > 0x7e) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether {@code s} is visible ASCII only (what a server name a client sends is). */
+    public static boolean visibleAscii(String s) {
+        return s.chars().allMatch(ch -> ch >= 0x21 && ch <= 0x7e);
     }
 
     private static String text(JsonNode n, String field) {

@@ -1,6 +1,7 @@
 package io.pointsman.proxy.assertions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pointsman.proxy.config.Backend;
 import io.pointsman.proxy.config.Bind;
@@ -79,22 +80,26 @@ class RouteAssertionsTest {
     }
 
     @Test
-    void valuesNoRequestCanCarryAreRefusedWithTheirLine() {
+    void aCaseTheProxyWouldRefuseAsARequestIsAnErrorWithItsLine() {
         // Routing alone would match the text, the rules (tls: true, rules) the request's bytes: refused
         // before the two can disagree.
-        assertEquals(List.of(
-                        "tests/routes.yaml:1: [0].host: a request cannot carry 'café.example': use visible ASCII"
-                                + " (a name in its xn-- form, a path percent-encoded)",
-                        "tests/routes.yaml:2: [1].path: a request cannot carry '/a b': use visible ASCII (a name in its"
-                                + " xn-- form, a path percent-encoded)",
-                        "tests/routes.yaml:3: [2].headers.x-a: a request cannot carry this header: use visible ASCII"
-                                + " (and spaces in values)"),
-                lines(check("""
-                        - {frontend: public-http, host: "café.example", expect_backend: web}
-                        - {frontend: public-http, path: "/a b", expect_backend: web}
-                        - {frontend: public-http, headers: {X-A: "v\u00e9"}, expect_backend: web}
-                        - {frontend: public-http, host: xn--caf-dma.example, headers: {X-A: "a b"}, expect_backend: web}
-                        """)));
+        List<String> errors = lines(check("""
+                - {frontend: public-http, host: "caf\u00e9.example", expect_backend: web}
+                - {frontend: public-http, path: "/a b", expect_backend: web}
+                - {frontend: public-http, headers: {X-A: "v\u00e9"}, expect_backend: web}
+                - {frontend: public-http, host: "api.example@", expect_backend: web}
+                - {frontend: public-http, sni: "caf\u00e9.example", expect_backend: web}
+                - {frontend: public-http, host: xn--caf-dma.example, headers: {X-A: "a b"}, expect_backend: web}
+                """));
+        assertEquals(5, errors.size(), errors::toString);
+        assertTrue(errors.get(0).startsWith("tests/routes.yaml:1: [0]: the proxy would refuse this request (400: a control"
+                + " or non-ASCII character): its host, path, method and headers must be what a request can carry"), errors::toString);
+        assertTrue(errors.get(1).startsWith("tests/routes.yaml:2: [1]: the proxy would refuse this request (400: "), errors::toString);
+        assertTrue(errors.get(2).startsWith("tests/routes.yaml:3: [2]: the proxy would refuse this request (400: a control"),
+                errors::toString);
+        assertTrue(errors.get(3).startsWith("tests/routes.yaml:4: [3]: the proxy would refuse this request (400: "), errors::toString);
+        assertEquals("tests/routes.yaml:5: [4].sni: a client cannot send the server name 'caf\u00e9.example': use visible"
+                + " ASCII (a name in its xn-- form)", errors.get(4));
     }
 
     @Test

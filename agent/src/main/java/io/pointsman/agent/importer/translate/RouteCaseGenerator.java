@@ -273,7 +273,7 @@ public final class RouteCaseGenerator {
             switch (m.key()) {
                 case "src" -> m.values().forEach(v -> src.add(inside((String) v)));
                 case "dst_port" -> ports.addAll(m.values());
-                case "sni" -> m.values().stream().map(v -> name((String) v)).filter(v -> RouteAssertions.carriable(v, false))
+                case "sni" -> m.values().stream().map(v -> name((String) v)).filter(RouteAssertions::visibleAscii)
                         .forEach(sni::add);
                 case "ssl_fc" -> tls.add(true);
                 case "path", "path_beg", "path_end", "path_sub", "path_dir", "path_reg" -> path.addAll(samples);
@@ -332,6 +332,20 @@ public final class RouteCaseGenerator {
         }
     }
 
+    /** Whether a request with {@code v} where matcher {@code m} reads it is one the proxy takes. */
+    private static boolean sendable(PmMatcher m, String v) {
+        String host = "a.example";
+        return switch (m.key()) {
+            case "header" -> m.name().equalsIgnoreCase("host")
+                    ? RouteAssertions.refusal(null, null, v, Map.of()) == null
+                    : RouteAssertions.refusal(null, null, host, Map.of(m.name(), List.of(v))) == null;
+            case "cookie" -> RouteAssertions.refusal(null, null, host, Map.of("Cookie", List.of(m.name() + "=" + v))) == null;
+            case "method" -> RouteAssertions.refusal(v, null, host, Map.of()) == null;
+            case "query_param" -> RouteAssertions.refusal(null, "/?" + m.name() + "=" + v, host, Map.of()) == null;
+            default -> !m.key().startsWith("path") || RouteAssertions.refusal(null, v, host, Map.of()) == null;
+        };
+    }
+
     /**
      * Request values a matcher holds for (or may, for a regex): what each of its values
      * looks like in a request, in the case the router will see it (host names lower case,
@@ -367,12 +381,11 @@ public final class RouteCaseGenerator {
             if (host) {
                 sample = sample.toLowerCase(Locale.ROOT);
             }
-            // a value no request can carry (a control or non-ASCII character) is no case
-            boolean blanks = !path && !host && (m.key().equals("header") || m.key().equals("cookie"));
-            if (RouteAssertions.carriable(sample, blanks)) {
+            // a value the proxy would refuse in a request (400) is no case
+            if (sendable(m, sample)) {
                 out.add(sample);
             }
-            if ((kind.equals("beg") || kind.equals("exact") && path) && RouteAssertions.carriable(v, blanks)) {
+            if ((kind.equals("beg") || kind.equals("exact") && path) && sendable(m, v)) {
                 out.add(v);
             }
         }
