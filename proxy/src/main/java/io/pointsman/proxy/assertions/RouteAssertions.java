@@ -339,7 +339,7 @@ public final class RouteAssertions {
      * {@code host} or else a {@code host} entry of {@code headers} (HTTP/1.0 without either),
      * the other headers.
      */
-    private static String requestHead(String method, String target, String host, Map<String, List<String>> headers) {
+    public static String requestHead(String method, String target, String host, Map<String, List<String>> headers) {
         List<String> hostHeader = headers.get("host");
         String h = host != null ? host : hostHeader != null && !hostHeader.isEmpty() ? hostHeader.get(0) : null;
         StringBuilder sb = new StringBuilder(method != null ? method : "GET").append(' ')

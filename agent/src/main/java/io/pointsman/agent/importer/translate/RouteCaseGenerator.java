@@ -205,13 +205,11 @@ public final class RouteCaseGenerator {
         if (!http) {
             return new Verdict(null, simulator.tcp(in.name(), facts));
         }
-        StringBuilder head = new StringBuilder(facts.method()).append(' ').append(facts.path == null ? "/" : facts.path)
-                .append(facts.host == null ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
-        if (facts.host != null) {
-            head.append("Host: ").append(facts.host).append("\r\n");
-        }
-        facts.headers().forEach((n, v) -> head.append(n).append(": ").append(v).append("\r\n"));
-        Simulator.Outcome o = simulator.http(in.name(), connection, head.append("\r\n").toString(), null);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        facts.headers().forEach((n, v) -> headers.put(n, List.of(v)));
+        // the request a route test of these facts becomes, so the two cannot differ
+        String head = RouteAssertions.requestHead(facts.method(), facts.path, facts.host, headers);
+        Simulator.Outcome o = simulator.http(in.name(), connection, head, null);
         io.pointsman.proxy.rules.Answer a = o.answer();
         // No backend and 503 is "no rule took it" (a reject case); an answer before routing is the rules'.
         boolean rulesAnswered = a != null && o.backend() == null && a.status() != 503;
